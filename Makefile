@@ -1,0 +1,71 @@
+# parley — a small C core with an embedded Lua 5.4 for archival transcripts.
+# `make` installs missing Debian packages (as root) and builds build/parley.
+
+PREFIX   ?= /usr/local
+BUILD    ?= build
+CFLAGS   ?= -O2 -g
+VERSION  := 0.1.0$(shell git rev-parse --short HEAD >/dev/null 2>&1 && echo "+g$$(git rev-parse --short HEAD)")
+
+# Debian 12 packages needed to build and test (bench peers are checked by `make bench`).
+DEBS     := gcc make pkg-config liblua5.4-dev lua5.4 lua-lpeg lua-lpeg-dev libutf8proc-dev \
+            libreadline-dev lua-busted lua-cjson
+BENCH_DEBS := wamerican ripgrep python3-nltk time
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+            -Wwrite-strings -Wpointer-arith -Wformat=2
+# Recursive (=) so pkg-config runs when a recipe does, after the packages are in place.
+PKG_CFLAGS = $(shell pkg-config --cflags lua5.4 libutf8proc)
+PKG_LIBS   = $(shell pkg-config --libs lua5.4 libutf8proc)
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
+             -DPARLEY_VERSION='"$(VERSION)"' -MMD -MP
+LIBS       = $(PKG_LIBS) -lreadline -lpthread -lm -ldl
+
+SRCS := $(wildcard core/*.c)
+OBJS := $(SRCS:core/%.c=$(BUILD)/%.o)
+
+.PHONY: all deps test check-asan bench clean install uninstall
+
+all: $(BUILD)/parley
+
+$(BUILD)/.deps: Makefile
+	@mkdir -p $(BUILD)
+	@sh .ci/deps.sh $(DEBS)
+	@touch $@
+
+$(BUILD)/%.o: core/%.c | $(BUILD)/.deps
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/parley: $(OBJS)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(OBJS) $(LIBS) -o $@
+
+test: $(BUILD)/parley
+	@$(BUILD)/parley spec/run.lua
+
+# Same suite under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build tree.
+check-asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" build/asan/parley
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  PARLEY_TEST_BIN=build/asan/parley build/asan/parley spec/run.lua
+
+bench: $(BUILD)/parley
+	@sh .ci/deps.sh $(BENCH_DEBS)
+	@$(BUILD)/parley bench/run.lua
+
+install: $(BUILD)/parley
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parley
+	install -m 755 $(BUILD)/parley $(DESTDIR)$(PREFIX)/bin/parley
+	cp -R lua scripts corpus docs $(DESTDIR)$(PREFIX)/share/parley/
+	rm -rf $(DESTDIR)$(PREFIX)/share/parley/corpus/.parley
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/parley
+	rm -rf $(DESTDIR)$(PREFIX)/share/parley
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,396 @@
+/*
+** main.c — the `parley` command line.
+** Behaves like the `lua` command where the two overlap (-e, -l, -i, -, arg),
+** runs bundled scripts by bare name (`parley speakers`), and starts the
+** REPL (lua/parley/repl.lua) on a terminal.  A protected main: every
+** error becomes `parley: message` plus a traceback and exit status 1.
+*/
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lualib.h"
+#include "parley.h"
+
+#define PROGNAME "parley"
+
+/*
+** The only file-scope mutable state in the core: POSIX signal handlers
+** cannot take an argument, so Ctrl-C needs to find the running state here
+** (as lua.c's globalL).  It is set only while Lua code runs.
+*/
+static lua_State *volatile signal_state = NULL;
+
+static void usage(FILE *f) {
+  fprintf(f,
+    "usage: " PROGNAME " [options] [script | NAME [args]]\n"
+    "Run Lua scripts over archival corpora; with no arguments on a terminal, start the REPL.\n"
+    "\n"
+    "  script     run a Lua file, with its arguments in `arg` (as `lua` does)\n"
+    "  NAME       run the bundled script scripts/NAME.lua (e.g. `" PROGNAME " overview`)\n"
+    "  -e CODE    execute the string CODE\n"
+    "  -l MOD     require module MOD into global MOD (-l g=mod: into global g)\n"
+    "  -i         enter the interactive REPL after running the script\n"
+    "  -E         ignore LUA_PATH, LUA_CPATH and PARLEY_PATH\n"
+    "  -v, --version  show version information\n"
+    "  -h, --help     show this help\n"
+    "  --         stop handling options\n"
+    "  -          run the script read from standard input\n"
+    "\n"
+    "Environment: PARLEY_PATH adds Lua search paths (';'-separated, as LUA_PATH).\n"
+    "Bundled scripts: ls the scripts/ folder, or type :help in the REPL.\n");
+}
+
+static void print_version(void) {
+  printf(PROGNAME " %s (%s, LPeg, utf8proc)\n", PARLEY_VERSION, LUA_RELEASE);
+  fflush(stdout);
+}
+
+/* Print `parley: msg` on stderr. */
+static void report_message(const char *msg) {
+  fprintf(stderr, PROGNAME ": %s\n", msg);
+  fflush(stderr);
+}
+
+/* Report the error on top of the stack (if status is an error) and pop it. */
+static int report(lua_State *L, int status) {
+  if (status != LUA_OK) {
+    const char *msg = lua_tostring(L, -1);
+    report_message(msg ? msg : "(error object is not a string)");
+    lua_pop(L, 1);
+  }
+  return status;
+}
+
+/* Hook installed by the signal handler: raise the interruption as an error. */
+static void interrupt_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  lua_sethook(L, NULL, 0, 0);
+  luaL_error(L, "interrupted!");
+}
+
+static void on_sigint(int sig) {
+  lua_State *L = signal_state;
+  signal(sig, SIG_DFL);  /* a second Ctrl-C kills the process */
+  if (L) lua_sethook(L, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+/* Message handler: turn any error object into a string and add a traceback. */
+static int msghandler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+      return 1;
+    msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+/* Call the function below `narg` arguments in protected mode, Ctrl-C enabled. */
+static int docall(lua_State *L, int narg, int nres) {
+  int status;
+  int base = lua_gettop(L) - narg;
+  lua_pushcfunction(L, msghandler);
+  lua_insert(L, base);
+  signal_state = L;
+  signal(SIGINT, on_sigint);
+  status = lua_pcall(L, narg, nres, base);
+  signal(SIGINT, SIG_DFL);
+  signal_state = NULL;
+  lua_remove(L, base);
+  return status;
+}
+
+static int dochunk(lua_State *L, int status) {
+  if (status == LUA_OK) status = docall(L, 0, 0);
+  return report(L, status);
+}
+
+static int dostring(lua_State *L, const char *s, const char *name) {
+  return dochunk(L, luaL_loadbuffer(L, s, strlen(s), name));
+}
+
+/* -l [g=]mod: require mod and store it in global g (default: mod). */
+static int dolibrary(lua_State *L, const char *spec) {
+  int status;
+  const char *eq = strchr(spec, '=');
+  const char *mod = eq ? eq + 1 : spec;
+  lua_getglobal(L, "require");
+  lua_pushstring(L, mod);
+  status = docall(L, 1, 1);
+  if (status == LUA_OK) {
+    if (eq) lua_pushlstring(L, spec, (size_t)(eq - spec));
+    else lua_pushstring(L, mod);
+    lua_insert(L, -2);
+    lua_setglobal(L, lua_tostring(L, -2));
+    lua_pop(L, 1);
+  }
+  return report(L, status);
+}
+
+static int file_exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+** Find the toolkit's home: the folder holding lua/parley/init.lua, searched
+** from the executable's folder upwards (source tree: build/parley) and in
+** the install prefix (PREFIX/bin/parley -> PREFIX/share/parley).
+** Pushes the home path, or nil if none was found.
+*/
+static void push_home(lua_State *L) {
+  static const char *const rel[] = {"/..", "/../..", "/../share/parley", "", NULL};
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  int i;
+  if (n <= 0) { lua_pushnil(L); return; }
+  exe[n] = '\0';
+  *strrchr(exe, '/') = '\0';  /* readlink gives an absolute path, so '/' exists */
+  for (i = 0; rel[i]; i++) {
+    char probe[PATH_MAX + 64], real[PATH_MAX];
+    snprintf(probe, sizeof probe, "%s%s/lua/parley/init.lua", exe, rel[i]);
+    if (file_exists(probe)) {
+      snprintf(probe, sizeof probe, "%s%s", exe, rel[i]);
+      lua_pushstring(L, realpath(probe, real) ? real : probe);
+      return;
+    }
+  }
+  lua_pushnil(L);
+}
+
+/*
+** package.path = home/lua first, then PARLEY_PATH, then LUA_PATH (or the
+** default), so the toolkit cannot be shadowed by a stray module of the same
+** name.  Records the home in package.loaded["parley.site"].
+*/
+static int setup_paths(lua_State *L, int ignore_env) {
+  const char *extra = ignore_env ? NULL : getenv("PARLEY_PATH");
+  lua_getglobal(L, "package");
+  push_home(L);
+  if (lua_isnil(L, -1)) {
+    report_message("cannot find the toolkit's lua/ folder next to the executable "
+                   "(reinstall with `make install`)");
+    return 0;
+  }
+  lua_getfield(L, -2, "path");
+  lua_pushfstring(L, "%s/lua/?.lua;%s/lua/?/init.lua;%s%s%s",
+                  lua_tostring(L, -2), lua_tostring(L, -2),
+                  extra ? extra : "", extra ? ";" : "", lua_tostring(L, -1));
+  lua_setfield(L, -4, "path");
+  lua_pop(L, 1);
+  /* parley.site: facts about this installation, for lua/parley/init.lua */
+  lua_createtable(L, 0, 4);
+  lua_pushvalue(L, -2);
+  lua_setfield(L, -2, "home");
+  lua_pushliteral(L, PARLEY_VERSION);
+  lua_setfield(L, -2, "version");
+  lua_pushboolean(L, isatty(STDIN_FILENO));
+  lua_setfield(L, -2, "interactive");
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "parley.site");
+  lua_pop(L, 3);  /* loaded, home, package */
+  return 1;
+}
+
+/* Preload the toolkit: globals `parley`, `lpeg` and `re`, as pandoc does for filters. */
+static int open_toolkit(lua_State *L) {
+  static const char *const mods[][2] = {{"lpeg", "lpeg"}, {"re", "re"}, {"parley", "parley"}};
+  size_t i;
+  for (i = 0; i < sizeof mods / sizeof mods[0]; i++) {
+    lua_getglobal(L, "require");
+    lua_pushstring(L, mods[i][1]);
+    if (report(L, docall(L, 1, 1)) != LUA_OK) return 0;
+    lua_setglobal(L, mods[i][0]);
+  }
+  return 1;
+}
+
+/* arg table: arg[0] is the script, the interpreter and options negative. */
+static void create_arg_table(lua_State *L, char **argv, int argc, int script) {
+  int i;
+  lua_createtable(L, argc - script - 1, script + 1);
+  for (i = 0; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i - script);
+  }
+  lua_setglobal(L, "arg");
+}
+
+/*
+** Resolve a script name: an existing file runs as given; a bare NAME with
+** no '/' runs home/scripts/NAME.lua.  Pushes the path; returns 1 if it is
+** a bundled script, 0 for a plain file, -1 (and reports) if neither exists.
+*/
+static int resolve_script(lua_State *L, const char *name) {
+  if (strcmp(name, "-") == 0 || file_exists(name) || strchr(name, '/')) {
+    lua_pushstring(L, name);
+    return 0;
+  }
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_getfield(L, -1, "parley.site");
+  lua_getfield(L, -1, "home");
+  lua_pushfstring(L, "%s/scripts/%s.lua", lua_tostring(L, -1), name);
+  lua_replace(L, -4);
+  lua_pop(L, 2);
+  if (file_exists(lua_tostring(L, -1))) return 1;
+  lua_pop(L, 1);
+  lua_pushfstring(L, "cannot open %s (no such file, and no bundled script '%s')", name, name);
+  report_message(lua_tostring(L, -1));
+  lua_pop(L, 1);
+  return -1;
+}
+
+/* Ask lua/parley/strict.lua for a strict environment (bundled scripts run in one). */
+static int set_strict_env(lua_State *L) {
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "parley.strict");
+  if (docall(L, 1, 1) != LUA_OK) return LUA_ERRRUN;
+  lua_getfield(L, -1, "env");
+  lua_remove(L, -2);
+  if (docall(L, 0, 1) != LUA_OK) return LUA_ERRRUN;
+  if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);  /* chunk's first upvalue is _ENV */
+  return LUA_OK;
+}
+
+/* Run the script at argv[script] with the following arguments as `...`. */
+static int handle_script(lua_State *L, char **argv, int argc, int script) {
+  int status, bundled, i;
+  const char *path;
+  bundled = resolve_script(L, argv[script]);
+  if (bundled < 0) return LUA_ERRFILE;
+  path = lua_tostring(L, -1);
+  if (strcmp(path, "-") == 0) path = NULL;  /* stdin */
+  status = luaL_loadfile(L, path);
+  lua_remove(L, -2);
+  if (status == LUA_OK && bundled) status = set_strict_env(L);
+  if (status == LUA_OK) {
+    /* a script's own folder is on the module path, so it can require its neighbours */
+    if (path) {
+      const char *slash = strrchr(path, '/');
+      lua_getglobal(L, "package");
+      if (slash) lua_pushlstring(L, path, (size_t)(slash - path));
+      else lua_pushliteral(L, ".");
+      lua_getfield(L, -2, "path");
+      lua_pushfstring(L, "%s;%s/?.lua;%s/?/init.lua", lua_tostring(L, -1),
+                      lua_tostring(L, -2), lua_tostring(L, -2));
+      lua_setfield(L, -4, "path");
+      lua_pop(L, 3);
+    }
+    for (i = script + 1; i < argc; i++) lua_pushstring(L, argv[i]);
+    status = docall(L, argc - script - 1, 0);
+  }
+  return report(L, status);
+}
+
+static int do_repl(lua_State *L) {
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "parley.repl");
+  if (report(L, docall(L, 1, 1)) != LUA_OK) return LUA_ERRRUN;
+  lua_getfield(L, -1, "run");
+  lua_remove(L, -2);
+  return report(L, docall(L, 0, 0));
+}
+
+enum { HAS_ERROR = 1, HAS_I = 2, HAS_V = 4, HAS_E = 8, HAS_BIG_E = 16, HAS_HELP = 32 };
+
+/*
+** Scan options up to the script name.  Returns the flags; *first is the
+** index of the script (argc if none).
+*/
+static int collect_args(char **argv, int argc, int *first) {
+  int flags = 0, i;
+  for (i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] != '-' || strcmp(a, "-") == 0) break;
+    if (strcmp(a, "--") == 0) { i++; break; }
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) flags |= HAS_HELP;
+    else if (strcmp(a, "--version") == 0 || strcmp(a, "-v") == 0) flags |= HAS_V;
+    else if (strcmp(a, "-i") == 0) flags |= HAS_I;
+    else if (strcmp(a, "-E") == 0) flags |= HAS_BIG_E;
+    else if (a[1] == 'e' || a[1] == 'l') {
+      if (a[1] == 'e') flags |= HAS_E;
+      if (a[2] == '\0' && (++i >= argc || argv[i][0] == '-')) {
+        *first = i;
+        return HAS_ERROR | a[1] << 8;
+      }
+    } else {
+      *first = i;
+      return HAS_ERROR;
+    }
+  }
+  *first = i;
+  return flags;
+}
+
+/* Run the -e and -l options in order. */
+static int run_args(lua_State *L, char **argv, int n) {
+  int i;
+  for (i = 1; i < n; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0) break;
+    if (a[0] == '-' && (a[1] == 'e' || a[1] == 'l')) {
+      const char *v = a[2] ? a + 2 : argv[++i];
+      int status = a[1] == 'e' ? dostring(L, v, "=(command line)") : dolibrary(L, v);
+      if (status != LUA_OK) return 0;
+    }
+  }
+  return 1;
+}
+
+/* The real main, run in protected mode; pushes true on success. */
+static int pmain(lua_State *L) {
+  int argc = (int)lua_tointeger(L, 1);
+  char **argv = (char **)lua_touserdata(L, 2);
+  int script, flags;
+  flags = collect_args(argv, argc, &script);
+  if (flags & HAS_ERROR) {
+    if (flags >> 8) fprintf(stderr, PROGNAME ": '-%c' needs an argument\n", flags >> 8);
+    else fprintf(stderr, PROGNAME ": unrecognized option '%s'\n", argv[script]);
+    usage(stderr);
+    return 0;
+  }
+  if (flags & HAS_HELP) { usage(stdout); lua_pushboolean(L, 1); return 1; }
+  if (flags & HAS_V) print_version();
+  luaL_openlibs(L);
+  parley_openlibs(L);
+  create_arg_table(L, argv, argc, script < argc ? script : 0);
+  if (!setup_paths(L, flags & HAS_BIG_E) || !open_toolkit(L)) return 0;
+  if (!run_args(L, argv, script)) return 0;
+  if (script < argc && handle_script(L, argv, argc, script) != LUA_OK) return 0;
+  if (flags & HAS_I) {
+    if (do_repl(L) != LUA_OK) return 0;
+  } else if (script == argc && !(flags & (HAS_E | HAS_V))) {
+    if (isatty(STDIN_FILENO)) {
+      if (do_repl(L) != LUA_OK) return 0;
+    } else if (dochunk(L, luaL_loadfile(L, NULL)) != LUA_OK) {
+      return 0;
+    }
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  int status, ok;
+  lua_State *L = luaL_newstate();
+  if (L == NULL) {
+    report_message("cannot create state: not enough memory");
+    return EXIT_FAILURE;
+  }
+  lua_pushcfunction(L, pmain);
+  lua_pushinteger(L, argc);
+  lua_pushlightuserdata(L, argv);
+  status = lua_pcall(L, 2, 1, 0);
+  ok = lua_toboolean(L, -1);
+  report(L, status);
+  lua_close(L);
+  return (ok && status == LUA_OK) ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,206 @@
+/*
+** readline.c — `parley.readline`: GNU readline for the REPL.
+** Line editing, history and tab completion; the REPL loop itself is Lua
+** (lua/parley/repl.lua).  Ctrl-C at the prompt abandons the line instead
+** of killing the process: readline runs in callback mode under our own
+** SIGINT handler, which only sets a flag.
+*/
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "parley.h"
+
+#define COMPLETER_KEY "parley.readline.completer"
+
+/*
+** readline's callback interface offers no user pointer, so the line being
+** read, the Ctrl-C flag and the state for completion live here, valid only
+** for the duration of one readline_read call.
+*/
+static struct {
+  lua_State *L;               /* state whose completer to call, or NULL */
+  char *line;                 /* line handed over by the callback */
+  int done;                   /* callback fired (line may be NULL: EOF) */
+  volatile sig_atomic_t interrupted;
+} session;
+
+static void on_line(char *line) {
+  session.line = line;
+  session.done = 1;
+  rl_callback_handler_remove();
+}
+
+static void on_sigint(int sig) {
+  (void)sig;
+  session.interrupted = 1;
+}
+
+/* Longest common prefix of the n strings in m[1..n]. */
+static size_t common_prefix(char **m, size_t n) {
+  size_t len = strlen(m[1]), i, j;
+  for (i = 2; i <= n; i++) {
+    for (j = 0; j < len && m[i][j] == m[1][j]; j++) {}
+    len = j;
+  }
+  return len;
+}
+
+/*
+** Completion: call the Lua completer(text, line, start) in protected mode;
+** it returns a list of candidate strings.  Builds readline's match array
+** (substitution first, then the candidates, NULL-terminated) with malloc,
+** as readline frees it.
+*/
+static char **complete(const char *text, int start, int end) {
+  lua_State *L = session.L;
+  char **m = NULL;
+  size_t n, i, k = 0;
+  (void)end;
+  rl_attempted_completion_over = 1;  /* never fall back to file names */
+  if (L == NULL) return NULL;
+  lua_getfield(L, LUA_REGISTRYINDEX, COMPLETER_KEY);
+  if (!lua_isfunction(L, -1)) { lua_pop(L, 1); return NULL; }
+  lua_pushstring(L, text);
+  lua_pushstring(L, rl_line_buffer);
+  lua_pushinteger(L, start + 1);
+  if (lua_pcall(L, 3, 1, 0) != LUA_OK || !lua_istable(L, -1)) { lua_pop(L, 1); return NULL; }
+  n = (size_t)lua_rawlen(L, -1);
+  if (n > 0 && (m = calloc(n + 2, sizeof *m)) != NULL) {
+    for (i = 1; i <= n; i++) {
+      const char *s;
+      lua_rawgeti(L, -1, (lua_Integer)i);
+      s = lua_tostring(L, -1);
+      if (s && (m[k + 1] = strdup(s)) != NULL) k++;
+      lua_pop(L, 1);
+    }
+    if (k == 0) { free(m); m = NULL; }
+    else {
+      size_t p = common_prefix(m, k);
+      m[0] = strndup(m[1], p);
+      if (k == 1) rl_completion_append_character = '\0';
+    }
+  }
+  lua_pop(L, 1);
+  return m;
+}
+
+/*
+** read(prompt) -> line | nil (end of input) | false (Ctrl-C).
+** The terminal is read in readline's callback mode so that a SIGINT can
+** interrupt the select() and abandon the line.
+*/
+static int readline_read(lua_State *L) {
+  const char *prompt = luaL_optstring(L, 1, "> ");
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old);  /* no SA_RESTART: select() must return */
+  session.L = L;
+  session.line = NULL;
+  session.done = 0;
+  session.interrupted = 0;
+  rl_catch_signals = 0;
+  rl_callback_handler_install(prompt, on_line);
+  while (!session.done && !session.interrupted) {
+    fd_set fds;
+    FD_ZERO(&fds);
+    FD_SET(fileno(rl_instream ? rl_instream : stdin), &fds);
+    if (select(FD_SETSIZE, &fds, NULL, NULL, NULL) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    rl_callback_read_char();
+  }
+  if (!session.done) {  /* interrupted, or the terminal failed */
+    rl_free_line_state();
+    rl_callback_sigcleanup();
+    rl_callback_handler_remove();
+    rl_crlf();
+  }
+  sigaction(SIGINT, &old, NULL);
+  session.L = NULL;
+  if (session.done && session.line) {
+    lua_pushstring(L, session.line);
+    free(session.line);  /* copied: nothing malloc'ed survives a raise */
+    session.line = NULL;
+  } else if (session.done) {
+    lua_pushnil(L);
+  } else {
+    lua_pushboolean(L, 0);
+  }
+  return 1;
+}
+
+static int readline_add_history(lua_State *L) {
+  add_history(luaL_checkstring(L, 1));
+  return 0;
+}
+
+/* load(path): read a history file; a missing file is not an error. */
+static int readline_load_history(lua_State *L) {
+  int err = read_history(luaL_checkstring(L, 1));
+  lua_pushboolean(L, err == 0);
+  return 1;
+}
+
+/* save(path [, max]): write the history, keeping at most max lines. */
+static int readline_save_history(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  lua_Integer max = luaL_optinteger(L, 2, 1000);
+  int err;
+  luaL_argcheck(L, max > 0 && max < 1000000, 2, "history size must be positive");
+  stifle_history((int)max);
+  err = write_history(path);
+  if (err != 0) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(err));
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* set_completer(fn | nil): fn(text, line, start) -> { candidates } */
+static int readline_set_completer(lua_State *L) {
+  if (!lua_isnoneornil(L, 1)) luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_settop(L, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, COMPLETER_KEY);
+  return 0;
+}
+
+/* isatty([fd = 0]) */
+static int readline_isatty(lua_State *L) {
+  lua_Integer fd = luaL_optinteger(L, 1, 0);
+  luaL_argcheck(L, fd >= 0 && fd <= 1024, 1, "file descriptor out of range");
+  lua_pushboolean(L, isatty((int)fd));
+  return 1;
+}
+
+static const luaL_Reg readline_funcs[] = {
+  {"read",           readline_read},
+  {"add_history",    readline_add_history},
+  {"load_history",   readline_load_history},
+  {"save_history",   readline_save_history},
+  {"set_completer",  readline_set_completer},
+  {"isatty",         readline_isatty},
+  {NULL, NULL}
+};
+
+int luaopen_parley_readline(lua_State *L) {
+  rl_readline_name = "parley";
+  rl_attempted_completion_function = complete;
+  /* '.' and ':' are not word breaks, so `parley.te<TAB>` completes a field path */
+  rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{}()[],+-*/%^~#";
+  rl_completer_word_break_characters = rl_basic_word_break_characters;
+  luaL_newlib(L, readline_funcs);
+  return 1;
+}

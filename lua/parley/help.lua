@@ -1,0 +1,107 @@
+-- Help for the REPL (:help, :scripts, :run), drawn from docs/lua-api.md and
+-- from the opening comment of each bundled script, so there is one source.
+local fs = require "parley.fs"
+
+local M = {}
+
+local function home()
+  return require("parley").home or "."
+end
+
+local function read_file(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+M.commands = {
+  { ":help [topic]", "this list, or the reference entries whose name contains topic" },
+  { ":scripts", "the bundled analysis scripts, one line each" },
+  { ":run NAME [args]", "run a bundled script inside this session" },
+  { ":quit", "leave (also Ctrl-D); Ctrl-C abandons the line or stops a long query" },
+}
+
+-- Reference entries of docs/lua-api.md: every `### name(args)` heading with
+-- the text up to the next heading.  Returns a list of { name=, body= }.
+function M.entries()
+  local src = read_file(home() .. "/docs/lua-api.md") or ""
+  local out, cur = {}, nil
+  for line in (src .. "\n"):gmatch("(.-)\n") do
+    local name = line:match("^###%s+`?([^`]+)`?%s*$")
+    if name then
+      cur = { name = name, lines = {} }
+      out[#out + 1] = cur
+    elseif line:match("^#") then
+      cur = nil
+    elseif cur then
+      cur.lines[#cur.lines + 1] = line
+    end
+  end
+  for _, e in ipairs(out) do
+    e.body = table.concat(e.lines, "\n"):gsub("^%s+", ""):gsub("%s+$", "")
+    e.lines = nil
+    local first = e.body:match("^(.-%.)%s") or e.body:match("^[^\n]*")
+    e.summary = first:gsub("%s+", " ")
+  end
+  return out
+end
+
+-- The help text: with no topic, the commands and a one-line summary of every
+-- reference entry; with a topic, the full entries whose name contains it.
+function M.text(topic)
+  local lines = {}
+  local entries = M.entries()
+  if topic then
+    for _, e in ipairs(entries) do
+      if e.name:find(topic, 1, true) then
+        lines[#lines + 1] = e.name .. "\n" .. e.body .. "\n"
+      end
+    end
+    if #lines == 0 then return ("no help entry matches '%s' (try :help)"):format(topic) end
+    return table.concat(lines, "\n")
+  end
+  lines[1] = "REPL commands:"
+  for _, c in ipairs(M.commands) do lines[#lines + 1] = ("  %-18s %s"):format(c[1], c[2]) end
+  lines[#lines + 1] = ""
+  lines[#lines + 1] = "Toolkit (`parley`, also in scripts; :help NAME for details):"
+  for _, e in ipairs(entries) do
+    lines[#lines + 1] = ("  %-34s %s"):format(e.name, e.summary)
+  end
+  return table.concat(lines, "\n")
+end
+
+-- Bundled scripts with the first line of their opening comment.
+function M.scripts()
+  local dir = home() .. "/scripts"
+  local names = fs.dir(dir) or {}
+  local lines = {}
+  for _, n in ipairs(names) do
+    local name = n:match("^(.+)%.lua$")
+    if name then
+      local first = (read_file(dir .. "/" .. n) or ""):match("^%-%-%s*([^\n]*)") or ""
+      lines[#lines + 1] = ("  %-14s %s"):format(name, first)
+    end
+  end
+  if #lines == 0 then return "no bundled scripts in " .. dir end
+  return "Bundled scripts (run as `parley NAME`, or :run NAME here):\n" .. table.concat(lines, "\n")
+end
+
+-- Run the bundled script NAME with a list of string arguments, in a strict
+-- environment, as `parley NAME args` would.  Errors carry a traceback.
+function M.run_script(name, args)
+  local path = home() .. "/scripts/" .. name .. ".lua"
+  local env = require("parley.strict").env()
+  local f, err = loadfile(path, "t", env)
+  if not f then error(err, 0) end
+  local saved = rawget(_G, "arg")
+  local a = { [0] = path }
+  for i, v in ipairs(args or {}) do a[i] = v end
+  rawset(_G, "arg", a)
+  local ok, msg = xpcall(f, debug.traceback, table.unpack(args or {}))
+  rawset(_G, "arg", saved)
+  if not ok then error(msg, 0) end
+end
+
+return M

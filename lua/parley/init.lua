@@ -1,0 +1,16 @@
+-- The parley toolkit table: `require "parley"` (also the global `parley` in
+-- scripts, -e and the REPL).  C libraries and Lua modules are gathered here.
+local site = package.loaded["parley.site"] or {}
+
+local M = {
+  version = site.version or "0.1.0",
+  home = site.home,
+  text = require "parley.text",
+}
+
+-- Pretty-print values (nested tables, cycles, long lists) as the REPL does.
+function M.show(...)
+  return require("parley.show").print(...)
+end
+
+return M

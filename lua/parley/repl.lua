@@ -1,0 +1,254 @@
+-- The interactive REPL (`parley -i`, or `parley` on a terminal).
+-- Behaves like `lua`'s: an expression prints its values, an incomplete chunk
+-- keeps reading, prompts come from _PROMPT/_PROMPT2.  Unlike `lua`, a
+-- top-level `local` survives to the next line (see globalize), results are
+-- pretty-printed by parley.show, and :commands give help.
+local show = require "parley.show"
+local help = require "parley.help"
+
+local M = {}
+
+local KEYWORD_OPEN = { ["function"] = true, ["if"] = true, ["do"] = true, ["repeat"] = true }
+local KEYWORD_CLOSE = { ["end"] = true, ["until"] = true }
+
+-- Position just past the long bracket [==[ ... ]==] opening at i, or nil.
+local function skip_long(src, i)
+  local eq = src:match("^%[(=*)%[", i)
+  if not eq then return nil end
+  local _, e = src:find("]" .. eq .. "]", i + #eq + 2, true)
+  return (e or #src) + 1
+end
+
+-- Position just past the quoted string opening at i.
+local function skip_quoted(src, i)
+  local q, j = src:sub(i, i), i + 1
+  while j <= #src do
+    local c = src:sub(j, j)
+    if c == "\\" then j = j + 2
+    elseif c == q or c == "\n" then return j + 1
+    else j = j + 1 end
+  end
+  return j
+end
+
+-- Rewrite the `local` declarations at the top level of a chunk into global
+-- assignments, so that a REPL session keeps them: `local x <const> = 1` ->
+-- `x = 1`, `local x` -> `x = nil`, `local function f` -> `function f`.
+-- Strings, comments and nested blocks are left alone.
+function M.globalize(src)
+  local out, depth, i, last = {}, 0, 1, 1
+  while i <= #src do
+    local c = src:sub(i, i)
+    if src:find("^%-%-", i) then
+      i = skip_long(src, i + 2) or ((src:find("\n", i, true) or #src) + 1)
+    elseif c == "[" and src:find("^%[=*%[", i) then
+      i = skip_long(src, i)
+    elseif c == '"' or c == "'" then
+      i = skip_quoted(src, i)
+    elseif c:find("[%a_]") then
+      local word = src:match("^[%a_][%w_]*", i)
+      local prev = i > 1 and src:sub(i - 1, i - 1) or ""
+      local j = i + #word
+      if prev == "." or prev == ":" then
+        -- a field name, never a keyword
+      elseif KEYWORD_OPEN[word] then depth = depth + 1
+      elseif KEYWORD_CLOSE[word] then depth = depth - 1
+      elseif word == "local" and depth == 0 then
+        out[#out + 1] = src:sub(last, i - 1)
+        local k = src:match("^%s*()", j)
+        if src:find("^function[^%w_]", k) then
+          last = k
+        else
+          -- a name list: Name [<attrib>] {, Name [<attrib>]}
+          local names, p = {}, k
+          while true do
+            local name, q = src:match("^([%a_][%w_]*)%s*()", p)
+            if not name then break end
+            names[#names + 1] = name
+            p = src:match("^<%s*[%a_][%w_]*%s*>%s*()", q) or q
+            local r = src:match("^,%s*()", p)
+            if not r then break end
+            p = r
+          end
+          out[#out + 1] = table.concat(names, ", ")
+          if src:find("^=", p) and not src:find("^==", p) then
+            out[#out + 1] = " "
+          else
+            out[#out + 1] = " = nil "
+          end
+          last, j = p, p
+        end
+      end
+      i = j
+    else
+      i = i + 1
+    end
+  end
+  out[#out + 1] = src:sub(last)
+  return table.concat(out)
+end
+
+-- Compile a chunk as the REPL does: first as `return <chunk>` (so an
+-- expression prints its value), then as statements with locals globalized.
+-- Returns the function, or nil and a message, with incomplete=true when the
+-- chunk ends too early and more lines should be read.
+function M.compile(src, chunkname)
+  chunkname = chunkname or "=stdin"
+  local f = load("return " .. src, chunkname, "t")
+  if f then return f end
+  local err
+  f, err = load(M.globalize(src), chunkname, "t")
+  if f then return f end
+  if err:find("<eof>$") then return nil, err, true end
+  return nil, err
+end
+
+-- Candidates for tab completion of `text` (a word such as `parley.te` or
+-- `corpus:kw`): fields of tables reached through the dotted path, and
+-- methods (functions in the __index table) after ':'.
+function M.complete(text, env)
+  env = env or _G
+  local path, sep, partial = text:match("^(.-)([%.:]?)([%w_]*)$")
+  local obj = env
+  if sep ~= "" then
+    for name in path:gmatch("[^%.:]+") do
+      local ok, v = pcall(function() return obj[name] end)
+      if not ok or v == nil then return {} end
+      obj = v
+    end
+  else
+    path = ""
+  end
+  local seen, out = {}, {}
+  local function add(k, v)
+    if type(k) == "string" and k:find("^[%a_][%w_]*$") and k:sub(1, #partial) == partial
+        and not seen[k] and (sep ~= ":" or type(v) == "function") then
+      seen[k] = true
+      out[#out + 1] = path .. sep .. k
+    end
+  end
+  local hops = 0
+  while obj ~= nil and hops < 8 do
+    if type(obj) == "table" then
+      for k, v in next, obj do add(k, v) end
+    end
+    local mt = getmetatable(obj)
+    local idx = type(mt) == "table" and rawget(mt, "__index") or nil
+    if type(idx) ~= "table" then break end
+    obj, hops = idx, hops + 1
+  end
+  if sep == "" then
+    for _, kw in ipairs { "and", "break", "do", "else", "elseif", "end", "false", "for",
+        "function", "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return",
+        "then", "true", "until", "while" } do
+      add(kw, nil)
+    end
+  end
+  table.sort(out)
+  return out
+end
+
+local function history_path()
+  local home = os.getenv("HOME")
+  local data = os.getenv("XDG_DATA_HOME")
+  if (not data or data == "") and home then data = home .. "/.local/share" end
+  if not data then return nil end
+  os.execute("mkdir -p '" .. data:gsub("'", "'\\''") .. "/parley' 2>/dev/null")
+  return data .. "/parley/history"
+end
+
+-- Run one compiled chunk and print its results; errors print with a
+-- traceback and never end the session.
+local function evaluate(f, err_out)
+  local res = table.pack(xpcall(f, function(e)
+    local msg = type(e) == "string" and e or show.tostring(e)
+    return debug.traceback(msg, 2)
+  end))
+  if not res[1] then
+    err_out:write(tostring(res[2]):gsub("\n[^\n]*in function 'xpcall'.*$", ""), "\n")
+  elseif res.n > 1 then
+    show.print(table.unpack(res, 2, res.n))
+  end
+end
+
+-- REPL commands: `:name args`.
+local commands = {}
+
+function commands.help(arg)
+  io.write(help.text(arg ~= "" and arg or nil), "\n")
+end
+
+function commands.quit() return "quit" end
+commands.q, commands.exit = commands.quit, commands.quit
+
+function commands.scripts()
+  io.write(help.scripts(), "\n")
+end
+
+function commands.run(arg, err_out)
+  local name, rest = arg:match("^(%S+)%s*(.*)$")
+  if not name then err_out:write("usage: :run NAME [args]\n") return end
+  local args = {}
+  for a in rest:gmatch("%S+") do args[#args + 1] = a end
+  local ok, err = pcall(help.run_script, name, args)
+  if not ok then err_out:write(tostring(err), "\n") end
+end
+
+function M.run()
+  local rl = require "parley.readline"
+  local tty = rl.isatty(0)
+  local err_out = io.stderr
+  local hist = tty and history_path()
+  local read
+  if tty then
+    if hist then rl.load_history(hist) end
+    rl.set_completer(function(text) return M.complete(text) end)
+    read = function(prompt) return rl.read(prompt) end
+    io.write(("parley %s (%s) - type :help for help, :quit to leave\n")
+      :format(require("parley").version, _VERSION))
+  else
+    read = function() return io.read("L") end
+  end
+  local buffer, lastline
+  while true do
+    local prompt = buffer and (rawget(_G, "_PROMPT2") or ">> ") or (rawget(_G, "_PROMPT") or "> ")
+    local line = read(tostring(prompt))
+    if line == nil then
+      if tty then io.write("\n") end
+      break
+    elseif line == false then
+      buffer = nil  -- Ctrl-C abandons the chunk being typed
+    else
+      line = line:gsub("\r?\n$", "")
+      if tty and line:find("%S") and line ~= lastline then
+        rl.add_history(line)
+        lastline = line
+      end
+      local cmd, arg = line:match("^%s*:(%a+)%s*(.-)%s*$")
+      if not buffer and cmd then
+        local f = commands[cmd]
+        if not f then
+          err_out:write(("unknown command ':%s' (try :help)\n"):format(cmd))
+        elseif f(arg, err_out) == "quit" then
+          break
+        end
+      elseif buffer or line:find("%S") then
+        local src = buffer and (buffer .. "\n" .. line) or line
+        local f, err, incomplete = M.compile(src)
+        if f then
+          buffer = nil
+          evaluate(f, err_out)
+        elseif incomplete then
+          buffer = src
+        else
+          buffer = nil
+          err_out:write(err, "\n")
+        end
+      end
+    end
+    io.stdout:flush()
+  end
+  if hist then rl.save_history(hist) end
+end
+
+return M
