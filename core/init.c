@@ -11,6 +11,9 @@ static const luaL_Reg parley_libs[] = {
   {"parley.fs",       luaopen_parley_fs},
   {"parley.loader",   luaopen_parley_loader},
   {"parley.tokenizer", luaopen_parley_tokenizer},
+  {"parley.indexer",  luaopen_parley_indexer},
+  {"parley.index",    luaopen_parley_index},
+  {"parley.hits",     luaopen_parley_hits},
   {NULL, NULL}
 };
 

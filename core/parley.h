@@ -74,6 +74,9 @@ int luaopen_parley_fs(lua_State *L);
 
 int luaopen_parley_loader(lua_State *L);
 int luaopen_parley_tokenizer(lua_State *L);
+int luaopen_parley_indexer(lua_State *L);
+int luaopen_parley_index(lua_State *L);
+int luaopen_parley_hits(lua_State *L);
 
 /* init.c: preload every parley C library into package.loaded. */
 void parley_openlibs(lua_State *L);

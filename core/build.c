@@ -1,0 +1,1160 @@
+/*
+** build.c — `parley.indexer.build(spec)`: the index writer.
+**
+** Documents are processed in batches.  Within a batch, worker threads load
+** (load.c), tokenise (token.c) and intern each token's exact form in a
+** shared lexicon (through a per-thread cache, so the lock is rarely taken).
+** The main thread then appends the batch, in document order, to the token
+** stream of the output file and spills the batch's postings as a sorted run
+** to a temporary file; memory stays bounded by the batch size.  At the end
+** the runs are concatenated per type into the postings, the lexicon's
+** distinct types are folded (never every token), and the small sections and
+** the header are written.  The file is written under a temporary name and
+** renamed into place, so a failed build never leaves a broken index.
+**
+** All build state hangs off one userdata whose __gc frees it, so a Lua
+** error at any point (out of memory, a bad argument) leaks nothing; the
+** worker threads never call Lua.
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "parley.h"
+
+#define BUILD_JOB "parley.BuildJob"
+#define MAX_THREADS 8
+#define MAX_ATTRS IX_MAX_ATTRS
+#define MAX_KINDS IX_MAX_KINDS
+
+/* ---------------------------------------------------------------- buffers */
+
+typedef struct buf { unsigned char *p; size_t n, cap; } buf;
+
+static int buf_reserve(buf *b, size_t extra) {
+  size_t need, cap;
+  if (extra > SIZE_MAX - b->n) return -1;
+  need = b->n + extra;
+  if (need <= b->cap) return 0;
+  cap = b->cap ? b->cap : 4096;
+  while (cap < need) {
+    if (cap > SIZE_MAX / 2) return -1;
+    cap *= 2;
+  }
+  unsigned char *p = realloc(b->p, cap);
+  if (p == NULL) return -1;
+  b->p = p;
+  b->cap = cap;
+  return 0;
+}
+
+static int buf_add(buf *b, const void *p, size_t n) {
+  if (buf_reserve(b, n) != 0) return -1;
+  if (n) memcpy(b->p + b->n, p, n);
+  b->n += n;
+  return 0;
+}
+
+static int buf_u32(buf *b, uint32_t v) { return buf_add(b, &v, sizeof v); }
+
+static void buf_free(buf *b) { free(b->p); b->p = NULL; b->n = b->cap = 0; }
+
+/* ---------------------------------------------------------------- arena */
+
+typedef struct chunk { struct chunk *next; size_t used, cap; char data[]; } chunk;
+
+static const char *arena_dup(chunk **head, const char *s, size_t len) {
+  chunk *c = *head;
+  if (c == NULL || c->cap - c->used < len + 1) {
+    size_t cap = len + 1 > (1u << 20) ? len + 1 : (1u << 20);
+    c = malloc(sizeof *c + cap);
+    if (c == NULL) return NULL;
+    c->used = 0;
+    c->cap = cap;
+    c->next = *head;
+    *head = c;
+  }
+  char *p = c->data + c->used;
+  memcpy(p, s, len);
+  p[len] = '\0';
+  c->used += len + 1;
+  return p;
+}
+
+static void arena_free(chunk **head) {
+  while (*head) { chunk *n = (*head)->next; free(*head); *head = n; }
+}
+
+/* ---------------------------------------------------------------- string table */
+
+typedef struct slot { uint64_t hash; const char *s; uint32_t len, id; } slot;
+typedef struct table { slot *v; size_t cap, n; } table;
+
+static uint64_t str_hash(const char *s, size_t len) {
+  return ix_hash(s, len, 0x9e3779b97f4a7c15ull) | 1;  /* 0 marks an empty slot */
+}
+
+/* The slot holding s, or the empty slot where it belongs. */
+static slot *table_find(const table *t, const char *s, uint32_t len, uint64_t h) {
+  size_t mask = t->cap - 1, i = (size_t)h & mask;
+  for (;;) {
+    slot *e = &t->v[i];
+    if (e->hash == 0 || (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0)) return e;
+    i = (i + 1) & mask;
+  }
+}
+
+static int table_grow(table *t) {
+  size_t cap = t->cap ? t->cap * 2 : 1024, i;
+  slot *old = t->v, *nv = calloc(cap, sizeof *nv);
+  if (nv == NULL) return -1;
+  table nt = { nv, cap, t->n };
+  for (i = 0; i < t->cap; i++)
+    if (old[i].hash) *table_find(&nt, old[i].s, old[i].len, old[i].hash) = old[i];
+  free(old);
+  *t = nt;
+  return 0;
+}
+
+/* Make room for one more entry (load factor 1/2). */
+static int table_room(table *t) {
+  return (t->n + 1) * 2 > t->cap ? table_grow(t) : 0;
+}
+
+/* ---------------------------------------------------------------- the job */
+
+typedef struct doc_in {
+  uint32_t path, path_len;         /* in job->strings (NUL-terminated there) */
+  ix_str id, meta;
+  ix_str attrs[MAX_ATTRS];
+  uint64_t size;
+  int64_t mtime;
+  uint32_t mtime_ns;
+  buf regions;                     /* uint32: kind, start byte, end byte, then attrs as off,len */
+} doc_in;
+
+typedef struct doc_work {
+  pl_loaded text;
+  pl_tokens toks;
+  uint32_t *ids;
+  int failed;
+  char err[600];
+} doc_work;
+
+typedef struct kind_out {
+  ix_str name;
+  uint32_t nattrs;
+  ix_str attr_names[MAX_ATTRS];
+  buf recs;                        /* uint32 start, end, then ix_str attrs */
+  uint64_t count;
+} kind_out;
+
+typedef struct seg { uint32_t id, batch, count, first, last, bytes; uint64_t off; } seg;
+
+typedef struct job {
+  /* input */
+  buf strings;                     /* the "strings" section */
+  doc_in *docs;
+  size_t ndocs;
+  uint32_t ndoc_attrs;
+  kind_out kinds[MAX_KINDS];       /* 0 document, 1 paragraph, 2 sentence, then grammar kinds */
+  uint32_t nkinds;
+  int repair, progress, nthreads;
+  size_t batch_bytes;
+  char *out_path, *tmp_path, *runs_path;
+  /* lexicon */
+  pthread_mutex_t mu;
+  int mu_init;
+  table lex;
+  chunk *lex_strings;
+  const char **ex_str;
+  uint32_t *ex_len;
+  uint8_t *ex_kind;
+  uint64_t *ex_freq;
+  size_t nexact, ex_cap, freq_cap;
+  /* batch */
+  doc_work *work;
+  size_t b0, b1;
+  atomic_size_t next;
+  /* output */
+  int fd;
+  FILE *runs;
+  uint64_t off;                    /* bytes written to fd so far */
+  unsigned char *block;            /* current checksum block */
+  size_t block_used;
+  buf sums;                        /* uint64 per block */
+  buf stream_skips;                /* ix_skip */
+  buf lines, texts, docs_out;
+  buf segs;                        /* seg */
+  uint32_t *count;                 /* per exact id, during a batch */
+  size_t count_cap;
+  uint64_t ntokens, stream_start, stream_size, runs_off;
+  uint64_t last_skip_stream;
+  uint32_t nbatches;
+  size_t warnings;
+  buf warn_text;
+  table caches[MAX_THREADS];        /* per-thread lexicon caches */
+  ix_header h;
+  buf lexstr;
+  int done;
+} job;
+
+static job *check_job(lua_State *L, int i) { return luaL_checkudata(L, i, BUILD_JOB); }
+
+/* Free everything the job holds; remove unfinished temporary files. */
+static int job_gc(lua_State *L) {
+  job *j = check_job(L, 1);
+  size_t i;
+  if (j->work) {
+    for (i = 0; i < j->ndocs; i++) {
+      pl_loaded_free(&j->work[i].text);
+      pl_tokens_free(&j->work[i].toks);
+      free(j->work[i].ids);
+    }
+    free(j->work);
+    j->work = NULL;
+  }
+  if (j->docs) {
+    for (i = 0; i < j->ndocs; i++) buf_free(&j->docs[i].regions);
+    free(j->docs);
+    j->docs = NULL;
+  }
+  for (i = 0; i < MAX_KINDS; i++) buf_free(&j->kinds[i].recs);
+  for (i = 0; i < MAX_THREADS; i++) { free(j->caches[i].v); j->caches[i].v = NULL; }
+  if (j->fd >= 0) { close(j->fd); j->fd = -1; }
+  if (j->runs) { fclose(j->runs); j->runs = NULL; }
+  if (j->tmp_path && !j->done) unlink(j->tmp_path);
+  if (j->runs_path) unlink(j->runs_path);
+  free(j->out_path); free(j->tmp_path); free(j->runs_path);
+  j->out_path = j->tmp_path = j->runs_path = NULL;
+  if (j->mu_init) { pthread_mutex_destroy(&j->mu); j->mu_init = 0; }
+  free(j->lex.v); j->lex.v = NULL;
+  arena_free(&j->lex_strings);
+  free(j->ex_str); free(j->ex_len); free(j->ex_kind); free(j->ex_freq); free(j->count);
+  j->ex_str = NULL; j->ex_len = NULL; j->ex_kind = NULL; j->ex_freq = NULL; j->count = NULL;
+  free(j->block); j->block = NULL;
+  buf_free(&j->strings); buf_free(&j->sums); buf_free(&j->stream_skips);
+  buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->docs_out); buf_free(&j->segs);
+  buf_free(&j->warn_text); buf_free(&j->lexstr);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- input */
+
+/* Append a string (NUL-terminated) to the strings blob; returns its ref. */
+static ix_str add_string(lua_State *L, job *j, const char *s, size_t len) {
+  ix_str r;
+  if (j->strings.n + len + 1 > UINT32_MAX) luaL_error(L, "too much metadata (over 4 GiB)");
+  r.off = (uint32_t)j->strings.n;
+  r.len = (uint32_t)len;
+  if (buf_add(&j->strings, s, len) != 0 || buf_add(&j->strings, "", 1) != 0)
+    luaL_error(L, "not enough memory");
+  return r;
+}
+
+static ix_str field_string(lua_State *L, job *j, int t, const char *k, int required) {
+  size_t len = 0;
+  const char *s;
+  lua_getfield(L, t, k);
+  s = lua_tolstring(L, -1, &len);
+  if (s == NULL) {
+    if (required) luaL_error(L, "bad build spec: field '%s' must be a string", k);
+    s = "";
+  }
+  ix_str r = add_string(L, j, s, len);
+  lua_pop(L, 1);
+  return r;
+}
+
+static lua_Integer field_int(lua_State *L, int t, const char *k, lua_Integer def) {
+  lua_Integer v;
+  lua_getfield(L, t, k);
+  v = lua_isnil(L, -1) ? def : luaL_checkinteger(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* Declare a region kind with its attribute names (a list of strings at t). */
+static void add_kind(lua_State *L, job *j, const char *name, int attrs) {
+  kind_out *k;
+  uint32_t i, n;
+  if (j->nkinds >= MAX_KINDS) luaL_error(L, "too many region kinds (at most %d)", MAX_KINDS);
+  k = &j->kinds[j->nkinds++];
+  k->name = add_string(L, j, name, strlen(name));
+  n = attrs ? (uint32_t)lua_rawlen(L, attrs) : 0;
+  if (n > MAX_ATTRS) luaL_error(L, "region kind '%s' has too many attributes (at most %d)", name, MAX_ATTRS);
+  for (i = 0; i < n; i++) {
+    size_t len;
+    const char *s;
+    lua_rawgeti(L, attrs, i + 1);
+    s = lua_tolstring(L, -1, &len);
+    if (!s) luaL_error(L, "region kind '%s': attribute names must be strings", name);
+    k->attr_names[i] = add_string(L, j, s, len);
+    lua_pop(L, 1);
+  }
+  k->nattrs = n;
+}
+
+/* Read docs[i].regions: { {kind=K, s=, e=, attrs={...}}, ... } (K 1-based over spec.kinds). */
+static void read_regions(lua_State *L, job *j, doc_in *d, int t) {
+  lua_Integer n, i;
+  lua_getfield(L, t, "regions");
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
+  luaL_checktype(L, -1, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, -1);
+  for (i = 1; i <= n; i++) {
+    lua_Integer kind, s, e;
+    uint32_t a;
+    int r;
+    lua_rawgeti(L, -1, i);
+    r = lua_gettop(L);
+    luaL_checktype(L, r, LUA_TTABLE);
+    kind = field_int(L, r, "kind", 0) + 2;  /* after document, paragraph, sentence */
+    s = field_int(L, r, "s", -1);
+    e = field_int(L, r, "e", -1);
+    if (kind < 3 || kind >= (lua_Integer)j->nkinds || s < 0 || e < s || e > UINT32_MAX)
+      luaL_error(L, "bad region #%d in document %d", (int)i, (int)(d - j->docs) + 1);
+    if (buf_u32(&d->regions, (uint32_t)kind) || buf_u32(&d->regions, (uint32_t)s) ||
+        buf_u32(&d->regions, (uint32_t)e))
+      luaL_error(L, "not enough memory");
+    lua_getfield(L, r, "attrs");
+    for (a = 0; a < j->kinds[kind].nattrs; a++) {
+      ix_str v = { 0, 0 };
+      if (lua_istable(L, -1)) {
+        size_t len;
+        const char *sv;
+        lua_rawgeti(L, -1, a + 1);
+        sv = lua_tolstring(L, -1, &len);
+        v = add_string(L, j, sv ? sv : "", sv ? len : 0);
+        lua_pop(L, 1);
+      }
+      if (buf_add(&d->regions, &v, sizeof v)) luaL_error(L, "not enough memory");
+    }
+    lua_pop(L, 2);
+  }
+  lua_pop(L, 1);
+}
+
+static void read_spec(lua_State *L, job *j, int spec) {
+  size_t i;
+  lua_Integer nd;
+  const char *out = (lua_getfield(L, spec, "output"), luaL_checkstring(L, -1));
+  j->out_path = strdup(out);
+  j->tmp_path = malloc(strlen(out) + 32);
+  j->runs_path = malloc(strlen(out) + 32);
+  if (!j->out_path || !j->tmp_path || !j->runs_path) luaL_error(L, "not enough memory");
+  snprintf(j->tmp_path, strlen(out) + 32, "%s.tmp.%ld", out, (long)getpid());
+  snprintf(j->runs_path, strlen(out) + 32, "%s.runs.%ld", out, (long)getpid());
+  lua_pop(L, 1);
+  j->repair = (lua_getfield(L, spec, "repair"), lua_toboolean(L, -1));
+  j->progress = (lua_getfield(L, spec, "progress"), lua_toboolean(L, -1));
+  lua_pop(L, 2);
+  j->nthreads = (int)field_int(L, spec, "threads", sysconf(_SC_NPROCESSORS_ONLN));
+  if (j->nthreads < 1) j->nthreads = 1;
+  if (j->nthreads > MAX_THREADS) j->nthreads = MAX_THREADS;
+  j->batch_bytes = (size_t)field_int(L, spec, "batch_mb", 16) << 20;
+  if (j->batch_bytes == 0) j->batch_bytes = 1;
+  /* region kinds: document (with the document attributes), paragraph, sentence, then the grammar's */
+  lua_getfield(L, spec, "doc_attrs");
+  add_kind(L, j, "document", lua_istable(L, -1) ? lua_gettop(L) : 0);
+  j->ndoc_attrs = j->kinds[0].nattrs;
+  lua_pop(L, 1);
+  add_kind(L, j, "paragraph", 0);
+  add_kind(L, j, "sentence", 0);
+  lua_getfield(L, spec, "kinds");
+  if (lua_istable(L, -1)) {
+    lua_Integer k, nk = (lua_Integer)lua_rawlen(L, -1);
+    for (k = 1; k <= nk; k++) {
+      int kt;
+      lua_rawgeti(L, -1, k);
+      kt = lua_gettop(L);
+      luaL_checktype(L, kt, LUA_TTABLE);
+      lua_getfield(L, kt, "name");
+      lua_getfield(L, kt, "attrs");
+      add_kind(L, j, luaL_checkstring(L, -2), lua_istable(L, -1) ? lua_gettop(L) : 0);
+      lua_pop(L, 3);
+    }
+  }
+  lua_pop(L, 1);
+  /* documents */
+  lua_getfield(L, spec, "docs");
+  luaL_checktype(L, -1, LUA_TTABLE);
+  nd = (lua_Integer)lua_rawlen(L, -1);
+  if (nd >= UINT32_MAX) luaL_error(L, "too many documents");
+  j->docs = calloc((size_t)nd + 1, sizeof *j->docs);
+  j->work = calloc((size_t)nd + 1, sizeof *j->work);
+  if (!j->docs || !j->work) luaL_error(L, "not enough memory");
+  j->ndocs = (size_t)nd;
+  for (i = 0; i < j->ndocs; i++) {
+    doc_in *d = &j->docs[i];
+    int t;
+    uint32_t a;
+    ix_str p;
+    lua_rawgeti(L, -1, (lua_Integer)i + 1);
+    t = lua_gettop(L);
+    luaL_checktype(L, t, LUA_TTABLE);
+    p = field_string(L, j, t, "path", 1);
+    d->path = p.off;
+    d->path_len = p.len;
+    d->id = field_string(L, j, t, "id", 1);
+    d->meta = field_string(L, j, t, "meta", 0);
+    d->size = (uint64_t)field_int(L, t, "size", 0);
+    d->mtime = (int64_t)field_int(L, t, "mtime", 0);
+    d->mtime_ns = (uint32_t)field_int(L, t, "mtime_ns", 0);
+    lua_getfield(L, t, "attrs");
+    for (a = 0; a < j->ndoc_attrs; a++) {
+      size_t len = 0;
+      const char *s = NULL;
+      if (lua_istable(L, -1)) {
+        lua_rawgeti(L, -1, a + 1);
+        s = lua_tolstring(L, -1, &len);
+        lua_pop(L, 1);
+      }
+      d->attrs[a] = add_string(L, j, s ? s : "", s ? len : 0);
+    }
+    lua_pop(L, 1);
+    read_regions(L, j, d, t);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+/* ---------------------------------------------------------------- workers */
+
+/* Intern an exact form: the caller holds no lock; returns UINT32_MAX on OOM. */
+static uint32_t intern(job *j, table *cache, const char *s, uint32_t len, uint8_t kind) {
+  uint64_t h = str_hash(s, len);
+  slot *e;
+  uint32_t id;
+  if (cache->cap == 0 && table_grow(cache) != 0) return UINT32_MAX;
+  e = table_find(cache, s, len, h);
+  if (e->hash) return e->id;
+  pthread_mutex_lock(&j->mu);
+  slot *g = table_find(&j->lex, s, len, h);
+  const char *str;
+  if (g->hash) {
+    id = g->id;
+    str = g->s;
+  } else {
+    const char *copy;
+    if (j->nexact >= UINT32_MAX - 1 || table_room(&j->lex) != 0) goto oom;
+    g = table_find(&j->lex, s, len, h);
+    if (j->nexact == j->ex_cap) {
+      size_t cap = j->ex_cap ? j->ex_cap * 2 : 4096;
+      const char **ns = realloc(j->ex_str, cap * sizeof *ns);
+      if (ns) j->ex_str = ns;
+      uint32_t *nl = realloc(j->ex_len, cap * sizeof *nl);
+      if (nl) j->ex_len = nl;
+      uint8_t *nk = realloc(j->ex_kind, cap);
+      if (nk) j->ex_kind = nk;
+      if (!ns || !nl || !nk) goto oom;
+      j->ex_cap = cap;
+    }
+    copy = arena_dup(&j->lex_strings, s, len);
+    if (copy == NULL) goto oom;
+    id = (uint32_t)j->nexact++;
+    j->ex_str[id] = copy;
+    j->ex_len[id] = len;
+    j->ex_kind[id] = kind;
+    g->hash = h; g->s = copy; g->len = len; g->id = id;
+    j->lex.n++;
+    str = copy;
+  }
+  pthread_mutex_unlock(&j->mu);
+  if (table_room(cache) != 0) return UINT32_MAX;
+  e = table_find(cache, s, len, h);
+  e->hash = h; e->s = str; e->len = len; e->id = id;
+  cache->n++;
+  return id;
+oom:
+  pthread_mutex_unlock(&j->mu);
+  return UINT32_MAX;
+}
+
+/* Load, tokenise and intern one document. */
+static void work_doc(job *j, table *cache, size_t i) {
+  doc_work *w = &j->work[i];
+  const char *path = (const char *)j->strings.p + j->docs[i].path;
+  size_t k;
+  if (pl_load_file(path, j->repair, &w->text, w->err, sizeof w->err) != 0) { w->failed = 1; return; }
+  if (pl_tokenize(w->text.text, w->text.len, &w->toks) != 0 ||
+      (w->toks.n && (w->ids = malloc(w->toks.n * sizeof *w->ids)) == NULL)) {
+    snprintf(w->err, sizeof w->err, "%s: not enough memory to tokenise", path);
+    w->failed = 1;
+    return;
+  }
+  for (k = 0; k < w->toks.n; k++) {
+    const pl_token *t = &w->toks.v[k];
+    uint32_t id = intern(j, cache, w->text.text + t->start, t->len, t->kind);
+    if (id == UINT32_MAX) {
+      snprintf(w->err, sizeof w->err, "%s: not enough memory for the lexicon", path);
+      w->failed = 1;
+      return;
+    }
+    w->ids[k] = id;
+  }
+}
+
+typedef struct worker { job *j; table *cache; } worker;
+
+static void *worker_main(void *arg) {
+  worker *wk = arg;
+  job *j = wk->j;
+  for (;;) {
+    size_t i = atomic_fetch_add(&j->next, 1);
+    if (i >= j->b1) break;
+    work_doc(j, wk->cache, i);
+  }
+  return NULL;
+}
+
+/* ---------------------------------------------------------------- output */
+
+/* Write bytes after the header, checksumming each 64 KiB block. */
+static int out_write(job *j, const void *data, size_t n) {
+  const unsigned char *p = data;
+  while (n > 0) {
+    size_t room = IX_BLOCK_SIZE - j->block_used, k = n < room ? n : room;
+    memcpy(j->block + j->block_used, p, k);
+    j->block_used += k;
+    p += k;
+    n -= k;
+    if (j->block_used == IX_BLOCK_SIZE) {
+      uint64_t h = ix_hash(j->block, IX_BLOCK_SIZE, 0);
+      size_t done = 0;
+      if (buf_add(&j->sums, &h, sizeof h) != 0) return -1;
+      while (done < IX_BLOCK_SIZE) {
+        ssize_t r = write(j->fd, j->block + done, IX_BLOCK_SIZE - done);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        done += (size_t)r;
+      }
+      j->off += IX_BLOCK_SIZE;
+      j->block_used = 0;
+    }
+  }
+  return 0;
+}
+
+static uint64_t out_pos(const job *j) { return j->off + j->block_used; }
+
+static int out_align(job *j) {
+  static const unsigned char zero[8] = {0};
+  size_t pad = (size_t)((8 - out_pos(j) % 8) % 8);
+  return out_write(j, zero, pad);
+}
+
+/* Flush the last partial block (hashed as it is, short). */
+static int out_flush(job *j) {
+  size_t done = 0;
+  if (j->block_used) {
+    uint64_t h = ix_hash(j->block, j->block_used, 0);
+    if (buf_add(&j->sums, &h, sizeof h) != 0) return -1;
+  }
+  while (done < j->block_used) {
+    ssize_t r = write(j->fd, j->block + done, j->block_used - done);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return -1;
+    done += (size_t)r;
+  }
+  j->off += j->block_used;
+  j->block_used = 0;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- encoding a batch */
+
+static void progress(job *j, size_t done_docs, double t0) {
+  double now;
+  struct timespec ts;
+  if (!j->progress) return;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+  fprintf(stderr, "\rindexing %3d%%  %zu/%zu documents  %.1f M tokens  %.1f s ",
+          (int)(100.0 * done_docs / (j->ndocs ? j->ndocs : 1)), done_docs, j->ndocs,
+          (double)j->ntokens / 1e6, now - t0);
+  fflush(stderr);
+}
+
+/* Append document i's tokens to the stream and its regions to the tables. */
+static int encode_doc(lua_State *L, job *j, size_t i, uint32_t *batch_ids, size_t *nb) {
+  doc_work *w = &j->work[i];
+  doc_in *d = &j->docs[i];
+  ix_doc out;
+  uint32_t prev_end = 0, para = 0, sent = 0;
+  size_t k;
+  uint64_t first = j->ntokens;
+  unsigned char tmp[20];
+  const char *text = w->text.text;
+  memset(&out, 0, sizeof out);
+  if (j->ntokens + w->toks.n >= IX_MAX_TOKENS) luaL_error(L, "corpus too large (over 4 G tokens)");
+  out.first = first;
+  out.ntok = (uint32_t)w->toks.n;
+  out.size = d->size;
+  out.mtime = d->mtime;
+  out.mtime_ns = d->mtime_ns;
+  out.hash = ix_hash(text, w->text.len, 0);
+  out.path.off = d->path; out.path.len = d->path_len;
+  out.id = d->id;
+  out.meta = d->meta;
+  if (w->text.repaired) out.flags |= IX_DOC_REPAIRED;
+  /* line starts */
+  out.lines = j->lines.n / 4;
+  {
+    const char *p = text, *end = text + w->text.len;
+    uint32_t n = 1;
+    if (buf_u32(&j->lines, 0)) return -1;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+      p++;
+      if (buf_u32(&j->lines, (uint32_t)(p - text))) return -1;
+      n++;
+    }
+    out.nlines = n;
+  }
+  if (!w->text.identity) {
+    out.flags |= IX_DOC_EMBEDDED;
+    out.text = j->texts.n;
+    out.text_len = w->text.len;
+    if (buf_add(&j->texts, text, w->text.len)) return -1;
+  }
+  for (k = 0; k < w->toks.n; k++) {
+    const pl_token *t = &w->toks.v[k];
+    uint64_t pos = j->ntokens++;
+    uint32_t id = w->ids[k];
+    size_t n;
+    if (pos % IX_SKIP == 0) {
+      ix_skip s;
+      s.stream = out_pos(j) - j->stream_start;
+      s.start = t->start;
+      s.doc = (uint32_t)i;
+      if (buf_add(&j->stream_skips, &s, sizeof s)) return -1;
+    }
+    j->ex_freq[id]++;
+    n = ix_put_varint(tmp, id);
+    n += ix_put_varint(tmp + n, t->start - prev_end);
+    if (out_write(j, tmp, n)) return -1;
+    prev_end = t->start + t->len;
+    batch_ids[(*nb)++] = id;
+    /* paragraphs and sentences tile the document */
+    if (t->flags & PL_TOKF_PARA || k == 0) {
+      if (k > 0) {
+        uint32_t r[2] = { para, (uint32_t)pos };
+        if (buf_add(&j->kinds[1].recs, r, sizeof r)) return -1;
+        j->kinds[1].count++;
+      }
+      para = (uint32_t)pos;
+    }
+    if (t->flags & (PL_TOKF_SENT | PL_TOKF_PARA) || k == 0) {
+      if (k > 0) {
+        uint32_t r[2] = { sent, (uint32_t)pos };
+        if (buf_add(&j->kinds[2].recs, r, sizeof r)) return -1;
+        j->kinds[2].count++;
+      }
+      sent = (uint32_t)pos;
+    }
+  }
+  if (w->toks.n) {
+    uint32_t r1[2] = { para, (uint32_t)j->ntokens }, r2[2] = { sent, (uint32_t)j->ntokens };
+    if (buf_add(&j->kinds[1].recs, r1, sizeof r1) || buf_add(&j->kinds[2].recs, r2, sizeof r2))
+      return -1;
+    j->kinds[1].count++;
+    j->kinds[2].count++;
+  }
+  /* the document as a region, with its attributes */
+  {
+    uint32_t r[2] = { (uint32_t)first, (uint32_t)j->ntokens };
+    if (buf_add(&j->kinds[0].recs, r, sizeof r) ||
+        buf_add(&j->kinds[0].recs, d->attrs, j->ndoc_attrs * sizeof(ix_str)))
+      return -1;
+    j->kinds[0].count++;
+  }
+  /* grammar regions: byte spans to token spans (tokens starting inside the span) */
+  {
+    const uint32_t *r = (const uint32_t *)d->regions.p;
+    size_t at = 0, nw = d->regions.n / 4;
+    while (at + 3 <= nw) {
+      uint32_t kind = r[at], s = r[at + 1], e = r[at + 2];
+      kind_out *ko = &j->kinds[kind];
+      size_t lo = 0, hi = w->toks.n, lo2;
+      uint32_t span[2];
+      while (lo < hi) { size_t m = (lo + hi) / 2; if (w->toks.v[m].start < s) lo = m + 1; else hi = m; }
+      lo2 = lo; hi = w->toks.n;
+      while (lo2 < hi) { size_t m = (lo2 + hi) / 2; if (w->toks.v[m].start < e) lo2 = m + 1; else hi = m; }
+      span[0] = (uint32_t)(first + lo);
+      span[1] = (uint32_t)(first + lo2);
+      if (buf_add(&ko->recs, span, sizeof span) ||
+          buf_add(&ko->recs, r + at + 3, ko->nattrs * sizeof(ix_str)))
+        return -1;
+      ko->count++;
+      at += 3 + 2 * (size_t)ko->nattrs;
+    }
+  }
+  if (buf_add(&j->docs_out, &out, sizeof out)) return -1;
+  return 0;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/*
+** Spill the batch's postings as one sorted run: a counting sort of the
+** batch's tokens by exact id, then per id a segment of varint deltas.
+*/
+static int spill_run(job *j, const uint32_t *ids, size_t n, uint64_t first) {
+  uint32_t *touched = NULL, *pos = NULL, *at = NULL;
+  size_t nt = 0, k;
+  int rc = -1;
+  if (j->count_cap < j->nexact) {
+    uint32_t *c = realloc(j->count, j->nexact * sizeof *c);
+    if (c == NULL) return -1;
+    memset(c + j->count_cap, 0, (j->nexact - j->count_cap) * sizeof *c);
+    j->count = c;
+    j->count_cap = j->nexact;
+  }
+  touched = malloc((n + 1) * sizeof *touched);
+  pos = malloc((n + 1) * sizeof *pos);
+  at = malloc((n + 1) * sizeof *at);
+  if (!touched || !pos || !at) goto done;
+  for (k = 0; k < n; k++)
+    if (j->count[ids[k]]++ == 0) touched[nt++] = ids[k];
+  qsort(touched, nt, sizeof *touched, cmp_u32);
+  {
+    uint32_t sum = 0;
+    for (k = 0; k < nt; k++) { uint32_t c = j->count[touched[k]]; j->count[touched[k]] = sum; sum += c; }
+  }
+  for (k = 0; k < n; k++) pos[j->count[ids[k]]++] = (uint32_t)(first + k);
+  {
+    size_t start = 0;
+    for (k = 0; k < nt; k++) {
+      size_t end = j->count[touched[k]], m;
+      seg s;
+      unsigned char tmp[10];
+      s.id = touched[k];
+      s.batch = j->nbatches;
+      s.count = (uint32_t)(end - start);
+      s.first = pos[start];
+      s.last = pos[end - 1];
+      s.off = j->runs_off;
+      for (m = start + 1; m < end; m++) {
+        size_t len = ix_put_varint(tmp, (uint64_t)(pos[m] - pos[m - 1]));
+        if (fwrite(tmp, 1, len, j->runs) != len) goto done;
+        j->runs_off += len;
+      }
+      s.bytes = (uint32_t)(j->runs_off - s.off);
+      if (buf_add(&j->segs, &s, sizeof s)) goto done;
+      j->count[touched[k]] = 0;
+      start = end;
+    }
+  }
+  rc = 0;
+done:
+  free(touched); free(pos); free(at);
+  return rc;
+}
+
+/* Process documents [b0, b1) with the worker threads, then encode them. */
+static void run_batch(lua_State *L, job *j, size_t b0, size_t b1, worker *wk) {
+  pthread_t th[MAX_THREADS];
+  int t, started = 0;
+  size_t i, ntok = 0, nb = 0;
+  uint32_t *batch_ids;
+  uint64_t first = j->ntokens;
+  j->b0 = b0;
+  j->b1 = b1;
+  atomic_store(&j->next, b0);
+  for (t = 1; t < j->nthreads && (size_t)t < b1 - b0; t++) {
+    if (pthread_create(&th[t], NULL, worker_main, &wk[t]) != 0) break;
+    started = t;
+  }
+  worker_main(&wk[0]);
+  for (t = 1; t <= started; t++) pthread_join(th[t], NULL);
+  for (i = b0; i < b1; i++) {
+    if (j->work[i].failed) luaL_error(L, "%s", j->work[i].err);
+    ntok += j->work[i].toks.n;
+  }
+  if (j->freq_cap < j->nexact) {
+    uint64_t *f = realloc(j->ex_freq, j->nexact * sizeof *f);
+    if (f == NULL) luaL_error(L, "not enough memory");
+    memset(f + j->freq_cap, 0, (j->nexact - j->freq_cap) * sizeof *f);
+    j->ex_freq = f;
+    j->freq_cap = j->nexact;
+  }
+  batch_ids = lua_newuserdatauv(L, (ntok + 1) * sizeof *batch_ids, 0);
+  for (i = b0; i < b1; i++) {
+    doc_work *w = &j->work[i];
+    if (w->text.repaired) {
+      char msg[700];
+      int len = snprintf(msg, sizeof msg, "%s: replaced %zu invalid UTF-8 sequence%s with U+FFFD\n",
+                         (const char *)j->strings.p + j->docs[i].path, w->text.repaired,
+                         w->text.repaired == 1 ? "" : "s");
+      if (len > 0) buf_add(&j->warn_text, msg, (size_t)len < sizeof msg ? (size_t)len : sizeof msg - 1);
+      j->warnings++;
+    }
+    if (encode_doc(L, j, i, batch_ids, &nb) != 0) luaL_error(L, "cannot write index: %s", strerror(errno));
+    pl_loaded_free(&w->text);
+    pl_tokens_free(&w->toks);
+    free(w->ids);
+    w->ids = NULL;
+  }
+  if (spill_run(j, batch_ids, nb, first) != 0) luaL_error(L, "cannot write postings run: %s", strerror(errno));
+  lua_pop(L, 1);
+  j->nbatches++;
+}
+
+/* ---------------------------------------------------------------- finishing */
+
+static int cmp_seg(const void *a, const void *b) {
+  const seg *x = a, *y = b;
+  if (x->id != y->id) return x->id < y->id ? -1 : 1;
+  return x->batch < y->batch ? -1 : x->batch > y->batch;
+}
+
+static void begin_section(lua_State *L, job *j, const char *name) {
+  ix_section *s;
+  if (j->h.nsections >= IX_MAX_SECTIONS) luaL_error(L, "too many index sections");
+  if (out_align(j)) luaL_error(L, "cannot write index: %s", strerror(errno));
+  s = &j->h.sections[j->h.nsections++];
+  snprintf(s->name, sizeof s->name, "%s", name);
+  s->offset = out_pos(j);
+}
+
+static void end_section(job *j) {
+  ix_section *s = &j->h.sections[j->h.nsections - 1];
+  s->size = out_pos(j) - s->offset;
+}
+
+static void write_section(lua_State *L, job *j, const char *name, const void *p, size_t n) {
+  begin_section(L, j, name);
+  if (out_write(j, p, n)) luaL_error(L, "cannot write index: %s", strerror(errno));
+  end_section(j);
+}
+
+/* The postings: per exact id, its segments from every run, re-based. */
+static void write_postings(lua_State *L, job *j, ix_exact *ex) {
+  seg *segs = (seg *)j->segs.p;
+  size_t nsegs = j->segs.n / sizeof(seg), s = 0;
+  const unsigned char *map = NULL;
+  uint64_t id, base;
+  if (fflush(j->runs) != 0) luaL_error(L, "cannot write postings run: %s", strerror(errno));
+  if (j->runs_off > 0) {
+    map = mmap(NULL, (size_t)j->runs_off, PROT_READ, MAP_PRIVATE, fileno(j->runs), 0);
+    if (map == MAP_FAILED) luaL_error(L, "cannot map postings runs: %s", strerror(errno));
+  }
+  qsort(segs, nsegs, sizeof *segs, cmp_seg);
+  begin_section(L, j, IX_SEC_POSTINGS);
+  base = out_pos(j);
+  for (id = 0; id < j->nexact; id++) {
+    uint32_t last = 0;
+    int any = 0;
+    ex[id].post = out_pos(j) - base;
+    for (; s < nsegs && segs[s].id == id; s++) {
+      unsigned char tmp[10];
+      size_t n = ix_put_varint(tmp, any ? segs[s].first - last : segs[s].first);
+      if (out_write(j, tmp, n) || (segs[s].bytes && out_write(j, map + segs[s].off, segs[s].bytes))) {
+        if (map) munmap((void *)map, (size_t)j->runs_off);
+        luaL_error(L, "cannot write index: %s", strerror(errno));
+      }
+      last = segs[s].last;
+      any = 1;
+    }
+    ex[id].post_len = out_pos(j) - base - ex[id].post;
+  }
+  end_section(j);
+  if (map) munmap((void *)map, (size_t)j->runs_off);
+}
+
+typedef struct fold_key { const char *s; uint32_t len, tid; } fold_key;
+
+static int cmp_fold_key(const void *a, const void *b) {
+  const fold_key *x = a, *y = b;
+  size_t n = x->len < y->len ? x->len : y->len;
+  int c = memcmp(x->s, y->s, n);
+  if (c) return c;
+  return x->len < y->len ? -1 : x->len > y->len;
+}
+
+typedef struct freq_key { uint64_t freq; uint32_t id; } freq_key;
+
+static int cmp_freq_key(const void *a, const void *b) {
+  const freq_key *x = a, *y = b;
+  if (x->freq != y->freq) return x->freq > y->freq ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static ix_str add_lexstr(lua_State *L, buf *lexstr, const char *s, size_t len) {
+  ix_str r;
+  if (lexstr->n + len > UINT32_MAX) luaL_error(L, "lexicon too large");
+  r.off = (uint32_t)lexstr->n;
+  r.len = (uint32_t)len;
+  if (buf_add(lexstr, s, len)) luaL_error(L, "not enough memory");
+  return r;
+}
+
+/*
+** Fold every distinct exact type (not every token), group the exact types
+** by folded form, sort the folded forms, and write the lexicon sections.
+** Temporary arrays are Lua userdata, so an error frees them.
+*/
+static void write_lexicon(lua_State *L, job *j, ix_exact *ex) {
+  size_t n = j->nexact, nf = 0, i, cap = 16;
+  int strs, top = lua_gettop(L);
+  buf *lexstr = &j->lexstr;
+  uint32_t *tid_of, *new_id, *fill;
+  fold_key *keys;
+  ix_fold *folds;
+  freq_key *fk;
+  slot *tab;
+  while (cap < 2 * n + 2) cap *= 2;
+  lua_newtable(L);
+  strs = lua_gettop(L);
+  tab = lua_newuserdatauv(L, cap * sizeof *tab, 0);
+  memset(tab, 0, cap * sizeof *tab);
+  tid_of = lua_newuserdatauv(L, (n + 1) * sizeof *tid_of, 0);
+  keys = lua_newuserdatauv(L, (n + 1) * sizeof *keys, 0);
+  for (i = 0; i < n; i++) {
+    luaL_Buffer b;
+    size_t flen;
+    const char *f;
+    uint64_t h;
+    table t = { tab, cap, nf };
+    slot *e;
+    luaL_buffinit(L, &b);
+    if (parley_fold(&b, j->ex_str[i], j->ex_len[i]) != 0) {
+      luaL_pushresult(&b);
+      lua_pop(L, 1);
+      lua_pushlstring(L, j->ex_str[i], j->ex_len[i]);
+    } else {
+      luaL_pushresult(&b);
+    }
+    f = lua_tolstring(L, -1, &flen);
+    h = str_hash(f, flen);
+    e = table_find(&t, f, (uint32_t)flen, h);
+    if (e->hash == 0) {
+      lua_rawseti(L, strs, (lua_Integer)nf + 1);  /* anchor the folded string */
+      e->hash = h; e->s = f; e->len = (uint32_t)flen; e->id = (uint32_t)nf;
+      keys[nf].s = f; keys[nf].len = (uint32_t)flen; keys[nf].tid = (uint32_t)nf;
+      nf++;
+    } else {
+      lua_pop(L, 1);
+    }
+    tid_of[i] = e->id;
+  }
+  qsort(keys, nf, sizeof *keys, cmp_fold_key);
+  new_id = lua_newuserdatauv(L, (nf + 1) * sizeof *new_id, 0);
+  folds = lua_newuserdatauv(L, (nf + 1) * sizeof *folds, 0);
+  fill = lua_newuserdatauv(L, (nf + 1) * sizeof *fill, 0);
+  memset(folds, 0, (nf + 1) * sizeof *folds);
+  for (i = 0; i < nf; i++) new_id[keys[i].tid] = (uint32_t)i;
+  /* exact strings first, then folded strings, in one blob */
+  for (i = 0; i < n; i++) {
+    uint32_t f = new_id[tid_of[i]];
+    ex[i].str = add_lexstr(L, lexstr, j->ex_str[i], j->ex_len[i]);
+    ex[i].fold = f;
+    ex[i].kind = j->ex_kind[i];
+    ex[i].freq = j->ex_freq[i];
+    folds[f].freq += ex[i].freq;
+    folds[f].nmap++;
+    if (folds[f].kind == 0 || ex[i].kind == PL_TOK_WORD) folds[f].kind = ex[i].kind;
+  }
+  {
+    uint32_t sum = 0;
+    for (i = 0; i < nf; i++) {
+      folds[i].str = add_lexstr(L, lexstr, keys[i].s, keys[i].len);
+      folds[i].map = sum;
+      fill[i] = sum;
+      sum += folds[i].nmap;
+    }
+  }
+  write_section(L, j, IX_SEC_EXACT, ex, n * sizeof *ex);
+  write_section(L, j, IX_SEC_FOLD, folds, nf * sizeof *folds);
+  write_section(L, j, IX_SEC_LEXSTR, lexstr->p, lexstr->n);
+  {
+    uint32_t *map = lua_newuserdatauv(L, (n + 1) * sizeof *map, 0);
+    for (i = 0; i < n; i++) map[fill[ex[i].fold]++] = (uint32_t)i;
+    write_section(L, j, IX_SEC_FOLDMAP, map, n * sizeof *map);
+    lua_pop(L, 1);
+  }
+  fk = lua_newuserdatauv(L, (nf + 1) * sizeof *fk, 0);
+  for (i = 0; i < nf; i++) { fk[i].freq = folds[i].freq; fk[i].id = (uint32_t)i; }
+  qsort(fk, nf, sizeof *fk, cmp_freq_key);
+  for (i = 0; i < nf; i++) fill[i] = fk[i].id;
+  write_section(L, j, IX_SEC_FREQ, fill, nf * sizeof *fill);
+  j->h.nexact = n;
+  j->h.nfold = nf;
+  buf_free(lexstr);
+  lua_settop(L, top);
+}
+
+static void write_regions(lua_State *L, job *j) {
+  ix_rkind rk[MAX_KINDS];
+  uint32_t k;
+  memset(rk, 0, sizeof rk);
+  for (k = 0; k < j->nkinds; k++) {
+    kind_out *ko = &j->kinds[k];
+    rk[k].name = ko->name;
+    rk[k].nattrs = ko->nattrs;
+    memcpy(rk[k].attrs, ko->attr_names, sizeof rk[k].attrs);
+    rk[k].count = ko->count;
+    snprintf(rk[k].section, sizeof rk[k].section, "r:%u", (unsigned)k);
+    write_section(L, j, rk[k].section, ko->recs.p, ko->recs.n);
+    buf_free(&ko->recs);
+  }
+  write_section(L, j, IX_SEC_REGIONS, rk, j->nkinds * sizeof *rk);
+}
+
+/* Write the checksums and the header, sync, and rename into place. */
+static void finish(lua_State *L, job *j, const char *meta, size_t meta_len) {
+  uint64_t sums_off;
+  ix_section *s;
+  if (out_align(j) || out_flush(j)) luaL_error(L, "cannot write index: %s", strerror(errno));
+  sums_off = j->off;
+  if (j->h.nsections >= IX_MAX_SECTIONS) luaL_error(L, "too many index sections");
+  s = &j->h.sections[j->h.nsections++];
+  snprintf(s->name, sizeof s->name, "%s", IX_SEC_CHECKSUMS);
+  s->offset = sums_off;
+  s->size = j->sums.n;
+  {
+    size_t done = 0;
+    while (done < j->sums.n) {
+      ssize_t r = write(j->fd, j->sums.p + done, j->sums.n - done);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) luaL_error(L, "cannot write index: %s", strerror(errno));
+      done += (size_t)r;
+    }
+  }
+  (void)meta; (void)meta_len;
+  memcpy(j->h.magic, IX_MAGIC, 8);
+  j->h.version = IX_VERSION;
+  j->h.header_size = IX_HEADER_SIZE;
+  j->h.file_size = sums_off + j->sums.n;
+  j->h.ntokens = j->ntokens;
+  j->h.ndocs = (uint32_t)j->ndocs;
+  j->h.reserved[0] = ix_hash(j->sums.p, j->sums.n, 0);
+  j->h.checksum = 0;
+  j->h.checksum = ix_hash(&j->h, sizeof j->h, 0);
+  {
+    unsigned char hdr[IX_HEADER_SIZE];
+    memset(hdr, 0, sizeof hdr);
+    memcpy(hdr, &j->h, sizeof j->h);
+    if (pwrite(j->fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr || fsync(j->fd) != 0)
+      luaL_error(L, "cannot write index: %s", strerror(errno));
+  }
+  if (close(j->fd) != 0) { j->fd = -1; luaL_error(L, "cannot write index: %s", strerror(errno)); }
+  j->fd = -1;
+  if (rename(j->tmp_path, j->out_path) != 0)
+    luaL_error(L, "cannot rename %s to %s: %s", j->tmp_path, j->out_path, strerror(errno));
+  j->done = 1;
+}
+
+/*
+** build(spec) -> stats: index the documents of spec.docs into spec.output.
+** Raises on bad input (the message names file:line:column) or I/O failure;
+** nothing is left at spec.output unless the build succeeded.
+*/
+static int indexer_build(lua_State *L) {
+  job *j;
+  worker wk[MAX_THREADS];
+  size_t b0 = 0, i, bytes = 0;
+  int t;
+  const char *meta;
+  size_t meta_len;
+  struct timespec t0;
+  double start;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  start = (double)t0.tv_sec + t0.tv_nsec / 1e9;
+  lua_getfield(L, 1, "meta");
+  meta = luaL_optlstring(L, -1, "{}", &meta_len);
+  j = lua_newuserdatauv(L, sizeof *j, 0);
+  memset(j, 0, sizeof *j);
+  j->fd = -1;
+  luaL_setmetatable(L, BUILD_JOB);
+  read_spec(L, j, 1);
+  if (pthread_mutex_init(&j->mu, NULL) != 0) luaL_error(L, "cannot create a mutex");
+  j->mu_init = 1;
+  if (table_grow(&j->lex) != 0) luaL_error(L, "not enough memory");
+  if ((j->block = malloc(IX_BLOCK_SIZE)) == NULL) luaL_error(L, "not enough memory");
+  j->fd = open(j->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (j->fd < 0) return luaL_error(L, "cannot create %s: %s", j->tmp_path, strerror(errno));
+  j->runs = fopen(j->runs_path, "w+b");
+  if (j->runs == NULL) return luaL_error(L, "cannot create %s: %s", j->runs_path, strerror(errno));
+  {
+    static const unsigned char zero[IX_HEADER_SIZE];
+    if (write(j->fd, zero, sizeof zero) != (ssize_t)sizeof zero)
+      return luaL_error(L, "cannot write %s: %s", j->tmp_path, strerror(errno));
+  }
+  j->off = IX_HEADER_SIZE;
+  for (t = 0; t < MAX_THREADS; t++) { wk[t].j = j; wk[t].cache = &j->caches[t]; }
+  /* the stream comes first, written batch by batch */
+  begin_section(L, j, IX_SEC_STREAM);
+  j->stream_start = out_pos(j);
+  for (i = 0; i < j->ndocs; i++) {
+    bytes += j->docs[i].size;
+    if (bytes >= j->batch_bytes || i + 1 == j->ndocs) {
+      run_batch(L, j, b0, i + 1, wk);
+      b0 = i + 1;
+      bytes = 0;
+      progress(j, b0, start);
+    }
+  }
+  end_section(j);
+  if (j->progress) fputs("\n", stderr);
+  {
+    ix_exact *ex = lua_newuserdatauv(L, (j->nexact + 1) * sizeof *ex, 0);
+    memset(ex, 0, (j->nexact + 1) * sizeof *ex);
+    write_postings(L, j, ex);
+    write_lexicon(L, j, ex);
+    lua_pop(L, 1);
+  }
+  write_section(L, j, IX_SEC_SKIPS, j->stream_skips.p, j->stream_skips.n);
+  write_section(L, j, IX_SEC_DOCS, j->docs_out.p, j->docs_out.n);
+  write_section(L, j, IX_SEC_LINES, j->lines.p, j->lines.n);
+  write_section(L, j, IX_SEC_TEXTS, j->texts.p, j->texts.n);
+  write_regions(L, j);
+  write_section(L, j, IX_SEC_STRINGS, j->strings.p, j->strings.n);
+  write_section(L, j, IX_SEC_META, meta, meta_len);
+  finish(L, j, meta, meta_len);
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  lua_createtable(L, 0, 8);
+  lua_pushinteger(L, (lua_Integer)j->ntokens);
+  lua_setfield(L, -2, "tokens");
+  lua_pushinteger(L, (lua_Integer)j->ndocs);
+  lua_setfield(L, -2, "documents");
+  lua_pushinteger(L, (lua_Integer)j->h.nexact);
+  lua_setfield(L, -2, "types");
+  lua_pushinteger(L, (lua_Integer)j->h.nfold);
+  lua_setfield(L, -2, "folded_types");
+  lua_pushinteger(L, (lua_Integer)j->h.file_size);
+  lua_setfield(L, -2, "bytes");
+  lua_pushnumber(L, (double)t0.tv_sec + t0.tv_nsec / 1e9 - start);
+  lua_setfield(L, -2, "seconds");
+  lua_pushlstring(L, (const char *)j->warn_text.p, j->warn_text.n);
+  lua_setfield(L, -2, "warnings");
+  return 1;
+}
+
+static const luaL_Reg indexer_funcs[] = {
+  {"build", indexer_build},
+  {NULL, NULL}
+};
+
+int luaopen_parley_indexer(lua_State *L) {
+  if (luaL_newmetatable(L, BUILD_JOB)) {
+    lua_pushcfunction(L, job_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
+  luaL_newlib(L, indexer_funcs);
+  return 1;
+}

@@ -1,0 +1,536 @@
+/*
+** corpus.c — `parley.Index`: an opened index file (memory-mapped) and the
+** query primitives over it: lexicon look-ups, postings, phrases, regions,
+** documents' text, token streams.  The query language, sub-corpora and
+** formatting live in lua/parley/corpus.lua; concordances and counts over
+** hit lists are in hits.c and report.c.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "corpus.h"
+
+/* ---------------------------------------------------------------- accessors */
+
+pl_corpus *check_corpus(lua_State *L, int i) {
+  return luaL_checkudata(L, i, PARLEY_INDEX);
+}
+
+pl_corpus *to_corpus(lua_State *L, int i) {
+  pl_corpus *c = check_corpus(L, i);
+  if (c->ix.base == NULL) luaL_error(L, "attempt to use a closed corpus");
+  return c;
+}
+
+/* Raise the standard message for a damaged index. */
+int corpus_damaged(lua_State *L, pl_corpus *c) {
+  return luaL_error(L, "%s: index is damaged (checksum mismatch); reopen the corpus to rebuild it",
+                    c->path);
+}
+
+/* Release the mapping and the cached document texts; safe to call twice. */
+static void corpus_release(pl_corpus *c) {
+  uint32_t i;
+  const unsigned char *base = c->ix.base;
+  c->ix.base = NULL;  /* closed first, then released */
+  if (c->texts) {
+    for (i = 0; i < c->ndocs_cached; i++)
+      if (c->texts[i].map) munmap(c->texts[i].map, c->texts[i].len ? c->texts[i].len : 1);
+    c->texts = NULL;
+  }
+  if (base) munmap((void *)base, c->ix.size);
+}
+
+static int corpus_close(lua_State *L) {
+  corpus_release(check_corpus(L, 1));
+  return 0;
+}
+
+static int corpus_tostring(lua_State *L) {
+  pl_corpus *c = check_corpus(L, 1);
+  if (c->ix.base == NULL) lua_pushfstring(L, "index %s (closed)", c->path);
+  else lua_pushfstring(L, "index %s (%d documents, %d tokens)", c->path, (int)c->ix.ndocs,
+                       (int)c->ix.ntokens);
+  return 1;
+}
+
+/*
+** open(path) -> index | nil, message, reason
+** reason is "missing", "damaged" or "version", so the caller can rebuild.
+*/
+static int corpus_open(lua_State *L) {
+  size_t plen, bits;
+  const char *path = luaL_checklstring(L, 1, &plen);
+  const unsigned char *base;
+  size_t size;
+  char err[512];
+  pl_corpus *c;
+  if (ix_map(path, &base, &size, err, sizeof err) != 0) {
+    luaL_pushfail(L);
+    lua_pushstring(L, err);
+    lua_pushstring(L, errno == ENOENT ? "missing" : "damaged");
+    return 3;
+  }
+  bits = ix_bitmap_size(size);
+  /* create first (closed), acquire second: a raise here must not leak the mapping */
+  c = lua_newuserdatauv(L, sizeof *c + plen + 1 + bits, 2);
+  memset(c, 0, sizeof *c + plen + 1 + bits);
+  luaL_setmetatable(L, PARLEY_INDEX);
+  c->path = (char *)(c + 1);
+  memcpy(c->path, path, plen + 1);
+  if (ix_init(&c->ix, base, size, (unsigned char *)c->path + plen + 1, err, sizeof err) != 0) {
+    munmap((void *)base, size);
+    c->ix.base = NULL;
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", path, err);
+    lua_pushstring(L, strstr(err, "version") ? "version" : "damaged");
+    return 3;
+  }
+  /* the text cache: one slot per document, owned by Lua */
+  c->texts = lua_newuserdatauv(L, (c->ix.ndocs + 1) * sizeof *c->texts, 0);
+  memset(c->texts, 0, (c->ix.ndocs + 1) * sizeof *c->texts);
+  c->ndocs_cached = c->ix.ndocs;
+  lua_setiuservalue(L, -2, 1);
+  return 1;
+}
+
+/* ---------------------------------------------------------------- documents */
+
+/* The normalised text of document d (mapped source or embedded copy). */
+const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len) {
+  const ix_doc *doc = &c->ix.docs[d];
+  pl_text *t = &c->texts[d];
+  if (doc->flags & IX_DOC_EMBEDDED) {
+    const char *p = c->ix.texts + doc->text;
+    if (ix_touch(&c->ix, p, (size_t)doc->text_len)) corpus_damaged(L, c);
+    *len = (size_t)doc->text_len;
+    return p;
+  }
+  if (!t->loaded) {
+    const char *path = ix_blob(c->ix.strings, c->ix.strings_size, doc->path);
+    struct stat st;
+    int fd;
+    if (path == NULL) corpus_damaged(L, c);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) luaL_error(L, "%s: %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0 || (uint64_t)st.st_size != doc->size) {
+      close(fd);
+      luaL_error(L, "%s: changed since the index was built; reopen the corpus to rebuild it", path);
+    }
+    if (st.st_size > 0) {
+      t->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (t->map == MAP_FAILED) {
+        t->map = NULL;
+        close(fd);
+        luaL_error(L, "%s: %s", path, strerror(errno));
+      }
+    }
+    close(fd);
+    t->len = (size_t)st.st_size;
+    t->loaded = 1;
+  }
+  *len = t->len;
+  return t->map ? t->map : "";
+}
+
+static uint32_t check_doc(lua_State *L, pl_corpus *c, int arg) {
+  lua_Integer d = luaL_checkinteger(L, arg);
+  luaL_argcheck(L, d >= 1 && d <= (lua_Integer)c->ix.ndocs, arg, "document number out of range");
+  return (uint32_t)(d - 1);
+}
+
+static void push_blob(lua_State *L, pl_corpus *c, ix_str s) {
+  const char *p = ix_blob(c->ix.strings, c->ix.strings_size, s);
+  if (p == NULL || ix_touch(&c->ix, p, s.len)) corpus_damaged(L, c);
+  lua_pushlstring(L, p, s.len);
+}
+
+/* doc(i) -> { id=, path=, meta= (JSON), first=, ntokens=, size=, mtime=, mtime_ns=, lines=, embedded= } */
+static int corpus_doc(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t d = check_doc(L, c, 2);
+  const ix_doc *doc = &c->ix.docs[d];
+  lua_createtable(L, 0, 12);
+  push_blob(L, c, doc->id);
+  lua_setfield(L, -2, "id");
+  push_blob(L, c, doc->path);
+  lua_setfield(L, -2, "path");
+  push_blob(L, c, doc->meta);
+  lua_setfield(L, -2, "meta");
+  lua_pushinteger(L, (lua_Integer)doc->first);
+  lua_setfield(L, -2, "first");
+  lua_pushinteger(L, (lua_Integer)doc->ntok);
+  lua_setfield(L, -2, "ntokens");
+  lua_pushinteger(L, (lua_Integer)doc->size);
+  lua_setfield(L, -2, "size");
+  lua_pushinteger(L, (lua_Integer)doc->mtime);
+  lua_setfield(L, -2, "mtime");
+  lua_pushinteger(L, (lua_Integer)doc->mtime_ns);
+  lua_setfield(L, -2, "mtime_ns");
+  lua_pushinteger(L, (lua_Integer)doc->nlines);
+  lua_setfield(L, -2, "lines");
+  lua_pushboolean(L, doc->flags & IX_DOC_EMBEDDED);
+  lua_setfield(L, -2, "embedded");
+  lua_pushboolean(L, doc->flags & IX_DOC_REPAIRED);
+  lua_setfield(L, -2, "repaired");
+  return 1;
+}
+
+/* fingerprints() -> list of { size, mtime, mtime_ns } per document, for staleness checks */
+static int corpus_fingerprints(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t d;
+  lua_createtable(L, (int)c->ix.ndocs, 0);
+  for (d = 0; d < c->ix.ndocs; d++) {
+    const ix_doc *doc = &c->ix.docs[d];
+    lua_createtable(L, 3, 0);
+    lua_pushinteger(L, (lua_Integer)doc->size);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, (lua_Integer)doc->mtime);
+    lua_rawseti(L, -2, 2);
+    lua_pushinteger(L, (lua_Integer)doc->mtime_ns);
+    lua_rawseti(L, -2, 3);
+    lua_rawseti(L, -2, (lua_Integer)d + 1);
+  }
+  return 1;
+}
+
+/* text(i) -> the normalised text of document i */
+static int corpus_doc_text(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  size_t len;
+  const char *s = corpus_text(L, c, check_doc(L, c, 2), &len);
+  lua_pushlstring(L, s, len);
+  return 1;
+}
+
+/* line_starts(i) -> list of 1-based byte offsets where the lines of document i start */
+static int corpus_line_starts(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t d = check_doc(L, c, 2), k;
+  const ix_doc *doc = &c->ix.docs[d];
+  const uint32_t *ls = c->ix.lines + doc->lines;
+  if (ix_touch(&c->ix, ls, doc->nlines * sizeof *ls)) corpus_damaged(L, c);
+  lua_createtable(L, (int)doc->nlines, 0);
+  for (k = 0; k < doc->nlines; k++) {
+    lua_pushinteger(L, (lua_Integer)ls[k] + 1);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+/*
+** tokens(first, last) -> list of { pos=, doc=, start=, stop=, type= } for
+** positions first..last (0-based, inclusive); byte spans 1-based inclusive.
+*/
+static int corpus_tokens(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  lua_Integer first = luaL_checkinteger(L, 2), last = luaL_checkinteger(L, 3), n = 0;
+  ix_cursor cur;
+  luaL_argcheck(L, first >= 0 && (uint64_t)first <= c->ix.ntokens, 2, "position out of range");
+  luaL_argcheck(L, last < (lua_Integer)c->ix.ntokens, 3, "position out of range");
+  lua_createtable(L, last >= first ? (int)(last - first + 1) : 0, 0);
+  if (last < first) return 1;
+  if (ix_seek(&c->ix, (uint64_t)first, &cur)) corpus_damaged(L, c);
+  for (;;) {
+    const ix_exact *e = &c->ix.exact[cur.id];
+    const char *s = ix_blob(c->ix.lexstr, c->ix.lexstr_size, e->str);
+    if (s == NULL || ix_touch(&c->ix, s, e->str.len)) corpus_damaged(L, c);
+    lua_createtable(L, 0, 6);
+    lua_pushinteger(L, (lua_Integer)cur.pos);
+    lua_setfield(L, -2, "pos");
+    lua_pushinteger(L, (lua_Integer)cur.doc + 1);
+    lua_setfield(L, -2, "doc");
+    lua_pushinteger(L, (lua_Integer)cur.start + 1);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, (lua_Integer)cur.start + cur.len);
+    lua_setfield(L, -2, "stop");
+    lua_pushlstring(L, s, e->str.len);
+    lua_setfield(L, -2, "text");
+    lua_pushinteger(L, (lua_Integer)e->kind);
+    lua_setfield(L, -2, "kind");
+    lua_rawseti(L, -2, ++n);
+    if ((lua_Integer)cur.pos >= last) break;
+    if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
+  }
+  return 1;
+}
+
+/* ---------------------------------------------------------------- lexicon */
+
+/* The string of folded type f / exact type e (bounds- and checksum-checked). */
+const char *corpus_fold_str(lua_State *L, pl_corpus *c, uint32_t f, uint32_t *len) {
+  const ix_fold *r = &c->ix.fold[f];
+  const char *s;
+  if (ix_touch(&c->ix, r, sizeof *r)) corpus_damaged(L, c);
+  s = ix_blob(c->ix.lexstr, c->ix.lexstr_size, r->str);
+  if (s == NULL || ix_touch(&c->ix, s, r->str.len)) corpus_damaged(L, c);
+  *len = r->str.len;
+  return s;
+}
+
+const char *corpus_exact_str(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *len) {
+  const ix_exact *r = &c->ix.exact[e];
+  const char *s;
+  if (ix_touch(&c->ix, r, sizeof *r)) corpus_damaged(L, c);
+  s = ix_blob(c->ix.lexstr, c->ix.lexstr_size, r->str);
+  if (s == NULL || ix_touch(&c->ix, s, r->str.len)) corpus_damaged(L, c);
+  *len = r->str.len;
+  return s;
+}
+
+static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
+  int r = memcmp(a, b, an < bn ? an : bn);
+  return r ? r : (an < bn ? -1 : an > bn);
+}
+
+/* First folded id whose string is >= (or, with prefix, starts at or after) key. */
+static uint32_t lower_bound(lua_State *L, pl_corpus *c, const char *key, size_t klen) {
+  uint32_t lo = 0, hi = (uint32_t)c->ix.nfold;
+  while (lo < hi) {
+    uint32_t m = lo + (hi - lo) / 2, len;
+    const char *s = corpus_fold_str(L, c, m, &len);
+    if (cmp_bytes(s, len, key, klen) < 0) lo = m + 1; else hi = m;
+  }
+  return lo;
+}
+
+/* lookup(folded) -> folded type id (0-based) | nil */
+static int corpus_lookup(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  size_t klen;
+  const char *key = luaL_checklstring(L, 2, &klen);
+  uint32_t f = lower_bound(L, c, key, klen), len;
+  if (f < c->ix.nfold) {
+    const char *s = corpus_fold_str(L, c, f, &len);
+    if (cmp_bytes(s, len, key, klen) == 0) { lua_pushinteger(L, f); return 1; }
+  }
+  luaL_pushfail(L);
+  return 1;
+}
+
+/* prefix(folded) -> first, last folded ids (0-based, inclusive) starting with it; last < first if none */
+static int corpus_prefix(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  size_t klen;
+  const char *key = luaL_checklstring(L, 2, &klen);
+  uint32_t first = lower_bound(L, c, key, klen), last = first, len;
+  uint32_t lo = first, hi = (uint32_t)c->ix.nfold;
+  while (lo < hi) {  /* first id past the prefix */
+    uint32_t m = lo + (hi - lo) / 2;
+    const char *s = corpus_fold_str(L, c, m, &len);
+    if (len >= klen && memcmp(s, key, klen) == 0) lo = m + 1; else hi = m;
+  }
+  last = lo;
+  lua_pushinteger(L, first);
+  lua_pushinteger(L, (lua_Integer)last - 1);
+  return 2;
+}
+
+static uint32_t check_fold(lua_State *L, pl_corpus *c, int arg) {
+  lua_Integer f = luaL_checkinteger(L, arg);
+  luaL_argcheck(L, f >= 0 && (uint64_t)f < c->ix.nfold, arg, "type id out of range");
+  return (uint32_t)f;
+}
+
+/* fold_type(id) -> string, frequency, number of exact variants, kind */
+static int corpus_fold_type(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t f = check_fold(L, c, 2), len;
+  const char *s = corpus_fold_str(L, c, f, &len);
+  lua_pushlstring(L, s, len);
+  lua_pushinteger(L, (lua_Integer)c->ix.fold[f].freq);
+  lua_pushinteger(L, (lua_Integer)c->ix.fold[f].nmap);
+  lua_pushinteger(L, (lua_Integer)c->ix.fold[f].kind);
+  return 4;
+}
+
+/* variants(id) -> list of { exact string, frequency } of folded type id, commonest first */
+static int corpus_variants(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t f = check_fold(L, c, 2), k, len;
+  const ix_fold *r = &c->ix.fold[f];
+  const uint32_t *map = c->ix.foldmap + r->map;
+  if ((uint64_t)r->map + r->nmap > c->ix.nexact || ix_touch(&c->ix, map, r->nmap * sizeof *map))
+    corpus_damaged(L, c);
+  lua_createtable(L, (int)r->nmap, 0);
+  for (k = 0; k < r->nmap; k++) {
+    const char *s;
+    if (map[k] >= c->ix.nexact) corpus_damaged(L, c);
+    s = corpus_exact_str(L, c, map[k], &len);
+    lua_createtable(L, 2, 0);
+    lua_pushlstring(L, s, len);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, (lua_Integer)c->ix.exact[map[k]].freq);
+    lua_rawseti(L, -2, 2);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+/* exact_id(string) -> exact type id | nil (the exact form, case and accents kept) */
+static int corpus_exact_id(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  size_t klen;
+  const char *key = luaL_checklstring(L, 2, &klen);
+  luaL_Buffer b;
+  size_t flen;
+  const char *folded;
+  uint32_t f, k, len;
+  luaL_buffinit(L, &b);
+  if (parley_fold(&b, key, klen) != 0) { luaL_pushresult(&b); luaL_pushfail(L); return 1; }
+  luaL_pushresult(&b);
+  folded = lua_tolstring(L, -1, &flen);
+  f = lower_bound(L, c, folded, flen);
+  if (f < c->ix.nfold) {
+    const char *s = corpus_fold_str(L, c, f, &len);
+    if (cmp_bytes(s, len, folded, flen) == 0) {
+      const ix_fold *r = &c->ix.fold[f];
+      const uint32_t *map = c->ix.foldmap + r->map;
+      if ((uint64_t)r->map + r->nmap > c->ix.nexact || ix_touch(&c->ix, map, r->nmap * sizeof *map))
+        corpus_damaged(L, c);
+      for (k = 0; k < r->nmap; k++) {
+        if (map[k] >= c->ix.nexact) corpus_damaged(L, c);
+        s = corpus_exact_str(L, c, map[k], &len);
+        if (cmp_bytes(s, len, key, klen) == 0) { lua_pushinteger(L, map[k]); return 1; }
+      }
+    }
+  }
+  luaL_pushfail(L);
+  return 1;
+}
+
+/* fold_freq(ids) -> total frequency of a list of folded type ids (no postings read) */
+static int corpus_fold_freq(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  lua_Integer i, n;
+  uint64_t sum = 0;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, 2);
+  for (i = 1; i <= n; i++) {
+    uint32_t f;
+    lua_rawgeti(L, 2, i);
+    f = check_fold(L, c, -1);
+    lua_pop(L, 1);
+    if (ix_touch(&c->ix, &c->ix.fold[f], sizeof(ix_fold))) corpus_damaged(L, c);
+    sum += c->ix.fold[f].freq;
+  }
+  lua_pushinteger(L, (lua_Integer)sum);
+  return 1;
+}
+
+/* stats() -> { tokens=, documents=, types=, folded_types=, bytes=, meta= (JSON) } */
+static int corpus_stats(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  lua_createtable(L, 0, 6);
+  lua_pushinteger(L, (lua_Integer)c->ix.ntokens);
+  lua_setfield(L, -2, "tokens");
+  lua_pushinteger(L, (lua_Integer)c->ix.ndocs);
+  lua_setfield(L, -2, "documents");
+  lua_pushinteger(L, (lua_Integer)c->ix.nexact);
+  lua_setfield(L, -2, "types");
+  lua_pushinteger(L, (lua_Integer)c->ix.nfold);
+  lua_setfield(L, -2, "folded_types");
+  lua_pushinteger(L, (lua_Integer)c->ix.size);
+  lua_setfield(L, -2, "bytes");
+  lua_pushlstring(L, c->ix.meta, (size_t)c->ix.meta_size);
+  lua_setfield(L, -2, "meta");
+  lua_pushstring(L, c->path);
+  lua_setfield(L, -2, "path");
+  return 1;
+}
+
+/* verify() -> true | nil, message: check every block's checksum now */
+static int corpus_verify(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  if (ix_touch(&c->ix, c->ix.base + IX_HEADER_SIZE, (size_t)(c->ix.body_end - IX_HEADER_SIZE))) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: index is damaged (checksum mismatch)", c->path);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* kinds() -> list of { name=, attrs={...}, count= } region kinds */
+static int corpus_kinds(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t k, a;
+  lua_createtable(L, (int)c->ix.nkinds, 0);
+  for (k = 0; k < c->ix.nkinds; k++) {
+    const ix_rkind *rk = &c->ix.kinds[k];
+    lua_createtable(L, 0, 3);
+    push_blob(L, c, rk->name);
+    lua_setfield(L, -2, "name");
+    lua_createtable(L, (int)rk->nattrs, 0);
+    for (a = 0; a < rk->nattrs; a++) {
+      push_blob(L, c, rk->attrs[a]);
+      lua_rawseti(L, -2, (lua_Integer)a + 1);
+    }
+    lua_setfield(L, -2, "attrs");
+    lua_pushinteger(L, (lua_Integer)rk->count);
+    lua_setfield(L, -2, "count");
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+static const luaL_Reg corpus_meta[] = {
+  {"__gc",       corpus_close},
+  {"__close",    corpus_close},
+  {"__tostring", corpus_tostring},
+  {"__index",    NULL},
+  {NULL, NULL}
+};
+
+static const luaL_Reg corpus_methods[] = {
+  {"close",        corpus_close},
+  {"stats",        corpus_stats},
+  {"verify",       corpus_verify},
+  {"doc",          corpus_doc},
+  {"text",         corpus_doc_text},
+  {"line_starts",  corpus_line_starts},
+  {"fingerprints", corpus_fingerprints},
+  {"tokens",       corpus_tokens},
+  {"lookup",       corpus_lookup},
+  {"prefix",       corpus_prefix},
+  {"fold_type",    corpus_fold_type},
+  {"fold_freq",    corpus_fold_freq},
+  {"variants",     corpus_variants},
+  {"exact_id",     corpus_exact_id},
+  {"kinds",        corpus_kinds},
+  {NULL, NULL}
+};
+
+/* hash(s) -> the index's 64-bit checksum of s, as 16 hex digits (for fingerprints) */
+static int corpus_hash(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  char hex[17];
+  snprintf(hex, sizeof hex, "%016llx", (unsigned long long)ix_hash(s, len, 0));
+  lua_pushlstring(L, hex, 16);
+  return 1;
+}
+
+static const luaL_Reg corpus_funcs[] = {
+  {"open", corpus_open},
+  {"hash", corpus_hash},
+  {NULL, NULL}
+};
+
+int luaopen_parley_index(lua_State *L) {
+  luaL_newmetatable(L, PARLEY_INDEX);
+  luaL_setfuncs(L, corpus_meta, 0);
+  luaL_newlib(L, corpus_methods);
+  corpus_open_queries(L);  /* postings, phrases, regions: query.c */
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  luaL_newlib(L, corpus_funcs);
+  return 1;
+}

@@ -1,0 +1,46 @@
+/*
+** corpus.h — the Lua types over an index: parley.Index (corpus.c, with its
+** query methods in query.c and report.c) and parley.Hits (hits.c).
+*/
+#ifndef PARLEY_CORPUS_H
+#define PARLEY_CORPUS_H
+
+#include "index.h"
+#include "parley.h"
+
+#define PARLEY_INDEX "parley.Index"
+#define PARLEY_HITS  "parley.Hits"
+
+/* A document's text, mapped on first use. */
+typedef struct pl_text { void *map; size_t len; int loaded; } pl_text;
+
+typedef struct pl_corpus {
+  ix_index ix;                 /* ix.base == NULL once closed */
+  char *path;                  /* stored after the struct */
+  pl_text *texts;              /* per document; a Lua userdata (user value 1) */
+  uint32_t ndocs_cached;
+} pl_corpus;
+
+/* A list of token spans [start, end) sorted by start; user value 1 is its Index. */
+typedef struct pl_hits {
+  size_t n;
+  uint32_t span[];             /* start0, end0, start1, end1, ... */
+} pl_hits;
+
+pl_corpus *check_corpus(lua_State *L, int i);
+pl_corpus *to_corpus(lua_State *L, int i);
+int corpus_damaged(lua_State *L, pl_corpus *c);
+const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len);
+const char *corpus_fold_str(lua_State *L, pl_corpus *c, uint32_t f, uint32_t *len);
+const char *corpus_exact_str(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *len);
+
+pl_hits *check_hits(lua_State *L, int i);
+/* Push a new hit list of n spans anchored to the Index at stack index ci. */
+pl_hits *push_hits(lua_State *L, int ci, size_t n);
+/* The Index a hit list belongs to (pushes nothing). */
+pl_corpus *hits_corpus(lua_State *L, int hi);
+
+void corpus_open_queries(lua_State *L);   /* query.c: adds methods to the table on top */
+void corpus_open_reports(lua_State *L);   /* report.c */
+
+#endif

@@ -1,0 +1,200 @@
+/*
+** hits.c — `parley.Hits`: a sorted list of token spans in one index (the
+** result of a query, or the regions of a kind), with the set operations
+** queries are made of.  A hit list keeps its Index alive (user value 1).
+*/
+#include <string.h>
+
+#include "corpus.h"
+
+pl_hits *check_hits(lua_State *L, int i) {
+  return luaL_checkudata(L, i, PARLEY_HITS);
+}
+
+pl_hits *push_hits(lua_State *L, int ci, size_t n) {
+  pl_hits *h;
+  ci = lua_absindex(L, ci);
+  if (n > (SIZE_MAX - sizeof *h) / (2 * sizeof(uint32_t))) luaL_error(L, "too many hits");
+  h = lua_newuserdatauv(L, sizeof *h + 2 * n * sizeof(uint32_t), 1);
+  h->n = n;
+  luaL_setmetatable(L, PARLEY_HITS);
+  lua_pushvalue(L, ci);
+  lua_setiuservalue(L, -2, 1);
+  return h;
+}
+
+pl_corpus *hits_corpus(lua_State *L, int hi) {
+  pl_corpus *c;
+  lua_getiuservalue(L, hi, 1);
+  c = to_corpus(L, -1);
+  lua_pop(L, 1);
+  return c;
+}
+
+/* Shrink a hit list to its first n spans (the unused tail stays allocated). */
+static void set_count(pl_hits *h, size_t n) { h->n = n; }
+
+static int hits_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)check_hits(L, 1)->n);
+  return 1;
+}
+
+static int hits_tostring(lua_State *L) {
+  pl_hits *h = check_hits(L, 1);
+  lua_pushfstring(L, "hits (%d spans)", (int)h->n);
+  return 1;
+}
+
+/* span(i) -> start, end: 0-based corpus positions, end exclusive */
+static int hits_span(lua_State *L) {
+  pl_hits *h = check_hits(L, 1);
+  lua_Integer i = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, i >= 1 && (size_t)i <= h->n, 2, "hit number out of range");
+  lua_pushinteger(L, h->span[2 * (i - 1)]);
+  lua_pushinteger(L, h->span[2 * (i - 1) + 1]);
+  return 2;
+}
+
+/* sub(i, j) -> a new list of hits i..j (1-based, inclusive, clamped) */
+static int hits_sub(lua_State *L) {
+  pl_hits *h = check_hits(L, 1), *r;
+  lua_Integer i = luaL_optinteger(L, 2, 1), j = luaL_optinteger(L, 3, (lua_Integer)h->n);
+  if (i < 1) i = 1;
+  if (j > (lua_Integer)h->n) j = (lua_Integer)h->n;
+  lua_getiuservalue(L, 1, 1);
+  r = push_hits(L, -1, j >= i ? (size_t)(j - i + 1) : 0);
+  if (r->n) memcpy(r->span, h->span + 2 * (i - 1), r->n * 2 * sizeof(uint32_t));
+  return 1;
+}
+
+/*
+** inside(regions) -> the hits that lie wholly inside some region.
+** Regions are sorted by start; a running maximum of their ends makes
+** nested or overlapping regions work too.
+*/
+static int hits_inside(lua_State *L) {
+  pl_hits *h = check_hits(L, 1), *g = check_hits(L, 2), *r;
+  size_t i, k = 0, n = 0;
+  uint32_t maxend = 0;
+  lua_getiuservalue(L, 1, 1);
+  r = push_hits(L, -1, h->n);
+  for (i = 0; i < h->n; i++) {
+    uint32_t s = h->span[2 * i], e = h->span[2 * i + 1];
+    while (k < g->n && g->span[2 * k] <= s) {
+      if (g->span[2 * k + 1] > maxend) maxend = g->span[2 * k + 1];
+      k++;
+    }
+    if (maxend >= e && k > 0) {
+      r->span[2 * n] = s;
+      r->span[2 * n + 1] = e;
+      n++;
+    }
+  }
+  set_count(r, n);
+  return 1;
+}
+
+/* union(other) -> spans of both, sorted by start then end, duplicates removed */
+static int hits_union(lua_State *L) {
+  pl_hits *a = check_hits(L, 1), *b = check_hits(L, 2), *r;
+  size_t i = 0, j = 0, n = 0;
+  lua_getiuservalue(L, 1, 1);
+  r = push_hits(L, -1, a->n + b->n);
+  while (i < a->n || j < b->n) {
+    const uint32_t *x;
+    if (j >= b->n) x = a->span + 2 * i++;
+    else if (i >= a->n) x = b->span + 2 * j++;
+    else if (a->span[2 * i] < b->span[2 * j] ||
+             (a->span[2 * i] == b->span[2 * j] && a->span[2 * i + 1] <= b->span[2 * j + 1]))
+      x = a->span + 2 * i++;
+    else x = b->span + 2 * j++;
+    if (n > 0 && r->span[2 * n - 2] == x[0] && r->span[2 * n - 1] == x[1]) continue;
+    r->span[2 * n] = x[0];
+    r->span[2 * n + 1] = x[1];
+    n++;
+  }
+  set_count(r, n);
+  return 1;
+}
+
+/*
+** near(other, k) -> the hits with a hit of other at most k tokens before
+** their start or after their end, in the same document.
+*/
+static int hits_near(lua_State *L) {
+  pl_hits *a = check_hits(L, 1), *b = check_hits(L, 2), *r;
+  lua_Integer k = luaL_checkinteger(L, 3);
+  pl_corpus *c = hits_corpus(L, 1);
+  size_t i, lo = 0, n = 0;
+  luaL_argcheck(L, k >= 0, 3, "distance must not be negative");
+  lua_getiuservalue(L, 1, 1);
+  r = push_hits(L, -1, a->n);
+  for (i = 0; i < a->n; i++) {
+    uint64_t s = a->span[2 * i], e = a->span[2 * i + 1];
+    uint64_t from = s > (uint64_t)k ? s - (uint64_t)k : 0, to = e + (uint64_t)k;  /* b.start in [from, to) */
+    size_t j;
+    uint32_t d = ix_doc_of(&c->ix, s);
+    while (lo < b->n && b->span[2 * lo] < from) lo++;
+    for (j = lo; j < b->n && b->span[2 * j] < to; j++) {
+      uint32_t bs = b->span[2 * j], be = b->span[2 * j + 1];
+      if (bs == s && be == e) continue;  /* itself, when both sides match the same word */
+      if (ix_doc_of(&c->ix, bs) != d) continue;
+      r->span[2 * n] = (uint32_t)s;
+      r->span[2 * n + 1] = (uint32_t)e;
+      n++;
+      break;
+    }
+  }
+  set_count(r, n);
+  return 1;
+}
+
+/* starts() -> list of the 0-based start positions (for scripts and tests) */
+static int hits_starts(lua_State *L) {
+  pl_hits *h = check_hits(L, 1);
+  size_t i;
+  lua_createtable(L, (int)h->n, 0);
+  for (i = 0; i < h->n; i++) {
+    lua_pushinteger(L, h->span[2 * i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* width() -> number of tokens covered (sum of span lengths) */
+static int hits_width(lua_State *L) {
+  pl_hits *h = check_hits(L, 1);
+  size_t i;
+  lua_Integer w = 0;
+  for (i = 0; i < h->n; i++) w += h->span[2 * i + 1] - h->span[2 * i];
+  lua_pushinteger(L, w);
+  return 1;
+}
+
+static const luaL_Reg hits_meta[] = {
+  {"__len",      hits_len},
+  {"__tostring", hits_tostring},
+  {"__index",    NULL},
+  {NULL, NULL}
+};
+
+static const luaL_Reg hits_methods[] = {
+  {"span",   hits_span},
+  {"sub",    hits_sub},
+  {"inside", hits_inside},
+  {"union",  hits_union},
+  {"near",   hits_near},
+  {"starts", hits_starts},
+  {"width",  hits_width},
+  {NULL, NULL}
+};
+
+int luaopen_parley_hits(lua_State *L) {
+  luaL_newmetatable(L, PARLEY_HITS);
+  luaL_setfuncs(L, hits_meta, 0);
+  luaL_newlib(L, hits_methods);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  lua_newtable(L);
+  return 1;
+}

@@ -1,0 +1,410 @@
+/*
+** query.c — the query primitives of parley.Index: decoding postings into
+** hit lists, phrases, and region tables filtered by attribute.  The query
+** language that combines them is lua/parley/query.lua.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus.h"
+
+/* Decode the postings of exact type e into out (room for its frequency). */
+static size_t decode_postings(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *out) {
+  const ix_exact *x = &c->ix.exact[e];
+  const unsigned char *p, *end;
+  uint64_t v = 0, pos = 0, k;
+  if (ix_touch(&c->ix, x, sizeof *x) || x->post > c->ix.postings_size ||
+      x->post_len > c->ix.postings_size - x->post)
+    corpus_damaged(L, c);
+  p = c->ix.postings + x->post;
+  end = p + x->post_len;
+  if (ix_touch(&c->ix, p, (size_t)x->post_len)) corpus_damaged(L, c);
+  for (k = 0; k < x->freq; k++) {
+    if (!ix_get_varint(&p, end, &v)) corpus_damaged(L, c);
+    pos = k ? pos + v : v;
+    if (pos >= c->ix.ntokens) corpus_damaged(L, c);
+    out[k] = (uint32_t)pos;
+  }
+  return (size_t)x->freq;
+}
+
+/* Merge sorted runs a[0..na) and b[0..nb) into out (duplicates kept once). */
+static size_t merge(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out) {
+  size_t i = 0, j = 0, n = 0;
+  while (i < na && j < nb) {
+    if (a[i] < b[j]) out[n++] = a[i++];
+    else if (b[j] < a[i]) out[n++] = b[j++];
+    else { out[n++] = a[i++]; j++; }
+  }
+  while (i < na) out[n++] = a[i++];
+  while (j < nb) out[n++] = b[j++];
+  return n;
+}
+
+/* Collect the exact ids of argument arg (a list of ids; folded unless exact). */
+static size_t collect_ids(lua_State *L, pl_corpus *c, int arg, int exact, uint32_t **ids, uint64_t *total) {
+  lua_Integer i, n;
+  size_t m = 0, cap = 16;
+  uint32_t *v;
+  luaL_checktype(L, arg, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, arg);
+  v = lua_newuserdatauv(L, cap * sizeof *v, 0);  /* grown below; stays on the stack */
+  *total = 0;
+  for (i = 1; i <= n; i++) {
+    lua_Integer id;
+    uint32_t k, first, count;
+    lua_rawgeti(L, arg, i);
+    id = luaL_checkinteger(L, -1);
+    lua_pop(L, 1);
+    if (exact) {
+      luaL_argcheck(L, id >= 0 && (uint64_t)id < c->ix.nexact, arg, "type id out of range");
+      first = (uint32_t)id;
+      count = 1;
+    } else {
+      const ix_fold *f;
+      luaL_argcheck(L, id >= 0 && (uint64_t)id < c->ix.nfold, arg, "type id out of range");
+      f = &c->ix.fold[id];
+      if (ix_touch(&c->ix, f, sizeof *f) || (uint64_t)f->map + f->nmap > c->ix.nexact ||
+          ix_touch(&c->ix, c->ix.foldmap + f->map, f->nmap * sizeof(uint32_t)))
+        corpus_damaged(L, c);
+      first = f->map;
+      count = f->nmap;
+    }
+    for (k = 0; k < count; k++) {
+      uint32_t e = exact ? first : c->ix.foldmap[first + k];
+      if (e >= c->ix.nexact) corpus_damaged(L, c);
+      if (m == cap) {
+        uint32_t *nv = lua_newuserdatauv(L, cap * 2 * sizeof *nv, 0);
+        memcpy(nv, v, cap * sizeof *v);
+        lua_replace(L, -2);
+        v = nv;
+        cap *= 2;
+      }
+      v[m++] = e;
+      if (ix_touch(&c->ix, &c->ix.exact[e], sizeof(ix_exact))) corpus_damaged(L, c);
+      *total += c->ix.exact[e].freq;
+    }
+  }
+  *ids = v;
+  return m;
+}
+
+/*
+** Positions of the union of exact types ids[0..m): decode each list, then
+** merge pairwise.  Pushes a userdata of uint32 positions; returns its count.
+*/
+static size_t union_positions(lua_State *L, pl_corpus *c, const uint32_t *ids, size_t m,
+                              uint64_t total, uint32_t **out) {
+  uint32_t *a, *b;
+  size_t *len, *at, k, runs = m;
+  if (total >= IX_MAX_TOKENS) corpus_damaged(L, c);
+  a = lua_newuserdatauv(L, (total + 1) * sizeof *a, 0);
+  b = lua_newuserdatauv(L, (total + 1) * sizeof *b, 0);
+  len = lua_newuserdatauv(L, (m + 1) * 2 * sizeof *len, 0);
+  at = len + m + 1;
+  {
+    size_t off = 0;
+    for (k = 0; k < m; k++) {
+      at[k] = off;
+      len[k] = decode_postings(L, c, ids[k], a + off);
+      off += len[k];
+    }
+  }
+  while (runs > 1) {  /* merge runs pairwise into b, then swap */
+    size_t r = 0, off = 0;
+    for (k = 0; k < runs; k += 2) {
+      size_t n = k + 1 < runs ? merge(a + at[k], len[k], a + at[k + 1], len[k + 1], b + off)
+                              : (memcpy(b + off, a + at[k], len[k] * sizeof *b), len[k]);
+      at[r] = off;
+      len[r] = n;
+      off += n;
+      r++;
+    }
+    runs = r;
+    { uint32_t *t = a; a = b; b = t; }
+  }
+  lua_pop(L, 1);  /* len */
+  *out = a;
+  return m ? len[0] : 0;  /* a and b stay on the stack: caller pops 2 */
+}
+
+/* postings(ids [, exact]) -> hits: one-token spans of every occurrence */
+static int query_postings(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  int exact = lua_toboolean(L, 3);
+  uint32_t *ids, *pos;
+  uint64_t total;
+  size_t m, n, i;
+  pl_hits *h;
+  lua_settop(L, 3);
+  m = collect_ids(L, c, 2, exact, &ids, &total);
+  n = union_positions(L, c, ids, m, total, &pos);
+  h = push_hits(L, 1, n);
+  for (i = 0; i < n; i++) { h->span[2 * i] = pos[i]; h->span[2 * i + 1] = pos[i] + 1; }
+  return 1;
+}
+
+/*
+** phrase(elements) -> hits spanning every occurrence of the sequence.
+** elements[i] = { ids = {...}, exact = bool } or false for any one token.
+*/
+static int query_phrase(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  lua_Integer ne, i;
+  uint32_t *cur = NULL;
+  size_t ncur = 0, k;
+  int have = 0;
+  pl_hits *h;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  ne = (lua_Integer)lua_rawlen(L, 2);
+  luaL_argcheck(L, ne >= 1 && ne <= 64, 2, "a phrase has 1 to 64 elements");
+  for (i = 1; i <= ne; i++) {
+    int top = lua_gettop(L), exact;
+    uint32_t *ids, *pos;
+    uint64_t total;
+    size_t m, n, a = 0, b = 0, out = 0;
+    lua_rawgeti(L, 2, i);
+    if (!lua_istable(L, -1)) { lua_settop(L, top); continue; }  /* wildcard */
+    exact = (lua_getfield(L, -1, "exact"), lua_toboolean(L, -1));
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "ids");
+    m = collect_ids(L, c, lua_gettop(L), exact, &ids, &total);
+    n = union_positions(L, c, ids, m, total, &pos);
+    if (!have) {
+      /* candidates: occurrences of element i, shifted to the phrase start */
+      uint32_t *keep = lua_newuserdatauv(L, (n + 1) * sizeof *keep, 0);
+      for (k = 0; k < n; k++)
+        if (pos[k] >= (uint32_t)(i - 1)) keep[out++] = pos[k] - (uint32_t)(i - 1);
+      lua_replace(L, top + 1);
+      lua_settop(L, top + 1);
+      cur = keep;
+      ncur = out;
+      have = 1;
+      continue;
+    }
+    while (a < ncur && b < n) {  /* keep starts p with p + i - 1 in pos */
+      uint64_t want = (uint64_t)cur[a] + (uint64_t)(i - 1);
+      if (pos[b] < want) b++;
+      else if (pos[b] > want) a++;
+      else { cur[out++] = cur[a++]; b++; }
+    }
+    ncur = out;
+    lua_settop(L, top);
+  }
+  if (!have) luaL_argerror(L, 2, "a phrase needs at least one word");
+  /* drop matches running past the end of their document */
+  h = push_hits(L, 1, ncur);
+  {
+    size_t n = 0;
+    for (k = 0; k < ncur; k++) {
+      uint32_t d = ix_doc_of(&c->ix, cur[k]);
+      uint64_t end = (uint64_t)cur[k] + (uint64_t)ne;
+      if (end > c->ix.docs[d].first + c->ix.docs[d].ntok) continue;
+      h->span[2 * n] = cur[k];
+      h->span[2 * n + 1] = (uint32_t)end;
+      n++;
+    }
+    h->n = n;
+  }
+  return 1;
+}
+
+static uint32_t check_kind(lua_State *L, pl_corpus *c, int arg) {
+  size_t len;
+  const char *name = luaL_checklstring(L, arg, &len);
+  uint32_t k;
+  for (k = 0; k < c->ix.nkinds; k++) {
+    const ix_rkind *rk = &c->ix.kinds[k];
+    const char *s = ix_blob(c->ix.strings, c->ix.strings_size, rk->name);
+    if (s && rk->name.len == len && memcmp(s, name, len) == 0) return k;
+  }
+  return (uint32_t)luaL_argerror(L, arg, lua_pushfstring(L, "no region kind '%s'", name));
+}
+
+/* Region records of kind k, checked: width in uint32 words, count. */
+static const uint32_t *region_table(lua_State *L, pl_corpus *c, uint32_t k, size_t *width, uint64_t *count) {
+  const uint32_t *r = c->ix.regions[k];
+  *width = ix_region_width(&c->ix, k);
+  *count = c->ix.kinds[k].count;
+  if (ix_touch(&c->ix, r, (size_t)(*count * *width * 4))) corpus_damaged(L, c);
+  return r;
+}
+
+/* Does attribute value v (an ix_str) equal the Lua string/list at stack index f? */
+static int attr_matches(lua_State *L, pl_corpus *c, const uint32_t *v, int f) {
+  ix_str s;
+  const char *p;
+  s.off = v[0];
+  s.len = v[1];
+  p = ix_blob(c->ix.strings, c->ix.strings_size, s);
+  if (p == NULL) corpus_damaged(L, c);
+  if (lua_type(L, f) == LUA_TSTRING) {
+    size_t len;
+    const char *want = lua_tolstring(L, f, &len);
+    return len == s.len && memcmp(want, p, len) == 0;
+  } else {
+    lua_Integer i, n = (lua_Integer)lua_rawlen(L, f);
+    for (i = 1; i <= n; i++) {
+      size_t len;
+      const char *want;
+      int ok;
+      lua_rawgeti(L, f, i);
+      want = lua_tolstring(L, -1, &len);
+      ok = want && len == s.len && memcmp(want, p, len) == 0;
+      lua_pop(L, 1);
+      if (ok) return 1;
+    }
+    return 0;
+  }
+}
+
+/*
+** regions(kind [, filter]) -> hits: the spans of the regions of kind whose
+** attributes equal the filter's values ({ speaker = "McCloy" }, or a list
+** of accepted values).  Raises for an unknown kind or attribute.
+*/
+static int query_regions(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t k = check_kind(L, c, 2);
+  const ix_rkind *rk = &c->ix.kinds[k];
+  size_t width, i, n = 0, nf = 0;
+  uint64_t count;
+  const uint32_t *r = region_table(L, c, k, &width, &count);
+  int fidx[IX_MAX_ATTRS];
+  uint32_t fattr[IX_MAX_ATTRS];
+  pl_hits *h;
+  lua_settop(L, 3);
+  if (!lua_isnil(L, 3)) {
+    uint32_t a;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 3)) {  /* every key must name an attribute */
+      size_t len;
+      const char *name;
+      if (lua_type(L, -2) != LUA_TSTRING) luaL_argerror(L, 3, "attribute names must be strings");
+      if (!lua_isstring(L, -1) && !lua_istable(L, -1))
+        luaL_argerror(L, 3, "attribute values must be strings or lists of strings");
+      name = lua_tolstring(L, -2, &len);
+      for (a = 0; a < rk->nattrs; a++) {
+        const char *s = ix_blob(c->ix.strings, c->ix.strings_size, rk->attrs[a]);
+        if (s && rk->attrs[a].len == len && memcmp(s, name, len) == 0) break;
+      }
+      if (a == rk->nattrs) {
+        lua_pushfstring(L, "regions of kind '%s' have no attribute '%s'", lua_tostring(L, 2), name);
+        return luaL_argerror(L, 3, lua_tostring(L, -1));
+      }
+      lua_pop(L, 1);
+    }
+    for (a = 0; a < rk->nattrs; a++) {  /* push the wanted values, in attribute order */
+      lua_pushlstring(L, ix_blob(c->ix.strings, c->ix.strings_size, rk->attrs[a]), rk->attrs[a].len);
+      if (lua_rawget(L, 3) == LUA_TNIL) { lua_pop(L, 1); continue; }
+      fattr[nf] = a;
+      fidx[nf] = lua_gettop(L);
+      nf++;
+    }
+  }
+  h = push_hits(L, 1, (size_t)count);
+  for (i = 0; i < count; i++) {
+    const uint32_t *rec = r + i * width;
+    size_t f;
+    int ok = 1;
+    for (f = 0; f < nf && ok; f++) ok = attr_matches(L, c, rec + 2 + 2 * fattr[f], fidx[f]);
+    if (!ok) continue;
+    if (rec[0] > rec[1] || rec[1] > c->ix.ntokens) corpus_damaged(L, c);
+    h->span[2 * n] = rec[0];
+    h->span[2 * n + 1] = rec[1];
+    n++;
+  }
+  h->n = n;
+  return 1;
+}
+
+/* Push the attributes of region record rec of kind k as a table. */
+static void push_attrs(lua_State *L, pl_corpus *c, uint32_t k, const uint32_t *rec) {
+  const ix_rkind *rk = &c->ix.kinds[k];
+  uint32_t a;
+  lua_createtable(L, 0, (int)rk->nattrs + 2);
+  for (a = 0; a < rk->nattrs; a++) {
+    ix_str name = rk->attrs[a], val;
+    const char *ns = ix_blob(c->ix.strings, c->ix.strings_size, name), *vs;
+    val.off = rec[2 + 2 * a];
+    val.len = rec[3 + 2 * a];
+    vs = ix_blob(c->ix.strings, c->ix.strings_size, val);
+    if (ns == NULL || vs == NULL || ix_touch(&c->ix, vs, val.len)) corpus_damaged(L, c);
+    lua_pushlstring(L, ns, name.len);
+    lua_pushlstring(L, vs, val.len);
+    lua_rawset(L, -3);
+  }
+}
+
+/*
+** region_at(kind, pos) -> index, start, end, attrs of the innermost region of
+** kind that holds position pos (the one starting last), or nil.
+*/
+static int query_region_at(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t k = check_kind(L, c, 2);
+  lua_Integer pos = luaL_checkinteger(L, 3);
+  size_t width;
+  uint64_t count, lo = 0, hi, i;
+  const uint32_t *r = region_table(L, c, k, &width, &count);
+  hi = count;
+  while (lo < hi) {  /* first region starting after pos */
+    uint64_t m = lo + (hi - lo) / 2;
+    if ((lua_Integer)r[m * width] <= pos) lo = m + 1; else hi = m;
+  }
+  for (i = lo; i > 0; i--) {
+    const uint32_t *rec = r + (i - 1) * width;
+    if ((lua_Integer)rec[1] > pos) {
+      lua_pushinteger(L, (lua_Integer)i);
+      lua_pushinteger(L, rec[0]);
+      lua_pushinteger(L, rec[1]);
+      push_attrs(L, c, k, rec);
+      return 4;
+    }
+    if (i + 64 < lo) break;  /* regions of one kind rarely nest deeper */
+  }
+  luaL_pushfail(L);
+  return 1;
+}
+
+/* region(kind, i) -> start, end, attrs of the i-th region of kind (1-based) */
+static int query_region(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t k = check_kind(L, c, 2);
+  lua_Integer i = luaL_checkinteger(L, 3);
+  size_t width;
+  uint64_t count;
+  const uint32_t *r = region_table(L, c, k, &width, &count), *rec;
+  luaL_argcheck(L, i >= 1 && (uint64_t)i <= count, 3, "region number out of range");
+  rec = r + (uint64_t)(i - 1) * width;
+  lua_pushinteger(L, rec[0]);
+  lua_pushinteger(L, rec[1]);
+  push_attrs(L, c, k, rec);
+  return 3;
+}
+
+/* doc_of(pos) -> the 1-based document holding corpus position pos */
+static int query_doc_of(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  lua_Integer pos = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, pos >= 0 && (uint64_t)pos < c->ix.ntokens, 2, "position out of range");
+  lua_pushinteger(L, (lua_Integer)ix_doc_of(&c->ix, (uint64_t)pos) + 1);
+  return 1;
+}
+
+static const luaL_Reg query_methods[] = {
+  {"postings",  query_postings},
+  {"phrase",    query_phrase},
+  {"regions",   query_regions},
+  {"region",    query_region},
+  {"region_at", query_region_at},
+  {"doc_of",    query_doc_of},
+  {NULL, NULL}
+};
+
+void corpus_open_queries(lua_State *L) {
+  luaL_setfuncs(L, query_methods, 0);
+  corpus_open_reports(L);
+}

@@ -1,0 +1,503 @@
+-- Corpora: `parley.open(dir)` reads the manifest, makes sure the index is
+-- up to date (building it when a source, the manifest or the format has
+-- changed, or when it is damaged), and returns a corpus object with the
+-- query API (find, count, kwic, freq, ngrams, where, scan, docs).
+local cjson = require "cjson"
+local fs = require "parley.fs"
+local index = require "parley.index"
+local indexer = require "parley.indexer"
+local query = require "parley.query"
+local result = require "parley.result"
+local manifest = require "parley.manifest"
+
+local M = {}
+
+local Corpus = {}
+Corpus.__index = Corpus
+
+local Doc = {}
+
+-- The JSON metadata of the index: what the fingerprint covers besides the sources.
+local function index_meta(m)
+  return {
+    format = 1,
+    name = m.name,
+    title = m.title,
+    description = m.description,
+    manifest_hash = m.hash,
+    grammar_hash = m.grammar_hash,
+  }
+end
+
+-- Is the opened index current for manifest m?  Returns true, or false and why.
+local function current(ix, m)
+  local ok, meta = pcall(cjson.decode, ix:stats().meta)
+  if not ok or type(meta) ~= "table" then return false, "unreadable metadata" end
+  if meta.manifest_hash ~= m.hash then return false, "the manifest changed" end
+  if meta.grammar_hash ~= m.grammar_hash then return false, "a grammar changed" end
+  local st = ix:stats()
+  if st.documents ~= #m.documents then return false, "documents were added or removed" end
+  local fp = ix:fingerprints()
+  for i, d in ipairs(m.documents) do
+    local info = ix:doc(i)
+    if info.path ~= d.fullpath or info.id ~= d.id then return false, "the document list changed" end
+    local s = fs.stat(d.fullpath)
+    if not s then return false, d.fullpath .. " is missing" end
+    local f = fp[i]
+    if s.size ~= f[1] or s.mtime ~= f[2] or s.mtime_ns ~= f[3] then
+      return false, d.path .. " changed"
+    end
+  end
+  return true
+end
+
+-- String-valued document fields become attributes of the `document` region.
+local function doc_attrs(m)
+  local names, seen = { "id" }, { id = true, path = true }
+  for _, d in ipairs(m.documents) do
+    local keys = {}
+    for k, v in pairs(d) do
+      if type(k) == "string" and (type(v) == "string" or type(v) == "number") and not seen[k]
+          and not k:find("^_") and k ~= "fullpath" then
+        keys[#keys + 1] = k
+      end
+    end
+    table.sort(keys)
+    for _, k in ipairs(keys) do
+      if not seen[k] and #names < 16 then seen[k] = true; names[#names + 1] = k end
+    end
+  end
+  return names
+end
+
+local function build(m, path, opts)
+  local dir = path:match("^(.*)/[^/]*$")
+  if dir and dir ~= "" then
+    local ok, err = fs.mkdir(dir)
+    if not ok then return nil, err end
+  end
+  local attrs = doc_attrs(m)
+  local docs = {}
+  for i, d in ipairs(m.documents) do
+    local s, err = fs.stat(d.fullpath)
+    if not s then return nil, err end
+    if s.type ~= "file" then return nil, d.fullpath .. ": not a regular file" end
+    local values = {}
+    for a, name in ipairs(attrs) do values[a] = d[name] ~= nil and tostring(d[name]) or "" end
+    local meta = {}
+    for k, v in pairs(d) do
+      if type(k) == "string" and k ~= "fullpath" and not k:find("^_") then meta[k] = v end
+    end
+    docs[i] = {
+      path = d.fullpath, id = d.id, meta = cjson.encode(meta), attrs = values,
+      size = s.size, mtime = s.mtime, mtime_ns = s.mtime_ns,
+    }
+  end
+  local hooks = M.region_hooks
+  local kinds = hooks and hooks.kinds and hooks.kinds(m) or nil
+  if hooks and hooks.regions then
+    for i, d in ipairs(m.documents) do
+      docs[i].regions = hooks.regions(m, d, opts)
+    end
+  end
+  local progress = opts.progress
+  if progress == nil then progress = require("parley.readline").isatty(2) end
+  local ok, stats = pcall(indexer.build, {
+    output = path, meta = cjson.encode(index_meta(m)), docs = docs, doc_attrs = attrs,
+    kinds = kinds, repair = opts.repair, progress = progress, threads = opts.threads,
+    batch_mb = opts.batch_mb,
+  })
+  if not ok then return nil, stats end
+  if stats.warnings ~= "" then io.stderr:write("parley: warning: ", stats.warnings) end
+  return stats
+end
+
+-- Where the index of corpus folder dir lives: opts.index, else dir/.parley/index,
+-- else (a read-only corpus) the user's cache folder.
+local function index_path(dir, opts)
+  if opts.index then return opts.index end
+  local own = dir .. "/.parley"
+  if fs.mkdir(own) then
+    local probe = io.open(own .. "/.writable", "w")
+    if probe then
+      probe:close()
+      os.remove(own .. "/.writable")
+      return own .. "/index"
+    end
+  end
+  local cache = os.getenv("XDG_CACHE_HOME")
+  if not cache or cache == "" then cache = (os.getenv("HOME") or "/tmp") .. "/.cache" end
+  local key = dir:gsub("[^%w]", "_")
+  return cache .. "/parley/" .. key .. "/index"
+end
+
+-- open(dir, opts) -> corpus | nil, message
+-- opts: index (path of the index file), rebuild (force), repair (replace
+-- invalid UTF-8), progress, threads, check (false: trust the index).
+function M.open(dir, opts)
+  opts = opts or {}
+  dir = dir or ((require("parley").home or ".") .. "/corpus")
+  dir = dir:gsub("/+$", "")
+  if dir == "" then dir = "/" end
+  local m, err = manifest.read(dir)
+  if not m then return nil, err end
+  local path = index_path(dir, opts)
+  local ix, why
+  if not opts.rebuild then
+    ix, why = index.open(path)
+    if ix and opts.check ~= false then
+      local ok, reason = current(ix, m)
+      if not ok then ix:close(); ix, why = nil, reason end
+    end
+  end
+  local built
+  if not ix then
+    local stats, berr = build(m, path, opts)
+    if not stats then return nil, berr end
+    built = stats
+    ix, why = index.open(path)
+    if not ix then return nil, why end
+  end
+  local self = setmetatable({
+    ix = ix, dir = dir, manifest = m, name = m.name, title = m.title,
+    index_path = path, built = built, _cache = setmetatable({}, { __mode = "v" }),
+  }, Corpus)
+  return self
+end
+
+-- ---------------------------------------------------------------- the API
+
+local function hits_of(self, q)
+  local key = q
+  local hits = type(q) == "string" and self._cache[key] or nil
+  if not hits then
+    local ok, ast = pcall(query.parse, q)
+    if not ok then error(ast, 3) end
+    hits = query.run(self.ix, ast)
+    if self.within then hits = hits:inside(self.within) end
+    if type(q) == "string" then self._cache[key] = hits end
+  end
+  return hits
+end
+
+local function merge(a, b)
+  local o = {}
+  for k, v in pairs(a or {}) do o[k] = v end
+  for k, v in pairs(b or {}) do o[k] = v end
+  return o
+end
+
+-- A hit as a table: document, token span, byte span, original line and column.
+local function hit_table(self, hits, i)
+  local s, e = hits:span(i)
+  local row = self.ix:kwic(hits:sub(i, i), { width = 40 })[1]
+  local d = self.ix:doc(row.docno)
+  return {
+    doc = row.doc, docno = row.docno, path = d.path,
+    pos = s, stop_pos = e - 1, len = e - s,
+    start = row.start, stop = row.stop,
+    line = row.line, col = row.col,
+    left = row.left, match = row.match, right = row.right,
+  }
+end
+
+local Hits = {}
+Hits.__index = function(self, k)
+  if type(k) == "number" then
+    if k < 1 or k > #self._hits then return nil end
+    return hit_table(self._corpus, self._hits, k)
+  end
+  return Hits[k]
+end
+Hits.__len = function(self) return #self._hits end
+Hits.__tostring = function(self) return ("<hits: %d for %s>"):format(#self._hits, tostring(self._query)) end
+
+function Hits:kwic(opts) return self._corpus:kwic(self, opts) end
+function Hits:totable()
+  local t = {}
+  for i = 1, #self._hits do t[i] = self[i] end
+  return t
+end
+function Hits:ipairs() return ipairs(self:totable()) end
+function Hits:tsv() return self._corpus:kwic(self, { format = "tsv" }) end
+function Hits:json() return self._corpus:kwic(self, { format = "json" }) end
+function Hits:csv() return self._corpus:kwic(self, { format = "csv" }) end
+-- The regions of kind around each hit: a list of attribute tables.
+function Hits:regions(kind)
+  local out = {}
+  for i = 1, #self._hits do
+    local s = self._hits:span(i)
+    local n, rs, re_, attrs = self._corpus.ix:region_at(kind, s)
+    out[i] = n and merge(attrs, { start = rs, stop = re_ }) or false
+  end
+  return out
+end
+function Hits.__show(self)
+  if #self._hits == 0 then return ("<hits: none for %s>"):format(tostring(self._query)) end
+  local s = self._corpus:kwic(self, { format = "tty", limit = 20 })
+  if #self._hits > 20 then s = s .. ("... (%d hits in all)\n"):format(#self._hits) end
+  return s:gsub("\n$", "")
+end
+
+-- find(q) -> hits: every match of query q (see parley.query), in corpus order.
+function Corpus:find(q)
+  return setmetatable({ _corpus = self, _hits = hits_of(self, q), _query = q }, Hits)
+end
+
+-- count(q) -> the number of matches of q.
+function Corpus:count(q)
+  if not self.within and type(q) == "string" then
+    local ok, ast = pcall(query.parse, q)
+    if not ok then error(ast, 2) end
+    local n = query.quick_count(self.ix, ast)
+    if n then return n end
+  end
+  return #hits_of(self, q)
+end
+
+-- kwic(q | hits, opts) -> result rows { doc, line, col, left, match, right, ... }
+-- opts: width, sort ("doc"|"left"|"right"|"match"), limit, format, file.
+function Corpus:kwic(q, opts)
+  opts = opts or {}
+  if opts.width ~= nil and (type(opts.width) ~= "number" or opts.width <= 0) then
+    error("bad argument #2 to 'kwic' (width must be positive)", 2)
+  end
+  local hits = type(q) == "table" and q._hits or hits_of(self, q)
+  if opts.format and opts.format ~= "rows" then
+    return self.ix:kwic(hits, opts)
+  end
+  return result.new("kwic " .. tostring(type(q) == "table" and q._query or q), function(extra)
+    return self.ix:kwic(hits, merge(opts, extra))
+  end)
+end
+
+-- freq(opts) -> result rows { word, count }, commonest first.
+-- opts: fold (true), min, limit, punct (false), format, file.
+function Corpus:freq(opts)
+  opts = merge(opts, { within = self.within })
+  if opts.by then return self:freq_by(opts) end
+  if opts.format and opts.format ~= "rows" then return self.ix:freq(opts) end
+  return result.new("frequency list", function(extra) return self.ix:freq(merge(opts, extra)) end)
+end
+
+-- freq{by = ATTR}: a frequency list per value of a region attribute, as one
+-- list of rows { [ATTR] = value, word = w, count = n }.
+function Corpus:freq_by(opts)
+  local attr = opts.by
+  local kind = self:kind_with(attr)
+  local values, seen = {}, {}
+  for i = 1, self:region_count(kind) do
+    local _, _, attrs = self.ix:region(kind, i)
+    local v = attrs[attr]
+    if not seen[v] then seen[v] = true; values[#values + 1] = v end
+  end
+  table.sort(values)
+  local rows = {}
+  for _, v in ipairs(values) do
+    local spans = self.ix:regions(kind, { [attr] = v })
+    if self.within then spans = spans:inside(self.within) end
+    local sub = merge(opts, { by = false, within = spans, format = "rows" })
+    for _, r in ipairs(self.ix:freq(sub)) do
+      rows[#rows + 1] = { [attr] = v, word = r.word, count = r.count }
+    end
+  end
+  return rows
+end
+
+-- ngrams(n, opts) -> result rows { ngram, count }.
+function Corpus:ngrams(n, opts)
+  opts = merge(opts, { within = self.within })
+  if opts.format and opts.format ~= "rows" then return self.ix:ngrams(n, opts) end
+  return result.new(n .. "-grams", function(extra) return self.ix:ngrams(n, merge(opts, extra)) end)
+end
+
+-- The region kind that has attribute attr (document attributes first).
+function Corpus:kind_with(attr, kind)
+  for _, k in ipairs(self.ix:kinds()) do
+    if not kind or k.name == kind then
+      for _, a in ipairs(k.attrs) do
+        if a == attr then return k.name end
+      end
+    end
+  end
+  error(("no region kind has attribute '%s'"):format(attr), 3)
+end
+
+function Corpus:region_count(kind)
+  for _, k in ipairs(self.ix:kinds()) do
+    if k.name == kind then return k.count end
+  end
+  return 0
+end
+
+-- where(filter) -> a sub-corpus with the same API, restricted to the regions
+-- whose attributes match: where{ type = "telegram" }, where{ speaker = "McCloy" },
+-- where{ kind = "turn", side = {"US", "UN"} }.
+function Corpus:where(filter)
+  if type(filter) ~= "table" then error("bad argument #1 to 'where' (table expected)", 2) end
+  local kind, attrs = filter.kind, {}
+  for k, v in pairs(filter) do
+    if k ~= "kind" then
+      attrs[k] = v
+      kind = kind or self:kind_with(k)
+    end
+  end
+  kind = kind or "document"
+  local ok, spans = pcall(self.ix.regions, self.ix, kind, attrs)
+  if not ok then error(spans, 2) end
+  if self.within then spans = spans:inside(self.within) end
+  local desc = {}
+  for k, v in pairs(filter) do desc[#desc + 1] = k .. "=" .. (type(v) == "table" and table.concat(v, "|") or tostring(v)) end
+  table.sort(desc)
+  return setmetatable({
+    ix = self.ix, dir = self.dir, manifest = self.manifest, name = self.name, title = self.title,
+    index_path = self.index_path, within = spans, parent = self,
+    filter = (self.filter and self.filter .. " " or "") .. table.concat(desc, " "),
+    _cache = setmetatable({}, { __mode = "v" }),
+  }, Corpus)
+end
+
+-- The number of tokens in the (sub-)corpus.
+function Corpus:size()
+  if self.within then return self.within:width() end
+  return self.ix:stats().tokens
+end
+
+-- regions(kind, filter) -> list of { kind, start, stop, attrs, doc, line } tables.
+function Corpus:regions(kind, filter)
+  local spans = self.ix:regions(kind, filter)
+  if self.within then spans = spans:inside(self.within) end
+  local out = {}
+  for i = 1, #spans do
+    local s, e = spans:span(i)
+    local _, _, _, attrs = self.ix:region_at(kind, s)
+    local row = e > s and self.ix:kwic(spans:sub(i, i), { width = 1 })[1]
+    out[i] = { kind = kind, pos = s, stop_pos = e - 1, attrs = attrs or {},
+               doc = row and row.doc, line = row and row.line }
+  end
+  return out
+end
+
+-- scan(pattern) -> list of matches of an LPeg pattern over the documents'
+-- text: { doc, line, col, start, stop, text, captures }.
+function Corpus:scan(pattern)
+  local lpeg = require "lpeg"
+  local p = lpeg.P(pattern)
+  local finder = lpeg.P { lpeg.Cp() * lpeg.Ct(p) * lpeg.Cp() + 1 * lpeg.V(1) }
+  local out = {}
+  for doc in self:docs() do
+    local txt = doc:text()
+    local starts = doc:line_starts()
+    local at, line = 1, 1
+    while at <= #txt do
+      local s, caps, e = finder:match(txt, at)
+      if not s then break end
+      while starts[line + 1] and starts[line + 1] <= s do line = line + 1 end
+      local col = utf8.len(txt, starts[line], s - 1, true) or (s - starts[line])
+      out[#out + 1] = { doc = doc.id, line = line, col = col + 1, start = s, stop = e - 1,
+                        text = txt:sub(s, e - 1), captures = caps }
+      at = e > s and e or s + 1
+    end
+  end
+  return out
+end
+
+-- docs() -> iterator over the documents: for doc in corpus:docs() do ... end
+function Corpus:docs()
+  local n = self.ix:stats().documents
+  local inside
+  if self.within then
+    inside = {}
+    for i = 1, #self.within do
+      local s = self.within:span(i)
+      if s < self.ix:stats().tokens then inside[self.ix:doc_of(s)] = true end
+    end
+  end
+  return function(_, prev)
+    local i = prev and prev.number + 1 or 1
+    while i <= n and inside and not inside[i] do i = i + 1 end
+    if i > n then return nil end
+    return M.doc(self, i)
+  end, self, nil
+end
+
+-- doc(id or number) -> the document
+function Corpus:doc(which)
+  local n = self.ix:stats().documents
+  if type(which) == "number" then
+    if which >= 1 and which <= n then return M.doc(self, which) end
+    return nil
+  end
+  for i = 1, n do
+    if self.ix:doc(i).id == which then return M.doc(self, i) end
+  end
+  return nil
+end
+
+function Corpus:stats()
+  local st = self.ix:stats()
+  st.meta = nil
+  st.size = self:size()
+  return st
+end
+
+function Corpus:verify() return self.ix:verify() end
+function Corpus:close() self.ix:close() end
+Corpus.__close = Corpus.close
+
+Corpus.__tostring = function(self)
+  local st = self.ix:stats()
+  local function group(n)
+    local s = tostring(n)
+    return (s:reverse():gsub("(%d%d%d)", "%1 "):reverse():gsub("^ ", ""))
+  end
+  if self.within then
+    return ("<corpus %s where %s: %s tokens>"):format(self.name, self.filter, group(self:size()))
+  end
+  return ("<corpus %s: %s documents, %s tokens>"):format(self.name, group(st.documents), group(st.tokens))
+end
+Corpus.__show = Corpus.__tostring
+
+-- ---------------------------------------------------------------- documents
+
+Doc.__index = function(self, k)
+  if k == "meta" then
+    local ok, m = pcall(cjson.decode, self._info.meta)
+    m = ok and m or {}
+    rawset(self, "meta", m)
+    return m
+  end
+  return Doc[k]
+end
+Doc.__tostring = function(self)
+  return ("<document %s: %d tokens>"):format(self.id, self._info.ntokens)
+end
+Doc.__show = Doc.__tostring
+
+function M.doc(corpus, i)
+  local info = corpus.ix:doc(i)
+  return setmetatable({ corpus = corpus, number = i, id = info.id, path = info.path, _info = info }, Doc)
+end
+
+-- The document's normalised text (NFC, LF line ends).
+function Doc:text() return self.corpus.ix:text(self.number) end
+
+-- 1-based byte offsets where its lines start.
+function Doc:line_starts() return self.corpus.ix:line_starts(self.number) end
+
+-- lines() -> list of the document's lines (without line ends).
+function Doc:lines()
+  local t, out = self:text(), {}
+  for line in (t .. "\n"):gmatch("(.-)\n") do out[#out + 1] = line end
+  if t:sub(-1) == "\n" then out[#out] = nil end
+  return out
+end
+
+-- tokens() -> list of { text, start, stop, pos } of the document's tokens.
+function Doc:tokens()
+  local n = self._info.ntokens
+  if n == 0 then return {} end
+  return self.corpus.ix:tokens(self._info.first, self._info.first + n - 1)
+end
+
+return M

@@ -1,0 +1,89 @@
+-- Corpus manifests: `corpus.lua` in the corpus folder returns a table with
+-- name, title, description and documents ({ path, id, title, date, type,
+-- grammar, language, translator, source, ... }).  A folder without one is a
+-- corpus of its *.txt and *.md files, with metadata guessed from the names.
+local fs = require "parley.fs"
+local index = require "parley.index"
+
+local M = {}
+
+local function read_file(path)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+local function fail(where, msg)
+  return nil, ("%s: %s"):format(where, msg)
+end
+
+-- Guess metadata from a file name such as 1962-11-01-dinner-record.txt.
+local function guess(name)
+  local base = name:gsub("%.[^.]*$", "")
+  local date = base:match("^(%d%d%d%d%-%d%d%-%d%d)") or base:match("(%d%d%d%d%-%d%d%-%d%d)")
+  local title = base:gsub("^%d%d%d%d%-%d%d%-%d%d[-_ ]*", ""):gsub("[-_]+", " ")
+  return { path = name, id = base, title = title ~= "" and title or base, date = date,
+           type = "document", language = "en" }
+end
+
+local function validate(m, where)
+  if type(m) ~= "table" then return fail(where, "the manifest must return a table") end
+  if type(m.documents) ~= "table" then return fail(where, "'documents' must be a list") end
+  local ids = {}
+  for i, d in ipairs(m.documents) do
+    local at = ("%s: documents[%d]"):format(where, i)
+    if type(d) ~= "table" then return nil, at .. ": must be a table" end
+    if type(d.path) ~= "string" or d.path == "" then return nil, at .. ": 'path' must be a string" end
+    if d.id == nil then d.id = d.path:gsub("%.[^.]*$", "") end
+    if type(d.id) ~= "string" then return nil, at .. ": 'id' must be a string" end
+    if ids[d.id] then return nil, ("%s: duplicate id '%s' (also documents[%d])"):format(at, d.id, ids[d.id]) end
+    ids[d.id] = i
+    if d.date ~= nil and (type(d.date) ~= "string" or not d.date:find("^%d%d%d%d")) then
+      return nil, at .. ": 'date' must be an ISO 8601 date such as 1962-11-01"
+    end
+  end
+  if m.name ~= nil and type(m.name) ~= "string" then return fail(where, "'name' must be a string") end
+  return m
+end
+
+-- read(dir) -> manifest (documents carry fullpath; hash covers the manifest) | nil, message
+function M.read(dir)
+  local st = fs.stat(dir)
+  if not st then return nil, dir .. ": no such corpus folder" end
+  if st.type ~= "directory" then return nil, dir .. ": not a folder" end
+  local mpath = dir .. "/corpus.lua"
+  local src = read_file(mpath)
+  local m, err
+  if src then
+    local f, lerr = load(src, "@" .. mpath, "t", {})
+    if not f then return nil, lerr end
+    local ok, v = pcall(f)
+    if not ok then return nil, tostring(v) end
+    m, err = validate(v, mpath)
+    if not m then return nil, err end
+    m.hash = index.hash(src)
+  else
+    local names, derr = fs.dir(dir)
+    if not names then return nil, derr end
+    m = { documents = {} }
+    for _, n in ipairs(names) do
+      if n:find("%.txt$") or n:find("%.md$") then
+        local s = fs.stat(dir .. "/" .. n)
+        if s and s.type == "file" then m.documents[#m.documents + 1] = guess(n) end
+      end
+    end
+    m.hash = index.hash("listing:" .. table.concat(names, "\0"))
+  end
+  m.name = m.name or dir:match("([^/]+)$") or dir
+  m.title = m.title or m.name
+  for _, d in ipairs(m.documents) do
+    d.fullpath = d.path:sub(1, 1) == "/" and d.path or (dir .. "/" .. d.path)
+  end
+  m.dir = dir
+  m.grammar_hash = M.grammar_hash and M.grammar_hash(m) or nil
+  return m
+end
+
+return M

@@ -1,0 +1,59 @@
+-- Result tables (concordances, frequency lists, n-grams): rows computed on
+-- demand by the C core, in one of the formats rows, tty, tsv, csv, json.
+-- `r[i]` and `#r` read the rows; `r:tsv()` etc. return text; `r:write(f, fmt)`
+-- streams to a file without building the text in memory.
+local show = require "parley.show"
+
+local M = {}
+
+local Result = {}
+
+local function rows(self)
+  local r = rawget(self, "_rows")
+  if not r then
+    r = self._fetch({ format = "rows" })
+    rawset(self, "_rows", r)
+  end
+  return r
+end
+
+Result.__index = function(self, k)
+  if type(k) == "number" then return rows(self)[k] end
+  return Result[k]
+end
+
+Result.__len = function(self) return #rows(self) end
+
+function Result:totable() return rows(self) end
+function Result:tsv() return self._fetch({ format = "tsv" }) end
+function Result:csv() return self._fetch({ format = "csv" }) end
+function Result:json() return self._fetch({ format = "json" }) end
+function Result:tty() return self._fetch({ format = "tty" }) end
+
+-- Write in format fmt (default tty) to file f (default io.stdout).
+function Result:write(f, fmt)
+  return self._fetch({ format = fmt or "tty", file = f or io.stdout })
+end
+
+-- Iterate over the rows: for i, row in r:ipairs() do ... end
+function Result:ipairs() return ipairs(rows(self)) end
+
+function Result.__show(self)
+  local r = rows(self)
+  local head = self._fetch({ format = "tty", limit = 20 })
+  if #r > 20 then head = head .. ("... (%d rows in all)\n"):format(#r) end
+  if #r == 0 then return ("<%s: no rows>"):format(self._what) end
+  return head:gsub("\n$", "")
+end
+
+Result.__tostring = function(self)
+  return ("<%s: %d rows>"):format(self._what, #rows(self))
+end
+
+-- A result whose fetch(opts) calls the C core with extra options merged in.
+function M.new(what, fetch)
+  return setmetatable({ _what = what, _fetch = fetch }, Result)
+end
+
+M.show = show
+return M
