@@ -80,9 +80,18 @@ static void on_sigint(int sig) {
   if (L) lua_sethook(L, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
-/* Message handler: turn any error object into a string and add a traceback. */
+/*
+** Message handler: turn any error object into a string and add a traceback.
+** A table error with a true `quiet` field (a user's mistake reported by a
+** script, such as a bad option) prints as its message alone.
+*/
 static int msghandler(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
+  if (msg == NULL && lua_type(L, 1) == LUA_TTABLE) {
+    int quiet = lua_getfield(L, 1, "quiet") != LUA_TNIL && lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (quiet && luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
+  }
   if (msg == NULL) {
     if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
       return 1;

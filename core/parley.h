@@ -14,58 +14,8 @@
 
 #ifndef PARLEY_VERSION
 #define PARLEY_VERSION "0.1.0"
-
-/*
-** load.c — reading a source document (pure C: no Lua calls, so it can run
-** in build threads).  The text is normalised: BOM stripped, CRLF and CR
-** turned into LF (so line numbers are preserved), NFC.  Invalid UTF-8 is an
-** error naming name:line:column, unless repair is set (bad bytes become
-** U+FFFD).  A NUL byte is refused ("binary file").
-*/
-typedef struct pl_loaded {
-  char *text;          /* malloc'ed normalised text, NUL-terminated */
-  size_t len;          /* its length in bytes */
-  int identity;        /* 1 if text is byte-identical to the source */
-  size_t repaired;     /* number of invalid sequences replaced (repair mode) */
-  int bom, crlf, cr, nfc;  /* what normalisation did: BOM removed, CRLF/CR seen, NFC changed text */
-} pl_loaded;
-
-/* Return 0 and fill *out, or -1 with a message in err[0..errlen). */
-int pl_load_file(const char *path, int repair, pl_loaded *out, char *err, size_t errlen);
-int pl_load_buffer(const char *name, const char *data, size_t len, int repair,
-                   pl_loaded *out, char *err, size_t errlen);
-void pl_loaded_free(pl_loaded *l);
-
-/*
-** token.c — the tokeniser (pure C, thread-safe, no Lua calls).
-** Tokens are byte spans of the (normalised, valid UTF-8) text.
-*/
-enum { PL_TOK_WORD = 1, PL_TOK_NUMBER, PL_TOK_PUNCT, PL_TOK_SYMBOL };
-enum {
-  PL_TOKF_SENT = 1,     /* first token of a sentence */
-  PL_TOKF_PARA = 2,     /* first token of a paragraph (after a blank line, or the first) */
-  PL_TOKF_ABBR = 4,     /* an abbreviation or initial ending in '.' (U.S., A., Mr.) */
-  PL_TOKF_DATE = 8      /* a date-like number (2.XI.62, 1962-11-01) */
-};
-typedef struct pl_token {
-  uint32_t start;       /* byte offset in the text */
-  uint32_t len;         /* byte length */
-  uint8_t kind;         /* PL_TOK_* */
-  uint8_t flags;        /* PL_TOKF_* */
-} pl_token;
-typedef struct pl_tokens {
-  pl_token *v;          /* malloc-grown array */
-  size_t n, cap;
-} pl_tokens;
-
-/* Append the tokens of s[0..len) to out; 0 on success, -1 if out of memory. */
-int pl_tokenize(const char *s, size_t len, pl_tokens *out);
-void pl_tokens_free(pl_tokens *t);
-
 #endif
 
-/* Metatable names (one per Lua-visible type). */
-#define PARLEY_GRAPHEMES "parley.Graphemes"
 
 /* Library openers, one per file (init.c calls them all). */
 int luaopen_parley_text(lua_State *L);

@@ -315,6 +315,7 @@ static int report_kwic(lua_State *L) {
     }
     ln = squeeze(text + le, bs - le, tmp);
     while (ln > 0 && tmp[ln - 1] == ' ') ln--;
+    if (ln > 0 && tmp[0] == ' ') { memmove(tmp, tmp + 1, ln - 1); ln--; }
     mn = squeeze(text + bs, be - bs, tmp + ln);
     rn = squeeze(text + be, re - be, tmp + ln + mn);
     {
@@ -322,6 +323,7 @@ static int report_kwic(lua_State *L) {
       while (skip < rn && tmp[ln + mn + skip] == ' ') skip++;
       memmove(tmp + ln + mn, tmp + ln + mn + skip, rn - skip);
       rn -= skip;
+      while (rn > 0 && tmp[ln + mn + rn - 1] == ' ') rn--;
     }
     ix_line_col(&c->ix, d, text, bs, &line, &col);
     idref = c->ix.docs[d].id;

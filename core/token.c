@@ -527,9 +527,12 @@ static size_t scan_punct(const unsigned char *s, size_t len, size_t i, size_t n,
   *role = 0;
   if (cp < 0x80) {
     switch (cp) {
-      case '.': while (e < len && s[e] == '.') e++;
-        *role = R_TERM; break;
-      case '-': while (e < len && s[e] == '-') e++;
+      case '.':
+        while (e < len && s[e] == '.') e++;
+        *role = R_TERM;
+        break;
+      case '-':
+        while (e < len && s[e] == '-') e++;
         break;
       case '?': case '!': *role = R_TERM; break;
       case '"': case '\'': *role = R_QUOTE; break;

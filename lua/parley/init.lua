@@ -13,4 +13,10 @@ function M.show(...)
   return require("parley.show").print(...)
 end
 
+-- Open a corpus folder (default: the bundled corpus), building or refreshing
+-- its index as needed: see docs/lua-api.md.
+function M.open(dir, opts)
+  return require("parley.corpus").open(dir, opts)
+end
+
 return M
