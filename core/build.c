@@ -96,19 +96,45 @@ static void arena_free(chunk **head) {
 
 /* ---------------------------------------------------------------- string table */
 
-typedef struct slot { uint64_t hash; const char *s; uint32_t len, id; } slot;
+/* A string table slot: the first 8 bytes are kept inline, so most words compare without a pointer chase. */
+typedef struct slot { uint64_t hash, pre; const char *s; uint32_t len, id; } slot;
 typedef struct table { slot *v; size_t cap, n; } table;
 
-static uint64_t str_hash(const char *s, size_t len) {
-  return ix_hash(s, len, 0x9e3779b97f4a7c15ull) | 1;  /* 0 marks an empty slot */
+/* The first (up to) 8 bytes of s as a zero-padded word. */
+static inline uint64_t prefix8(const char *s, size_t len) {
+  uint64_t w = 0;
+  memcpy(&w, s, len < 8 ? len : 8);
+  return w;
+}
+
+/* A fast hash for short strings (tokens); never 0, which marks an empty slot. */
+static inline uint64_t str_hash(const char *s, size_t len) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ (len * 0xff51afd7ed558ccdull), w;
+  while (len >= 8) {
+    memcpy(&w, s, 8);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 31;
+    s += 8;
+    len -= 8;
+  }
+  if (len) {
+    w = prefix8(s, len);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+  }
+  h ^= h >> 29;
+  h *= 0xff51afd7ed558ccdull;
+  return (h ^ (h >> 32)) | 1;
 }
 
 /* The slot holding s, or the empty slot where it belongs. */
-static slot *table_find(const table *t, const char *s, uint32_t len, uint64_t h) {
+static inline slot *table_find(const table *t, const char *s, uint32_t len, uint64_t h, uint64_t pre) {
   size_t mask = t->cap - 1, i = (size_t)h & mask;
   for (;;) {
     slot *e = &t->v[i];
-    if (e->hash == 0 || (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0)) return e;
+    if (e->hash == 0) return e;
+    if (e->hash == h && e->len == len && e->pre == pre &&
+        (len <= 8 || memcmp(e->s + 8, s + 8, len - 8) == 0))
+      return e;
     i = (i + 1) & mask;
   }
 }
@@ -119,7 +145,7 @@ static int table_grow(table *t) {
   if (nv == NULL) return -1;
   table nt = { nv, cap, t->n };
   for (i = 0; i < t->cap; i++)
-    if (old[i].hash) *table_find(&nt, old[i].s, old[i].len, old[i].hash) = old[i];
+    if (old[i].hash) *table_find(&nt, old[i].s, old[i].len, old[i].hash, old[i].pre) = old[i];
   free(old);
   *t = nt;
   return 0;
@@ -205,6 +231,7 @@ typedef struct job {
   table caches[MAX_THREADS];        /* per-thread lexicon caches */
   ix_header h;
   buf lexstr;
+  double t_parallel, t_encode;
   int done;
 } job;
 
@@ -431,15 +458,15 @@ static void read_spec(lua_State *L, job *j, int spec) {
 /* ---------------------------------------------------------------- workers */
 
 /* Intern an exact form: the caller holds no lock; returns UINT32_MAX on OOM. */
-static uint32_t intern(job *j, table *cache, const char *s, uint32_t len, uint8_t kind) {
-  uint64_t h = str_hash(s, len);
+static uint32_t intern(job *j, table *cache, const char *s, uint32_t len, uint8_t kind, uint64_t h) {
+  uint64_t pre = prefix8(s, len);
   slot *e;
   uint32_t id;
   if (cache->cap == 0 && table_grow(cache) != 0) return UINT32_MAX;
-  e = table_find(cache, s, len, h);
+  e = table_find(cache, s, len, h, pre);
   if (e->hash) return e->id;
   pthread_mutex_lock(&j->mu);
-  slot *g = table_find(&j->lex, s, len, h);
+  slot *g = table_find(&j->lex, s, len, h, pre);
   const char *str;
   if (g->hash) {
     id = g->id;
@@ -447,7 +474,7 @@ static uint32_t intern(job *j, table *cache, const char *s, uint32_t len, uint8_
   } else {
     const char *copy;
     if (j->nexact >= UINT32_MAX - 1 || table_room(&j->lex) != 0) goto oom;
-    g = table_find(&j->lex, s, len, h);
+    g = table_find(&j->lex, s, len, h, pre);
     if (j->nexact == j->ex_cap) {
       size_t cap = j->ex_cap ? j->ex_cap * 2 : 4096;
       const char **ns = realloc(j->ex_str, cap * sizeof *ns);
@@ -465,14 +492,14 @@ static uint32_t intern(job *j, table *cache, const char *s, uint32_t len, uint8_
     j->ex_str[id] = copy;
     j->ex_len[id] = len;
     j->ex_kind[id] = kind;
-    g->hash = h; g->s = copy; g->len = len; g->id = id;
+    g->hash = h; g->pre = pre; g->s = copy; g->len = len; g->id = id;
     j->lex.n++;
     str = copy;
   }
   pthread_mutex_unlock(&j->mu);
   if (table_room(cache) != 0) return UINT32_MAX;
-  e = table_find(cache, s, len, h);
-  e->hash = h; e->s = str; e->len = len; e->id = id;
+  e = table_find(cache, s, len, h, pre);
+  e->hash = h; e->pre = pre; e->s = str; e->len = len; e->id = id;
   cache->n++;
   return id;
 oom:
@@ -492,9 +519,22 @@ static void work_doc(job *j, table *cache, size_t i) {
     w->failed = 1;
     return;
   }
+  /* hash a few tokens ahead and prefetch their slots: the look-ups are bound by memory latency */
+  enum { AHEAD = 8 };
+  uint64_t hs[AHEAD];
+  for (k = 0; k < w->toks.n && k < AHEAD; k++)
+    hs[k] = str_hash(w->text.text + w->toks.v[k].start, w->toks.v[k].len);
   for (k = 0; k < w->toks.n; k++) {
     const pl_token *t = &w->toks.v[k];
-    uint32_t id = intern(j, cache, w->text.text + t->start, t->len, t->kind);
+    uint64_t h = hs[k % AHEAD];
+    uint32_t id;
+    if (k + AHEAD < w->toks.n) {
+      const pl_token *a = &w->toks.v[k + AHEAD];
+      uint64_t ha = str_hash(w->text.text + a->start, a->len);
+      hs[k % AHEAD] = ha;
+      if (cache->cap) __builtin_prefetch(&cache->v[ha & (cache->cap - 1)]);
+    }
+    id = intern(j, cache, w->text.text + t->start, t->len, t->kind, h);
     if (id == UINT32_MAX) {
       snprintf(w->err, sizeof w->err, "%s: not enough memory for the lexicon", path);
       w->failed = 1;
@@ -546,6 +586,16 @@ static int out_write(job *j, const void *data, size_t n) {
 }
 
 static uint64_t out_pos(const job *j) { return j->off + j->block_used; }
+
+/* out_write for a few bytes: the common case needs no call. */
+static inline int out_put(job *j, const unsigned char *p, size_t n) {
+  if (IX_BLOCK_SIZE - j->block_used > n) {
+    memcpy(j->block + j->block_used, p, n);
+    j->block_used += n;
+    return 0;
+  }
+  return out_write(j, p, n);
+}
 
 static int out_align(job *j) {
   static const unsigned char zero[8] = {0};
@@ -639,9 +689,8 @@ static int encode_doc(lua_State *L, job *j, size_t i, uint32_t *batch_ids, size_
       if (buf_add(&j->stream_skips, &s, sizeof s)) return -1;
     }
     j->ex_freq[id]++;
-    n = ix_put_varint(tmp, id);
-    n += ix_put_varint(tmp + n, t->start - prev_end);
-    if (out_write(j, tmp, n)) return -1;
+    n = ix_put_token(tmp, id, t->start - prev_end);
+    if (out_put(j, tmp, n)) return -1;
     prev_end = t->start + t->len;
     batch_ids[(*nb)++] = id;
     /* paragraphs and sentences tile the document */
@@ -713,7 +762,8 @@ static int cmp_u32(const void *a, const void *b) {
 */
 static int spill_run(job *j, const uint32_t *ids, size_t n, uint64_t first) {
   uint32_t *touched = NULL, *pos = NULL, *at = NULL;
-  size_t nt = 0, k;
+  size_t nt = 0, k, fill = 0;
+  unsigned char out[1 << 16];
   int rc = -1;
   if (j->count_cap < j->nexact) {
     uint32_t *c = realloc(j->count, j->nexact * sizeof *c);
@@ -739,7 +789,6 @@ static int spill_run(job *j, const uint32_t *ids, size_t n, uint64_t first) {
     for (k = 0; k < nt; k++) {
       size_t end = j->count[touched[k]], m;
       seg s;
-      unsigned char tmp[10];
       s.id = touched[k];
       s.batch = j->nbatches;
       s.count = (uint32_t)(end - start);
@@ -747,8 +796,13 @@ static int spill_run(job *j, const uint32_t *ids, size_t n, uint64_t first) {
       s.last = pos[end - 1];
       s.off = j->runs_off;
       for (m = start + 1; m < end; m++) {
-        size_t len = ix_put_varint(tmp, (uint64_t)(pos[m] - pos[m - 1]));
-        if (fwrite(tmp, 1, len, j->runs) != len) goto done;
+        size_t len;
+        if (fill > sizeof out - 10) {
+          if (fwrite(out, 1, fill, j->runs) != fill) goto done;
+          fill = 0;
+        }
+        len = ix_put_varint(out + fill, (uint64_t)(pos[m] - pos[m - 1]));
+        fill += len;
         j->runs_off += len;
       }
       s.bytes = (uint32_t)(j->runs_off - s.off);
@@ -757,6 +811,7 @@ static int spill_run(job *j, const uint32_t *ids, size_t n, uint64_t first) {
       start = end;
     }
   }
+  if (fill && fwrite(out, 1, fill, j->runs) != fill) goto done;
   rc = 0;
 done:
   free(touched); free(pos); free(at);
@@ -764,7 +819,14 @@ done:
 }
 
 /* Process documents [b0, b1) with the worker threads, then encode them. */
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void run_batch(lua_State *L, job *j, size_t b0, size_t b1, worker *wk) {
+  double t0 = now_s();
   pthread_t th[MAX_THREADS];
   int t, started = 0;
   size_t i, ntok = 0, nb = 0;
@@ -779,6 +841,8 @@ static void run_batch(lua_State *L, job *j, size_t b0, size_t b1, worker *wk) {
   }
   worker_main(&wk[0]);
   for (t = 1; t <= started; t++) pthread_join(th[t], NULL);
+  j->t_parallel += now_s() - t0;
+  t0 = now_s();
   for (i = b0; i < b1; i++) {
     if (j->work[i].failed) luaL_error(L, "%s", j->work[i].err);
     ntok += j->work[i].toks.n;
@@ -810,6 +874,7 @@ static void run_batch(lua_State *L, job *j, size_t b0, size_t b1, worker *wk) {
   if (spill_run(j, batch_ids, nb, first) != 0) luaL_error(L, "cannot write postings run: %s", strerror(errno));
   lua_pop(L, 1);
   j->nbatches++;
+  j->t_encode += now_s() - t0;
 }
 
 /* ---------------------------------------------------------------- finishing */
@@ -939,10 +1004,10 @@ static void write_lexicon(lua_State *L, job *j, ix_exact *ex) {
     }
     f = lua_tolstring(L, -1, &flen);
     h = str_hash(f, flen);
-    e = table_find(&t, f, (uint32_t)flen, h);
+    e = table_find(&t, f, (uint32_t)flen, h, prefix8(f, flen));
     if (e->hash == 0) {
       lua_rawseti(L, strs, (lua_Integer)nf + 1);  /* anchor the folded string */
-      e->hash = h; e->s = f; e->len = (uint32_t)flen; e->id = (uint32_t)nf;
+      e->hash = h; e->pre = prefix8(f, flen); e->s = f; e->len = (uint32_t)flen; e->id = (uint32_t)nf;
       keys[nf].s = f; keys[nf].len = (uint32_t)flen; keys[nf].tid = (uint32_t)nf;
       nf++;
     } else {
@@ -1139,6 +1204,10 @@ static int indexer_build(lua_State *L) {
   lua_setfield(L, -2, "bytes");
   lua_pushnumber(L, (double)t0.tv_sec + t0.tv_nsec / 1e9 - start);
   lua_setfield(L, -2, "seconds");
+  lua_pushnumber(L, j->t_parallel);
+  lua_setfield(L, -2, "seconds_tokenising");
+  lua_pushnumber(L, j->t_encode);
+  lua_setfield(L, -2, "seconds_encoding");
   lua_pushlstring(L, (const char *)j->warn_text.p, j->warn_text.n);
   lua_setfield(L, -2, "warnings");
   return 1;

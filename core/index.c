@@ -253,7 +253,7 @@ uint32_t ix_doc_of(const ix_index *ix, uint64_t pos) {
 static int decode(ix_index *ix, ix_cursor *c, uint32_t prev_end, int absolute, uint32_t start) {
   const unsigned char *end = ix->stream + ix->stream_size;
   uint64_t id, gap;
-  if (!ix_get_varint(&c->p, end, &id) || !ix_get_varint(&c->p, end, &gap) || id >= ix->nexact)
+  if (!ix_get_token(&c->p, end, &id, &gap) || id >= ix->nexact)
     return -1;
   c->id = (uint32_t)id;
   if (ix_touch(ix, &ix->exact[id], sizeof(ix_exact))) return -1;

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define IX_MAGIC        "PARLEYIX"
-#define IX_VERSION      1u
+#define IX_VERSION      2u
 #define IX_HEADER_SIZE  4096u
 #define IX_BLOCK_SHIFT  16u                 /* checksum block: 64 KiB */
 #define IX_BLOCK_SIZE   (1u << IX_BLOCK_SHIFT)
@@ -132,6 +132,32 @@ static inline int ix_get_varint(const unsigned char **p, const unsigned char *en
     shift += 7;
   }
   return 0;
+}
+
+
+/*
+** A token record of the stream: one varint v = id * 4 + code, where code
+** 0 means the token starts 1 byte after the previous one ends (a space),
+** 1 means 0 bytes (punctuation), 2 means 2 bytes, and 3 means a second
+** varint with the gap follows.  Frequent words take one or two bytes.
+*/
+static inline size_t ix_put_token(unsigned char *p, uint32_t id, uint32_t gap) {
+  unsigned code = gap == 1 ? 0 : gap == 0 ? 1 : gap == 2 ? 2 : 3;
+  size_t n = ix_put_varint(p, (uint64_t)id * 4 + code);
+  if (code == 3) n += ix_put_varint(p + n, gap);
+  return n;
+}
+
+static inline int ix_get_token(const unsigned char **p, const unsigned char *end, uint64_t *id, uint64_t *gap) {
+  uint64_t v;
+  if (!ix_get_varint(p, end, &v)) return 0;
+  *id = v >> 2;
+  switch (v & 3) {
+    case 0: *gap = 1; return 1;
+    case 1: *gap = 0; return 1;
+    case 2: *gap = 2; return 1;
+    default: return ix_get_varint(p, end, gap);
+  }
 }
 
 #endif
