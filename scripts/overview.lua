@@ -1,4 +1,3 @@
--- overview: documents of a corpus with their date, type, size and commonest words.
--- Run: parley overview [--corpus DIR]
-local overview = require "parley.overview"
-print(overview.report(overview.options(arg)))
+-- overview: the documents of a corpus with date, type, size and commonest content words.
+-- Run: parley overview [--corpus DIR] [--top N]
+require("parley.overview").main(arg)

@@ -209,6 +209,12 @@ function M.run()
   else
     read = function() return io.read("L") end
   end
+  -- the bundled corpus, ready as the global `corpus`
+  if rawget(_G, "corpus") == nil then
+    local ok, c, err = pcall(require("parley").open)
+    if ok and c then rawset(_G, "corpus", c)
+    else err_out:write("parley: the bundled corpus is not loaded: ", tostring(ok and err or c), "\n") end
+  end
   local buffer, lastline
   while true do
     local prompt = buffer and (rawget(_G, "_PROMPT2") or ">> ") or (rawget(_G, "_PROMPT") or "> ")
