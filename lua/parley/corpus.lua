@@ -70,12 +70,24 @@ local function doc_attrs(m)
   return names
 end
 
+-- Remove temporary files left by builds that died (their process is gone).
+local function remove_stale(path)
+  local dir, base = path:match("^(.*)/([^/]*)$")
+  for _, name in ipairs(dir and fs.dir(dir) or {}) do
+    local kind, pid = name:match("^" .. base:gsub("%p", "%%%0") .. "%.(%a+)%.(%d+)$")
+    if (kind == "tmp" or kind == "runs") and not fs.stat("/proc/" .. pid) then
+      os.remove(dir .. "/" .. name)
+    end
+  end
+end
+
 local function build(m, path, opts)
   local dir = path:match("^(.*)/[^/]*$")
   if dir and dir ~= "" then
     local ok, err = fs.mkdir(dir)
     if not ok then return nil, err end
   end
+  remove_stale(path)
   local attrs = doc_attrs(m)
   local docs = {}
   for i, d in ipairs(m.documents) do
