@@ -182,22 +182,54 @@ static int corpus_doc(lua_State *L) {
   return 1;
 }
 
-/* fingerprints() -> list of { size, mtime, mtime_ns } per document, for staleness checks */
-static int corpus_fingerprints(lua_State *L) {
+
+/*
+** stale(paths, ids) -> nil if the index holds exactly these documents and
+** every source still has the size and modification time it was indexed
+** with; otherwise a short reason.  One stat per source, no tables built.
+*/
+static int corpus_stale(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
-  uint32_t d;
-  lua_createtable(L, (int)c->ix.ndocs, 0);
-  for (d = 0; d < c->ix.ndocs; d++) {
-    const ix_doc *doc = &c->ix.docs[d];
-    lua_createtable(L, 3, 0);
-    lua_pushinteger(L, (lua_Integer)doc->size);
-    lua_rawseti(L, -2, 1);
-    lua_pushinteger(L, (lua_Integer)doc->mtime);
-    lua_rawseti(L, -2, 2);
-    lua_pushinteger(L, (lua_Integer)doc->mtime_ns);
-    lua_rawseti(L, -2, 3);
-    lua_rawseti(L, -2, (lua_Integer)d + 1);
+  lua_Integer n, i;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, 2);
+  if (n != (lua_Integer)c->ix.ndocs) {
+    lua_pushliteral(L, "documents were added or removed");
+    return 1;
   }
+  for (i = 1; i <= n; i++) {
+    const ix_doc *d = &c->ix.docs[i - 1];
+    size_t plen, ilen;
+    const char *path, *id, *ipath, *iid;
+    struct stat st;
+    lua_rawgeti(L, 2, i);
+    lua_rawgeti(L, 3, i);
+    path = luaL_checklstring(L, -2, &plen);
+    id = luaL_checklstring(L, -1, &ilen);
+    ipath = ix_blob(c->ix.strings, c->ix.strings_size, d->path);
+    iid = ix_blob(c->ix.strings, c->ix.strings_size, d->id);
+    if (!ipath || !iid || ix_touch(&c->ix, ipath, d->path.len) || ix_touch(&c->ix, iid, d->id.len)) {
+      lua_pushliteral(L, "the index is damaged");
+      return 1;
+    }
+    if (plen != d->path.len || memcmp(path, ipath, plen) != 0 || ilen != d->id.len ||
+        memcmp(id, iid, ilen) != 0) {
+      lua_pushliteral(L, "the document list changed");
+      return 1;
+    }
+    if (stat(path, &st) != 0) {
+      lua_pushfstring(L, "%s is missing", path);
+      return 1;
+    }
+    if ((uint64_t)st.st_size != d->size || (int64_t)st.st_mtim.tv_sec != d->mtime ||
+        (uint32_t)st.st_mtim.tv_nsec != d->mtime_ns) {
+      lua_pushfstring(L, "%s changed", path);
+      return 1;
+    }
+    lua_pop(L, 2);
+  }
+  lua_pushnil(L);
   return 1;
 }
 
@@ -496,7 +528,7 @@ static const luaL_Reg corpus_methods[] = {
   {"doc",          corpus_doc},
   {"text",         corpus_doc_text},
   {"line_starts",  corpus_line_starts},
-  {"fingerprints", corpus_fingerprints},
+  {"stale",        corpus_stale},
   {"tokens",       corpus_tokens},
   {"lookup",       corpus_lookup},
   {"prefix",       corpus_prefix},

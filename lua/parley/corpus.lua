@@ -35,19 +35,10 @@ local function current(ix, m)
   if not ok or type(meta) ~= "table" then return false, "unreadable metadata" end
   if meta.manifest_hash ~= m.hash then return false, "the manifest changed" end
   if meta.grammar_hash ~= m.grammar_hash then return false, "a grammar changed" end
-  local st = ix:stats()
-  if st.documents ~= #m.documents then return false, "documents were added or removed" end
-  local fp = ix:fingerprints()
-  for i, d in ipairs(m.documents) do
-    local info = ix:doc(i)
-    if info.path ~= d.fullpath or info.id ~= d.id then return false, "the document list changed" end
-    local s = fs.stat(d.fullpath)
-    if not s then return false, d.fullpath .. " is missing" end
-    local f = fp[i]
-    if s.size ~= f[1] or s.mtime ~= f[2] or s.mtime_ns ~= f[3] then
-      return false, d.path .. " changed"
-    end
-  end
+  local paths, ids = {}, {}
+  for i, d in ipairs(m.documents) do paths[i], ids[i] = d.fullpath, d.id end
+  local why = ix:stale(paths, ids)
+  if why then return false, why end
   return true
 end
 
