@@ -3,7 +3,9 @@
 -- the same seed.  Run: build/parley bench/gen.lua OUTDIR [MB] [SEED]  (200, 1962)
 local synth = require "synth"
 
-local dir, mb, seed = arg[1], tonumber(arg[2] or synth.DEFAULT_MB), math.tointeger(tonumber(arg[3] or synth.DEFAULT_SEED))
+local dir = arg[1]
+local mb = tonumber(arg[2] or synth.DEFAULT_MB)
+local seed = math.tointeger(tonumber(arg[3] or synth.DEFAULT_SEED))
 if not dir or not mb or mb <= 0 or not seed then
   io.stderr:write("usage: parley bench/gen.lua OUTDIR [MB] [SEED]\n")
   os.exit(2)
@@ -18,5 +20,6 @@ print(("wrote %d documents, %.1f MB to %s in %.1f s CPU (%.1f MB/s), %d s wall")
 print("vocabulary: " .. facts.vocabulary)
 for _, key in ipairs { "rare", "frequent", "phrase" } do
   local w = facts.words[key]
-  print(("%-8s  %-18s injected %d times (%d per 200 MB wanted)"):format(key, w.words, w.injected, w.per200))
+  print(("%-8s  %-18s injected %d times (%d per 200 MB wanted)")
+    :format(key, w.words, w.injected, w.per200))
 end

@@ -109,11 +109,13 @@ function M.timer(tmp)
   }
 end
 
+M.MIN_TIME, M.MAX_RUNS = 1.0, 30
+
 -- Measure a shell command.  First a probe run under /usr/bin/time (if present):
 -- its exit status, stderr, peak RSS and stdout (kept in a file for the caller to
--- check); then `runs` timed runs with stdout to /dev/null, fewer if the probe
--- says they would take longer than `budget` seconds.  opts: timer, tmp, runs,
--- budget, ok_codes (exit codes that are not failures, e.g. grep's 1).
+-- check); then `runs` timed runs, fewer if the probe says they would take longer
+-- than `budget` seconds, more (up to MAX_RUNS) if less than MIN_TIME.  opts: timer,
+-- tmp, runs, budget, ok_codes (exit codes that are not failures, e.g. grep's 1).
 -- Returns { ok, err, seconds, runs, rss_kib, out (path), lines, first }.
 function M.measure(cmd, opts)
   local tmp, out, err, tf = opts.tmp, opts.tmp .. "/out", opts.tmp .. "/err", opts.tmp .. "/time"
@@ -136,9 +138,11 @@ function M.measure(cmd, opts)
     for _ in f:lines() do r.lines = r.lines + 1 end
     f:close()
   end
-  local runs = opts.runs or 5
-  if probe and probe * runs > (opts.budget or 60) then
-    runs = math.max(1, floor((opts.budget or 60) / probe))
+  local runs, budget = opts.runs or 5, opts.budget or 60
+  if probe and probe * runs > budget then
+    runs = math.max(1, floor(budget / probe))
+  elseif probe and probe * runs < M.MIN_TIME then  -- fast: more runs, a steadier median
+    runs = math.min(M.MAX_RUNS, math.ceil(M.MIN_TIME / math.max(probe, 0.005)))
   end
   if runs < 2 and probe then
     r.seconds, r.runs = probe, 1
@@ -160,6 +164,12 @@ function M.secs(s)
   if s < 1 then return ("%.0f ms"):format(s * 1e3) end
   if s < 100 then return ("%.2f s"):format(s) end
   return ("%.0f s"):format(s)
+end
+
+-- A round limit in seconds: "1 ms", "50 ms", "6 s".
+function M.limit(s)
+  if s < 1 then return ("%g ms"):format(s * 1e3) end
+  return ("%g s"):format(s)
 end
 
 -- parley time ÷ peer time, "0.05×".

@@ -68,9 +68,10 @@ local ROWS = {
 }
 local TARGET_RATE, TARGET_MEMORY, TARGET_INDEX = 60, 1.5, 1.0
 
+local parley = require "parley"
+local fs = require "parley.fs"
 local lib = require "lib"
 local synth = require "synth"
-local fs = require "parley.fs"
 local shq, secs = lib.shq, lib.secs
 
 local function log(...) io.stderr:write(..., "\n") end
@@ -98,214 +99,219 @@ end
 -- The corpus in o.dir: reused when its stamp matches, else (re)generated.  A folder
 -- that holds something else is never touched.  Returns the facts, or nil, message.
 local function prepare(o)
-  local stamp_path = o.dir .. "/.bench-stamp.lua"
-  local chunk = loadfile(stamp_path, "t", {})
-  local stamp = chunk and select(2, pcall(chunk))
-  if type(stamp) == "table" and stamp.version == synth.VERSION and stamp.mb == o.mb
-      and stamp.seed == o.seed then
+  local stamp, stamped = synth.stamp(o.dir)
+  if stamp and stamp.version == synth.VERSION and stamp.mb == o.mb and stamp.seed == o.seed then
     stamp.reused = true
     return stamp
   end
-  if stamp then
+  if stamped then
     lib.run("rm -rf " .. shq(o.dir))
   else
     local list = fs.dir(o.dir)
     if list and #list > 0 then
-      return nil, o.dir .. " exists and is not a benchmark corpus (no matching stamp): "
+      return nil, o.dir .. " exists and is not a benchmark corpus (no stamp): "
         .. "remove it or choose another --dir"
     end
   end
   log(("generating %g MB into %s (seed %d) ..."):format(o.mb, o.dir, o.seed))
   local ok, facts = pcall(synth.generate, { dir = o.dir, mb = o.mb, seed = o.seed, log = log })
   if not ok then return nil, "generator failed: " .. tostring(facts) end
-  local words = {}
-  for key, w in pairs(facts.words) do
-    words[#words + 1] = ("    %s = { query = %q, words = %q, injected = %d },")
-      :format(key, w.query, w.words, w.injected)
-  end
-  table.sort(words)
-  lib.write(stamp_path, ("return {\n  version = %d, mb = %.17g, seed = %d, documents = %d, "
-    .. "bytes = %d, seconds = %.2f,\n  words = {\n%s\n  },\n}\n"):format(synth.VERSION, o.mb,
-    o.seed, facts.documents, facts.bytes, facts.seconds, table.concat(words, "\n")))
   facts.generated = true
   return facts
 end
 
 -- The shell command of a parley entry for a query (nil for none).
-local function parley_command(entry, ctx, query)
+local function parley_command(entry, b, query)
   if entry.e then
-    local code = entry.e:gsub("%f[%w_]DIR%f[^%w_]", function() return ("%q"):format(ctx.dir) end)
+    local code = entry.e:gsub("%f[%w_]DIR%f[^%w_]", function() return ("%q"):format(b.dir) end)
     if query then code = code:gsub("%f[%w_]Q%f[^%w_]", function() return ("%q"):format(query) end) end
-    return ctx.parley .. " -e " .. shq(code)
+    return b.parley .. " -e " .. shq(code)
   end
-  return (entry.sh:gsub("%$(%u+)", { PARLEY = ctx.parley, DIR = shq(ctx.dir),
+  return (entry.sh:gsub("%$(%u+)", { PARLEY = b.parley, DIR = shq(b.dir),
     Q = query and shq(query) or "" }))
 end
 
-local function peer_command(template, ctx, words)
-  return (template:gsub("%$(%u+)", { Q = words and shq(words) or "", DOCS = shq(ctx.dir .. "/docs"),
-    BENCH = shq(ctx.bench), PYTHON = ctx.python }))
+local function peer_command(template, b, words)
+  return (template:gsub("%$(%u+)", { Q = words and shq(words) or "", DOCS = shq(b.dir .. "/docs"),
+    BENCH = shq(b.bench), PYTHON = b.python }))
 end
 
 -- Sum of the per-file counts that `rg -c` or `rg --count-matches` prints.
-local function rg_total(flags, words, ctx)
-  local out = lib.capture(("rg -w -i %s %s %s"):format(flags, shq(words), shq(ctx.dir .. "/docs")))
+local function rg_total(flags, words, b)
+  local out = lib.capture(("rg -w -i %s %s %s"):format(flags, shq(words), shq(b.dir .. "/docs")))
   if not out then return nil end
   local n = 0
   for c in out:gmatch(":(%d+)\n") do n = n + tonumber(c) end
   return n
 end
 
-local function machine_facts(ctx)
+local function machine_facts(b)
   local cpu = (lib.read("/proc/cpuinfo") or ""):match("model name%s*:%s*([^\n]+)") or "?"
   local mem = tonumber((lib.read("/proc/meminfo") or ""):match("MemTotal:%s*(%d+)"))
   return {
     ("machine   %s CPUs (nproc), %s, %s RAM"):format(lib.first_line(lib.capture("nproc")), cpu,
       mem and ("%.1f GiB"):format(mem / 2^20) or "?"),
-    ("tools     parley %s; %s; %s; python3 %s, nltk %s; timer %s"):format(parley.version,
+    ("tools     parley %s; %s; %s; python3 %s, nltk %s"):format(parley.version,
       lib.first_line(lib.capture("rg --version")), lib.first_line(lib.capture("grep --version")),
-      lib.first_line(lib.capture(ctx.python .. " -c 'import sys; print(sys.version.split()[0])'")),
-      ctx.nltk or "missing", ctx.timer.name),
+      lib.first_line(lib.capture(b.python .. " -c 'import sys; print(sys.version.split()[0])'")),
+      b.nltk or "missing"),
+    "timer     " .. b.timer.name,
   }
 end
 
-local function main()
+-- A failed measurement becomes "n/a [k]", its message note k under the table.
+local function note(b, msg)
+  b.notes[#b.notes + 1] = msg
+  return ("n/a [%d]"):format(#b.notes)
+end
+
+-- A parley command, measured once per command and query (bases are reused).
+local function measure_parley(b, cmd, word)
+  local key = cmd .. "/" .. (word or "")
+  if not b.done[key] then
+    local query = word and b.corpus.words[word].query
+    log(("parley %s %s ..."):format(cmd, query or ""))
+    local r = lib.measure(parley_command(PARLEY[cmd], b, query), b.mopts)
+    r.label = "parley " .. cmd .. (query and " " .. query or "")
+    b.done[key] = r
+  end
+  return b.done[key]
+end
+
+-- Rows computed from the build: throughput, peak memory, index size.
+local function build_row(b, spec, row)
+  local build, text = b.done["build/"], b.corpus.bytes
+  if spec.kind == "rate" then
+    if build and build.net and build.net > 0 then
+      local rate = text / 1e6 / build.net
+      row[2], row[5] = ("%.1f MB/s"):format(rate), rate >= TARGET_RATE and "yes" or "NO"
+    else row[2] = "n/a" end
+  elseif spec.kind == "memory" then
+    if build and build.ok and build.rss_kib then
+      local x = build.rss_kib * 1024 / text
+      row[2] = ("%.0f MiB (%.2f×)"):format(build.rss_kib / 1024, x)
+      row[5] = x <= TARGET_MEMORY and "yes" or "NO"
+    else row[2] = "n/a" end
+  else
+    local size = tonumber((lib.capture("du -sb " .. shq(b.dir .. "/" .. INDEX)) or ""):match("^(%d+)"))
+    if size then
+      row[2] = ("%.1f MB (%.2f×)"):format(size / 1e6, size / text)
+      row[5] = size / text <= TARGET_INDEX and "yes" or "NO"
+    else row[2] = note(b, "index size: no " .. INDEX .. " under " .. b.dir) end
+  end
+end
+
+-- A timed row: parley, its net time, the peers and the ratios.
+local function timed_row(b, spec, row)
+  local r = measure_parley(b, spec.cmd, spec.word)
+  local base = spec.base and measure_parley(b, spec.base)
+  if not r.ok then
+    row[2] = note(b, ("%s: %s"):format(r.label, r.err))
+  else
+    row[2] = secs(r.seconds)
+    if base and base.ok then
+      r.net = math.max(0, r.seconds - base.seconds)
+      row[3] = r.net > 0 and secs(r.net) or "~0"
+    end
+    if spec.cmd == "count" and r.first then b.counts[spec.word] = r.first end
+    if spec.cmd == "kwic" then b.kwic_lines[spec.word] = r.lines end
+  end
+  local words = spec.word and b.corpus.words[spec.word].words
+  local met = r.ok and r.net and (not spec.target or r.net <= spec.target)
+  for i, peer in ipairs(PEERS) do
+    local template = peer[spec.cmd]
+    if template and (peer.name ~= "nltk" or b.nltk) then
+      log(("%s %s %s ..."):format(peer.name, spec.cmd, words or ""))
+      local p = lib.measure(peer_command(template, b, words), { tmp = b.tmp, timer = b.timer,
+        runs = b.mopts.runs, budget = b.mopts.budget, ok_codes = peer.ok })
+      if p.ok then
+        row[6 + i] = secs(p.seconds)
+        if r.ok then row[9 + i] = lib.ratio(r.seconds, p.seconds) end
+        if spec.rg10 and peer.name == "rg" then met = met and r.seconds * 10 <= p.seconds end
+      else
+        row[6 + i] = note(b, ("%s %s: %s"):format(peer.name, spec.cmd, p.err))
+      end
+    end
+  end
+  if spec.target or spec.rg10 then row[5] = r.ok and (met and "yes" or "NO") or "–" end
+end
+
+local COLUMNS = { { "measure" }, { "parley", right = true }, { "net", right = true },
+  { "target" }, { "met" }, { "CWB", right = true }, { "rg", right = true },
+  { "grep", right = true }, { "nltk", right = true }, { "÷rg", right = true },
+  { "÷grep", right = true }, { "÷nltk", right = true } }
+
+local function report(b, o, rows)
+  local c = b.corpus
+  local out = { "", "parley corpus-index benchmark", "" }
+  for _, line in ipairs(machine_facts(b)) do out[#out + 1] = line end
+  out[#out + 1] = ("corpus    %s: %.1f MB in %s documents, seed %d, %s"):format(b.dir,
+    c.bytes / 1e6, lib.int(c.documents), o.seed, c.reused and "reused"
+    or ("generated in %.1f s%s"):format(c.seconds, o.keep and " (kept)" or " (deleted after the run)"))
+  for _, key in ipairs { "rare", "frequent", "phrase" } do
+    local w = c.words[key]
+    local lines, hits = rg_total("-c", w.words, b), rg_total("--count-matches", w.words, b)
+    out[#out + 1] = ("  %-9s %-20s rg -w -i: %s lines, %s matches; parley count: %s, "
+      .. "full KWIC: %s lines"):format(key, w.query, lines and lib.int(lines) or "?",
+      hits and lib.int(hits) or "?", b.counts[key] or "n/a",
+      b.kwic_lines[key] and lib.int(b.kwic_lines[key]) or "n/a")
+  end
+  out[#out + 1] = ""
+  out[#out + 1] = lib.table(COLUMNS, rows)
+  out[#out + 1] = ""
+  out[#out + 1] = ("parley, rg, grep, nltk: whole-process wall time, median of %d runs (up to %d "
+    .. "if quicker than %g s in all, fewer past %g s), after one untimed run; stdout piped and "
+    .. "discarded (grep cheats on /dev/null)."):format(o.runs, lib.MAX_RUNS, lib.MIN_TIME, o.budget)
+  out[#out + 1] = "net: minus start-up (build, open) or minus open (queries); targets apply to "
+    .. "net, ÷peer ratios to whole processes."
+  out[#out + 1] = "CWB: the Corpus Workbench's figures from the issue, for 200 MB."
+  for i, n in ipairs(b.notes) do out[#out + 1] = ("[%d] %s"):format(i, n) end
+  print(table.concat(out, "\n"))
+end
+
+local function main(b)
   local o = options(arg)
-  local ctx = { dir = o.dir, parley = shq(arg[-1] or "build/parley"),
-                bench = (arg[0]:match("^(.*)/[^/]*$") or "."), notes = {} }
-  ctx.python = io.open("/usr/bin/python3", "rb") and "/usr/bin/python3" or "python3"
-  ctx.nltk = lib.first_line(lib.capture(ctx.python .. " -c 'import nltk; print(nltk.__version__)'"))
-  if ctx.nltk == "" then ctx.nltk = nil end
+  b.dir, b.parley = o.dir, shq(arg[-1] or "build/parley")
+  b.bench = arg[0]:match("^(.*)/[^/]*$") or "."
+  b.python = io.open("/usr/bin/python3", "rb") and "/usr/bin/python3" or "python3"
+  b.nltk = lib.first_line(lib.capture(b.python .. " -c 'import nltk; print(nltk.__version__)'"))
+  if b.nltk == "" then b.nltk = nil end
   local corpus, err = prepare(o)
   if not corpus then
     log("bench: " .. err)
-    os.exit(1)
+    return 1
   end
-  local tmp = lib.first_line(lib.capture("mktemp -d /tmp/parley-bench-run.XXXXXX"))
-  if tmp == "" then log("bench: cannot make a temporary folder") os.exit(1) end
-  ctx.timer = lib.timer(tmp)
-  local mopts = { tmp = tmp, timer = ctx.timer, runs = o.runs, budget = o.budget }
-  local text_bytes = corpus.bytes
-
-  local function note(msg)
-    ctx.notes[#ctx.notes + 1] = msg
-    return ("n/a [%d]"):format(#ctx.notes)
+  b.corpus = corpus
+  if corpus.generated and not o.keep then b.remove = o.dir end
+  lib.run("sync")  -- a fresh corpus is still being written back; let it settle first
+  b.tmp = lib.first_line(lib.capture("mktemp -d /tmp/parley-bench-run.XXXXXX"))
+  if b.tmp == "" then
+    log("bench: cannot make a temporary folder")
+    return 1
   end
-
-  -- parley measurements, memoised by command and query (bases are reused)
-  local done = {}
-  local function measure_parley(cmd, word)
-    local key = cmd .. "/" .. (word or "")
-    if done[key] then return done[key] end
-    local query = word and corpus.words[word].query
-    log(("parley %s %s ..."):format(cmd, query or ""))
-    local r = lib.measure(parley_command(PARLEY[cmd], ctx, query), mopts)
-    r.label = "parley " .. cmd .. (query and " " .. query or "")
-    done[key] = r
-    return r
-  end
-
+  b.timer = lib.timer(b.tmp)
+  b.mopts = { tmp = b.tmp, timer = b.timer, runs = o.runs, budget = o.budget }
   local rows = {}
-  local facts = { parley_counts = {}, kwic_lines = {} }
   for _, spec in ipairs(ROWS) do
-    if spec == "-" then rows[#rows + 1] = "-" goto continue end
-    do
-      local row = { spec[1], "", "", spec.target_text or (spec.target and "≤ " .. secs(spec.target))
-        or "", "", spec.cwb or "" }
+    if spec == "-" then
+      rows[#rows + 1] = "-"
+    else
+      local row = { spec[1], "", "", spec.target_text
+        or (spec.target and "≤ " .. lib.limit(spec.target)) or "", "", spec.cwb or "" }
       if spec.rg10 then row[4] = (row[4] ~= "" and row[4] .. ", " or "") .. "10× rg" end
-      local build = done["build/"]
-      if spec.kind == "rate" then
-        local net = build and build.net
-        if net and net > 0 then
-          local rate = text_bytes / 1e6 / net
-          row[2], row[5] = ("%.1f MB/s"):format(rate), rate >= TARGET_RATE and "yes" or "NO"
-        else row[2] = "n/a" end
-      elseif spec.kind == "memory" then
-        if build and build.ok and build.rss_kib then
-          local x = build.rss_kib * 1024 / text_bytes
-          row[2] = ("%.0f MiB (%.2f×)"):format(build.rss_kib / 1024, x)
-          row[5] = x <= TARGET_MEMORY and "yes" or "NO"
-        else row[2] = "n/a" end
-      elseif spec.kind == "index" then
-        local size = tonumber((lib.capture("du -sb " .. shq(o.dir .. "/" .. INDEX)) or ""):match("^(%d+)"))
-        if size then
-          row[2] = ("%.1f MB (%.2f×)"):format(size / 1e6, size / text_bytes)
-          row[5] = size / text_bytes <= TARGET_INDEX and "yes" or "NO"
-        else row[2] = "n/a (no " .. INDEX .. ")" end
-      else
-        local r = measure_parley(spec.cmd, spec.word)
-        local base = spec.base and measure_parley(spec.base)
-        if not r.ok then
-          row[2] = note(("%s: %s"):format(r.label, r.err))
-        else
-          row[2] = secs(r.seconds)
-          if base and base.ok then
-            r.net = math.max(0, r.seconds - base.seconds)
-            row[3] = secs(r.net)
-          end
-          if spec.cmd == "count" and r.first then facts.parley_counts[spec.word] = r.first end
-          if spec.cmd == "kwic" then facts.kwic_lines[spec.word] = r.lines end
-        end
-        -- peers
-        local words = spec.word and corpus.words[spec.word].words
-        local met = r.ok and r.net and (not spec.target or r.net <= spec.target)
-        for i, peer in ipairs(PEERS) do
-          local template = peer[spec.cmd]
-          if template and (peer.name ~= "nltk" or ctx.nltk) then
-            log(("%s %s %s ..."):format(peer.name, spec.cmd, words or ""))
-            local p = lib.measure(peer_command(template, ctx, words),
-              { tmp = tmp, timer = ctx.timer, runs = o.runs, budget = o.budget, ok_codes = peer.ok })
-            if p.ok then
-              row[6 + i] = secs(p.seconds)
-              if r.ok then row[9 + i] = lib.ratio(r.seconds, p.seconds) end
-              if spec.rg10 and peer.name == "rg" then met = met and r.ok and r.seconds * 10 <= p.seconds end
-            else
-              row[6 + i] = note(("%s %s: %s"):format(peer.name, spec.cmd, p.err))
-            end
-          end
-        end
-        if spec.target or spec.rg10 then row[5] = r.ok and (met and "yes" or "NO") or "–" end
-      end
+      if spec.kind then build_row(b, spec, row) else timed_row(b, spec, row) end
       rows[#rows + 1] = row
     end
-    ::continue::
   end
-
-  -- report
-  local out = { "", "parley corpus-index benchmark", "" }
-  for _, line in ipairs(machine_facts(ctx)) do out[#out + 1] = line end
-  out[#out + 1] = ("corpus    %s: %.1f MB in %s documents, seed %d, %s%s"):format(o.dir,
-    text_bytes / 1e6, lib.int(corpus.documents), o.seed,
-    corpus.reused and "reused" or ("generated in %.1f s"):format(corpus.seconds),
-    corpus.reused and "" or (o.keep and " (kept)" or " (deleted after the run)"))
-  for _, key in ipairs { "rare", "frequent", "phrase" } do
-    local w = corpus.words[key]
-    local lines, hits = rg_total("-c", w.words, ctx), rg_total("--count-matches", w.words, ctx)
-    out[#out + 1] = ("  %-9s %-20s rg -w -i: %s lines, %s matches; parley count: %s; "
-      .. "parley full KWIC: %s lines"):format(key, w.query, lines and lib.int(lines) or "?",
-      hits and lib.int(hits) or "?", facts.parley_counts[key] or "n/a",
-      facts.kwic_lines[key] and lib.int(facts.kwic_lines[key]) or "n/a")
-  end
-  out[#out + 1] = ""
-  out[#out + 1] = lib.table({ { "measure" }, { "parley", right = true }, { "net", right = true },
-    { "target" }, { "met" }, { "CWB", right = true }, { "rg", right = true },
-    { "grep", right = true }, { "nltk", right = true }, { "÷rg", right = true },
-    { "÷grep", right = true }, { "÷nltk", right = true } }, rows)
-  out[#out + 1] = ""
-  out[#out + 1] = "parley, rg, grep, nltk: whole-process wall time, median of " .. o.runs
-    .. " runs (fewer past " .. o.budget .. " s), stdout piped and discarded (grep cheats on /dev/null)."
-  out[#out + 1] = "net: minus start-up (build, open) or minus open (queries); targets apply "
-    .. "to net, ÷peer ratios to whole processes."
-  out[#out + 1] = "CWB: the Corpus Workbench's figures from the issue, for 200 MB."
-  for i, n in ipairs(ctx.notes) do out[#out + 1] = ("[%d] %s"):format(i, n) end
-  print(table.concat(out, "\n"))
-
-  lib.run("rm -rf " .. shq(tmp))
-  if corpus.generated and not o.keep then lib.run("rm -rf " .. shq(o.dir)) end
+  report(b, o, rows)
+  return 0
 end
 
-local ok, err = xpcall(main, debug.traceback)
-if not ok then
-  log("bench: internal error: " .. tostring(err))
-  os.exit(1)
-end
+-- Run main; whatever happens, remove the temporary folder (and a corpus made for
+-- this run only) and exit with a status rather than a Lua error.
+local bench = { notes = {}, done = {}, counts = {}, kwic_lines = {} }
+local ok, status = xpcall(main, debug.traceback, bench)
+if not ok then log("bench: internal error: " .. tostring(status)) end
+if bench.tmp and bench.tmp ~= "" then lib.run("rm -rf " .. shq(bench.tmp)) end
+if bench.remove then lib.run("rm -rf " .. shq(bench.remove)) end
+os.exit(ok and status or 1)

@@ -14,6 +14,7 @@ local M = {}
 M.VERSION = 1            -- bump when the output changes: stamped corpora are regenerated
 M.DEFAULT_MB = 200
 M.DEFAULT_SEED = 1962
+M.STAMP = ".bench-stamp.lua"
 
 -- What the benchmark searches for; `per200` is the wanted count in 200 MB.
 M.TARGETS = {
@@ -38,7 +39,7 @@ local SPEAKERS = { "Stevenson", "Mikoyan", "McCloy", "Kuznetsov", "Zorin", "Miko
 local RECIPIENTS = { "CC CPSU", "the Secretary of State", "the President", "the Presidium",
   "the Foreign Ministry", "the Embassy in Havana", "the Mission to the UN" }
 local TOPICS = { "quarantine", "blockade", "inspection", "dismantling of the missile sites",
-  "withdrawal of the IL-28 bombers", "non-aggression guarantees", "Red Cross inspection",
+  "withdrawal of the IL-28 bombers", "non-aggression guarantees", "inspection at sea",
   "negotiations in New York", "situation in the Caribbean", "protocol", "verification",
   "Soviet personnel in Cuba", "Guantánamo base", "Turkish bases", "aerial reconnaissance" }
 local PLACES = { "Moscow", "Washington", "New York", "Havana", "Geneva", "Paris", "Ankara" }
@@ -126,6 +127,7 @@ function M.generate(opts)
 
   local words, caps, widths = v.words, v.caps, v.widths
   local cum, guide, succ, NUM = v.cum, v.guide, v.succ, v.slots[NUMBER]
+  assert(vocab.GUIDE == 1 << 16, "the inner loop takes 16 bits for the guide")
   local float, int = rng.float, rng.int
   local state = rng.next() | 1     -- the inner loop's own xorshift64* state, kept inline
   local b, n, col, pos = {}, 0, 0, 0
@@ -187,7 +189,7 @@ function M.generate(opts)
         local nexts = prev and succ[prev]
         if nexts and (z >> 8) & 0xff < MARKOV then
           r = nexts[1 + (z >> 16) % #nexts]
-        else                                      -- the Zipf draw of vocab.draw
+        else                                      -- Zipf: first rank with cum > u
           local u = (z >> 11) * 0x1p-53
           local lo, hi = guide[z >> 48], guide[(z >> 48) + 1]
           while lo < hi do
@@ -300,12 +302,29 @@ function M.generate(opts)
 
   local facts = { mb = mb, seed = seed, version = M.VERSION, documents = ndocs, bytes = written,
     seconds = os.clock() - clock0, vocabulary = vocab.describe(v), words = {} }
+  local stamp = {}
   for _, sp in ipairs(specials) do
     local t = M.TARGETS[sp.key]
-    facts.words[sp.key] = { query = t.query, text = t.text, words = t.words or t.text,
-                            injected = sp.count, per200 = t.per200 }
+    facts.words[sp.key] = { query = t.query, words = t.words or t.text, injected = sp.count,
+                            per200 = t.per200 }
+    stamp[#stamp + 1] = ("    %s = { query = %q, words = %q, injected = %d, per200 = %d },")
+      :format(sp.key, t.query, t.words or t.text, sp.count, t.per200)
   end
+  table.sort(stamp)
+  -- the stamp by which bench/run.lua recognises (and reuses) this corpus
+  f = assert(io.open(dir .. "/" .. M.STAMP, "wb"))
+  assert(f:write(("return {\n  version = %d, mb = %.17g, seed = %d, documents = %d, bytes = %d,"
+    .. " seconds = %.2f,\n  vocabulary = %q,\n  words = {\n%s\n  },\n}\n"):format(M.VERSION, mb,
+    seed, ndocs, written, facts.seconds, facts.vocabulary, concat(stamp, "\n"))))
+  assert(f:close())
   return facts
+end
+
+-- The facts a generated corpus's stamp records, or nil if dir holds none.
+function M.stamp(dir)
+  local chunk = loadfile(dir .. "/" .. M.STAMP, "t", {})
+  local ok, t = pcall(chunk or error)
+  return ok and type(t) == "table" and t or nil, chunk ~= nil
 end
 
 return M

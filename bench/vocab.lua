@@ -46,7 +46,6 @@ function M.rng(seed)
   end
   function r.float() return (r.next() >> 11) * 0x1p-53 end
   function r.int(lo, hi) return lo + floor(r.float() * (hi - lo + 1)) end
-  function r.pick(list) return list[1 + floor(r.float() * #list)] end
   for _ = 1, 8 do r.next() end
   return r
 end
@@ -218,19 +217,7 @@ function M.build(opts)
   return v
 end
 
--- The Zipf draw for u in [0, 1): the first rank whose cumulative mass exceeds u.
--- synth.lua inlines the same search in its inner loop.
-function M.draw(v, u)
-  local g = floor(u * GUIDE)
-  local lo, hi, cum = v.guide[g], v.guide[g + 1], v.cum
-  while lo < hi do
-    local mid = (lo + hi) // 2
-    if cum[mid] > u then hi = mid else lo = mid + 1 end
-  end
-  return lo
-end
-
-M.GUIDE = GUIDE
+M.GUIDE = GUIDE  -- bench/synth.lua indexes the guide with the top 16 bits of a draw
 
 -- A short description of the vocabulary, for the generator's report.
 function M.describe(v)
