@@ -168,13 +168,32 @@ typedef struct doc_in {
   buf regions;                     /* uint32: kind, start byte, end byte, then attrs as off,len */
 } doc_in;
 
+/*
+** What a worker makes of one document: the token ids (for the postings), its
+** stream records already encoded, one byte per record giving its length (to
+** place skip entries), its line starts, and the tokens that start sentences
+** (bit 31 set: also a paragraph).  Tokens and text are kept only when the
+** main thread still needs them (grammar regions; an embedded text).
+*/
 typedef struct doc_work {
   pl_loaded text;
   pl_tokens toks;
   uint32_t *ids;
+  buf stream, reclen, lines, marks;
+  size_t ntok, repaired;
+  uint64_t hash;
+  int embedded;
   int failed;
   char err[600];
 } doc_work;
+
+static void work_free(doc_work *w) {
+  pl_loaded_free(&w->text);
+  pl_tokens_free(&w->toks);
+  free(w->ids);
+  w->ids = NULL;
+  buf_free(&w->stream); buf_free(&w->reclen); buf_free(&w->lines); buf_free(&w->marks);
+}
 
 typedef struct kind_out {
   ix_str name;
@@ -207,6 +226,8 @@ typedef struct job {
   uint8_t *ex_kind;
   uint64_t *ex_freq;
   size_t nexact, ex_cap, freq_cap;
+  uint32_t *ex_len_main;           /* the main thread's copy of ex_len */
+  size_t ex_len_cap;
   /* batch */
   doc_work *work;
   size_t b0, b1;
@@ -242,11 +263,7 @@ static int job_gc(lua_State *L) {
   job *j = check_job(L, 1);
   size_t i;
   if (j->work) {
-    for (i = 0; i < j->ndocs; i++) {
-      pl_loaded_free(&j->work[i].text);
-      pl_tokens_free(&j->work[i].toks);
-      free(j->work[i].ids);
-    }
+    for (i = 0; i < j->ndocs; i++) work_free(&j->work[i]);
     free(j->work);
     j->work = NULL;
   }
@@ -266,7 +283,7 @@ static int job_gc(lua_State *L) {
   if (j->mu_init) { pthread_mutex_destroy(&j->mu); j->mu_init = 0; }
   free(j->lex.v); j->lex.v = NULL;
   arena_free(&j->lex_strings);
-  free(j->ex_str); free(j->ex_len); free(j->ex_kind); free(j->ex_freq); free(j->count);
+  free(j->ex_str); free(j->ex_len); free(j->ex_len_main); j->ex_len_main = NULL; free(j->ex_kind); free(j->ex_freq); free(j->count);
   j->ex_str = NULL; j->ex_len = NULL; j->ex_kind = NULL; j->ex_freq = NULL; j->count = NULL;
   free(j->block); j->block = NULL;
   buf_free(&j->strings); buf_free(&j->sums); buf_free(&j->stream_skips);
@@ -508,6 +525,48 @@ oom:
 }
 
 /* Load, tokenise and intern one document. */
+/* Encode a tokenised document's stream records, line starts and sentence marks. */
+static int encode_work(job *j, size_t i, doc_work *w) {
+  const char *text = w->text.text, *p, *end = text + w->text.len;
+  uint32_t prev_end = 0;
+  size_t k;
+  unsigned char *rec, *len;
+  if (buf_reserve(&w->stream, w->toks.n * 3 + 16) || buf_reserve(&w->reclen, w->toks.n + 1)) return -1;
+  rec = w->stream.p;
+  len = w->reclen.p;
+  for (k = 0; k < w->toks.n; k++) {
+    const pl_token *t = &w->toks.v[k];
+    unsigned char tmp[20];
+    size_t n = ix_put_token(tmp, w->ids[k], t->start - prev_end);
+    if (w->stream.n + n > w->stream.cap) {
+      if (buf_reserve(&w->stream, n + w->toks.n - k + 16)) return -1;
+      rec = w->stream.p;
+    }
+    memcpy(rec + w->stream.n, tmp, n);
+    w->stream.n += n;
+    len[k] = (unsigned char)n;
+    prev_end = t->start + t->len;
+    if (k == 0 || t->flags & (PL_TOKF_SENT | PL_TOKF_PARA)) {
+      uint32_t m = (uint32_t)k | ((k == 0 || t->flags & PL_TOKF_PARA) ? 0x80000000u : 0);
+      if (buf_u32(&w->marks, m)) return -1;
+    }
+  }
+  w->reclen.n = w->toks.n;
+  w->ntok = w->toks.n;
+  w->hash = ix_hash(text, w->text.len, 0);
+  w->embedded = !w->text.identity;
+  w->repaired = w->text.repaired;
+  if (buf_u32(&w->lines, 0)) return -1;
+  for (p = text; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; ) {
+    p++;
+    if (buf_u32(&w->lines, (uint32_t)(p - text))) return -1;
+  }
+  /* the main thread needs the tokens only to map grammar regions, the text only to embed it */
+  if (j->docs[i].regions.n == 0) pl_tokens_free(&w->toks);
+  if (!w->embedded) pl_loaded_free(&w->text);
+  return 0;
+}
+
 static void work_doc(job *j, table *cache, size_t i) {
   doc_work *w = &j->work[i];
   const char *path = (const char *)j->strings.p + j->docs[i].path;
@@ -541,6 +600,10 @@ static void work_doc(job *j, table *cache, size_t i) {
       return;
     }
     w->ids[k] = id;
+  }
+  if (encode_work(j, i, w) != 0) {
+    snprintf(w->err, sizeof w->err, "%s: not enough memory to encode", path);
+    w->failed = 1;
   }
 }
 
@@ -635,95 +698,90 @@ static void progress(job *j, size_t done_docs, double t0) {
   fflush(stderr);
 }
 
-/* Append document i's tokens to the stream and its regions to the tables. */
-static int encode_doc(lua_State *L, job *j, size_t i, uint32_t *batch_ids, size_t *nb) {
+/*
+** Append document i (already encoded by a worker) to the stream and its
+** regions to the tables.  Returns NULL, or an error message.
+*/
+static const char *encode_doc(job *j, size_t i) {
   doc_work *w = &j->work[i];
   doc_in *d = &j->docs[i];
   ix_doc out;
-  uint32_t prev_end = 0, para = 0, sent = 0;
-  size_t k;
-  uint64_t first = j->ntokens;
-  unsigned char tmp[20];
-  const char *text = w->text.text;
+  uint64_t first = j->ntokens, k;
+  const uint32_t *marks = (const uint32_t *)w->marks.p;
+  size_t nmarks = w->marks.n / 4, m;
   memset(&out, 0, sizeof out);
-  if (j->ntokens + w->toks.n >= IX_MAX_TOKENS) luaL_error(L, "corpus too large (over 4 G tokens)");
+  if (j->ntokens + w->ntok >= IX_MAX_TOKENS) return "corpus too large (over 4 G tokens): index it in shards";
   out.first = first;
-  out.ntok = (uint32_t)w->toks.n;
+  out.ntok = (uint32_t)w->ntok;
   out.size = d->size;
   out.mtime = d->mtime;
   out.mtime_ns = d->mtime_ns;
-  out.hash = ix_hash(text, w->text.len, 0);
+  out.hash = w->hash;
   out.path.off = d->path; out.path.len = d->path_len;
   out.id = d->id;
   out.meta = d->meta;
-  if (w->text.repaired) out.flags |= IX_DOC_REPAIRED;
-  /* line starts */
+  if (w->repaired) out.flags |= IX_DOC_REPAIRED;
   out.lines = j->lines.n / 4;
-  {
-    const char *p = text, *end = text + w->text.len;
-    uint32_t n = 1;
-    if (buf_u32(&j->lines, 0)) return -1;
-    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-      p++;
-      if (buf_u32(&j->lines, (uint32_t)(p - text))) return -1;
-      n++;
-    }
-    out.nlines = n;
-  }
-  if (!w->text.identity) {
+  out.nlines = (uint32_t)(w->lines.n / 4);
+  if (buf_add(&j->lines, w->lines.p, w->lines.n)) return "not enough memory";
+  if (w->embedded) {
     out.flags |= IX_DOC_EMBEDDED;
     out.text = j->texts.n;
     out.text_len = w->text.len;
-    if (buf_add(&j->texts, text, w->text.len)) return -1;
+    if (buf_add(&j->texts, w->text.text, w->text.len)) return "not enough memory";
   }
-  for (k = 0; k < w->toks.n; k++) {
-    const pl_token *t = &w->toks.v[k];
-    uint64_t pos = j->ntokens++;
-    uint32_t id = w->ids[k];
-    size_t n;
-    if (pos % IX_SKIP == 0) {
-      ix_skip s;
-      s.stream = out_pos(j) - j->stream_start;
-      s.start = t->start;
-      s.doc = (uint32_t)i;
-      if (buf_add(&j->stream_skips, &s, sizeof s)) return -1;
-    }
-    j->ex_freq[id]++;
-    n = ix_put_token(tmp, id, t->start - prev_end);
-    if (out_put(j, tmp, n)) return -1;
-    prev_end = t->start + t->len;
-    batch_ids[(*nb)++] = id;
-    /* paragraphs and sentences tile the document */
-    if (t->flags & PL_TOKF_PARA || k == 0) {
-      if (k > 0) {
-        uint32_t r[2] = { para, (uint32_t)pos };
-        if (buf_add(&j->kinds[1].recs, r, sizeof r)) return -1;
-        j->kinds[1].count++;
+  /* skip entries for the positions that are multiples of IX_SKIP */
+  {
+    uint64_t stream_at = out_pos(j) - j->stream_start, p = first;
+    uint64_t next = (first + IX_SKIP - 1) / IX_SKIP * IX_SKIP;
+    const unsigned char *len = w->reclen.p, *rec = w->stream.p;
+    size_t at = 0;
+    uint32_t prev_end = 0;
+    for (k = 0; k < w->ntok; k++, p++) {
+      uint64_t id = 0, gap = 0;
+      const unsigned char *q = rec + at;
+      if (p == next) {
+        ix_skip sk;
+        ix_get_token(&q, rec + w->stream.n, &id, &gap);
+        sk.stream = stream_at + at;
+        sk.start = prev_end + (uint32_t)gap;
+        sk.doc = (uint32_t)i;
+        if (buf_add(&j->stream_skips, &sk, sizeof sk)) return "not enough memory";
+        next += IX_SKIP;
+        prev_end = sk.start + j->ex_len_main[id];
+      } else if (next < first + w->ntok) {
+        ix_get_token(&q, rec + w->stream.n, &id, &gap);
+        prev_end += (uint32_t)gap + j->ex_len_main[id];
+      } else {
+        break;  /* no more skips in this document */
       }
-      para = (uint32_t)pos;
-    }
-    if (t->flags & (PL_TOKF_SENT | PL_TOKF_PARA) || k == 0) {
-      if (k > 0) {
-        uint32_t r[2] = { sent, (uint32_t)pos };
-        if (buf_add(&j->kinds[2].recs, r, sizeof r)) return -1;
-        j->kinds[2].count++;
-      }
-      sent = (uint32_t)pos;
+      at += len[k];
     }
   }
-  if (w->toks.n) {
-    uint32_t r1[2] = { para, (uint32_t)j->ntokens }, r2[2] = { sent, (uint32_t)j->ntokens };
-    if (buf_add(&j->kinds[1].recs, r1, sizeof r1) || buf_add(&j->kinds[2].recs, r2, sizeof r2))
-      return -1;
-    j->kinds[1].count++;
+  if (out_write(j, w->stream.p, w->stream.n)) return strerror(errno);
+  j->ntokens += w->ntok;
+  /* paragraphs and sentences tile the document */
+  for (m = 0; m < nmarks; m++) {
+    uint32_t s = (uint32_t)(first + (marks[m] & 0x7fffffffu)), e;
+    uint32_t r[2];
+    e = m + 1 < nmarks ? (uint32_t)(first + (marks[m + 1] & 0x7fffffffu)) : (uint32_t)j->ntokens;
+    r[0] = s; r[1] = e;
+    if (buf_add(&j->kinds[2].recs, r, sizeof r)) return "not enough memory";
     j->kinds[2].count++;
+    if (marks[m] & 0x80000000u) {
+      size_t n2 = m + 1;
+      while (n2 < nmarks && !(marks[n2] & 0x80000000u)) n2++;
+      r[1] = n2 < nmarks ? (uint32_t)(first + (marks[n2] & 0x7fffffffu)) : (uint32_t)j->ntokens;
+      if (buf_add(&j->kinds[1].recs, r, sizeof r)) return "not enough memory";
+      j->kinds[1].count++;
+    }
   }
   /* the document as a region, with its attributes */
   {
     uint32_t r[2] = { (uint32_t)first, (uint32_t)j->ntokens };
     if (buf_add(&j->kinds[0].recs, r, sizeof r) ||
         buf_add(&j->kinds[0].recs, d->attrs, j->ndoc_attrs * sizeof(ix_str)))
-      return -1;
+      return "not enough memory";
     j->kinds[0].count++;
   }
   /* grammar regions: byte spans to token spans (tokens starting inside the span) */
@@ -735,155 +793,194 @@ static int encode_doc(lua_State *L, job *j, size_t i, uint32_t *batch_ids, size_
       kind_out *ko = &j->kinds[kind];
       size_t lo = 0, hi = w->toks.n, lo2;
       uint32_t span[2];
-      while (lo < hi) { size_t m = (lo + hi) / 2; if (w->toks.v[m].start < s) lo = m + 1; else hi = m; }
+      while (lo < hi) { size_t mm = (lo + hi) / 2; if (w->toks.v[mm].start < s) lo = mm + 1; else hi = mm; }
       lo2 = lo; hi = w->toks.n;
-      while (lo2 < hi) { size_t m = (lo2 + hi) / 2; if (w->toks.v[m].start < e) lo2 = m + 1; else hi = m; }
+      while (lo2 < hi) { size_t mm = (lo2 + hi) / 2; if (w->toks.v[mm].start < e) lo2 = mm + 1; else hi = mm; }
       span[0] = (uint32_t)(first + lo);
       span[1] = (uint32_t)(first + lo2);
       if (buf_add(&ko->recs, span, sizeof span) ||
           buf_add(&ko->recs, r + at + 3, ko->nattrs * sizeof(ix_str)))
-        return -1;
+        return "not enough memory";
       ko->count++;
       at += 3 + 2 * (size_t)ko->nattrs;
     }
   }
-  if (buf_add(&j->docs_out, &out, sizeof out)) return -1;
-  return 0;
-}
-
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
+  if (buf_add(&j->docs_out, &out, sizeof out)) return "not enough memory";
+  return NULL;
 }
 
 /*
-** Spill the batch's postings as one sorted run: a counting sort of the
-** batch's tokens by exact id, then per id a segment of varint deltas.
+** Spill the postings of documents [b0, b1) (positions from first) as one
+** run: a counting sort by exact id, then per id (ascending) a segment of
+** varint deltas.  Also adds the batch's counts to the frequencies.
 */
-static int spill_run(job *j, const uint32_t *ids, size_t n, uint64_t first) {
-  uint32_t *touched = NULL, *pos = NULL, *at = NULL;
-  size_t nt = 0, k, fill = 0;
+static const char *spill_run(job *j, size_t b0, size_t b1, uint64_t first, size_t nexact) {
+  uint32_t *touched = NULL, *pos = NULL;
+  size_t nt = 0, k, i, n = 0, fill = 0;
+  const char *err = "not enough memory";
   unsigned char out[1 << 16];
-  int rc = -1;
-  if (j->count_cap < j->nexact) {
-    uint32_t *c = realloc(j->count, j->nexact * sizeof *c);
-    if (c == NULL) return -1;
-    memset(c + j->count_cap, 0, (j->nexact - j->count_cap) * sizeof *c);
+  uint64_t p;
+  for (i = b0; i < b1; i++) n += j->work[i].ntok;
+  if (j->count_cap < nexact) {
+    uint32_t *c = realloc(j->count, nexact * sizeof *c);
+    if (c == NULL) return err;
+    memset(c + j->count_cap, 0, (nexact - j->count_cap) * sizeof *c);
     j->count = c;
-    j->count_cap = j->nexact;
+    j->count_cap = nexact;
   }
   touched = malloc((n + 1) * sizeof *touched);
   pos = malloc((n + 1) * sizeof *pos);
-  at = malloc((n + 1) * sizeof *at);
-  if (!touched || !pos || !at) goto done;
-  for (k = 0; k < n; k++)
-    if (j->count[ids[k]]++ == 0) touched[nt++] = ids[k];
-  qsort(touched, nt, sizeof *touched, cmp_u32);
+  if (!touched || !pos) goto done;
+  /* count, marking the ids seen in a bitmap; list them in ascending order */
+  {
+    uint64_t *seen = calloc(nexact / 64 + 1, sizeof *seen);
+    size_t wd;
+    if (seen == NULL) goto done;
+    for (i = b0; i < b1; i++)
+      for (k = 0; k < j->work[i].ntok; k++) {
+        uint32_t id = j->work[i].ids[k];
+        j->count[id]++;
+        seen[id >> 6] |= 1ull << (id & 63);
+      }
+    for (wd = 0; wd <= nexact / 64; wd++) {
+      uint64_t bits = seen[wd];
+      while (bits) {
+        touched[nt++] = (uint32_t)(wd * 64 + (size_t)__builtin_ctzll(bits));
+        bits &= bits - 1;
+      }
+    }
+    free(seen);
+  }
   {
     uint32_t sum = 0;
-    for (k = 0; k < nt; k++) { uint32_t c = j->count[touched[k]]; j->count[touched[k]] = sum; sum += c; }
-  }
-  for (k = 0; k < n; k++) pos[j->count[ids[k]]++] = (uint32_t)(first + k);
-  {
-    size_t start = 0;
     for (k = 0; k < nt; k++) {
-      size_t end = j->count[touched[k]], m;
-      seg s;
-      s.id = touched[k];
-      s.batch = j->nbatches;
-      s.count = (uint32_t)(end - start);
-      s.first = pos[start];
-      s.last = pos[end - 1];
-      s.off = j->runs_off;
-      for (m = start + 1; m < end; m++) {
-        size_t len;
+      uint32_t c = j->count[touched[k]];
+      j->ex_freq[touched[k]] += c;
+      j->count[touched[k]] = sum;
+      sum += c;
+    }
+  }
+  for (i = b0, p = first; i < b1; i++)
+    for (k = 0; k < j->work[i].ntok; k++, p++) pos[j->count[j->work[i].ids[k]]++] = (uint32_t)p;
+  {
+    size_t start = 0, mm;
+    for (k = 0; k < nt; k++) {
+      size_t end = j->count[touched[k]];
+      seg sg;
+      sg.id = touched[k];
+      sg.batch = j->nbatches;
+      sg.count = (uint32_t)(end - start);
+      sg.first = pos[start];
+      sg.last = pos[end - 1];
+      sg.off = j->runs_off;
+      for (mm = start + 1; mm < end; mm++) {
         if (fill > sizeof out - 10) {
-          if (fwrite(out, 1, fill, j->runs) != fill) goto done;
+          if (fwrite(out, 1, fill, j->runs) != fill) { err = strerror(errno); goto done; }
           fill = 0;
         }
-        len = ix_put_varint(out + fill, (uint64_t)(pos[m] - pos[m - 1]));
+        size_t len = ix_put_varint(out + fill, (uint64_t)(pos[mm] - pos[mm - 1]));
         fill += len;
         j->runs_off += len;
       }
-      s.bytes = (uint32_t)(j->runs_off - s.off);
-      if (buf_add(&j->segs, &s, sizeof s)) goto done;
+      sg.bytes = (uint32_t)(j->runs_off - sg.off);
+      if (buf_add(&j->segs, &sg, sizeof sg)) goto done;
       j->count[touched[k]] = 0;
       start = end;
     }
   }
-  if (fill && fwrite(out, 1, fill, j->runs) != fill) goto done;
-  rc = 0;
+  if (fill && fwrite(out, 1, fill, j->runs) != fill) { err = strerror(errno); goto done; }
+  err = NULL;
 done:
-  free(touched); free(pos); free(at);
-  return rc;
+  free(touched);
+  free(pos);
+  return err;
 }
 
-/* Process documents [b0, b1) with the worker threads, then encode them. */
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void run_batch(lua_State *L, job *j, size_t b0, size_t b1, worker *wk) {
-  double t0 = now_s();
-  pthread_t th[MAX_THREADS];
-  int t, started = 0;
-  size_t i, ntok = 0, nb = 0;
-  uint32_t *batch_ids;
-  uint64_t first = j->ntokens;
+/* The end of the batch that starts at document b0: about batch_bytes of sources. */
+static size_t next_batch(const job *j, size_t b0) {
+  size_t i = b0, bytes = 0;
+  while (i < j->ndocs && (bytes < j->batch_bytes || i == b0)) bytes += j->docs[i++].size;
+  return i;
+}
+
+/* A batch being tokenised in the background. */
+typedef struct batch { pthread_t th[MAX_THREADS]; int nth; } batch;
+
+/* Start worker threads on documents [b0, b1); the main thread does not wait. */
+static void batch_start(job *j, batch *b, size_t b0, size_t b1, worker *wk) {
+  int t;
   j->b0 = b0;
   j->b1 = b1;
   atomic_store(&j->next, b0);
-  for (t = 1; t < j->nthreads && (size_t)t < b1 - b0; t++) {
-    if (pthread_create(&th[t], NULL, worker_main, &wk[t]) != 0) break;
-    started = t;
+  b->nth = 0;
+  for (t = 0; t < j->nthreads && (size_t)t < b1 - b0; t++) {
+    if (pthread_create(&b->th[t], NULL, worker_main, &wk[t]) != 0) break;
+    b->nth++;
   }
-  worker_main(&wk[0]);
-  for (t = 1; t <= started; t++) pthread_join(th[t], NULL);
-  j->t_parallel += now_s() - t0;
-  t0 = now_s();
-  for (i = b0; i < b1; i++) {
-    if (j->work[i].failed) luaL_error(L, "%s", j->work[i].err);
-    ntok += j->work[i].toks.n;
+  if (b->nth == 0) worker_main(&wk[0]);  /* no threads: do it here */
+}
+
+static void batch_join(batch *b) {
+  int t;
+  for (t = 0; t < b->nth; t++) pthread_join(b->th[t], NULL);
+  b->nth = 0;
+}
+
+/* Encode documents [b0, b1), already tokenised; NULL or an error message. */
+static const char *batch_encode(job *j, size_t b0, size_t b1) {
+  size_t i, nexact;
+  uint64_t first = j->ntokens;
+  const char *err;
+  for (i = b0; i < b1; i++)
+    if (j->work[i].failed) return j->work[i].err;
+  pthread_mutex_lock(&j->mu);
+  nexact = j->nexact;
+  if (j->ex_len_cap < nexact) {  /* a stable copy of the lengths: workers may grow the lexicon */
+    uint32_t *l = realloc(j->ex_len_main, nexact * sizeof *l);
+    if (l) {
+      memcpy(l + j->ex_len_cap, j->ex_len + j->ex_len_cap, (nexact - j->ex_len_cap) * sizeof *l);
+      j->ex_len_main = l;
+      j->ex_len_cap = nexact;
+    }
   }
-  if (j->freq_cap < j->nexact) {
-    uint64_t *f = realloc(j->ex_freq, j->nexact * sizeof *f);
-    if (f == NULL) luaL_error(L, "not enough memory");
-    memset(f + j->freq_cap, 0, (j->nexact - j->freq_cap) * sizeof *f);
+  pthread_mutex_unlock(&j->mu);
+  if (j->ex_len_cap < nexact) return "not enough memory";
+  if (j->freq_cap < nexact) {
+    uint64_t *f = realloc(j->ex_freq, nexact * sizeof *f);
+    if (f == NULL) return "not enough memory";
+    memset(f + j->freq_cap, 0, (nexact - j->freq_cap) * sizeof *f);
     j->ex_freq = f;
-    j->freq_cap = j->nexact;
+    j->freq_cap = nexact;
   }
-  batch_ids = lua_newuserdatauv(L, (ntok + 1) * sizeof *batch_ids, 0);
   for (i = b0; i < b1; i++) {
     doc_work *w = &j->work[i];
-    if (w->text.repaired) {
+    if (w->repaired) {
       char msg[700];
       int len = snprintf(msg, sizeof msg, "%s: replaced %zu invalid UTF-8 sequence%s with U+FFFD\n",
-                         (const char *)j->strings.p + j->docs[i].path, w->text.repaired,
-                         w->text.repaired == 1 ? "" : "s");
-      if (len > 0) buf_add(&j->warn_text, msg, (size_t)len < sizeof msg ? (size_t)len : sizeof msg - 1);
+                         (const char *)j->strings.p + j->docs[i].path, w->repaired,
+                         w->repaired == 1 ? "" : "s");
+      if (len > 0 && buf_add(&j->warn_text, msg, (size_t)len < sizeof msg ? (size_t)len : sizeof msg - 1))
+        return "not enough memory";
       j->warnings++;
     }
-    if (encode_doc(L, j, i, batch_ids, &nb) != 0) luaL_error(L, "cannot write index: %s", strerror(errno));
+    if ((err = encode_doc(j, i)) != NULL) return err;
     pl_loaded_free(&w->text);
     pl_tokens_free(&w->toks);
-    free(w->ids);
-    w->ids = NULL;
+    buf_free(&w->stream); buf_free(&w->reclen); buf_free(&w->lines); buf_free(&w->marks);
   }
-  if (spill_run(j, batch_ids, nb, first) != 0) luaL_error(L, "cannot write postings run: %s", strerror(errno));
-  lua_pop(L, 1);
+  if ((err = spill_run(j, b0, b1, first, nexact)) != NULL) return err;
+  for (i = b0; i < b1; i++) { free(j->work[i].ids); j->work[i].ids = NULL; }
   j->nbatches++;
-  j->t_encode += now_s() - t0;
+  return NULL;
 }
 
 /* ---------------------------------------------------------------- finishing */
-
-static int cmp_seg(const void *a, const void *b) {
-  const seg *x = a, *y = b;
-  if (x->id != y->id) return x->id < y->id ? -1 : 1;
-  return x->batch < y->batch ? -1 : x->batch > y->batch;
-}
 
 static void begin_section(lua_State *L, job *j, const char *name) {
   ix_section *s;
@@ -906,37 +1003,64 @@ static void write_section(lua_State *L, job *j, const char *name, const void *p,
 }
 
 /* The postings: per exact id, its segments from every run, re-based. */
+/*
+** The postings: per exact id, its segment from every run, re-based.  Each
+** run (batch) lists its segments by ascending id, so one buffered reader per
+** run walks the runs file sequentially: memory stays small.
+*/
+#define RUN_BUF (1u << 16)
 static void write_postings(lua_State *L, job *j, ix_exact *ex) {
-  seg *segs = (seg *)j->segs.p;
-  size_t nsegs = j->segs.n / sizeof(seg), s = 0;
-  const unsigned char *map = NULL;
+  const seg *segs = (const seg *)j->segs.p;
+  size_t nsegs = j->segs.n / sizeof(seg), k, nb = j->nbatches;
+  size_t *cur = lua_newuserdatauv(L, (nb + 1) * 2 * sizeof *cur, 0), *end = cur + nb + 1;
+  uint64_t *boff = lua_newuserdatauv(L, (nb + 1) * 2 * sizeof *boff, 0), *blen = boff + nb + 1;
+  unsigned char *bufs = lua_newuserdatauv(L, (nb + 1) * (size_t)RUN_BUF, 0);
   uint64_t id, base;
+  int fd;
+  for (k = 0; k <= nb; k++) { cur[k] = end[k] = 0; boff[k] = blen[k] = 0; }
+  for (k = nsegs; k-- > 0; ) { cur[segs[k].batch] = k; }
+  for (k = 0; k < nsegs; k++) end[segs[k].batch] = k + 1;
   if (fflush(j->runs) != 0) luaL_error(L, "cannot write postings run: %s", strerror(errno));
-  if (j->runs_off > 0) {
-    map = mmap(NULL, (size_t)j->runs_off, PROT_READ, MAP_PRIVATE, fileno(j->runs), 0);
-    if (map == MAP_FAILED) luaL_error(L, "cannot map postings runs: %s", strerror(errno));
-  }
-  qsort(segs, nsegs, sizeof *segs, cmp_seg);
+  fd = fileno(j->runs);
   begin_section(L, j, IX_SEC_POSTINGS);
   base = out_pos(j);
   for (id = 0; id < j->nexact; id++) {
     uint32_t last = 0;
     int any = 0;
+    size_t b;
     ex[id].post = out_pos(j) - base;
-    for (; s < nsegs && segs[s].id == id; s++) {
+    for (b = 0; b < nb; b++) {
+      const seg *sg;
       unsigned char tmp[10];
-      size_t n = ix_put_varint(tmp, any ? segs[s].first - last : segs[s].first);
-      if (out_write(j, tmp, n) || (segs[s].bytes && out_write(j, map + segs[s].off, segs[s].bytes))) {
-        if (map) munmap((void *)map, (size_t)j->runs_off);
-        luaL_error(L, "cannot write index: %s", strerror(errno));
+      uint64_t off, left;
+      size_t n;
+      if (cur[b] >= end[b] || segs[cur[b]].id != id) continue;
+      sg = &segs[cur[b]++];
+      n = ix_put_varint(tmp, any ? sg->first - last : sg->first);
+      if (out_write(j, tmp, n)) luaL_error(L, "cannot write index: %s", strerror(errno));
+      for (off = sg->off, left = sg->bytes; left > 0; ) {
+        unsigned char *rb = bufs + b * (size_t)RUN_BUF;
+        uint64_t have, take;
+        if (off < boff[b] || off >= boff[b] + blen[b]) {
+          ssize_t r = pread(fd, rb, RUN_BUF, (off_t)off);
+          if (r <= 0) luaL_error(L, "cannot read postings run: %s", r < 0 ? strerror(errno) : "short file");
+          boff[b] = off;
+          blen[b] = (uint64_t)r;
+        }
+        have = boff[b] + blen[b] - off;
+        take = have < left ? have : left;
+        if (out_write(j, rb + (off - boff[b]), (size_t)take))
+          luaL_error(L, "cannot write index: %s", strerror(errno));
+        off += take;
+        left -= take;
       }
-      last = segs[s].last;
+      last = sg->last;
       any = 1;
     }
     ex[id].post_len = out_pos(j) - base - ex[id].post;
   }
   end_section(j);
-  if (map) munmap((void *)map, (size_t)j->runs_off);
+  lua_pop(L, 3);
 }
 
 typedef struct fold_key { const char *s; uint32_t len, tid; } fold_key;
@@ -1130,7 +1254,6 @@ static void finish(lua_State *L, job *j, const char *meta, size_t meta_len) {
 static int indexer_build(lua_State *L) {
   job *j;
   worker wk[MAX_THREADS];
-  size_t b0 = 0, i, bytes = 0;
   int t;
   const char *meta;
   size_t meta_len;
@@ -1164,13 +1287,31 @@ static int indexer_build(lua_State *L) {
   /* the stream comes first, written batch by batch */
   begin_section(L, j, IX_SEC_STREAM);
   j->stream_start = out_pos(j);
-  for (i = 0; i < j->ndocs; i++) {
-    bytes += j->docs[i].size;
-    if (bytes >= j->batch_bytes || i + 1 == j->ndocs) {
-      run_batch(L, j, b0, i + 1, wk);
-      b0 = i + 1;
-      bytes = 0;
-      progress(j, b0, start);
+  /*
+  ** Pipelined: while the workers tokenise batch k + 1, this thread encodes
+  ** batch k.  Workers are always joined before an error is raised.
+  */
+  {
+    batch bt;
+    size_t cur0 = 0, cur1 = next_batch(j, 0), nx1;
+    const char *err = NULL;
+    double tb = now_s();
+    memset(&bt, 0, sizeof bt);
+    if (cur1 > cur0) { batch_start(j, &bt, cur0, cur1, wk); batch_join(&bt); }
+    j->t_parallel += now_s() - tb;
+    while (cur1 > cur0) {
+      nx1 = next_batch(j, cur1);
+      if (nx1 > cur1) batch_start(j, &bt, cur1, nx1, wk);
+      tb = now_s();
+      err = batch_encode(j, cur0, cur1);
+      j->t_encode += now_s() - tb;
+      tb = now_s();
+      batch_join(&bt);
+      j->t_parallel += now_s() - tb;
+      if (err) luaL_error(L, "%s", err);
+      progress(j, cur1, start);
+      cur0 = cur1;
+      cur1 = nx1;
     }
   }
   end_section(j);
