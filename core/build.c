@@ -1166,6 +1166,7 @@ static void write_lexicon(lua_State *L, job *j, ix_exact *ex) {
     }
   }
   write_section(L, j, IX_SEC_EXACT, ex, n * sizeof *ex);
+  write_section(L, j, IX_SEC_LENS, j->ex_len, n * sizeof *j->ex_len);
   write_section(L, j, IX_SEC_FOLD, folds, nf * sizeof *folds);
   write_section(L, j, IX_SEC_LEXSTR, lexstr->p, lexstr->n);
   {

@@ -199,6 +199,7 @@ int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char 
   VIEW(IX_SEC_EXACT, sizeof(ix_exact), ix->nexact, ix->exact, NULL);
   VIEW(IX_SEC_FOLD, sizeof(ix_fold), ix->nfold, ix->fold, NULL);
   VIEW(IX_SEC_FOLDMAP, 4, ix->nexact, ix->foldmap, NULL);
+  VIEW(IX_SEC_LENS, 4, ix->nexact, ix->lens, NULL);
   VIEW(IX_SEC_FREQ, 4, ix->nfold, ix->freqorder, NULL);
   VIEW(IX_SEC_LEXSTR, 1, UINT64_MAX, ix->lexstr, &ix->lexstr_size);
   VIEW(IX_SEC_DOCS, sizeof(ix_doc), ix->ndocs, ix->docs, NULL);
@@ -256,8 +257,11 @@ static int decode(ix_index *ix, ix_cursor *c, uint32_t prev_end, int absolute, u
   if (!ix_get_token(&c->p, end, &id, &gap) || id >= ix->nexact)
     return -1;
   c->id = (uint32_t)id;
-  if (ix_touch(ix, &ix->exact[id], sizeof(ix_exact))) return -1;
-  c->len = ix->exact[id].str.len;
+  if (!ix->lens_checked) {  /* the first decode verifies the whole (small) length table */
+    if (ix_touch(ix, ix->lens, (size_t)ix->nexact * sizeof(uint32_t))) return -1;
+    ix->lens_checked = 1;
+  }
+  c->len = ix->lens[id];
   if (absolute) c->start = start;
   else if (gap > UINT32_MAX - prev_end) return -1;
   else c->start = prev_end + (uint32_t)gap;

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define IX_MAGIC        "PARLEYIX"
-#define IX_VERSION      2u
+#define IX_VERSION      3u
 #define IX_HEADER_SIZE  4096u
 #define IX_BLOCK_SHIFT  16u                 /* checksum block: 64 KiB */
 #define IX_BLOCK_SIZE   (1u << IX_BLOCK_SHIFT)
@@ -34,6 +34,7 @@
 #define IX_SEC_EXACT     "exact"     /* ix_exact[nexact], id order = first seen */
 #define IX_SEC_FOLD      "fold"      /* ix_fold[nfold], sorted by folded string */
 #define IX_SEC_FOLDMAP   "foldmap"   /* uint32 exact ids grouped by folded type */
+#define IX_SEC_LENS      "lens"      /* uint32 byte length per exact type (dense, for the stream decoder) */
 #define IX_SEC_FREQ      "freqorder" /* uint32 folded ids by descending frequency */
 #define IX_SEC_POSTINGS  "postings"  /* per exact type: varint deltas of positions */
 #define IX_SEC_STREAM    "stream"    /* per token: varint exact id, varint gap */
@@ -173,13 +174,14 @@ typedef struct ix_index {
   size_t nblocks;
   unsigned char *verified;           /* one bit per block, owned by the caller */
   int corrupt;                       /* a block failed its checksum */
+  int lens_checked;                  /* the whole lens table has been verified */
   uint64_t ntokens, nexact, nfold;
   uint32_t ndocs, nkinds;
   const unsigned char *stream;   uint64_t stream_size;
   const unsigned char *postings; uint64_t postings_size;
   const ix_exact *exact;
   const ix_fold *fold;
-  const uint32_t *foldmap, *freqorder;
+  const uint32_t *foldmap, *freqorder, *lens;
   const char *lexstr;            uint64_t lexstr_size;
   const ix_doc *docs;
   const uint32_t *lines;         uint64_t nlines;

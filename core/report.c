@@ -54,8 +54,9 @@ static void out_z(out *o, const char *s) { luaL_addstring(&o->b, s); }
 
 static void out_u(out *o, uint64_t v) {
   char tmp[24];
-  int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
-  out_s(o, tmp, (size_t)n);
+  size_t n = sizeof tmp;
+  do { tmp[--n] = (char)('0' + v % 10); v /= 10; } while (v);
+  out_s(o, tmp + n, sizeof tmp - n);
 }
 
 /* A field of format fmt: JSON and CSV strings are escaped and quoted. */
@@ -262,6 +263,8 @@ static int report_kwic(lua_State *L) {
   size_t i, n;
   char *tmp;
   size_t tmpcap = 0;
+  int have_cur = 0;
+  ix_cursor cur;
   out o;
   if (lua_isnoneornil(L, 3)) { lua_newtable(L); lua_replace(L, 3); }
   luaL_checktype(L, 3, LUA_TTABLE);
@@ -288,13 +291,19 @@ static int report_kwic(lua_State *L) {
   tmp = NULL;
   for (i = 0; i < n; i++) {
     uint32_t k = order[i], s = h->span[2 * k], e = h->span[2 * k + 1], line, col;
-    ix_cursor cur;
     uint32_t d, bs, be;
     size_t tlen, le, re, ln, mn, rn, need;
     const char *text;
     ix_str idref;
     const char *id;
-    if (ix_seek(&c->ix, s, &cur)) corpus_damaged(L, c);
+    /* hits in corpus order: walk on from the previous hit when it is near */
+    if (!have_cur || s < cur.pos || s - cur.pos > IX_SKIP / 2 + (s % IX_SKIP)) {
+      if (ix_seek(&c->ix, s, &cur)) corpus_damaged(L, c);
+      have_cur = 1;
+    } else {
+      while (cur.pos < s)
+        if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
+    }
     d = cur.doc;
     bs = cur.start;
     be = cur.start + cur.len;
