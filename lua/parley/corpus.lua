@@ -18,9 +18,10 @@ Corpus.__index = Corpus
 local Doc = {}
 
 -- The JSON metadata of the index: what the fingerprint covers besides the sources.
-local function index_meta(m)
+local function index_meta(m, opts)
   return {
     format = 1,
+    repair = opts.repair and true or nil,
     name = m.name,
     title = m.title,
     description = m.description,
@@ -29,8 +30,9 @@ local function index_meta(m)
   }
 end
 
--- Is the opened index current for manifest m?  Returns true, or false and why.
-local function current(ix, m)
+-- Is the opened index current for manifest m, opened with opts?  Returns
+-- true, or false and why.
+local function current(ix, m, opts)
   local ok, meta = pcall(cjson.decode, ix:stats().meta)
   if not ok or type(meta) ~= "table" then return false, "unreadable metadata" end
   if meta.manifest_hash ~= m.hash then return false, "the manifest changed" end
@@ -39,6 +41,11 @@ local function current(ix, m)
   for i, d in ipairs(m.documents) do paths[i], ids[i] = d.fullpath, d.id end
   local why = ix:stale(paths, ids)
   if why then return false, why end
+  if meta.repair and not opts.repair then  -- a strict open must not accept repaired text
+    for i, d in ipairs(m.documents) do
+      if ix:doc(i).repaired then return false, d.path .. " was repaired" end
+    end
+  end
   return true
 end
 
@@ -106,12 +113,13 @@ local function build(m, path, opts)
   local progress = opts.progress
   if progress == nil then progress = require("parley.readline").isatty(2) end
   local ok, stats = pcall(indexer.build, {
-    output = path, meta = cjson.encode(index_meta(m)), docs = docs, doc_attrs = attrs,
+    output = path, meta = cjson.encode(index_meta(m, opts)), docs = docs, doc_attrs = attrs,
     kinds = kinds, repair = opts.repair, progress = progress, threads = opts.threads,
     batch_mb = opts.batch_mb,
   })
+  collectgarbage()  -- the build job removes its temporary files when collected: now, not at exit
   if not ok then return nil, stats end
-  if stats.warnings ~= "" then io.stderr:write("parley: warning: ", stats.warnings) end
+  for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write("parley: warning: ", line, "\n") end
   return stats
 end
 
@@ -149,7 +157,7 @@ function M.open(dir, opts)
   if not opts.rebuild then
     ix, why = index.open(path)
     if ix and opts.check ~= false then
-      local ok, reason = current(ix, m)
+      local ok, reason = current(ix, m, opts)
       if not ok then ix:close(); ix, why = nil, reason end
     end
   end
@@ -258,12 +266,18 @@ function Corpus:count(q)
   return #hits_of(self, q)
 end
 
+local SORTS = { doc = true, left = true, right = true, match = true }
+
 -- kwic(q | hits, opts) -> result rows { doc, line, col, left, match, right, ... }
 -- opts: width, sort ("doc"|"left"|"right"|"match"), limit, format, file.
 function Corpus:kwic(q, opts)
   opts = opts or {}
   if opts.width ~= nil and (type(opts.width) ~= "number" or opts.width <= 0) then
     error("bad argument #2 to 'kwic' (width must be positive)", 2)
+  end
+  if opts.sort ~= nil and not SORTS[opts.sort] then
+    error(("bad argument #2 to 'kwic' (sort must be doc, left, right or match, got '%s')"):format(
+      tostring(opts.sort)), 2)
   end
   local hits = type(q) == "table" and q._hits or hits_of(self, q)
   if opts.format and opts.format ~= "rows" then
@@ -309,6 +323,9 @@ end
 
 -- ngrams(n, opts) -> result rows { ngram, count }.
 function Corpus:ngrams(n, opts)
+  if math.type(n) ~= "integer" or n < 1 or n > 8 then  -- now, not when the rows are read
+    error("bad argument #1 to 'ngrams' (n must be between 1 and 8)", 2)
+  end
   opts = merge(opts, { within = self.within })
   if opts.format and opts.format ~= "rows" then return self.ix:ngrams(n, opts) end
   return result.new(n .. "-grams", function(extra) return self.ix:ngrams(n, merge(opts, extra)) end)
@@ -366,17 +383,36 @@ function Corpus:size()
   return self.ix:stats().tokens
 end
 
+-- Do a region's attributes pass a filter ({ attr = value or list of values })?
+local function matches(attrs, filter)
+  for k, want in pairs(filter or {}) do
+    local ok = attrs[k] == want
+    if type(want) == "table" then
+      for _, v in ipairs(want) do ok = ok or attrs[k] == v end
+    end
+    if not ok then return false end
+  end
+  return true
+end
+
 -- regions(kind, filter) -> list of { kind, start, stop, attrs, doc, line } tables.
 function Corpus:regions(kind, filter)
   local spans = self.ix:regions(kind, filter)
   if self.within then spans = spans:inside(self.within) end
-  local out = {}
+  local out, j, n = {}, 0, self:region_count(kind)
   for i = 1, #spans do
     local s, e = spans:span(i)
-    local _, _, _, attrs = self.ix:region_at(kind, s)
+    -- the spans come in record order: find this one's record (an empty region
+    -- holds no position, so region_at cannot find it)
+    local rs, re_, attrs
+    repeat
+      j = j + 1
+      rs, re_, attrs = self.ix:region(kind, j)
+    until j >= n or rs == s and re_ == e and matches(attrs, filter)
     local row = e > s and self.ix:kwic(spans:sub(i, i), { width = 1 })[1]
-    out[i] = { kind = kind, pos = s, stop_pos = e - 1, attrs = attrs or {},
-               doc = row and row.doc, line = row and row.line }
+    out[i] = { kind = kind, pos = s, stop_pos = e - 1, attrs = attrs,
+               doc = row and row.doc or kind == "document" and attrs.id or nil,
+               line = row and row.line or 1 }
   end
   return out
 end
@@ -408,17 +444,27 @@ end
 -- docs() -> iterator over the documents: for doc in corpus:docs() do ... end
 function Corpus:docs()
   local n = self.ix:stats().documents
-  local inside
+  local inside, empty
   if self.within then
-    inside = {}
+    inside, empty = {}, {}
     for i = 1, #self.within do
-      local s = self.within:span(i)
-      if s < self.ix:stats().tokens then inside[self.ix:doc_of(s)] = true end
+      local s, e = self.within:span(i)
+      if e > s then
+        for d = self.ix:doc_of(s), self.ix:doc_of(e - 1) do inside[d] = true end
+      else
+        empty[s] = true  -- an empty document's region: it holds no position
+      end
     end
+  end
+  local function skip(i)
+    if inside[i] then return false end
+    if not next(empty) then return true end
+    local info = self.ix:doc(i)
+    return not (info.ntokens == 0 and empty[info.first])
   end
   return function(_, prev)
     local i = prev and prev.number + 1 or 1
-    while i <= n and inside and not inside[i] do i = i + 1 end
+    while i <= n and inside and skip(i) do i = i + 1 end
     if i > n then return nil end
     return M.doc(self, i)
   end, self, nil
@@ -449,7 +495,8 @@ function Corpus:close() self.ix:close() end
 Corpus.__close = Corpus.close
 
 Corpus.__tostring = function(self)
-  local st = self.ix:stats()
+  local open, st = pcall(self.ix.stats, self.ix)
+  if not open then return ("<corpus %s (closed)>"):format(self.name) end
   local function group(n)
     local s = tostring(n)
     return (s:reverse():gsub("(%d%d%d)", "%1 "):reverse():gsub("^ ", ""))

@@ -22,7 +22,9 @@ M.spec = {
 function M.main(args, out)
   local opts = cli.parse(args, M.spec)
   if opts.help or #opts == 0 then
-    io.write("usage: ", M.spec.usage, "\n",
+    -- asked for: on standard output; a missing query is a mistake: on standard error
+    local to = opts.help and io.stdout or io.stderr
+    to:write("usage: ", M.spec.usage, "\n",
       "Query forms: word, =Exact, prefix*, Lua%pattern, /re pattern/, \"a phrase\", a _ b, a NEAR/5 b\n")
     if not opts.help then cli.fail("kwic: no query given") end
     return

@@ -28,6 +28,22 @@ local function guess(name)
            type = "document", language = "en" }
 end
 
+-- Is s an ISO 8601 date (1962, 1962-11, 1962-11-01, optionally followed by a time)?
+local function iso_date(s)
+  if type(s) ~= "string" then return false end
+  local y, m, d, rest = s:match("^(%d%d%d%d)%-?(%d?%d?)%-?(%d?%d?)(.*)$")
+  if not y or #m == 1 or #d == 1 or (m == "" and d ~= "") then return false end
+  if rest ~= "" and (d == "" or not rest:find("^T%d%d")) then return false end
+  if m == "" then return true end
+  y, m = tonumber(y), tonumber(m)
+  if m < 1 or m > 12 then return false end
+  if d == "" then return true end
+  local leap = y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)
+  local days = ({ 31, leap and 29 or 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 })[m]
+  d = tonumber(d)
+  return d >= 1 and d <= days
+end
+
 local function validate(m, where)
   if type(m) ~= "table" then return fail(where, "the manifest must return a table") end
   if type(m.documents) ~= "table" then return fail(where, "'documents' must be a list") end
@@ -40,7 +56,7 @@ local function validate(m, where)
     if type(d.id) ~= "string" then return nil, at .. ": 'id' must be a string" end
     if ids[d.id] then return nil, ("%s: duplicate id '%s' (also documents[%d])"):format(at, d.id, ids[d.id]) end
     ids[d.id] = i
-    if d.date ~= nil and (type(d.date) ~= "string" or not d.date:find("^%d%d%d%d")) then
+    if d.date ~= nil and not iso_date(d.date) then
       return nil, at .. ": 'date' must be an ISO 8601 date such as 1962-11-01"
     end
   end
@@ -68,13 +84,18 @@ function M.read(dir)
     local names, derr = fs.dir(dir)
     if not names then return nil, derr end
     m = { documents = {} }
+    local listed = {}
     for _, n in ipairs(names) do
       if n:find("%.txt$") or n:find("%.md$") then
         local s = fs.stat(dir .. "/" .. n)
-        if s and s.type == "file" then m.documents[#m.documents + 1] = guess(n) end
+        if s and s.type == "file" then
+          m.documents[#m.documents + 1] = guess(n)
+          listed[#listed + 1] = n
+        end
       end
     end
-    m.hash = index.hash("listing:" .. table.concat(names, "\0"))
+    -- only the documents: the index's own folder must not make the listing change
+    m.hash = index.hash("listing:" .. table.concat(listed, "\0"))
   end
   m.name = m.name or dir:match("([^/]+)$") or dir
   m.title = m.title or m.name

@@ -18,6 +18,31 @@ local tokenizer = require "parley.tokenizer"
 
 local M = {}
 
+-- An `re` pattern outside a grammar cannot use a bare name, so one there is
+-- a word to match: /inspect[a-z]*/ means /'inspect' [a-z]*/.  Quoted strings,
+-- classes, %names, =backrefs, <names> and {:group:} names are kept.
+local P, R, S, V = lpeg.P, lpeg.R, lpeg.S, lpeg.V
+local name = R("az", "AZ", "__") * R("az", "AZ", "__", "09")^0
+local bare_words = lpeg.Cs(P{ "Pattern",
+  Pattern = (V"Quoted" + V"Class" + V"Kept" + V"Word" + 1)^0,
+  Quoted  = "'" * (1 - P"'")^0 * "'"
+          + '"' * (1 - P'"')^0 * '"',
+  Class   = "[" * P"^"^-1 * P"]"^-1 * (1 - P"]")^0 * "]",
+  Kept    = (S"%=<" + "{:") * name,
+  Word    = name / "'%0'",
+})
+
+-- Compile the re pattern of a /pattern/ query term, or raise a clear error.
+local function compile_re(src)
+  local ok, p = pcall(re.compile, src)
+  if not ok and not src:find("<-", 1, true) then
+    local ok2, p2 = pcall(re.compile, bare_words:match(src))
+    if ok2 then ok, p = true, p2 end
+  end
+  if not ok then error(("bad re pattern '/%s/' in query: %s"):format(src, p), 0) end
+  return p
+end
+
 -- Split a query string into chunks: quoted phrases and bare words.
 local function chunks(q)
   local out, i = {}, 1
@@ -49,20 +74,42 @@ local function chunks(q)
   return out
 end
 
--- One term of a phrase: a table { kind = "word"|"exact"|"prefix"|"pattern"|"re"|"lpeg"|"any", value = ... }.
+-- One term of a phrase: a table { kind = "word"|"exact"|"prefix"|"pattern"|"re"|"lpeg"|"any", value = ... },
+-- or { kind = "split", value = w, parts = {...} } for a word the tokenizer splits.
 local function classify(w)
   if w == "_" then return { { kind = "any" } } end
   if w:find("^/.+/$") then return { { kind = "re", value = w:sub(2, -2) } } end
   if w:find("^=.") then
     local t = {}
-    for _, part in ipairs(tokenizer.words(w:sub(2))) do t[#t + 1] = { kind = "exact", value = part } end
+    for _, part in ipairs(tokenizer.words(text.normalize(w:sub(2)))) do  -- NFC, as the texts are
+      t[#t + 1] = { kind = "exact", value = part }
+    end
     return t
   end
   if w:find("%%") or w:find("[%[%]]") and #w > 1 then return { { kind = "pattern", value = w } } end
   if w:find("^[^*]+%*$") then return { { kind = "prefix", value = w:sub(1, -2) } } end
+  local parts = tokenizer.words(w)
+  if #parts > 1 then return { { kind = "split", value = w, parts = parts } } end
   local t = {}
-  for _, part in ipairs(tokenizer.words(w)) do t[#t + 1] = { kind = "word", value = part } end
+  for _, part in ipairs(parts) do t[#t + 1] = { kind = "word", value = part } end
   return t
+end
+
+-- Whether an initial, an abbreviation or a date is one token depends on its
+-- case (`N.`, `U.S.`, `2.XI.62`), so a word of a query that the tokenizer
+-- splits (`n.`, `u.s.`) stays whole when the index holds it whole.
+local function expand(ix, ast)
+  local out = {}
+  for _, t in ipairs(ast) do
+    if t.kind ~= "split" then
+      out[#out + 1] = t
+    elseif ix:lookup(text.fold(t.value)) then
+      out[#out + 1] = { kind = "word", value = t.value }
+    else
+      for _, part in ipairs(t.parts) do out[#out + 1] = { kind = "word", value = part } end
+    end
+  end
+  return out
 end
 
 -- Parse a query string into { terms... } or { near = k, a, b }.
@@ -106,14 +153,19 @@ local function resolve(ix, term)
   end
   local match
   if k == "pattern" then
-    local ok = pcall(string.find, "", term.value)
-    if not ok then error(("bad Lua pattern '%s' in query"):format(term.value), 0) end
+    if #term.value:match("%%*$") % 2 == 1 then
+      error(("bad Lua pattern '%s' in query: malformed pattern (ends with '%%')"):format(term.value), 0)
+    end
     local pat = "^" .. term.value .. "$"
-    match = function(s) return s:find(pat) ~= nil end
+    -- a Lua pattern's syntax errors surface only when matching reaches them
+    match = function(s)
+      local ok, found = pcall(string.find, s, pat)
+      if not ok then error(("bad Lua pattern '%s' in query: %s"):format(term.value, found), 0) end
+      return found ~= nil
+    end
+    match("")
   elseif k == "re" then
-    local ok, p = pcall(re.compile, term.value)
-    if not ok then error(("bad re pattern '/%s/' in query: %s"):format(term.value, p), 0) end
-    p = p * -1
+    local p = compile_re(term.value) * -1
     match = function(s) return p:match(s) ~= nil end
   elseif k == "lpeg" then
     local p = term.value * -1
@@ -132,6 +184,7 @@ function M.run(ix, ast)
     local a, b = M.run(ix, ast[1]), M.run(ix, ast[2])
     return a:near(b, ast.near)
   end
+  ast = expand(ix, ast)
   if #ast == 1 and ast[1].kind ~= "any" then
     local ids, exact = resolve(ix, ast[1])
     return ix:postings(ids, exact)
@@ -151,7 +204,9 @@ end
 -- A fast count for a single word, without reading postings; nil if the
 -- query is not that simple.
 function M.quick_count(ix, ast)
-  if ast.near or #ast ~= 1 then return nil end
+  if ast.near then return nil end
+  ast = expand(ix, ast)
+  if #ast ~= 1 then return nil end
   local k = ast[1].kind
   if k ~= "word" and k ~= "prefix" then return nil end
   return ix:fold_freq((resolve(ix, ast[1])))
