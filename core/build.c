@@ -1252,8 +1252,8 @@ static void finish(lua_State *L, job *j, const char *meta, size_t meta_len) {
 ** Raises on bad input (the message names file:line:column) or I/O failure;
 ** nothing is left at spec.output unless the build succeeded.
 */
-static int indexer_build(lua_State *L) {
-  job *j;
+static int build_body(lua_State *L) {
+  job *j = check_job(L, 2);
   worker wk[MAX_THREADS];
   int t;
   const char *meta;
@@ -1265,10 +1265,6 @@ static int indexer_build(lua_State *L) {
   start = (double)t0.tv_sec + t0.tv_nsec / 1e9;
   lua_getfield(L, 1, "meta");
   meta = luaL_optlstring(L, -1, "{}", &meta_len);
-  j = lua_newuserdatauv(L, sizeof *j, 0);
-  memset(j, 0, sizeof *j);
-  j->fd = -1;
-  luaL_setmetatable(L, BUILD_JOB);
   read_spec(L, j, 1);
   if (pthread_mutex_init(&j->mu, NULL) != 0) luaL_error(L, "cannot create a mutex");
   j->mu_init = 1;
@@ -1352,6 +1348,31 @@ static int indexer_build(lua_State *L) {
   lua_setfield(L, -2, "seconds_encoding");
   lua_pushlstring(L, (const char *)j->warn_text.p, j->warn_text.n);
   lua_setfield(L, -2, "warnings");
+  return 1;
+}
+
+/*
+** build(spec) -> stats.  The build runs in protected mode so that, whatever
+** happens, its temporary files are removed and its memory freed before the
+** error (or the result) reaches the caller, not at some later collection.
+*/
+static int indexer_build(lua_State *L) {
+  job *j;
+  int status;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  j = lua_newuserdatauv(L, sizeof *j, 0);
+  memset(j, 0, sizeof *j);
+  j->fd = -1;
+  luaL_setmetatable(L, BUILD_JOB);
+  lua_pushcfunction(L, build_body);
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 2);
+  status = lua_pcall(L, 2, 1, 0);
+  lua_pushcfunction(L, job_gc);
+  lua_pushvalue(L, 2);
+  lua_call(L, 1, 0);
+  if (status != LUA_OK) return lua_error(L);
   return 1;
 }
 

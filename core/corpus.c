@@ -28,10 +28,23 @@ pl_corpus *to_corpus(lua_State *L, int i) {
   return c;
 }
 
-/* Raise the standard message for a damaged index. */
+/*
+** Raise the standard message for a damaged index, after moving the file
+** aside (to PATH.damaged) so that the next open rebuilds it.
+*/
+static void move_aside(pl_corpus *c) {
+  if (!c->moved_aside) {
+    char aside[4096];
+    if ((size_t)snprintf(aside, sizeof aside, "%s.damaged", c->path) < sizeof aside)
+      rename(c->path, aside);
+    c->moved_aside = 1;
+  }
+}
+
 int corpus_damaged(lua_State *L, pl_corpus *c) {
-  return luaL_error(L, "%s: index is damaged (checksum mismatch); reopen the corpus to rebuild it",
-                    c->path);
+  move_aside(c);
+  return luaL_error(L, "%s: index is damaged (checksum mismatch); it was moved aside and "
+                    "will be rebuilt when the corpus is opened again", c->path);
 }
 
 /* Release the mapping and the cached document texts; safe to call twice. */
@@ -478,10 +491,13 @@ static int corpus_stats(lua_State *L) {
   return 1;
 }
 
-/* verify() -> true | nil, message: check every block's checksum now */
+/* verify() -> true | nil, message: check every block's checksum now (a damaged file is moved aside) */
 static int corpus_verify(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
+  memset(c->ix.verified, 0, ix_bitmap_size(c->ix.size));  /* check every block again */
+  c->ix.lens_checked = 0;
   if (ix_touch(&c->ix, c->ix.base + IX_HEADER_SIZE, (size_t)(c->ix.body_end - IX_HEADER_SIZE))) {
+    move_aside(c);
     luaL_pushfail(L);
     lua_pushfstring(L, "%s: index is damaged (checksum mismatch)", c->path);
     return 2;

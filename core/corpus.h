@@ -19,6 +19,7 @@ typedef struct pl_corpus {
   char *path;                  /* stored after the struct */
   pl_text *texts;              /* per document; a Lua userdata (user value 1) */
   uint32_t ndocs_cached;
+  int moved_aside;             /* a damaged file was renamed to PATH.damaged */
 } pl_corpus;
 
 /* A list of token spans [start, end) sorted by start; user value 1 is its Index. */

@@ -15,7 +15,8 @@
 #include <stdint.h>
 
 #define IX_MAGIC        "PARLEYIX"
-#define IX_VERSION      3u
+/* Bump when the format, the tokeniser or folding changes what an index holds. */
+#define IX_VERSION      4u
 #define IX_HEADER_SIZE  4096u
 #define IX_BLOCK_SHIFT  16u                 /* checksum block: 64 KiB */
 #define IX_BLOCK_SIZE   (1u << IX_BLOCK_SHIFT)

@@ -167,8 +167,25 @@ size_t parley_fold(luaL_Buffer *b, const char *s, size_t len) {
       if (n == 0) return e + 1;
       e += (size_t)n;
     }
-    r = map_add(b, s + k, e - k, FOLD_OPTS);
-    if (r < 0) luaL_error(b->L, "fold: %s", utf8proc_errmsg(r));
+    {
+      size_t n0 = luaL_bufflen(b), n1, at, to;
+      char *p;
+      r = map_add(b, s + k, e - k, FOLD_OPTS);
+      if (r < 0) luaL_error(b->L, "fold: %s", utf8proc_errmsg(r));
+      /* typographic apostrophes fold to ' so that Castro’s finds Castro's */
+      p = luaL_buffaddr(b);
+      n1 = luaL_bufflen(b);
+      for (at = to = n0; at < n1; ) {
+        if (at + 2 < n1 && (unsigned char)p[at] == 0xE2 && (unsigned char)p[at + 1] == 0x80 &&
+            ((unsigned char)p[at + 2] == 0x98 || (unsigned char)p[at + 2] == 0x99)) {
+          p[to++] = '\'';
+          at += 3;
+        } else {
+          p[to++] = p[at++];
+        }
+      }
+      luaL_buffsub(b, n1 - to);
+    }
     i = e;
   }
   return 0;

@@ -305,9 +305,6 @@ describe("the index", function()
     end)
 
     it("with a byte flipped in a large section is rebuilt by the next open once the damage is found", function()
-      pending("C core: corpus_damaged() says 'reopen the corpus to rebuild it', but a reopen reuses "
-        .. "the damaged index (only the header and the small tables are checked at open), so it "
-        .. "never rebuilds; parley.open(dir, { rebuild = true }) is the only way out")
       local path = index_of(dir)
       local off, size = section(path, "postings")
       flip(path, off + size // 2)
@@ -344,9 +341,6 @@ describe("the index", function()
     end)
 
     it("reports damage after the corpus was opened anywhere, also in blocks read before", function()
-      pending("C core: corpus:verify() skips blocks whose checksum passed earlier (the open checks the "
-        .. "block of the docs table), so a byte flipped there after open goes unreported, although "
-        .. "docs/lua-api.md says verify checks every block now")
       local c = open(dir)
       local path = index_of(dir)
       local off, size = section(path, "docs")

@@ -117,7 +117,6 @@ local function build(m, path, opts)
     kinds = kinds, repair = opts.repair, progress = progress, threads = opts.threads,
     batch_mb = opts.batch_mb,
   })
-  collectgarbage()  -- the build job removes its temporary files when collected: now, not at exit
   if not ok then return nil, stats end
   for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write("parley: warning: ", line, "\n") end
   return stats
