@@ -197,50 +197,56 @@ static int corpus_doc(lua_State *L) {
 
 
 /*
-** stale(paths, ids) -> nil if the index holds exactly these documents and
-** every source still has the size and modification time it was indexed
-** with; otherwise a short reason.  One stat per source, no tables built.
+** stale([paths, ids]) -> nil if every source still has the size and
+** modification time it was indexed with (and, given paths and ids, if the
+** index holds exactly those documents); otherwise a short reason.  One stat
+** per source, no tables built.
 */
 static int corpus_stale(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
-  lua_Integer n, i;
-  luaL_checktype(L, 2, LUA_TTABLE);
-  luaL_checktype(L, 3, LUA_TTABLE);
-  n = (lua_Integer)lua_rawlen(L, 2);
-  if (n != (lua_Integer)c->ix.ndocs) {
-    lua_pushliteral(L, "documents were added or removed");
-    return 1;
+  int given = !lua_isnoneornil(L, 2);
+  uint32_t i;
+  if (given) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (lua_rawlen(L, 2) != c->ix.ndocs || lua_rawlen(L, 3) != c->ix.ndocs) {
+      lua_pushliteral(L, "documents were added or removed");
+      return 1;
+    }
   }
-  for (i = 1; i <= n; i++) {
-    const ix_doc *d = &c->ix.docs[i - 1];
-    size_t plen, ilen;
-    const char *path, *id, *ipath, *iid;
+  for (i = 0; i < c->ix.ndocs; i++) {
+    const ix_doc *d = &c->ix.docs[i];
+    const char *ipath = ix_blob(c->ix.strings, c->ix.strings_size, d->path);
+    const char *iid = ix_blob(c->ix.strings, c->ix.strings_size, d->id);
     struct stat st;
-    lua_rawgeti(L, 2, i);
-    lua_rawgeti(L, 3, i);
-    path = luaL_checklstring(L, -2, &plen);
-    id = luaL_checklstring(L, -1, &ilen);
-    ipath = ix_blob(c->ix.strings, c->ix.strings_size, d->path);
-    iid = ix_blob(c->ix.strings, c->ix.strings_size, d->id);
-    if (!ipath || !iid || ix_touch(&c->ix, ipath, d->path.len) || ix_touch(&c->ix, iid, d->id.len)) {
+    if (!ipath || !iid || ix_touch(&c->ix, ipath, d->path.len + 1) || ix_touch(&c->ix, iid, d->id.len) ||
+        ipath[d->path.len] != '\0') {
       lua_pushliteral(L, "the index is damaged");
       return 1;
     }
-    if (plen != d->path.len || memcmp(path, ipath, plen) != 0 || ilen != d->id.len ||
-        memcmp(id, iid, ilen) != 0) {
-      lua_pushliteral(L, "the document list changed");
-      return 1;
+    if (given) {
+      size_t plen, ilen;
+      const char *path, *id;
+      lua_rawgeti(L, 2, (lua_Integer)i + 1);
+      lua_rawgeti(L, 3, (lua_Integer)i + 1);
+      path = luaL_checklstring(L, -2, &plen);
+      id = luaL_checklstring(L, -1, &ilen);
+      if (plen != d->path.len || memcmp(path, ipath, plen) != 0 || ilen != d->id.len ||
+          memcmp(id, iid, ilen) != 0) {
+        lua_pushliteral(L, "the document list changed");
+        return 1;
+      }
+      lua_pop(L, 2);
     }
-    if (stat(path, &st) != 0) {
-      lua_pushfstring(L, "%s is missing", path);
+    if (stat(ipath, &st) != 0) {
+      lua_pushfstring(L, "%s is missing", ipath);
       return 1;
     }
     if ((uint64_t)st.st_size != d->size || (int64_t)st.st_mtim.tv_sec != d->mtime ||
         (uint32_t)st.st_mtim.tv_nsec != d->mtime_ns) {
-      lua_pushfstring(L, "%s changed", path);
+      lua_pushfstring(L, "%s changed", ipath);
       return 1;
     }
-    lua_pop(L, 2);
   }
   lua_pushnil(L);
   return 1;

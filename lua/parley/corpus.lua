@@ -13,7 +13,14 @@ local manifest = require "parley.manifest"
 local M = {}
 
 local Corpus = {}
-Corpus.__index = Corpus
+Corpus.__index = function(self, k)
+  if k == "manifest" then  -- read on demand: opening an up-to-date index does not need it
+    local m = manifest.read(self.dir)
+    rawset(self, "manifest", m)
+    return m
+  end
+  return Corpus[k]
+end
 
 local Doc = {}
 
@@ -26,6 +33,7 @@ local function index_meta(m, opts)
     title = m.title,
     description = m.description,
     manifest_hash = m.hash,
+    manifest_stamp = m.stamp,
     grammar_hash = m.grammar_hash,
   }
 end
@@ -149,10 +157,29 @@ function M.open(dir, opts)
   dir = dir or ((require("parley").home or ".") .. "/corpus")
   dir = dir:gsub("/+$", "")
   if dir == "" then dir = "/" end
-  local m, err = manifest.read(dir)
+  local ix, meta, m, path
+  -- the fast path: an index whose manifest stamp and sources are unchanged is
+  -- used without reading the manifest (one stat per source, in C)
+  if not opts.rebuild then
+    path = opts.index or (fs.stat(dir .. "/.parley/index") and dir .. "/.parley/index")
+    ix = path and index.open(path)
+    if ix then
+      local ok, mt = pcall(cjson.decode, ix:stats().meta)
+      meta = ok and type(mt) == "table" and mt or nil
+      local fresh = meta and meta.manifest_stamp and meta.manifest_stamp == manifest.stamp(dir)
+        and not manifest.grammar_hash and not (meta.repair and not opts.repair)
+      if fresh and (opts.check == false or not ix:stale()) then
+        return M.wrap(ix, dir, path, meta)
+      end
+      ix:close()
+      ix = nil
+    end
+  end
+  local err
+  m, err = manifest.read(dir)
   if not m then return nil, err end
-  local path = index_path(dir, opts)
-  local ix, why
+  path = index_path(dir, opts)
+  local why
   if not opts.rebuild then
     ix, why = index.open(path)
     if ix and opts.check ~= false then
@@ -168,11 +195,18 @@ function M.open(dir, opts)
     ix, why = index.open(path)
     if not ix then return nil, why end
   end
-  local self = setmetatable({
-    ix = ix, dir = dir, manifest = m, name = m.name, title = m.title,
-    index_path = path, built = built, _cache = setmetatable({}, { __mode = "v" }),
-  }, Corpus)
+  local ok, mt = pcall(cjson.decode, ix:stats().meta)
+  local self = M.wrap(ix, dir, path, ok and mt or { name = m.name, title = m.title })
+  self.manifest, self.built = m, built
   return self
+end
+
+-- The corpus object over an opened index (the manifest is read only if asked for).
+function M.wrap(ix, dir, path, meta)
+  return setmetatable({
+    ix = ix, dir = dir, name = meta.name, title = meta.title, description = meta.description,
+    index_path = path, _cache = setmetatable({}, { __mode = "v" }),
+  }, Corpus)
 end
 
 -- ---------------------------------------------------------------- the API
@@ -369,7 +403,7 @@ function Corpus:where(filter)
   for k, v in pairs(filter) do desc[#desc + 1] = k .. "=" .. (type(v) == "table" and table.concat(v, "|") or tostring(v)) end
   table.sort(desc)
   return setmetatable({
-    ix = self.ix, dir = self.dir, manifest = self.manifest, name = self.name, title = self.title,
+    ix = self.ix, dir = self.dir, name = self.name, title = self.title,
     index_path = self.index_path, within = spans, parent = self,
     filter = (self.filter and self.filter .. " " or "") .. table.concat(desc, " "),
     _cache = setmetatable({}, { __mode = "v" }),

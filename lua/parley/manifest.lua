@@ -64,6 +64,17 @@ local function validate(m, where)
   return m
 end
 
+-- stamp(dir) -> a string that changes when the manifest (or, without one,
+-- the folder's list of files) may have changed: size and times of the file.
+-- An index whose recorded stamp still matches need not read the manifest.
+function M.stamp(dir)
+  local st = fs.stat(dir .. "/corpus.lua")
+  if st then return ("manifest:%d:%d:%d"):format(st.size, st.mtime, st.mtime_ns) end
+  st = fs.stat(dir)
+  if st then return ("folder:%d:%d"):format(st.mtime, st.mtime_ns) end
+  return nil
+end
+
 -- read(dir) -> manifest (documents carry fullpath; hash covers the manifest) | nil, message
 function M.read(dir)
   local st = fs.stat(dir)
@@ -103,6 +114,7 @@ function M.read(dir)
     d.fullpath = d.path:sub(1, 1) == "/" and d.path or (dir .. "/" .. d.path)
   end
   m.dir = dir
+  m.stamp = M.stamp(dir)
   m.grammar_hash = M.grammar_hash and M.grammar_hash(m) or nil
   return m
 end
