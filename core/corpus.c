@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -196,16 +197,67 @@ static int corpus_doc(lua_State *L) {
 }
 
 
+/* The folder of the previous path stays open: stat by base name is cheaper than by full path. */
+typedef struct dir_cache { int fd; size_t len; char dir[1024]; } dir_cache;
+
+static int stat_in_dir(const char *path, size_t len, dir_cache *dc, struct stat *st) {
+  const char *slash = NULL;
+  size_t dlen, k;
+  for (k = len; k > 0; k--)
+    if (path[k - 1] == '/') { slash = path + k - 1; break; }
+  dlen = slash ? (size_t)(slash - path) : 0;
+  if (slash == NULL || dlen == 0 || dlen >= sizeof dc->dir) return stat(path, st);
+  if (dc->fd < 0 || dc->len != dlen || memcmp(dc->dir, path, dlen) != 0) {
+    if (dc->fd >= 0) close(dc->fd);
+    memcpy(dc->dir, path, dlen);
+    dc->dir[dlen] = '\0';
+    dc->len = dlen;
+    dc->fd = open(dc->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dc->fd < 0) return stat(path, st);
+  }
+  return fstatat(dc->fd, slash + 1, st, 0);
+}
+
+/* One thread's share of the freshness check: documents [from, to). */
+typedef struct stale_job {
+  const ix_index *ix;
+  uint32_t from, to;
+  uint32_t bad;                /* first document found changed or missing, or UINT32_MAX */
+  int missing;
+} stale_job;
+
+static void *stale_run(void *arg) {
+  stale_job *sj = arg;
+  dir_cache dc;
+  uint32_t i;
+  dc.fd = -1;
+  dc.len = 0;
+  sj->bad = UINT32_MAX;
+  for (i = sj->from; i < sj->to; i++) {
+    const ix_doc *d = &sj->ix->docs[i];
+    const char *p = sj->ix->strings + d->path.off;
+    struct stat st;
+    if (stat_in_dir(p, d->path.len, &dc, &st) != 0) { sj->bad = i; sj->missing = 1; break; }
+    if ((uint64_t)st.st_size != d->size || (int64_t)st.st_mtim.tv_sec != d->mtime ||
+        (uint32_t)st.st_mtim.tv_nsec != d->mtime_ns) { sj->bad = i; break; }
+  }
+  if (dc.fd >= 0) close(dc.fd);
+  return NULL;
+}
+
 /*
 ** stale([paths, ids]) -> nil if every source still has the size and
 ** modification time it was indexed with (and, given paths and ids, if the
 ** index holds exactly those documents); otherwise a short reason.  One stat
-** per source, no tables built.
+** per source, shared between two threads; no tables built.
 */
 static int corpus_stale(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
-  int given = !lua_isnoneornil(L, 2);
-  uint32_t i;
+  int given = !lua_isnoneornil(L, 2), k;
+  uint32_t i, bad = UINT32_MAX;
+  stale_job sj[2];
+  pthread_t th;
+  int threaded = 0;
   if (given) {
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
@@ -214,12 +266,12 @@ static int corpus_stale(lua_State *L) {
       return 1;
     }
   }
-  for (i = 0; i < c->ix.ndocs; i++) {
+  for (i = 0; i < c->ix.ndocs; i++) {  /* paths are checked (bounds, NUL) before any thread reads them */
     const ix_doc *d = &c->ix.docs[i];
     const char *ipath = ix_blob(c->ix.strings, c->ix.strings_size, d->path);
     const char *iid = ix_blob(c->ix.strings, c->ix.strings_size, d->id);
-    struct stat st;
-    if (!ipath || !iid || ix_touch(&c->ix, ipath, d->path.len + 1) || ix_touch(&c->ix, iid, d->id.len) ||
+    if (!ipath || !iid || d->path.off + (uint64_t)d->path.len >= c->ix.strings_size ||
+        ix_touch(&c->ix, ipath, d->path.len + 1) || ix_touch(&c->ix, iid, d->id.len) ||
         ipath[d->path.len] != '\0') {
       lua_pushliteral(L, "the index is damaged");
       return 1;
@@ -238,15 +290,23 @@ static int corpus_stale(lua_State *L) {
       }
       lua_pop(L, 2);
     }
-    if (stat(ipath, &st) != 0) {
-      lua_pushfstring(L, "%s is missing", ipath);
-      return 1;
-    }
-    if ((uint64_t)st.st_size != d->size || (int64_t)st.st_mtim.tv_sec != d->mtime ||
-        (uint32_t)st.st_mtim.tv_nsec != d->mtime_ns) {
-      lua_pushfstring(L, "%s changed", ipath);
-      return 1;
-    }
+  }
+  for (k = 0; k < 2; k++) {
+    sj[k].ix = &c->ix;
+    sj[k].from = k == 0 ? 0 : c->ix.ndocs / 2;
+    sj[k].to = k == 0 ? c->ix.ndocs / 2 : c->ix.ndocs;
+    sj[k].missing = 0;
+  }
+  if (c->ix.ndocs >= 64 && pthread_create(&th, NULL, stale_run, &sj[1]) == 0) threaded = 1;
+  stale_run(&sj[0]);
+  if (threaded) pthread_join(th, NULL);
+  else stale_run(&sj[1]);
+  bad = sj[0].bad != UINT32_MAX ? sj[0].bad : sj[1].bad;
+  if (bad != UINT32_MAX) {
+    const char *p = c->ix.strings + c->ix.docs[bad].path.off;
+    lua_pushfstring(L, "%s %s", p, (sj[0].bad != UINT32_MAX ? sj[0].missing : sj[1].missing)
+                                     ? "is missing" : "changed");
+    return 1;
   }
   lua_pushnil(L);
   return 1;

@@ -270,6 +270,8 @@ describe("the index", function()
       local off, n = section(index_of(dir), "checksums")
       assert.equal(size, off + n)  -- the last section
       rebuilt_after(function(p) flip(p, size - 1) end)
+      -- the rebuilt file may differ in length (its metadata holds the manifest's times)
+      off = section(index_of(dir), "checksums")
       rebuilt_after(function(p) flip(p, off) end)
     end)
 
