@@ -20,6 +20,9 @@ typedef struct pl_corpus {
   pl_text *texts;              /* per document; a Lua userdata (user value 1) */
   uint32_t ndocs_cached;
   int moved_aside;             /* a damaged file was renamed to PATH.damaged */
+  char *rbuf;                  /* read buffer for corpus_text_once (user value 2) */
+  size_t rbuf_cap;
+  uint32_t rbuf_doc;           /* document it holds, + 1 (0: none) */
 } pl_corpus;
 
 /* A list of token spans [start, end) sorted by start; user value 1 is its Index. */
@@ -32,6 +35,7 @@ pl_corpus *check_corpus(lua_State *L, int i);
 pl_corpus *to_corpus(lua_State *L, int i);
 int corpus_damaged(lua_State *L, pl_corpus *c);
 const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len);
+const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, size_t *len);
 const char *corpus_fold_str(lua_State *L, pl_corpus *c, uint32_t f, uint32_t *len);
 const char *corpus_exact_str(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *len);
 

@@ -263,7 +263,7 @@ static int report_kwic(lua_State *L) {
   size_t i, n;
   char *tmp;
   size_t tmpcap = 0;
-  int have_cur = 0;
+  int have_cur = 0, in_order;
   ix_cursor cur;
   out o;
   if (lua_isnoneornil(L, 3)) { lua_newtable(L); lua_replace(L, 3); }
@@ -280,6 +280,7 @@ static int report_kwic(lua_State *L) {
   lua_pop(L, 1);
   n = (size_t)limit < h->n ? (size_t)limit : h->n;
   order = sort_hits(L, c, h, how);  /* stays on the stack (index 4) */
+  in_order = strcmp(how, "doc") == 0;
   lua_pushnil(L);                    /* index 5: scratch for squeezed text */
   if (fmt == FMT_ROWS) lua_createtable(L, (int)n, 0);
   else {
@@ -312,7 +313,7 @@ static int report_kwic(lua_State *L) {
       be = cur.start + cur.len;
     }
     if (e == s) be = bs;
-    text = corpus_text(L, c, d, &tlen);
+    text = in_order ? corpus_text_once(L, c, 1, d, &tlen) : corpus_text(L, c, d, &tlen);
     if (be > tlen || bs > be) corpus_damaged(L, c);
     le = left_edge(text, bs, (size_t)width);
     re = right_edge(text, tlen, be, (size_t)width);
