@@ -10,26 +10,19 @@
 
 #include "lualib.h"
 #include "corpus.h"
+#include "report.h"
 
-enum { FMT_ROWS, FMT_TTY, FMT_TSV, FMT_CSV, FMT_JSON };
 static const char *const format_names[] = {"rows", "tty", "tsv", "csv", "json", NULL};
 
 /* ---------------------------------------------------------------- output */
 
-/* An output: a luaL_Buffer, flushed to a FILE* when one is given. */
-typedef struct out {
-  lua_State *L;
-  luaL_Buffer b;
-  FILE *f;
-} out;
-
-static void out_init(lua_State *L, out *o, FILE *f) {
+void out_init(lua_State *L, out *o, FILE *f) {
   o->L = L;
   o->f = f;
   luaL_buffinit(L, &o->b);
 }
 
-static void out_flush(out *o, int final) {
+void out_flush(out *o, int final) {
   if (o->f == NULL) {
     if (final) luaL_pushresult(&o->b);
     return;
@@ -45,7 +38,7 @@ static void out_flush(out *o, int final) {
   else luaL_buffinit(o->L, &o->b);
 }
 
-static void out_row_done(out *o) {
+void out_row_done(out *o) {
   if (o->f && luaL_bufflen(&o->b) > 1 << 16) out_flush(o, 0);
 }
 
@@ -60,7 +53,7 @@ static void out_u(out *o, uint64_t v) {
 }
 
 /* A field of format fmt: JSON and CSV strings are escaped and quoted. */
-static void out_field(out *o, int fmt, const char *s, size_t n) {
+void out_field(out *o, int fmt, const char *s, size_t n) {
   size_t i;
   if (fmt == FMT_JSON) {
     luaL_addchar(&o->b, '"');
@@ -86,7 +79,7 @@ static void out_field(out *o, int fmt, const char *s, size_t n) {
   }
 }
 
-static FILE *opt_file(lua_State *L, int opts) {
+FILE *opt_file(lua_State *L, int opts) {
   FILE *f = NULL;
   lua_getfield(L, opts, "file");
   if (!lua_isnil(L, -1)) {
@@ -98,7 +91,7 @@ static FILE *opt_file(lua_State *L, int opts) {
   return f;
 }
 
-static lua_Integer opt_int(lua_State *L, int opts, const char *k, lua_Integer def) {
+lua_Integer opt_int(lua_State *L, int opts, const char *k, lua_Integer def) {
   lua_Integer v;
   lua_getfield(L, opts, k);
   v = lua_isnil(L, -1) ? def : luaL_checkinteger(L, -1);
@@ -106,7 +99,7 @@ static lua_Integer opt_int(lua_State *L, int opts, const char *k, lua_Integer de
   return v;
 }
 
-static int opt_bool(lua_State *L, int opts, const char *k, int def) {
+int opt_bool(lua_State *L, int opts, const char *k, int def) {
   int v;
   lua_getfield(L, opts, k);
   v = lua_isnil(L, -1) ? def : lua_toboolean(L, -1);
@@ -114,7 +107,7 @@ static int opt_bool(lua_State *L, int opts, const char *k, int def) {
   return v;
 }
 
-static int opt_format(lua_State *L, int opts) {
+int opt_format(lua_State *L, int opts) {
   int f;
   lua_getfield(L, opts, "format");
   f = luaL_checkoption(L, -1, "rows", format_names);
@@ -410,7 +403,7 @@ static int report_kwic(lua_State *L) {
 /* ---------------------------------------------------------------- scanning */
 
 /* Is exact type e counted (words and numbers always; punctuation and symbols if punct)? */
-static int counted(lua_State *L, pl_corpus *c, uint32_t e, int punct) {
+int counted(lua_State *L, pl_corpus *c, uint32_t e, int punct) {
   uint32_t k;
   if (ix_touch(&c->ix, &c->ix.exact[e], sizeof(ix_exact))) corpus_damaged(L, c);
   k = c->ix.exact[e].kind;
@@ -418,7 +411,7 @@ static int counted(lua_State *L, pl_corpus *c, uint32_t e, int punct) {
 }
 
 /* The spans to scan: opts.within (hits) or the whole corpus. */
-static pl_hits *scan_spans(lua_State *L, pl_corpus *c, int opts, int ci) {
+pl_hits *scan_spans(lua_State *L, pl_corpus *c, int opts, int ci) {
   pl_hits *h;
   lua_getfield(L, opts, "within");
   if (!lua_isnil(L, -1)) return check_hits(L, -1);  /* left on the stack */
@@ -438,14 +431,14 @@ static int cmp_count_row(const void *a, const void *b) {
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static void out_header(out *o, int fmt, const char *a, const char *b) {
+void out_header(out *o, int fmt, const char *a, const char *b) {
   if (fmt == FMT_TSV) { out_z(o, a); luaL_addchar(&o->b, '\t'); out_z(o, b); luaL_addchar(&o->b, '\n'); }
   else if (fmt == FMT_CSV) { out_z(o, a); luaL_addchar(&o->b, ','); out_z(o, b); luaL_addchar(&o->b, '\n'); }
   else if (fmt == FMT_JSON) luaL_addchar(&o->b, '[');
 }
 
 /* One row of a (word, count) table in format fmt; rows go into the table at stack index t. */
-static void emit_row(lua_State *L, out *o, int fmt, int t, size_t i, const char *w, size_t wn,
+void emit_row(lua_State *L, out *o, int fmt, int t, size_t i, const char *w, size_t wn,
                      uint64_t count, const char *wkey) {
   if (fmt == FMT_ROWS) {
     lua_createtable(L, 0, 2);
@@ -480,7 +473,7 @@ static void emit_row(lua_State *L, out *o, int fmt, int t, size_t i, const char 
   out_row_done(o);
 }
 
-static int finish_table(out *o, int fmt, size_t n) {
+int finish_table(out *o, int fmt, size_t n) {
   if (fmt == FMT_ROWS) return 1;
   if (fmt == FMT_JSON) out_z(o, n ? "\n]\n" : "]\n");
   out_flush(o, 1);
@@ -567,185 +560,35 @@ static int report_freq(lua_State *L) {
   return finish_table(&o, fmt, nrows);
 }
 
-/* ---------------------------------------------------------------- n-grams */
-
-typedef struct gram { uint32_t hash, count, key; } gram;  /* key: index into the key array / n */
-
-typedef struct grams {
-  gram *slots;
-  uint32_t *keys;
-  size_t cap, n, kcap;
-  int n_;                            /* words per n-gram */
-  int slots_idx, keys_idx;           /* their userdata on the stack */
-} grams;
-
-static uint32_t key_hash(const uint32_t *k, int n) {
-  uint64_t h = 0x9e3779b97f4a7c15ull;
-  int i;
-  for (i = 0; i < n; i++) { h ^= k[i]; h *= 0xff51afd7ed558ccdull; h ^= h >> 32; }
-  return (uint32_t)h | 1u;
-}
-
-static void grams_grow(lua_State *L, grams *g) {
-  size_t cap = g->cap * 2, i;
-  gram *ns = lua_newuserdatauv(L, cap * sizeof *ns, 0);
-  memset(ns, 0, cap * sizeof *ns);
-  for (i = 0; i < g->cap; i++) {
-    size_t j;
-    if (!g->slots[i].hash) continue;
-    j = g->slots[i].hash & (cap - 1);
-    while (ns[j].hash) j = (j + 1) & (cap - 1);
-    ns[j] = g->slots[i];
-  }
-  lua_replace(L, g->slots_idx);
-  g->slots = ns;
-  g->cap = cap;
-}
-
-static void grams_add(lua_State *L, grams *g, const uint32_t *k) {
-  uint32_t h = key_hash(k, g->n_);
-  size_t j = h & (g->cap - 1);
-  while (g->slots[j].hash) {
-    gram *e = &g->slots[j];
-    if (e->hash == h && memcmp(g->keys + (size_t)e->key * g->n_, k, g->n_ * sizeof *k) == 0) {
-      e->count++;
-      return;
-    }
-    j = (j + 1) & (g->cap - 1);
-  }
-  if (g->n >= UINT32_MAX - 1) luaL_error(L, "too many distinct n-grams");
-  if ((g->n + 1) * (size_t)g->n_ > g->kcap) {
-    size_t kcap = g->kcap * 2;
-    uint32_t *nk = lua_newuserdatauv(L, kcap * sizeof *nk, 0);
-    memcpy(nk, g->keys, g->n * (size_t)g->n_ * sizeof *nk);
-    lua_replace(L, g->keys_idx);
-    g->keys = nk;
-    g->kcap = kcap;
-  }
-  memcpy(g->keys + g->n * (size_t)g->n_, k, g->n_ * sizeof *k);
-  g->slots[j].hash = h;
-  g->slots[j].count = 1;
-  g->slots[j].key = (uint32_t)g->n++;
-  if (g->n * 10 > g->cap * 7) grams_grow(L, g);
-}
-
-/* A kept n-gram, sortable without a global: its key travels with it. */
-typedef struct gram_row { uint64_t count; const uint32_t *key; uint32_t n, pad; } gram_row;
-
-static int cmp_gram_row(const void *a, const void *b) {
-  const gram_row *x = a, *y = b;
-  if (x->count != y->count) return x->count > y->count ? -1 : 1;
-  return memcmp(x->key, y->key, x->n * sizeof(uint32_t));
-}
-
-/*
-** ngrams(n, opts) -> rows | string | true: sequences of n words, commonest
-** first.  An n-gram never spans a document boundary or (unless opts.punct)
-** a punctuation token.  opts: fold (true), min (1), limit, punct, within,
-** format, file.  rows: { ngram=, count= }.
-*/
-static int report_ngrams(lua_State *L) {
-  pl_corpus *c = to_corpus(L, 1);
-  lua_Integer n = luaL_checkinteger(L, 2), min, limit;
-  int fold, punct, fmt, t = 0;
-  FILE *f;
-  pl_hits *spans;
-  grams g;
-  size_t i, kept = 0;
-  uint32_t win[8];
-  out o;
-  luaL_argcheck(L, n >= 1 && n <= 8, 2, "n must be between 1 and 8");
-  if (lua_isnoneornil(L, 3)) { lua_newtable(L); lua_replace(L, 3); }
-  luaL_checktype(L, 3, LUA_TTABLE);
-  lua_settop(L, 3);
-  fold = opt_bool(L, 3, "fold", 1);
-  punct = opt_bool(L, 3, "punct", 0);
-  min = opt_int(L, 3, "min", 1);
-  limit = opt_int(L, 3, "limit", -1);
-  fmt = opt_format(L, 3);
-  f = opt_file(L, 3);
-  memset(&g, 0, sizeof g);
-  g.n_ = (int)n;
-  g.cap = 1024;
-  g.kcap = 1024 * (size_t)n;
-  g.slots = lua_newuserdatauv(L, g.cap * sizeof *g.slots, 0);
-  memset(g.slots, 0, g.cap * sizeof *g.slots);
-  g.slots_idx = lua_gettop(L);
-  g.keys = lua_newuserdatauv(L, g.kcap * sizeof *g.keys, 0);
-  g.keys_idx = lua_gettop(L);
-  spans = scan_spans(L, c, 3, 1);
-  for (i = 0; i < spans->n; i++) {
-    uint32_t s = spans->span[2 * i], e = spans->span[2 * i + 1], doc;
-    int have = 0;
-    ix_cursor cur;
-    if (s >= e) continue;
-    if (e > c->ix.ntokens || ix_seek(&c->ix, s, &cur)) corpus_damaged(L, c);
-    doc = cur.doc;
-    for (;;) {
-      if (cur.doc != doc) { have = 0; doc = cur.doc; }
-      if (!counted(L, c, cur.id, punct)) have = 0;
-      else {
-        uint32_t id = fold ? c->ix.exact[cur.id].fold : cur.id;
-        if (have == n) memmove(win, win + 1, (size_t)(n - 1) * sizeof *win), have--;
-        win[have++] = id;
-        if (have == n) grams_add(L, &g, win);
-      }
-      if (cur.pos + 1 >= e) break;
-      if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
-    }
-  }
-  lua_pop(L, 1);  /* spans */
-  {
-    gram_row *rows = lua_newuserdatauv(L, (g.n + 1) * sizeof *rows, 0);
-    char *scratch;
-    size_t maxlen = 0;
-    for (i = 0; i < g.cap; i++) {
-      if (!g.slots[i].hash || g.slots[i].count < (uint64_t)(min > 0 ? min : 1)) continue;
-      rows[kept].count = g.slots[i].count;
-      rows[kept].key = g.keys + (size_t)g.slots[i].key * (size_t)n;
-      rows[kept].n = (uint32_t)n;
-      kept++;
-    }
-    qsort(rows, kept, sizeof *rows, cmp_gram_row);
-    if (limit >= 0 && (size_t)limit < kept) kept = (size_t)limit;
-    for (i = 0; i < kept; i++) {
-      size_t total = 0;
-      int k;
-      for (k = 0; k < n; k++) {
-        uint32_t len;
-        if (fold) corpus_fold_str(L, c, rows[i].key[k], &len);
-        else corpus_exact_str(L, c, rows[i].key[k], &len);
-        total += len + 1;
-      }
-      if (total > maxlen) maxlen = total;
-    }
-    scratch = lua_newuserdatauv(L, maxlen + 1, 0);
-    if (fmt == FMT_ROWS) { lua_createtable(L, (int)kept, 0); t = lua_gettop(L); }
-    else { out_init(L, &o, f); out_header(&o, fmt, "ngram", "count"); }
-    for (i = 0; i < kept; i++) {
-      size_t wl = 0;
-      int k;
-      for (k = 0; k < n; k++) {
-        uint32_t len;
-        const char *w = fold ? corpus_fold_str(L, c, rows[i].key[k], &len)
-                             : corpus_exact_str(L, c, rows[i].key[k], &len);
-        if (k) scratch[wl++] = ' ';
-        memcpy(scratch + wl, w, len);
-        wl += len;
-      }
-      emit_row(L, &o, fmt, t, i, scratch, wl, rows[i].count, "ngram");
-    }
-  }
-  return finish_table(&o, fmt, kept);
-}
-
 static const luaL_Reg report_methods[] = {
   {"kwic",   report_kwic},
   {"freq",   report_freq},
-  {"ngrams", report_ngrams},
   {NULL, NULL}
 };
 
+/*
+** The strings of every folded (fold) or exact type, after verifying the
+** lexicon's sections once: a userdata pushed on the stack, so that long
+** reports need no checks per row.
+*/
+const type_str *type_strings(lua_State *L, pl_corpus *c, int fold) {
+  size_t n = (size_t)(fold ? c->ix.nfold : c->ix.nexact), i;
+  type_str *t = lua_newuserdatauv(L, (n + 1) * sizeof *t, 0);
+  if (ix_touch(&c->ix, c->ix.lexstr, (size_t)c->ix.lexstr_size) ||
+      ix_touch(&c->ix, fold ? (const void *)c->ix.fold : (const void *)c->ix.exact,
+               n * (fold ? sizeof(ix_fold) : sizeof(ix_exact))))
+    corpus_damaged(L, c);
+  for (i = 0; i < n; i++) {
+    ix_str s = fold ? c->ix.fold[i].str : c->ix.exact[i].str;
+    const char *p = ix_blob(c->ix.lexstr, c->ix.lexstr_size, s);
+    if (p == NULL) corpus_damaged(L, c);
+    t[i].s = p;
+    t[i].len = s.len;
+  }
+  return t;
+}
+
 void corpus_open_reports(lua_State *L) {
   luaL_setfuncs(L, report_methods, 0);
+  ngrams_open(L);
 }

@@ -1,0 +1,268 @@
+/*
+** ngrams.c — `index:ngrams(n, opts)`: every sequence of n words with its
+** count, commonest first (ties in alphabetical order).  One pass over the
+** token stream fills an open-addressing table of fixed-size keys (n type
+** ids); the kept rows are sorted by LSD radix sort on 16-bit digits (the
+** folded ids are in alphabetical order, so sorting ids sorts words).
+*/
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "report.h"
+
+#define MAX_N 8
+
+#define AHEAD 16                     /* keys hashed and prefetched before they are added */
+
+typedef struct grams {
+  uint32_t *slots;                   /* cap records of width words: hash, count, key[n] */
+  size_t cap, used, width;
+  int n, idx;                        /* n; stack index of the slots' userdata */
+  uint32_t pend[AHEAD][MAX_N + 1];   /* keys waiting, with their hashes */
+  size_t npend;
+} grams;
+
+static uint32_t key_hash(const uint32_t *k, int n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull;
+  int i;
+  for (i = 0; i < n; i++) { h = (h ^ k[i]) * 0xff51afd7ed558ccdull; h ^= h >> 29; }
+  return (uint32_t)(h ^ (h >> 32)) | 1u;
+}
+
+static void grams_alloc(lua_State *L, grams *g, size_t cap) {
+  size_t bytes = cap * g->width * sizeof(uint32_t);
+  g->slots = lua_newuserdatauv(L, bytes, 0);
+  if (bytes >= (8u << 20)) {  /* a large table is probed at random: ask for huge pages (fewer TLB misses) */
+    uintptr_t a = ((uintptr_t)g->slots + 4095) & ~(uintptr_t)4095;
+    uintptr_t e = ((uintptr_t)g->slots + bytes) & ~(uintptr_t)4095;
+    if (e > a) madvise((void *)a, e - a, MADV_HUGEPAGE);
+  }
+  memset(g->slots, 0, bytes);
+  g->cap = cap;
+}
+
+/* Double the table; the old one is dropped and collected at once. */
+static void grams_grow(lua_State *L, grams *g) {
+  uint32_t *old = g->slots;
+  size_t ocap = g->cap, i;
+  grams_alloc(L, g, ocap * 2);
+  for (i = 0; i < ocap; i++) {
+    const uint32_t *r = old + i * g->width;
+    size_t j;
+    if (!r[0]) continue;
+    j = r[0] & (g->cap - 1);
+    while (g->slots[j * g->width]) j = (j + 1) & (g->cap - 1);
+    memcpy(g->slots + j * g->width, r, g->width * sizeof(uint32_t));
+  }
+  lua_replace(L, g->idx);
+  lua_gc(L, LUA_GCCOLLECT, 0);
+}
+
+static void grams_add(lua_State *L, grams *g, const uint32_t *k, uint32_t h) {
+  size_t j = h & (g->cap - 1);
+  for (;;) {
+    uint32_t *r = g->slots + j * g->width;
+    if (!r[0]) break;
+    if (r[0] == h) {
+      int i = 0;
+      while (i < g->n && r[2 + i] == k[i]) i++;
+      if (i == g->n) { r[1]++; return; }
+    }
+    j = (j + 1) & (g->cap - 1);
+  }
+  {
+    uint32_t *r = g->slots + j * g->width;
+    r[0] = h;
+    r[1] = 1;
+    memcpy(r + 2, k, (size_t)g->n * sizeof *k);
+  }
+  if (++g->used * 10 > g->cap * 7) grams_grow(L, g);
+}
+
+/*
+** Queue a key: its slot is prefetched now and the key added AHEAD keys
+** later, so the table's cache misses overlap instead of adding up.
+*/
+static void grams_push(lua_State *L, grams *g, const uint32_t *k) {
+  uint32_t h = key_hash(k, g->n), *e;
+  if (g->npend == AHEAD) {
+    size_t i;
+    for (i = 0; i < AHEAD; i++) grams_add(L, g, g->pend[i] + 1, g->pend[i][0]);
+    g->npend = 0;
+  }
+  e = g->pend[g->npend++];
+  e[0] = h;
+  memcpy(e + 1, k, (size_t)g->n * sizeof *k);
+  __builtin_prefetch(g->slots + (h & (g->cap - 1)) * g->width);
+}
+
+static void grams_drain(lua_State *L, grams *g) {
+  size_t i;
+  for (i = 0; i < g->npend; i++) grams_add(L, g, g->pend[i] + 1, g->pend[i][0]);
+  g->npend = 0;
+}
+
+/*
+** Sort rows (width words: count, key[n]) by count descending, then key
+** ascending: stable LSD radix passes over 16-bit digits, last key word
+** first, the count (inverted) last.  Passes whose digit never varies are
+** skipped.  Returns the sorted array (a or b).
+*/
+static uint32_t *radix_sort(uint32_t *a, uint32_t *b, size_t n, size_t width, uint32_t *hist) {
+  int word, half;
+  for (word = (int)width - 1; word >= 0; word--) {
+    for (half = 0; half < 2; half++) {
+      size_t i, sum = 0;
+      int shift = half * 16, varies = 0;
+      uint32_t first;
+      memset(hist, 0, 65536 * sizeof *hist);
+      for (i = 0; i < n; i++) {
+        uint32_t v = a[i * width + (size_t)word];
+        if (word == 0) v = ~v;  /* the count: descending */
+        hist[(v >> shift) & 0xffff]++;
+      }
+      first = n ? (((word == 0 ? ~a[(size_t)word] : a[(size_t)word]) >> shift) & 0xffff) : 0;
+      varies = n && hist[first] != n;
+      if (!varies) continue;
+      for (i = 0; i < 65536; i++) { size_t c = hist[i]; hist[i] = (uint32_t)sum; sum += c; }
+      for (i = 0; i < n; i++) {
+        uint32_t v = a[i * width + (size_t)word];
+        if (word == 0) v = ~v;
+        memcpy(b + (size_t)hist[(v >> shift) & 0xffff]++ * width, a + i * width, width * sizeof *a);
+      }
+      { uint32_t *t = a; a = b; b = t; }
+    }
+  }
+  return a;
+}
+
+/*
+** ngrams(n, opts) -> rows | string | true: sequences of n words, commonest
+** first.  An n-gram never spans a document boundary or (unless opts.punct)
+** a punctuation token.  opts: fold (true), min (1), limit, punct, within,
+** format, file.  rows: { ngram=, count= }.
+*/
+static int report_ngrams(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  lua_Integer n = luaL_checkinteger(L, 2), min, limit;
+  int fold, punct, fmt, t = 0;
+  FILE *f;
+  pl_hits *spans;
+  grams g;
+  size_t i, kept = 0, width;
+  uint32_t win[MAX_N];
+  uint32_t *rows, *tmp, *sorted, *idmap;
+  const type_str *names;
+  char *scratch;
+  out o;
+  luaL_argcheck(L, n >= 1 && n <= MAX_N, 2, "n must be between 1 and 8");
+  if (lua_isnoneornil(L, 3)) { lua_newtable(L); lua_replace(L, 3); }
+  luaL_checktype(L, 3, LUA_TTABLE);
+  lua_settop(L, 3);
+  fold = opt_bool(L, 3, "fold", 1);
+  punct = opt_bool(L, 3, "punct", 0);
+  min = opt_int(L, 3, "min", 1);
+  limit = opt_int(L, 3, "limit", -1);
+  fmt = opt_format(L, 3);
+  f = opt_file(L, 3);
+  names = type_strings(L, c, fold);          /* 4 */
+  {  /* per exact type: the id to count (folded or exact), or UINT32_MAX when not counted */
+    uint32_t e;
+    idmap = lua_newuserdatauv(L, (c->ix.nexact + 1) * sizeof *idmap, 0);   /* 5 */
+    if (ix_touch(&c->ix, c->ix.exact, (size_t)c->ix.nexact * sizeof(ix_exact))) corpus_damaged(L, c);
+    for (e = 0; e < c->ix.nexact; e++) {
+      const ix_exact *x = &c->ix.exact[e];
+      int ok = punct || x->kind == PL_TOK_WORD || x->kind == PL_TOK_NUMBER;
+      if (fold && x->fold >= c->ix.nfold) corpus_damaged(L, c);
+      idmap[e] = !ok ? UINT32_MAX : fold ? x->fold : e;
+    }
+  }
+  memset(&g, 0, sizeof g);
+  g.n = (int)n;
+  g.width = 2 + (size_t)n;
+  {  /* sized for the tokens to scan, so that it rarely grows (distinct n-grams <= tokens / 4 here) */
+    size_t cap = 1u << 16, want;
+    lua_getfield(L, 3, "within");
+    want = lua_isnil(L, -1) ? (size_t)c->ix.ntokens / 4 : 0;
+    lua_pop(L, 1);
+    while (cap < want && cap < (1u << 26)) cap *= 2;
+    grams_alloc(L, &g, cap);                 /* 6 */
+  }
+  g.idx = lua_gettop(L);
+  spans = scan_spans(L, c, 3, 1);            /* 7 */
+  for (i = 0; i < spans->n; i++) {
+    uint32_t s = spans->span[2 * i], e = spans->span[2 * i + 1], doc;
+    int have = 0;
+    ix_cursor cur;
+    if (s >= e) continue;
+    if (e > c->ix.ntokens || ix_seek(&c->ix, s, &cur)) corpus_damaged(L, c);
+    doc = cur.doc;
+    for (;;) {
+      if (cur.doc != doc) { have = 0; doc = cur.doc; }
+      if (idmap[cur.id] == UINT32_MAX) have = 0;
+      else {
+        if (have == n) { memmove(win, win + 1, (size_t)(n - 1) * sizeof *win); have--; }
+        win[have++] = idmap[cur.id];
+        if (have == n) grams_push(L, &g, win);
+      }
+      if (cur.pos + 1 >= e) break;
+      if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
+    }
+  }
+  grams_drain(L, &g);
+  lua_pop(L, 1);  /* spans */
+  /* the kept rows: count, key[n] */
+  width = 1 + (size_t)n;
+  for (i = 0; i < g.cap; i++)
+    if (g.slots[i * g.width] && g.slots[i * g.width + 1] >= (uint64_t)(min > 0 ? min : 1)) kept++;
+  rows = lua_newuserdatauv(L, (kept + 1) * width * sizeof *rows, 0);
+  tmp = lua_newuserdatauv(L, (kept + 1) * width * sizeof *tmp, 0);
+  {
+    size_t k = 0;
+    for (i = 0; i < g.cap; i++) {
+      const uint32_t *r = g.slots + i * g.width;
+      if (!r[0] || r[1] < (uint64_t)(min > 0 ? min : 1)) continue;
+      memcpy(rows + k * width, r + 1, width * sizeof *rows);
+      k++;
+    }
+  }
+  lua_pushnil(L);
+  lua_replace(L, g.idx);  /* the table is no longer needed */
+  sorted = radix_sort(rows, tmp, kept, width, lua_newuserdatauv(L, 65536 * sizeof(uint32_t), 0));
+  lua_pop(L, 1);
+  if (limit >= 0 && (size_t)limit < kept) kept = (size_t)limit;
+  {
+    size_t maxlen = 1;
+    for (i = 0; i < kept; i++) {
+      size_t total = 0;
+      int k;
+      for (k = 0; k < n; k++) total += names[sorted[i * width + 1 + (size_t)k]].len + 1;
+      if (total > maxlen) maxlen = total;
+    }
+    scratch = lua_newuserdatauv(L, maxlen + 1, 0);
+  }
+  if (fmt == FMT_ROWS) { lua_createtable(L, (int)kept, 0); t = lua_gettop(L); }
+  else { out_init(L, &o, f); out_header(&o, fmt, "ngram", "count"); }
+  for (i = 0; i < kept; i++) {
+    size_t wl = 0;
+    int k;
+    for (k = 0; k < n; k++) {
+      const type_str *w = &names[sorted[i * width + 1 + (size_t)k]];
+      if (k) scratch[wl++] = ' ';
+      memcpy(scratch + wl, w->s, w->len);
+      wl += w->len;
+    }
+    emit_row(L, &o, fmt, t, i, scratch, wl, sorted[i * width], "ngram");
+  }
+  return finish_table(&o, fmt, kept);
+}
+
+static const luaL_Reg ngrams_methods[] = {
+  {"ngrams", report_ngrams},
+  {NULL, NULL}
+};
+
+void ngrams_open(lua_State *L) {
+  luaL_setfuncs(L, ngrams_methods, 0);
+}
