@@ -493,6 +493,7 @@ static int report_freq(lua_State *L) {
   count_row *rows;
   size_t nrows = 0, i, ntypes;
   pl_hits *spans;
+  const type_str *names;
   out o;
   if (lua_isnoneornil(L, 2)) { lua_newtable(L); lua_replace(L, 2); }
   luaL_checktype(L, 2, LUA_TTABLE);
@@ -508,7 +509,20 @@ static int report_freq(lua_State *L) {
   lua_pop(L, 1);
   ntypes = (size_t)(fold ? c->ix.nfold : c->ix.nexact);
   rows = lua_newuserdatauv(L, (ntypes + 1) * sizeof *rows, 0);  /* index 3 */
-  if (whole) {
+  names = type_strings(L, c, fold);                              /* index 4 */
+  if (whole && fold) {
+    /* the index keeps the folded types in frequency order already */
+    const uint32_t *order = c->ix.freqorder;
+    if (ix_touch(&c->ix, order, ntypes * sizeof *order) ||
+        ix_touch(&c->ix, c->ix.fold, ntypes * sizeof(ix_fold)))
+      corpus_damaged(L, c);
+    for (i = 0; i < ntypes; i++) {
+      uint32_t id = order[i];
+      if (id >= ntypes) corpus_damaged(L, c);
+      rows[i].id = id;
+      rows[i].count = c->ix.fold[id].freq;
+    }
+  } else if (whole) {
     for (i = 0; i < ntypes; i++) {
       rows[i].id = (uint32_t)i;
       if (fold) {
@@ -540,22 +554,18 @@ static int report_freq(lua_State *L) {
   }
   /* keep the counted types at or above min, commonest first */
   for (i = 0; i < ntypes; i++) {
-    uint32_t kind = fold ? c->ix.fold[i].kind : c->ix.exact[i].kind;
+    uint32_t id = rows[i].id, kind = fold ? c->ix.fold[id].kind : c->ix.exact[id].kind;
     if (rows[i].count < (uint64_t)(min > 0 ? min : 1)) continue;
     if (!punct && kind != PL_TOK_WORD && kind != PL_TOK_NUMBER) continue;
     rows[nrows++] = rows[i];
   }
-  if (fold && whole) {
-    /* the index keeps folded types in frequency order: re-sort only for ties-safety */
-  }
-  qsort(rows, nrows, sizeof *rows, cmp_count_row);
+  if (!(fold && whole)) qsort(rows, nrows, sizeof *rows, cmp_count_row);
   if (limit >= 0 && (size_t)limit < nrows) nrows = (size_t)limit;
   if (fmt == FMT_ROWS) { lua_createtable(L, (int)nrows, 0); t = lua_gettop(L); }
   else { out_init(L, &o, f); out_header(&o, fmt, "word", "count"); }
   for (i = 0; i < nrows; i++) {
-    uint32_t len;
-    const char *w = fold ? corpus_fold_str(L, c, rows[i].id, &len) : corpus_exact_str(L, c, rows[i].id, &len);
-    emit_row(L, &o, fmt, t, i, w, len, rows[i].count, "word");
+    const type_str *w = &names[rows[i].id];
+    emit_row(L, &o, fmt, t, i, w->s, w->len, rows[i].count, "word");
   }
   return finish_table(&o, fmt, nrows);
 }

@@ -40,7 +40,7 @@ function Result:ipairs() return ipairs(rows(self)) end
 
 function Result.__show(self)
   local r = rows(self)
-  local head = self._fetch({ format = "tty", limit = 20 })
+  local head = self._fetch({ format = "tty", limit = math.min(20, #r) })
   if #r > 20 then head = head .. ("... (%d rows in all)\n"):format(#r) end
   if #r == 0 then return ("<%s: no rows>"):format(self._what) end
   return head:gsub("\n$", "")
