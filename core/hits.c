@@ -149,6 +149,51 @@ static int hits_near(lua_State *L) {
   return 1;
 }
 
+/*
+** windows(left, right) -> the spans of `left` tokens before and `right`
+** tokens after each hit, clipped to the hit's document (for collocations:
+** a frequency list over them counts what co-occurs with the hits).
+*/
+static int hits_windows(lua_State *L) {
+  pl_hits *h = check_hits(L, 1), *r;
+  lua_Integer left = luaL_checkinteger(L, 2), right = luaL_checkinteger(L, 3);
+  pl_corpus *c = hits_corpus(L, 1);
+  size_t i, n = 0;
+  luaL_argcheck(L, left >= 0 && left <= 1000, 2, "window must be 0 to 1000 tokens");
+  luaL_argcheck(L, right >= 0 && right <= 1000, 3, "window must be 0 to 1000 tokens");
+  lua_getiuservalue(L, 1, 1);
+  r = push_hits(L, -1, 2 * h->n);
+  for (i = 0; i < h->n; i++) {
+    uint32_t s = h->span[2 * i], e = h->span[2 * i + 1], d = ix_doc_of(&c->ix, s);
+    uint64_t first = c->ix.docs[d].first, end = first + c->ix.docs[d].ntok;
+    uint64_t ls = s >= first + (uint64_t)left ? s - (uint64_t)left : first;
+    uint64_t re = e + (uint64_t)right < end ? e + (uint64_t)right : end;
+    if (ls < s) { r->span[2 * n] = (uint32_t)ls; r->span[2 * n + 1] = s; n++; }
+    if (re > e) { r->span[2 * n] = e; r->span[2 * n + 1] = (uint32_t)re; n++; }
+  }
+  set_count(r, n);
+  return 1;
+}
+
+/*
+** count_in(regions) -> list of the number of hits starting inside each
+** region (regions sorted by start and not overlapping, such as documents
+** or speaker turns): the basis of dispersion measures.
+*/
+static int hits_count_in(lua_State *L) {
+  pl_hits *h = check_hits(L, 1), *g = check_hits(L, 2);
+  size_t i = 0, k;
+  lua_createtable(L, (int)g->n, 0);
+  for (k = 0; k < g->n; k++) {
+    lua_Integer n = 0;
+    while (i < h->n && h->span[2 * i] < g->span[2 * k]) i++;
+    while (i < h->n && h->span[2 * i] < g->span[2 * k + 1]) { n++; i++; }
+    lua_pushinteger(L, n);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
 /* starts() -> list of the 0-based start positions (for scripts and tests) */
 static int hits_starts(lua_State *L) {
   pl_hits *h = check_hits(L, 1);
@@ -185,6 +230,8 @@ static const luaL_Reg hits_methods[] = {
   {"union",  hits_union},
   {"near",   hits_near},
   {"starts", hits_starts},
+  {"windows", hits_windows},
+  {"count_in", hits_count_in},
   {"width",  hits_width},
   {NULL, NULL}
 };

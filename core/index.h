@@ -127,6 +127,7 @@ static inline int ix_get_varint(const unsigned char **p, const unsigned char *en
   uint64_t r = 0;
   unsigned shift = 0;
   const unsigned char *q = *p;
+  if (q < end && !(*q & 0x80)) { *v = *q; *p = q + 1; return 1; }  /* the common one-byte case */
   while (q < end && shift < 64) {
     unsigned char b = *q++;
     r |= (uint64_t)(b & 0x7f) << shift;

@@ -8,8 +8,8 @@
 
 #include "corpus.h"
 
-/* Decode the postings of exact type e into out (room for its frequency). */
-static size_t decode_postings(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *out) {
+/* Decode the postings of exact type e into out (room for min(frequency, limit)). */
+static size_t decode_postings(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *out, uint64_t limit) {
   const ix_exact *x = &c->ix.exact[e];
   const unsigned char *p, *end;
   uint64_t v = 0, pos = 0, k;
@@ -19,13 +19,13 @@ static size_t decode_postings(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *
   p = c->ix.postings + x->post;
   end = p + x->post_len;
   if (ix_touch(&c->ix, p, (size_t)x->post_len)) corpus_damaged(L, c);
-  for (k = 0; k < x->freq; k++) {
+  for (k = 0; k < x->freq && k < limit; k++) {
     if (!ix_get_varint(&p, end, &v)) corpus_damaged(L, c);
     pos = k ? pos + v : v;
     if (pos >= c->ix.ntokens) corpus_damaged(L, c);
     out[k] = (uint32_t)pos;
   }
-  return (size_t)x->freq;
+  return (size_t)k;
 }
 
 /* Merge sorted runs a[0..na) and b[0..nb) into out (duplicates kept once). */
@@ -94,7 +94,7 @@ static size_t collect_ids(lua_State *L, pl_corpus *c, int arg, int exact, uint32
 ** merge pairwise.  Pushes a userdata of uint32 positions; returns its count.
 */
 static size_t union_positions(lua_State *L, pl_corpus *c, const uint32_t *ids, size_t m,
-                              uint64_t total, uint32_t **out) {
+                              uint64_t total, uint32_t **out, uint64_t limit) {
   uint32_t *a, *b;
   size_t *len, *at, k, runs = m;
   if (total >= IX_MAX_TOKENS) corpus_damaged(L, c);
@@ -106,7 +106,7 @@ static size_t union_positions(lua_State *L, pl_corpus *c, const uint32_t *ids, s
     size_t off = 0;
     for (k = 0; k < m; k++) {
       at[k] = off;
-      len[k] = decode_postings(L, c, ids[k], a + off);
+      len[k] = decode_postings(L, c, ids[k], a + off, limit);
       off += len[k];
     }
   }
@@ -125,20 +125,22 @@ static size_t union_positions(lua_State *L, pl_corpus *c, const uint32_t *ids, s
   }
   lua_pop(L, 1);  /* len */
   *out = a;
-  return m ? len[0] : 0;  /* a and b stay on the stack: caller pops 2 */
+  if (!m) return 0;
+  return len[0] < limit ? len[0] : (size_t)limit;  /* a and b stay on the stack: caller pops 2 */
 }
 
-/* postings(ids [, exact]) -> hits: one-token spans of every occurrence */
+/* postings(ids [, exact [, limit]]) -> hits: one-token spans of every (or the first limit) occurrence */
 static int query_postings(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
   int exact = lua_toboolean(L, 3);
+  lua_Integer limit = luaL_optinteger(L, 4, -1);
   uint32_t *ids, *pos;
   uint64_t total;
   size_t m, n, i;
   pl_hits *h;
-  lua_settop(L, 3);
+  lua_settop(L, 4);
   m = collect_ids(L, c, 2, exact, &ids, &total);
-  n = union_positions(L, c, ids, m, total, &pos);
+  n = union_positions(L, c, ids, m, total, &pos, limit < 0 ? UINT64_MAX : (uint64_t)limit);
   h = push_hits(L, 1, n);
   for (i = 0; i < n; i++) { h->span[2 * i] = pos[i]; h->span[2 * i + 1] = pos[i] + 1; }
   return 1;
@@ -170,7 +172,7 @@ static int query_phrase(lua_State *L) {
     lua_pop(L, 1);
     lua_getfield(L, -1, "ids");
     m = collect_ids(L, c, lua_gettop(L), exact, &ids, &total);
-    n = union_positions(L, c, ids, m, total, &pos);
+    n = union_positions(L, c, ids, m, total, &pos, UINT64_MAX);
     if (!have) {
       /* candidates: occurrences of element i, shifted to the phrase start */
       uint32_t *keep = lua_newuserdatauv(L, (n + 1) * sizeof *keep, 0);
@@ -193,13 +195,14 @@ static int query_phrase(lua_State *L) {
     lua_settop(L, top);
   }
   if (!have) luaL_argerror(L, 2, "a phrase needs at least one word");
-  /* drop matches running past the end of their document */
+  /* drop matches running past the end of their document (matches are sorted: walk the documents) */
   h = push_hits(L, 1, ncur);
   {
     size_t n = 0;
+    uint32_t d = ncur ? ix_doc_of(&c->ix, cur[0]) : 0;
     for (k = 0; k < ncur; k++) {
-      uint32_t d = ix_doc_of(&c->ix, cur[k]);
       uint64_t end = (uint64_t)cur[k] + (uint64_t)ne;
+      while (d + 1 < c->ix.ndocs && c->ix.docs[d].first + c->ix.docs[d].ntok <= cur[k]) d++;
       if (end > c->ix.docs[d].first + c->ix.docs[d].ntok) continue;
       h->span[2 * n] = cur[k];
       h->span[2 * n + 1] = (uint32_t)end;

@@ -179,7 +179,9 @@ local function resolve(ix, term)
 end
 
 -- Evaluate a parsed query against an index: a parley.Hits.
-function M.run(ix, ast)
+-- limit: only the first matches are needed (a single term's postings are then
+-- read no further than that); phrases and NEAR always find every match.
+function M.run(ix, ast, limit)
   if ast.near then
     local a, b = M.run(ix, ast[1]), M.run(ix, ast[2])
     return a:near(b, ast.near)
@@ -187,7 +189,7 @@ function M.run(ix, ast)
   ast = expand(ix, ast)
   if #ast == 1 and ast[1].kind ~= "any" then
     local ids, exact = resolve(ix, ast[1])
-    return ix:postings(ids, exact)
+    return ix:postings(ids, exact, limit)
   end
   local elements = {}
   for i, t in ipairs(ast) do
