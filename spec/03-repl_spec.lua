@@ -106,6 +106,10 @@ describe("REPL internals", function()
     assert.same({ "obj:count", "obj:kwic" }, repl.complete("obj:", env))
     assert.same({ "obj.count", "obj.kwic", "obj.n" }, repl.complete("obj.", env))
     assert.same({}, repl.complete("nothing.here", env))
+    -- an object whose __index is a function names its methods in __methods
+    local methods = { find = function() end, freq = function() end }
+    env.lazy = setmetatable({}, { __index = function(_, k) return methods[k] end, __methods = methods })
+    assert.same({ "lazy:find", "lazy:freq" }, repl.complete("lazy:f", env))
     assert.same({ "function" }, repl.complete("functio", env))
   end)
 end)

@@ -478,7 +478,7 @@ describe("regions", function()
   end)
 
   it("of an unknown kind raise", function()
-    assert.error_matches(function() c:regions("turn") end, "no region kind 'turn'")
+    assert.error_matches(function() c:regions("chapter") end, "no region kind 'chapter'")
   end)
 end)
 
@@ -529,7 +529,7 @@ describe("sub-corpora", function()
   end)
 
   it("raise for an attribute no region kind has, or a filter that is not a table", function()
-    assert.error_matches(function() c:where{ speaker = "McCloy" } end, "no region kind has attribute 'speaker'")
+    assert.error_matches(function() c:where{ archive = "AVPRF" } end, "no region kind has attribute 'archive'")
     assert.error_matches(function() c:where("type=telegram") end, "bad argument #1 to 'where' %(table expected%)")
   end)
 end)

@@ -586,7 +586,7 @@ describe("freq", function()
     assert.equal("telegram", rows[1].type)  -- values in order
     local min = c:freq{ by = "type", min = 40 }
     for _, r in ipairs(min) do assert.is_true(r.count >= 40) end
-    assert.error_matches(function() c:freq{ by = "speaker" } end, "no region kind has attribute 'speaker'")
+    assert.error_matches(function() c:freq{ by = "archive" } end, "no region kind has attribute 'archive'")
   end)
 
   it("counts a sub-corpus", function()

@@ -9,6 +9,9 @@ local indexer = require "parley.indexer"
 local query = require "parley.query"
 local result = require "parley.result"
 local manifest = require "parley.manifest"
+local grammar = require "parley.grammar"
+local people = require "parley.people"
+local loader = require "parley.loader"
 
 local M = {}
 
@@ -21,6 +24,7 @@ Corpus.__index = function(self, k)
   end
   return Corpus[k]
 end
+Corpus.__methods = Corpus  -- for the REPL's completion (its __index is a function)
 
 local Doc = {}
 
@@ -35,6 +39,7 @@ local function index_meta(m, opts)
     manifest_hash = m.hash,
     manifest_stamp = m.stamp,
     grammar_hash = m.grammar_hash,
+    grammar_sources = m.grammar_sources,
   }
 end
 
@@ -111,12 +116,27 @@ local function build(m, path, opts)
       size = s.size, mtime = s.mtime, mtime_ns = s.mtime_ns,
     }
   end
-  local hooks = M.region_hooks
-  local kinds = hooks and hooks.kinds and hooks.kinds(m) or nil
-  if hooks and hooks.regions then
-    for i, d in ipairs(m.documents) do
-      docs[i].regions = hooks.regions(m, d, opts)
-    end
+  -- grammars: regions and metadata from each document's text
+  local kinds
+  if #grammar.used(m) > 0 then
+    local ok, err = pcall(function()
+      kinds = grammar.kinds(m)
+      local register = people.load(m)
+      for i, d in ipairs(m.documents) do
+        if d.grammar then
+          local txt, info = loader.read(d.fullpath, { repair = opts.repair })
+          if not txt then error(info, 0) end
+          local regions, gmeta = grammar.apply(m, d, txt, kinds, register)
+          docs[i].regions = regions
+          if gmeta then
+            local meta = cjson.decode(docs[i].meta)
+            for k, v in pairs(gmeta) do if meta[k] == nil then meta[k] = v end end
+            docs[i].meta = cjson.encode(meta)
+          end
+        end
+      end
+    end)
+    if not ok then return nil, err end
   end
   local progress = opts.progress
   if progress == nil then progress = require("parley.readline").isatty(2) end
@@ -167,7 +187,7 @@ function M.open(dir, opts)
       local ok, mt = pcall(cjson.decode, ix:stats().meta)
       meta = ok and type(mt) == "table" and mt or nil
       local fresh = meta and meta.manifest_stamp and meta.manifest_stamp == manifest.stamp(dir)
-        and not manifest.grammar_hash and not (meta.repair and not opts.repair)
+        and manifest.sources_unchanged(meta.grammar_sources) and not (meta.repair and not opts.repair)
       if fresh and (opts.check == false or not ix:stale()) then
         return M.wrap(ix, dir, path, meta)
       end
@@ -302,7 +322,9 @@ end
 local SORTS = { doc = true, left = true, right = true, match = true }
 
 -- kwic(q | hits, opts) -> result rows { doc, line, col, left, match, right, ... }
--- opts: width, sort ("doc"|"left"|"right"|"match"), limit, format, file.
+-- opts: width, sort ("doc"|"left"|"right"|"match"), limit, format, file, and
+-- context = KIND: the whole region of that kind around each hit as context
+-- (rows also carry its speaker; see parley.kwic.context).
 function Corpus:kwic(q, opts)
   opts = opts or {}
   if opts.width ~= nil and (type(opts.width) ~= "number" or opts.width <= 0) then
@@ -312,7 +334,26 @@ function Corpus:kwic(q, opts)
     error(("bad argument #2 to 'kwic' (sort must be doc, left, right or match, got '%s')"):format(
       tostring(opts.sort)), 2)
   end
-  local hits = type(q) == "table" and q._hits or hits_of(self, q)
+  if opts.context ~= nil then  -- whole regions as context: parley.kwic.context
+    if type(opts.context) ~= "string" then error("bad argument #2 to 'kwic' (context must be a region kind)", 2) end
+    local kwic = require "parley.kwic"
+    local rows, key = kwic.context(self, q, opts)
+    if not opts.format or opts.format == "rows" then return rows end
+    local text = kwic.render_context(rows, key, opts.format)
+    if opts.file then opts.file:write(text) return end
+    return text
+  end
+  local hits
+  if type(q) == "table" then
+    hits = q._hits
+  elseif opts.limit and (opts.sort or "doc") == "doc" and not self.within and not self._cache[q] then
+    -- the first `limit` hits in corpus order: no need to read every posting
+    local ok, ast = pcall(query.parse, q)
+    if not ok then error(ast, 2) end
+    hits = query.run(self.ix, ast, opts.limit)
+  else
+    hits = hits_of(self, q)
+  end
   if opts.format and opts.format ~= "rows" then
     return self.ix:kwic(hits, opts)
   end
@@ -364,15 +405,24 @@ function Corpus:ngrams(n, opts)
   return result.new(n .. "-grams", function(extra) return self.ix:ngrams(n, merge(opts, extra)) end)
 end
 
--- The region kind that has attribute attr (document attributes first).
+-- Statistics (lua/parley/keyness.lua, collocates.lua, dispersion.lua; docs/statistics.md).
+function Corpus:keyness(other, opts) return require("parley.keyness").keyness(self, other, opts) end
+function Corpus:collocates(q, opts) return require("parley.collocates").collocates(self, q, opts) end
+function Corpus:dispersion(q, opts) return require("parley.dispersion").dispersion(self, q, opts) end
+
+-- The region kind that has attribute attr (document attributes first, then
+-- speaker turns: `where{speaker = …}` means turns even when quotes have speakers).
 function Corpus:kind_with(attr, kind)
+  local found
   for _, k in ipairs(self.ix:kinds()) do
     if not kind or k.name == kind then
       for _, a in ipairs(k.attrs) do
-        if a == attr then return k.name end
+        if a == attr and (k.name == "document" or k.name == "turn") then return k.name end
+        if a == attr then found = found or k.name end
       end
     end
   end
+  if found then return found end
   error(("no region kind has attribute '%s'"):format(attr), 3)
 end
 
@@ -398,6 +448,9 @@ function Corpus:where(filter)
   kind = kind or "document"
   local ok, spans = pcall(self.ix.regions, self.ix, kind, attrs)
   if not ok then error(spans, 2) end
+  -- one span per stretch of text: a turn given to two speakers is recorded
+  -- twice, and must not count twice in sizes and frequency lists
+  spans = spans:union(spans:sub(1, 0))
   if self.within then spans = spans:inside(self.within) end
   local desc = {}
   for k, v in pairs(filter) do desc[#desc + 1] = k .. "=" .. (type(v) == "table" and table.concat(v, "|") or tostring(v)) end
@@ -428,7 +481,9 @@ local function matches(attrs, filter)
   return true
 end
 
--- regions(kind, filter) -> list of { kind, start, stop, attrs, doc, line } tables.
+-- regions(kind, filter) -> list of { kind, pos, stop_pos, attrs, doc, line, start,
+-- stop } tables (start and stop: the byte span of its tokens in the document's
+-- text; nil for a region that holds no token).
 function Corpus:regions(kind, filter)
   local spans = self.ix:regions(kind, filter)
   if self.within then spans = spans:inside(self.within) end
@@ -445,7 +500,8 @@ function Corpus:regions(kind, filter)
     local row = e > s and self.ix:kwic(spans:sub(i, i), { width = 1 })[1]
     out[i] = { kind = kind, pos = s, stop_pos = e - 1, attrs = attrs,
                doc = row and row.doc or kind == "document" and attrs.id or nil,
-               line = row and row.line or 1 }
+               line = row and row.line or 1,
+               start = row and row.start or nil, stop = row and row.stop or nil }
   end
   return out
 end

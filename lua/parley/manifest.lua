@@ -75,6 +75,35 @@ function M.stamp(dir)
   return nil
 end
 
+-- The stamp of any file (size and times), or "missing".
+function M.file_stamp(path)
+  local st = fs.stat(path)
+  return st and ("%d:%d:%d"):format(st.size, st.mtime, st.mtime_ns) or "missing"
+end
+
+-- Are the recorded grammar source files all unchanged?  (nil list: no grammars)
+function M.sources_unchanged(list)
+  for _, s in ipairs(list or {}) do
+    if M.file_stamp(s.path) ~= s.stamp then return false end
+  end
+  return true
+end
+
+-- m.grammar_hash and m.grammar_sources: what the grammars in use are made of,
+-- so that changing a grammar's code (or the person register) rebuilds the index.
+function M.fingerprint_grammars(m)
+  local grammar = require "parley.grammar"
+  if #grammar.used(m) == 0 then return end
+  local parts, sources = {}, {}
+  for _, path in ipairs(grammar.source_files(m)) do
+    local src = read_file(path) or ""
+    parts[#parts + 1] = path .. "\0" .. src
+    sources[#sources + 1] = { path = path, stamp = M.file_stamp(path) }
+  end
+  m.grammar_hash = index.hash(table.concat(parts, "\0"))
+  m.grammar_sources = sources
+end
+
 -- read(dir) -> manifest (documents carry fullpath; hash covers the manifest) | nil, message
 function M.read(dir)
   local st = fs.stat(dir)
@@ -115,7 +144,8 @@ function M.read(dir)
   end
   m.dir = dir
   m.stamp = M.stamp(dir)
-  m.grammar_hash = M.grammar_hash and M.grammar_hash(m) or nil
+  local ok, err2 = pcall(M.fingerprint_grammars, m)
+  if not ok then return nil, err2 end
   return m
 end
 

@@ -134,6 +134,7 @@ function M.complete(text, env)
     end
     local mt = getmetatable(obj)
     local idx = type(mt) == "table" and rawget(mt, "__index") or nil
+    if type(idx) ~= "table" and type(mt) == "table" then idx = rawget(mt, "__methods") end
     if type(idx) ~= "table" then break end
     obj, hops = idx, hops + 1
   end
