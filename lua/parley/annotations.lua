@@ -1,0 +1,55 @@
+-- The `annotations` command: the editorial apparatus of a corpus, one kind
+-- after the other — editorial notes ("[offensive —ed.]"), transliterations of
+-- the original with the English words they gloss ("containment
+-- [sderzhivaiyuchego]"), words the translator supplied ("[from Cuba]",
+-- "think[s]") and scare-quoted terms (“quarantine”) — with document and line.
+-- Read from the regions the grammars stored in the index.
+local cli = require "parley.cli"
+local format = require "parley.format"
+
+local M = {}
+
+M.kinds = { "editorial_note", "transliteration", "supplied", "scare_quote" }
+
+M.spec = {
+  name = "annotations",
+  usage = "parley annotations [--corpus DIR] [--kind K]... [--format tty|tsv|csv|json|md]",
+  options = {
+    corpus = { arg = true },
+    kind = { arg = true, multi = true, choices = M.kinds },
+    format = { arg = true, choices = format.formats, default = "tty" },
+    repair = {},
+  },
+}
+
+M.columns = { "kind", "text", "gloss", "doc", "line" }
+
+-- rows(corpus, kinds) -> { kind, text, gloss, doc, line } for every region of
+-- these kinds (default M.kinds) that the corpus' grammars define, grouped by
+-- kind in the order given, then in corpus order.
+function M.rows(corpus, kinds)
+  local have = {}
+  for _, k in ipairs(corpus.ix:kinds()) do have[k.name] = true end
+  local rows = {}
+  for _, kind in ipairs(kinds or M.kinds) do
+    if have[kind] then
+      for _, r in ipairs(corpus:regions(kind)) do
+        local gloss = r.attrs.gloss
+        rows[#rows + 1] = { kind = kind, text = r.attrs.text, doc = r.doc, line = r.line,
+                            gloss = gloss ~= "" and gloss or nil }
+      end
+    end
+  end
+  return rows
+end
+
+function M.main(args, out)
+  local opts = cli.parse(args, M.spec)
+  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
+  if #opts > 0 then cli.fail(("annotations: unexpected argument '%s' (usage: %s)"):format(opts[1], M.spec.usage)) end
+  local corpus = cli.open_corpus(opts, "annotations")
+  local kinds = #opts.kind > 0 and opts.kind or nil
+  format.write(M.rows(corpus, kinds), M.columns, opts.format, out)
+end
+
+return M

@@ -1,0 +1,126 @@
+-- The `outline` command: every region a grammar found in one document, in
+-- order, with its kind, attributes, first and last line and a short excerpt.
+-- Regions come from the index (nothing is re-parsed).  scripts/outline.lua
+-- calls main; M.resolve and M.rows serve the REPL and the specs.
+local cli = require "parley.cli"
+local format = require "parley.format"
+local text = require "parley.text"
+
+local M = {}
+
+M.spec = {
+  name = "outline",
+  usage = "parley outline DOC [--corpus DIR] [--all] [--format tty|tsv|csv|json|md]",
+  options = {
+    corpus = { arg = true },
+    all = {},
+    format = { arg = true, choices = format.formats, default = "tty" },
+    repair = {},
+  },
+}
+
+M.builtin = { document = true, paragraph = true, sentence = true }
+M.excerpt_chars = 60
+
+-- resolve(corpus, name) -> doc | nil, message: a document id, a path (as
+-- given, relative to the corpus folder, or its file name), or a unique prefix
+-- of an id or a file name.
+function M.resolve(corpus, name)
+  local cwd = os.getenv("PWD") or "."
+  local absolute = name:sub(1, 1) == "/" and name or cwd .. "/" .. name
+  local docs, exact, prefixed = {}, {}, {}
+  for doc in corpus:docs() do
+    docs[#docs + 1] = doc
+    local rel = doc.path:sub(#corpus.dir + 2)
+    local base = doc.path:match("[^/]*$")
+    local forms = { doc.id, doc.path, rel, base }
+    for _, f in ipairs(forms) do
+      if f == name or f == absolute:gsub("/%./", "/") then exact[#exact + 1] = doc; break end
+    end
+    for _, f in ipairs { doc.id, rel, base } do
+      if f:sub(1, #name) == name then prefixed[#prefixed + 1] = doc; break end
+    end
+  end
+  if #exact >= 1 then return exact[1] end
+  if #prefixed == 1 then return prefixed[1] end
+  local ids = {}
+  for _, d in ipairs(#prefixed > 1 and prefixed or docs) do ids[#ids + 1] = d.id end
+  if #prefixed > 1 then
+    return nil, ("'%s' is ambiguous: it could be %s"):format(name, table.concat(ids, ", "))
+  end
+  return nil, ("no document '%s' (documents: %s)"):format(name, table.concat(ids, ", "))
+end
+
+-- The line holding byte pos, from a document's line starts (binary search).
+local function line_at(starts, pos)
+  local lo, hi = 1, #starts
+  while lo < hi do
+    local mid = (lo + hi + 1) // 2
+    if starts[mid] <= pos then lo = mid else hi = mid - 1 end
+  end
+  return lo
+end
+
+local function excerpt(s)
+  s = s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
+  if text.len(s) > M.excerpt_chars then s = text.sub(s, 1, M.excerpt_chars - 1) .. "…" end
+  return s
+end
+
+-- rows(corpus, doc, all) -> the regions of doc in order: { kind, start_line,
+-- end_line, attrs (non-empty ones), excerpt }.  all: paragraphs and sentences too.
+function M.rows(corpus, doc, all)
+  local sub = corpus:where{ id = doc.id }
+  local txt, starts = doc:text(), doc:line_starts()
+  local rows = {}
+  for _, k in ipairs(corpus.ix:kinds()) do
+    if not M.builtin[k.name] or all and k.name ~= "document" then
+      for _, r in ipairs(sub:regions(k.name)) do
+        local attrs = {}
+        for name, v in pairs(r.attrs) do
+          if v ~= "" then attrs[name] = v end
+        end
+        rows[#rows + 1] = {
+          kind = k.name, attrs = attrs, pos = r.pos, stop_pos = r.stop_pos,
+          start_line = r.start and line_at(starts, r.start) or r.line,
+          end_line = r.stop and line_at(starts, r.stop) or r.line,
+          excerpt = r.start and excerpt(txt:sub(r.start, r.stop)) or "",
+        }
+      end
+    end
+  end
+  table.sort(rows, function(a, b)
+    if a.pos ~= b.pos then return a.pos < b.pos end
+    if a.stop_pos ~= b.stop_pos then return a.stop_pos > b.stop_pos end
+    return a.kind < b.kind
+  end)
+  return rows
+end
+
+local function show_attrs(attrs)
+  local keys, out = {}, {}
+  for k in pairs(attrs) do keys[#keys + 1] = k end
+  table.sort(keys)
+  for i, k in ipairs(keys) do out[i] = k .. "=" .. attrs[k] end
+  return table.concat(out, " ")
+end
+
+M.columns = {
+  { name = "kind" },
+  { name = "start_line", title = "from" },
+  { name = "end_line", title = "to" },
+  { name = "attrs", format = show_attrs },
+  { name = "excerpt" },
+}
+
+function M.main(args, out)
+  local opts = cli.parse(args, M.spec)
+  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
+  if #opts ~= 1 then cli.fail(("outline: give one document (usage: %s)"):format(M.spec.usage)) end
+  local corpus = cli.open_corpus(opts, "outline")
+  local doc, err = M.resolve(corpus, opts[1])
+  if not doc then cli.fail("outline: " .. err) end
+  format.write(M.rows(corpus, doc, opts.all), M.columns, opts.format, out)
+end
+
+return M
