@@ -1,0 +1,154 @@
+-- Dispersion: how evenly the hits of a query spread over the parts of a
+-- corpus — its documents, the values of a region attribute (speakers, sides)
+-- or k equal stretches of text — with counts and relative frequencies per
+-- part, Juilland's D, Gries' DP and the number of parts it occurs in
+-- (formulas in parley.stats and docs/statistics.md).
+local lpeg = require "lpeg"
+local stats = require "parley.stats"
+
+local M = {}
+
+-- The raw hit list of a query, a hit list from corpus:find, or a raw list.
+function M.hits_of(corpus, q)
+  if type(q) == "table" and q._hits then return q._hits end
+  if type(q) == "userdata" and not lpeg.type(q) then return q end
+  return corpus:find(q)._hits
+end
+
+-- The spans of the (sub-)corpus as a list of { start, stop } (stop exclusive).
+local function spans_of(corpus)
+  local out = {}
+  if corpus.within then
+    for i = 1, #corpus.within do
+      local s, e = corpus.within:span(i)
+      if e > s then out[#out + 1] = { s, e } end
+    end
+  else
+    local n = corpus.ix:stats().tokens
+    if n > 0 then out[1] = { 0, n } end
+  end
+  return out
+end
+
+-- part_counts(corpus, starts, k) -> counts, sizes: how many of the sorted
+-- token positions `starts` fall in each of k equal stretches of the
+-- (sub-)corpus's text (stretch i holds offsets floor((i−1)·W/k) to
+-- floor(i·W/k) − 1 of its W tokens, taken in corpus order), and the
+-- stretches' sizes in tokens.  Positions outside the corpus are left out.
+function M.part_counts(corpus, starts, k)
+  local spans, width = spans_of(corpus), 0
+  for _, sp in ipairs(spans) do width = width + sp[2] - sp[1] end
+  local counts, sizes = {}, {}
+  for i = 1, k do
+    counts[i] = 0
+    sizes[i] = (i * width) // k - ((i - 1) * width) // k
+  end
+  local j, before = 1, 0  -- the span being walked and the tokens before it
+  for _, pos in ipairs(starts) do
+    while spans[j] and pos >= spans[j][2] do
+      before = before + spans[j][2] - spans[j][1]
+      j = j + 1
+    end
+    if not spans[j] then break end
+    if pos >= spans[j][1] then
+      local offset = before + pos - spans[j][1]
+      local part = offset * k // width + 1
+      counts[part] = counts[part] + 1
+    end
+  end
+  return counts, sizes
+end
+
+-- The parts by document: names, counts, sizes (the sub-corpus's tokens in each).
+local function by_doc(corpus, hits)
+  local ix, names, counts, sizes, index = corpus.ix, {}, {}, {}, {}
+  for _, sp in ipairs(spans_of(corpus)) do
+    for d = ix:doc_of(sp[1]), ix:doc_of(sp[2] - 1) do
+      local info = ix:doc(d)
+      local s, e = math.max(sp[1], info.first), math.min(sp[2], info.first + info.ntokens)
+      if not index[d] then
+        names[#names + 1], counts[#names + 1], sizes[#names + 1] = info.id, 0, 0
+        index[d] = #names
+      end
+      sizes[index[d]] = sizes[index[d]] + e - s
+    end
+  end
+  for _, pos in ipairs(hits:starts()) do
+    local i = index[ix:doc_of(pos)]
+    if i then counts[i] = counts[i] + 1 end
+  end
+  return names, counts, sizes
+end
+
+-- The parts by the values of attribute attr of the region kind that has it.
+local function by_attr(corpus, hits, attr)
+  local kind = corpus:kind_with(attr)
+  local values, seen = {}, {}
+  for i = 1, corpus:region_count(kind) do
+    local _, _, attrs = corpus.ix:region(kind, i)
+    local v = attrs[attr]
+    if v ~= nil and not seen[v] then seen[v] = true; values[#values + 1] = v end
+  end
+  table.sort(values, function(a, b) return tostring(a) < tostring(b) end)
+  local names, counts, sizes = {}, {}, {}
+  for _, v in ipairs(values) do
+    local spans = corpus.ix:regions(kind, { [attr] = v })
+    spans = spans:union(spans:sub(1, 0))  -- a turn of two speakers of one side is one stretch
+    if corpus.within then spans = spans:inside(corpus.within) end
+    local n = 0
+    for _, c in ipairs(hits:count_in(spans)) do n = n + c end
+    if spans:width() > 0 then
+      names[#names + 1], counts[#names + 1], sizes[#names + 1] = tostring(v), n, spans:width()
+    end
+  end
+  return names, counts, sizes
+end
+
+-- summary(counts, sizes) -> { total, size, d, dp, dp_norm, df, parts }.
+function M.summary(counts, sizes)
+  local total, size = 0, 0
+  for i = 1, #counts do total, size = total + counts[i], size + sizes[i] end
+  local dp, dp_norm = stats.gries_dp(counts, sizes)
+  return { total = total, size = size, parts = #counts, df = stats.doc_freq(counts),
+           d = stats.juilland_d(counts, sizes), dp = dp, dp_norm = dp_norm }
+end
+
+-- dispersion(corpus, q, opts) -> { query, by, total, size, parts, d, dp,
+-- dp_norm, df, rows = { { part, count, size, rel } } } for the hits of query
+-- q (or a hit list) in the (sub-)corpus.  opts: by ("doc", the default, or a
+-- region attribute such as "speaker" or "side"), or parts = k (k equal
+-- stretches of text, in corpus order).  rel is per 10 000 tokens of the part;
+-- D and DP weigh the parts by their sizes.  By an attribute, hits outside
+-- every region of its kind belong to no part.
+function M.dispersion(corpus, q, opts)
+  opts = opts or {}
+  local hits = M.hits_of(corpus, q)
+  local names, counts, sizes, by
+  if opts.parts ~= nil then
+    if math.type(opts.parts) ~= "integer" or opts.parts < 1 then
+      error("bad argument #2 to 'dispersion' (parts must be a whole number >= 1)", 2)
+    end
+    by = "parts"
+    counts, sizes = M.part_counts(corpus, hits:starts(), opts.parts)
+    names = {}
+    for i = 1, opts.parts do names[i] = tostring(i) end
+  elseif opts.by == nil or opts.by == "doc" then
+    by = "doc"
+    names, counts, sizes = by_doc(corpus, hits)
+  elseif type(opts.by) == "string" then
+    by = opts.by
+    local ok, a, b, c = pcall(by_attr, corpus, hits, opts.by)
+    if not ok then error(tostring(a):gsub("^.-:%d+: ", ""), 2) end
+    names, counts, sizes = a, b, c
+  else
+    error("bad argument #2 to 'dispersion' (by must be \"doc\" or an attribute name)", 2)
+  end
+  local out = M.summary(counts, sizes)
+  out.query, out.by, out.rows = type(q) == "table" and q._query or q, by, {}
+  for i = 1, #names do
+    out.rows[i] = { part = names[i], count = counts[i], size = sizes[i], rel = stats.rel(counts[i], sizes[i]) }
+  end
+  return out
+end
+
+return M

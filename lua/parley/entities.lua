@@ -1,0 +1,272 @@
+-- Entities: people, places and organisations from a gazetteer (Lua data:
+-- parley.gazetteer, the corpus's person register, your own file), and the
+-- numbers, durations and dates found with LPeg, each with its count, the
+-- forms used and its first mention.  scripts/entities.lua calls main.
+local lpeg = require "lpeg"
+local cli = require "parley.cli"
+local format = require "parley.format"
+local lib = require "parley.grammar.lib"
+local people = require "parley.people"
+local topics = require "parley.topics"
+
+local P, Cp = lpeg.P, lpeg.Cp
+
+local M = {}
+
+M.types = { "person", "place", "organisation", "date", "duration", "number" }
+local TYPE_ORDER = {}
+for i, t in ipairs(M.types) do TYPE_ORDER[t] = i end
+
+-- ------------------------------------------------------------ patterns
+-- Dates, quantities and numbers come from the grammars' building blocks
+-- (parley.grammar.lib: lib.date, lib.quantity, lib.number, lib.find_all);
+-- this module only picks the quantities of time and names what it finds.
+
+M.time_units = { minute = true, hour = true, day = true, week = true, month = true, year = true }
+
+local function plural(n, unit) return n == 1 and unit or unit .. "s" end
+
+-- The name a duration is counted under: "10–15 days" for "ten to fifteen
+-- days" and "10-15 days" alike, "3 hours 40 minutes", "1 month" for "a month".
+local function duration_name(q)
+  if q.minutes and q.unit == "minute" and q.minutes >= 60 then
+    local h, m = q.minutes // 60, q.minutes % 60
+    return m == 0 and plural(h, "hour"):gsub("^", h .. " ")
+      or ("%d %s %d %s"):format(h, plural(h, "hour"), m, plural(m, "minute"))
+  end
+  local function num(v) return math.tointeger(v) or v end
+  if q.low == q.high then return ("%s %s"):format(num(q.low), plural(q.low, q.unit)) end
+  return ("%s–%s %s"):format(num(q.low), num(q.high), plural(q.high, q.unit))
+end
+
+local time_quantity = lpeg.Cmt(lib.quantity, function(_, i, q)
+  return M.time_units[q.unit] and i, q
+end)
+-- "a month", "an hour": the one quantity of time lib.quantity leaves to us
+local article = lib.wb * (P"a" + "an" + "A" + "An") * lib.ws
+  * lpeg.Cmt(lpeg.C(lib.letter^1), function(_, i, w)
+      local u = w:lower():gsub("s$", "")
+      return M.time_units[u] and w:lower() == u and i, u
+    end)
+local a_time = lpeg.Cmt(Cp() * article * Cp(), function(_, i, s, u, e)
+  return i, { low = 1, high = 1, unit = u, start = s, stop = e - 1 }
+end)
+local digit_number = lpeg.Cmt(lib.number, function(subject, i, n)
+  return subject:sub(n.start, n.stop):find("%d") and i, n
+end)
+
+M.pattern = lpeg.Cc"date" * lib.date + lpeg.Cc"duration" * (time_quantity + a_time)
+          + lpeg.Cc"number" * digit_number
+
+-- scan(text) -> list of { type, key, name, text, start, stop } of the dates
+-- (named by their ISO form: "1962-11-02", "--10-24" without a year),
+-- durations ("10–15 days") and numbers written in digits (named as written,
+-- counted by value) in text; byte offsets, stop inclusive.
+function M.scan(text)
+  local out = {}
+  for s, e, typ, t in lib.find_all(M.pattern, text) do
+    local written = lib.squeeze(text:sub(s, e))
+    local key = typ == "date" and t.iso or typ == "duration" and duration_name(t)
+      or tostring(math.tointeger(t.value) or t.value)
+    out[#out + 1] = { type = typ, key = key, name = typ == "number" and written or key, text = written,
+                      start = s, stop = e }
+  end
+  return out
+end
+
+-- ------------------------------------------------------------ gazetteer
+
+-- entries(corpus, extra) -> list of { name, type, variants }: the person
+-- register of the corpus, parley.gazetteer, then the extra entries.
+function M.entries(corpus, extra)
+  local out = {}
+  local ok, register = pcall(function() return people.load(corpus.manifest) end)
+  if ok and register then
+    for _, p in ipairs(register.people) do
+      local variants = { p.name }
+      for _, a in ipairs(p.aliases or {}) do variants[#variants + 1] = a end
+      out[#out + 1] = { name = p.name, type = "person", variants = variants }
+    end
+  end
+  for _, list in ipairs({ require "parley.gazetteer", extra or {} }) do
+    for _, e in ipairs(list) do out[#out + 1] = e end
+  end
+  return out
+end
+
+-- load(path) -> a list of gazetteer entries read from a Lua file, or nil, message.
+function M.load(path)
+  local f, err = loadfile(path, "t", {})
+  if not f then return nil, err end
+  local ok, t = pcall(f)
+  if not ok then return nil, tostring(t) end
+  if type(t) ~= "table" then return nil, path .. ": must return a list of { name =, type =, variants = { ... } }" end
+  for i, e in ipairs(t) do
+    if type(e) ~= "table" or type(e.name) ~= "string" or not TYPE_ORDER[e.type]
+        or type(e.variants) ~= "table" then
+      return nil, ("%s: entry %d needs a name, a type (%s) and a list of variants"):format(
+        path, i, table.concat(M.types, ", "))
+    end
+  end
+  return t
+end
+
+-- ------------------------------------------------------------ finding
+
+-- The text a token span covers in its document.
+local function surface(corpus, s, e, texts)
+  local toks = corpus.ix:tokens(s, e - 1)
+  local d = toks[1].doc
+  texts[d] = texts[d] or corpus.ix:text(d)
+  return (texts[d]:sub(toks[1].start, toks[#toks].stop):gsub("%s+", " "))
+end
+
+local function add(found, key, name, typ, form, doc, line, order)
+  local f = found[key]
+  if not f then
+    f = { entity = name, type = typ, count = 0, forms = {}, first_doc = doc, first_line = line,
+          order = order }
+    found[key] = f
+  end
+  f.count = f.count + 1
+  f.forms[form] = (f.forms[form] or 0) + 1
+  if order < f.order then f.first_doc, f.first_line, f.order = doc, line, order end
+end
+
+-- The gazetteer's mentions: every variant's hits, overlaps resolved in
+-- favour of the earlier, then the longer match ("International Red Cross"
+-- is one mention of the Red Cross, not also one of "Red Cross").
+local function gazetteer_hits(corpus, entries, found)
+  local all = {}
+  for _, e in ipairs(entries) do
+    for _, v in ipairs(e.variants) do
+      local ok, hits = pcall(corpus.find, corpus, v)
+      if not ok then error(("entity '%s': variant '%s': %s"):format(e.name, v, tostring(hits):gsub("^.-:%d+: ", "")), 0) end
+      hits = hits._hits
+      for i = 1, #hits do
+        local s, stop = hits:span(i)
+        all[#all + 1] = { s, stop, e }
+      end
+    end
+  end
+  table.sort(all, function(a, b)
+    if a[1] ~= b[1] then return a[1] < b[1] end
+    return a[2] > b[2]
+  end)
+  local last, texts = -1, {}
+  for _, h in ipairs(all) do
+    if h[1] >= last then
+      last = h[2]
+      local e = h[3]
+      local doc, line = topics.locate(corpus, h[1])
+      add(found, e.type .. "\0" .. e.name, e.name, e.type, surface(corpus, h[1], h[2], texts), doc, line, h[1])
+    end
+  end
+end
+
+-- The line holding byte offset at, from a document's line starts.
+local function line_of(starts, at)
+  local lo, hi = 1, #starts
+  while lo < hi do
+    local mid = (lo + hi + 1) // 2
+    if starts[mid] <= at then lo = mid else hi = mid - 1 end
+  end
+  return lo
+end
+
+-- entities(corpus, opts) -> rows { entity, type, count, forms = { form = n },
+-- first_doc, first_line }, by type (person, place, organisation, date,
+-- duration, number), then commonest first.  opts: gazetteer (extra entries),
+-- types (list of the types wanted), min (least count, default 1).
+function M.entities(corpus, opts)
+  opts = opts or {}
+  local want = {}
+  for _, t in ipairs(opts.types or M.types) do
+    if not TYPE_ORDER[t] then
+      error(("bad argument #2 to 'entities' (unknown type '%s': %s)"):format(tostring(t), table.concat(M.types, ", ")), 2)
+    end
+    want[t] = true
+  end
+  local found, entries = {}, {}
+  for _, e in ipairs(M.entries(corpus, opts.gazetteer)) do
+    if want[e.type] then entries[#entries + 1] = e end
+  end
+  gazetteer_hits(corpus, entries, found)
+  if want.date or want.duration or want.number then
+    for doc in corpus:docs() do
+      local starts, first = doc:line_starts(), doc._info.first
+      for _, m in ipairs(M.scan(doc:text())) do
+        if want[m.type] then
+          -- corpus order of a scanned item: its document's first position, then its offset
+          add(found, m.type .. "\0" .. m.key, m.name, m.type, m.text, doc.id, line_of(starts, m.start),
+              first + m.start / (#doc:text() + 1))
+        end
+      end
+    end
+  end
+  local rows = {}
+  for _, f in pairs(found) do
+    if f.count >= (opts.min or 1) then rows[#rows + 1] = f end
+  end
+  table.sort(rows, function(a, b)
+    if a.type ~= b.type then return TYPE_ORDER[a.type] < TYPE_ORDER[b.type] end
+    if a.count ~= b.count then return a.count > b.count end
+    return a.order < b.order
+  end)
+  for _, r in ipairs(rows) do r.order = nil end
+  return rows
+end
+
+-- ------------------------------------------------------------ the command
+
+M.spec = {
+  name = "entities",
+  usage = "parley entities [--corpus DIR] [--type " .. table.concat(M.types, "|") .. "]... "
+    .. "[--gazetteer FILE] [--where attr=value] [--min N] [--format tty|tsv|csv|json|md]",
+  options = {
+    corpus = { arg = true },
+    type = { arg = true, multi = true, choices = M.types },
+    gazetteer = { arg = true },
+    where = { arg = true, multi = true },
+    min = { arg = true, number = true, default = 1 },
+    format = { arg = true, choices = format.formats, default = "tty" },
+    repair = {},
+  },
+}
+
+local function forms_text(forms)
+  local list = {}
+  for f, n in pairs(forms) do list[#list + 1] = { f, n } end
+  table.sort(list, function(a, b) if a[2] ~= b[2] then return a[2] > b[2] end return a[1] < b[1] end)
+  for i, p in ipairs(list) do list[i] = ("%s %d"):format(p[1], p[2]) end
+  return table.concat(list, ", ")
+end
+
+function M.main(args, out)
+  local opts = cli.parse(args, M.spec)
+  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
+  if #opts > 0 then cli.fail(("entities: unexpected argument '%s' (usage: %s)"):format(opts[1], M.spec.usage)) end
+  local extra
+  if opts.gazetteer then
+    local err
+    extra, err = M.load(opts.gazetteer)
+    if not extra then cli.fail("entities: " .. err) end
+  end
+  local corpus = cli.open_corpus(opts, "entities")
+  local filter = cli.where(opts.where, "entities")
+  local ok, rows
+  if filter then
+    ok, corpus = pcall(corpus.where, corpus, filter)
+    if not ok then cli.fail("entities: " .. tostring(corpus):gsub("^.-:%d+: ", "")) end
+  end
+  ok, rows = pcall(M.entities, corpus, {
+    gazetteer = extra, types = #opts.type > 0 and opts.type or nil, min = opts.min })
+  if not ok then cli.fail("entities: " .. tostring(rows):gsub("^.-:%d+: ", "")) end
+  format.write(rows, {
+    "entity", "type", "count",
+    { name = "first_doc", title = "first doc" }, { name = "first_line", title = "line" },
+    { name = "forms", format = forms_text },
+  }, opts.format, out)
+end
+
+return M

@@ -1,0 +1,208 @@
+-- Topics: keyword families (a name and the queries that find it) followed
+-- through a conversation — who raised each first, how often each speaker
+-- mentions it, how evenly it spreads (Juilland's D, Gries' DP) and where it
+-- comes up over the course of the text (a sparkline over k equal parts).
+-- scripts/topics.lua calls main.
+local cli = require "parley.cli"
+local dispersion = require "parley.dispersion"
+local format = require "parley.format"
+local stats = require "parley.stats"
+
+local M = {}
+
+-- The default families, for the bundled corpus: plain data, in the order
+-- they are listed.  A --families file returns { name = { "query", … } }.
+M.families = {
+  { name = "quarantine/blockade", "quarantine", "blockade" },
+  { name = "inspection/verification/Red Cross", "inspect*", "verif*", "red cross" },
+  { name = "guarantees/non-intervention/invasion", "guarantee*", "non-intervention", "nonintervention",
+    "invasion", "non-aggression" },
+  { name = "Guantánamo base", "guantanamo" },
+  { name = "protocol/written document", "protocol*", "written document*", "document*" },
+  { name = "missiles/armaments/weapons", "missile*", "armament*", "weapon*" },
+  { name = "overflights/aerial reconnaissance", "overflight*", "overfly", "aerial reconnaissance",
+    "aerial photo-reconnaissance", "reconnaissance", "photo-reconnaissance" },
+}
+
+-- load(path) -> families read from a Lua file that returns { name = { "query", … } },
+-- sorted by name; nil, message when the file is missing or malformed.
+function M.load(path)
+  local f, err = loadfile(path, "t", {})
+  if not f then return nil, err end
+  local ok, t = pcall(f)
+  if not ok then return nil, tostring(t) end
+  if type(t) ~= "table" then return nil, path .. ": must return a table { name = { \"query\", ... } }" end
+  local out = {}
+  for name, queries in pairs(t) do
+    if type(name) ~= "string" or type(queries) ~= "table" or #queries == 0 then
+      return nil, ("%s: family '%s' must be a name with a list of queries"):format(path, tostring(name))
+    end
+    local fam = { name = name }
+    for i, q in ipairs(queries) do
+      if type(q) ~= "string" then
+        return nil, ("%s: family '%s': query %d is not a string"):format(path, name, i)
+      end
+      fam[i] = q
+    end
+    out[#out + 1] = fam
+  end
+  table.sort(out, function(a, b) return a.name < b.name end)
+  return out
+end
+
+-- mentions(corpus, queries) -> sorted list of { start, stop } token spans
+-- matched by any of the queries, overlaps resolved in favour of the earlier
+-- and then the longer match (so "aerial reconnaissance" is one mention).
+function M.mentions(corpus, queries)
+  local all = {}
+  for _, q in ipairs(queries) do
+    local hits = corpus:find(q)._hits
+    for i = 1, #hits do
+      local s, e = hits:span(i)
+      all[#all + 1] = { s, e }
+    end
+  end
+  table.sort(all, function(a, b)
+    if a[1] ~= b[1] then return a[1] < b[1] end
+    return a[2] > b[2]
+  end)
+  local out, last = {}, -1
+  for _, sp in ipairs(all) do
+    if sp[1] >= last then out[#out + 1] = sp; last = sp[2] end
+  end
+  return out
+end
+
+-- locate(corpus, pos) -> document id, line of the token at corpus position pos.
+function M.locate(corpus, pos)
+  local ix = corpus.ix
+  local d = ix:doc_of(pos)
+  local tok = ix:tokens(pos, pos)[1]
+  local starts = ix:line_starts(d)
+  local lo, hi = 1, #starts
+  while lo < hi do  -- the last line starting at or before the token
+    local mid = (lo + hi + 1) // 2
+    if starts[mid] <= tok.start then lo = mid else hi = mid - 1 end
+  end
+  return ix:doc(d).id, lo
+end
+
+-- The speaker of the turn around position pos (nil outside turns, or when
+-- the corpus has no turns).
+function M.speaker_at(corpus, pos)
+  local ok, n, _, _, attrs = pcall(corpus.ix.region_at, corpus.ix, "turn", pos)
+  if ok and n and attrs then return attrs.speaker end
+  return nil
+end
+
+-- topics(corpus, families, opts) -> rows { family, mentions, first_speaker,
+-- first_doc, first_line, speakers = { name = count }, d, dp, course = counts
+-- per part }, in the order of their first mention (families never
+-- mentioned last).  The first mention is the earliest inside a speaker's
+-- turn — the one who raised it — or, when no turn holds one, the earliest
+-- of all (with no speaker).  opts: parts (k equal parts of the corpus's text
+-- for the course and the dispersion, default 10).
+function M.topics(corpus, families, opts)
+  opts = opts or {}
+  local k = opts.parts or 10
+  if math.type(k) ~= "integer" or k < 1 then error("bad argument #3 to 'topics' (parts must be a whole number >= 1)", 2) end
+  local rows = {}
+  for i, fam in ipairs(families or M.families) do
+    local spans = M.mentions(corpus, fam)
+    local starts, speakers, first, first_speaker = {}, {}, nil, nil
+    for j, sp in ipairs(spans) do
+      starts[j] = sp[1]
+      local who = M.speaker_at(corpus, sp[1])
+      if who then
+        speakers[who] = (speakers[who] or 0) + 1
+        if not first_speaker then first, first_speaker = sp[1], who end
+      end
+    end
+    first = first or starts[1]
+    local counts, sizes = dispersion.part_counts(corpus, starts, k)
+    local row = { family = fam.name, mentions = #spans, speakers = speakers, course = counts,
+                  d = stats.juilland_d(counts, sizes), dp = stats.gries_dp(counts, sizes),
+                  order = i, first = first, first_speaker = first_speaker }
+    if first then row.first_doc, row.first_line = M.locate(corpus, first) end
+    rows[#rows + 1] = row
+  end
+  table.sort(rows, function(a, b)
+    if a.first and b.first then return a.first < b.first end
+    if a.first or b.first then return a.first ~= nil end
+    return a.order < b.order
+  end)
+  for _, r in ipairs(rows) do r.order, r.first = nil, nil end
+  return rows
+end
+
+-- ------------------------------------------------------------ the command
+
+M.spec = {
+  name = "topics",
+  usage = "parley topics [--corpus DIR] [--families FILE] [--where attr=value] [--parts N] "
+    .. "[--format tty|tsv|csv|json|md]",
+  options = {
+    corpus = { arg = true },
+    families = { arg = true },
+    where = { arg = true, multi = true },
+    parts = { arg = true, number = true, default = 10 },
+    format = { arg = true, choices = format.formats, default = "tty" },
+    repair = {},
+  },
+}
+
+-- The text followed by default: the corpus's transcripts, if it has documents
+-- of type "transcript", else the whole corpus.
+function M.default_scope(corpus)
+  local ok, sub = pcall(corpus.where, corpus, { type = "transcript" })
+  if ok and sub:size() > 0 then return sub end
+  return corpus
+end
+
+local function speakers_text(t)
+  local list = {}
+  for who, n in pairs(t) do list[#list + 1] = { who, n } end
+  table.sort(list, function(a, b) if a[2] ~= b[2] then return a[2] > b[2] end return a[1] < b[1] end)
+  for i, p in ipairs(list) do list[i] = ("%s %d"):format(p[1], p[2]) end
+  return table.concat(list, ", ")
+end
+
+-- The table's columns in format fmt: the course as a sparkline on a terminal,
+-- as counts elsewhere.
+function M.columns(fmt)
+  return {
+    "family", "mentions",
+    { name = "first_speaker", title = "raised first by" },
+    { name = "first_doc", title = "doc" }, { name = "first_line", title = "line" },
+    { name = "speakers", title = "mentions by speaker", format = speakers_text },
+    "d", "dp",
+    { name = "course", format = fmt == "tty" and format.sparkline
+        or function(c) return table.concat(c, " ") end },
+  }
+end
+
+function M.main(args, out)
+  local opts = cli.parse(args, M.spec)
+  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
+  if #opts > 0 then cli.fail(("topics: unexpected argument '%s' (usage: %s)"):format(opts[1], M.spec.usage)) end
+  local families = M.families
+  if opts.families then
+    local err
+    families, err = M.load(opts.families)
+    if not families then cli.fail("topics: " .. err) end
+  end
+  local corpus = cli.open_corpus(opts, "topics")
+  local filter = cli.where(opts.where, "topics")
+  local ok, rows
+  if filter then
+    ok, corpus = pcall(corpus.where, corpus, filter)
+    if not ok then cli.fail("topics: " .. tostring(corpus):gsub("^.-:%d+: ", "")) end
+  else
+    corpus = M.default_scope(corpus)
+  end
+  ok, rows = pcall(M.topics, corpus, families, { parts = opts.parts })
+  if not ok then cli.fail("topics: " .. tostring(rows):gsub("^.-:%d+: ", "")) end
+  format.write(rows, M.columns(opts.format), opts.format, out)
+end
+
+return M

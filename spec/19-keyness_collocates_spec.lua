@@ -1,0 +1,297 @@
+-- Keyness and collocates on the seed documents, through the API and the
+-- bundled scripts.  Expected counts come from the documents tokenised again
+-- (spec/18-counts.lua), not from the index; the statistics from the
+-- formulas spec/18-stats_spec.lua checks by hand.
+local h = require "spec.helpers"
+local counts = require "spec.18-counts"
+local cjson = require "cjson"
+local stats = require "parley.stats"
+local tokenizer = require "parley.tokenizer"
+
+local function near(a, b) return math.abs(a - b) <= 1e-9 * math.max(1, math.abs(a)) end
+
+-- The indexes (into tokens) of the speaker labels that open turns ("A. I.
+-- Mikoyan says …"): the words of the turn's label attribute, when they are
+-- its first tokens.
+local function label_tokens(c, tokens)
+  local set = {}
+  for _, turn in ipairs(counts.turns(c, function() return true end)) do
+    local from = counts.index_of(tokens, turn.pos)
+    local label = turn.attrs.label and tokenizer.words(turn.attrs.label) or {}
+    local same = #label > 0 and turn.stop - turn.pos + 1 >= #label
+    for k, w in ipairs(label) do same = same and tokens[from + k - 1].text == w end
+    if same then
+      for k = 0, #label - 1 do set[from + k] = true end
+    end
+  end
+  return set
+end
+
+-- The indexes of the tokens in the turns of the given sides.
+local function side_tokens(c, tokens, sides)
+  local want, set = {}, {}
+  for _, s in ipairs(sides) do want[s] = true end
+  for _, turn in ipairs(counts.turns(c, function(a) return want[a.side] end)) do
+    for i = counts.index_of(tokens, turn.pos), counts.index_of(tokens, turn.stop) do set[i] = true end
+  end
+  return set
+end
+
+-- Frequencies and size of the tokens whose index passes keep(i), labels left out.
+local function profile(tokens, labels, keep)
+  local freq, size = {}, 0
+  for i, t in ipairs(tokens) do
+    if keep(i) and not labels[i] then
+      size = size + 1
+      if counts.counted(t) then freq[t.fold] = (freq[t.fold] or 0) + 1 end
+    end
+  end
+  return freq, size
+end
+
+describe("keyness", function()
+  local c, tokens, labels, ussr_tokens, fa, na, fb, nb
+  setup(function()
+    c = assert(parley.open())
+    tokens = counts.tokens(c)
+    labels = label_tokens(c, tokens)
+    ussr_tokens = side_tokens(c, tokens, { "USSR" })
+    local us_tokens = side_tokens(c, tokens, { "US" })
+    fa, na = profile(tokens, labels, function(i) return ussr_tokens[i] end)
+    fb, nb = profile(tokens, labels, function(i) return us_tokens[i] end)
+  end)
+  after_each(h.cleanup)
+
+  it("compares the Soviet side's turns with the US side's, labels left out", function()
+    local ussr, us = c:where{ kind = "turn", side = "USSR" }, c:where{ kind = "turn", side = "US" }
+    local rows, info = ussr:keyness(us, { min = 3, direction = "both" })
+    assert.equal(na, info.size_a)
+    assert.equal(nb, info.size_b)
+    assert.is_true(na < ussr:size() and nb < us:size())  -- the labels are gone
+    local seen = {}
+    for _, r in ipairs(rows) do
+      seen[r.word] = true
+      assert.equal(fa[r.word] or 0, r.freq_a, r.word)
+      assert.equal(fb[r.word] or 0, r.freq_b, r.word)
+      assert.is_true(near(stats.rel(r.freq_a, na), r.rel_a))
+      assert.is_true(near(stats.log_likelihood(r.freq_a, r.freq_b, na, nb), r.ll))
+      assert.is_true(near(stats.chi2(r.freq_a, r.freq_b, na, nb), r.chi2))
+      assert.is_true(near(stats.log_ratio(r.freq_a, r.freq_b, na, nb), r.log_ratio))
+    end
+    -- every word over-represented on a side with at least 3 uses there is listed
+    local expected, words = 0, {}
+    for w in pairs(fa) do words[w] = true end
+    for w in pairs(fb) do words[w] = true end
+    for w in pairs(words) do
+      local a, b = fa[w] or 0, fb[w] or 0
+      local ra, rb = a / na, b / nb
+      if (ra > rb and a >= 3) or (rb > ra and b >= 3) then
+        expected = expected + 1
+        assert.is_true(seen[w], w)
+      end
+    end
+    assert.equal(expected, #rows)
+    -- sorted by log-likelihood
+    for i = 2, #rows do assert.is_true(rows[i - 1].ll >= rows[i].ll) end
+  end)
+
+  it("finds what each side talks about", function()
+    local rows = c:where{ kind = "turn", side = "USSR" }:keyness(c:where{ kind = "turn", side = "US" })
+    local top = {}
+    for i = 1, 10 do top[rows[i].word] = rows[i] end
+    -- "document": the Soviet side wants the settlement in writing
+    assert.is_truthy(top.document)
+    assert.equal(fa.document, top.document.freq_a)
+    assert.equal(0, top.document.freq_b)
+    assert.is_nil(fb.document)
+    for _, r in ipairs(rows) do assert.is_true(r.rel_a > r.rel_b and r.freq_a >= 3) end
+    local theirs = c:where{ kind = "turn", side = "US" }:keyness(c:where{ kind = "turn", side = "USSR" }, { limit = 10 })
+    top = {}
+    for _, r in ipairs(theirs) do top[r.word] = r end
+    assert.is_truthy(top.red and top.cross)  -- the Red Cross inspection the Americans press for
+    assert.equal(fb.red, top.red.freq_a)
+  end)
+
+  it("keeps the labels when asked", function()
+    local ussr, us = c:where{ kind = "turn", side = "USSR" }, c:where{ kind = "turn", side = "US" }
+    local _, info = ussr:keyness(us, { labels = true })
+    assert.equal(ussr:size(), info.size_a)
+    assert.equal(us:size(), info.size_b)
+  end)
+
+  it("prints the default comparison as JSON with raw frequencies", function()
+    local rows = cjson.decode(counts.ok("keyness", "--format", "json", "--min", "4"))
+    assert.is_true(#rows > 0)
+    for i, r in ipairs(rows) do
+      assert.equal(fa[r.word] or 0, r.freq_a)
+      assert.equal(fb[r.word] or 0, r.freq_b)
+      assert.is_true(r.freq_a >= 4)
+      assert.is_true(i == 1 or rows[i - 1].ll >= r.ll)
+    end
+    -- sorted by log ratio instead, the other side's key words
+    local lr = cjson.decode(counts.ok("keyness", "--format", "json", "--stat", "log_ratio", "--direction", "b"))
+    for i, r in ipairs(lr) do
+      assert.is_true(r.log_ratio < 0 and r.freq_b >= 3)
+      assert.is_true(i == 1 or math.abs(lr[i - 1].log_ratio) >= math.abs(r.log_ratio))
+    end
+    -- a word absent from B has an infinite %DIFF: left out of JSON, "inf" in TSV
+    local tsv = counts.lines(counts.ok("keyness", "--format", "tsv"))
+    assert.equal("word\tfreq_a\tfreq_b\trel_a\trel_b\tll\tchi2\tlog_ratio\tpct_diff", tsv[1])
+    assert.matches("\n[^\t]+\t%d+\t0\t[%d.]+\t0%.0\t[%d.]+\t[%d.]+\t[%d.]+\tinf\n",
+      table.concat(tsv, "\n") .. "\n")
+    local tty = counts.ok("keyness")
+    assert.matches("^A: side=USSR %(" .. na .. " tokens%)   B: side=US %(" .. nb .. " tokens%)\n", tty)
+  end)
+
+  it("compares one sub-corpus with the rest of the corpus", function()
+    local rows = cjson.decode(counts.ok("keyness", "--a", "type=telegram", "--format", "json", "--min", "5"))
+    local function in_telegram(i) return tokens[i].doc == "telegram-1962-11-02" end
+    local tel, ntel = profile(tokens, labels, in_telegram)
+    local rest, nrest = profile(tokens, labels, function(i) return not in_telegram(i) end)
+    assert.is_true(#rows > 0)
+    for _, r in ipairs(rows) do
+      assert.equal(tel[r.word] or 0, r.freq_a)
+      assert.equal(rest[r.word] or 0, r.freq_b)
+      assert.is_true(near(stats.log_likelihood(r.freq_a, r.freq_b, ntel, nrest), r.ll))
+    end
+    -- "usa" is the telegram's spelling: 11 times there, never in the dinner record
+    assert.same({ "usa", 11, 0 }, { rows[1].word, rows[1].freq_a, rows[1].freq_b })
+    -- one side against the rest: the turns of the other sides and the narration
+    local ussr = c:where{ kind = "turn", side = "USSR" }
+    local others, nothers = profile(tokens, labels, function(i) return not ussr_tokens[i] end)
+    local r, info = ussr:keyness(require("parley.keyness").rest(c, ussr), { direction = "both" })
+    assert.same({ na, nothers }, { info.size_a, info.size_b })
+    assert.is_true(#r > 0)
+    for _, row in ipairs(r) do
+      assert.equal(fa[row.word] or 0, row.freq_a)
+      assert.equal(others[row.word] or 0, row.freq_b, row.word)
+    end
+  end)
+
+  it("reports bad options clearly", function()
+    assert.matches("^parley: keyness: %-%-a needs attr=value, got 'telegram'",
+      counts.mistake("keyness", "--a", "telegram"))
+    assert.matches("^parley: keyness: %-%-a nosuch=1: no region kind has attribute 'nosuch'\n$",
+      counts.mistake("keyness", "--a", "nosuch=1"))
+    assert.equal("parley: keyness: --b is empty (no tokens where side=Mars)\n",
+      counts.mistake("keyness", "--a", "side=USSR", "--b", "side=Mars"))
+    assert.matches("^parley: keyness: option '%-%-stat' must be one of ll, chi2, log_ratio, pct_diff, got 'p'",
+      counts.mistake("keyness", "--stat", "p"))
+    assert.matches("^parley: keyness: option '%-%-min' needs a whole number of at least 1, got '0'",
+      counts.mistake("keyness", "--min", "0"))
+    assert.matches("^parley: keyness: unexpected argument 'cuba'", counts.mistake("keyness", "cuba"))
+    -- a corpus without turns has no default comparison
+    local dir = h.tmpdir()
+    h.write(dir .. "/a.txt", "Cuba and the blockade.\n")
+    assert.matches("^parley: keyness: this corpus has no turns with a side",
+      counts.mistake("keyness", "--corpus", dir))
+    assert.has_error(function() c:keyness(c, { direction = "up" }) end,
+      "bad argument #2 to 'keyness' (direction must be a, b or both, got 'up')")
+  end)
+end)
+
+describe("collocates", function()
+  local c, tokens
+  setup(function()
+    c = assert(parley.open())
+    tokens = counts.tokens(c)
+  end)
+  after_each(h.cleanup)
+
+  -- Co-occurrence counts in windows of left/right tokens around the mentions
+  -- of a query, clipped to the document, counted once per window.
+  local function windows(queries, left, right)
+    local observed, nodes = {}, counts.mentions(tokens, queries)
+    local len = select(2, queries[1]:gsub("%S+", ""))  -- tokens in the node phrase
+    for _, i in ipairs(nodes) do
+      for j = i - left, i + len - 1 + right do
+        if (j < i or j > i + len - 1) and tokens[j] and tokens[j].doc == tokens[i].doc
+            and counts.counted(tokens[j]) then
+          observed[tokens[j].fold] = (observed[tokens[j].fold] or 0) + 1
+        end
+      end
+    end
+    return observed, #nodes
+  end
+
+  local function frequencies()
+    local f = {}
+    for _, t in ipairs(tokens) do
+      if counts.counted(t) then f[t.fold] = (f[t.fold] or 0) + 1 end
+    end
+    return f
+  end
+
+  it("counts what occurs within five tokens of inspection", function()
+    local observed, fn = windows({ "inspection" }, 5, 5)
+    local freq = frequencies()
+    local rows, info = c:collocates("inspection")
+    assert.equal(fn, info.f_node)
+    assert.equal(#tokens, info.size)
+    assert.equal(10, info.span)
+    local expected = 0
+    for _, o in pairs(observed) do if o >= 2 then expected = expected + 1 end end
+    assert.equal(expected, #rows)
+    for i, r in ipairs(rows) do
+      assert.equal(observed[r.collocate], r.observed, r.collocate)
+      assert.equal(freq[r.collocate], r.f_collocate, r.collocate)
+      assert.is_true(near(fn * r.f_collocate * 10 / #tokens, r.expected))
+      assert.is_true(near(math.log(r.observed / r.expected, 2), r.mi))
+      assert.is_true(near(14 + math.log(2 * r.observed / (fn + r.f_collocate), 2), r.logdice))
+      assert.is_true(i == 1 or rows[i - 1].logdice >= r.logdice)
+    end
+    local by = {}
+    for _, r in ipairs(rows) do by[r.collocate] = r end
+    -- "ground inspection", "Red Cross" inspection
+    assert.is_true(by.ground.mi > 3 and by.cross.observed == observed.cross)
+  end)
+
+  it("takes a phrase, a one-sided window, a measure and a minimum", function()
+    local observed, fn = windows({ "red cross" }, 3, 0)
+    local rows = cjson.decode(counts.ok("collocates", "red", "cross", "--left", "3", "--right", "0",
+      "--measure", "ll", "--min", "1", "--format", "json"))
+    local n = 0
+    for _ in pairs(observed) do n = n + 1 end
+    assert.equal(n, #rows)
+    for i, r in ipairs(rows) do
+      assert.equal(observed[r.collocate], r.observed)
+      assert.is_true(near(stats.collocation_ll(r.observed, fn, r.f_collocate, 3, #tokens), r.ll))
+      assert.is_true(i == 1 or rows[i - 1].ll >= r.ll)
+    end
+    -- "International Red Cross": twice, out of five uses of "international"
+    local intl
+    for _, r in ipairs(rows) do if r.collocate == "international" then intl = r end end
+    assert.same({ 2, 5 }, { intl.observed, intl.f_collocate })
+  end)
+
+  it("works in a sub-corpus with its own frequencies", function()
+    local tel = c:where{ type = "telegram" }
+    local rows, info = tel:collocates("missiles", { min = 1 })
+    assert.equal(tel:count("missiles"), info.f_node)
+    assert.equal(tel:size(), info.size)
+    local f = {}
+    for _, t in ipairs(tokens) do
+      if t.doc == "telegram-1962-11-02" and counts.counted(t) then f[t.fold] = (f[t.fold] or 0) + 1 end
+    end
+    for _, r in ipairs(rows) do assert.equal(f[r.collocate], r.f_collocate, r.collocate) end
+  end)
+
+  it("prints nothing but the header for a query without hits", function()
+    local tsv = counts.ok("collocates", "zanzibar", "--format", "tsv")
+    assert.equal("collocate\tobserved\texpected\tf_collocate\tmi\tmi3\tt\tz\tll\tdice\tlogdice\n", tsv)
+  end)
+
+  it("reports bad options clearly", function()
+    assert.matches("^parley: collocates: no query given", counts.mistake("collocates"))
+    assert.equal("parley: collocates: --left and --right are both 0: the window is empty\n",
+      counts.mistake("collocates", "cuba", "--left", "0", "--right", "0"))
+    assert.matches("^parley: collocates: option '%-%-measure' must be one of logdice, ll, mi, mi3, t, z, dice, observed, got 'pmi'",
+      counts.mistake("collocates", "cuba", "--measure", "pmi"))
+    assert.matches("^parley: collocates: option '%-%-left' needs a whole number of at least 0, got '%-2'",
+      counts.mistake("collocates", "cuba", "--left", "-2"))
+    assert.equal("parley: collocates: unterminated phrase in query '\"red cross'\n",
+      counts.mistake("collocates", '"red cross'))
+    assert.has_error(function() c:collocates("cuba", { left = 2000 }) end,
+      "bad argument #2 to 'collocates' (left must be a whole number from 0 to 1000)")
+  end)
+end)
