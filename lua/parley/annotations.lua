@@ -44,9 +44,8 @@ function M.rows(corpus, kinds)
 end
 
 function M.main(args, out)
-  local opts = cli.parse(args, M.spec)
-  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
-  if #opts > 0 then cli.fail(("annotations: unexpected argument '%s' (usage: %s)"):format(opts[1], M.spec.usage)) end
+  local opts = cli.start(args, M.spec)
+  if not opts then return end
   local corpus = cli.open_corpus(opts, "annotations")
   local kinds = #opts.kind > 0 and opts.kind or nil
   format.write(M.rows(corpus, kinds), M.columns, opts.format, out)

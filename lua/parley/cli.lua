@@ -83,6 +83,33 @@ function M.where(list, name)
   return next(filter) and filter or nil
 end
 
+-- start(args, spec, npos) -> options, or nil when --help printed the usage.
+-- More than npos (default 0) positional arguments is a mistake.
+function M.start(args, spec, npos)
+  local opts = M.parse(args, spec)
+  if opts.help then
+    io.write("usage: ", spec.usage, "\n")
+    return nil
+  end
+  npos = npos or 0
+  if #opts > npos then
+    M.fail(("%s: unexpected argument '%s' (usage: %s)"):format(spec.name, opts[npos + 1], spec.usage))
+  end
+  return opts
+end
+
+-- The corpus of --corpus (default: the bundled one), narrowed by any --where.
+function M.scoped(opts, name)
+  local corpus = M.open_corpus(opts, name)
+  local filter = M.where(opts.where, name)
+  if filter then
+    local ok, sub = pcall(corpus.where, corpus, filter)
+    if not ok then M.fail(name .. ": " .. tostring(sub):gsub("^.-:%d+: ", "")) end
+    corpus = sub
+  end
+  return corpus
+end
+
 -- Open the corpus named by opts.corpus (default: the bundled one), raising a
 -- clear error if it cannot be opened.
 function M.open_corpus(opts, name)

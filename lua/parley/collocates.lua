@@ -107,18 +107,16 @@ M.spec = {
 }
 
 function M.main(args, out)
-  local opts = cli.parse(args, M.spec)
-  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
+  local opts = cli.start(args, M.spec, math.huge)
+  if not opts then return end
   if #opts == 0 then cli.fail("collocates: no query given (usage: " .. M.spec.usage .. ")") end
   if opts.left + opts.right == 0 then cli.fail("collocates: --left and --right are both 0: the window is empty") end
-  local corpus = cli.open_corpus(opts, "collocates")
-  local filter = cli.where(opts.where, "collocates")
+  local corpus = cli.scoped(opts, "collocates")
   local function try(f, ...)
     local ok, a, b = pcall(f, ...)
     if not ok then cli.fail("collocates: " .. tostring(a):gsub("^.-:%d+: ", "")) end
     return a, b
   end
-  if filter then corpus = try(corpus.where, corpus, filter) end
   local rows, info = try(M.collocates, corpus, table.concat(opts, " "), {
     left = opts.left, right = opts.right, min = opts.min, measure = opts.measure, limit = opts.limit })
   out = out or io.stdout

@@ -243,23 +243,16 @@ local function forms_text(forms)
 end
 
 function M.main(args, out)
-  local opts = cli.parse(args, M.spec)
-  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
-  if #opts > 0 then cli.fail(("entities: unexpected argument '%s' (usage: %s)"):format(opts[1], M.spec.usage)) end
+  local opts = cli.start(args, M.spec)
+  if not opts then return end
   local extra
   if opts.gazetteer then
     local err
     extra, err = M.load(opts.gazetteer)
     if not extra then cli.fail("entities: " .. err) end
   end
-  local corpus = cli.open_corpus(opts, "entities")
-  local filter = cli.where(opts.where, "entities")
-  local ok, rows
-  if filter then
-    ok, corpus = pcall(corpus.where, corpus, filter)
-    if not ok then cli.fail("entities: " .. tostring(corpus):gsub("^.-:%d+: ", "")) end
-  end
-  ok, rows = pcall(M.entities, corpus, {
+  local corpus = cli.scoped(opts, "entities")
+  local ok, rows = pcall(M.entities, corpus, {
     gazetteer = extra, types = #opts.type > 0 and opts.type or nil, min = opts.min })
   if not ok then cli.fail("entities: " .. tostring(rows):gsub("^.-:%d+: ", "")) end
   format.write(rows, {

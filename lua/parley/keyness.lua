@@ -209,9 +209,8 @@ function M.sides(corpus, opts)
 end
 
 function M.main(args, out)
-  local opts = cli.parse(args, M.spec)
-  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
-  if #opts > 0 then cli.fail(("keyness: unexpected argument '%s' (usage: %s)"):format(opts[1], M.spec.usage)) end
+  local opts = cli.start(args, M.spec)
+  if not opts then return end
   local corpus = cli.open_corpus(opts, "keyness")
   local a, b, la, lb = M.sides(corpus, opts)
   local rows, info = M.keyness(a, b, { min = opts.min, stat = opts.stat, direction = opts.direction,

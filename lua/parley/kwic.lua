@@ -85,13 +85,7 @@ function M.main(args, out)
     if not opts.help then cli.fail("kwic: no query given") end
     return
   end
-  local corpus = cli.open_corpus(opts, "kwic")
-  local filter = cli.where(opts.where, "kwic")
-  if filter then
-    local ok, sub = pcall(corpus.where, corpus, filter)
-    if not ok then cli.fail("kwic: " .. tostring(sub):gsub("^.-:%d+: ", "")) end
-    corpus = sub
-  end
+  local corpus = cli.scoped(opts, "kwic")
   local q = table.concat(opts, " ")
   if opts.context then
     local ok, rows, key = pcall(M.context, corpus, q, { width = opts.width, sort = opts.sort,

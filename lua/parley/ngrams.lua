@@ -53,9 +53,8 @@ M.spec = {
 }
 
 function M.main(args, out)
-  local opts = cli.parse(args, M.spec)
-  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
-  if #opts > 1 then cli.fail(("ngrams: unexpected argument '%s' (usage: %s)"):format(opts[2], M.spec.usage)) end
+  local opts = cli.start(args, M.spec, 1)
+  if not opts then return end
   local n = opts[1] and math.tointeger(tonumber(opts[1])) or (opts[1] == nil and 2)
   if not n or n < 1 or n > 8 then
     cli.fail(("ngrams: N must be a whole number from 1 to 8, got '%s'"):format(opts[1]))

@@ -114,8 +114,8 @@ M.columns = {
 }
 
 function M.main(args, out)
-  local opts = cli.parse(args, M.spec)
-  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
+  local opts = cli.start(args, M.spec, 1)
+  if not opts then return end
   if #opts ~= 1 then cli.fail(("outline: give one document (usage: %s)"):format(M.spec.usage)) end
   local corpus = cli.open_corpus(opts, "outline")
   local doc, err = M.resolve(corpus, opts[1])

@@ -45,8 +45,8 @@ function M.report(corpus, top)
 end
 
 function M.main(args)
-  local opts = cli.parse(args, M.spec)
-  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
+  local opts = cli.start(args, M.spec)
+  if not opts then return end
   local corpus = cli.open_corpus(opts, "overview")
   print(M.report(corpus, opts.top))
 end

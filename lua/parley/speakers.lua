@@ -187,16 +187,9 @@ function M.matrix(corpus)
 end
 
 function M.main(args, out)
-  local opts = cli.parse(args, M.spec)
-  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
-  if #opts > 0 then cli.fail(("speakers: unexpected argument '%s' (usage: %s)"):format(opts[1], M.spec.usage)) end
-  local corpus = cli.open_corpus(opts, "speakers")
-  local filter = cli.where(opts.where, "speakers")
-  if filter then
-    local ok, sub = pcall(corpus.where, corpus, filter)
-    if not ok then cli.fail("speakers: " .. tostring(sub):gsub("^.-:%d+: ", "")) end
-    corpus = sub
-  end
+  local opts = cli.start(args, M.spec)
+  if not opts then return end
+  local corpus = cli.scoped(opts, "speakers")
   if not has_turns(corpus) then
     cli.fail("speakers: no speaker turns in this corpus (its grammars mark no 'turn' regions)")
   end

@@ -182,25 +182,17 @@ function M.columns(fmt)
 end
 
 function M.main(args, out)
-  local opts = cli.parse(args, M.spec)
-  if opts.help then io.write("usage: ", M.spec.usage, "\n") return end
-  if #opts > 0 then cli.fail(("topics: unexpected argument '%s' (usage: %s)"):format(opts[1], M.spec.usage)) end
+  local opts = cli.start(args, M.spec)
+  if not opts then return end
   local families = M.families
   if opts.families then
     local err
     families, err = M.load(opts.families)
     if not families then cli.fail("topics: " .. err) end
   end
-  local corpus = cli.open_corpus(opts, "topics")
-  local filter = cli.where(opts.where, "topics")
-  local ok, rows
-  if filter then
-    ok, corpus = pcall(corpus.where, corpus, filter)
-    if not ok then cli.fail("topics: " .. tostring(corpus):gsub("^.-:%d+: ", "")) end
-  else
-    corpus = M.default_scope(corpus)
-  end
-  ok, rows = pcall(M.topics, corpus, families, { parts = opts.parts })
+  local corpus = cli.scoped(opts, "topics")
+  if not opts.where or #opts.where == 0 then corpus = M.default_scope(corpus) end
+  local ok, rows = pcall(M.topics, corpus, families, { parts = opts.parts })
   if not ok then cli.fail("topics: " .. tostring(rows):gsub("^.-:%d+: ", "")) end
   format.write(rows, M.columns(opts.format), opts.format, out)
 end
