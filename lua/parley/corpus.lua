@@ -376,13 +376,7 @@ end
 function Corpus:freq_by(opts)
   local attr = opts.by
   local kind = self:kind_with(attr)
-  local values, seen = {}, {}
-  for i = 1, self:region_count(kind) do
-    local _, _, attrs = self.ix:region(kind, i)
-    local v = attrs[attr]
-    if not seen[v] then seen[v] = true; values[#values + 1] = v end
-  end
-  table.sort(values)
+  local values = self:values(attr)
   local rows = {}
   for _, v in ipairs(values) do
     local spans = self.ix:regions(kind, { [attr] = v })
@@ -409,6 +403,20 @@ end
 function Corpus:keyness(other, opts) return require("parley.keyness").keyness(self, other, opts) end
 function Corpus:collocates(q, opts) return require("parley.collocates").collocates(self, q, opts) end
 function Corpus:dispersion(q, opts) return require("parley.dispersion").dispersion(self, q, opts) end
+
+-- values(attr) -> the distinct values of a region attribute (speaker, side,
+-- type …) in the index, sorted, and the region kind that has it.
+function Corpus:values(attr)
+  local kind = self:kind_with(attr)
+  local values, seen = {}, {}
+  for i = 1, self:region_count(kind) do
+    local _, _, attrs = self.ix:region(kind, i)
+    local v = attrs[attr]
+    if v ~= nil and not seen[v] then seen[v] = true; values[#values + 1] = v end
+  end
+  table.sort(values, function(a, b) return tostring(a) < tostring(b) end)
+  return values, kind
+end
 
 -- The region kind that has attribute attr (document attributes first, then
 -- speaker turns: `where{speaker = …}` means turns even when quotes have speakers).

@@ -82,14 +82,7 @@ end
 
 -- The parts by the values of attribute attr of the region kind that has it.
 local function by_attr(corpus, hits, attr)
-  local kind = corpus:kind_with(attr)
-  local values, seen = {}, {}
-  for i = 1, corpus:region_count(kind) do
-    local _, _, attrs = corpus.ix:region(kind, i)
-    local v = attrs[attr]
-    if v ~= nil and not seen[v] then seen[v] = true; values[#values + 1] = v end
-  end
-  table.sort(values, function(a, b) return tostring(a) < tostring(b) end)
+  local values, kind = corpus:values(attr)
   local names, counts, sizes = {}, {}, {}
   for _, v in ipairs(values) do
     local spans = corpus.ix:regions(kind, { [attr] = v })

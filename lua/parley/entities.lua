@@ -234,14 +234,6 @@ M.spec = {
   },
 }
 
-local function forms_text(forms)
-  local list = {}
-  for f, n in pairs(forms) do list[#list + 1] = { f, n } end
-  table.sort(list, function(a, b) if a[2] ~= b[2] then return a[2] > b[2] end return a[1] < b[1] end)
-  for i, p in ipairs(list) do list[i] = ("%s %d"):format(p[1], p[2]) end
-  return table.concat(list, ", ")
-end
-
 function M.main(args, out)
   local opts = cli.start(args, M.spec)
   if not opts then return end
@@ -258,7 +250,7 @@ function M.main(args, out)
   format.write(rows, {
     "entity", "type", "count",
     { name = "first_doc", title = "first doc" }, { name = "first_line", title = "line" },
-    { name = "forms", format = forms_text },
+    { name = "forms", format = format.tally },
   }, opts.format, out)
 end
 

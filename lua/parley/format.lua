@@ -147,6 +147,15 @@ function M.write(rows, cols, fmt, file)
   (file or io.stdout):write(M.render(rows, cols, fmt))
 end
 
+-- tally{ name = n, … } -> "name n, name n" commonest first (ties alphabetical), for cells.
+function M.tally(t)
+  local list = {}
+  for k, n in pairs(t or {}) do list[#list + 1] = { tostring(k), n } end
+  table.sort(list, function(a, b) if a[2] ~= b[2] then return a[2] > b[2] end return a[1] < b[1] end)
+  for i, p in ipairs(list) do list[i] = ("%s %d"):format(p[1], p[2]) end
+  return table.concat(list, ", ")
+end
+
 -- A text sparkline of a list of numbers (▁▂▃▄▅▆▇█), for distributions on a terminal.
 function M.sparkline(values)
   local bars = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" }

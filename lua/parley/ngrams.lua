@@ -7,19 +7,6 @@ local format = require "parley.format"
 
 local M = {}
 
--- The values attribute attr takes in the (sub-)corpus, sorted.
-local function values_of(corpus, attr)
-  local kind = corpus:kind_with(attr)
-  local values, seen = {}, {}
-  for i = 1, corpus:region_count(kind) do
-    local _, _, attrs = corpus.ix:region(kind, i)
-    local v = attrs[attr]
-    if v ~= nil and not seen[v] then seen[v] = true; values[#values + 1] = v end
-  end
-  table.sort(values, function(a, b) return tostring(a) < tostring(b) end)
-  return values
-end
-
 -- ngrams(corpus, n, opts) -> rows { ngram, count } (or { [by], ngram, count }
 -- with opts.by = ATTR: one list per value, each within the regions that
 -- have it), commonest first.  opts: min (default 2), limit (per list),
@@ -29,7 +16,7 @@ function M.ngrams(corpus, n, opts)
   local want = { min = opts.min or 2, limit = opts.limit, punct = opts.punct }
   if not opts.by then return corpus:ngrams(n, want):totable() end
   local rows = {}
-  for _, v in ipairs(values_of(corpus, opts.by)) do
+  for _, v in ipairs(corpus:values(opts.by)) do
     for _, r in ipairs(corpus:where{ [opts.by] = v }:ngrams(n, want):totable()) do
       rows[#rows + 1] = { [opts.by] = v, ngram = r.ngram, count = r.count }
     end

@@ -159,14 +159,6 @@ function M.default_scope(corpus)
   return corpus
 end
 
-local function speakers_text(t)
-  local list = {}
-  for who, n in pairs(t) do list[#list + 1] = { who, n } end
-  table.sort(list, function(a, b) if a[2] ~= b[2] then return a[2] > b[2] end return a[1] < b[1] end)
-  for i, p in ipairs(list) do list[i] = ("%s %d"):format(p[1], p[2]) end
-  return table.concat(list, ", ")
-end
-
 -- The table's columns in format fmt: the course as a sparkline on a terminal,
 -- as counts elsewhere.
 function M.columns(fmt)
@@ -174,7 +166,7 @@ function M.columns(fmt)
     "family", "mentions",
     { name = "first_speaker", title = "raised first by" },
     { name = "first_doc", title = "doc" }, { name = "first_line", title = "line" },
-    { name = "speakers", title = "mentions by speaker", format = speakers_text },
+    { name = "speakers", title = "mentions by speaker", format = format.tally },
     "d", "dp",
     { name = "course", format = fmt == "tty" and format.sparkline
         or function(c) return table.concat(c, " ") end },
