@@ -7,6 +7,7 @@ local lib = require "parley.grammar.lib"
 local people = require "parley.people"
 
 local dinner = h.read(h.dinner)
+local telegram = h.read(h.telegram)
 local register = people.load({ dir = h.corpus })
 
 -- The line of the dinner record that contains s (plain search).
@@ -129,6 +130,63 @@ describe("parley.grammar.lib", function()
     end)
   end)
 
+  describe("pieces the grammars share", function()
+    it("spans white space with at most one line break, never a blank line", function()
+      local title = telegram:match("re 1  \nNovember 1962 meeting")      -- the title's wrap
+      assert.equal(8, lib.gap:match(title, 5))
+      assert.equal(5, lib.gap:match("\t\n\t x"))
+      assert.equal(2, lib.gap:match(" \n \nnext paragraph"))            -- stops before the blank line
+      for _, s in ipairs { "x", "", "\n\n", "\n \n" } do assert.is_nil(lib.gap:match(s), s) end
+    end)
+
+    it("finds -ly adverbs, lower-case whole words", function()
+      local text = telegram:match("We have resolutely.-%.") .. " "
+        .. telegram:match("The Americans flatly.-%.")
+      local found = {}
+      for s, e in lib.find_all(lib.ly_adverb, text) do found[#found + 1] = text:sub(s, e) end
+      assert.same({ "resolutely", "flatly" }, found)
+      found = {}
+      local tricky = "Firmly, Italy and bullying lyrics; only ly friendly."
+      for s, e in lib.find_all(lib.ly_adverb, tricky) do found[#found + 1] = tricky:sub(s, e) end
+      assert.same({ "only", "friendly" }, found)
+    end)
+
+    it("reads names by their form: A. B. Surname, and A. SURNAME of a sign-off", function()
+      local caps, any = lpeg.C(lib.caps_name), lpeg.C(lib.any_name)
+      local signoff = telegram:match("2%.XI%.62 A%. MIKOYAN %[Source")
+      assert.equal("A. MIKOYAN", caps:match(signoff, 9))
+      assert.equal("A. MIKOYAN", any:match(signoff, 9))
+      for _, s in ipairs { "N. S. KHRUSHCHEV", "A.I. MIKOYAN", "TER-PETROSYAN", "O'DONNELL" } do
+        assert.equal(s, (caps * -1):match(s), s)
+      end
+      for _, s in ipairs { "A. Mikoyan", "Mikoyan", "X", "A." } do assert.is_nil(caps:match(s), s) end
+      for _, s in ipairs { "A.I. Mikoyan", "V. V. Kuznetsov", "Stevenson" } do
+        assert.equal(s, (any * -1):match(s), s)
+      end
+      for _, s in ipairs { "mcCloy", "U.S.", "A." } do assert.is_nil(any:match(s), s) end
+    end)
+
+    it("tells an expansion of an abbreviation from other brackets", function()
+      local expanded = {}
+      for _, _, b in lib.find_all(lib.bracket, telegram) do
+        expanded[#expanded + 1] = lib.expands(telegram, b) or false
+      end
+      local _, n = telegram:gsub("%[", "")
+      assert.equal(n, #expanded)
+      local oas = telegram:find("[Organization of American States]", 1, true)
+      local _, k = telegram:sub(1, oas):gsub("%[", "")           -- the k-th bracket (8th, by reading)
+      for i, abbr in ipairs(expanded) do assert.equal(i == k and "OAS" or false, abbr, i) end
+      assert.equal("OAS [", telegram:sub(oas - 4, oas))
+      assert.equal("OAS", lib.initials("Organization of American States"))
+      local function expands(s) return lib.expands(s, lib.bracket:match(s, s:find("[", 1, true))) end
+      assert.equal("UN", expands("the UN  \n[United Nations]"))
+      for _, s in ipairs { "the USA [has] no right", "the oas [Organization of American States]",
+                           "the OAS [Organisation of States]", "[Organization of American States]" } do
+        assert.is_nil(expands(s), s)
+      end
+    end)
+  end)
+
   describe("stage directions, brackets and quotes", function()
     it("reads a parenthesised stage direction", function()
       local line = seed_line("McCloy (in a jocular tone)")
@@ -189,6 +247,24 @@ describe("parley.grammar.lib", function()
       end
       local d = lib.date:match("2.XI.62")
       assert.same({ 1962, 11, 2, 1, 7 }, { d.year, d.month, d.day, d.start, d.stop })
+    end)
+
+    it("reads a date whose parts a line break separates, not a blank line", function()
+      local at = telegram:find("re 1  \nNovember 1962", 1, true) + 3   -- the telegram's title
+      local d = lib.date:match(telegram, at)
+      assert.equal("1962-11-01", d.iso)
+      assert.equal("1  \nNovember 1962", telegram:sub(d.start, d.stop))
+      local found = {}
+      for _, _, t in lib.find_all(lib.date, telegram) do found[#found + 1] = t.iso end
+      -- by reading: the date field, the title, the citation (two dates), the body, the sign-off
+      assert.same({ "1962-11-02", "1962-11-01", "1962-11-01", "1962-11-02", "--10-25", "1962-11-02" }, found)
+      local cases = { { "November \n 2,\n1962", "1962-11-02" }, { "2.\nXI.\t62", "1962-11-02" },
+        { "24\t\tOctober \n1962", "1962-10-24" }, { "October\n24", "--10-24" } }
+      for _, c in ipairs(cases) do assert.equal(c[2], lib.date:match(c[1]).iso, c[1]) end
+      assert.is_nil(lib.date:match("1 \n\nNovember 1962"))
+      assert.is_nil(lib.date:match("October \n \n24"))
+      d = lib.date:match("November 2,\n \n1962")                    -- the year stays out
+      assert.same({ "--11-02", 10 }, { d.iso, d.stop })
     end)
 
     it("rejects impossible dates and numbers that only look like dates", function()
@@ -268,6 +344,41 @@ describe("parley.grammar.lib", function()
       assert.equal("John McCloy", t[1].name)
       assert.is_nil(g:match("McCloy: yes", 1, { name = lib.speaker { "Rusk" } }))
       assert.is_nil(g:match("McCloy: yes", 1, {}))
+    end)
+
+    it("has a variant of dynamic that consumes, so that it may stand in a loop", function()
+      assert.has_error(function() lpeg.P{ "S", S = lpeg.Ct((lpeg.V"N" + 1)^0), N = lib.dynamic("n") } end,
+        "empty loop in rule 'S'")
+      local g = lpeg.P{ "S", S = lpeg.Ct((lpeg.V"N" + 1)^0), N = lib.dynamic1("n", lib.letter) }
+      local point = telegram:match("5%. Stevenson and McCloy stated that")
+      local found = {}
+      for _, t in ipairs(g:match(point, 1, { n = lib.names(register) })) do
+        found[#found + 1] = { t.name, point:sub(t.start, t.stop) }
+      end
+      assert.same({ { "Adlai Stevenson", "Stevenson" }, { "John McCloy", "McCloy" } }, found)
+      assert.same({}, g:match(point, 1, { n = lpeg.P(true) }))     -- an empty match is no match
+      assert.same({}, g:match(point, 1, {}))
+      local any = lpeg.Ct((lib.dynamic1("n") + 1)^0)                -- without `first`: at any byte
+      assert.equal(2, #any:match(point, 1, { n = lpeg.C"St" + lpeg.C"Mc" }))
+    end)
+
+    it("trims white space back from a position, and sorts regions in text order", function()
+      local line = seed_line("The conversation lasted") .. " \n"
+      assert.equal(#line - 3, lib.trim_end(line, #line))
+      assert.equal(4, lib.trim_end("abc \t\n", 4, 5))           -- nothing at or after 5: 5 - 1
+      assert.equal(0, lib.trim_end("  ", 2))
+      local regions = { { start = 5, stop = 9 }, { start = 1, stop = 3 }, { start = 5, stop = 20 } }
+      assert.equal(regions, lib.sort_regions(regions))
+      assert.same({ { start = 1, stop = 3 }, { start = 5, stop = 20 }, { start = 5, stop = 9 } }, regions)
+    end)
+
+    it("keeps its three files in the index fingerprint, and one API", function()
+      local files = table.concat(require("parley.grammar").source_files({ documents = {} }), "\n")
+      for _, f in ipairs { "/grammar/lib.lua", "/grammar/lib/chars.lua", "/grammar/lib/numbers.lua" } do
+        assert.truthy(files:find(f, 1, true), f)
+      end
+      assert.equal(require("parley.grammar.lib.numbers").date, lib.date)
+      assert.equal(require("parley.grammar.lib.chars").gap, lib.gap)
     end)
 
     it("memoises patterns built from a register", function()

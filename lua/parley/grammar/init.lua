@@ -137,7 +137,8 @@ end
 -- and the like; a missing one counts too), and the corpus' person register.
 function M.source_files(m)
   local files = {}
-  for _, mod in ipairs { "parley.grammar", "parley.grammar.lib", "parley.grammar.speakers", "parley.people" } do
+  for _, mod in ipairs { "parley.grammar", "parley.grammar.lib", "parley.grammar.lib.chars",
+                         "parley.grammar.lib.numbers", "parley.grammar.speakers", "parley.people" } do
     local f = package.searchpath(mod, package.path)
     if f then files[#files + 1] = f end
   end

@@ -1,7 +1,10 @@
 -- Building blocks for document grammars, on top of LPeg 1.0.2 (no lpeg.utfR,
--- no `%` accumulator).  Used by the transcript and telegram grammars; this API
--- is stable.  A block that finds something captures ONE table with `start`
--- and `stop` (1-based, inclusive byte span, as for string.sub) and fields:
+-- no `%` accumulator).  Used by the transcript, telegram and speakers grammars;
+-- this API is stable.  The code lives in three files: lib/chars.lua (characters,
+-- white space, words, phrases), lib/numbers.lua (numbers, quantities, durations,
+-- dates) and this one (lines, brackets, quotes, names, the rest), which
+-- re-exports the other two.  A block that finds something captures ONE table
+-- with `start` and `stop` (1-based, inclusive byte span, as for string.sub) and:
 --
 --   lib.line       a non-blank line, tolerant of PDF text (a leading page-break
 --                  space and trailing spaces are not content); consumes its line
@@ -14,7 +17,9 @@
 --   lib.quoted     “…”, "…", ‘…’, «…», nested: { start, stop, text, open, close }
 --   lib.date       "November 1, 1962", "October 24", "1 November 1962", "2.XI.62",
 --                  "02.11.1962", "1962-11-02": { start, stop, year, month, day, iso }
---                  (iso "1962-11-02", or "--10-24" without a year; 2-digit years are 19xx)
+--                  (iso "1962-11-02", or "--10-24" without a year; 2-digit years are
+--                  19xx: lib.numbers.century); a line may break between the parts
+--                  ("1  \nNovember 1962"), a blank line may not
 --   lib.number     "fifteen", "forty-five", "two hundred", "145,000", "5": { start, stop, value }
 --   lib.quantity   "ten to fifteen days" { low = 10, high = 15, unit = "day" },
 --                  "five conditions" { low = 5, high = 5, unit = "condition" },
@@ -30,110 +35,42 @@
 --   lib.speaker(src, opts) the same at the start of a line, after an optional indent;
 --                          without a register, any "A. B. Surname"-like name
 --   lib.phrases(list, opts)  any of these phrases, whole words, longest first (no capture)
+--   lib.phrase(s, opts)    one phrase, words apart by spaces (opts.wrap: or line breaks),
+--                          no word boundaries; opts.nocase as above (no capture)
 --   lib.dynamic(key)       matches the pattern found at state[key], where state is the
 --                          extra argument of match (lpeg.Carg(1)): grammars compiled once
 --                          use it for parts that depend on the corpus, such as names
--- Plain patterns (no captures): sp, nl, nonsp, ws (spaces and line breaks), content
--- (a line's text up to its last non-space), blank (a blank line), parbreak, letter,
--- upper, lower, wordchar, wb (at a word start), dash; lib.range(lo, hi): code points lo..hi.
+--   lib.dynamic1(key, first)  the same where `first` matches (default: anywhere) and only
+--                          if it consumes: it may stand in a loop, where LPeg refuses
+--                          lib.dynamic ("empty loop in rule")
+--   lib.span(patt, fn)     a block: fn(captures of patt) returns its table, or nil for
+--                          no match; start and stop are set
+-- Plain patterns (no captures): sp, nl, nonsp, ws (spaces and line breaks), gap (spaces
+-- with at most one line break: no blank line), content (a line's text up to its last
+-- non-space), blank (a blank line), parbreak, letter, upper, lower, wordchar, wb (at a
+-- word start), dash, ly_adverb (a lower-case word in -ly: "resolutely"), any_name ("A. B.
+-- Surname"-like), caps_name (a sign-off's "A. MIKOYAN"); lib.range(lo, hi): code points lo..hi.
 -- Functions: find_all(patt, text, init) -> iterator of start, stop, captures...;
 -- line_of(text, pos) -> line, column; lines(text), paragraphs(text) -> lists of the
--- tables above; squeeze(s); words_before(text, pos, n); roman(s); iso(y, m, d).
+-- tables above; squeeze(s); words_before(text, pos, n); trim_end(text, pos, from) -> the
+-- last non-space byte at or before pos; sort_regions(regions) -> them in text order, the
+-- longer first; initials(s) ("Organization of American States" -> "OAS"); expands(text,
+-- b) -> the abbreviation bracket b spells out ("OAS [Organization of American States]")
+-- or nil; roman(s); iso(y, m, d).  Tables: months, number_words, time_units, not_units.
 local lpeg = require "lpeg"
+local chars = require "parley.grammar.lib.chars"
+local numbers = require "parley.grammar.lib.numbers"
 
-local P, R, S, V, C, Cc, Cp, Ct, Cmt, Carg, B =
-  lpeg.P, lpeg.R, lpeg.S, lpeg.V, lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cmt, lpeg.Carg, lpeg.B
-local unpack, pack = table.unpack, table.pack
+local P, S, V, C, Cc, Cp, Ct, Cmt, Carg =
+  lpeg.P, lpeg.S, lpeg.V, lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cmt, lpeg.Carg
+local unpack = table.unpack
 
-local M = {}
-
--- ------------------------------------------------------------ characters
-
--- Byte sequences a..b of equal length (UTF-8 encodings of two code points).
-local function between(a, b)
-  if #a == 1 then return R(a .. b) end
-  local a1, b1, n = a:byte(1), b:byte(1), #a - 1
-  if a1 == b1 then return P(a:sub(1, 1)) * between(a:sub(2), b:sub(2)) end
-  local any = R"\128\191"
-  for _ = 2, n do any = any * R"\128\191" end
-  local p = P(a:sub(1, 1)) * between(a:sub(2), ("\191"):rep(n))
-  if b1 - a1 > 1 then p = p + R(string.char(a1 + 1, b1 - 1)) * any end
-  return p + P(b:sub(1, 1)) * between(("\128"):rep(n), b:sub(2))
+local M = { chars = chars, numbers = numbers }
+for _, part in ipairs { chars, numbers } do
+  for k, v in pairs(part) do M[k] = v end
 end
-
--- range(lo, hi): one character with a code point in lo..hi.
-function M.range(lo, hi)
-  if lpeg.utfR then return lpeg.utfR(lo, hi) end
-  local p, from = nil, lo
-  for _, top in ipairs { 0x7F, 0x7FF, 0xFFFF, 0x10FFFF } do
-    if from <= hi and from <= top then
-      local q = between(utf8.char(from), utf8.char(math.min(hi, top)))
-      p = p and p + q or q
-      from = top + 1
-    end
-  end
-  return p or P(false)
-end
-local U = M.range
-
-M.sp, M.nl = S" \t", P"\n"
-M.nonsp = 1 - S" \t\n"
-M.ws = (S" \t" + "\n")^1
-M.dash = P"—" + "–" + "--" + "-"
--- Letters of Latin (with Latin-1 and Extended-A/B), Greek and Cyrillic.
-local upper2 = U(0xC0, 0xD6) + U(0xD8, 0xDE) + U(0x391, 0x3A9) + U(0x400, 0x42F)
-local lower2 = U(0xDF, 0xF6) + U(0xF8, 0xFF) + U(0x3B1, 0x3C9) + U(0x430, 0x45F)
-local letter2 = U(0xC0, 0xD6) + U(0xD8, 0xF6) + U(0xF8, 0x24F) + U(0x370, 0x3FF) + U(0x400, 0x4FF)
-M.upper, M.lower = R"AZ" + upper2, R"az" + lower2
-M.letter = R("az", "AZ") + letter2
-M.wordchar = M.letter + R"09"
-M.wb = -B(R("az", "AZ", "09")) * -B(letter2)     -- not just after a letter or digit
-local sp, nl, nonsp, ws, wordchar, wb = M.sp, M.nl, M.nonsp, M.ws, M.wordchar, M.wb
-local digit = R"09"
-
-M.content = (sp^0 * nonsp)^1
-M.blank = sp^0 * nl + sp^1 * -1
-M.parbreak = nl * (sp^0 * nl)^1
-
--- span(patt, fn): a block; fn(captures of patt) returns its table (nil: no match).
-local function span(patt, fn)
-  return Cmt(Cp() * patt * Cp(), function(_, i, ...)
-    local a = pack(...)
-    local t = fn(unpack(a, 2, a.n - 1))
-    if not t then return false end
-    t.start, t.stop = a[1], a[a.n] - 1
-    return i, t
-  end)
-end
-
-function M.squeeze(s) return (s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")) end
-local squeeze = M.squeeze
-
--- A phrase as a pattern: its words separated by any spaces (or line breaks, with
--- wrap); nocase: ASCII letters in either case.
-local function phrase(s, opts)
-  local gap = opts.wrap and ws or sp^1
-  local p, first = P(true), true
-  for word in s:gmatch("%S+") do
-    local w = P(true)
-    for ch in word:gmatch(utf8.charpattern) do
-      w = w * ((opts.nocase and ch:find("^%a$")) and S(ch:lower() .. ch:upper()) or P(ch))
-    end
-    p = first and w or p * gap * w
-    first = false
-  end
-  return p
-end
-
-function M.phrases(list, opts)
-  opts = opts or {}
-  local sorted = {}
-  for i, s in ipairs(list) do sorted[i] = s end
-  table.sort(sorted, function(a, b) return #a > #b end)
-  local p = P(false)
-  for _, s in ipairs(sorted) do p = p + phrase(s, opts) end
-  return wb * p * -wordchar
-end
+local sp, nl, ws, wordchar, wb = M.sp, M.nl, M.ws, M.wordchar, M.wb
+local span, phrase, squeeze = M.span, M.phrase, M.squeeze
 
 -- ------------------------------------------------------------ lines and paragraphs
 
@@ -170,139 +107,13 @@ M.quoted = Cmt(Cp() * C(quotes + straight) * Cp(), function(_, i, a, q, e)
               text = squeeze(q:sub(#open + 1, -#close - 1)) }
 end)
 
--- ------------------------------------------------------------ numbers
-
-M.number_words = {
-  zero = 0, one = 1, two = 2, three = 3, four = 4, five = 5, six = 6, seven = 7, eight = 8,
-  nine = 9, ten = 10, eleven = 11, twelve = 12, thirteen = 13, fourteen = 14, fifteen = 15,
-  sixteen = 16, seventeen = 17, eighteen = 18, nineteen = 19, twenty = 20, thirty = 30,
-  forty = 40, fifty = 50, sixty = 60, seventy = 70, eighty = 80, ninety = 90, dozen = 12,
-}
--- Minutes in a unit of time (durations), and words that are never the unit of a quantity.
-M.time_units = { minute = 1, hour = 60, day = 1440, week = 10080 }
-M.not_units = {}
-for w in ([[a an and are as at be but by can could did do does for from had has have in
-  is it may might must no not of on or should than that the then there these they this those
-  to was we were which who will with would]]):gmatch("%a+") do M.not_units[w] = true end
-
-local function words_of(pred)
-  local list = {}
-  for w, n in pairs(M.number_words) do if pred(n, w) then list[#list + 1] = w end end
-  return list
-end
-local function valued(list)
-  local p = P(false)
-  table.sort(list, function(a, b) return #a > #b end)
-  for _, w in ipairs(list) do p = p + phrase(w, { nocase = true }) * Cc(M.number_words[w]) end
-  return p * -wordchar
-end
-local ones = valued(words_of(function(n, w) return n < 20 and w ~= "dozen" end))
-local tens = valued(words_of(function(n) return n >= 20 end))
-local units19 = valued(words_of(function(n) return n >= 1 and n <= 9 end))
-local small = tens * (S"- " * units19)^-1 / function(a, b) return a + (b or 0) end + ones
-local hundreds = small * sp^1 * "hundred" * ((sp^1 * "and")^-1 * sp^1 * small)^-1
-  / function(h, r) return h * 100 + (r or 0) end + small
-local words = hundreds * sp^1 * "thousand" * ((sp^1 * "and")^-1 * sp^1 * hundreds)^-1
-  / function(t, r) return t * 1000 + (r or 0) end + hundreds
-local digits = C(digit^1 * ("," * digit * digit * digit)^0 * ("." * digit^1)^-1) * -digit
-  / function(s) return tonumber((s:gsub(",", ""))) end
-local number = wb * (digits + words)
-M.number = span(number, function(v) return { value = v } end)
-
-local function singular(w)
-  w = w:lower()
-  if w:find("ies$") then return w:sub(1, -4) .. "y" end
-  if w:find("[sxz]es$") or w:find("[cs]hes$") then return w:sub(1, -3) end
-  if w:find("[^s]s$") then return w:sub(1, -2) end
-  return w
-end
-local unitword = C(M.letter^1) / singular
-local timeunit = Cmt(unitword, function(_, i, u) return M.time_units[u] and i, M.time_units[u] end)
-local part = number * ws * timeunit / function(n, m) return n * m end
-local link = sp^0 * "," * ws * ("and" * ws)^-1 + ws * "and" * ws
-local parts = part * (link * part)^0 / function(...)
-  local n = 0
-  for _, m in ipairs { ... } do n = n + m end
-  return n
-end
-M.duration = span(parts, function(m) return { minutes = m } end)
-
-local to = ws * (P"to" + "or") * ws + sp^0 * (P"—" + "–" + "-") * sp^0
-local skip = (P"more" + "other" + "additional" + "further") * ws
-local unit = Cmt(unitword, function(_, i, u) return not M.not_units[u] and i, u end)
-M.quantity = span(part * link * part * (link * part)^0 / function(...)
-    local n = 0
-    for _, m in ipairs { ... } do n = n + m end
-    return n, n, "minute", n
-  end
-  + number * to * number * ws * skip^-1 * unit
-  + number * Cc(false) * ws * skip^-1 * unit,
-  function(lo, hi, u, minutes) return { low = lo, high = hi or lo, unit = u, minutes = minutes } end)
-
--- ------------------------------------------------------------ dates
-
-M.months = { january = 1, february = 2, march = 3, april = 4, may = 5, june = 6, july = 7,
-  august = 8, september = 9, october = 10, november = 11, december = 12, jan = 1, feb = 2,
-  mar = 3, apr = 4, jun = 6, jul = 7, aug = 8, sep = 9, sept = 9, oct = 10, nov = 11, dec = 12 }
-M.century = 1900                       -- for two-digit years
-
-local ROMAN = { I = 1, V = 5, X = 10, L = 50, C = 100, D = 500, M = 1000 }
-function M.roman(s)
-  local n, prev = 0, 0
-  for i = #s, 1, -1 do
-    local v = ROMAN[s:sub(i, i):upper()]
-    if not v then return nil end
-    if v < prev then n = n - v else n, prev = n + v, v end
-  end
-  return n
-end
-
-function M.iso(y, m, d)
-  if y then return ("%04d-%02d-%02d"):format(y, m, d) end
-  return ("--%02d-%02d"):format(m, d)
-end
-
-local DAYS = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
-local mlist = {}
-for w in pairs(M.months) do mlist[#mlist + 1] = w end
-table.sort(mlist, function(a, b) return #a > #b end)
-local month = P(false)
-for _, w in ipairs(mlist) do
-  local p = phrase(w:sub(1, 1):upper() .. w:sub(2), {}) + phrase(w:upper(), {})
-  month = month + p * (#w <= 4 and P"."^-1 or P(true)) * Cc(M.months[w])
-end
-month = month * -wordchar
-local day = C(digit * digit^-1) * -digit / tonumber
-local year4 = C(digit * digit * digit * digit) * -digit / tonumber
-local year2 = C(digit * digit) * -digit / function(s) return M.century + tonumber(s) end
-local rmonth = C(S"IVXivx"^1) / M.roman
-local n2 = C(digit * digit^-1) / tonumber
-local function dmy(d, m, y) return y, m, d end
-local forms =
-    year4 * "-" * n2 * "-" * n2 * -digit
-  + month * sp^1 * day * ("," * sp^0 * year4 + Cc(nil)) / function(m, d, y) return y, m, d end
-  + n2 * "." * sp^0 * rmonth * "." * sp^0 * (year4 + year2) / dmy
-  + n2 * "." * n2 * "." * year4 / dmy
-  + day * sp^1 * month * (sp^1 * year4 + Cc(nil)) / dmy
-M.date = span(wb * forms, function(y, m, d)
-  if not m or m < 1 or m > 12 or d < 1 or d > DAYS[m] then return nil end
-  return { year = y, month = m, day = d, iso = M.iso(y, m, d) }
-end)
-
 -- ------------------------------------------------------------ names
 
 local memo = setmetatable({}, { __mode = "k" })
 
 -- One name as a pattern: "A.I. Mikoyan" and "A. I. Mikoyan" alike.
 local function name_pattern(s, opts)
-  local gap = opts.wrap and ws or sp^1
-  local p, prev = P(true), nil
-  for tok in s:gsub("%.", ". "):gmatch("%S+") do
-    local t = phrase(tok, opts)
-    p = prev == nil and t or p * (prev:find("%.$") and (opts.wrap and ws^-1 or sp^0) or gap) * t
-    prev = tok
-  end
-  return p
+  return phrase((s:gsub("%.", ". ")), opts, opts.wrap and ws^-1 or sp^0)
 end
 
 function M.names(src, opts)
@@ -329,8 +140,10 @@ function M.names(src, opts)
   return p
 end
 
-local generic = span(C((M.upper * "." * sp^0)^0 * M.upper * M.letter^1) * -wordchar,
-  function(label) return { label = label, name = label } end)
+local dotted = (M.upper * "." * sp^0)^0                    -- "A. I. ", "A.I. "
+M.any_name = dotted * M.upper * M.letter^1
+M.caps_name = dotted * M.upper * (M.upper + S"-'")^1
+local generic = span(C(M.any_name) * -wordchar, function(label) return { label = label, name = label } end)
 
 local anyone = sp^0 * generic
 function M.speaker(src, opts)
@@ -342,17 +155,44 @@ function M.speaker(src, opts)
   return p
 end
 
+-- The pattern at state[key] matched at i: its captures (a table) and end, or nil.
 local matchers = setmetatable({}, { __mode = "k" })
+local function match_state(state, key, s, i)
+  local p = state and state[key]
+  if not p then return nil end
+  local q = matchers[p] or Ct(p) * Cp()
+  matchers[p] = q
+  return q:match(s, i)
+end
+
 function M.dynamic(key)
   return Cmt(Carg(1), function(s, i, state)
-    local p = state and state[key]
-    if not p then return false end
-    local q = matchers[p] or Ct(p) * Cp()
-    matchers[p] = q
-    local caps, e = q:match(s, i)
+    local caps, e = match_state(state, key, s, i)
     if not caps then return false end
     return e, unpack(caps)
   end)
+end
+
+function M.dynamic1(key, first)
+  return Cmt((first and #P(first) or P(true)) * 1 * Carg(1), function(s, i, state)
+    local caps, e = match_state(state, key, s, i - 1)
+    if not caps or e < i then return false end     -- it matched nothing
+    return e, unpack(caps)
+  end)
+end
+
+-- initials(s): the initials of the capitalised words ("Organization of American
+-- States" -> "OAS"); expands(text, b): the abbreviation that bracket b spells out
+-- ("OAS [Organization of American States]" -> "OAS"), or nil.
+function M.initials(s)
+  local out = {}
+  for w in s:gmatch("%a+") do if w:find("^%u") then out[#out + 1] = w:sub(1, 1) end end
+  return table.concat(out)
+end
+
+function M.expands(text, b)
+  local abbr = text:sub(math.max(1, b.start - 40), b.start - 1):match("%f[%w](%u%u+)%s*$")
+  return abbr and M.initials(b.text) == abbr and abbr or nil
 end
 
 -- ------------------------------------------------------------ helpers
@@ -398,12 +238,27 @@ function M.paragraphs(text)
   return out
 end
 
+-- trim_end(text, pos, from) -> the last byte at or before pos that is no white
+-- space, not before from (default 1): from - 1 if there is none.
+function M.trim_end(text, pos, from)
+  from = from or 1
+  while pos >= from and text:find("^%s", pos) do pos = pos - 1 end
+  return pos
+end
+
+-- sort_regions(regions) -> regions, in text order, the longer first at one start.
+local function before(a, b) return a.start < b.start or a.start == b.start and a.stop > b.stop end
+function M.sort_regions(regions)
+  table.sort(regions, before)
+  return regions
+end
+
 -- words_before(text, pos, n) -> up to n words that end before byte pos, in order
 -- (a word: letters, digits, non-ASCII bytes, ' and -).
 function M.words_before(text, pos, n)
   local out, e = {}, pos - 1
   while #out < n do
-    while e > 0 and text:find("^%s", e) do e = e - 1 end
+    e = M.trim_end(text, e)
     local s = e
     while s > 0 and text:find("^[%w\128-\255'%-]", s) do s = s - 1 end
     if s == e then break end

@@ -42,7 +42,7 @@ local people = require "parley.people"
 local lib = require "parley.grammar.lib"
 
 local P, V, C, Cg, Ct, Cp = lpeg.P, lpeg.V, lpeg.C, lpeg.Cg, lpeg.Ct, lpeg.Cp
-local sp, nl, letter, lower = lib.sp, lib.nl, lib.letter, lib.lower
+local sp, nl, gap = lib.sp, lib.nl, lib.gap
 
 local M = {}
 
@@ -56,9 +56,7 @@ M.reported = {
 }
 M.skip = { "^%s*%-?%s*%d+%s*%-?%s*$" }     -- a page number alone on its line
 
-local gap = (sp + nl * -(sp^0 * nl))^1       -- spaces, at most one line end
-local adverb = (lower - P"ly" * -letter)^1 * "ly" * -letter + lib.phrases{ "also", "again", "then" }
-local generic = (lib.upper * "." * sp^0)^0 * lib.upper * letter^1
+local adverb = lib.ly_adverb + lib.phrases{ "also", "again", "then" }
 
 local function keys(t)
   local out = {}
@@ -100,8 +98,8 @@ local function lines_of(txt)
   local out, at = {}, 1
   while at <= #txt do
     local e = txt:find("\n", at, true) or #txt + 1
-    local s, last = txt:match("^[ \t]*()", at), e - 1
-    while last >= s and txt:sub(last, last):find("%s") do last = last - 1 end
+    local s = txt:match("^[ \t]*()", at)
+    local last = lib.trim_end(txt, e - 1, s)
     out[#out + 1] = { s = s, e = last, blank = last < s or nil }
     at = e + 1
   end
@@ -169,7 +167,7 @@ function M.new(cfg)
     ctx = ctx or {}
     local register = ctx.people or people.new{}
     local state = { names = lib.names(register, { wrap = true }),
-                    generic = #register.people == 0 and C(generic) or P(false) }
+                    generic = #register.people == 0 and C(lib.any_name) or P(false) }
     local regions, meta, roles = {}, {}, {}
     for k, v in pairs(cfg.speakers or {}) do
       if type(k) == "number" then roles[v] = v else roles[k] = v end
@@ -262,8 +260,7 @@ function M.new(cfg)
         regions[#regions + 1] = { kind = n.kind, start = n.start, stop = n.stop, attrs = { text = n.text } }
       end
     end
-    table.sort(regions, function(a, b) return a.start < b.start or a.start == b.start and a.stop > b.stop end)
-    return { regions = regions, meta = meta }
+    return { regions = lib.sort_regions(regions), meta = meta }
   end
 
   return grammar.register{

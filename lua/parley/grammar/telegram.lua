@@ -28,7 +28,8 @@ local lib = require "parley.grammar.lib"
 
 local P, S, V = lpeg.P, lpeg.S, lpeg.V
 local C, Cc, Cg, Ct, Cp = lpeg.C, lpeg.Cc, lpeg.Cg, lpeg.Ct, lpeg.Cp
-local upper, lower, letter, sp = lib.upper, lib.lower, lib.letter, lib.sp
+local upper, lower, letter, sp, gap = lib.upper, lib.lower, lib.letter, lib.sp, lib.gap
+local trim_end = lib.trim_end
 local digit = lpeg.R"09"
 
 -- ------------------------------------------------------------ data
@@ -61,12 +62,10 @@ local FIRST_PERSON = { "We", "we", "I" }
 
 -- ------------------------------------------------------------ the grammar
 
-local gap = (sp + P"\n" * -(sp^0 * "\n"))^1             -- spaces, at most one line end
 local blank = S" \t\n"
 local open = S"\"(" + P"“" + P"«"
-local adverb = (lower - P"ly" * -letter)^1 * "ly" * -letter + lib.phrases(ADVERBS)
+local adverb = lib.ly_adverb + lib.phrases(ADVERBS)
 local next_sentence = #(blank^1 * (upper + digit + open + "[") + blank^0 * -1)
-local caps_name = (upper * "." * sp^0)^0 * upper * (upper + S"-'")^1
 
 -- The speakers a parse can name: the register's people, the groups, and the
 -- author as "We"/"I" (memoised per register and author).
@@ -80,18 +79,8 @@ local function speakers(register, author, side)
   local p = lib.names(register, { wrap = true })
   if author then p = p + lib.phrases(FIRST_PERSON) / as(author, side) end  -- else "We" is nobody
   for _, g in ipairs(COLLECTIVES) do p = p + C(lib.phrases(g)) / as(g.speaker, g.side) end
-  by_author[key] = p * Cp()                            -- one table, then the end
-  return by_author[key]
-end
-
--- The speaker named here, from the pattern passed to match (lib.dynamic, but
--- consuming a byte first: LPeg refuses a loop over a pattern that may be empty).
-local function speaker_here()
-  return lpeg.Cmt(#letter * 1 * lpeg.Carg(1), function(s, i, state)
-    local caps, e = state.speakers:match(s, i - 1)
-    if not caps then return false end
-    return e, caps
-  end)
+  by_author[key] = p
+  return p
 end
 
 local function item(tag, patt)
@@ -111,7 +100,7 @@ local Document = P{ "Document",
              + V"Participle" + V"End",
   Word       = upper * "." * #(gap^-1 * upper)                   -- an initial ends nothing
              + (letter + digit)^1,
-  Signoff    = item("signoff", Cg(lib.date, "date") * gap * Cg(C(caps_name), "name")),
+  Signoff    = item("signoff", Cg(lib.date, "date") * gap * Cg(C(lib.caps_name), "name")),
   Point      = item("point", Cg(digit^1 / tonumber, "number") * "." * sp^1
                  * -(S"IVX"^1 * ".") * #(upper + open)),
   Quote      = item("quote", lib.quoted),
@@ -125,7 +114,7 @@ local Document = P{ "Document",
   Participle = item("participle", "," * gap * lib.phrases(PARTICIPLES)),
   End        = item("end", S".?!" * next_sentence),
   Group      = Ct(V"Name" * (gap * "and" * gap * V"Name")^0),
-  Name       = speaker_here(),
+  Name       = lib.dynamic1("speakers", letter),     -- not empty: it stands in loops
 }
 
 -- ------------------------------------------------------------ header and notes
@@ -146,24 +135,16 @@ local function header(txt, fields, regions, meta)
       if name == "contents" then meta.contents_language = value:match("%-%s*(.-)$") or value
       else meta[name] = value end
     end
-    local stop = f.e - 1
-    while txt:sub(stop, stop):find("%s") do stop = stop - 1 end
-    regions[#regions + 1] = { kind = "field", start = f.s, stop = stop, attrs = { name = name } }
+    regions[#regions + 1] = { kind = "field", start = f.s, stop = trim_end(txt, f.e - 1),
+                              attrs = { name = name } }
   end
 end
 
 local OMISSION = { ["..."] = true, ["…"] = true, [". . ."] = true }
 
--- the initials of the capitalised words: "Organization of American States" -> "OAS"
-local function initials(s)
-  local out = {}
-  for w in s:gmatch("%a+") do if w:find("^%u") then out[#out + 1] = w:sub(1, 1) end end
-  return table.concat(out)
-end
-
 local function bracket(txt, b, regions)
-  local kind, abbr = "supplied", txt:sub(math.max(1, b.start - 40), b.start - 1):match("%f[%w](%u%u+)%s*$")
-  if b.editorial or OMISSION[b.text] or abbr and initials(b.text) == abbr then
+  local kind = "supplied"
+  if b.editorial or OMISSION[b.text] or lib.expands(txt, b) then
     kind = "editorial_note"
   elseif b.text:find("^Source:") then
     kind = "source_note"
@@ -172,11 +153,6 @@ local function bracket(txt, b, regions)
 end
 
 -- ------------------------------------------------------------ turns
-
-local function trim_end(txt, pos)
-  while pos > 0 and txt:sub(pos, pos):find("%s") do pos = pos - 1 end
-  return pos
-end
 
 -- Where a turn ends when the next attribution of its sentence begins: before ", and".
 local function cut_before(txt, pos)
@@ -276,7 +252,7 @@ local function body(txt, from, items, regions, register)
   end
 end
 
-local signed_by = lib.date / function() end * gap * C(caps_name)
+local signed_by = lib.date / function() end * gap * C(lib.caps_name)
 
 local function parse(txt, ctx)
   ctx = ctx or {}
@@ -290,8 +266,7 @@ local function parse(txt, ctx)
   local tree = Document:match(txt, 1, { speakers = speakers(register, name, side) })
   header(txt, tree.fields, regions, meta)
   body(txt, tree.body, tree.items, regions, register)
-  table.sort(regions, function(a, b) return a.start < b.start or a.start == b.start and a.stop > b.stop end)
-  return { regions = regions, meta = meta }
+  return { regions = lib.sort_regions(regions), meta = meta }
 end
 
 return grammar.register{

@@ -250,8 +250,7 @@ local function parse(text, ctx)
     regions[#regions + 1] = out
   end
   apparatus(text, regions, meta)
-  table.sort(regions, function(a, b) return a.start < b.start or a.start == b.start and a.stop > b.stop end)
-  return { regions = regions, meta = meta }
+  return { regions = lib.sort_regions(regions), meta = meta }
 end
 
 M.grammar = grammar.register {
