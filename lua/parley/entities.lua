@@ -8,6 +8,7 @@ local format = require "parley.format"
 local lib = require "parley.grammar.lib"
 local people = require "parley.people"
 local topics = require "parley.topics"
+local data = require "parley.data"
 
 local P, Cp = lpeg.P, lpeg.Cp
 
@@ -96,10 +97,8 @@ end
 
 -- load(path) -> a list of gazetteer entries read from a Lua file, or nil, message.
 function M.load(path)
-  local f, err = loadfile(path, "t", {})
-  if not f then return nil, err end
-  local ok, t = pcall(f)
-  if not ok then return nil, tostring(t) end
+  local t, err = data.load(path)
+  if t == nil then return nil, err end
   if type(t) ~= "table" then return nil, path .. ": must return a list of { name =, type =, variants = { ... } }" end
   for i, e in ipairs(t) do
     if type(e) ~= "table" or type(e.name) ~= "string" or not TYPE_ORDER[e.type]
@@ -164,15 +163,7 @@ local function gazetteer_hits(corpus, entries, found)
   end
 end
 
--- The line holding byte offset at, from a document's line starts.
-local function line_of(starts, at)
-  local lo, hi = 1, #starts
-  while lo < hi do
-    local mid = (lo + hi + 1) // 2
-    if starts[mid] <= at then lo = mid else hi = mid - 1 end
-  end
-  return lo
-end
+local line_of = data.line_of
 
 -- entities(corpus, opts) -> rows { entity, type, count, forms = { form = n },
 -- first_doc, first_line }, by type (person, place, organisation, date,

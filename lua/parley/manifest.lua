@@ -113,10 +113,8 @@ function M.read(dir)
   local src = read_file(mpath)
   local m, err
   if src then
-    local f, lerr = load(src, "@" .. mpath, "t", {})
-    if not f then return nil, lerr end
-    local ok, v = pcall(f)
-    if not ok then return nil, tostring(v) end
+    local v, lerr = require("parley.data").eval(src, mpath)
+    if v == nil then return nil, lerr end
     m, err = validate(v, mpath)
     if not m then return nil, err end
     m.hash = index.hash(src)

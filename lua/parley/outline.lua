@@ -51,15 +51,7 @@ function M.resolve(corpus, name)
   return nil, ("no document '%s' (documents: %s)"):format(name, table.concat(ids, ", "))
 end
 
--- The line holding byte pos, from a document's line starts (binary search).
-local function line_at(starts, pos)
-  local lo, hi = 1, #starts
-  while lo < hi do
-    local mid = (lo + hi + 1) // 2
-    if starts[mid] <= pos then lo = mid else hi = mid - 1 end
-  end
-  return lo
-end
+local line_at = require("parley.data").line_of
 
 local function excerpt(s)
   s = s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")

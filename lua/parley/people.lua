@@ -59,12 +59,9 @@ function M.load(m)
     local path = m.dir .. "/people.lua"
     local f = io.open(path, "rb")
     if f then
-      local src = f:read("a")
       f:close()
-      local chunk, err = load(src, "@" .. path, "t", {})
-      if not chunk then error(err, 0) end
-      local ok, v = pcall(chunk)
-      if not ok then error(tostring(v), 0) end
+      local v, err = require("parley.data").load(path)
+      if v == nil then error(err, 0) end
       list = v
     end
   end

@@ -27,10 +27,8 @@ M.families = {
 -- load(path) -> families read from a Lua file that returns { name = { "query", … } },
 -- sorted by name; nil, message when the file is missing or malformed.
 function M.load(path)
-  local f, err = loadfile(path, "t", {})
-  if not f then return nil, err end
-  local ok, t = pcall(f)
-  if not ok then return nil, tostring(t) end
+  local t, err = require("parley.data").load(path)
+  if t == nil then return nil, err end
   if type(t) ~= "table" then return nil, path .. ": must return a table { name = { \"query\", ... } }" end
   local out = {}
   for name, queries in pairs(t) do
