@@ -16,14 +16,13 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototy
 # Recursive (=) so pkg-config runs when a recipe does, after the packages are in place.
 PKG_CFLAGS = $(shell pkg-config --cflags lua5.4 libutf8proc)
 PKG_LIBS   = $(shell pkg-config --libs lua5.4 libutf8proc)
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
-             -DPARLEY_VERSION='"$(VERSION)"' -MMD -MP
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -I$(BUILD) -MMD -MP
 LIBS       = $(PKG_LIBS) -lreadline -lpthread -lm -ldl
 
 SRCS := $(wildcard core/*.c)
 OBJS := $(SRCS:core/%.c=$(BUILD)/%.o)
 
-.PHONY: all deps test check-asan bench clean install uninstall
+.PHONY: all deps test check-asan bench clean install uninstall FORCE
 
 all: $(BUILD)/parley
 
@@ -31,6 +30,15 @@ $(BUILD)/.deps: Makefile
 	@mkdir -p $(BUILD)
 	@sh .ci/deps.sh $(DEBS)
 	@touch $@
+
+# The version (with the git commit) is rewritten only when it changes, so main.c
+# is recompiled after a commit and nothing else is.
+$(BUILD)/version.h: FORCE | $(BUILD)/.deps
+	@echo '#define PARLEY_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@
+	@rm -f $@.tmp
+
+$(BUILD)/main.o: $(BUILD)/version.h
 
 $(BUILD)/%.o: core/%.c | $(BUILD)/.deps
 	@echo "CC $<"

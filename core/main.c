@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lualib.h"
+#include "version.h"
 #include "parley.h"
 
 #define PROGNAME "parley"
