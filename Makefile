@@ -8,8 +8,8 @@ VERSION  := 0.1.0$(shell git rev-parse --short HEAD >/dev/null 2>&1 && echo "+g$
 
 # Debian 12 packages needed to build and test (bench peers are checked by `make bench`).
 DEBS     := gcc make pkg-config liblua5.4-dev lua5.4 lua-lpeg lua-lpeg-dev libutf8proc-dev \
-            libreadline-dev lua-busted lua-cjson
-BENCH_DEBS := wamerican ripgrep python3-nltk time
+            libreadline-dev lua-busted lua-cjson wamerican
+BENCH_DEBS := ripgrep python3-nltk time hyperfine
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
             -Wwrite-strings -Wpointer-arith -Wformat=2
