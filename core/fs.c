@@ -72,12 +72,9 @@ static int fs_stat(lua_State *L) {
   lua_createtable(L, 0, 4);
   lua_pushstring(L, file_type(st.st_mode));
   lua_setfield(L, -2, "type");
-  lua_pushinteger(L, (lua_Integer)st.st_size);
-  lua_setfield(L, -2, "size");
-  lua_pushinteger(L, (lua_Integer)st.st_mtim.tv_sec);
-  lua_setfield(L, -2, "mtime");
-  lua_pushinteger(L, (lua_Integer)st.st_mtim.tv_nsec);
-  lua_setfield(L, -2, "mtime_ns");
+  parley_setint(L, "size", (lua_Integer)st.st_size);
+  parley_setint(L, "mtime", (lua_Integer)st.st_mtim.tv_sec);
+  parley_setint(L, "mtime_ns", (lua_Integer)st.st_mtim.tv_nsec);
   return 1;
 }
 

@@ -155,17 +155,11 @@ static int report_ngrams(lua_State *L) {
   uint32_t *rows, *tmp, *sorted, *idmap;
   const type_str *names;
   char *scratch;
+  count_opts co;
   out o;
   luaL_argcheck(L, n >= 1 && n <= MAX_N, 2, "n must be between 1 and 8");
-  if (lua_isnoneornil(L, 3)) { lua_newtable(L); lua_replace(L, 3); }
-  luaL_checktype(L, 3, LUA_TTABLE);
-  lua_settop(L, 3);
-  fold = opt_bool(L, 3, "fold", 1);
-  punct = opt_bool(L, 3, "punct", 0);
-  min = opt_int(L, 3, "min", 1);
-  limit = opt_int(L, 3, "limit", -1);
-  fmt = opt_format(L, 3);
-  f = opt_file(L, 3);
+  read_count_opts(L, 3, &co);
+  fold = co.fold; punct = co.punct; min = co.min; limit = co.limit; fmt = co.fmt; f = co.file;
   names = type_strings(L, c, fold);          /* 4 */
   {  /* per exact type: the id to count (folded or exact), or UINT32_MAX when not counted */
     uint32_t e;

@@ -28,6 +28,12 @@ int luaopen_parley_indexer(lua_State *L);
 int luaopen_parley_index(lua_State *L);
 int luaopen_parley_hits(lua_State *L);
 
+/* t.k = v, for the table on top of the stack (one line instead of a push/set pair). */
+static inline void parley_setint(lua_State *L, const char *k, lua_Integer v) {
+  lua_pushinteger(L, v);
+  lua_setfield(L, -2, k);
+}
+
 /* init.c: preload every parley C library into package.loaded. */
 void parley_openlibs(lua_State *L);
 

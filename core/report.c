@@ -115,6 +115,18 @@ int opt_format(lua_State *L, int opts) {
   return f;
 }
 
+void read_count_opts(lua_State *L, int i, count_opts *o) {
+  if (lua_isnoneornil(L, i)) { lua_newtable(L); lua_replace(L, i); }
+  luaL_checktype(L, i, LUA_TTABLE);
+  lua_settop(L, i);
+  o->fold = opt_bool(L, i, "fold", 1);
+  o->punct = opt_bool(L, i, "punct", 0);
+  o->min = opt_int(L, i, "min", 1);
+  o->limit = opt_int(L, i, "limit", -1);
+  o->fmt = opt_format(L, i);
+  o->file = opt_file(L, i);
+}
+
 /* ---------------------------------------------------------------- KWIC */
 
 /* Copy s[0..n) with every run of white space turned into one space. */
@@ -336,20 +348,13 @@ static int report_kwic(lua_State *L) {
       lua_createtable(L, 0, 10);
       lua_pushlstring(L, id, idref.len);
       lua_setfield(L, -2, "doc");
-      lua_pushinteger(L, (lua_Integer)d + 1);
-      lua_setfield(L, -2, "docno");
-      lua_pushinteger(L, s);
-      lua_setfield(L, -2, "pos");
-      lua_pushinteger(L, e - s);
-      lua_setfield(L, -2, "len");
-      lua_pushinteger(L, line);
-      lua_setfield(L, -2, "line");
-      lua_pushinteger(L, col);
-      lua_setfield(L, -2, "col");
-      lua_pushinteger(L, (lua_Integer)bs + 1);
-      lua_setfield(L, -2, "start");
-      lua_pushinteger(L, (lua_Integer)be);
-      lua_setfield(L, -2, "stop");
+      parley_setint(L, "docno", (lua_Integer)d + 1);
+      parley_setint(L, "pos", s);
+      parley_setint(L, "len", e - s);
+      parley_setint(L, "line", line);
+      parley_setint(L, "col", col);
+      parley_setint(L, "start", (lua_Integer)bs + 1);
+      parley_setint(L, "stop", (lua_Integer)be);
       lua_pushlstring(L, tmp, ln);
       lua_setfield(L, -2, "left");
       lua_pushlstring(L, tmp + ln, mn);
@@ -444,8 +449,7 @@ void emit_row(lua_State *L, out *o, int fmt, int t, size_t i, const char *w, siz
     lua_createtable(L, 0, 2);
     lua_pushlstring(L, w, wn);
     lua_setfield(L, -2, wkey);
-    lua_pushinteger(L, (lua_Integer)count);
-    lua_setfield(L, -2, "count");
+    parley_setint(L, "count", (lua_Integer)count);
     lua_rawseti(L, t, (lua_Integer)i + 1);
     return;
   }
@@ -494,16 +498,10 @@ static int report_freq(lua_State *L) {
   size_t nrows = 0, i, ntypes;
   pl_hits *spans;
   const type_str *names;
+  count_opts co;
   out o;
-  if (lua_isnoneornil(L, 2)) { lua_newtable(L); lua_replace(L, 2); }
-  luaL_checktype(L, 2, LUA_TTABLE);
-  lua_settop(L, 2);
-  fold = opt_bool(L, 2, "fold", 1);
-  punct = opt_bool(L, 2, "punct", 0);
-  min = opt_int(L, 2, "min", 1);
-  limit = opt_int(L, 2, "limit", -1);
-  fmt = opt_format(L, 2);
-  f = opt_file(L, 2);
+  read_count_opts(L, 2, &co);
+  fold = co.fold; punct = co.punct; min = co.min; limit = co.limit; fmt = co.fmt; f = co.file;
   lua_getfield(L, 2, "within");
   whole = lua_isnil(L, -1);
   lua_pop(L, 1);

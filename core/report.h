@@ -28,6 +28,15 @@ void emit_row(lua_State *L, out *o, int fmt, int t, size_t i, const char *w, siz
               uint64_t count, const char *wkey);
 int finish_table(out *o, int fmt, size_t n);
 
+/* The options of the counted reports (freq, ngrams), from the table at
+** stack index i (made empty if it is nil; the stack is cut to i). */
+typedef struct count_opts {
+  int fold, punct, fmt;
+  lua_Integer min, limit;
+  FILE *file;
+} count_opts;
+void read_count_opts(lua_State *L, int i, count_opts *o);
+
 FILE *opt_file(lua_State *L, int opts);
 lua_Integer opt_int(lua_State *L, int opts, const char *k, lua_Integer def);
 int opt_bool(lua_State *L, int opts, const char *k, int def);
