@@ -26,13 +26,7 @@ function M.capture(cmd)
   return out
 end
 
-function M.read(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("a")
-  f:close()
-  return s
-end
+M.read = require("parley.data").read
 
 function M.write(path, s)
   local f = assert(io.open(path, "wb"))

@@ -68,10 +68,7 @@ local function civil_from_days(z)
 end
 
 local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
+  return assert(require("parley.data").read(path))
 end
 
 -- The seed documents: corpus/*.txt and corpus/*.md of the parley tree.

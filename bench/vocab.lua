@@ -50,13 +50,7 @@ function M.rng(seed)
   return r
 end
 
-local function read(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local read = require("parley.data").read
 
 -- A token without leading or trailing apostrophes and hyphens.
 local function strip(tok)

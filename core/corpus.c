@@ -403,7 +403,7 @@ static int corpus_tokens(lua_State *L) {
 /* ---------------------------------------------------------------- lexicon */
 
 /* The string of folded type f / exact type e (bounds- and checksum-checked). */
-const char *corpus_fold_str(lua_State *L, pl_corpus *c, uint32_t f, uint32_t *len) {
+static const char *corpus_fold_str(lua_State *L, pl_corpus *c, uint32_t f, uint32_t *len) {
   const ix_fold *r = &c->ix.fold[f];
   const char *s;
   if (ix_touch(&c->ix, r, sizeof *r)) corpus_damaged(L, c);
@@ -413,7 +413,7 @@ const char *corpus_fold_str(lua_State *L, pl_corpus *c, uint32_t f, uint32_t *le
   return s;
 }
 
-const char *corpus_exact_str(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *len) {
+static const char *corpus_exact_str(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *len) {
   const ix_exact *r = &c->ix.exact[e];
   const char *s;
   if (ix_touch(&c->ix, r, sizeof *r)) corpus_damaged(L, c);

@@ -36,8 +36,6 @@ pl_corpus *to_corpus(lua_State *L, int i);
 int corpus_damaged(lua_State *L, pl_corpus *c);
 const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len);
 const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, size_t *len);
-const char *corpus_fold_str(lua_State *L, pl_corpus *c, uint32_t f, uint32_t *len);
-const char *corpus_exact_str(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *len);
 
 pl_hits *check_hits(lua_State *L, int i);
 /* Push a new hit list of n spans anchored to the Index at stack index ci. */

@@ -407,14 +407,6 @@ static int report_kwic(lua_State *L) {
 
 /* ---------------------------------------------------------------- scanning */
 
-/* Is exact type e counted (words and numbers always; punctuation and symbols if punct)? */
-int counted(lua_State *L, pl_corpus *c, uint32_t e, int punct) {
-  uint32_t k;
-  if (ix_touch(&c->ix, &c->ix.exact[e], sizeof(ix_exact))) corpus_damaged(L, c);
-  k = c->ix.exact[e].kind;
-  return punct || k == PL_TOK_WORD || k == PL_TOK_NUMBER;
-}
-
 /* The spans to scan: opts.within (hits) or the whole corpus. */
 pl_hits *scan_spans(lua_State *L, pl_corpus *c, int opts, int ci) {
   pl_hits *h;

@@ -43,8 +43,6 @@ int opt_bool(lua_State *L, int opts, const char *k, int def);
 int opt_format(lua_State *L, int opts);
 /* opts.within (a hit list, left on the stack) or one span over the whole corpus (pushed). */
 pl_hits *scan_spans(lua_State *L, pl_corpus *c, int opts, int ci);
-/* Is exact type e counted: words and numbers always, punctuation if punct. */
-int counted(lua_State *L, pl_corpus *c, uint32_t e, int punct);
 
 /* The strings of every folded (or exact) type, verified once: a pushed userdata. */
 typedef struct type_str { const char *s; uint32_t len, pad; } type_str;

@@ -35,11 +35,7 @@ local function folder(files)
   return dir
 end
 
-local function open(dir, opts)
-  local c, err = parley.open(dir, opts)
-  assert(c, err)
-  return c
-end
+local open = h.open
 
 -- parley.open must fail: returns the message.
 local function refused(dir, opts)

@@ -27,39 +27,32 @@ local function copy_corpus()
   return dir
 end
 
-local function open(dir, opts)
-  local c, err = parley.open(dir, opts)
-  assert(c, err)
-  return c
-end
+local open = h.open
 
 -- What a corpus answers, to compare before and after: counts, a concordance,
 -- frequencies, bigrams, regions.
-local function answers(c)
+local ANSWERS = [=[
+return function(c)
   return table.concat({
     tostring(c), c:count("red cross"), c:count("missile*"), c:count("inspection NEAR/5 cross"),
     c:kwic("quarantine", { format = "tsv" }), c:freq{ limit = 40, format = "tsv" },
     c:ngrams(2, { limit = 20, format = "tsv" }), #c:regions("sentence"), c:doc(2):text(),
   }, "\n")
 end
+]=]
+local answers = assert(load(ANSWERS, "=answers"))()
 
 -- The same from a separate process, which may fail without taking the suite down:
 -- a first line "built" or "reused", then the answers, then verify()'s result.
-local PROBE = [[
+local PROBE = ([[
 local dir = ...
 local c, err = parley.open(dir)
 if not c then print("nil", err) return end
 print(c.built and "built" or "reused")
-local function answers(c)
-  return table.concat({
-    tostring(c), c:count("red cross"), c:count("missile*"), c:count("inspection NEAR/5 cross"),
-    c:kwic("quarantine", { format = "tsv" }), c:freq{ limit = 40, format = "tsv" },
-    c:ngrams(2, { limit = 20, format = "tsv" }), #c:regions("sentence"), c:doc(2):text(),
-  }, "\n")
-end
+local answers = assert(load(%q, "=answers"))()
 print(answers(c))
 print(c:verify())
-]]
+]]):format(ANSWERS)
 
 local function probe(dir)
   local script = h.tmpdir() .. "/probe.lua"

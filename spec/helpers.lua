@@ -15,12 +15,13 @@ function M.shquote(s)
 end
 
 -- Read a whole file (nil if it cannot be opened).
-function M.read(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("a")
-  f:close()
-  return s
+M.read = require("parley.data").read
+
+-- Open a corpus, failing the test with parley's message if it cannot be opened.
+function M.open(dir, opts)
+  local c, err = parley.open(dir, opts)
+  assert(c, err)
+  return c
 end
 
 function M.write(path, data)

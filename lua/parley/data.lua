@@ -11,12 +11,19 @@ function M.eval(src, name)
   return v
 end
 
+-- read(path) -> the file's bytes | nil, message.
+function M.read(path)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
 -- load(path) -> the value the file returns | nil, message.
 function M.load(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, "cannot open " .. err end
-  local src = f:read("a")
-  f:close()
+  local src, err = M.read(path)
+  if not src then return nil, "cannot open " .. err end
   return M.eval(src, path)
 end
 

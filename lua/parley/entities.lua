@@ -148,10 +148,7 @@ local function gazetteer_hits(corpus, entries, found)
       end
     end
   end
-  table.sort(all, function(a, b)
-    if a[1] ~= b[1] then return a[1] < b[1] end
-    return a[2] > b[2]
-  end)
+  table.sort(all, topics.by_start_longest)
   local last, texts = -1, {}
   for _, h in ipairs(all) do
     if h[1] >= last then

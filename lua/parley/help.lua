@@ -8,13 +8,7 @@ local function home()
   return require("parley").home or "."
 end
 
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local read_file = require("parley.data").read
 
 M.commands = {
   { ":help [topic]", "this list, or the reference entries whose name contains topic" },

@@ -7,13 +7,7 @@ local index = require "parley.index"
 
 local M = {}
 
-local function read_file(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, err end
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local read_file = require("parley.data").read
 
 local function fail(where, msg)
   return nil, ("%s: %s"):format(where, msg)

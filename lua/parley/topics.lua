@@ -10,6 +10,13 @@ local stats = require "parley.stats"
 
 local M = {}
 
+-- Order of spans { start, stop, … }: by start, the longest first, so that
+-- overlapping matches of several queries count once (the longest wins).
+function M.by_start_longest(a, b)
+  if a[1] ~= b[1] then return a[1] < b[1] end
+  return a[2] > b[2]
+end
+
 -- The default families, for the bundled corpus: plain data, in the order
 -- they are listed.  A --families file returns { name = { "query", … } }.
 M.families = {
@@ -60,10 +67,7 @@ function M.mentions(corpus, queries)
       all[#all + 1] = { s, e }
     end
   end
-  table.sort(all, function(a, b)
-    if a[1] ~= b[1] then return a[1] < b[1] end
-    return a[2] > b[2]
-  end)
+  table.sort(all, M.by_start_longest)
   local out, last = {}, -1
   for _, sp in ipairs(all) do
     if sp[1] >= last then out[#out + 1] = sp; last = sp[2] end
