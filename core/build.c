@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "index.h"
+#include "ixfile.h"
 #include "parley.h"
 
 #define BUILD_JOB "parley.BuildJob"

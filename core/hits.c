@@ -5,7 +5,7 @@
 */
 #include <string.h>
 
-#include "corpus.h"
+#include "index.h"
 
 pl_hits *check_hits(lua_State *L, int i) {
   return luaL_checkudata(L, i, PARLEY_HITS);

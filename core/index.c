@@ -1,12 +1,15 @@
 /*
-** index.c — reading the index file: map it, check the header and the
-** section table, and verify 64 KiB blocks against their checksums the first
-** time they are read.  An index file is untrusted input: every section is
-** bounds-checked here, every record's offsets where they are used.
+** index.c — `parley.Index`: an opened index file (memory-mapped) and the
+** query primitives over it: lexicon look-ups, postings, phrases, regions,
+** documents' text, token streams.  The query language, sub-corpora and
+** formatting live in lua/parley/corpus.lua; concordances and counts over
+** hit lists are in hits.c and report.c.
 */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,312 +17,655 @@
 
 #include "index.h"
 
-static inline uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+/* ---------------------------------------------------------------- accessors */
 
-static inline uint64_t fmix(uint64_t h) {
-  h ^= h >> 33; h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33; h *= 0xc4ceb9fe1a85ec53ull;
-  return h ^ (h >> 33);
+pl_corpus *check_corpus(lua_State *L, int i) {
+  return luaL_checkudata(L, i, PARLEY_INDEX);
 }
 
-uint64_t ix_hash(const void *data, size_t len, uint64_t seed) {
-  const unsigned char *p = data;
-  uint64_t a = seed ^ 0x9e3779b97f4a7c15ull, b = seed + (uint64_t)len * 0x87c37b91114253d5ull;
-  while (len >= 16) {
-    uint64_t w1, w2;
-    memcpy(&w1, p, 8);
-    memcpy(&w2, p + 8, 8);
-    a = rotl(a ^ (w1 * 0x87c37b91114253d5ull), 31) * 0x4cf5ad432745937full;
-    b = rotl(b ^ (w2 * 0x4cf5ad432745937full), 33) * 0x87c37b91114253d5ull;
-    p += 16;
-    len -= 16;
+pl_corpus *to_corpus(lua_State *L, int i) {
+  pl_corpus *c = check_corpus(L, i);
+  if (c->ix.base == NULL) luaL_error(L, "attempt to use a closed corpus");
+  return c;
+}
+
+/*
+** Raise the standard message for a damaged index, after moving the file
+** aside (to PATH.damaged) so that the next open rebuilds it.
+*/
+static void move_aside(pl_corpus *c) {
+  if (!c->moved_aside) {
+    char aside[4096];
+    if ((size_t)snprintf(aside, sizeof aside, "%s.damaged", c->path) < sizeof aside)
+      rename(c->path, aside);
+    c->moved_aside = 1;
   }
-  if (len) {
-    unsigned char tail[16] = {0};
-    uint64_t w1, w2;
-    memcpy(tail, p, len);
-    memcpy(&w1, tail, 8);
-    memcpy(&w2, tail + 8, 8);
-    a = rotl(a ^ (w1 * 0x87c37b91114253d5ull), 31) * 0x4cf5ad432745937full;
-    b = rotl(b ^ (w2 * 0x4cf5ad432745937full), 33) * 0x87c37b91114253d5ull;
-  }
-  return fmix(a ^ rotl(b, 17)) ^ fmix(b + a);
 }
 
-int ix_map(const char *path, const unsigned char **base, size_t *size, char *err, size_t errlen) {
-  struct stat st;
-  void *m;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
-  if (fstat(fd, &st) != 0) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    close(fd);
-    return -1;
-  }
-  if (!S_ISREG(st.st_mode) || st.st_size < (off_t)IX_HEADER_SIZE) {
-    snprintf(err, errlen, "%s: not an index (too short)", path);
-    close(fd);
-    return -1;
-  }
-  m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-  close(fd);
-  if (m == MAP_FAILED) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
-  *base = m;
-  *size = (size_t)st.st_size;
-  return 0;
+int corpus_damaged(lua_State *L, pl_corpus *c) {
+  move_aside(c);
+  return luaL_error(L, "%s: index is damaged (checksum mismatch); it was moved aside and "
+                    "will be rebuilt when the corpus is opened again", c->path);
 }
 
-size_t ix_bitmap_size(size_t size) {
-  size_t blocks = size / IX_BLOCK_SIZE + 1;
-  return blocks / 8 + 1;
-}
-
-const char *ix_blob(const char *blob, uint64_t blob_size, ix_str s) {
-  if ((uint64_t)s.off + s.len > blob_size) return NULL;
-  return blob + s.off;
-}
-
-size_t ix_region_width(const ix_index *ix, uint32_t k) {
-  return 2 + 2 * (size_t)ix->kinds[k].nattrs;
-}
-
-int ix_touch(ix_index *ix, const void *ptr, size_t len) {
-  const unsigned char *p = ptr;
-  uint64_t from, to, b;
-  if (len == 0) return 0;
-  if (p < ix->base + IX_HEADER_SIZE || (uint64_t)(p - ix->base) + len > ix->body_end) {
-    ix->corrupt = 1;
-    return -1;
-  }
-  from = (uint64_t)(p - ix->base - IX_HEADER_SIZE) >> IX_BLOCK_SHIFT;
-  to = ((uint64_t)(p - ix->base - IX_HEADER_SIZE) + len - 1) >> IX_BLOCK_SHIFT;
-  for (b = from; b <= to; b++) {
-    uint64_t start, n;
-    if (ix->verified[b >> 3] & (1u << (b & 7))) continue;
-    start = IX_HEADER_SIZE + (b << IX_BLOCK_SHIFT);
-    n = ix->body_end - start < IX_BLOCK_SIZE ? ix->body_end - start : IX_BLOCK_SIZE;
-    if (ix_hash(ix->base + start, (size_t)n, 0) != ix->sums[b]) {
-      ix->corrupt = 1;
-      return -1;
-    }
-    ix->verified[b >> 3] |= (unsigned char)(1u << (b & 7));
-  }
-  return 0;
-}
-
-static const ix_section *find(const ix_header *h, const char *name) {
+/* Release the mapping and the cached document texts; safe to call twice. */
+static void corpus_release(pl_corpus *c) {
   uint32_t i;
-  for (i = 0; i < h->nsections; i++)
-    if (strncmp(h->sections[i].name, name, IX_NAME_LEN) == 0) return &h->sections[i];
+  const unsigned char *base = c->ix.base;
+  c->ix.base = NULL;  /* closed first, then released */
+  if (c->texts) {
+    for (i = 0; i < c->ndocs_cached; i++)
+      if (c->texts[i].map) munmap(c->texts[i].map, c->texts[i].len ? c->texts[i].len : 1);
+    c->texts = NULL;
+  }
+  if (base) munmap((void *)base, c->ix.size);
+}
+
+static int corpus_close(lua_State *L) {
+  corpus_release(check_corpus(L, 1));
+  return 0;
+}
+
+static int corpus_tostring(lua_State *L) {
+  pl_corpus *c = check_corpus(L, 1);
+  if (c->ix.base == NULL) lua_pushfstring(L, "index %s (closed)", c->path);
+  else lua_pushfstring(L, "index %s (%d documents, %d tokens)", c->path, (int)c->ix.ndocs,
+                       (int)c->ix.ntokens);
+  return 1;
+}
+
+/*
+** open(path) -> index | nil, message, reason
+** reason is "missing", "damaged" or "version", so the caller can rebuild.
+*/
+static int corpus_open(lua_State *L) {
+  size_t plen, bits;
+  const char *path = luaL_checklstring(L, 1, &plen);
+  const unsigned char *base;
+  size_t size;
+  char err[512];
+  pl_corpus *c;
+  if (ix_map(path, &base, &size, err, sizeof err) != 0) {
+    luaL_pushfail(L);
+    lua_pushstring(L, err);
+    lua_pushstring(L, errno == ENOENT ? "missing" : "damaged");
+    return 3;
+  }
+  bits = ix_bitmap_size(size);
+  /* create first (closed), acquire second: a raise here must not leak the mapping */
+  c = lua_newuserdatauv(L, sizeof *c + plen + 1 + bits, 2);
+  memset(c, 0, sizeof *c + plen + 1 + bits);
+  luaL_setmetatable(L, PARLEY_INDEX);
+  c->path = (char *)(c + 1);
+  memcpy(c->path, path, plen + 1);
+  if (ix_init(&c->ix, base, size, (unsigned char *)c->path + plen + 1, err, sizeof err) != 0) {
+    munmap((void *)base, size);
+    c->ix.base = NULL;
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", path, err);
+    lua_pushstring(L, strstr(err, "version") ? "version" : "damaged");
+    return 3;
+  }
+  /* the text cache: one slot per document, owned by Lua */
+  c->texts = lua_newuserdatauv(L, (c->ix.ndocs + 1) * sizeof *c->texts, 0);
+  memset(c->texts, 0, (c->ix.ndocs + 1) * sizeof *c->texts);
+  c->ndocs_cached = c->ix.ndocs;
+  lua_setiuservalue(L, -2, 1);
+  return 1;
+}
+
+/* ---------------------------------------------------------------- documents */
+
+/* The normalised text of document d (mapped source or embedded copy). */
+const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len) {
+  const ix_doc *doc = &c->ix.docs[d];
+  pl_text *t = &c->texts[d];
+  if (doc->flags & IX_DOC_EMBEDDED) {
+    const char *p = c->ix.texts + doc->text;
+    if (ix_touch(&c->ix, p, (size_t)doc->text_len)) corpus_damaged(L, c);
+    *len = (size_t)doc->text_len;
+    return p;
+  }
+  if (!t->loaded) {
+    const char *path = ix_blob(c->ix.strings, c->ix.strings_size, doc->path);
+    struct stat st;
+    int fd;
+    if (path == NULL) corpus_damaged(L, c);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) luaL_error(L, "%s: %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0 || (uint64_t)st.st_size != doc->size) {
+      close(fd);
+      luaL_error(L, "%s: changed since the index was built; reopen the corpus to rebuild it", path);
+    }
+    if (st.st_size > 0) {
+      t->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (t->map == MAP_FAILED) {
+        t->map = NULL;
+        close(fd);
+        luaL_error(L, "%s: %s", path, strerror(errno));
+      }
+    }
+    close(fd);
+    t->len = (size_t)st.st_size;
+    t->loaded = 1;
+  }
+  *len = t->len;
+  return t->map ? t->map : "";
+}
+
+/*
+** The text of document d for one pass in document order: read whole into
+** the corpus' read buffer (its user value 2) instead of mapped, which costs
+** fewer system calls when documents are visited once each.  Valid until the
+** next call.  ci is the corpus' stack index.
+*/
+const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, size_t *len) {
+  const ix_doc *doc = &c->ix.docs[d];
+  const char *path;
+  size_t got = 0;
+  int fd;
+  if ((doc->flags & IX_DOC_EMBEDDED) || c->texts[d].loaded) return corpus_text(L, c, d, len);
+  if (c->rbuf_doc == d + 1) { *len = (size_t)doc->size; return c->rbuf; }
+  path = ix_blob(c->ix.strings, c->ix.strings_size, doc->path);
+  if (path == NULL) corpus_damaged(L, c);
+  if (doc->size + 1 > c->rbuf_cap) {
+    size_t cap = (size_t)doc->size + 1 > 2 * c->rbuf_cap ? (size_t)doc->size + 1 : 2 * c->rbuf_cap;
+    c->rbuf = lua_newuserdatauv(L, cap, 0);
+    lua_setiuservalue(L, ci, 2);
+    c->rbuf_cap = cap;
+  }
+  c->rbuf_doc = 0;
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) luaL_error(L, "%s: %s", path, strerror(errno));
+  while (got <= doc->size) {  /* one byte more than expected: a grown file is noticed */
+    ssize_t r = read(fd, c->rbuf + got, (size_t)doc->size + 1 - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  close(fd);
+  if (got != doc->size)
+    luaL_error(L, "%s: changed since the index was built; reopen the corpus to rebuild it", path);
+  c->rbuf_doc = d + 1;
+  *len = got;
+  return c->rbuf;
+}
+
+static uint32_t check_doc(lua_State *L, pl_corpus *c, int arg) {
+  lua_Integer d = luaL_checkinteger(L, arg);
+  luaL_argcheck(L, d >= 1 && d <= (lua_Integer)c->ix.ndocs, arg, "document number out of range");
+  return (uint32_t)(d - 1);
+}
+
+static void push_blob(lua_State *L, pl_corpus *c, ix_str s) {
+  const char *p = ix_blob(c->ix.strings, c->ix.strings_size, s);
+  if (p == NULL || ix_touch(&c->ix, p, s.len)) corpus_damaged(L, c);
+  lua_pushlstring(L, p, s.len);
+}
+
+/* doc(i) -> { id=, path=, meta= (JSON), first=, ntokens=, size=, mtime=, mtime_ns=, lines=, embedded= } */
+static int corpus_doc(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t d = check_doc(L, c, 2);
+  const ix_doc *doc = &c->ix.docs[d];
+  lua_createtable(L, 0, 12);
+  push_blob(L, c, doc->id);
+  lua_setfield(L, -2, "id");
+  push_blob(L, c, doc->path);
+  lua_setfield(L, -2, "path");
+  push_blob(L, c, doc->meta);
+  lua_setfield(L, -2, "meta");
+  parley_setint(L, "first", (lua_Integer)doc->first);
+  parley_setint(L, "ntokens", (lua_Integer)doc->ntok);
+  parley_setint(L, "size", (lua_Integer)doc->size);
+  parley_setint(L, "mtime", (lua_Integer)doc->mtime);
+  parley_setint(L, "mtime_ns", (lua_Integer)doc->mtime_ns);
+  parley_setint(L, "lines", (lua_Integer)doc->nlines);
+  lua_pushboolean(L, doc->flags & IX_DOC_EMBEDDED);
+  lua_setfield(L, -2, "embedded");
+  lua_pushboolean(L, doc->flags & IX_DOC_REPAIRED);
+  lua_setfield(L, -2, "repaired");
+  return 1;
+}
+
+
+/* The folder of the previous path stays open: stat by base name is cheaper than by full path. */
+typedef struct dir_cache { int fd; size_t len; char dir[1024]; } dir_cache;
+
+static int stat_in_dir(const char *path, size_t len, dir_cache *dc, struct stat *st) {
+  const char *slash = NULL;
+  size_t dlen, k;
+  for (k = len; k > 0; k--)
+    if (path[k - 1] == '/') { slash = path + k - 1; break; }
+  dlen = slash ? (size_t)(slash - path) : 0;
+  if (slash == NULL || dlen == 0 || dlen >= sizeof dc->dir) return stat(path, st);
+  if (dc->fd < 0 || dc->len != dlen || memcmp(dc->dir, path, dlen) != 0) {
+    if (dc->fd >= 0) close(dc->fd);
+    memcpy(dc->dir, path, dlen);
+    dc->dir[dlen] = '\0';
+    dc->len = dlen;
+    dc->fd = open(dc->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dc->fd < 0) return stat(path, st);
+  }
+  return fstatat(dc->fd, slash + 1, st, 0);
+}
+
+/* One thread's share of the freshness check: documents [from, to). */
+typedef struct stale_job {
+  const ix_index *ix;
+  uint32_t from, to;
+  uint32_t bad;                /* first document found changed or missing, or UINT32_MAX */
+  int missing;
+} stale_job;
+
+static void *stale_run(void *arg) {
+  stale_job *sj = arg;
+  dir_cache dc;
+  uint32_t i;
+  dc.fd = -1;
+  dc.len = 0;
+  sj->bad = UINT32_MAX;
+  for (i = sj->from; i < sj->to; i++) {
+    const ix_doc *d = &sj->ix->docs[i];
+    const char *p = sj->ix->strings + d->path.off;
+    struct stat st;
+    if (stat_in_dir(p, d->path.len, &dc, &st) != 0) { sj->bad = i; sj->missing = 1; break; }
+    if ((uint64_t)st.st_size != d->size || (int64_t)st.st_mtim.tv_sec != d->mtime ||
+        (uint32_t)st.st_mtim.tv_nsec != d->mtime_ns) { sj->bad = i; break; }
+  }
+  if (dc.fd >= 0) close(dc.fd);
   return NULL;
 }
 
-/* Point *p at a section of the expected record size; 0, or -1 with a message. */
-static int view(ix_index *ix, const char *name, size_t rec, uint64_t count,
-                const void **p, uint64_t *size, char *err, size_t errlen) {
-  const ix_section *s = find(ix->h, name);
-  if (s == NULL) { snprintf(err, errlen, "section '%s' is missing", name); return -1; }
-  if (s->offset < IX_HEADER_SIZE || s->offset > ix->body_end || s->size > ix->body_end - s->offset ||
-      s->offset % 8 != 0) {
-    snprintf(err, errlen, "section '%s' lies outside the file", name);
-    return -1;
-  }
-  if (rec > 1 && (s->size % rec != 0 || (count != UINT64_MAX && s->size / rec != count))) {
-    snprintf(err, errlen, "section '%s' has the wrong size", name);
-    return -1;
-  }
-  *p = ix->base + s->offset;
-  if (size) *size = s->size;
-  return 0;
-}
-
-int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char *bitmap,
-            char *err, size_t errlen) {
-  ix_header h;
-  const ix_section *sums;
-  const void *p;
-  uint64_t n;
-  uint32_t k;
-  memset(ix, 0, sizeof *ix);
-  ix->base = base;
-  ix->size = size;
-  ix->verified = bitmap;
-  if (size < IX_HEADER_SIZE || memcmp(base, IX_MAGIC, 8) != 0) {
-    snprintf(err, errlen, "not a parley index");
-    return -1;
-  }
-  memcpy(&h, base, sizeof h);
-  if (h.version != IX_VERSION) {
-    snprintf(err, errlen, "index format version %u, this parley reads version %u",
-             (unsigned)h.version, (unsigned)IX_VERSION);
-    return -1;
-  }
-  {
-    uint64_t want = h.checksum;
-    h.checksum = 0;
-    if (ix_hash(&h, sizeof h, 0) != want) { snprintf(err, errlen, "header checksum mismatch"); return -1; }
-  }
-  if (h.file_size != size) {
-    snprintf(err, errlen, "truncated or extended (%zu bytes, header says %llu)", size,
-             (unsigned long long)h.file_size);
-    return -1;
-  }
-  if (h.nsections > IX_MAX_SECTIONS || h.header_size != IX_HEADER_SIZE) {
-    snprintf(err, errlen, "bad section table");
-    return -1;
-  }
-  ix->h = (const ix_header *)base;
-  sums = find(ix->h, IX_SEC_CHECKSUMS);
-  if (sums == NULL || sums->offset < IX_HEADER_SIZE || sums->offset > size ||
-      sums->size != size - sums->offset || sums->size % 8 != 0 || sums->offset % 8 != 0) {
-    snprintf(err, errlen, "bad checksum table");
-    return -1;
-  }
-  ix->body_end = sums->offset;
-  ix->sums = (const uint64_t *)(base + sums->offset);
-  ix->nblocks = (size_t)(sums->size / 8);
-  if (ix->nblocks != (ix->body_end - IX_HEADER_SIZE + IX_BLOCK_SIZE - 1) / IX_BLOCK_SIZE ||
-      ix_hash(ix->sums, (size_t)sums->size, 0) != h.reserved[0]) {
-    snprintf(err, errlen, "checksum table damaged");
-    return -1;
-  }
-  ix->ntokens = h.ntokens;
-  ix->nexact = h.nexact;
-  ix->nfold = h.nfold;
-  ix->ndocs = h.ndocs;
-  if (h.ntokens >= IX_MAX_TOKENS || h.nexact >= UINT32_MAX || h.nfold > h.nexact) {
-    snprintf(err, errlen, "bad counts in header");
-    return -1;
-  }
-#define VIEW(name, rec, count, ptr, sz) \
-  if (view(ix, name, rec, count, &p, sz, err, errlen) != 0) return -1; \
-  ptr = (void *)p
-  VIEW(IX_SEC_STREAM, 1, UINT64_MAX, ix->stream, &ix->stream_size);
-  VIEW(IX_SEC_POSTINGS, 1, UINT64_MAX, ix->postings, &ix->postings_size);
-  VIEW(IX_SEC_EXACT, sizeof(ix_exact), ix->nexact, ix->exact, NULL);
-  VIEW(IX_SEC_FOLD, sizeof(ix_fold), ix->nfold, ix->fold, NULL);
-  VIEW(IX_SEC_FOLDMAP, 4, ix->nexact, ix->foldmap, NULL);
-  VIEW(IX_SEC_LENS, 4, ix->nexact, ix->lens, NULL);
-  VIEW(IX_SEC_FREQ, 4, ix->nfold, ix->freqorder, NULL);
-  VIEW(IX_SEC_LEXSTR, 1, UINT64_MAX, ix->lexstr, &ix->lexstr_size);
-  VIEW(IX_SEC_DOCS, sizeof(ix_doc), ix->ndocs, ix->docs, NULL);
-  VIEW(IX_SEC_LINES, 4, UINT64_MAX, ix->lines, &n);
-  ix->nlines = n / 4;
-  VIEW(IX_SEC_TEXTS, 1, UINT64_MAX, ix->texts, &ix->texts_size);
-  VIEW(IX_SEC_SKIPS, sizeof(ix_skip), (ix->ntokens + IX_SKIP - 1) / IX_SKIP, ix->skips, NULL);
-  ix->nskips = (ix->ntokens + IX_SKIP - 1) / IX_SKIP;
-  VIEW(IX_SEC_STRINGS, 1, UINT64_MAX, ix->strings, &ix->strings_size);
-  VIEW(IX_SEC_META, 1, UINT64_MAX, ix->meta, &ix->meta_size);
-  VIEW(IX_SEC_REGIONS, sizeof(ix_rkind), UINT64_MAX, ix->kinds, &n);
-  ix->nkinds = (uint32_t)(n / sizeof(ix_rkind));
-  /* the small structural sections are verified now; the large ones when read */
-  if (ix_touch(ix, ix->kinds, (size_t)n) || ix_touch(ix, ix->docs, ix->ndocs * sizeof(ix_doc)) ||
-      ix_touch(ix, ix->meta, (size_t)ix->meta_size)) {
-    snprintf(err, errlen, "checksum mismatch in the document or region tables");
-    return -1;
-  }
-  if (ix->nkinds < 3 || ix->nkinds > IX_MAX_KINDS) { snprintf(err, errlen, "bad region table"); return -1; }
-  for (k = 0; k < ix->nkinds; k++) {
-    char name[IX_NAME_LEN + 1];
-    const ix_rkind *rk = &ix->kinds[k];
-    if (rk->nattrs > IX_MAX_ATTRS) { snprintf(err, errlen, "bad region kind %u", (unsigned)k); return -1; }
-    memcpy(name, rk->section, IX_NAME_LEN);
-    name[IX_NAME_LEN] = '\0';
-    VIEW(name, 4 * ix_region_width(ix, k), rk->count, ix->regions[k], NULL);
-  }
-#undef VIEW
-  for (k = 0; k < ix->ndocs; k++) {
-    const ix_doc *d = &ix->docs[k];
-    if (d->first + d->ntok > ix->ntokens || d->lines + d->nlines > ix->nlines ||
-        (k > 0 && d->first != ix->docs[k - 1].first + ix->docs[k - 1].ntok) ||
-        ((d->flags & IX_DOC_EMBEDDED) && (d->text > ix->texts_size || d->text_len > ix->texts_size - d->text))) {
-      snprintf(err, errlen, "bad document record %u", (unsigned)k + 1);
-      return -1;
+/*
+** stale([paths, ids]) -> nil if every source still has the size and
+** modification time it was indexed with (and, given paths and ids, if the
+** index holds exactly those documents); otherwise a short reason.  One stat
+** per source, shared between two threads; no tables built.
+*/
+static int corpus_stale(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  int given = !lua_isnoneornil(L, 2), k;
+  uint32_t i, bad = UINT32_MAX;
+  stale_job sj[2];
+  pthread_t th;
+  int threaded = 0;
+  if (given) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (lua_rawlen(L, 2) != c->ix.ndocs || lua_rawlen(L, 3) != c->ix.ndocs) {
+      lua_pushliteral(L, "documents were added or removed");
+      return 1;
     }
   }
-  return 0;
+  for (i = 0; i < c->ix.ndocs; i++) {  /* paths are checked (bounds, NUL) before any thread reads them */
+    const ix_doc *d = &c->ix.docs[i];
+    const char *ipath = ix_blob(c->ix.strings, c->ix.strings_size, d->path);
+    const char *iid = ix_blob(c->ix.strings, c->ix.strings_size, d->id);
+    if (!ipath || !iid || d->path.off + (uint64_t)d->path.len >= c->ix.strings_size ||
+        ix_touch(&c->ix, ipath, d->path.len + 1) || ix_touch(&c->ix, iid, d->id.len) ||
+        ipath[d->path.len] != '\0') {
+      lua_pushliteral(L, "the index is damaged");
+      return 1;
+    }
+    if (given) {
+      size_t plen, ilen;
+      const char *path, *id;
+      lua_rawgeti(L, 2, (lua_Integer)i + 1);
+      lua_rawgeti(L, 3, (lua_Integer)i + 1);
+      path = luaL_checklstring(L, -2, &plen);
+      id = luaL_checklstring(L, -1, &ilen);
+      if (plen != d->path.len || memcmp(path, ipath, plen) != 0 || ilen != d->id.len ||
+          memcmp(id, iid, ilen) != 0) {
+        lua_pushliteral(L, "the document list changed");
+        return 1;
+      }
+      lua_pop(L, 2);
+    }
+  }
+  for (k = 0; k < 2; k++) {
+    sj[k].ix = &c->ix;
+    sj[k].from = k == 0 ? 0 : c->ix.ndocs / 2;
+    sj[k].to = k == 0 ? c->ix.ndocs / 2 : c->ix.ndocs;
+    sj[k].missing = 0;
+  }
+  if (c->ix.ndocs >= 64 && pthread_create(&th, NULL, stale_run, &sj[1]) == 0) threaded = 1;
+  stale_run(&sj[0]);
+  if (threaded) pthread_join(th, NULL);
+  else stale_run(&sj[1]);
+  bad = sj[0].bad != UINT32_MAX ? sj[0].bad : sj[1].bad;
+  if (bad != UINT32_MAX) {
+    const char *p = c->ix.strings + c->ix.docs[bad].path.off;
+    lua_pushfstring(L, "%s %s", p, (sj[0].bad != UINT32_MAX ? sj[0].missing : sj[1].missing)
+                                     ? "is missing" : "changed");
+    return 1;
+  }
+  lua_pushnil(L);
+  return 1;
 }
 
-uint32_t ix_doc_of(const ix_index *ix, uint64_t pos) {
-  uint32_t lo = 0, hi = ix->ndocs;
-  while (hi - lo > 1) {  /* last document whose first token is <= pos, skipping empty ones */
-    uint32_t m = lo + (hi - lo) / 2;
-    if (ix->docs[m].first <= pos) lo = m; else hi = m;
+/* text(i) -> the normalised text of document i */
+static int corpus_doc_text(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  size_t len;
+  const char *s = corpus_text(L, c, check_doc(L, c, 2), &len);
+  lua_pushlstring(L, s, len);
+  return 1;
+}
+
+/* line_starts(i) -> list of 1-based byte offsets where the lines of document i start */
+static int corpus_line_starts(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t d = check_doc(L, c, 2), k;
+  const ix_doc *doc = &c->ix.docs[d];
+  const uint32_t *ls = c->ix.lines + doc->lines;
+  if (ix_touch(&c->ix, ls, doc->nlines * sizeof *ls)) corpus_damaged(L, c);
+  lua_createtable(L, (int)doc->nlines, 0);
+  for (k = 0; k < doc->nlines; k++) {
+    lua_pushinteger(L, (lua_Integer)ls[k] + 1);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
-  while (lo > 0 && ix->docs[lo].ntok == 0) lo--;
+  return 1;
+}
+
+/*
+** tokens(first, last) -> list of { pos=, doc=, start=, stop=, type= } for
+** positions first..last (0-based, inclusive); byte spans 1-based inclusive.
+*/
+static int corpus_tokens(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  lua_Integer first = luaL_checkinteger(L, 2), last = luaL_checkinteger(L, 3), n = 0;
+  ix_cursor cur;
+  luaL_argcheck(L, first >= 0 && (uint64_t)first <= c->ix.ntokens, 2, "position out of range");
+  luaL_argcheck(L, last < (lua_Integer)c->ix.ntokens, 3, "position out of range");
+  lua_createtable(L, last >= first ? (int)(last - first + 1) : 0, 0);
+  if (last < first) return 1;
+  if (ix_seek(&c->ix, (uint64_t)first, &cur)) corpus_damaged(L, c);
+  for (;;) {
+    const ix_exact *e = &c->ix.exact[cur.id];
+    const char *s = ix_blob(c->ix.lexstr, c->ix.lexstr_size, e->str);
+    if (s == NULL || ix_touch(&c->ix, s, e->str.len)) corpus_damaged(L, c);
+    lua_createtable(L, 0, 6);
+    parley_setint(L, "pos", (lua_Integer)cur.pos);
+    parley_setint(L, "doc", (lua_Integer)cur.doc + 1);
+    parley_setint(L, "start", (lua_Integer)cur.start + 1);
+    parley_setint(L, "stop", (lua_Integer)cur.start + cur.len);
+    lua_pushlstring(L, s, e->str.len);
+    lua_setfield(L, -2, "text");
+    parley_setint(L, "kind", (lua_Integer)e->kind);
+    lua_rawseti(L, -2, ++n);
+    if ((lua_Integer)cur.pos >= last) break;
+    if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
+  }
+  return 1;
+}
+
+/* ---------------------------------------------------------------- lexicon */
+
+/* The string of folded type f / exact type e (bounds- and checksum-checked). */
+static const char *corpus_fold_str(lua_State *L, pl_corpus *c, uint32_t f, uint32_t *len) {
+  const ix_fold *r = &c->ix.fold[f];
+  const char *s;
+  if (ix_touch(&c->ix, r, sizeof *r)) corpus_damaged(L, c);
+  s = ix_blob(c->ix.lexstr, c->ix.lexstr_size, r->str);
+  if (s == NULL || ix_touch(&c->ix, s, r->str.len)) corpus_damaged(L, c);
+  *len = r->str.len;
+  return s;
+}
+
+static const char *corpus_exact_str(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *len) {
+  const ix_exact *r = &c->ix.exact[e];
+  const char *s;
+  if (ix_touch(&c->ix, r, sizeof *r)) corpus_damaged(L, c);
+  s = ix_blob(c->ix.lexstr, c->ix.lexstr_size, r->str);
+  if (s == NULL || ix_touch(&c->ix, s, r->str.len)) corpus_damaged(L, c);
+  *len = r->str.len;
+  return s;
+}
+
+static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
+  int r = memcmp(a, b, an < bn ? an : bn);
+  return r ? r : (an < bn ? -1 : an > bn);
+}
+
+/* First folded id whose string is >= (or, with prefix, starts at or after) key. */
+static uint32_t lower_bound(lua_State *L, pl_corpus *c, const char *key, size_t klen) {
+  uint32_t lo = 0, hi = (uint32_t)c->ix.nfold;
+  while (lo < hi) {
+    uint32_t m = lo + (hi - lo) / 2, len;
+    const char *s = corpus_fold_str(L, c, m, &len);
+    if (cmp_bytes(s, len, key, klen) < 0) lo = m + 1; else hi = m;
+  }
   return lo;
 }
 
-/* Decode one token record at c->p; start is its byte offset given the previous end. */
-static int decode(ix_index *ix, ix_cursor *c, uint32_t prev_end, int absolute, uint32_t start) {
-  const unsigned char *end = ix->stream + ix->stream_size;
-  uint64_t id, gap;
-  if (!ix_get_token(&c->p, end, &id, &gap) || id >= ix->nexact)
-    return -1;
-  c->id = (uint32_t)id;
-  if (!ix->lens_checked) {  /* the first decode verifies the whole (small) length table */
-    if (ix_touch(ix, ix->lens, (size_t)ix->nexact * sizeof(uint32_t))) return -1;
-    ix->lens_checked = 1;
+/* lookup(folded) -> folded type id (0-based) | nil */
+static int corpus_lookup(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  size_t klen;
+  const char *key = luaL_checklstring(L, 2, &klen);
+  uint32_t f = lower_bound(L, c, key, klen), len;
+  if (f < c->ix.nfold) {
+    const char *s = corpus_fold_str(L, c, f, &len);
+    if (cmp_bytes(s, len, key, klen) == 0) { lua_pushinteger(L, f); return 1; }
   }
-  c->len = ix->lens[id];
-  if (absolute) c->start = start;
-  else if (gap > UINT32_MAX - prev_end) return -1;
-  else c->start = prev_end + (uint32_t)gap;
-  return 0;
+  luaL_pushfail(L);
+  return 1;
 }
 
-int ix_seek(ix_index *ix, uint64_t pos, ix_cursor *c) {
-  uint64_t b = pos / IX_SKIP, k;
-  const ix_skip *s;
-  if (pos >= ix->ntokens || b >= ix->nskips) return -1;
-  s = &ix->skips[b];
-  if (ix_touch(ix, s, sizeof *s) || s->stream >= ix->stream_size || s->doc >= ix->ndocs) return -1;
-  c->p = ix->stream + s->stream;
-  c->pos = b * IX_SKIP;
-  c->doc = s->doc;
-  {
-    const ix_doc *d = &ix->docs[c->doc];
-    if (c->pos < d->first || c->pos >= d->first + d->ntok) return -1;
-    c->doc_end = d->first + d->ntok;
-  }
-  /* the block's bytes: at most 64 tokens of two 5-byte varints each */
-  {
-    uint64_t avail = ix->stream_size - s->stream;
-    if (ix_touch(ix, c->p, (size_t)(avail < IX_SKIP * 10 ? avail : IX_SKIP * 10))) return -1;
-  }
-  if (decode(ix, c, 0, 1, s->start)) return -1;
-  for (k = c->pos; k < pos; k++)
-    if (ix_next(ix, c)) return -1;
-  return 0;
-}
-
-int ix_next(ix_index *ix, ix_cursor *c) {
-  uint32_t prev_end = c->start + c->len;
-  int fresh = 0;
-  if (c->pos + 1 >= ix->ntokens) return -1;
-  c->pos++;
-  if ((c->pos & (IX_SKIP - 1)) == 0) {  /* entering a new block: verify its bytes */
-    uint64_t off = (uint64_t)(c->p - ix->stream), avail = ix->stream_size - off;
-    if (ix_touch(ix, c->p, (size_t)(avail < IX_SKIP * 10 ? avail : IX_SKIP * 10))) return -1;
-  }
-  while (c->pos >= c->doc_end) {  /* next non-empty document */
-    if (++c->doc >= ix->ndocs) return -1;
-    c->doc_end = ix->docs[c->doc].first + ix->docs[c->doc].ntok;
-    fresh = 1;
-  }
-  return decode(ix, c, fresh ? 0 : prev_end, 0, 0);
-}
-
-void ix_line_col(ix_index *ix, uint32_t d, const char *text, uint32_t off, uint32_t *line, uint32_t *col) {
-  const ix_doc *doc = &ix->docs[d];
-  const uint32_t *ls = ix->lines + doc->lines;
-  uint32_t lo = 0, hi = doc->nlines, c = 1, i;
-  if (doc->nlines == 0 || ix_touch(ix, ls, doc->nlines * sizeof *ls)) { *line = 1; *col = 1; return; }
-  while (hi - lo > 1) {
+/* prefix(folded) -> first, last folded ids (0-based, inclusive) starting with it; last < first if none */
+static int corpus_prefix(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  size_t klen;
+  const char *key = luaL_checklstring(L, 2, &klen);
+  uint32_t first = lower_bound(L, c, key, klen), last = first, len;
+  uint32_t lo = first, hi = (uint32_t)c->ix.nfold;
+  while (lo < hi) {  /* first id past the prefix */
     uint32_t m = lo + (hi - lo) / 2;
-    if (ls[m] <= off) lo = m; else hi = m;
+    const char *s = corpus_fold_str(L, c, m, &len);
+    if (len >= klen && memcmp(s, key, klen) == 0) lo = m + 1; else hi = m;
   }
-  *line = lo + 1;
-  for (i = ls[lo]; i < off; i++) c += ((unsigned char)text[i] & 0xC0) != 0x80;
-  *col = c;
+  last = lo;
+  lua_pushinteger(L, first);
+  lua_pushinteger(L, (lua_Integer)last - 1);
+  return 2;
+}
+
+static uint32_t check_fold(lua_State *L, pl_corpus *c, int arg) {
+  lua_Integer f = luaL_checkinteger(L, arg);
+  luaL_argcheck(L, f >= 0 && (uint64_t)f < c->ix.nfold, arg, "type id out of range");
+  return (uint32_t)f;
+}
+
+/* fold_type(id) -> string, frequency, number of exact variants, kind */
+static int corpus_fold_type(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t f = check_fold(L, c, 2), len;
+  const char *s = corpus_fold_str(L, c, f, &len);
+  lua_pushlstring(L, s, len);
+  lua_pushinteger(L, (lua_Integer)c->ix.fold[f].freq);
+  lua_pushinteger(L, (lua_Integer)c->ix.fold[f].nmap);
+  lua_pushinteger(L, (lua_Integer)c->ix.fold[f].kind);
+  return 4;
+}
+
+/* variants(id) -> list of { exact string, frequency } of folded type id, commonest first */
+static int corpus_variants(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t f = check_fold(L, c, 2), k, len;
+  const ix_fold *r = &c->ix.fold[f];
+  const uint32_t *map = c->ix.foldmap + r->map;
+  if ((uint64_t)r->map + r->nmap > c->ix.nexact || ix_touch(&c->ix, map, r->nmap * sizeof *map))
+    corpus_damaged(L, c);
+  lua_createtable(L, (int)r->nmap, 0);
+  for (k = 0; k < r->nmap; k++) {
+    const char *s;
+    if (map[k] >= c->ix.nexact) corpus_damaged(L, c);
+    s = corpus_exact_str(L, c, map[k], &len);
+    lua_createtable(L, 2, 0);
+    lua_pushlstring(L, s, len);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, (lua_Integer)c->ix.exact[map[k]].freq);
+    lua_rawseti(L, -2, 2);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+/* exact_id(string) -> exact type id | nil (the exact form, case and accents kept) */
+static int corpus_exact_id(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  size_t klen;
+  const char *key = luaL_checklstring(L, 2, &klen);
+  luaL_Buffer b;
+  size_t flen;
+  const char *folded;
+  uint32_t f, k, len;
+  luaL_buffinit(L, &b);
+  if (parley_fold(&b, key, klen) != 0) { luaL_pushresult(&b); luaL_pushfail(L); return 1; }
+  luaL_pushresult(&b);
+  folded = lua_tolstring(L, -1, &flen);
+  f = lower_bound(L, c, folded, flen);
+  if (f < c->ix.nfold) {
+    const char *s = corpus_fold_str(L, c, f, &len);
+    if (cmp_bytes(s, len, folded, flen) == 0) {
+      const ix_fold *r = &c->ix.fold[f];
+      const uint32_t *map = c->ix.foldmap + r->map;
+      if ((uint64_t)r->map + r->nmap > c->ix.nexact || ix_touch(&c->ix, map, r->nmap * sizeof *map))
+        corpus_damaged(L, c);
+      for (k = 0; k < r->nmap; k++) {
+        if (map[k] >= c->ix.nexact) corpus_damaged(L, c);
+        s = corpus_exact_str(L, c, map[k], &len);
+        if (cmp_bytes(s, len, key, klen) == 0) { lua_pushinteger(L, map[k]); return 1; }
+      }
+    }
+  }
+  luaL_pushfail(L);
+  return 1;
+}
+
+/* fold_freq(ids) -> total frequency of a list of folded type ids (no postings read) */
+static int corpus_fold_freq(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  lua_Integer i, n;
+  uint64_t sum = 0;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, 2);
+  for (i = 1; i <= n; i++) {
+    uint32_t f;
+    lua_rawgeti(L, 2, i);
+    f = check_fold(L, c, -1);
+    lua_pop(L, 1);
+    if (ix_touch(&c->ix, &c->ix.fold[f], sizeof(ix_fold))) corpus_damaged(L, c);
+    sum += c->ix.fold[f].freq;
+  }
+  lua_pushinteger(L, (lua_Integer)sum);
+  return 1;
+}
+
+/* stats() -> { tokens=, documents=, types=, folded_types=, bytes=, meta= (JSON) } */
+static int corpus_stats(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  lua_createtable(L, 0, 6);
+  parley_setint(L, "tokens", (lua_Integer)c->ix.ntokens);
+  parley_setint(L, "documents", (lua_Integer)c->ix.ndocs);
+  parley_setint(L, "types", (lua_Integer)c->ix.nexact);
+  parley_setint(L, "folded_types", (lua_Integer)c->ix.nfold);
+  parley_setint(L, "bytes", (lua_Integer)c->ix.size);
+  lua_pushlstring(L, c->ix.meta, (size_t)c->ix.meta_size);
+  lua_setfield(L, -2, "meta");
+  lua_pushstring(L, c->path);
+  lua_setfield(L, -2, "path");
+  return 1;
+}
+
+/* verify() -> true | nil, message: check every block's checksum now (a damaged file is moved aside) */
+static int corpus_verify(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  memset(c->ix.verified, 0, ix_bitmap_size(c->ix.size));  /* check every block again */
+  c->ix.lens_checked = 0;
+  if (ix_touch(&c->ix, c->ix.base + IX_HEADER_SIZE, (size_t)(c->ix.body_end - IX_HEADER_SIZE))) {
+    move_aside(c);
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: index is damaged (checksum mismatch)", c->path);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* kinds() -> list of { name=, attrs={...}, count= } region kinds */
+static int corpus_kinds(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t k, a;
+  lua_createtable(L, (int)c->ix.nkinds, 0);
+  for (k = 0; k < c->ix.nkinds; k++) {
+    const ix_rkind *rk = &c->ix.kinds[k];
+    lua_createtable(L, 0, 3);
+    push_blob(L, c, rk->name);
+    lua_setfield(L, -2, "name");
+    lua_createtable(L, (int)rk->nattrs, 0);
+    for (a = 0; a < rk->nattrs; a++) {
+      push_blob(L, c, rk->attrs[a]);
+      lua_rawseti(L, -2, (lua_Integer)a + 1);
+    }
+    lua_setfield(L, -2, "attrs");
+    parley_setint(L, "count", (lua_Integer)rk->count);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+static const luaL_Reg corpus_meta[] = {
+  {"__gc",       corpus_close},
+  {"__close",    corpus_close},
+  {"__tostring", corpus_tostring},
+  {"__index",    NULL},
+  {NULL, NULL}
+};
+
+static const luaL_Reg corpus_methods[] = {
+  {"close",        corpus_close},
+  {"stats",        corpus_stats},
+  {"verify",       corpus_verify},
+  {"doc",          corpus_doc},
+  {"text",         corpus_doc_text},
+  {"line_starts",  corpus_line_starts},
+  {"stale",        corpus_stale},
+  {"tokens",       corpus_tokens},
+  {"lookup",       corpus_lookup},
+  {"prefix",       corpus_prefix},
+  {"fold_type",    corpus_fold_type},
+  {"fold_freq",    corpus_fold_freq},
+  {"variants",     corpus_variants},
+  {"exact_id",     corpus_exact_id},
+  {"kinds",        corpus_kinds},
+  {NULL, NULL}
+};
+
+/* hash(s) -> the index's 64-bit checksum of s, as 16 hex digits (for fingerprints) */
+static int corpus_hash(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  char hex[17];
+  snprintf(hex, sizeof hex, "%016llx", (unsigned long long)ix_hash(s, len, 0));
+  lua_pushlstring(L, hex, 16);
+  return 1;
+}
+
+static const luaL_Reg corpus_funcs[] = {
+  {"open", corpus_open},
+  {"hash", corpus_hash},
+  {NULL, NULL}
+};
+
+int luaopen_parley_index(lua_State *L) {
+  luaL_newmetatable(L, PARLEY_INDEX);
+  luaL_setfuncs(L, corpus_meta, 0);
+  luaL_newlib(L, corpus_methods);
+  corpus_open_queries(L);  /* postings, phrases, regions: query.c */
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  luaL_newlib(L, corpus_funcs);
+  return 1;
 }

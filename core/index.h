@@ -1,229 +1,49 @@
 /*
-** index.h — the on-disk index format, shared by the writer (build.c), the
-** reader (index.c) and the Lua types over it (corpus.c, hits.c).
-** docs/index-format.md describes the format for people.
-**
-** One file, little-endian, written to a temporary name and renamed into
-** place.  A 4 KiB header holds the section table; every byte after the
-** header is covered by a checksum per 64 KiB block, verified the first time
-** a block is read, so a damaged index is reported, never trusted.
+** index.h — the Lua types over an index file: parley.Index (index.c, with its
+** query methods in query.c and report.c) and parley.Hits (hits.c).
 */
 #ifndef PARLEY_INDEX_H
 #define PARLEY_INDEX_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include "ixfile.h"
+#include "parley.h"
 
-#define IX_MAGIC        "PARLEYIX"
-/* Bump when the format, the tokeniser or folding changes what an index holds. */
-#define IX_VERSION      4u
-#define IX_HEADER_SIZE  4096u
-#define IX_BLOCK_SHIFT  16u                 /* checksum block: 64 KiB */
-#define IX_BLOCK_SIZE   (1u << IX_BLOCK_SHIFT)
-#define IX_MAX_SECTIONS 96u
-#define IX_NAME_LEN     24u
-#define IX_SKIP         64u                 /* tokens per stream block */
-#define IX_MAX_TOKENS   UINT32_MAX          /* positions are 32-bit */
+#define PARLEY_INDEX "parley.Index"
+#define PARLEY_HITS  "parley.Hits"
 
-/* Section names. */
-#define IX_SEC_META      "meta"      /* JSON: corpus metadata, fingerprint, region kinds */
-#define IX_SEC_STRINGS   "strings"   /* string blob: ids, paths, JSON, attribute values */
-#define IX_SEC_DOCS      "docs"      /* ix_doc[ndocs] */
-#define IX_SEC_LINES     "lines"     /* uint32 line starts, per document */
-#define IX_SEC_TEXTS     "texts"     /* normalised texts of documents whose source differs */
-#define IX_SEC_LEXSTR    "lexstr"    /* exact and folded type strings */
-#define IX_SEC_EXACT     "exact"     /* ix_exact[nexact], id order = first seen */
-#define IX_SEC_FOLD      "fold"      /* ix_fold[nfold], sorted by folded string */
-#define IX_SEC_FOLDMAP   "foldmap"   /* uint32 exact ids grouped by folded type */
-#define IX_SEC_LENS      "lens"      /* uint32 byte length per exact type (dense, for the stream decoder) */
-#define IX_SEC_FREQ      "freqorder" /* uint32 folded ids by descending frequency */
-#define IX_SEC_POSTINGS  "postings"  /* per exact type: varint deltas of positions */
-#define IX_SEC_STREAM    "stream"    /* per token: varint exact id, varint gap */
-#define IX_SEC_SKIPS     "skips"     /* ix_skip per IX_SKIP tokens */
-#define IX_SEC_REGIONS   "regions"   /* ix_rkind[nkinds] */
-#define IX_SEC_CHECKSUMS "checksums" /* uint64 per 64 KiB block after the header */
+/* A document's text, mapped on first use. */
+typedef struct pl_text { void *map; size_t len; int loaded; } pl_text;
 
-typedef struct ix_section {
-  char name[IX_NAME_LEN];
-  uint64_t offset, size;
-} ix_section;
+typedef struct pl_corpus {
+  ix_index ix;                 /* ix.base == NULL once closed */
+  char *path;                  /* stored after the struct */
+  pl_text *texts;              /* per document; a Lua userdata (user value 1) */
+  uint32_t ndocs_cached;
+  int moved_aside;             /* a damaged file was renamed to PATH.damaged */
+  char *rbuf;                  /* read buffer for corpus_text_once (user value 2) */
+  size_t rbuf_cap;
+  uint32_t rbuf_doc;           /* document it holds, + 1 (0: none) */
+} pl_corpus;
 
-typedef struct ix_header {
-  char magic[8];
-  uint32_t version, header_size;
-  uint64_t file_size;
-  uint64_t ntokens;
-  uint32_t ndocs, nsections;
-  uint64_t nexact, nfold;
-  uint64_t reserved[4];
-  uint64_t checksum;                 /* of the header with this field zero */
-  ix_section sections[IX_MAX_SECTIONS];
-} ix_header;
+/* A list of token spans [start, end) sorted by start; user value 1 is its Index. */
+typedef struct pl_hits {
+  size_t n;
+  uint32_t span[];             /* start0, end0, start1, end1, ... */
+} pl_hits;
 
-/* A string reference into the "strings" or "lexstr" blob. */
-typedef struct ix_str { uint32_t off, len; } ix_str;
+pl_corpus *check_corpus(lua_State *L, int i);
+pl_corpus *to_corpus(lua_State *L, int i);
+int corpus_damaged(lua_State *L, pl_corpus *c);
+const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len);
+const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, size_t *len);
 
-typedef struct ix_doc {
-  uint64_t first;                    /* global position of the first token */
-  uint32_t ntok;
-  uint32_t flags;                    /* IX_DOC_* */
-  uint64_t size;                     /* source fingerprint: size in bytes */
-  int64_t mtime;                     /* ... modification time, seconds */
-  uint32_t mtime_ns, nlines;
-  uint64_t hash;                     /* ... hash of the source bytes */
-  uint64_t lines;                    /* index of its first entry in "lines" */
-  uint64_t text, text_len;           /* normalised text: offset in "texts" (IX_DOC_EMBEDDED) */
-  ix_str path, id, meta;             /* meta is JSON */
-  uint32_t pad;
-} ix_doc;
+pl_hits *check_hits(lua_State *L, int i);
+/* Push a new hit list of n spans anchored to the Index at stack index ci. */
+pl_hits *push_hits(lua_State *L, int ci, size_t n);
+/* The Index a hit list belongs to (pushes nothing). */
+pl_corpus *hits_corpus(lua_State *L, int hi);
 
-enum { IX_DOC_EMBEDDED = 1, IX_DOC_REPAIRED = 2 };
-
-typedef struct ix_exact {
-  ix_str str;
-  uint32_t fold;                     /* folded type id */
-  uint32_t kind;                     /* PL_TOK_* */
-  uint64_t freq;
-  uint64_t post, post_len;           /* byte range in "postings" */
-} ix_exact;
-
-typedef struct ix_fold {
-  ix_str str;
-  uint64_t freq;
-  uint32_t map, nmap;                /* its exact ids: foldmap[map .. map + nmap) */
-  uint32_t kind, pad;
-} ix_fold;
-
-typedef struct ix_skip {
-  uint64_t stream;                   /* byte offset in "stream" of token k * IX_SKIP */
-  uint32_t start;                    /* that token's byte offset in its document */
-  uint32_t doc;                      /* its document */
-} ix_skip;
-
-/* A region kind: a table of regions sorted by start, all with nattrs attributes. */
-#define IX_MAX_ATTRS 16
-#define IX_MAX_KINDS 32
-typedef struct ix_rkind {
-  ix_str name;                       /* in "strings" */
-  uint32_t nattrs, pad;
-  ix_str attrs[IX_MAX_ATTRS];        /* attribute names, in "strings" */
-  uint64_t count;
-  char section[IX_NAME_LEN];         /* records: uint32 start, uint32 end, ix_str values[nattrs] */
-} ix_rkind;
-
-/* The block checksum (64-bit, fast word-wise mixing). */
-uint64_t ix_hash(const void *data, size_t len, uint64_t seed);
-
-/* Varint (LEB128) helpers. */
-static inline size_t ix_put_varint(unsigned char *p, uint64_t v) {
-  size_t n = 0;
-  while (v >= 0x80) { p[n++] = (unsigned char)(v | 0x80); v >>= 7; }
-  p[n++] = (unsigned char)v;
-  return n;
-}
-
-/* Decode a varint at *p (not past end); returns 0 on a malformed one. */
-static inline int ix_get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v) {
-  uint64_t r = 0;
-  unsigned shift = 0;
-  const unsigned char *q = *p;
-  if (q < end && !(*q & 0x80)) { *v = *q; *p = q + 1; return 1; }  /* the common one-byte case */
-  while (q < end && shift < 64) {
-    unsigned char b = *q++;
-    r |= (uint64_t)(b & 0x7f) << shift;
-    if (!(b & 0x80)) { *p = q; *v = r; return 1; }
-    shift += 7;
-  }
-  return 0;
-}
-
-
-/*
-** A token record of the stream: one varint v = id * 4 + code, where code
-** 0 means the token starts 1 byte after the previous one ends (a space),
-** 1 means 0 bytes (punctuation), 2 means 2 bytes, and 3 means a second
-** varint with the gap follows.  Frequent words take one or two bytes.
-*/
-static inline size_t ix_put_token(unsigned char *p, uint32_t id, uint32_t gap) {
-  unsigned code = gap == 1 ? 0 : gap == 0 ? 1 : gap == 2 ? 2 : 3;
-  size_t n = ix_put_varint(p, (uint64_t)id * 4 + code);
-  if (code == 3) n += ix_put_varint(p + n, gap);
-  return n;
-}
-
-static inline int ix_get_token(const unsigned char **p, const unsigned char *end, uint64_t *id, uint64_t *gap) {
-  uint64_t v;
-  if (!ix_get_varint(p, end, &v)) return 0;
-  *id = v >> 2;
-  switch (v & 3) {
-    case 0: *gap = 1; return 1;
-    case 1: *gap = 0; return 1;
-    case 2: *gap = 2; return 1;
-    default: return ix_get_varint(p, end, gap);
-  }
-}
+void corpus_open_queries(lua_State *L);   /* query.c: adds methods to the table on top */
+void corpus_open_reports(lua_State *L);   /* report.c */
 
 #endif
-
-/* ---------------------------------------------------------------- reader (index.c) */
-
-typedef struct ix_index {
-  const unsigned char *base;         /* the mapping */
-  size_t size;
-  const ix_header *h;
-  uint64_t body_end;                 /* checksummed bytes: [IX_HEADER_SIZE, body_end) */
-  const uint64_t *sums;
-  size_t nblocks;
-  unsigned char *verified;           /* one bit per block, owned by the caller */
-  int corrupt;                       /* a block failed its checksum */
-  int lens_checked;                  /* the whole lens table has been verified */
-  uint64_t ntokens, nexact, nfold;
-  uint32_t ndocs, nkinds;
-  const unsigned char *stream;   uint64_t stream_size;
-  const unsigned char *postings; uint64_t postings_size;
-  const ix_exact *exact;
-  const ix_fold *fold;
-  const uint32_t *foldmap, *freqorder, *lens;
-  const char *lexstr;            uint64_t lexstr_size;
-  const ix_doc *docs;
-  const uint32_t *lines;         uint64_t nlines;
-  const char *texts;             uint64_t texts_size;
-  const ix_skip *skips;          uint64_t nskips;
-  const char *strings;           uint64_t strings_size;
-  const ix_rkind *kinds;
-  const uint32_t *regions[IX_MAX_KINDS];   /* each kind's records */
-  const char *meta;              uint64_t meta_size;
-} ix_index;
-
-/* Map the file read-only; 0, or -1 with a message. */
-int ix_map(const char *path, const unsigned char **base, size_t *size, char *err, size_t errlen);
-/* Bytes needed for the verification bitmap of a mapping of this size. */
-size_t ix_bitmap_size(size_t size);
-/* Check the header and the section table and set up views; 0, or -1 with a message. */
-int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char *bitmap,
-            char *err, size_t errlen);
-/* Verify the checksum blocks under [p, p + len) not yet verified; 0, or -1 if damaged. */
-int ix_touch(ix_index *ix, const void *p, size_t len);
-/* A string of a blob, bounds-checked: NULL if the reference is out of range. */
-const char *ix_blob(const char *blob, uint64_t blob_size, ix_str s);
-/* Records of region kind k: their size in uint32 words. */
-size_t ix_region_width(const ix_index *ix, uint32_t k);
-
-/* A cursor over the token stream. */
-typedef struct ix_cursor {
-  const unsigned char *p;            /* next byte to decode */
-  uint64_t pos;                      /* current token */
-  uint64_t doc_end;                  /* first position after the current document */
-  uint32_t doc;                      /* current document */
-  uint32_t id;                       /* exact type of the current token */
-  uint32_t start, len;               /* its byte span in the document's text */
-} ix_cursor;
-
-/* Position c on token pos; 0, or -1 if the index is damaged there. */
-int ix_seek(ix_index *ix, uint64_t pos, ix_cursor *c);
-/* Advance to the next token (pos + 1 < ntokens); 0, or -1 if damaged. */
-int ix_next(ix_index *ix, ix_cursor *c);
-/* The document holding position pos (binary search). */
-uint32_t ix_doc_of(const ix_index *ix, uint64_t pos);
-/* 1-based line and column (in characters) of byte offset off of document d. */
-void ix_line_col(ix_index *ix, uint32_t d, const char *text, uint32_t off, uint32_t *line, uint32_t *col);

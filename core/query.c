@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "corpus.h"
+#include "index.h"
 
 /* Decode the postings of exact type e into out (room for min(frequency, limit)). */
 static size_t decode_postings(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *out, uint64_t limit) {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "lualib.h"
-#include "corpus.h"
+#include "index.h"
 #include "report.h"
 
 static const char *const format_names[] = {"rows", "tty", "tsv", "csv", "json", NULL};

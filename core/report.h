@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "corpus.h"
+#include "index.h"
 
 enum { FMT_ROWS, FMT_TTY, FMT_TSV, FMT_CSV, FMT_JSON };
 

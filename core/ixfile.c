@@ -1,0 +1,325 @@
+/*
+** ixfile.c — reading the index file: map it, check the header and the
+** section table, and verify 64 KiB blocks against their checksums the first
+** time they are read.  An index file is untrusted input: every section is
+** bounds-checked here, every record's offsets where they are used.
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ixfile.h"
+
+static inline uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+static inline uint64_t fmix(uint64_t h) {
+  h ^= h >> 33; h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33; h *= 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 33);
+}
+
+uint64_t ix_hash(const void *data, size_t len, uint64_t seed) {
+  const unsigned char *p = data;
+  uint64_t a = seed ^ 0x9e3779b97f4a7c15ull, b = seed + (uint64_t)len * 0x87c37b91114253d5ull;
+  while (len >= 16) {
+    uint64_t w1, w2;
+    memcpy(&w1, p, 8);
+    memcpy(&w2, p + 8, 8);
+    a = rotl(a ^ (w1 * 0x87c37b91114253d5ull), 31) * 0x4cf5ad432745937full;
+    b = rotl(b ^ (w2 * 0x4cf5ad432745937full), 33) * 0x87c37b91114253d5ull;
+    p += 16;
+    len -= 16;
+  }
+  if (len) {
+    unsigned char tail[16] = {0};
+    uint64_t w1, w2;
+    memcpy(tail, p, len);
+    memcpy(&w1, tail, 8);
+    memcpy(&w2, tail + 8, 8);
+    a = rotl(a ^ (w1 * 0x87c37b91114253d5ull), 31) * 0x4cf5ad432745937full;
+    b = rotl(b ^ (w2 * 0x4cf5ad432745937full), 33) * 0x87c37b91114253d5ull;
+  }
+  return fmix(a ^ rotl(b, 17)) ^ fmix(b + a);
+}
+
+int ix_map(const char *path, const unsigned char **base, size_t *size, char *err, size_t errlen) {
+  struct stat st;
+  void *m;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
+  if (fstat(fd, &st) != 0) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  if (!S_ISREG(st.st_mode) || st.st_size < (off_t)IX_HEADER_SIZE) {
+    snprintf(err, errlen, "%s: not an index (too short)", path);
+    close(fd);
+    return -1;
+  }
+  m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+  close(fd);
+  if (m == MAP_FAILED) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
+  *base = m;
+  *size = (size_t)st.st_size;
+  return 0;
+}
+
+size_t ix_bitmap_size(size_t size) {
+  size_t blocks = size / IX_BLOCK_SIZE + 1;
+  return blocks / 8 + 1;
+}
+
+const char *ix_blob(const char *blob, uint64_t blob_size, ix_str s) {
+  if ((uint64_t)s.off + s.len > blob_size) return NULL;
+  return blob + s.off;
+}
+
+size_t ix_region_width(const ix_index *ix, uint32_t k) {
+  return 2 + 2 * (size_t)ix->kinds[k].nattrs;
+}
+
+int ix_touch(ix_index *ix, const void *ptr, size_t len) {
+  const unsigned char *p = ptr;
+  uint64_t from, to, b;
+  if (len == 0) return 0;
+  if (p < ix->base + IX_HEADER_SIZE || (uint64_t)(p - ix->base) + len > ix->body_end) {
+    ix->corrupt = 1;
+    return -1;
+  }
+  from = (uint64_t)(p - ix->base - IX_HEADER_SIZE) >> IX_BLOCK_SHIFT;
+  to = ((uint64_t)(p - ix->base - IX_HEADER_SIZE) + len - 1) >> IX_BLOCK_SHIFT;
+  for (b = from; b <= to; b++) {
+    uint64_t start, n;
+    if (ix->verified[b >> 3] & (1u << (b & 7))) continue;
+    start = IX_HEADER_SIZE + (b << IX_BLOCK_SHIFT);
+    n = ix->body_end - start < IX_BLOCK_SIZE ? ix->body_end - start : IX_BLOCK_SIZE;
+    if (ix_hash(ix->base + start, (size_t)n, 0) != ix->sums[b]) {
+      ix->corrupt = 1;
+      return -1;
+    }
+    ix->verified[b >> 3] |= (unsigned char)(1u << (b & 7));
+  }
+  return 0;
+}
+
+static const ix_section *find(const ix_header *h, const char *name) {
+  uint32_t i;
+  for (i = 0; i < h->nsections; i++)
+    if (strncmp(h->sections[i].name, name, IX_NAME_LEN) == 0) return &h->sections[i];
+  return NULL;
+}
+
+/* Point *p at a section of the expected record size; 0, or -1 with a message. */
+static int view(ix_index *ix, const char *name, size_t rec, uint64_t count,
+                const void **p, uint64_t *size, char *err, size_t errlen) {
+  const ix_section *s = find(ix->h, name);
+  if (s == NULL) { snprintf(err, errlen, "section '%s' is missing", name); return -1; }
+  if (s->offset < IX_HEADER_SIZE || s->offset > ix->body_end || s->size > ix->body_end - s->offset ||
+      s->offset % 8 != 0) {
+    snprintf(err, errlen, "section '%s' lies outside the file", name);
+    return -1;
+  }
+  if (rec > 1 && (s->size % rec != 0 || (count != UINT64_MAX && s->size / rec != count))) {
+    snprintf(err, errlen, "section '%s' has the wrong size", name);
+    return -1;
+  }
+  *p = ix->base + s->offset;
+  if (size) *size = s->size;
+  return 0;
+}
+
+int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char *bitmap,
+            char *err, size_t errlen) {
+  ix_header h;
+  const ix_section *sums;
+  const void *p;
+  uint64_t n;
+  uint32_t k;
+  memset(ix, 0, sizeof *ix);
+  ix->base = base;
+  ix->size = size;
+  ix->verified = bitmap;
+  if (size < IX_HEADER_SIZE || memcmp(base, IX_MAGIC, 8) != 0) {
+    snprintf(err, errlen, "not a parley index");
+    return -1;
+  }
+  memcpy(&h, base, sizeof h);
+  if (h.version != IX_VERSION) {
+    snprintf(err, errlen, "index format version %u, this parley reads version %u",
+             (unsigned)h.version, (unsigned)IX_VERSION);
+    return -1;
+  }
+  {
+    uint64_t want = h.checksum;
+    h.checksum = 0;
+    if (ix_hash(&h, sizeof h, 0) != want) { snprintf(err, errlen, "header checksum mismatch"); return -1; }
+  }
+  if (h.file_size != size) {
+    snprintf(err, errlen, "truncated or extended (%zu bytes, header says %llu)", size,
+             (unsigned long long)h.file_size);
+    return -1;
+  }
+  if (h.nsections > IX_MAX_SECTIONS || h.header_size != IX_HEADER_SIZE) {
+    snprintf(err, errlen, "bad section table");
+    return -1;
+  }
+  ix->h = (const ix_header *)base;
+  sums = find(ix->h, IX_SEC_CHECKSUMS);
+  if (sums == NULL || sums->offset < IX_HEADER_SIZE || sums->offset > size ||
+      sums->size != size - sums->offset || sums->size % 8 != 0 || sums->offset % 8 != 0) {
+    snprintf(err, errlen, "bad checksum table");
+    return -1;
+  }
+  ix->body_end = sums->offset;
+  ix->sums = (const uint64_t *)(base + sums->offset);
+  ix->nblocks = (size_t)(sums->size / 8);
+  if (ix->nblocks != (ix->body_end - IX_HEADER_SIZE + IX_BLOCK_SIZE - 1) / IX_BLOCK_SIZE ||
+      ix_hash(ix->sums, (size_t)sums->size, 0) != h.reserved[0]) {
+    snprintf(err, errlen, "checksum table damaged");
+    return -1;
+  }
+  ix->ntokens = h.ntokens;
+  ix->nexact = h.nexact;
+  ix->nfold = h.nfold;
+  ix->ndocs = h.ndocs;
+  if (h.ntokens >= IX_MAX_TOKENS || h.nexact >= UINT32_MAX || h.nfold > h.nexact) {
+    snprintf(err, errlen, "bad counts in header");
+    return -1;
+  }
+#define VIEW(name, rec, count, ptr, sz) \
+  if (view(ix, name, rec, count, &p, sz, err, errlen) != 0) return -1; \
+  ptr = (void *)p
+  VIEW(IX_SEC_STREAM, 1, UINT64_MAX, ix->stream, &ix->stream_size);
+  VIEW(IX_SEC_POSTINGS, 1, UINT64_MAX, ix->postings, &ix->postings_size);
+  VIEW(IX_SEC_EXACT, sizeof(ix_exact), ix->nexact, ix->exact, NULL);
+  VIEW(IX_SEC_FOLD, sizeof(ix_fold), ix->nfold, ix->fold, NULL);
+  VIEW(IX_SEC_FOLDMAP, 4, ix->nexact, ix->foldmap, NULL);
+  VIEW(IX_SEC_LENS, 4, ix->nexact, ix->lens, NULL);
+  VIEW(IX_SEC_FREQ, 4, ix->nfold, ix->freqorder, NULL);
+  VIEW(IX_SEC_LEXSTR, 1, UINT64_MAX, ix->lexstr, &ix->lexstr_size);
+  VIEW(IX_SEC_DOCS, sizeof(ix_doc), ix->ndocs, ix->docs, NULL);
+  VIEW(IX_SEC_LINES, 4, UINT64_MAX, ix->lines, &n);
+  ix->nlines = n / 4;
+  VIEW(IX_SEC_TEXTS, 1, UINT64_MAX, ix->texts, &ix->texts_size);
+  VIEW(IX_SEC_SKIPS, sizeof(ix_skip), (ix->ntokens + IX_SKIP - 1) / IX_SKIP, ix->skips, NULL);
+  ix->nskips = (ix->ntokens + IX_SKIP - 1) / IX_SKIP;
+  VIEW(IX_SEC_STRINGS, 1, UINT64_MAX, ix->strings, &ix->strings_size);
+  VIEW(IX_SEC_META, 1, UINT64_MAX, ix->meta, &ix->meta_size);
+  VIEW(IX_SEC_REGIONS, sizeof(ix_rkind), UINT64_MAX, ix->kinds, &n);
+  ix->nkinds = (uint32_t)(n / sizeof(ix_rkind));
+  /* the small structural sections are verified now; the large ones when read */
+  if (ix_touch(ix, ix->kinds, (size_t)n) || ix_touch(ix, ix->docs, ix->ndocs * sizeof(ix_doc)) ||
+      ix_touch(ix, ix->meta, (size_t)ix->meta_size)) {
+    snprintf(err, errlen, "checksum mismatch in the document or region tables");
+    return -1;
+  }
+  if (ix->nkinds < 3 || ix->nkinds > IX_MAX_KINDS) { snprintf(err, errlen, "bad region table"); return -1; }
+  for (k = 0; k < ix->nkinds; k++) {
+    char name[IX_NAME_LEN + 1];
+    const ix_rkind *rk = &ix->kinds[k];
+    if (rk->nattrs > IX_MAX_ATTRS) { snprintf(err, errlen, "bad region kind %u", (unsigned)k); return -1; }
+    memcpy(name, rk->section, IX_NAME_LEN);
+    name[IX_NAME_LEN] = '\0';
+    VIEW(name, 4 * ix_region_width(ix, k), rk->count, ix->regions[k], NULL);
+  }
+#undef VIEW
+  for (k = 0; k < ix->ndocs; k++) {
+    const ix_doc *d = &ix->docs[k];
+    if (d->first + d->ntok > ix->ntokens || d->lines + d->nlines > ix->nlines ||
+        (k > 0 && d->first != ix->docs[k - 1].first + ix->docs[k - 1].ntok) ||
+        ((d->flags & IX_DOC_EMBEDDED) && (d->text > ix->texts_size || d->text_len > ix->texts_size - d->text))) {
+      snprintf(err, errlen, "bad document record %u", (unsigned)k + 1);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+uint32_t ix_doc_of(const ix_index *ix, uint64_t pos) {
+  uint32_t lo = 0, hi = ix->ndocs;
+  while (hi - lo > 1) {  /* last document whose first token is <= pos, skipping empty ones */
+    uint32_t m = lo + (hi - lo) / 2;
+    if (ix->docs[m].first <= pos) lo = m; else hi = m;
+  }
+  while (lo > 0 && ix->docs[lo].ntok == 0) lo--;
+  return lo;
+}
+
+/* Decode one token record at c->p; start is its byte offset given the previous end. */
+static int decode(ix_index *ix, ix_cursor *c, uint32_t prev_end, int absolute, uint32_t start) {
+  const unsigned char *end = ix->stream + ix->stream_size;
+  uint64_t id, gap;
+  if (!ix_get_token(&c->p, end, &id, &gap) || id >= ix->nexact)
+    return -1;
+  c->id = (uint32_t)id;
+  if (!ix->lens_checked) {  /* the first decode verifies the whole (small) length table */
+    if (ix_touch(ix, ix->lens, (size_t)ix->nexact * sizeof(uint32_t))) return -1;
+    ix->lens_checked = 1;
+  }
+  c->len = ix->lens[id];
+  if (absolute) c->start = start;
+  else if (gap > UINT32_MAX - prev_end) return -1;
+  else c->start = prev_end + (uint32_t)gap;
+  return 0;
+}
+
+int ix_seek(ix_index *ix, uint64_t pos, ix_cursor *c) {
+  uint64_t b = pos / IX_SKIP, k;
+  const ix_skip *s;
+  if (pos >= ix->ntokens || b >= ix->nskips) return -1;
+  s = &ix->skips[b];
+  if (ix_touch(ix, s, sizeof *s) || s->stream >= ix->stream_size || s->doc >= ix->ndocs) return -1;
+  c->p = ix->stream + s->stream;
+  c->pos = b * IX_SKIP;
+  c->doc = s->doc;
+  {
+    const ix_doc *d = &ix->docs[c->doc];
+    if (c->pos < d->first || c->pos >= d->first + d->ntok) return -1;
+    c->doc_end = d->first + d->ntok;
+  }
+  /* the block's bytes: at most 64 tokens of two 5-byte varints each */
+  {
+    uint64_t avail = ix->stream_size - s->stream;
+    if (ix_touch(ix, c->p, (size_t)(avail < IX_SKIP * 10 ? avail : IX_SKIP * 10))) return -1;
+  }
+  if (decode(ix, c, 0, 1, s->start)) return -1;
+  for (k = c->pos; k < pos; k++)
+    if (ix_next(ix, c)) return -1;
+  return 0;
+}
+
+int ix_next(ix_index *ix, ix_cursor *c) {
+  uint32_t prev_end = c->start + c->len;
+  int fresh = 0;
+  if (c->pos + 1 >= ix->ntokens) return -1;
+  c->pos++;
+  if ((c->pos & (IX_SKIP - 1)) == 0) {  /* entering a new block: verify its bytes */
+    uint64_t off = (uint64_t)(c->p - ix->stream), avail = ix->stream_size - off;
+    if (ix_touch(ix, c->p, (size_t)(avail < IX_SKIP * 10 ? avail : IX_SKIP * 10))) return -1;
+  }
+  while (c->pos >= c->doc_end) {  /* next non-empty document */
+    if (++c->doc >= ix->ndocs) return -1;
+    c->doc_end = ix->docs[c->doc].first + ix->docs[c->doc].ntok;
+    fresh = 1;
+  }
+  return decode(ix, c, fresh ? 0 : prev_end, 0, 0);
+}
+
+void ix_line_col(ix_index *ix, uint32_t d, const char *text, uint32_t off, uint32_t *line, uint32_t *col) {
+  const ix_doc *doc = &ix->docs[d];
+  const uint32_t *ls = ix->lines + doc->lines;
+  uint32_t lo = 0, hi = doc->nlines, c = 1, i;
+  if (doc->nlines == 0 || ix_touch(ix, ls, doc->nlines * sizeof *ls)) { *line = 1; *col = 1; return; }
+  while (hi - lo > 1) {
+    uint32_t m = lo + (hi - lo) / 2;
+    if (ls[m] <= off) lo = m; else hi = m;
+  }
+  *line = lo + 1;
+  for (i = ls[lo]; i < off; i++) c += ((unsigned char)text[i] & 0xC0) != 0x80;
+  *col = c;
+}
