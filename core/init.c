@@ -6,6 +6,7 @@
 #include "parley.h"
 
 static const luaL_Reg parley_libs[] = {
+  {"parley.error",    luaopen_parley_error},
   {"parley.text",     luaopen_parley_text},
   {"parley.readline", luaopen_parley_readline},
   {"parley.fs",       luaopen_parley_fs},

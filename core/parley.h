@@ -27,6 +27,13 @@ int luaopen_parley_tokenizer(lua_State *L);
 int luaopen_parley_indexer(lua_State *L);
 int luaopen_parley_index(lua_State *L);
 int luaopen_parley_hits(lua_State *L);
+int luaopen_parley_error(lua_State *L);
+
+/* error.c: errors a user can act on (see there).  parley_error raises one
+** with a formatted message (as lua_pushfstring); parley_is_error tests a value. */
+#define PARLEY_ERROR "parley.Error"
+int parley_error(lua_State *L, const char *fmt, ...);
+int parley_is_error(lua_State *L, int i);
 
 /* t.k = v, for the table on top of the stack (one line instead of a push/set pair). */
 static inline void parley_setint(lua_State *L, const char *k, lua_Integer v) {

@@ -1,0 +1,148 @@
+/*
+** error.c — `parley.error`: errors a user can act on (a bad query, a corpus
+** that cannot be read, a damaged index) as opposed to programming errors.
+** They are raised as tables with the metatable PARLEY_ERROR, fields `msg`
+** (the message), `where` ("chunk:line", the caller's position, or absent)
+** and `quiet = true`; they print as "where: msg".  The command line, the
+** REPL and the bundled commands show them without a traceback; anything
+** else raised (a string from a bug, luaL_argerror) keeps its traceback.
+*/
+#include <stdarg.h>
+
+#include "parley.h"
+
+/* Push a new error object with message msg and position where (may be NULL). */
+static void push_error(lua_State *L, const char *msg, size_t len, const char *where, size_t wlen) {
+  lua_createtable(L, 0, 3);
+  lua_pushlstring(L, msg, len);
+  lua_setfield(L, -2, "msg");
+  if (where && wlen) {
+    lua_pushlstring(L, where, wlen);
+    lua_setfield(L, -2, "where");
+  }
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, "quiet");
+  luaL_setmetatable(L, PARLEY_ERROR);
+}
+
+/* Raise an error object with a formatted message and no position. */
+int parley_error(lua_State *L, const char *fmt, ...) {
+  va_list ap;
+  size_t len;
+  const char *msg;
+  va_start(ap, fmt);
+  msg = lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  msg = lua_tolstring(L, -1, &len);
+  push_error(L, msg, len, NULL, 0);
+  return lua_error(L);
+}
+
+/* The position of the function `level` levels up ("chunk:line"), pushed; "" if unknown. */
+static void push_where(lua_State *L, int level) {
+  size_t n;
+  luaL_where(L, level);                 /* "chunk:line: " or "" */
+  lua_tolstring(L, -1, &n);
+  if (n >= 2) {
+    lua_pushlstring(L, lua_tostring(L, -1), n - 2);
+    lua_remove(L, -2);
+  }
+}
+
+/*
+** new(msg [, level [, fields]]) -> error object.  level as for error():
+** 1 names the function calling new, 2 its caller, 0 (default) no position.
+** fields: more fields to copy in (such as query = and pos =).
+*/
+static int error_new(lua_State *L) {
+  size_t len, wlen = 0;
+  const char *msg = luaL_checklstring(L, 1, &len), *where = NULL;
+  lua_Integer level = luaL_optinteger(L, 2, 0);
+  if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
+  lua_settop(L, 3);
+  if (level > 0) {
+    push_where(L, (int)level);
+    where = lua_tolstring(L, -1, &wlen);
+  } else {
+    lua_pushnil(L);
+  }
+  push_error(L, msg, len, where, wlen);  /* 5 */
+  if (lua_istable(L, 3)) {
+    lua_pushnil(L);
+    while (lua_next(L, 3)) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, 5);
+    }
+  }
+  return 1;
+}
+
+/*
+** raise(msg [, level [, fields]]): raise a new error object; level as for
+** error() (default 1: the function calling raise).  new runs in this same
+** C call, so the levels count from the same place.
+*/
+static int error_raise(lua_State *L) {
+  lua_settop(L, 3);
+  if (lua_isnil(L, 2)) { lua_pushinteger(L, 1); lua_replace(L, 2); }
+  error_new(L);
+  return lua_error(L);
+}
+
+/* Is the value at i an error object? */
+int parley_is_error(lua_State *L, int i) {
+  int yes;
+  if (lua_type(L, i) != LUA_TTABLE || !lua_getmetatable(L, i)) return 0;
+  luaL_getmetatable(L, PARLEY_ERROR);
+  yes = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  return yes;
+}
+
+/* is(v) -> true if v is an error object */
+static int error_is(lua_State *L) {
+  lua_pushboolean(L, parley_is_error(L, 1));
+  return 1;
+}
+
+/* message(v) -> the message of an error object (without position), or tostring(v) */
+static int error_message(lua_State *L) {
+  if (parley_is_error(L, 1)) lua_getfield(L, 1, "msg");
+  else luaL_tolstring(L, 1, NULL);
+  return 1;
+}
+
+static int error_tostring(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  if (lua_getfield(L, 1, "where") == LUA_TSTRING) {
+    lua_getfield(L, 1, "msg");
+    lua_pushfstring(L, "%s: %s", lua_tostring(L, -2), luaL_optstring(L, -1, "?"));
+  } else {
+    lua_getfield(L, 1, "msg");
+    if (!lua_isstring(L, -1)) lua_pushliteral(L, "?");
+  }
+  return 1;
+}
+
+static const luaL_Reg error_meta[] = {
+  {"__tostring", error_tostring},
+  {NULL, NULL}
+};
+
+static const luaL_Reg error_funcs[] = {
+  {"new",     error_new},
+  {"raise",   error_raise},
+  {"is",      error_is},
+  {"message", error_message},
+  {NULL, NULL}
+};
+
+int luaopen_parley_error(lua_State *L) {
+  if (luaL_newmetatable(L, PARLEY_ERROR)) luaL_setfuncs(L, error_meta, 0);
+  lua_pop(L, 1);
+  luaL_newlib(L, error_funcs);
+  luaL_getmetatable(L, PARLEY_ERROR);
+  lua_setfield(L, -2, "Error");
+  return 1;
+}
