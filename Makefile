@@ -11,7 +11,9 @@ DEBS     := gcc make pkg-config liblua5.4-dev lua5.4 lua-lpeg lua-lpeg-dev libut
             libreadline-dev lua-busted lua-cjson wamerican
 BENCH_DEBS := ripgrep python3-nltk time hyperfine
 
-WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+# Warnings are errors here and in CI; packagers may build with `make WERROR=`.
+WERROR   ?= -Werror
+WARN     := -Wall -Wextra $(WERROR) -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
             -Wwrite-strings -Wpointer-arith -Wformat=2
 # Recursive (=) so pkg-config runs when a recipe does, after the packages are in place.
 PKG_CFLAGS = $(shell pkg-config --cflags lua5.4 libutf8proc)
@@ -25,6 +27,10 @@ OBJS := $(SRCS:core/%.c=$(BUILD)/%.o)
 .PHONY: all deps test check-asan bench clean install uninstall FORCE
 
 all: $(BUILD)/parley
+
+# The Debian packages to build and test (installed with apt-get as root).
+deps:
+	@sh .ci/deps.sh $(DEBS)
 
 $(BUILD)/.deps: Makefile
 	@mkdir -p $(BUILD)

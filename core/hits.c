@@ -3,6 +3,7 @@
 ** result of a query, or the regions of a kind), with the set operations
 ** queries are made of.  A hit list keeps its Index alive (user value 1).
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "index.h"
@@ -149,29 +150,204 @@ static int hits_near(lua_State *L) {
   return 1;
 }
 
+/* ---------------------------------------------------------------- span algebra */
+
+typedef struct span { uint32_t s, e; } span;
+
+static int cmp_span(const void *a, const void *b) {
+  const span *x = a, *y = b;
+  if (x->s != y->s) return x->s < y->s ? -1 : 1;
+  return x->e < y->e ? -1 : x->e > y->e;
+}
+
 /*
-** windows(left, right) -> the spans of `left` tokens before and `right`
-** tokens after each hit, clipped to the hit's document (for collocations:
-** a frequency list over them counts what co-occurs with the hits).
+** The union of h's non-empty spans as disjoint spans sorted by start
+** (overlapping and touching spans merged), in a pushed userdata; returns
+** their number.  h's spans are sorted by start.
 */
-static int hits_windows(lua_State *L) {
-  pl_hits *h = check_hits(L, 1), *r;
-  lua_Integer left = luaL_checkinteger(L, 2), right = luaL_checkinteger(L, 3);
-  pl_corpus *c = hits_corpus(L, 1);
+static size_t merge_spans(lua_State *L, const pl_hits *h, span **out) {
+  span *m = lua_newuserdatauv(L, (h->n + 1) * sizeof *m, 0);
   size_t i, n = 0;
-  luaL_argcheck(L, left >= 0 && left <= 1000, 2, "window must be 0 to 1000 tokens");
-  luaL_argcheck(L, right >= 0 && right <= 1000, 3, "window must be 0 to 1000 tokens");
-  lua_getiuservalue(L, 1, 1);
-  r = push_hits(L, -1, 2 * h->n);
   for (i = 0; i < h->n; i++) {
-    uint32_t s = h->span[2 * i], e = h->span[2 * i + 1], d = ix_doc_of(&c->ix, s);
-    uint64_t first = c->ix.docs[d].first, end = first + c->ix.docs[d].ntok;
-    uint64_t ls = s >= first + (uint64_t)left ? s - (uint64_t)left : first;
-    uint64_t re = e + (uint64_t)right < end ? e + (uint64_t)right : end;
-    if (ls < s) { r->span[2 * n] = (uint32_t)ls; r->span[2 * n + 1] = s; n++; }
-    if (re > e) { r->span[2 * n] = e; r->span[2 * n + 1] = (uint32_t)re; n++; }
+    uint32_t s = h->span[2 * i], e = h->span[2 * i + 1];
+    if (e <= s) continue;
+    if (n > 0 && s <= m[n - 1].e) { if (e > m[n - 1].e) m[n - 1].e = e; }
+    else { m[n].s = s; m[n].e = e; n++; }
+  }
+  *out = m;
+  return n;
+}
+
+/* The first of the disjoint sorted spans m[0..n) that ends after pos. */
+static size_t first_ending_after(const span *m, size_t n, uint32_t pos) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (m[mid].e <= pos) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/* Append span [s, e) to r (room was made for it). */
+static void put_span(pl_hits *r, size_t *n, uint32_t s, uint32_t e) {
+  r->span[2 * *n] = s;
+  r->span[2 * *n + 1] = e;
+  (*n)++;
+}
+
+/*
+** minus(other) -> the parts of each span that no span of other covers: a
+** turn minus its speaker's label is what the speaker said.  Spans are cut
+** where other's spans lie inside them; empty spans are kept as they are.
+*/
+static int hits_minus(lua_State *L) {
+  pl_hits *a = check_hits(L, 1), *b = check_hits(L, 2), *r;
+  span *m;
+  size_t nm, i, n = 0, cap;
+  lua_settop(L, 2);
+  nm = merge_spans(L, b, &m);                         /* 3 */
+  cap = a->n + nm + 1;
+  lua_getiuservalue(L, 1, 1);
+  r = push_hits(L, -1, cap);
+  for (i = 0; i < a->n; i++) {
+    uint32_t s = a->span[2 * i], e = a->span[2 * i + 1];
+    size_t k;
+    if (e <= s) { if (n < cap) put_span(r, &n, s, e); continue; }
+    for (k = first_ending_after(m, nm, s); k < nm && m[k].s < e && s < e; k++) {
+      if (m[k].s > s) {
+        if (n == cap) return luaL_error(L, "too many spans");
+        put_span(r, &n, s, m[k].s);
+      }
+      s = m[k].e;
+    }
+    if (s < e) {
+      if (n == cap) return luaL_error(L, "too many spans");
+      put_span(r, &n, s, e);
+    }
   }
   set_count(r, n);
+  return 1;
+}
+
+/*
+** intersect(other) -> the parts of each span that other's spans cover (a
+** window clipped to a sub-corpus).  Empty spans are dropped.
+*/
+static int hits_intersect(lua_State *L) {
+  pl_hits *a = check_hits(L, 1), *b = check_hits(L, 2), *r;
+  span *m;
+  size_t nm, i, n = 0, cap;
+  lua_settop(L, 2);
+  nm = merge_spans(L, b, &m);                         /* 3 */
+  cap = a->n + nm + 1;
+  lua_getiuservalue(L, 1, 1);
+  r = push_hits(L, -1, cap);
+  for (i = 0; i < a->n; i++) {
+    uint32_t s = a->span[2 * i], e = a->span[2 * i + 1];
+    size_t k;
+    for (k = first_ending_after(m, nm, s); k < nm && m[k].s < e; k++) {
+      uint32_t is = m[k].s > s ? m[k].s : s, ie = m[k].e < e ? m[k].e : e;
+      if (is >= ie) continue;
+      if (n == cap) return luaL_error(L, "too many spans");
+      put_span(r, &n, is, ie);
+    }
+  }
+  set_count(r, n);
+  return 1;
+}
+
+/* merged() -> the union of the spans, disjoint and sorted (for sizes that count each token once). */
+static int hits_merged(lua_State *L) {
+  pl_hits *h = check_hits(L, 1), *r;
+  span *m;
+  size_t nm, i;
+  lua_settop(L, 1);
+  nm = merge_spans(L, h, &m);                         /* 2 */
+  lua_getiuservalue(L, 1, 1);
+  r = push_hits(L, -1, nm);
+  for (i = 0; i < nm; i++) { r->span[2 * i] = m[i].s; r->span[2 * i + 1] = m[i].e; }
+  return 1;
+}
+
+/*
+** windows(left, right) -> the collocation windows of the hits as surface
+** co-occurrence counts them (Evert 2008): the union of `left` tokens before
+** and `right` tokens after each hit, clipped to the hit's document, without
+** the hits' own tokens, as disjoint spans.  A token two windows cover is
+** in it once.
+*/
+static int hits_windows(lua_State *L) {
+  pl_hits *h = check_hits(L, 1), *win, *r;
+  lua_Integer left = luaL_checkinteger(L, 2), right = luaL_checkinteger(L, 3);
+  pl_corpus *c = hits_corpus(L, 1);
+  span *v, *m;
+  size_t i, n = 0, nm, k, out = 0;
+  luaL_argcheck(L, left >= 0 && left <= 1000, 2, "window must be 0 to 1000 tokens");
+  luaL_argcheck(L, right >= 0 && right <= 1000, 3, "window must be 0 to 1000 tokens");
+  lua_settop(L, 3);
+  v = lua_newuserdatauv(L, (2 * h->n + 1) * sizeof *v, 0);      /* 4 */
+  for (i = 0; i < h->n; i++) {
+    uint32_t s = h->span[2 * i], e = h->span[2 * i + 1], d;
+    uint64_t first, end, ls, re;
+    if (s >= c->ix.ntokens) continue;
+    d = ix_doc_of(&c->ix, s);
+    first = c->ix.docs[d].first;
+    end = first + c->ix.docs[d].ntok;
+    ls = s >= first + (uint64_t)left ? s - (uint64_t)left : first;
+    re = e + (uint64_t)right < end ? e + (uint64_t)right : end;
+    if (ls < s) { v[n].s = (uint32_t)ls; v[n].e = s; n++; }
+    if (re > e) { v[n].s = e; v[n].e = (uint32_t)re; n++; }
+  }
+  qsort(v, n, sizeof *v, cmp_span);
+  lua_getiuservalue(L, 1, 1);                                   /* 5 */
+  win = push_hits(L, -1, n);                                    /* 6 */
+  for (i = 0; i < n; i++) { win->span[2 * i] = v[i].s; win->span[2 * i + 1] = v[i].e; }
+  nm = merge_spans(L, win, &m);                                 /* 7: the windows' union */
+  {
+    span *hm;
+    size_t nh = merge_spans(L, h, &hm);                         /* 8: the hits' tokens */
+    r = push_hits(L, 5, nm + nh + 1);                           /* 9 */
+    for (i = 0; i < nm; i++) {
+      uint32_t s = m[i].s, e = m[i].e;
+      for (k = first_ending_after(hm, nh, s); k < nh && hm[k].s < e && s < e; k++) {
+        if (hm[k].s > s) put_span(r, &out, s, hm[k].s);
+        s = hm[k].e;
+      }
+      if (s < e) put_span(r, &out, s, e);
+    }
+  }
+  set_count(r, out);
+  return 1;
+}
+
+/*
+** from(index, spans) -> a hit list of the spans {s1, e1, s2, e2, …} (0-based
+** positions, end exclusive), sorted by start then end; positions are
+** checked against the index.
+*/
+static int hits_from(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  lua_Integer i, n;
+  pl_hits *h;
+  span *v;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, 2);
+  luaL_argcheck(L, n % 2 == 0, 2, "a list of start, end pairs expected");
+  v = lua_newuserdatauv(L, (size_t)(n / 2 + 1) * sizeof *v, 0);
+  for (i = 0; i < n / 2; i++) {
+    lua_Integer s, e;
+    lua_rawgeti(L, 2, 2 * i + 1);
+    lua_rawgeti(L, 2, 2 * i + 2);
+    s = luaL_checkinteger(L, -2);
+    e = luaL_checkinteger(L, -1);
+    lua_pop(L, 2);
+    luaL_argcheck(L, s >= 0 && e >= s && (uint64_t)e <= c->ix.ntokens, 2, "span out of range");
+    v[i].s = (uint32_t)s;
+    v[i].e = (uint32_t)e;
+  }
+  qsort(v, (size_t)(n / 2), sizeof *v, cmp_span);
+  h = push_hits(L, 1, (size_t)(n / 2));
+  for (i = 0; i < n / 2; i++) { h->span[2 * i] = v[i].s; h->span[2 * i + 1] = v[i].e; }
   return 1;
 }
 
@@ -231,6 +407,9 @@ static const luaL_Reg hits_methods[] = {
   {"near",   hits_near},
   {"starts", hits_starts},
   {"windows", hits_windows},
+  {"minus",  hits_minus},
+  {"intersect", hits_intersect},
+  {"merged", hits_merged},
   {"count_in", hits_count_in},
   {"width",  hits_width},
   {NULL, NULL}
@@ -243,5 +422,7 @@ int luaopen_parley_hits(lua_State *L) {
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
   lua_newtable(L);
+  lua_pushcfunction(L, hits_from);
+  lua_setfield(L, -2, "from");
   return 1;
 }

@@ -141,13 +141,16 @@ static uint32_t *radix_sort(uint32_t *a, uint32_t *b, size_t n, size_t width, ui
 ** ngrams(n, opts) -> rows | string | true: sequences of n words, commonest
 ** first.  An n-gram never spans a document boundary or (unless opts.punct)
 ** a punctuation token.  opts: fold (true), min (1), limit, punct, within,
-** format, file.  rows: { ngram=, count= }.
+** format (rows, tty, tsv, csv, json, md, html), file.  rows: { ngram=, count= }.
 */
 static int report_ngrams(lua_State *L) {
+  static const wr_colspec cols[] = {
+    {"ngram", NULL, WR_LEFT, 0, 0, 0, 0, NULL, NULL},
+    {"count", NULL, WR_RIGHT, 0, 0, 0, 0, NULL, NULL},
+  };
   pl_corpus *c = to_corpus(L, 1);
   lua_Integer n = luaL_checkinteger(L, 2), min, limit;
-  int fold, punct, fmt, t = 0;
-  FILE *f;
+  int fold, punct;
   pl_hits *spans;
   grams g;
   size_t i, kept = 0, width;
@@ -156,10 +159,10 @@ static int report_ngrams(lua_State *L) {
   const type_str *names;
   char *scratch;
   count_opts co;
-  out o;
+  pl_writer *w;
   luaL_argcheck(L, n >= 1 && n <= MAX_N, 2, "n must be between 1 and 8");
   read_count_opts(L, 3, &co);
-  fold = co.fold; punct = co.punct; min = co.min; limit = co.limit; fmt = co.fmt; f = co.file;
+  fold = co.fold; punct = co.punct; min = co.min; limit = co.limit;
   names = type_strings(L, c, fold);          /* 4 */
   {  /* per exact type: the id to count (folded or exact), or UINT32_MAX when not counted */
     uint32_t e;
@@ -236,20 +239,21 @@ static int report_ngrams(lua_State *L) {
     }
     scratch = lua_newuserdatauv(L, maxlen + 1, 0);
   }
-  if (fmt == FMT_ROWS) { lua_createtable(L, (int)kept, 0); t = lua_gettop(L); }
-  else { out_init(L, &o, f); out_header(&o, fmt, "ngram", "count"); }
+  w = wr_push(L, co.fmt, co.file, cols, 2, NULL);
   for (i = 0; i < kept; i++) {
     size_t wl = 0;
     int k;
     for (k = 0; k < n; k++) {
-      const type_str *w = &names[sorted[i * width + 1 + (size_t)k]];
+      const type_str *t = &names[sorted[i * width + 1 + (size_t)k]];
       if (k) scratch[wl++] = ' ';
-      memcpy(scratch + wl, w->s, w->len);
-      wl += w->len;
+      memcpy(scratch + wl, t->s, t->len);
+      wl += t->len;
     }
-    emit_row(L, &o, fmt, t, i, scratch, wl, sorted[i * width], "ngram");
+    wr_str(L, w, scratch, wl);
+    wr_int(L, w, (lua_Integer)sorted[i * width]);
+    wr_end_row(L, w);
   }
-  return finish_table(&o, fmt, kept);
+  return wr_finish(L, w);
 }
 
 static const luaL_Reg ngrams_methods[] = {

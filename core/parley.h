@@ -28,6 +28,7 @@ int luaopen_parley_indexer(lua_State *L);
 int luaopen_parley_index(lua_State *L);
 int luaopen_parley_hits(lua_State *L);
 int luaopen_parley_error(lua_State *L);
+int luaopen_parley_writer(lua_State *L);
 
 /* error.c: errors a user can act on (see there).  parley_error raises one
 ** with a formatted message (as lua_pushfstring); parley_is_error tests a value. */

@@ -372,6 +372,37 @@ static int query_region_at(lua_State *L) {
   return 1;
 }
 
+/*
+** enclosing(kind, hits) -> for each hit, the number (1-based) of the
+** innermost region of kind that holds its first token, or false: the
+** regions around a hit list in one call (KWIC with whole turns as context).
+*/
+static int query_enclosing(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t k = check_kind(L, c, 2);
+  pl_hits *h = check_hits(L, 3);
+  size_t width, i;
+  uint64_t count;
+  const uint32_t *r = region_table(L, c, k, &width, &count);
+  lua_createtable(L, (int)h->n, 0);
+  for (i = 0; i < h->n; i++) {
+    uint32_t pos = h->span[2 * i];
+    uint64_t lo = 0, hi = count, j, found = 0;
+    while (lo < hi) {  /* first region starting after pos */
+      uint64_t m = lo + (hi - lo) / 2;
+      if (r[m * width] <= pos) lo = m + 1; else hi = m;
+    }
+    for (j = lo; j > 0; j--) {
+      const uint32_t *rec = r + (j - 1) * width;
+      if (rec[1] > pos) { found = j; break; }
+      if (j + 64 < lo) break;  /* regions of one kind rarely nest deeper */
+    }
+    if (found) lua_pushinteger(L, (lua_Integer)found); else lua_pushboolean(L, 0);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
 /* region(kind, i) -> start, end, attrs of the i-th region of kind (1-based) */
 static int query_region(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
@@ -403,6 +434,7 @@ static const luaL_Reg query_methods[] = {
   {"regions",   query_regions},
   {"region",    query_region},
   {"region_at", query_region_at},
+  {"enclosing", query_enclosing},
   {"doc_of",    query_doc_of},
   {NULL, NULL}
 };

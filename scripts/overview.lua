@@ -1,3 +1,3 @@
 -- overview: the documents of a corpus with date, type, size and commonest content words.
--- Run: parley overview [--corpus DIR] [--top N]
-require("parley.overview").main(arg)
+-- Run: parley overview [options]   (parley overview --help lists them)
+require("parley.cmd.overview"):main(arg)

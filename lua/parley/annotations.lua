@@ -3,26 +3,13 @@
 -- the original with the English words they gloss ("containment
 -- [sderzhivaiyuchego]"), words the translator supplied ("[from Cuba]",
 -- "think[s]") and scare-quoted terms (“quarantine”) — with document and line.
--- Read from the regions the grammars stored in the index.
-local cli = require "parley.cli"
-local format = require "parley.format"
-
+-- Read from the regions the grammars stored in the index; `parley
+-- annotations` (lua/parley/cmd/annotations.lua) prints them.
 local M = {}
 
 M.kinds = { "editorial_note", "transliteration", "supplied", "scare_quote" }
 
-M.spec = {
-  name = "annotations",
-  usage = "parley annotations [--corpus DIR] [--kind K]... [--format tty|tsv|csv|json|md]",
-  options = {
-    corpus = { arg = true },
-    kind = { arg = true, multi = true, choices = M.kinds },
-    format = { arg = true, choices = format.formats, default = "tty" },
-    repair = {},
-  },
-}
-
-M.columns = { "kind", "text", "gloss", "doc", "line" }
+M.columns = { "kind", "text", "gloss", "doc", { name = "line", plain = true } }
 
 -- rows(corpus, kinds) -> { kind, text, gloss, doc, line } for every region of
 -- these kinds (default M.kinds) that the corpus' grammars define, grouped by
@@ -41,14 +28,6 @@ function M.rows(corpus, kinds)
     end
   end
   return rows
-end
-
-function M.main(args, out)
-  local opts = cli.start(args, M.spec)
-  if not opts then return end
-  local corpus = cli.open_corpus(opts, "annotations")
-  local kinds = #opts.kind > 0 and opts.kind or nil
-  format.write(M.rows(corpus, kinds), M.columns, opts.format, out)
 end
 
 return M

@@ -1,28 +1,159 @@
--- Command-line options for the bundled scripts: one parser, so every script
--- takes --corpus, --format and friends the same way and reports mistakes the
--- same way (`parley kwic: unknown option '--wdith' (try --help)`).
+-- The bundled commands' command line, declared once: a command is a table
+-- (lua/parley/cmd/NAME.lua) naming its arguments and options, and the
+-- parser, the usage line and `--help` all come from it.  scripts/NAME.lua
+-- runs it: `require("parley.cmd.NAME"):main(arg)`.
+--
+--   cli.command {
+--     name = "kwic", summary = "one line: what it computes",
+--     args = { { "QUERY", "what it is", rest = true, optional = false } },
+--     options = { cli.opt.corpus, { "width", arg = "N", number = true, default = 40,
+--                 help = "…" }, cli.opt.format, … },
+--     notes = "more help text: input file formats, counting rules",
+--     examples = { "parley kwic quarantine", … },
+--     run = function(opts, out) … end,
+--   }
+--
+-- An option is { NAME, arg = METAVAR (absent: a flag), help =, default =,
+-- number = true (a whole number, at least min, default 1), choices = {…},
+-- multi = true (may repeat: a list) }.  Mistakes and the errors a command
+-- raises with parley.error print as `parley: NAME: message` without a
+-- traceback, exit status 1.
+local E = require "parley.error"
+local output = require "parley.output"
+
 local M = {}
 
-local Quiet = { __tostring = function(e) return e.msg end }
+local Command = {}
+Command.__index = Command
 
--- Raise a user's mistake: the command line prints `parley: msg` without a traceback.
+-- ------------------------------------------------------------ common options
+
+-- The options every command that opens a corpus shares (cli.opt.corpus …).
+M.opt = {}
+M.opt.corpus = { "corpus", arg = "DIR", help = "the corpus folder (default: the bundled corpus)" }
+M.opt.where = { "where", arg = "ATTR=VALUE", multi = true,
+  help = "only the regions whose attribute has this value (type=telegram, speaker=McCloy); "
+    .. "repeat for more conditions, or the same attribute for either value" }
+M.opt.format = { "format", arg = "FMT", choices = output.formats, default = "tty",
+  help = "tty (aligned, for reading), tsv, csv (RFC 4180), json, md (Markdown) or html (a table)" }
+M.opt.limit = { "limit", arg = "N", number = true, min = 0, help = "at most N rows" }
+M.opt.repair = { "repair",
+  help = "replace invalid UTF-8 in the sources with U+FFFD (a warning per file) instead of refusing them" }
+M.opt.trust = { "trust-grammars",
+  help = "run the corpus's own grammars with full Lua (only for corpora you trust; see docs/grammars.md)" }
+
+-- ------------------------------------------------------------ errors
+
+-- fail(msg): a user's mistake; printed as `parley: msg`, exit status 1.
 function M.fail(msg)
-  error(setmetatable({ quiet = true, msg = msg }, Quiet), 0)
+  E.raise(msg, 0)
 end
 
--- parse(args, spec) -> options table (positional arguments in order, in
--- opts[1..n]).  spec = { name =, usage =, options = { name = { arg = true,
--- number = true, choices = {...}, multi = true, default = v } } }.
--- Raises "NAME: message" on a mistake; --help raises nothing but sets opts.help.
-function M.parse(args, spec)
+-- ------------------------------------------------------------ declaring
+
+local function key(name) return (name:gsub("-", "_")) end
+
+-- command(def) -> the command: def with :main, :parse, :usage and :help.
+function M.command(def)
+  assert(type(def.name) == "string" and type(def.run) == "function", "a command needs a name and a run function")
+  def.args = def.args or {}
+  def.options = def.options or {}
+  def.by_name = {}
+  for _, o in ipairs(def.options) do
+    assert(type(o[1]) == "string", "an option needs a name")
+    def.by_name[o[1]] = o
+  end
+  return setmetatable(def, Command)
+end
+
+-- The usage line: `parley NAME ARGS [--opt X] …`.
+function Command:usage()
+  local parts = { "parley", self.name }
+  for _, a in ipairs(self.args) do
+    local s = a[1] .. (a.rest and "..." or "")
+    parts[#parts + 1] = a.optional and "[" .. s .. "]" or s
+  end
+  for _, o in ipairs(self.options) do
+    local s = "--" .. o[1]
+    if o.arg then s = s .. " " .. (o.choices and #o.choices <= 8 and table.concat(o.choices, "|") or o.arg) end
+    parts[#parts + 1] = "[" .. s .. "]" .. (o.multi and "..." or "")
+  end
+  return table.concat(parts, " ")
+end
+
+local function wrap(text, width, indent)
+  local lines, line = {}, ""
+  for word in text:gmatch("%S+") do
+    if #line > 0 and #line + 1 + #word > width then
+      lines[#lines + 1] = line
+      line = word
+    else
+      line = #line > 0 and line .. " " .. word or word
+    end
+  end
+  if #line > 0 then lines[#lines + 1] = line end
+  return table.concat(lines, "\n" .. indent)
+end
+
+local function default_text(o)
+  if o.default == nil or o.default == false then return nil end
+  return tostring(o.default)
+end
+
+-- The full help: usage, summary, arguments, options (argument, default,
+-- meaning), notes and examples.
+function Command:help()
+  local out = { "usage: " .. self:usage(), "", wrap(self.summary or "", 78, "") }
+  if #self.args > 0 then
+    out[#out + 1] = ""
+    out[#out + 1] = "arguments:"
+    for _, a in ipairs(self.args) do
+      out[#out + 1] = ("  %-22s %s"):format(a[1], wrap(a[2] or "", 54, (" "):rep(25)))
+    end
+  end
+  out[#out + 1] = ""
+  out[#out + 1] = "options:"
+  local opts = {}
+  for _, o in ipairs(self.options) do opts[#opts + 1] = o end
+  opts[#opts + 1] = { "help", help = "show this help" }
+  for _, o in ipairs(opts) do
+    local left = "--" .. o[1] .. (o.arg and " " .. o.arg or "")
+    local text = o.help or ""
+    if o.choices and not text:find(o.choices[1], 1, true) then text = text .. " (" .. table.concat(o.choices, ", ") .. ")" end
+    local d = default_text(o)
+    if d then text = text .. " [default: " .. d .. "]" end
+    if #left > 22 then
+      out[#out + 1] = "  " .. left
+      out[#out + 1] = (" "):rep(25) .. wrap(text, 54, (" "):rep(25))
+    else
+      out[#out + 1] = ("  %-22s %s"):format(left, wrap(text, 54, (" "):rep(25)))
+    end
+  end
+  if self.notes then
+    out[#out + 1] = ""
+    out[#out + 1] = (self.notes:gsub("^\n+", ""):gsub("\n+$", ""))
+  end
+  if self.examples and #self.examples > 0 then
+    out[#out + 1] = ""
+    out[#out + 1] = "examples:"
+    for _, e in ipairs(self.examples) do out[#out + 1] = "  " .. e end
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+-- ------------------------------------------------------------ parsing
+
+-- parse(args) -> options (positional arguments in opts[1..n]); raises an
+-- error naming the command for a mistake; --help sets opts.help.
+function Command:parse(args)
   local opts, i = {}, 1
   local function fail(msg)
-    M.fail(("%s: %s (usage: %s)"):format(spec.name, msg, spec.usage))
+    M.fail(("%s: %s (parley %s --help lists the options)"):format(self.name, msg, self.name))
   end
-  for name, o in pairs(spec.options or {}) do
-    if o.multi then opts[name] = {} elseif o.default ~= nil then opts[name] = o.default end
+  for _, o in ipairs(self.options) do
+    if o.multi then opts[key(o[1])] = {} elseif o.default ~= nil then opts[key(o[1])] = o.default end
   end
-  while args[i] do
+  while args[i] ~= nil do
     local a = args[i]
     local name, inline = a:match("^%-%-([%w-]+)=(.*)$")
     name = name or a:match("^%-%-([%w-]+)$")
@@ -30,16 +161,15 @@ function M.parse(args, spec)
       for k = i + 1, #args do opts[#opts + 1] = args[k] end
       break
     elseif name then
-      local key = name:gsub("-", "_")
-      local o = (spec.options or {})[key]
-      if key == "help" then opts.help = true
+      local o = self.by_name[name]
+      if name == "help" then opts.help = true
       elseif not o then fail(("unknown option '--%s'"):format(name))
       elseif o.arg then
         local v = inline
         if v == nil then
           i = i + 1
           v = args[i]
-          if v == nil then fail(("option '--%s' needs a value"):format(name)) end
+          if v == nil then fail(("option '--%s' needs a value (%s)"):format(name, o.arg)) end
         end
         if o.number then
           local n = tonumber(v)
@@ -55,10 +185,10 @@ function M.parse(args, spec)
             fail(("option '--%s' must be one of %s, got '%s'"):format(name, table.concat(o.choices, ", "), v))
           end
         end
-        if o.multi then table.insert(opts[key], v) else opts[key] = v end
+        if o.multi then table.insert(opts[key(name)], v) else opts[key(name)] = v end
       else
         if inline ~= nil then fail(("option '--%s' takes no value"):format(name)) end
-        opts[key] = true
+        opts[key(name)] = true
       end
     elseif a:sub(1, 1) == "-" and #a > 1 then
       fail(("unknown option '%s'"):format(a))
@@ -67,10 +197,40 @@ function M.parse(args, spec)
     end
     i = i + 1
   end
+  if opts.help then return opts end
+  local need, most = 0, 0
+  for _, a in ipairs(self.args) do
+    if not a.optional then need = need + 1 end
+    most = a.rest and math.huge or most + 1
+  end
+  if #opts < need then fail(("missing %s"):format(self.args[#opts + 1][1])) end
+  if #opts > most then fail(("unexpected argument '%s'"):format(opts[most + 1])) end
   return opts
 end
 
--- `--where attr=value` options as a filter table (repeated attributes give a list).
+-- ------------------------------------------------------------ running
+
+-- main(args, out): parse, print the help if asked, run.  One error path:
+-- an error object (parley.error) prints as `parley: NAME: message` without
+-- a traceback; anything else is a bug and keeps its traceback.
+function Command:main(args, out)
+  local ok, err = xpcall(function()
+    local opts = self:parse(args or {})
+    if opts.help then (out or io.stdout):write(self:help()) return end
+    self.run(opts, out or io.stdout)
+  end, function(e)
+    if E.is(e) then return e end
+    return E.new(("internal error: %s"):format(debug.traceback(tostring(e), 2)))
+  end)
+  if ok then return end
+  local msg = E.message(err)
+  if msg:sub(1, #self.name + 2) ~= self.name .. ": " then msg = self.name .. ": " .. msg end
+  E.raise(msg, 0)
+end
+
+-- ------------------------------------------------------------ corpus options
+
+-- `--where attr=value` options as a filter table (an attribute given twice: a list).
 function M.where(list, name)
   local filter = {}
   for _, w in ipairs(list or {}) do
@@ -83,38 +243,19 @@ function M.where(list, name)
   return next(filter) and filter or nil
 end
 
--- start(args, spec, npos) -> options, or nil when --help printed the usage.
--- More than npos (default 0) positional arguments is a mistake.
-function M.start(args, spec, npos)
-  local opts = M.parse(args, spec)
-  if opts.help then
-    io.write("usage: ", spec.usage, "\n")
-    return nil
-  end
-  npos = npos or 0
-  if #opts > npos then
-    M.fail(("%s: unexpected argument '%s' (usage: %s)"):format(spec.name, opts[npos + 1], spec.usage))
-  end
-  return opts
-end
-
--- The corpus of --corpus (default: the bundled one), narrowed by any --where.
-function M.scoped(opts, name)
-  local corpus = M.open_corpus(opts, name)
-  local filter = M.where(opts.where, name)
-  if filter then
-    local ok, sub = pcall(corpus.where, corpus, filter)
-    if not ok then M.fail(name .. ": " .. tostring(sub):gsub("^.-:%d+: ", "")) end
-    corpus = sub
-  end
+-- Open the corpus named by opts.corpus (default: the bundled one).
+function M.open_corpus(opts)
+  local corpus, err = require("parley").open(opts.corpus, { repair = opts.repair,
+                                                           trust_grammars = opts.trust_grammars })
+  if not corpus then M.fail(err) end
   return corpus
 end
 
--- Open the corpus named by opts.corpus (default: the bundled one), raising a
--- clear error if it cannot be opened.
-function M.open_corpus(opts, name)
-  local corpus, err = require("parley").open(opts.corpus, { repair = opts.repair })
-  if not corpus then M.fail(("%s: %s"):format(name, err)) end
+-- The corpus of --corpus, narrowed by any --where.
+function M.scoped(opts, name)
+  local corpus = M.open_corpus(opts)
+  local filter = M.where(opts.where, name)
+  if filter then corpus = corpus:where(filter) end
   return corpus
 end
 

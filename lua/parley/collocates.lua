@@ -1,10 +1,12 @@
 -- Collocates: the words that occur near the hits of a query more often than
 -- chance predicts, with MI, MI3, t, z, log-likelihood, Dice and logDice
--- (formulas in parley.stats and docs/statistics.md).  scripts/collocates.lua
--- calls main; the API is collocates(corpus, query, opts) and
--- corpus:collocates(query, opts).
-local cli = require "parley.cli"
-local format = require "parley.format"
+-- (formulas in parley.stats and docs/statistics.md).  Co-occurrences are
+-- counted as surface co-occurrence (Evert 2008): a collocate token counts
+-- once however many node windows cover it, in the union of the windows
+-- around the hits (the hits' own tokens left out), clipped to documents and
+-- to the (sub-)corpus, so the contingency table is consistent.  The API is
+-- collocates(corpus, query, opts) and corpus:collocates(query, opts);
+-- `parley collocates` (lua/parley/cmd/collocates.lua) prints it.
 local stats = require "parley.stats"
 
 local M = {}
@@ -43,11 +45,12 @@ end
 
 -- collocates(corpus, q, opts) -> rows { collocate, observed, expected,
 -- f_collocate, mi, mi3, t, z, ll, dice, logdice }, the strongest first, and
--- { node = q, f_node, size, span }.  q is a query (or a hit list from
--- corpus:find).  opts: left, right (tokens each side, default 5; windows stop
--- at document ends), min (least co-occurrence count, default 2), measure (the
--- sort key, default "logdice"), limit.  A word is counted once per window it
--- falls in, so the windows of two nearby hits may both count it.
+-- { node = q, f_node, size, span, window }.  q is a query (or a hit list from
+-- corpus:find).  opts: left, right (tokens each side, default 5), min (least
+-- co-occurrence count, default 2), measure (the sort key, default
+-- "logdice"), limit.  observed: the collocate's tokens in the windows;
+-- window: the tokens the windows hold (Evert's R1); f_collocate: its
+-- frequency in the (sub-)corpus (C1); size: the (sub-)corpus's tokens (N).
 function M.collocates(corpus, q, opts)
   opts = opts or {}
   local left, right = window("left", opts.left, 5), window("right", opts.right, 5)
@@ -60,20 +63,25 @@ function M.collocates(corpus, q, opts)
       table.concat(M.measures, ", "), tostring(measure)), 2)
   end
   local hits = type(q) == "table" and q._hits or corpus:find(q)._hits
-  local fn, n, span = #hits, corpus:size(), left + right
-  local info = { node = type(q) == "table" and q._query or q, f_node = fn, size = n, span = span }
-  if fn == 0 then return {}, info end
-  local observed = corpus.ix:freq{ within = hits:windows(left, right), min = min, format = "rows" }
+  local n = corpus:size()
+  local info = { node = type(q) == "table" and q._query or q, f_node = #hits, size = n,
+                 span = left + right, window = 0 }
+  if #hits == 0 then return {}, info end
+  local windows = hits:windows(left, right)
+  if corpus.within then windows = windows:intersect(corpus.within) end
+  local r1 = windows:width()
+  info.window = r1
+  local observed = corpus.ix:freq{ within = windows, min = min, format = "rows" }
   local freq_of = frequencies(corpus)
   local rows = {}
   for i, r in ipairs(observed) do
-    local o, fc = r.count, freq_of(r.word)
-    local e = stats.expected(fn, fc, span, n)
+    local o, c1 = r.count, freq_of(r.word)
+    local e = stats.expected(r1, c1, n)
     rows[i] = {
-      collocate = r.word, observed = o, expected = e, f_collocate = fc,
+      collocate = r.word, observed = o, expected = e, f_collocate = c1,
       mi = stats.mi(o, e), mi3 = stats.mi3(o, e), t = stats.t_score(o, e), z = stats.z_score(o, e),
-      ll = stats.collocation_ll(o, fn, fc, span, n),
-      dice = stats.dice(o, fn, fc), logdice = stats.logdice(o, fn, fc),
+      ll = stats.collocation_ll(o, r1, c1, n),
+      dice = stats.dice(o, r1, c1), logdice = stats.logdice(o, r1, c1),
     }
   end
   table.sort(rows, function(x, y)
@@ -84,47 +92,6 @@ function M.collocates(corpus, q, opts)
   end)
   if opts.limit then for i = #rows, opts.limit + 1, -1 do rows[i] = nil end end
   return rows, info
-end
-
--- ------------------------------------------------------------ the command
-
-M.spec = {
-  name = "collocates",
-  usage = "parley collocates QUERY [--corpus DIR] [--left N] [--right N] [--min N] "
-    .. "[--measure " .. table.concat(M.measures, "|") .. "] [--where attr=value] [--limit N] "
-    .. "[--format tty|tsv|csv|json|md]",
-  options = {
-    corpus = { arg = true },
-    left = { arg = true, number = true, min = 0, default = 5 },
-    right = { arg = true, number = true, min = 0, default = 5 },
-    min = { arg = true, number = true, default = 2 },
-    measure = { arg = true, choices = M.measures, default = "logdice" },
-    where = { arg = true, multi = true },
-    limit = { arg = true, number = true, min = 0 },
-    format = { arg = true, choices = format.formats, default = "tty" },
-    repair = {},
-  },
-}
-
-function M.main(args, out)
-  local opts = cli.start(args, M.spec, math.huge)
-  if not opts then return end
-  if #opts == 0 then cli.fail("collocates: no query given (usage: " .. M.spec.usage .. ")") end
-  if opts.left + opts.right == 0 then cli.fail("collocates: --left and --right are both 0: the window is empty") end
-  local corpus = cli.scoped(opts, "collocates")
-  local function try(f, ...)
-    local ok, a, b = pcall(f, ...)
-    if not ok then cli.fail("collocates: " .. tostring(a):gsub("^.-:%d+: ", "")) end
-    return a, b
-  end
-  local rows, info = try(M.collocates, corpus, table.concat(opts, " "), {
-    left = opts.left, right = opts.right, min = opts.min, measure = opts.measure, limit = opts.limit })
-  out = out or io.stdout
-  if opts.format == "tty" then
-    out:write(("%s: %d hits in %d tokens; window %d left, %d right\n"):format(
-      info.node, info.f_node, info.size, opts.left, opts.right))
-  end
-  format.write(rows, M.columns, opts.format, out)
 end
 
 return M

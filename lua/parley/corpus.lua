@@ -3,11 +3,13 @@
 -- changed, or when it is damaged), and returns a corpus object with the
 -- query API (find, count, kwic, freq, ngrams, where, scan, docs).
 local cjson = require "cjson"
+local E = require "parley.error"
 local fs = require "parley.fs"
 local index = require "parley.index"
 local indexer = require "parley.indexer"
 local query = require "parley.query"
 local result = require "parley.result"
+local output = require "parley.output"
 local manifest = require "parley.manifest"
 local grammar = require "parley.grammar"
 local people = require "parley.people"
@@ -251,42 +253,42 @@ local function merge(a, b)
   return o
 end
 
--- A hit as a table: document, token span, byte span, original line and column.
-local function hit_table(self, hits, i)
-  local s, e = hits:span(i)
-  local row = self.ix:kwic(hits:sub(i, i), { width = 40 })[1]
-  local d = self.ix:doc(row.docno)
-  return {
-    doc = row.doc, docno = row.docno, path = d.path,
-    pos = s, stop_pos = e - 1, len = e - s,
-    start = row.start, stop = row.stop,
-    line = row.line, col = row.col,
-    left = row.left, match = row.match, right = row.right,
-  }
-end
-
 local Hits = {}
 Hits.__index = function(self, k)
   if type(k) == "number" then
-    if k < 1 or k > #self._hits then return nil end
-    return hit_table(self._corpus, self._hits, k)
+    if k < 1 or k > #self._hits or math.type(k) ~= "integer" then return nil end
+    return self:locate(k, k)[1]
   end
   return Hits[k]
 end
 Hits.__len = function(self) return #self._hits end
-Hits.__tostring = function(self) return ("<hits: %d for %s>"):format(#self._hits, tostring(self._query)) end
+Hits.__tostring = function(self) return ("<hits: %s for %s>"):format(output.number(#self._hits), tostring(self._query)) end
+
+-- locate([i [, j]]) -> rows for hits i..j (default: all), in one pass: { doc,
+-- docno, path, line, col (in the original file; the column counts
+-- characters), pos, stop_pos, len (token positions), start, stop (byte
+-- span in the document's text), match (the matched text) }.
+function Hits:locate(i, j)
+  local hits = (i or j) and self._hits:sub(i or 1, j or #self._hits) or self._hits
+  local rows = self._corpus.ix:kwic(hits, { width = 1 })
+  local ix, paths = self._corpus.ix, {}
+  for _, r in ipairs(rows) do
+    paths[r.docno] = paths[r.docno] or ix:doc(r.docno).path
+    r.path, r.left, r.right = paths[r.docno], nil, nil
+  end
+  return rows
+end
 
 function Hits:kwic(opts) return self._corpus:kwic(self, opts) end
-function Hits:totable()
-  local t = {}
-  for i = 1, #self._hits do t[i] = self[i] end
-  return t
+function Hits:totable() return self:locate() end
+function Hits:ipairs() return ipairs(self:locate()) end
+for _, fmt in ipairs(output.formats) do
+  Hits[fmt] = function(self, opts)
+    local o = merge(opts, { format = fmt })
+    return self._corpus:kwic(self, o)
+  end
 end
-function Hits:ipairs() return ipairs(self:totable()) end
-function Hits:tsv() return self._corpus:kwic(self, { format = "tsv" }) end
-function Hits:json() return self._corpus:kwic(self, { format = "json" }) end
-function Hits:csv() return self._corpus:kwic(self, { format = "csv" }) end
--- The regions of kind around each hit: a list of attribute tables.
+-- The regions of kind around each hit: a list of attribute tables (false outside any).
 function Hits:regions(kind)
   local out = {}
   for i = 1, #self._hits do
@@ -299,9 +301,10 @@ end
 function Hits.__show(self)
   if #self._hits == 0 then return ("<hits: none for %s>"):format(tostring(self._query)) end
   local s = self._corpus:kwic(self, { format = "tty", limit = 20 })
-  if #self._hits > 20 then s = s .. ("... (%d hits in all)\n"):format(#self._hits) end
+  if #self._hits > 20 then s = s .. ("… (%s hits in all)\n"):format(output.number(#self._hits)) end
   return s:gsub("\n$", "")
 end
+Hits.__methods = Hits
 
 -- find(q) -> hits: every match of query q (see parley.query), in corpus order.
 function Corpus:find(q)
@@ -339,9 +342,9 @@ function Corpus:kwic(q, opts)
     local kwic = require "parley.kwic"
     local rows, key = kwic.context(self, q, opts)
     if not opts.format or opts.format == "rows" then return rows end
-    local text = kwic.render_context(rows, key, opts.format)
-    if opts.file then opts.file:write(text) return end
-    return text
+    local cols, how = kwic.context_columns(key), { layout = "records" }
+    if opts.file then return output.write(rows, cols, opts.format, opts.file, how) end
+    return output.render(rows, cols, opts.format, how)
   end
   local hits
   if type(q) == "table" then
@@ -371,30 +374,37 @@ function Corpus:freq(opts)
   return result.new("frequency list", function(extra) return self.ix:freq(merge(opts, extra)) end)
 end
 
--- freq{by = ATTR}: a frequency list per value of a region attribute, as one
--- list of rows { [ATTR] = value, word = w, count = n }.
-function Corpus:freq_by(opts)
+-- A list per value of a region attribute: rows { [ATTR] = value, … } of
+-- report(sub-corpus opts) for the regions that have each value (speaker
+-- labels left out of turns, as where does).
+local function by_values(self, opts, report)
   local attr = opts.by
-  local kind = self:kind_with(attr)
-  local values = self:values(attr)
   local rows = {}
-  for _, v in ipairs(values) do
-    local spans = self.ix:regions(kind, { [attr] = v })
-    if self.within then spans = spans:inside(self.within) end
-    local sub = merge(opts, { by = false, within = spans, format = "rows" })
-    for _, r in ipairs(self.ix:freq(sub)) do
-      rows[#rows + 1] = { [attr] = v, word = r.word, count = r.count }
+  for _, v in ipairs(self:values(attr)) do
+    local sub = merge(opts, { by = false, within = self:spans({ [attr] = v }), format = "rows" })
+    for _, r in ipairs(report(sub)) do
+      local row = { [attr] = v }
+      for k, x in pairs(r) do row[k] = x end
+      rows[#rows + 1] = row
     end
   end
   return rows
 end
 
--- ngrams(n, opts) -> result rows { ngram, count }.
+-- freq{by = ATTR}: a frequency list per value of a region attribute, as one
+-- list of rows { [ATTR] = value, word = w, count = n }.
+function Corpus:freq_by(opts)
+  return by_values(self, opts, function(sub) return self.ix:freq(sub) end)
+end
+
+-- ngrams(n, opts) -> result rows { ngram, count }; opts.by = ATTR: one list
+-- per value of a region attribute, rows { [ATTR], ngram, count }.
 function Corpus:ngrams(n, opts)
   if math.type(n) ~= "integer" or n < 1 or n > 8 then  -- now, not when the rows are read
     error("bad argument #1 to 'ngrams' (n must be between 1 and 8)", 2)
   end
   opts = merge(opts, { within = self.within })
+  if opts.by then return by_values(self, opts, function(sub) return self.ix:ngrams(n, sub) end) end
   if opts.format and opts.format ~= "rows" then return self.ix:ngrams(n, opts) end
   return result.new(n .. "-grams", function(extra) return self.ix:ngrams(n, merge(opts, extra)) end)
 end
@@ -431,7 +441,20 @@ function Corpus:kind_with(attr, kind)
     end
   end
   if found then return found end
-  error(("no region kind has attribute '%s'"):format(attr), 3)
+  if kind then E.raise(("regions of kind '%s' have no attribute '%s'"):format(kind, attr), 3) end
+  E.raise(("no region kind has attribute '%s' (attributes: %s)"):format(attr, table.concat(self:attributes(), ", ")), 3)
+end
+
+-- The attribute names of every region kind, sorted (for messages and completion).
+function Corpus:attributes()
+  local seen, out = {}, {}
+  for _, k in ipairs(self.ix:kinds()) do
+    for _, a in ipairs(k.attrs) do
+      if not seen[a] then seen[a] = true; out[#out + 1] = a end
+    end
+  end
+  table.sort(out)
+  return out
 end
 
 function Corpus:region_count(kind)
@@ -441,32 +464,69 @@ function Corpus:region_count(kind)
   return 0
 end
 
--- where(filter) -> a sub-corpus with the same API, restricted to the regions
--- whose attributes match: where{ type = "telegram" }, where{ speaker = "McCloy" },
--- where{ kind = "turn", side = {"US", "UN"} }.
-function Corpus:where(filter)
-  if type(filter) ~= "table" then error("bad argument #1 to 'where' (table expected)", 2) end
+-- Split a filter into its region kind and its attribute conditions.
+local function kind_of(self, filter, level)
   local kind, attrs = filter.kind, {}
+  if kind ~= nil and (type(kind) ~= "string" or not self:has_kind(kind)) then
+    E.raise(("no region kind '%s' in this corpus"):format(tostring(kind)), level + 1)
+  end
   for k, v in pairs(filter) do
     if k ~= "kind" then
-      attrs[k] = v
+      if type(k) ~= "string" then E.raise("a filter's keys must be attribute names", level + 1) end
+      if type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "table" then
+        E.raise(("the value of '%s' must be a string or a list of strings"):format(k), level + 1)
+      end
+      attrs[k] = type(v) == "number" and tostring(v) or v
       kind = kind or self:kind_with(k)
     end
   end
-  kind = kind or "document"
-  local ok, spans = pcall(self.ix.regions, self.ix, kind, attrs)
-  if not ok then error(spans, 2) end
-  -- one span per stretch of text: a turn given to two speakers is recorded
-  -- twice, and must not count twice in sizes and frequency lists
+  return kind or "document", attrs
+end
+
+function Corpus:has_kind(kind)
+  for _, k in ipairs(self.ix:kinds()) do
+    if k.name == kind then return true end
+  end
+  return false
+end
+
+-- spans(filter) -> the text of the regions a filter selects, as a hit list
+-- in this (sub-)corpus: one span per stretch of text (a turn given to two
+-- speakers is recorded twice but counts once), and for turns without their
+-- speaker labels (the `label` regions a grammar marks), which are not what
+-- the speaker said.
+function Corpus:spans(filter)
+  local kind, attrs = kind_of(self, filter, 2)
+  for k in pairs(attrs) do self:kind_with(k, kind) end
+  local spans = self.ix:regions(kind, attrs)
   spans = spans:union(spans:sub(1, 0))
+  if kind == "turn" and self:has_kind("label") then spans = spans:minus(self.ix:regions("label")) end
   if self.within then spans = spans:inside(self.within) end
+  return spans, kind
+end
+
+-- where(filter) -> a sub-corpus with the same API, restricted to the regions
+-- whose attributes match: where{ type = "telegram" }, where{ speaker = "McCloy" },
+-- where{ kind = "turn", side = {"US", "UN"} }.  Sub-corpora of turns leave
+-- the speakers' labels out (see spans).
+function Corpus:where(filter)
+  if type(filter) ~= "table" then error("bad argument #1 to 'where' (table expected)", 2) end
+  local spans, kind = self:spans(filter)
   local desc = {}
   for k, v in pairs(filter) do desc[#desc + 1] = k .. "=" .. (type(v) == "table" and table.concat(v, "|") or tostring(v)) end
   table.sort(desc)
+  local sub = self:sub(spans, table.concat(desc, " "))
+  sub.kind = kind
+  return sub
+end
+
+-- sub(spans, description) -> the sub-corpus of a hit list of spans (which
+-- must lie in this one), with the same API: what where and keyness's rest make.
+function Corpus:sub(spans, description)
   return setmetatable({
     ix = self.ix, dir = self.dir, name = self.name, title = self.title,
     index_path = self.index_path, within = spans, parent = self,
-    filter = (self.filter and self.filter .. " " or "") .. table.concat(desc, " "),
+    filter = (self.filter and self.filter .. " " or "") .. description,
     _cache = setmetatable({}, { __mode = "v" }),
   }, Corpus)
 end
@@ -489,12 +549,15 @@ local function matches(attrs, filter)
   return true
 end
 
--- regions(kind, filter) -> list of { kind, pos, stop_pos, attrs, doc, line, start,
--- stop } tables (start and stop: the byte span of its tokens in the document's
--- text; nil for a region that holds no token).
+-- regions(kind, filter) -> list of { kind, pos, stop_pos, attrs, doc, line, col,
+-- start, stop } tables (start and stop: the byte span of its tokens in the
+-- document's text; nil for a region that holds no token), located in one pass.
 function Corpus:regions(kind, filter)
+  if not self:has_kind(kind) then E.raise(("no region kind '%s' in this corpus"):format(tostring(kind)), 2) end
+  for k in pairs(filter or {}) do self:kind_with(k, kind) end
   local spans = self.ix:regions(kind, filter)
   if self.within then spans = spans:inside(self.within) end
+  local located = self.ix:locate(spans)
   local out, j, n = {}, 0, self:region_count(kind)
   for i = 1, #spans do
     local s, e = spans:span(i)
@@ -505,10 +568,10 @@ function Corpus:regions(kind, filter)
       j = j + 1
       rs, re_, attrs = self.ix:region(kind, j)
     until j >= n or rs == s and re_ == e and matches(attrs, filter)
-    local row = e > s and self.ix:kwic(spans:sub(i, i), { width = 1 })[1]
+    local row = e > s and located[i]
     out[i] = { kind = kind, pos = s, stop_pos = e - 1, attrs = attrs,
                doc = row and row.doc or kind == "document" and attrs.id or nil,
-               line = row and row.line or 1,
+               line = row and row.line or 1, col = row and row.col or 1,
                start = row and row.start or nil, stop = row and row.stop or nil }
   end
   return out
@@ -588,20 +651,27 @@ function Corpus:stats()
 end
 
 function Corpus:verify() return self.ix:verify() end
-function Corpus:close() self.ix:close() end
+-- What a closed sub-corpus holds instead of the index: every use raises.
+local closed_index = setmetatable({}, { __index = function()
+  return function() E.raise("attempt to use a closed corpus", 2) end
+end })
+
+-- close(): close the index; a sub-corpus made with where closes only itself,
+-- leaving its parent (and the index they share) open.
+function Corpus:close()
+  if self.parent then rawset(self, "ix", closed_index) return end
+  self.ix:close()
+end
 Corpus.__close = Corpus.close
 
 Corpus.__tostring = function(self)
   local open, st = pcall(self.ix.stats, self.ix)
   if not open then return ("<corpus %s (closed)>"):format(self.name) end
-  local function group(n)
-    local s = tostring(n)
-    return (s:reverse():gsub("(%d%d%d)", "%1 "):reverse():gsub("^ ", ""))
-  end
   if self.within then
-    return ("<corpus %s where %s: %s tokens>"):format(self.name, self.filter, group(self:size()))
+    return ("<corpus %s where %s: %s>"):format(self.name, self.filter, output.count(self:size(), "token"))
   end
-  return ("<corpus %s: %s documents, %s tokens>"):format(self.name, group(st.documents), group(st.tokens))
+  return ("<corpus %s: %s, %s>"):format(self.name, output.count(st.documents, "document"),
+    output.count(st.tokens, "token"))
 end
 Corpus.__show = Corpus.__tostring
 

@@ -1,10 +1,11 @@
 -- Entities: people, places and organisations from a gazetteer (Lua data:
 -- parley.gazetteer, the corpus's person register, your own file), and the
 -- numbers, durations and dates found with LPeg, each with its count, the
--- forms used and its first mention.  scripts/entities.lua calls main.
+-- forms used and its first mention.  `parley entities`
+-- (lua/parley/cmd/entities.lua) prints the table.
 local lpeg = require "lpeg"
-local cli = require "parley.cli"
-local format = require "parley.format"
+local E = require "parley.error"
+local output = require "parley.output"
 local lib = require "parley.grammar.lib"
 local people = require "parley.people"
 local topics = require "parley.topics"
@@ -140,7 +141,7 @@ local function gazetteer_hits(corpus, entries, found)
   for _, e in ipairs(entries) do
     for _, v in ipairs(e.variants) do
       local ok, hits = pcall(corpus.find, corpus, v)
-      if not ok then error(("entity '%s': variant '%s': %s"):format(e.name, v, tostring(hits):gsub("^.-:%d+: ", "")), 0) end
+      if not ok then E.raise(("entity '%s': variant '%s': %s"):format(e.name, v, E.message(hits)), 0) end
       hits = hits._hits
       for i = 1, #hits do
         local s, stop = hits:span(i)
@@ -205,41 +206,10 @@ function M.entities(corpus, opts)
   return rows
 end
 
--- ------------------------------------------------------------ the command
-
-M.spec = {
-  name = "entities",
-  usage = "parley entities [--corpus DIR] [--type " .. table.concat(M.types, "|") .. "]... "
-    .. "[--gazetteer FILE] [--where attr=value] [--min N] [--format tty|tsv|csv|json|md]",
-  options = {
-    corpus = { arg = true },
-    type = { arg = true, multi = true, choices = M.types },
-    gazetteer = { arg = true },
-    where = { arg = true, multi = true },
-    min = { arg = true, number = true, default = 1 },
-    format = { arg = true, choices = format.formats, default = "tty" },
-    repair = {},
-  },
+M.columns = {
+  "entity", "type", "count",
+  { name = "first_doc", title = "first doc" }, { name = "first_line", title = "line", plain = true },
+  { name = "forms", display = output.tally },
 }
-
-function M.main(args, out)
-  local opts = cli.start(args, M.spec)
-  if not opts then return end
-  local extra
-  if opts.gazetteer then
-    local err
-    extra, err = M.load(opts.gazetteer)
-    if not extra then cli.fail("entities: " .. err) end
-  end
-  local corpus = cli.scoped(opts, "entities")
-  local ok, rows = pcall(M.entities, corpus, {
-    gazetteer = extra, types = #opts.type > 0 and opts.type or nil, min = opts.min })
-  if not ok then cli.fail("entities: " .. tostring(rows):gsub("^.-:%d+: ", "")) end
-  format.write(rows, {
-    "entity", "type", "count",
-    { name = "first_doc", title = "first doc" }, { name = "first_line", title = "line" },
-    { name = "forms", format = format.tally },
-  }, opts.format, out)
-end
 
 return M

@@ -1,87 +1,38 @@
 -- Keyness: which words are over-represented in one (sub-)corpus against
 -- another, by log-likelihood, chi-squared, log ratio and %DIFF (formulas in
--- parley.stats and docs/statistics.md).  scripts/keyness.lua calls main;
--- the API is keyness(a, b, opts) and corpus:keyness(other, opts).
-local cli = require "parley.cli"
-local format = require "parley.format"
+-- parley.stats and docs/statistics.md).  The API is keyness(a, b, opts) and
+-- corpus:keyness(other, opts); `parley keyness` (lua/parley/cmd/keyness.lua)
+-- prints it.  Sub-corpora of turns leave the speakers' labels out (see
+-- corpus:spans), so the words compared are what each side said.
+local E = require "parley.error"
 local stats = require "parley.stats"
-local text = require "parley.text"
-local tokenizer = require "parley.tokenizer"
 
 local M = {}
-
-local WORD, NUMBER = 1, 2  -- token kinds of ix:tokens (PL_TOK_WORD, PL_TOK_NUMBER)
 
 M.stats = { "ll", "chi2", "log_ratio", "pct_diff" }
 local STAT = { ll = true, chi2 = true, log_ratio = true, pct_diff = true }
 local DIRECTION = { a = true, b = true, both = true }
 
--- The speaker labels that open the turns lying in a (sub-)corpus ("A. I.
--- Mikoyan" in "A. I. Mikoyan: …" or "A. I. Mikoyan says …": the turn's
--- `label` attribute, where its words are the turn's first tokens): folded
--- word -> count, and the number of tokens they take.
-local function labels_of(corpus)
-  local ix, words, ntok = corpus.ix, {}, 0
-  local has_turns = false
-  for _, k in ipairs(ix:kinds()) do has_turns = has_turns or k.name == "turn" end
-  if not has_turns then return words, 0 end
-  local turns = ix:regions("turn")
-  turns = turns:union(turns:sub(1, 0))  -- a turn of two speakers is recorded twice
-  if corpus.within then turns = turns:inside(corpus.within) end
-  for i = 1, #turns do
-    local s, e = turns:span(i)
-    local n, rs, _, attrs = ix:region_at("turn", s)
-    local parts = n and rs == s and attrs.label and tokenizer.words(attrs.label) or {}
-    if #parts > 0 and s + #parts <= e then
-      local toks, same = ix:tokens(s, s + #parts - 1), true
-      for j, w in ipairs(parts) do same = same and toks[j].text == w end
-      if same then
-        ntok = ntok + #parts
-        for j, w in ipairs(parts) do
-          if toks[j].kind == WORD or toks[j].kind == NUMBER then  -- what freq counts
-            w = text.fold(w)
-            words[w] = (words[w] or 0) + 1
-          end
-        end
-      end
-    end
-  end
-  return words, ntok
-end
-
--- profile(corpus, opts) -> { freq = { word = count }, size = tokens, label = text }:
+-- profile(corpus) -> { freq = { word = count }, size = tokens, label = text }:
 -- what keyness needs of a corpus (folded word frequencies, punctuation left
--- out; the size counts every token, as corpus:size() does).  Unless
--- opts.labels, the speaker labels that open the turns in it are left out of
--- both: they name the speaker, they are not what the speaker said.
-function M.profile(corpus, opts)
+-- out; the size counts every token, as corpus:size() does).
+function M.profile(corpus)
   if type(corpus) == "table" and type(corpus.freq) == "table" and corpus.size then
     return corpus  -- a profile already
   end
   local freq = {}
   for _, r in ipairs(corpus:freq():totable()) do freq[r.word] = r.count end
-  local size = corpus:size()
-  if not (opts and opts.labels) then
-    local words, ntok = labels_of(corpus)
-    for w, n in pairs(words) do
-      freq[w] = freq[w] and freq[w] > n and freq[w] - n or nil
-    end
-    size = size - ntok
-  end
-  return { freq = freq, size = size, label = corpus.filter or corpus.name }
+  return { freq = freq, size = corpus:size(), label = corpus.filter or corpus.name }
 end
 
--- rest(whole, part, opts) -> the profile of what the corpus `whole` holds
--- outside its sub-corpus `part` (frequencies and size by subtraction; opts
--- as for profile).
-function M.rest(whole, part, opts)
-  local w, p = M.profile(whole, opts), M.profile(part, opts)
-  local freq = {}
-  for word, n in pairs(w.freq) do
-    local left = n - (p.freq[word] or 0)
-    if left > 0 then freq[word] = left end
-  end
-  return { freq = freq, size = w.size - p.size, label = "rest of " .. tostring(w.label) }
+-- rest(whole, part) -> the sub-corpus of what `whole` holds outside its
+-- sub-corpus `part` (without speaker labels when part is made of turns: they
+-- are no one's words on either side).
+function M.rest(whole, part)
+  local spans = whole.within or require("parley.hits").from(whole.ix, { 0, whole.ix:stats().tokens })
+  spans = spans:minus(part.within or spans)
+  if part.kind == "turn" and whole:has_kind("label") then spans = spans:minus(whole.ix:regions("label")) end
+  return whole:sub(spans, "rest of " .. tostring(part.filter or part.name))
 end
 
 local function by_stat(stat)
@@ -98,8 +49,7 @@ end
 -- profiles).  opts: min (3: the least frequency in the corpus the word is key
 -- in), direction ("a": words over-represented in a; "b"; "both"), stat
 -- (sort key: "ll", "chi2", "log_ratio" or "pct_diff"; by absolute value),
--- limit, labels (keep the speaker labels that open turns; see profile).
--- Relative frequencies are per 10 000 tokens.
+-- limit.  Relative frequencies are per 10 000 tokens.
 function M.keyness(a, b, opts)
   opts = opts or {}
   local min, direction, stat = opts.min or 3, opts.direction or "a", opts.stat or "ll"
@@ -110,7 +60,7 @@ function M.keyness(a, b, opts)
   if not STAT[stat] then
     error(("bad argument #2 to 'keyness' (stat must be ll, chi2, log_ratio or pct_diff, got '%s')"):format(tostring(stat)), 2)
   end
-  local pa, pb = M.profile(a, opts), M.profile(b, opts)
+  local pa, pb = M.profile(a), M.profile(b)
   local n1, n2 = pa.size, pb.size
   local words = {}
   for w in pairs(pa.freq) do words[w] = true end
@@ -135,32 +85,14 @@ function M.keyness(a, b, opts)
   return rows, { size_a = n1, size_b = n2, label_a = pa.label, label_b = pb.label }
 end
 
--- ------------------------------------------------------------ the command
-
-M.spec = {
-  name = "keyness",
-  usage = "parley keyness [--corpus DIR] [--a attr=value] [--b attr=value] [--min N] "
-    .. "[--stat ll|chi2|log_ratio|pct_diff] [--direction a|b|both] [--limit N] [--labels] "
-    .. "[--format tty|tsv|csv|json|md]",
-  options = {
-    corpus = { arg = true },
-    a = { arg = true, multi = true },
-    b = { arg = true, multi = true },
-    min = { arg = true, number = true, default = 3 },
-    stat = { arg = true, choices = M.stats, default = "ll" },
-    direction = { arg = true, choices = { "a", "b", "both" }, default = "a" },
-    limit = { arg = true, number = true, min = 0 },
-    labels = {},
-    format = { arg = true, choices = format.formats, default = "tty" },
-    repair = {},
-  },
-}
+-- ------------------------------------------------------------ sides
 
 -- The default comparison: the Soviet side's turns against the US side's.
 M.default_a = { kind = "turn", side = "USSR" }
 M.default_b = { kind = "turn", side = { "US" } }
 
-local function describe(filter)
+-- "side=US speaker=McCloy" for a filter.
+function M.describe(filter)
   local parts = {}
   for k, v in pairs(filter) do
     if k ~= "kind" then parts[#parts + 1] = k .. "=" .. (type(v) == "table" and table.concat(v, "|") or v) end
@@ -169,62 +101,43 @@ local function describe(filter)
   return table.concat(parts, " ")
 end
 
--- The sub-corpus of a filter, or a clear failure naming the option.
-local function sub(corpus, filter, which)
+-- The sub-corpus of a filter; which ("a", "b" or "default") names it in errors.
+local function side(corpus, filter, which)
   local ok, s = pcall(corpus.where, corpus, filter)
   if not ok then
-    local msg = tostring(s):gsub("^.-:%d+: ", "")
     if which == "default" then
-      cli.fail("keyness: this corpus has no turns with a side (" .. msg
-        .. "); choose the sub-corpora with --a attr=value and --b attr=value")
+      E.raise("this corpus has no turns with a side (" .. E.message(s)
+        .. "); choose the sub-corpora with --a attr=value and --b attr=value", 0)
     end
-    cli.fail(("keyness: --%s %s: %s"):format(which, describe(filter), msg))
+    E.raise(("--%s %s: %s"):format(which, M.describe(filter), E.message(s)), 0)
   end
   if s:size() == 0 then
-    cli.fail(("keyness: %s is empty (no tokens where %s)"):format(
-      which == "default" and "a default sub-corpus" or "--" .. which, describe(filter)))
+    E.raise(("%s is empty (no tokens where %s)"):format(
+      which == "default" and "a default sub-corpus" or "--" .. which, M.describe(filter)), 0)
   end
   return s
 end
 
--- The two sides the options ask for: --a and --b; one of them alone is
--- compared with the rest of the corpus; neither gives the default.
-function M.sides(corpus, opts)
-  for _, which in ipairs({ "a", "b" }) do
-    for _, w in ipairs(opts[which] or {}) do
-      if not w:find("^[%w_]+=") then cli.fail(("keyness: --%s needs attr=value, got '%s'"):format(which, w)) end
-    end
-  end
-  local fa, fb = cli.where(opts.a, "keyness"), cli.where(opts.b, "keyness")
+-- sides(corpus, fa, fb) -> a, b, label_a, label_b: the sub-corpora of two
+-- filters; one of them alone is compared with the rest of the corpus;
+-- neither gives the default.
+function M.sides(corpus, fa, fb)
   if not fa and not fb then
-    return sub(corpus, M.default_a, "default"), sub(corpus, M.default_b, "default"),
-      describe(M.default_a), describe(M.default_b)
+    return side(corpus, M.default_a, "default"), side(corpus, M.default_b, "default"),
+      M.describe(M.default_a), M.describe(M.default_b)
   end
-  local a = fa and sub(corpus, fa, "a")
-  local b = fb and sub(corpus, fb, "b")
-  local popts = { labels = opts.labels }
-  if not a then return M.rest(corpus, b, popts), b, "rest of corpus", describe(fb) end
-  if not b then return a, M.rest(corpus, a, popts), describe(fa), "rest of corpus" end
-  return a, b, describe(fa), describe(fb)
+  local a = fa and side(corpus, fa, "a")
+  local b = fb and side(corpus, fb, "b")
+  if not a then return M.rest(corpus, b), b, "rest of corpus", M.describe(fb) end
+  if not b then return a, M.rest(corpus, a), M.describe(fa), "rest of corpus" end
+  return a, b, M.describe(fa), M.describe(fb)
 end
 
-function M.main(args, out)
-  local opts = cli.start(args, M.spec)
-  if not opts then return end
-  local corpus = cli.open_corpus(opts, "keyness")
-  local a, b, la, lb = M.sides(corpus, opts)
-  local rows, info = M.keyness(a, b, { min = opts.min, stat = opts.stat, direction = opts.direction,
-                                       limit = opts.limit, labels = opts.labels })
-  out = out or io.stdout
-  if opts.format == "tty" then
-    out:write(("A: %s (%d tokens)   B: %s (%d tokens)\n"):format(la, info.size_a, lb, info.size_b))
-  end
-  format.write(rows, {
-    "word",
-    { name = "freq_a", title = "freq A" }, { name = "freq_b", title = "freq B" },
-    { name = "rel_a", title = "per 10k A" }, { name = "rel_b", title = "per 10k B" },
-    "ll", "chi2", "log_ratio", "pct_diff",
-  }, opts.format, out)
-end
+M.columns = {
+  "word",
+  { name = "freq_a", title = "freq A" }, { name = "freq_b", title = "freq B" },
+  { name = "rel_a", title = "per 10k A" }, { name = "rel_b", title = "per 10k B" },
+  "ll", "chi2", "log_ratio", "pct_diff",
+}
 
 return M

@@ -1,23 +1,11 @@
--- The `outline` command: every region a grammar found in one document, in
--- order, with its kind, attributes, first and last line and a short excerpt.
--- Regions come from the index (nothing is re-parsed).  scripts/outline.lua
--- calls main; M.resolve and M.rows serve the REPL and the specs.
-local cli = require "parley.cli"
-local format = require "parley.format"
+-- An outline of a document: every region a grammar found in it, in order,
+-- with its kind, attributes, first and last line and a short excerpt.
+-- Regions come from the index (nothing is re-parsed).  `parley outline`
+-- (lua/parley/cmd/outline.lua) prints it; M.resolve and M.rows serve the
+-- REPL and the specs.
 local text = require "parley.text"
 
 local M = {}
-
-M.spec = {
-  name = "outline",
-  usage = "parley outline DOC [--corpus DIR] [--all] [--format tty|tsv|csv|json|md]",
-  options = {
-    corpus = { arg = true },
-    all = {},
-    format = { arg = true, choices = format.formats, default = "tty" },
-    repair = {},
-  },
-}
 
 M.builtin = { document = true, paragraph = true, sentence = true }
 M.excerpt_chars = 60
@@ -97,22 +85,22 @@ local function show_attrs(attrs)
   return table.concat(out, " ")
 end
 
+-- The line above the table: the document, and the grammar that parsed it.
+function M.caption(corpus, doc)
+  local g = doc.meta.grammar
+  local how = type(g) == "table" and ("grammar %s (%s%s)"):format(tostring(g.name), tostring(g.source),
+      g.file and ", " .. g.file or "")
+    or type(g) == "string" and "grammar " .. g or "no grammar (paragraphs and sentences only)"
+  local rel = doc.path:sub(1, #corpus.dir + 1) == corpus.dir .. "/" and doc.path:sub(#corpus.dir + 2) or doc.path
+  return ("%s (%s): %s"):format(doc.id, rel, how)
+end
+
 M.columns = {
   { name = "kind" },
-  { name = "start_line", title = "from" },
-  { name = "end_line", title = "to" },
-  { name = "attrs", format = show_attrs },
-  { name = "excerpt" },
+  { name = "start_line", title = "from", plain = true },
+  { name = "end_line", title = "to", plain = true },
+  { name = "attrs", display = show_attrs, text = show_attrs },
+  { name = "excerpt", max_width = 70 },
 }
-
-function M.main(args, out)
-  local opts = cli.start(args, M.spec, 1)
-  if not opts then return end
-  if #opts ~= 1 then cli.fail(("outline: give one document (usage: %s)"):format(M.spec.usage)) end
-  local corpus = cli.open_corpus(opts, "outline")
-  local doc, err = M.resolve(corpus, opts[1])
-  if not doc then cli.fail("outline: " .. err) end
-  format.write(M.rows(corpus, doc, opts.all), M.columns, opts.format, out)
-end
 
 return M

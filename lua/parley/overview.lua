@@ -1,6 +1,7 @@
 -- An overview of a corpus: each document with its date, type, size and
--- commonest content words.  Used by scripts/overview.lua and the REPL.
-local cli = require "parley.cli"
+-- commonest content words.  `parley overview` (lua/parley/cmd/overview.lua)
+-- prints it; the REPL can call it.
+local output = require "parley.output"
 
 local M = {}
 
@@ -11,44 +12,46 @@ for w in ([[a an and are as at be been but by can could do does did for from had
   than that the their them then there these they this those to us was we were what when
   which who will with would you your]]):gmatch("%a+") do M.stopwords[w] = true end
 
-M.spec = {
-  name = "overview",
-  usage = "parley overview [--corpus DIR] [--top N]",
-  options = { corpus = { arg = true }, top = { arg = true, number = true, default = 8 }, repair = {} },
-}
-
--- The commonest content words of a (sub-)corpus: a list of "word n" strings.
+-- The commonest content words of a (sub-)corpus: a list of { word, count }.
 function M.top_words(corpus, n)
   local out = {}
   for _, r in ipairs(corpus:freq{ limit = n * 10 + 50 }:totable()) do
     if #out >= n then break end
     if not M.stopwords[r.word] and r.word:find("^%a") and #r.word > 2 then
-      out[#out + 1] = ("%s %d"):format(r.word, r.count)
+      out[#out + 1] = { word = r.word, count = r.count }
     end
   end
   return out
 end
 
--- The report as text.
-function M.report(corpus, top)
+-- The top words as people read them: "cuba 82, inspection 40".
+function M.show_words(list)
+  local parts = {}
+  for i, w in ipairs(list or {}) do parts[i] = w.word .. " " .. output.number(w.count) end
+  return table.concat(parts, ", ")
+end
+
+-- rows(corpus, top) -> one row per document: { doc, date, type, title, lines,
+-- tokens, commonest = { { word, count } … } }, and a one-line summary of the corpus.
+function M.rows(corpus, top)
   local st = corpus:stats()
-  local out = { ("%s — %s\n%d documents, %d tokens, %d distinct words (folded)"):format(
-    corpus.name, corpus.title or "", st.documents, st.tokens, st.folded_types) }
+  local rows = {}
   for doc in corpus:docs() do
     local m = doc.meta
     local sub = corpus:where{ id = doc.id }
-    out[#out + 1] = ("\n%s  %s  %s\n  %s\n  %d lines, %d tokens; commonest: %s"):format(
-      doc.id, m.date or "?", m.type or "?", m.title or doc.path, #doc:lines(), sub:size(),
-      table.concat(M.top_words(sub, top), ", "))
+    rows[#rows + 1] = { doc = doc.id, date = m.date, type = m.type, title = m.title or doc.path,
+                        lines = #doc:lines(), tokens = sub:size(), commonest = M.top_words(sub, top) }
   end
-  return table.concat(out, "\n")
+  local summary = ("%s — %s\n%s, %s, %s (folded)"):format(corpus.name, corpus.title or "",
+    output.count(st.documents, "document"), output.count(st.tokens, "token"),
+    output.count(st.folded_types, "distinct word"))
+  return rows, summary
 end
 
-function M.main(args)
-  local opts = cli.start(args, M.spec)
-  if not opts then return end
-  local corpus = cli.open_corpus(opts, "overview")
-  print(M.report(corpus, opts.top))
-end
+M.columns = {
+  "doc", "date", "type", "lines", "tokens",
+  { name = "commonest", display = M.show_words, text = M.show_words },
+  { name = "title", max_width = 100 },
+}
 
 return M

@@ -1,8 +1,9 @@
 -- Result tables (concordances, frequency lists, n-grams): rows computed on
--- demand by the C core, in one of the formats rows, tty, tsv, csv, json.
--- `r[i]` and `#r` read the rows; `r:tsv()` etc. return text; `r:write(f, fmt)`
--- streams to a file without building the text in memory.
-local show = require "parley.show"
+-- demand by the C core, and written by the one output layer in any of its
+-- formats.  `r[i]` and `#r` read the rows; `r:tsv()`, `r:csv()`, `r:json()`,
+-- `r:md()`, `r:html()`, `r:tty()` return the text; `r:write(f, fmt)` streams
+-- to a file without building the text in memory.
+local output = require "parley.output"
 
 local M = {}
 
@@ -25,10 +26,9 @@ end
 Result.__len = function(self) return #rows(self) end
 
 function Result:totable() return rows(self) end
-function Result:tsv() return self._fetch({ format = "tsv" }) end
-function Result:csv() return self._fetch({ format = "csv" }) end
-function Result:json() return self._fetch({ format = "json" }) end
-function Result:tty() return self._fetch({ format = "tty" }) end
+for _, fmt in ipairs(output.formats) do
+  Result[fmt] = function(self) return self._fetch({ format = fmt }) end
+end
 
 -- Write in format fmt (default tty) to file f (default io.stdout).
 function Result:write(f, fmt)
@@ -40,20 +40,21 @@ function Result:ipairs() return ipairs(rows(self)) end
 
 function Result.__show(self)
   local r = rows(self)
-  local head = self._fetch({ format = "tty", limit = math.min(20, #r) })
-  if #r > 20 then head = head .. ("... (%d rows in all)\n"):format(#r) end
   if #r == 0 then return ("<%s: no rows>"):format(self._what) end
-  return head:gsub("\n$", "")
+  local head = self._fetch({ format = "tty", limit = math.min(20, #r) })
+  if #r > 20 then head = head .. ("… (%s rows in all)\n"):format(output.number(#r)) end
+  return (head:gsub("\n$", ""))
 end
 
 Result.__tostring = function(self)
-  return ("<%s: %d rows>"):format(self._what, #rows(self))
+  return ("<%s: %s>"):format(self._what, output.count(#rows(self), "row"))
 end
+
+Result.__methods = Result
 
 -- A result whose fetch(opts) calls the C core with extra options merged in.
 function M.new(what, fetch)
   return setmetatable({ _what = what, _fetch = fetch }, Result)
 end
 
-M.show = show
 return M

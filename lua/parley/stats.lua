@@ -102,15 +102,27 @@ function M.pct_diff(a, b, n1, n2)
 end
 
 -- ------------------------------------------------------------ collocation
--- o = co-occurrences of node and collocate in the windows, fn = frequency of
--- the node, fc = of the collocate, span = tokens in a window (left + right),
--- n = corpus size.
+-- Surface co-occurrence (Evert 2008): o = the collocate's tokens inside the
+-- union of the windows around the node's hits (each token once, however
+-- many windows cover it), r1 = the tokens the windows hold, c1 = the
+-- collocate's frequency, n = corpus size.  The contingency table
+--   o        | r1 − o
+--   c1 − o   | n − r1 − c1 + o
+-- then has no negative cell, and o ≤ min(r1, c1).
 
--- Expected co-occurrences: fn · fc · span / n.
-function M.expected(fn, fc, span, n)
-  check("expected", fn, fc, span, n)
+local function table_args(name, o, r1, c1, n)
+  check(name, o, r1, c1, n)
+  if o > r1 or o > c1 or r1 > n or c1 > n or n - r1 - c1 + o < 0 then
+    error(("bad argument to '%s' (counts do not make a contingency table: o=%s r1=%s c1=%s n=%s)"):format(
+      name, o, r1, c1, n), 3)
+  end
+end
+
+-- Expected co-occurrences: r1 · c1 / n.
+function M.expected(r1, c1, n)
+  check("expected", r1, c1, n)
   if n == 0 then return 0.0 end
-  return fn * fc * span / n
+  return r1 * c1 / n
 end
 
 -- Mutual information: log2(o / e); −∞ when o is 0, nil when e is 0.
@@ -141,28 +153,23 @@ function M.z_score(o, e)
   return (o - e) / sqrt(e)
 end
 
--- Log-likelihood of a collocation: the keyness log-likelihood of the
--- collocate inside the windows (o of fn·span positions) against the rest of
--- the corpus (fc − o of n − fn·span); counts that overlapping windows push
--- below zero are taken as 0.
-function M.collocation_ll(o, fn, fc, span, n)
-  check("collocation_ll", o, fn, fc, span, n)
-  local w = fn * span
-  local o11, o12, o21 = o, math.max(w - o, 0), math.max(fc - o, 0)
-  return M.g2(o11, o12, o21, math.max(n - o11 - o12 - o21, 0))
+-- Log-likelihood of a collocation: G² of the contingency table above.
+function M.collocation_ll(o, r1, c1, n)
+  table_args("collocation_ll", o, r1, c1, n)
+  return M.g2(o, r1 - o, c1 - o, n - r1 - c1 + o)
 end
 
--- Dice coefficient: 2o / (fn + fc); 0 when both frequencies are 0.
-function M.dice(o, fn, fc)
-  check("dice", o, fn, fc)
-  if fn + fc == 0 then return 0.0 end
-  return 2 * o / (fn + fc)
+-- Dice coefficient from the table's marginals: 2o / (r1 + c1), at most 1; 0 when both are 0.
+function M.dice(o, r1, c1)
+  check("dice", o, r1, c1)
+  if r1 + c1 == 0 then return 0.0 end
+  return 2 * o / (r1 + c1)
 end
 
 -- logDice (Rychlý 2008): 14 + log2(Dice); −∞ when o is 0.
-function M.logdice(o, fn, fc)
-  check("logdice", o, fn, fc)
-  return 14 + log(M.dice(o, fn, fc), 2)
+function M.logdice(o, r1, c1)
+  check("logdice", o, r1, c1)
+  return 14 + log(M.dice(o, r1, c1), 2)
 end
 
 -- ------------------------------------------------------------ dispersion

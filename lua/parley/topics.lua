@@ -2,10 +2,9 @@
 -- through a conversation — who raised each first, how often each speaker
 -- mentions it, how evenly it spreads (Juilland's D, Gries' DP) and where it
 -- comes up over the course of the text (a sparkline over k equal parts).
--- scripts/topics.lua calls main.
-local cli = require "parley.cli"
+-- `parley topics` (lua/parley/cmd/topics.lua) prints the table.
 local dispersion = require "parley.dispersion"
-local format = require "parley.format"
+local output = require "parley.output"
 local stats = require "parley.stats"
 
 local M = {}
@@ -137,58 +136,28 @@ function M.topics(corpus, families, opts)
   return rows
 end
 
--- ------------------------------------------------------------ the command
+-- ------------------------------------------------------------ scope and columns
 
-M.spec = {
-  name = "topics",
-  usage = "parley topics [--corpus DIR] [--families FILE] [--where attr=value] [--parts N] "
-    .. "[--format tty|tsv|csv|json|md]",
-  options = {
-    corpus = { arg = true },
-    families = { arg = true },
-    where = { arg = true, multi = true },
-    parts = { arg = true, number = true, default = 10 },
-    format = { arg = true, choices = format.formats, default = "tty" },
-    repair = {},
-  },
-}
-
--- The text followed by default: the corpus's transcripts, if it has documents
--- of type "transcript", else the whole corpus.
+-- The text followed by default: the corpus's transcripts, if it has
+-- documents of type "transcript", else the whole corpus; and a description.
 function M.default_scope(corpus)
   local ok, sub = pcall(corpus.where, corpus, { type = "transcript" })
-  if ok and sub:size() > 0 then return sub end
-  return corpus
-end
-
--- The table's columns in format fmt: the course as a sparkline on a terminal,
--- as counts elsewhere.
-function M.columns(fmt)
-  return {
-    "family", "mentions",
-    { name = "first_speaker", title = "raised first by" },
-    { name = "first_doc", title = "doc" }, { name = "first_line", title = "line" },
-    { name = "speakers", title = "mentions by speaker", format = format.tally },
-    "d", "dp",
-    { name = "course", format = fmt == "tty" and format.sparkline
-        or function(c) return table.concat(c, " ") end },
-  }
-end
-
-function M.main(args, out)
-  local opts = cli.start(args, M.spec)
-  if not opts then return end
-  local families = M.families
-  if opts.families then
-    local err
-    families, err = M.load(opts.families)
-    if not families then cli.fail("topics: " .. err) end
+  if ok and sub:size() > 0 then
+    local ids = {}
+    for doc in sub:docs() do ids[#ids + 1] = doc.id end
+    return sub, ("the documents of type transcript (%s)"):format(table.concat(ids, ", "))
   end
-  local corpus = cli.scoped(opts, "topics")
-  if not opts.where or #opts.where == 0 then corpus = M.default_scope(corpus) end
-  local ok, rows = pcall(M.topics, corpus, families, { parts = opts.parts })
-  if not ok then cli.fail("topics: " .. tostring(rows):gsub("^.-:%d+: ", "")) end
-  format.write(rows, M.columns(opts.format), opts.format, out)
+  return corpus, "the whole corpus (it has no documents of type transcript)"
 end
+
+-- The table's columns: the course as a sparkline on screen, as counts elsewhere.
+M.columns = {
+  "family", "mentions",
+  { name = "first_speaker", title = "raised first by" },
+  { name = "first_doc", title = "doc" }, { name = "first_line", title = "line", plain = true },
+  { name = "speakers", title = "mentions by speaker", display = output.tally },
+  "d", "dp",
+  { name = "course", display = output.sparkline, text = output.spaced },
+}
 
 return M

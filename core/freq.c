@@ -1,0 +1,202 @@
+/*
+** freq.c — `index:freq(opts)`: the frequency list of a corpus or of a set
+** of spans, commonest first; and what the counted reports share: their
+** options, the spans they scan, the lexicon's strings verified once.
+** Output goes through the one output layer (writer.c).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "lualib.h"
+#include "report.h"
+
+/* ---------------------------------------------------------------- options */
+
+FILE *opt_file(lua_State *L, int opts) {
+  FILE *f = NULL;
+  lua_getfield(L, opts, "file");
+  if (!lua_isnil(L, -1)) {
+    luaL_Stream *s = luaL_checkudata(L, -1, LUA_FILEHANDLE);
+    if (s->closef == NULL) luaL_error(L, "attempt to use a closed file");
+    f = s->f;
+  }
+  lua_pop(L, 1);
+  return f;
+}
+
+lua_Integer opt_int(lua_State *L, int opts, const char *k, lua_Integer def) {
+  lua_Integer v;
+  lua_getfield(L, opts, k);
+  v = lua_isnil(L, -1) ? def : luaL_checkinteger(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+int opt_bool(lua_State *L, int opts, const char *k, int def) {
+  int v;
+  lua_getfield(L, opts, k);
+  v = lua_isnil(L, -1) ? def : lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+int opt_format(lua_State *L, int opts) {
+  int f;
+  lua_getfield(L, opts, "format");
+  f = luaL_checkoption(L, -1, "rows", wr_format_names);
+  lua_pop(L, 1);
+  return f;
+}
+
+void read_count_opts(lua_State *L, int i, count_opts *o) {
+  if (lua_isnoneornil(L, i)) { lua_newtable(L); lua_replace(L, i); }
+  luaL_checktype(L, i, LUA_TTABLE);
+  lua_settop(L, i);
+  o->fold = opt_bool(L, i, "fold", 1);
+  o->punct = opt_bool(L, i, "punct", 0);
+  o->min = opt_int(L, i, "min", 1);
+  o->limit = opt_int(L, i, "limit", -1);
+  o->fmt = opt_format(L, i);
+  o->file = opt_file(L, i);
+}
+
+/* The spans to scan: opts.within (hits) or the whole corpus. */
+pl_hits *scan_spans(lua_State *L, pl_corpus *c, int opts, int ci) {
+  pl_hits *h;
+  lua_getfield(L, opts, "within");
+  if (!lua_isnil(L, -1)) return check_hits(L, -1);  /* left on the stack */
+  lua_pop(L, 1);
+  h = push_hits(L, ci, 1);
+  h->span[0] = 0;
+  h->span[1] = (uint32_t)c->ix.ntokens;
+  if (c->ix.ntokens == 0) h->n = 0;
+  return h;
+}
+
+/*
+** The strings of every folded (fold) or exact type, after verifying the
+** lexicon's sections once: a userdata pushed on the stack, so that long
+** reports need no checks per row.
+*/
+const type_str *type_strings(lua_State *L, pl_corpus *c, int fold) {
+  size_t n = (size_t)(fold ? c->ix.nfold : c->ix.nexact), i;
+  type_str *t = lua_newuserdatauv(L, (n + 1) * sizeof *t, 0);
+  if (ix_touch(&c->ix, c->ix.lexstr, (size_t)c->ix.lexstr_size) ||
+      ix_touch(&c->ix, fold ? (const void *)c->ix.fold : (const void *)c->ix.exact,
+               n * (fold ? sizeof(ix_fold) : sizeof(ix_exact))))
+    corpus_damaged(L, c);
+  for (i = 0; i < n; i++) {
+    ix_str s = fold ? c->ix.fold[i].str : c->ix.exact[i].str;
+    const char *p = ix_blob(c->ix.lexstr, c->ix.lexstr_size, s);
+    if (p == NULL) corpus_damaged(L, c);
+    t[i].s = p;
+    t[i].len = s.len;
+  }
+  return t;
+}
+
+/* ---------------------------------------------------------------- the frequency list */
+
+typedef struct count_row { uint64_t count; uint32_t id; } count_row;
+
+static int cmp_count_row(const void *a, const void *b) {
+  const count_row *x = a, *y = b;
+  if (x->count != y->count) return x->count > y->count ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Count the types of the tokens in spans into rows[id].count. */
+static void count_spans(lua_State *L, pl_corpus *c, const pl_hits *spans, count_row *rows,
+                        size_t ntypes, int fold) {
+  size_t i;
+  for (i = 0; i < spans->n; i++) {
+    uint32_t s = spans->span[2 * i], e = spans->span[2 * i + 1];
+    ix_cursor cur;
+    if (s >= e) continue;
+    if (e > c->ix.ntokens || ix_seek(&c->ix, s, &cur)) corpus_damaged(L, c);
+    for (;;) {
+      uint32_t id = fold ? c->ix.exact[cur.id].fold : cur.id;
+      if (id >= ntypes) corpus_damaged(L, c);
+      rows[id].count++;
+      if (cur.pos + 1 >= e) break;
+      if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
+    }
+  }
+}
+
+/*
+** freq(opts) -> rows | text | true: the frequency list, commonest first
+** (ties in alphabetical order).  opts: fold (true), min (1), limit, punct
+** (false), within (hits), format (rows, tty, tsv, csv, json, md, html),
+** file.  Rows: { word=, count= }.
+*/
+static int report_freq(lua_State *L) {
+  static const wr_colspec cols[] = {
+    {"word", NULL, WR_LEFT, 0, 0, 0, 0, NULL, NULL},
+    {"count", NULL, WR_RIGHT, 0, 0, 0, 0, NULL, NULL},
+  };
+  pl_corpus *c = to_corpus(L, 1);
+  int whole;
+  count_row *rows;
+  size_t nrows = 0, i, ntypes;
+  const type_str *names;
+  count_opts co;
+  pl_writer *w;
+  read_count_opts(L, 2, &co);
+  lua_getfield(L, 2, "within");
+  whole = lua_isnil(L, -1);
+  lua_pop(L, 1);
+  ntypes = (size_t)(co.fold ? c->ix.nfold : c->ix.nexact);
+  rows = lua_newuserdatauv(L, (ntypes + 1) * sizeof *rows, 0);  /* 3 */
+  names = type_strings(L, c, co.fold);                           /* 4 */
+  if (whole && co.fold) {
+    /* the index keeps the folded types in frequency order already */
+    const uint32_t *order = c->ix.freqorder;
+    if (ix_touch(&c->ix, order, ntypes * sizeof *order) ||
+        ix_touch(&c->ix, c->ix.fold, ntypes * sizeof(ix_fold)))
+      corpus_damaged(L, c);
+    for (i = 0; i < ntypes; i++) {
+      uint32_t id = order[i];
+      if (id >= ntypes) corpus_damaged(L, c);
+      rows[i].id = id;
+      rows[i].count = c->ix.fold[id].freq;
+    }
+  } else if (whole) {
+    if (ix_touch(&c->ix, c->ix.exact, ntypes * sizeof(ix_exact))) corpus_damaged(L, c);
+    for (i = 0; i < ntypes; i++) {
+      rows[i].id = (uint32_t)i;
+      rows[i].count = c->ix.exact[i].freq;
+    }
+  } else {
+    memset(rows, 0, (ntypes + 1) * sizeof *rows);
+    count_spans(L, c, scan_spans(L, c, 2, 1), rows, ntypes, co.fold);
+    lua_pop(L, 1);
+    for (i = 0; i < ntypes; i++) rows[i].id = (uint32_t)i;
+  }
+  /* keep the counted types at or above min, commonest first */
+  for (i = 0; i < ntypes; i++) {
+    uint32_t id = rows[i].id, kind = co.fold ? c->ix.fold[id].kind : c->ix.exact[id].kind;
+    if (rows[i].count < (uint64_t)(co.min > 0 ? co.min : 1)) continue;
+    if (!co.punct && kind != PL_TOK_WORD && kind != PL_TOK_NUMBER) continue;
+    rows[nrows++] = rows[i];
+  }
+  if (!(co.fold && whole)) qsort(rows, nrows, sizeof *rows, cmp_count_row);
+  if (co.limit >= 0 && (size_t)co.limit < nrows) nrows = (size_t)co.limit;
+  w = wr_push(L, co.fmt, co.file, cols, 2, NULL);                /* 5 */
+  for (i = 0; i < nrows; i++) {
+    const type_str *t = &names[rows[i].id];
+    wr_str(L, w, t->s, t->len);
+    wr_int(L, w, (lua_Integer)rows[i].count);
+    wr_end_row(L, w);
+  }
+  return wr_finish(L, w);
+}
+
+static const luaL_Reg freq_methods[] = {
+  {"freq", report_freq},
+  {NULL, NULL}
+};
+
+void freq_open(lua_State *L) {
+  luaL_setfuncs(L, freq_methods, 0);
+}

@@ -1,0 +1,39 @@
+-- `parley collocates QUERY`: window collocates of a query (lua/parley/collocates.lua).
+local cli = require "parley.cli"
+local collocates = require "parley.collocates"
+local output = require "parley.output"
+
+return cli.command {
+  name = "collocates",
+  summary = "The words found near the hits of a query more often than chance predicts (MI, MI3, "
+    .. "t, z, log-likelihood, Dice, logDice), counted in windows of tokens around each hit.",
+  args = { { "QUERY", "the node: a query, as for kwic", rest = true } },
+  options = {
+    cli.opt.corpus,
+    { "left", arg = "N", number = true, min = 0, default = 5, help = "tokens of the window before each hit" },
+    { "right", arg = "N", number = true, min = 0, default = 5, help = "tokens of the window after each hit" },
+    { "min", arg = "N", number = true, default = 2, help = "least number of co-occurrences" },
+    { "measure", arg = "M", choices = collocates.measures, default = "logdice", help = "sort by this measure" },
+    cli.opt.where, cli.opt.limit, cli.opt.format, cli.opt.repair, cli.opt.trust,
+  },
+  notes = [[
+counting (docs/statistics.md): surface co-occurrence — the windows of all hits are
+merged, so a token two windows cover counts once; the hits' own tokens are not in
+them; windows stop at document ends and at the edges of the --where sub-corpus.
+observed = the collocate's tokens in the windows, window = the tokens the windows
+hold, f_collocate = its frequency in the (sub-)corpus.]],
+  examples = {
+    "parley collocates inspection --measure ll",
+    "parley collocates '\"red cross\"' --left 3 --right 0 --format csv",
+  },
+  run = function(opts, out)
+    if opts.left + opts.right == 0 then cli.fail("collocates: --left and --right are both 0: the window is empty") end
+    local corpus = cli.scoped(opts, "collocates")
+    local rows, info = collocates.collocates(corpus, table.concat(opts, " "), {
+      left = opts.left, right = opts.right, min = opts.min, measure = opts.measure, limit = opts.limit })
+    output.write(rows, collocates.columns, opts.format, out, {
+      caption = ("%s: %s in %s; windows of %d left and %d right hold %s"):format(info.node,
+        output.count(info.f_node, "hit"), output.count(info.size, "token"), opts.left, opts.right,
+        output.count(info.window, "token")) })
+  end,
+}

@@ -1,0 +1,36 @@
+-- `parley keyness`: the words one side uses more than the other (lua/parley/keyness.lua).
+local cli = require "parley.cli"
+local keyness = require "parley.keyness"
+local output = require "parley.output"
+
+return cli.command {
+  name = "keyness",
+  summary = "The words one sub-corpus uses more than another, by log-likelihood, chi-squared, "
+    .. "log ratio and %DIFF: by default the Soviet side's turns against the US side's "
+    .. "(speaker labels left out).",
+  options = {
+    cli.opt.corpus,
+    { "a", arg = "ATTR=VALUE", multi = true, help = "side A: the regions with this attribute value (repeat for more)" },
+    { "b", arg = "ATTR=VALUE", multi = true,
+      help = "side B; with only one of --a and --b, the other side is the rest of the corpus" },
+    { "min", arg = "N", number = true, default = 3, help = "least frequency on the side a word is key in" },
+    { "stat", arg = "STAT", choices = keyness.stats, default = "ll", help = "sort by this statistic (absolute value)" },
+    { "direction", arg = "SIDE", choices = { "a", "b", "both" }, default = "a",
+      help = "the words over-represented in A, in B, or both" },
+    cli.opt.limit, cli.opt.format, cli.opt.repair, cli.opt.trust,
+  },
+  notes = "Formulas and their references: docs/statistics.md. Relative frequencies are per 10 000 tokens.",
+  examples = {
+    "parley keyness --limit 20",
+    "parley keyness --a type=telegram --stat log_ratio --format csv",
+  },
+  run = function(opts, out)
+    local corpus = cli.open_corpus(opts)
+    local a, b, la, lb = keyness.sides(corpus, cli.where(opts.a, "keyness"), cli.where(opts.b, "keyness"))
+    local rows, info = keyness.keyness(a, b, { min = opts.min, stat = opts.stat,
+                                               direction = opts.direction, limit = opts.limit })
+    output.write(rows, keyness.columns, opts.format, out, {
+      caption = ("A: %s (%s)   B: %s (%s)"):format(la, output.count(info.size_a, "token"), lb,
+        output.count(info.size_b, "token")) })
+  end,
+}

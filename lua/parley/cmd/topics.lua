@@ -1,0 +1,54 @@
+-- `parley topics`: keyword families through a conversation (lua/parley/topics.lua).
+local cli = require "parley.cli"
+local output = require "parley.output"
+local topics = require "parley.topics"
+
+local HOW_TO = [[
+a families file is Lua data returning { name = { "query", ... }, ... }, for example
+  return {
+    ["inspection"] = { "inspect*", "verif*", "\"red cross\"" },
+    ["Guantánamo base"] = { "guantanamo" },
+  }
+with queries as for kwic (words, prefix*, "phrases", patterns).]]
+
+local function defaults_text()
+  local names = {}
+  for _, f in ipairs(topics.families) do names[#names + 1] = f.name end
+  return table.concat(names, "; ")
+end
+
+return cli.command {
+  name = "topics",
+  summary = "Keyword families through a conversation: who raised each first, mentions per "
+    .. "speaker, dispersion (Juilland's D, Gries' DP) and a sparkline of where it comes up.",
+  options = {
+    cli.opt.corpus,
+    { "families", arg = "FILE", help = "the keyword families to follow (default: those written for the bundled corpus)" },
+    { "where", arg = "ATTR=VALUE", multi = true,
+      help = "the text to follow (default: the documents of type transcript, or the whole corpus)" },
+    { "parts", arg = "N", number = true, default = 10, help = "equal stretches of text for the course and the dispersion" },
+    cli.opt.format, cli.opt.repair, cli.opt.trust,
+  },
+  notes = "the default families, for the bundled Cuban missile crisis corpus: " .. defaults_text()
+    .. ".\n" .. HOW_TO .. "\nmentions of a family's queries that overlap count once (the longest wins).",
+  examples = { "parley topics", "parley topics --families families.lua --corpus path/to/corpus --format csv" },
+  run = function(opts, out)
+    local families, which = topics.families, "the default families (written for the bundled corpus)"
+    if opts.families then
+      local err
+      families, err = topics.load(opts.families)
+      if not families then cli.fail("topics: " .. err) end
+      which = "families from " .. opts.families
+    end
+    local corpus = cli.scoped(opts, "topics")
+    local scope = ("--where " .. table.concat(opts.where, " --where "))
+    if #opts.where == 0 then corpus, scope = topics.default_scope(corpus) end
+    if not opts.families and corpus.dir ~= (require("parley").home or ".") .. "/corpus" then
+      io.stderr:write("parley: topics: note: the default families are the bundled corpus's topics; "
+        .. "for this corpus write your own and pass --families FILE:\n", HOW_TO, "\n")
+    end
+    local rows = topics.topics(corpus, families, { parts = opts.parts })
+    output.write(rows, topics.columns, opts.format, out, {
+      caption = ("counted in %s; %s; %s per family"):format(scope, which, output.count(opts.parts, "part")) })
+  end,
+}

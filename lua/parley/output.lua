@@ -1,0 +1,74 @@
+-- Tables of results, written by the one output layer (core/writer.c:
+-- parley.writer) in every format parley offers: tty (aligned, for a
+-- terminal), tsv, csv (RFC 4180), json, md (Markdown) and html (a table).
+-- A table is a list of rows (tables keyed by column name) and a list of
+-- columns: names, or { name =, title =, align = "left"|"right", width =,
+-- min_width =, max_width =, plain =, display = fn(v, row), text = fn(v, row) }
+-- (display: how tty, md and html show a value; text: how tsv and csv write
+-- a table value; json always gets the value itself).
+local writer = require "parley.writer"
+
+local M = {}
+
+M.formats = writer.formats
+
+-- The human form of a number, as tables show it ("7892", "12 345", "0.0417").
+M.number = writer.number
+
+-- A writer for rows that come in batches: w:write(rows) … w:close() (the
+-- text when file is nil).  opts: caption (a line above a tty or md table,
+-- an html caption), layout ("records": tty shows a line per column).
+function M.writer(cols, fmt, file, opts)
+  opts = opts or {}
+  return writer.new{ format = fmt or "tty", columns = cols, file = file, caption = opts.caption,
+                     layout = opts.layout }
+end
+
+-- write(rows, columns, fmt, file, opts): write a table (default: tty to io.stdout).
+function M.write(rows, cols, fmt, file, opts)
+  local w = M.writer(cols, fmt, file or io.stdout, opts)
+  w:write(rows)
+  return w:close()
+end
+
+-- render(rows, columns, fmt, opts) -> the table as text.
+function M.render(rows, cols, fmt, opts)
+  local w = M.writer(cols, fmt, nil, opts)
+  w:write(rows)
+  return w:close()
+end
+
+-- tally{ name = n, … } -> "name n, name n", commonest first (ties alphabetical): a display function.
+function M.tally(t)
+  local list = {}
+  for k, n in pairs(t or {}) do list[#list + 1] = { tostring(k), n } end
+  table.sort(list, function(a, b) if a[2] ~= b[2] then return a[2] > b[2] end return a[1] < b[1] end)
+  for i, p in ipairs(list) do list[i] = p[1] .. " " .. M.number(p[2]) end
+  return table.concat(list, ", ")
+end
+
+-- A text sparkline of a list of numbers (▁▂▃▄▅▆▇█, · for zero): a display function.
+function M.sparkline(values)
+  local bars = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" }
+  local max = 0
+  for _, v in ipairs(values) do if v > max then max = v end end
+  local out = {}
+  for i, v in ipairs(values) do
+    out[i] = max == 0 and " " or (v == 0 and "·" or bars[math.max(1, math.ceil(v / max * 8))])
+  end
+  return table.concat(out)
+end
+
+-- A list of numbers as text for tsv and csv: "1 0 2 3".
+function M.spaced(values)
+  local out = {}
+  for i, v in ipairs(values or {}) do out[i] = tostring(v) end
+  return table.concat(out, " ")
+end
+
+-- "1 document", "2 documents".
+function M.count(n, noun, plural)
+  return M.number(n) .. " " .. (n == 1 and noun or plural or noun .. "s")
+end
+
+return M
