@@ -195,11 +195,31 @@ static int ob_add(obuf *o, const void *p, size_t n) {
   return LOAD_OK;
 }
 
+/* The anchors being collected (text and source offsets; lines and columns come later). */
+typedef struct abuf { pl_anchor *v; size_t n, cap; } abuf;
+
+static int anchor_add(abuf *a, size_t text, size_t src) {
+  if (a->n > 0 && a->v[a->n - 1].text == text) { a->v[a->n - 1].src = (uint32_t)src; return LOAD_OK; }
+  if (a->n == a->cap) {
+    size_t cap = a->cap ? a->cap * 2 : 16;
+    pl_anchor *nv = realloc(a->v, cap * sizeof *nv);
+    if (nv == NULL) return LOAD_NOMEM;
+    a->v = nv;
+    a->cap = cap;
+  }
+  a->v[a->n].text = (uint32_t)text;
+  a->v[a->n].src = (uint32_t)src;
+  a->v[a->n].line = a->v[a->n].col = 0;
+  a->n++;
+  return LOAD_OK;
+}
+
 /*
-** Bring o->b[seg..o->n) (valid UTF-8) to NFC.  The result replaces the
-** segment only when it differs; utf8proc's buffer is freed at once.
+** Bring o->b[seg..o->n) (valid UTF-8, read from source offsets src0..src1)
+** to NFC.  The result replaces the segment only when it differs, and then
+** anchors mark where it starts and ends; utf8proc's buffer is freed at once.
 */
-static int nfc_segment(obuf *o, size_t seg, pl_loaded *out) {
+static int nfc_segment(obuf *o, size_t seg, size_t src0, size_t src1, pl_loaded *out, abuf *a) {
   utf8proc_uint8_t *dst = NULL;
   size_t n = o->n - seg;
   int rc = LOAD_OK;
@@ -210,9 +230,37 @@ static int nfc_segment(obuf *o, size_t seg, pl_loaded *out) {
     out->nfc = 1;
     o->n = seg;
     rc = ob_add(o, dst, (size_t)r);
+    if (rc == LOAD_OK) rc = anchor_add(a, seg, src0);
+    if (rc == LOAD_OK) rc = anchor_add(a, o->n, src1);
   }
   free(dst);
   return rc;
+}
+
+/*
+** Fill in the line and column of each anchor from its source offset: one
+** sweep over the source from start (after a BOM), counting lines as
+** locate() does (LF, CRLF, CR) and columns in characters.
+*/
+static void anchor_lines(const unsigned char *s, size_t len, size_t start, abuf *a) {
+  size_t k = start, ln = 1, col = 1, i, bad;
+  for (i = 0; i < a->n; i++) {
+    size_t to = a->v[i].src;
+    while (k < to && k < len) {
+      if (s[k] == '\n' || s[k] == '\r') {
+        if (s[k] == '\r' && k + 1 < len && s[k + 1] == '\n') k++;
+        ln++;
+        col = 1;
+        k++;
+      } else {
+        int n = s[k] < 0x80 ? 1 : utf8_next(s + k, len - k, &bad);
+        k += n ? (size_t)n : bad;
+        col++;
+      }
+    }
+    a->v[i].line = (uint32_t)ln;
+    a->v[i].col = (uint32_t)col;
+  }
 }
 
 /*
@@ -220,10 +268,11 @@ static int nfc_segment(obuf *o, size_t seg, pl_loaded *out) {
 ** LOAD_OK, or an error with *where the input offset it concerns.
 */
 static int convert(const unsigned char *s, size_t len, size_t i, int repair,
-                   obuf *o, pl_loaded *out, size_t *where) {
+                   obuf *o, pl_loaded *out, abuf *a, size_t *where) {
   static const unsigned char fffd[3] = { 0xEF, 0xBF, 0xBD };
   const uint64_t crs = ONES * '\r';
   int rc, quick;
+  size_t src0;
   *where = i;
   for (;;) {
     const unsigned char *p;
@@ -265,6 +314,7 @@ static int convert(const unsigned char *s, size_t len, size_t i, int repair,
     /* a maximal run of non-ASCII characters, with the ASCII byte before it */
     seg = (o->n > 0 && (unsigned char)o->b[o->n - 1] < 0x80) ? o->n - 1 : o->n;
     from = i;
+    src0 = seg < o->n ? i - 1 : i;
     quick = 1;
     while (i < len && s[i] >= 0x80) {
       size_t bad;
@@ -286,7 +336,7 @@ static int convert(const unsigned char *s, size_t len, size_t i, int repair,
       from = i;
     }
     if ((rc = ob_add(o, s + from, i - from)) != LOAD_OK) return rc;
-    if (!quick && (rc = nfc_segment(o, seg, out)) != LOAD_OK) return rc;
+    if (!quick && (rc = nfc_segment(o, seg, src0, i, out, a)) != LOAD_OK) return rc;
   }
 }
 
@@ -295,6 +345,7 @@ int pl_load_buffer(const char *name, const char *data, size_t len, int repair,
   const unsigned char *s = (const unsigned char *)data;
   size_t start = 0, where = 0, line, col;
   obuf o;
+  abuf a = { NULL, 0, 0 };
   int rc;
   memset(out, 0, sizeof *out);
   if (err != NULL && errlen > 0) err[0] = '\0';
@@ -309,9 +360,10 @@ int pl_load_buffer(const char *name, const char *data, size_t len, int repair,
   o.cap = len - start + 1;
   o.b = malloc(o.cap);
   if (o.b == NULL) return fail(err, errlen, "%s: not enough memory", name);
-  rc = len > start ? convert(s, len, start, repair, &o, out, &where) : LOAD_OK;
+  rc = len > start ? convert(s, len, start, repair, &o, out, &a, &where) : LOAD_OK;
   if (rc != LOAD_OK) {
     free(o.b);
+    free(a.v);
     memset(out, 0, sizeof *out);
     switch (rc) {
       case LOAD_BADUTF8: {
@@ -341,6 +393,9 @@ int pl_load_buffer(const char *name, const char *data, size_t len, int repair,
   o.b[o.n] = '\0';
   out->text = o.b;
   out->len = o.n;
+  if (a.n > 0) anchor_lines(s, len, start, &a);
+  out->anchors = a.v;
+  out->nanchors = a.n;
   out->identity = !out->bom && !out->crlf && !out->cr && !out->nfc && out->repaired == 0;
   return 0;
 }
@@ -431,6 +486,7 @@ int pl_load_file(const char *path, int repair, pl_loaded *out, char *err, size_t
 void pl_loaded_free(pl_loaded *l) {
   if (l == NULL) return;
   free(l->text);
+  free(l->anchors);
   memset(l, 0, sizeof *l);
 }
 
@@ -452,6 +508,28 @@ static int push_text(lua_State *L) {
   const pl_loaded *l = (const pl_loaded *)lua_touserdata(L, 1);
   lua_pushlstring(L, l->text, l->len);
   return 1;
+}
+
+static int anchors_table(lua_State *L) {
+  const pl_loaded *l = (const pl_loaded *)lua_touserdata(L, 1);
+  size_t i;
+  lua_createtable(L, (int)l->nanchors, 0);
+  for (i = 0; i < l->nanchors; i++) {
+    lua_createtable(L, 0, 4);
+    parley_setint(L, "text", (lua_Integer)l->anchors[i].text + 1);
+    parley_setint(L, "src", (lua_Integer)l->anchors[i].src + 1);
+    parley_setint(L, "line", l->anchors[i].line);
+    parley_setint(L, "col", l->anchors[i].col);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* Push the anchors of l as a list of { text, src, line, col } (1-based offsets), in protected mode. */
+static int push_anchors(lua_State *L, pl_loaded *l) {
+  lua_pushcfunction(L, anchors_table);
+  lua_pushlightuserdata(L, l);
+  return lua_pcall(L, 1, 1, 0);
 }
 
 static void set_flag(lua_State *L, const char *key, int v) {
@@ -483,9 +561,15 @@ static int push_loaded(lua_State *L, int rc, pl_loaded *l, const char *name,
     status = lua_pcall(L, 1, 1, 0);  /* text (or the memory error) */
   }
   info = *l;
+  l->anchors = NULL;        /* kept for info.anchors below, freed here once copied */
   pl_loaded_free(l);
-  if (status != LUA_OK) return lua_error(L);
-  lua_createtable(L, 0, 8);
+  if (status != LUA_OK) { free(info.anchors); return lua_error(L); }
+  status = push_anchors(L, &info);
+  free(info.anchors);
+  if (status != LUA_OK) return lua_error(L);  /* the anchors table (or the memory error) is on top */
+  lua_createtable(L, 0, 9);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "anchors");
   set_flag(L, "identity", info.identity);
   set_flag(L, "bom", info.bom);
   set_flag(L, "crlf", info.crlf);

@@ -63,12 +63,27 @@ int parley_utf8_seq(const unsigned char *s, size_t len, int32_t *cp);
 ** error naming name:line:column, unless repair is set (bad bytes become
 ** U+FFFD).  A NUL byte is refused ("binary file").
 */
+/*
+** A map from the text back to its source: an anchor says that text offset
+** text is source offset src, at line and column (1-based, the column in
+** characters) of the source file.  From one anchor to the next the text
+** copies the source, apart from line ends (CRLF and CR became LF) and
+** repaired bytes (each U+FFFD stands where the bad bytes stood), so the
+** line and column of any text offset follow from the last anchor before it.
+** Sorted by text; only where normalisation changed what a column counts
+** (NFC composing or reordering characters) — or, for a reader that
+** extracts text from markup, wherever the text left the source.
+*/
+typedef struct pl_anchor { uint32_t text, src, line, col; } pl_anchor;
+
 typedef struct pl_loaded {
   char *text;          /* malloc'ed normalised text, NUL-terminated */
   size_t len;          /* its length in bytes */
   int identity;        /* 1 if text is byte-identical to the source */
   size_t repaired;     /* number of invalid sequences replaced (repair mode) */
   int bom, crlf, cr, nfc;  /* what normalisation did: BOM removed, CRLF/CR seen, NFC changed text */
+  pl_anchor *anchors;  /* malloc'ed, or NULL when none is needed */
+  size_t nanchors;
 } pl_loaded;
 
 /* Return 0 and fill *out, or -1 with a message in err[0..errlen). */
