@@ -21,7 +21,7 @@
 static const char *check_path(lua_State *L, int i) {
   size_t len;
   const char *path = luaL_checklstring(L, i, &len);
-  luaL_argcheck(L, len > 0 && strlen(path) == len, i, "path is empty or holds a NUL byte");
+  luaL_argcheck(L, strlen(path) == len, i, "path holds a NUL byte");
   return path;
 }
 
