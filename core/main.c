@@ -325,8 +325,16 @@ static int set_strict_env(lua_State *L) {
 ** input).  A bundled script keeps the absolute templates only (setup_paths)
 ** plus its own folder; a script the user named gets lua's paths (the current
 ** folder included) plus its own folder, so it can require its neighbours.
+** Before that, the module the toolkit loads lazily from outside lua/ (cjson,
+** when a corpus is opened) is loaded on the absolute paths: a user's script
+** run inside a corpus folder must not open it with a cjson.lua found there.
 */
 static void script_paths(lua_State *L, const char *path, int bundled) {
+  if (!bundled) {
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "cjson");
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) lua_pop(L, 1);  /* missing: the toolkit says so when it needs it */
+  }
   lua_getglobal(L, "package");
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
   lua_getfield(L, -1, "parley.site");
