@@ -222,6 +222,16 @@ describe("a corpus from someone else", function()
       assert.equal(bytes, h.read(other.index_path))
     end)
 
+    it("follows a link the user names as the corpus folder, and keeps the index inside it", function()
+      local dir = folder({ ["a.txt"] = "alpha\n" })
+      local link = h.tmpdir() .. "/link"
+      sh(("ln -s %s %s"):format(h.shquote(dir), h.shquote(link)))
+      local c = h.open(link)
+      assert.equal(link .. "/.parley/index", c.index_path)
+      assert.equal("directory", fs.lstat(dir .. "/.parley").type)
+      assert.equal(1, c:count("alpha"))
+    end)
+
     it("never reads an index through a link; the rebuild replaces the link, not its target", function()
       local other = h.open(folder({ ["b.txt"] = "beta\n" }))
       local target = other.index_path

@@ -203,7 +203,8 @@ local function index_path(dir, opts)
     return nil, ("%s: not a folder (%s); parley keeps the index in a folder of that name: remove it")
       :format(own, st.type == "link" and "a symbolic link" or "a " .. st.type)
   end
-  if not st and fs.writable(dir) and fs.mkdir(own) then st = fs.lstat(own) end
+  -- dir itself may be reached through a link the user typed: ask of dir/. (the folder)
+  if not st and fs.writable(dir .. "/.") and fs.mkdir(own) then st = fs.lstat(own) end
   if st and st.type == "directory" and fs.writable(own) then return own .. "/index" end
   return cache_index(dir)
 end
