@@ -201,7 +201,7 @@ local function index_path(dir, opts)
   local st = fs.lstat(own)
   if st and st.type ~= "directory" then
     return nil, ("%s: not a folder (%s); parley keeps the index in a folder of that name: remove it")
-      :format(own, st.type == "link" and "a symbolic link" or "a " .. st.type)
+      :format(own, ({ link = "a symbolic link", file = "a file" })[st.type] or "a special file")
   end
   -- dir itself may be reached through a link the user typed: ask of dir/. (the folder)
   if not st and fs.writable(dir .. "/.") and fs.mkdir(own) then st = fs.lstat(own) end

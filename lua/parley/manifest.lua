@@ -132,8 +132,8 @@ local function check_locations(m, dir, where)
     local ok = real == nil  -- missing: nothing will be read, and the build says so
     for _, r in ipairs(real and roots or {}) do ok = ok or inside(real, r) end
     if not ok then
-      return nil, ("%s: outside the corpus folder%s (its real path is %s); list the folder holding it in 'roots' to allow it")
-        :format(at, declared and " and its roots" or "", real)
+      return nil, ("%s: outside the corpus folder%s (its real path is %s); "
+        .. "list the folder holding it in 'roots' to allow it"):format(at, declared and " and its roots" or "", real)
     end
   end
   return true
@@ -238,11 +238,11 @@ function M.read(dir)
     m, err = validate(v, mpath)
     if not m then return nil, err end
     m.hash = index.hash(src)
+    m.warnings = {}  -- parley's own, whatever the manifest says
   else
     m, err = listing(dir, { documents = {}, warnings = {} })
     if not m then return nil, err end
   end
-  m.warnings = m.warnings or {}
   m.name = m.name or dir:match("([^/]+)$") or dir
   m.title = m.title or m.name
   for _, d in ipairs(m.documents) do
