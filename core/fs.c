@@ -1,15 +1,29 @@
 /*
 ** fs.c — `parley.fs`: the little file-system access the toolkit needs
-** (listing a corpus folder, fingerprints of sources, creating the index
-** folder), with errors returned as nil, message naming the path.
+** (listing a corpus folder, fingerprints of sources, real paths, creating
+** the index folder and private cache folders, asking whether a folder is
+** writable), with errors returned as nil, message naming the path.  None of
+** the checks follows a symbolic link where the answer is about the link.
 */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "parley.h"
+
+/* The path argument at i: a string without NUL bytes (C would see only its first part). */
+static const char *check_path(lua_State *L, int i) {
+  size_t len;
+  const char *path = luaL_checklstring(L, i, &len);
+  luaL_argcheck(L, strlen(path) == len, i, "path holds a NUL byte");
+  return path;
+}
 
 static int fs_fail(lua_State *L, const char *path) {
   int e = errno;
@@ -25,7 +39,7 @@ static int cmp_names(const void *a, const void *b) {
 
 /* dir(path) -> sorted list of entry names (without . and ..) | nil, msg */
 static int fs_dir(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
+  const char *path = check_path(L, 1);
   DIR *d = opendir(path);
   struct dirent *e;
   lua_Integer n = 0, i;
@@ -64,18 +78,106 @@ static const char *file_type(mode_t m) {
   return "other";
 }
 
-/* stat(path) -> { type=, size=, mtime=, mtime_ns= } | nil, msg */
+/* What a file that is not a folder is, for messages. */
+static const char *kind_of(mode_t m) {
+  if (S_ISLNK(m)) return "a symbolic link";
+  if (S_ISREG(m)) return "a file";
+  return "a special file";
+}
+
+/* The fields of a stat table (see fs.stat), pushed. */
+static void push_stat(lua_State *L, const struct stat *st) {
+  lua_createtable(L, 0, 8);
+  lua_pushstring(L, file_type(st->st_mode));
+  lua_setfield(L, -2, "type");
+  parley_setint(L, "size", (lua_Integer)st->st_size);
+  parley_setint(L, "mtime", (lua_Integer)st->st_mtim.tv_sec);
+  parley_setint(L, "mtime_ns", (lua_Integer)st->st_mtim.tv_nsec);
+  parley_setint(L, "dev", (lua_Integer)st->st_dev);
+  parley_setint(L, "ino", (lua_Integer)st->st_ino);
+  parley_setint(L, "uid", (lua_Integer)st->st_uid);
+  parley_setint(L, "mode", (lua_Integer)(st->st_mode & 07777));
+}
+
+/*
+** stat(path) -> { type=, size=, mtime=, mtime_ns=, dev=, ino=, uid=, mode= } | nil, msg
+** (type: "file", "directory" or "other"; a symbolic link is followed).
+** dev and ino identify the file; mode holds its permission bits.
+*/
 static int fs_stat(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
+  const char *path = check_path(L, 1);
   struct stat st;
   if (stat(path, &st) != 0) return fs_fail(L, path);
-  lua_createtable(L, 0, 4);
-  lua_pushstring(L, file_type(st.st_mode));
-  lua_setfield(L, -2, "type");
-  parley_setint(L, "size", (lua_Integer)st.st_size);
-  parley_setint(L, "mtime", (lua_Integer)st.st_mtim.tv_sec);
-  parley_setint(L, "mtime_ns", (lua_Integer)st.st_mtim.tv_nsec);
+  push_stat(L, &st);
   return 1;
+}
+
+/* lstat(path) -> the same table about path itself: type "link" for a symbolic link. */
+static int fs_lstat(lua_State *L) {
+  const char *path = check_path(L, 1);
+  struct stat st;
+  if (lstat(path, &st) != 0) return fs_fail(L, path);
+  push_stat(L, &st);
+  return 1;
+}
+
+/* realpath(path) -> the absolute path with every symbolic link, . and .. resolved | nil, msg */
+static int fs_realpath(lua_State *L) {
+  const char *path = check_path(L, 1);
+  char real[PATH_MAX];
+  if (realpath(path, real) == NULL) return fs_fail(L, path);
+  lua_pushstring(L, real);
+  return 1;
+}
+
+/*
+** writable(dir) -> true | false, msg: is dir a folder itself (not a symbolic
+** link to one) that this process may create files in?  Nothing is written.
+*/
+static int fs_writable(lua_State *L) {
+  const char *path = check_path(L, 1);
+  struct stat st;
+  int e;
+  if (lstat(path, &st) != 0) e = errno;
+  else if (!S_ISDIR(st.st_mode)) e = 0;
+  else if (faccessat(AT_FDCWD, path, W_OK | X_OK, AT_EACCESS) != 0) e = errno;
+  else {
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  lua_pushboolean(L, 0);
+  if (e) lua_pushfstring(L, "%s: %s", path, strerror(e));
+  else lua_pushfstring(L, "%s: not a folder (%s)", path, kind_of(st.st_mode));
+  return 2;
+}
+
+/*
+** private_dir(path) -> true | nil, msg: make the folder (mode 0700) unless
+** it exists, then make sure it can hold private files: a folder itself (not
+** a symbolic link), owned by this process's user, writable by nobody else.
+** Its parent must exist.
+*/
+static int fs_private_dir(lua_State *L) {
+  const char *path = check_path(L, 1);
+  struct stat st;
+  if (mkdir(path, 0700) != 0 && errno != EEXIST) return fs_fail(L, path);
+  if (lstat(path, &st) != 0) return fs_fail(L, path);
+  if (S_ISDIR(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH))) {
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  luaL_pushfail(L);
+  if (!S_ISDIR(st.st_mode)) {
+    lua_pushfstring(L, "%s: not a folder (%s)", path, kind_of(st.st_mode));
+  } else if (st.st_uid != geteuid()) {
+    lua_pushfstring(L, "%s: owned by another user (uid %d, not %d)", path, (int)st.st_uid, (int)geteuid());
+  } else {
+    char mode[8];
+    snprintf(mode, sizeof mode, "%04o", (unsigned)(st.st_mode & 07777));
+    lua_pushfstring(L, "%s: writable by %s (mode %s)", path,
+                    (st.st_mode & S_IWOTH) ? "others" : "its group", mode);
+  }
+  return 2;
 }
 
 /* mkdir(path): create the folder and its parents; true if it exists after. */
@@ -99,9 +201,13 @@ static int fs_mkdir(lua_State *L) {
 }
 
 static const luaL_Reg fs_funcs[] = {
-  {"dir",   fs_dir},
-  {"stat",  fs_stat},
-  {"mkdir", fs_mkdir},
+  {"dir",         fs_dir},
+  {"stat",        fs_stat},
+  {"lstat",       fs_lstat},
+  {"realpath",    fs_realpath},
+  {"writable",    fs_writable},
+  {"private_dir", fs_private_dir},
+  {"mkdir",       fs_mkdir},
   {NULL, NULL}
 };
 

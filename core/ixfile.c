@@ -46,24 +46,45 @@ uint64_t ix_hash(const void *data, size_t len, uint64_t seed) {
   return fmix(a ^ rotl(b, 17)) ^ fmix(b + a);
 }
 
+/*
+** Map the index file at path.  It is opened without following a symbolic
+** link (a link in its place is never read; a rebuild's rename replaces the
+** link itself) and without blocking (a FIFO in its place is refused, not
+** waited on); it must be a regular file at least a header long.  On failure
+** errno tells why (ENOENT: there is none).
+*/
 int ix_map(const char *path, const unsigned char **base, size_t *size, char *err, size_t errlen) {
   struct stat st;
   void *m;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
+  int e, fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    e = errno;
+    if (e == ELOOP) snprintf(err, errlen, "%s: a symbolic link, not an index", path);
+    else snprintf(err, errlen, "%s: %s", path, strerror(e));
+    errno = e;
+    return -1;
+  }
   if (fstat(fd, &st) != 0) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    e = errno;
+    snprintf(err, errlen, "%s: %s", path, strerror(e));
     close(fd);
+    errno = e;
     return -1;
   }
   if (!S_ISREG(st.st_mode) || st.st_size < (off_t)IX_HEADER_SIZE) {
-    snprintf(err, errlen, "%s: not an index (too short)", path);
+    snprintf(err, errlen, "%s: not an index (%s)", path, S_ISREG(st.st_mode) ? "too short" : "not a regular file");
     close(fd);
+    errno = EINVAL;
     return -1;
   }
   m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+  e = errno;
   close(fd);
-  if (m == MAP_FAILED) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
+  if (m == MAP_FAILED) {
+    snprintf(err, errlen, "%s: %s", path, strerror(e));
+    errno = e;
+    return -1;
+  }
   *base = m;
   *size = (size_t)st.st_size;
   return 0;

@@ -176,9 +176,36 @@ static void push_home(lua_State *L) {
 }
 
 /*
+** Push the templates of the search path s (';'-separated) that are absolute
+** paths, in order: what is left of package.path or package.cpath once the
+** current folder (./?.lua, ./?.so, any relative template) is taken out.
+*/
+static void push_absolute_templates(lua_State *L, const char *s) {
+  luaL_Buffer b;
+  int first = 1;
+  luaL_buffinit(L, &b);
+  while (*s) {
+    size_t n = strcspn(s, ";");
+    if (n > 0 && s[0] == '/') {
+      if (!first) luaL_addchar(&b, ';');
+      luaL_addlstring(&b, s, n);
+      first = 0;
+    }
+    s += n;
+    if (*s == ';') s++;
+  }
+  luaL_pushresult(&b);
+}
+
+/*
 ** package.path = home/lua first, then PARLEY_PATH, then LUA_PATH (or the
 ** default), so the toolkit cannot be shadowed by a stray module of the same
-** name.  Records the home in package.loaded["parley.site"].
+** name; -E ignores PARLEY_PATH, LUA_PATH and LUA_CPATH.  The toolkit loads
+** (lpeg, re, cjson) with only the absolute templates of both paths, so a
+** module planted in the current folder (a corpus folder, say) is never
+** loaded in its place; the full paths, as lua would have them, are kept in
+** package.loaded["parley.site"] (fields path and cpath) for the scripts a
+** user names by path (see handle_script).  Records the home there too.
 */
 static int setup_paths(lua_State *L, int ignore_env) {
   const char *extra = ignore_env ? NULL : getenv("PARLEY_PATH");
@@ -189,14 +216,27 @@ static int setup_paths(lua_State *L, int ignore_env) {
                    "(reinstall with `make install`)");
     return 0;
   }
+  if (ignore_env) {
+    lua_pushliteral(L, LUA_PATH_DEFAULT);
+    lua_setfield(L, -3, "path");
+    lua_pushliteral(L, LUA_CPATH_DEFAULT);
+    lua_setfield(L, -3, "cpath");
+  }
   lua_getfield(L, -2, "path");
   lua_pushfstring(L, "%s/lua/?.lua;%s/lua/?/init.lua;%s%s%s",
                   lua_tostring(L, -2), lua_tostring(L, -2),
                   extra ? extra : "", extra ? ";" : "", lua_tostring(L, -1));
-  lua_setfield(L, -4, "path");
-  lua_pop(L, 1);
+  lua_replace(L, -2);                            /* package home fullpath */
+  lua_getfield(L, -3, "cpath");                  /* package home fullpath fullcpath */
+  push_absolute_templates(L, lua_tostring(L, -2));
+  lua_setfield(L, -5, "path");
+  push_absolute_templates(L, lua_tostring(L, -1));
+  lua_setfield(L, -5, "cpath");
   /* parley.site: facts about this installation, for lua/parley/init.lua */
-  lua_createtable(L, 0, 4);
+  lua_createtable(L, 0, 6);
+  lua_insert(L, -3);                             /* package home site fullpath fullcpath */
+  lua_setfield(L, -3, "cpath");
+  lua_setfield(L, -2, "path");
   lua_pushvalue(L, -2);
   lua_setfield(L, -2, "home");
   lua_pushliteral(L, PARLEY_VERSION);
@@ -235,12 +275,16 @@ static void create_arg_table(lua_State *L, char **argv, int argc, int script) {
 }
 
 /*
-** Resolve a script name: an existing file runs as given; a bare NAME with
-** no '/' runs home/scripts/NAME.lua.  Pushes the path; returns 1 if it is
-** a bundled script, 0 for a plain file, -1 (and reports) if neither exists.
+** Resolve a script name.  A name with a '/', ending in ".lua", or "-" is a
+** path (or standard input) and runs as given; a bare NAME is the bundled
+** script home/scripts/NAME.lua and nothing else, so a file called NAME in
+** the current folder (a corpus may ship one) never runs in its place.
+** Pushes the path; returns 1 for a bundled script, 0 for a path, -1 (and
+** reports) for a bare name that is no bundled script.
 */
 static int resolve_script(lua_State *L, const char *name) {
-  if (strcmp(name, "-") == 0 || file_exists(name) || strchr(name, '/')) {
+  size_t len = strlen(name);
+  if (strcmp(name, "-") == 0 || strchr(name, '/') || (len >= 4 && strcmp(name + len - 4, ".lua") == 0)) {
     lua_pushstring(L, name);
     return 0;
   }
@@ -249,12 +293,18 @@ static int resolve_script(lua_State *L, const char *name) {
   lua_getfield(L, -1, "home");
   lua_pushfstring(L, "%s/scripts/%s.lua", lua_tostring(L, -1), name);
   lua_replace(L, -4);
-  lua_pop(L, 2);
-  if (file_exists(lua_tostring(L, -1))) return 1;
-  lua_pop(L, 1);
-  lua_pushfstring(L, "cannot open %s (no such file, and no bundled script '%s')", name, name);
+  lua_pop(L, 1);                                 /* path site */
+  if (file_exists(lua_tostring(L, -2))) {
+    lua_pop(L, 1);
+    return 1;
+  }
+  lua_getfield(L, -1, "home");
+  if (file_exists(name))
+    lua_pushfstring(L, "no bundled script '%s' (to run the file %s in this folder, say ./%s)", name, name, name);
+  else
+    lua_pushfstring(L, "no bundled script '%s' (they are in %s/scripts)", name, lua_tostring(L, -1));
   report_message(lua_tostring(L, -1));
-  lua_pop(L, 1);
+  lua_pop(L, 4);
   return -1;
 }
 
@@ -270,6 +320,45 @@ static int set_strict_env(lua_State *L) {
   return LUA_OK;
 }
 
+/*
+** Set package.path and package.cpath for the script at path (NULL: standard
+** input).  A bundled script keeps the absolute templates only (setup_paths)
+** plus its own folder; a script the user named gets lua's paths (the current
+** folder included) plus its own folder, so it can require its neighbours.
+** Before that, the module the toolkit loads lazily from outside lua/ (cjson,
+** when a corpus is opened) is loaded on the absolute paths: a user's script
+** run inside a corpus folder must not open it with a cjson.lua found there.
+*/
+static void script_paths(lua_State *L, const char *path, int bundled) {
+  if (!bundled) {
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "cjson");
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) lua_pop(L, 1);  /* missing: the toolkit says so when it needs it */
+  }
+  lua_getglobal(L, "package");
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_getfield(L, -1, "parley.site");
+  lua_remove(L, -2);                             /* package site */
+  if (!bundled) {
+    lua_getfield(L, -1, "path");
+    lua_setfield(L, -3, "path");
+    lua_getfield(L, -1, "cpath");
+    lua_setfield(L, -3, "cpath");
+  }
+  lua_pop(L, 1);
+  if (path) {
+    const char *slash = strrchr(path, '/');
+    if (slash) lua_pushlstring(L, path, (size_t)(slash - path));
+    else lua_pushliteral(L, ".");
+    lua_getfield(L, -2, "path");
+    lua_pushfstring(L, "%s;%s/?.lua;%s/?/init.lua", lua_tostring(L, -1),
+                    lua_tostring(L, -2), lua_tostring(L, -2));
+    lua_setfield(L, -4, "path");
+    lua_pop(L, 2);
+  }
+  lua_pop(L, 1);
+}
+
 /* Run the script at argv[script] with the following arguments as `...`. */
 static int handle_script(lua_State *L, char **argv, int argc, int script) {
   int status, bundled, i;
@@ -279,23 +368,14 @@ static int handle_script(lua_State *L, char **argv, int argc, int script) {
   path = lua_tostring(L, -1);
   if (strcmp(path, "-") == 0) path = NULL;  /* stdin */
   status = luaL_loadfile(L, path);
-  lua_remove(L, -2);
   if (status == LUA_OK && bundled) status = set_strict_env(L);
   if (status == LUA_OK) {
-    /* a script's own folder is on the module path, so it can require its neighbours */
-    if (path) {
-      const char *slash = strrchr(path, '/');
-      lua_getglobal(L, "package");
-      if (slash) lua_pushlstring(L, path, (size_t)(slash - path));
-      else lua_pushliteral(L, ".");
-      lua_getfield(L, -2, "path");
-      lua_pushfstring(L, "%s;%s/?.lua;%s/?/init.lua", lua_tostring(L, -1),
-                      lua_tostring(L, -2), lua_tostring(L, -2));
-      lua_setfield(L, -4, "path");
-      lua_pop(L, 3);
-    }
+    script_paths(L, path, bundled);
+    lua_remove(L, -2);                           /* the path string, no longer needed */
     for (i = script + 1; i < argc; i++) lua_pushstring(L, argv[i]);
     status = docall(L, argc - script - 1, 0);
+  } else {
+    lua_remove(L, -2);
   }
   return report(L, status);
 }

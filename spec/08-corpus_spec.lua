@@ -178,18 +178,18 @@ describe("parley.open", function()
       { "return { documents = 'a.txt' }", "'documents' must be a list" },
       { "return { documents = { 'a.txt' } }", "documents[1]: must be a table" },
       { "return { documents = { { id = 'a' } } }", "documents[1]: 'path' must be a string" },
-      { "return { documents = { { path = 'a.txt', id = 7 } } }", "documents[1]: 'id' must be a string" },
+      { "return { documents = { { path = 'a.txt', id = 7 } } }", "documents[1] (a.txt): 'id' must be a string" },
       { "return { documents = { { path = 'a.txt', id = 'x' }, { path = 'b.txt', id = 'y' },\n"
-        .. "  { path = 'b.txt', id = 'x' } } }", "documents[3]: duplicate id 'x' (also documents[1])" },
+        .. "  { path = 'b.txt', id = 'x' } } }", "documents[3] (b.txt): duplicate id 'x' (also documents[1])" },
       -- ids guessed from the paths clash too
       { "return { documents = { { path = 'a.txt' }, { path = 'a.md' } } }",
-        "documents[2]: duplicate id 'a' (also documents[1])" },
+        "documents[2] (a.md): duplicate id 'a' (also documents[1])" },
       { "return { name = {}, documents = {} }", "'name' must be a string" },
     }
     for _, bad_date in ipairs({ "'Nov 1, 1962'", "'1962-13-01'", "'1962-11-31'", "'1962-02-29'",
                                 "'1962-11-1'", "'62-11-01'", "1962", "'1962-11-01 noon'" }) do
       cases[#cases + 1] = { ("return { documents = { { path = 'a.txt', date = %s } } }"):format(bad_date),
-                            "documents[1]: 'date' must be an ISO 8601 date such as 1962-11-01" }
+                            "documents[1] (a.txt): 'date' must be an ISO 8601 date such as 1962-11-01" }
     end
 
     for _, case in ipairs(cases) do

@@ -152,46 +152,95 @@ local function build(m, path, opts)
   return stats
 end
 
--- Where the index of corpus folder dir lives: opts.index, else dir/.parley/index,
--- else (a read-only corpus) the user's cache folder.
+-- The user's cache folder for parley (XDG_CACHE_HOME/parley, else
+-- ~/.cache/parley): made private (0700) if missing; refused if it is a link,
+-- belongs to another user or can be written by others.  -> path | nil, message
+local function cache_root()
+  local base = os.getenv("XDG_CACHE_HOME")
+  if not base or base:sub(1, 1) ~= "/" then  -- a relative XDG_CACHE_HOME is ignored, as XDG says
+    local home = os.getenv("HOME")
+    if not home or home:sub(1, 1) ~= "/" then
+      return nil, "no cache folder for the index (set XDG_CACHE_HOME or HOME to an absolute path)"
+    end
+    base = home .. "/.cache"
+  end
+  base = base:gsub("/+$", "")
+  if not fs.stat(base) then
+    local ok, err = fs.mkdir(base)
+    if not ok then return nil, err end
+  end
+  local root = base .. "/parley"
+  local ok, err = fs.private_dir(root)
+  if not ok then return nil, err .. "; parley keeps indexes only in a folder of your own" end
+  return root
+end
+
+-- The cache folder for the index of the corpus folder dir, known by its real
+-- identity (real path, device and inode, hashed) rather than by the path as
+-- typed, with the folder's name in front for people.  -> path | nil, message
+local function cache_index(dir)
+  local real, err = fs.realpath(dir)
+  if not real then return nil, err end
+  local st, serr = fs.stat(real)
+  if not st then return nil, serr end
+  local root, rerr = cache_root()
+  if not root then return nil, rerr end
+  local name = (real:match("([^/]+)$") or "root"):gsub("[^%w._-]", "_"):sub(1, 40)
+  local key = ("%s-%s"):format(name, index.hash(("%s\0%d\0%d"):format(real, st.dev, st.ino)))
+  local ok, kerr = fs.private_dir(root .. "/" .. key)
+  if not ok then return nil, kerr .. "; parley keeps indexes only in a folder of your own" end
+  return root .. "/" .. key .. "/index"
+end
+
+-- Where the index of corpus folder dir lives: opts.index, else dir/.parley/index
+-- when that folder is (or can be made) a writable folder of its own, else (a
+-- read-only corpus) the user's cache.  A .parley that is a link or not a
+-- folder is refused: nothing is read or written through it.
+-- -> path | nil, message
 local function index_path(dir, opts)
   if opts.index then return opts.index end
   local own = dir .. "/.parley"
-  if fs.mkdir(own) then
-    local probe = io.open(own .. "/.writable", "w")
-    if probe then
-      probe:close()
-      os.remove(own .. "/.writable")
-      return own .. "/index"
-    end
+  local st = fs.lstat(own)
+  if st and st.type ~= "directory" then
+    return nil, ("%s: not a folder (%s); parley keeps the index in a folder of that name: remove it")
+      :format(own, ({ link = "a symbolic link", file = "a file" })[st.type] or "a special file")
   end
-  local cache = os.getenv("XDG_CACHE_HOME")
-  if not cache or cache == "" then cache = (os.getenv("HOME") or "/tmp") .. "/.cache" end
-  local key = dir:gsub("[^%w]", "_")
-  return cache .. "/parley/" .. key .. "/index"
+  -- dir itself may be reached through a link the user typed: ask of dir/. (the folder)
+  if not st and fs.writable(dir .. "/.") and fs.mkdir(own) then st = fs.lstat(own) end
+  if st and st.type == "directory" and fs.writable(own) then return own .. "/index" end
+  return cache_index(dir)
 end
 
 -- open(dir, opts) -> corpus | nil, message
 -- opts: index (path of the index file), rebuild (force), repair (replace
 -- invalid UTF-8), progress, threads, check (false: trust the index).
+-- corpus.opened says how: "fast" (the recorded stamps matched; the manifest
+-- was not read), "checked" (the index was compared with the manifest and is
+-- current) or "built".
 function M.open(dir, opts)
   opts = opts or {}
   dir = dir or ((require("parley").home or ".") .. "/corpus")
   dir = dir:gsub("/+$", "")
   if dir == "" then dir = "/" end
-  local ix, meta, m, path
+  local st = fs.stat(dir)
+  if not st then return nil, dir .. ": no such corpus folder" end
+  if st.type ~= "directory" then return nil, dir .. ": not a folder" end
+  -- first the index's place: making .parley changes the folder's time, so it
+  -- must come before the stamp that the next open compares
+  local path, perr = index_path(dir, opts)
+  if not path then return nil, perr end
+  local ix, meta, m
   -- the fast path: an index whose manifest stamp and sources are unchanged is
   -- used without reading the manifest (one stat per source, in C)
   if not opts.rebuild then
-    path = opts.index or (fs.stat(dir .. "/.parley/index") and dir .. "/.parley/index")
-    ix = path and index.open(path)
+    ix = index.open(path)
     if ix then
       local ok, mt = pcall(cjson.decode, ix:stats().meta)
       meta = ok and type(mt) == "table" and mt or nil
       local fresh = meta and meta.manifest_stamp and meta.manifest_stamp == manifest.stamp(dir)
         and manifest.sources_unchanged(meta.grammar_sources) and not (meta.repair and not opts.repair)
       if fresh and (opts.check == false or not ix:stale()) then
-        return M.wrap(ix, dir, path, meta)
+        return M.wrap(ix, dir, path, meta, "fast")
       end
       ix:close()
       ix = nil
@@ -200,7 +249,7 @@ function M.open(dir, opts)
   local err
   m, err = manifest.read(dir)
   if not m then return nil, err end
-  path = index_path(dir, opts)
+  for _, w in ipairs(m.warnings) do io.stderr:write("parley: warning: ", w, "\n") end
   local why
   if not opts.rebuild then
     ix, why = index.open(path)
@@ -218,16 +267,17 @@ function M.open(dir, opts)
     if not ix then return nil, why end
   end
   local ok, mt = pcall(cjson.decode, ix:stats().meta)
-  local self = M.wrap(ix, dir, path, ok and mt or { name = m.name, title = m.title })
+  local self = M.wrap(ix, dir, path, ok and mt or { name = m.name, title = m.title }, built and "built" or "checked")
   self.manifest, self.built = m, built
   return self
 end
 
--- The corpus object over an opened index (the manifest is read only if asked for).
-function M.wrap(ix, dir, path, meta)
+-- The corpus object over an opened index (the manifest is read only if asked
+-- for); opened: how the index was found ("fast", "checked" or "built").
+function M.wrap(ix, dir, path, meta, opened)
   return setmetatable({
     ix = ix, dir = dir, name = meta.name, title = meta.title, description = meta.description,
-    index_path = path, _cache = setmetatable({}, { __mode = "v" }),
+    index_path = path, opened = opened, _cache = setmetatable({}, { __mode = "v" }),
   }, Corpus)
 end
 

@@ -1,7 +1,11 @@
 -- Corpus manifests: `corpus.lua` in the corpus folder returns a table with
 -- name, title, description and documents ({ path, id, title, date, type,
--- grammar, language, translator, source, ... }).  A folder without one is a
--- corpus of its *.txt and *.md files, with metadata guessed from the names.
+-- grammar, language, translator, source, ... }) and, optionally, roots: the
+-- folders outside the corpus folder that documents may come from.  A folder
+-- without one is a corpus of its *.txt and *.md files, with metadata guessed
+-- from the names.  A corpus is someone else's data: the manifest runs with no
+-- library at all, and no document is read from outside the folder (links
+-- resolved) or its declared roots.
 local fs = require "parley.fs"
 local index = require "parley.index"
 
@@ -38,6 +42,9 @@ local function iso_date(s)
   return d >= 1 and d <= days
 end
 
+-- Fields of a document that must be strings when present.
+local STRING_FIELDS = { "id", "title", "type", "grammar", "language" }
+
 local function validate(m, where)
   if type(m) ~= "table" then return fail(where, "the manifest must return a table") end
   if type(m.documents) ~= "table" then return fail(where, "'documents' must be a list") end
@@ -46,8 +53,12 @@ local function validate(m, where)
     local at = ("%s: documents[%d]"):format(where, i)
     if type(d) ~= "table" then return nil, at .. ": must be a table" end
     if type(d.path) ~= "string" or d.path == "" then return nil, at .. ": 'path' must be a string" end
+    if d.path:find("\0", 1, true) then return nil, at .. ": 'path' holds a NUL byte" end
+    at = ("%s (%s)"):format(at, d.path)  -- from here on, errors name the document by its path too
     if d.id == nil then d.id = d.path:gsub("%.[^.]*$", "") end
-    if type(d.id) ~= "string" then return nil, at .. ": 'id' must be a string" end
+    for _, k in ipairs(STRING_FIELDS) do
+      if d[k] ~= nil and type(d[k]) ~= "string" then return nil, ("%s: '%s' must be a string"):format(at, k) end
+    end
     if ids[d.id] then return nil, ("%s: duplicate id '%s' (also documents[%d])"):format(at, d.id, ids[d.id]) end
     ids[d.id] = i
     if d.date ~= nil and not iso_date(d.date) then
@@ -55,7 +66,77 @@ local function validate(m, where)
     end
   end
   if m.name ~= nil and type(m.name) ~= "string" then return fail(where, "'name' must be a string") end
+  if m.roots ~= nil then
+    if type(m.roots) ~= "table" then return fail(where, "'roots' must be a list of folders") end
+    for i, r in ipairs(m.roots) do
+      if type(r) ~= "string" or r == "" or r:find("\0", 1, true) then
+        return fail(where, ("roots[%d]: must be the path of a folder"):format(i))
+      end
+    end
+  end
   return m
+end
+
+-- Is real path p inside the folder whose real path is root?
+local function inside(p, root)
+  return p == root or root == "/" or p:sub(1, #root + 1) == root .. "/"
+end
+
+-- The real path of full (links, . and .. resolved), or nil if neither it nor
+-- its folder exists (the build then reports the missing file).  A file that
+-- is not a link costs one lstat: the real paths of folders are memoised.
+local function real_of(full, folders)
+  local st = fs.lstat(full)
+  local parent, leaf = full:match("^(.*)/([^/]*)$")
+  if (st and st.type == "link") or not parent or leaf == "." or leaf == ".." or leaf == "" then
+    return fs.realpath(full)
+  end
+  if parent == "" then parent = "/" end
+  local real = folders[parent]
+  if real == nil then real = fs.realpath(parent) or false; folders[parent] = real end
+  if not real then return nil end
+  return (real == "/" and "" or real) .. "/" .. leaf
+end
+
+-- The real paths of the folder and of the roots the manifest declares
+-- (relative roots are relative to the folder) | nil, message.
+local function allowed_roots(m, dir, where)
+  local real, err = fs.realpath(dir)
+  if not real then return nil, err end
+  local roots = { real }
+  for i, r in ipairs(m.roots or {}) do
+    local path = r:sub(1, 1) == "/" and r or (dir .. "/" .. r)
+    local rr = fs.realpath(path)
+    local st = rr and fs.stat(rr)
+    if not st then return fail(where, ("roots[%d] (%s): no such folder"):format(i, r)) end
+    if st.type ~= "directory" then return fail(where, ("roots[%d] (%s): not a folder"):format(i, r)) end
+    roots[#roots + 1] = rr
+  end
+  return roots
+end
+
+-- Every document of manifest m must lie in the folder (its real path, after
+-- links are resolved), or under one of the roots the manifest declares; an
+-- absolute path needs declared roots.  Returns true | nil, message.
+local function check_locations(m, dir, where)
+  local roots, err = allowed_roots(m, dir, where)
+  if not roots then return nil, err end
+  local declared, folders = m.roots ~= nil and #m.roots > 0, {}
+  for i, d in ipairs(m.documents) do
+    local at = ("%s: documents[%d] (%s)"):format(where, i, d.path)
+    if d.path:sub(1, 1) == "/" and not declared then
+      return nil, at .. ": an absolute path; name documents relative to the corpus folder, "
+        .. "or list the folder holding it in 'roots'"
+    end
+    local real = real_of(d.fullpath, folders)
+    local ok = real == nil  -- missing: nothing will be read, and the build says so
+    for _, r in ipairs(real and roots or {}) do ok = ok or inside(real, r) end
+    if not ok then
+      return nil, ("%s: outside the corpus folder%s (its real path is %s); "
+        .. "list the folder holding it in 'roots' to allow it"):format(at, declared and " and its roots" or "", real)
+    end
+  end
+  return true
 end
 
 -- stamp(dir) -> a string that changes when the manifest (or, without one,
@@ -98,13 +179,58 @@ function M.fingerprint_grammars(m)
   m.grammar_sources = sources
 end
 
--- read(dir) -> manifest (documents carry fullpath; hash covers the manifest) | nil, message
+-- The documents of a folder without a manifest: its *.txt and *.md files.  A
+-- symbolic link among them is followed only when its target lies inside the
+-- folder; one that leads outside (or nowhere) is not indexed, with a warning.
+local function listing(dir, m)
+  local names, err = fs.dir(dir)
+  if not names then return nil, err end
+  local folder  -- the folder's real path, once a link needs it
+  local listed = {}
+  for _, n in ipairs(names) do
+    if n:find("%.txt$") or n:find("%.md$") then
+      local full = dir .. "/" .. n
+      local s = fs.lstat(full)
+      if s and s.type == "link" then
+        folder = folder or fs.realpath(dir)
+        local real = fs.realpath(full)
+        if not real then
+          m.warnings[#m.warnings + 1] = full .. ": a symbolic link to nothing; not indexed"
+          s = nil
+        elseif not (folder and inside(real, folder)) then
+          m.warnings[#m.warnings + 1] = ("%s: a symbolic link to %s, outside the corpus folder; not indexed")
+            :format(full, real)
+          s = nil
+        else
+          s = fs.stat(full)
+        end
+      end
+      if s and s.type == "file" then
+        m.documents[#m.documents + 1] = guess(n)
+        listed[#listed + 1] = n
+      end
+    end
+  end
+  -- only the documents: the index's own folder must not make the listing change
+  m.hash = index.hash("listing:" .. table.concat(listed, "\0"))
+  return m
+end
+
+-- read(dir) -> manifest (documents carry fullpath; hash covers the manifest;
+-- warnings lists what a listing left out) | nil, message
 function M.read(dir)
   local st = fs.stat(dir)
   if not st then return nil, dir .. ": no such corpus folder" end
   if st.type ~= "directory" then return nil, dir .. ": not a folder" end
   local mpath = dir .. "/corpus.lua"
-  local src = read_file(mpath)
+  local mst = fs.lstat(mpath)
+  if mst and mst.type == "link" then  -- the manifest too must be the corpus' own file
+    local real, folder = fs.realpath(mpath), fs.realpath(dir)
+    if real and not (folder and inside(real, folder)) then
+      return nil, ("%s: a symbolic link to %s, outside the corpus folder"):format(mpath, real)
+    end
+  end
+  local src = mst and read_file(mpath)
   local m, err
   if src then
     local v, lerr = require("parley.data").eval(src, mpath)
@@ -112,27 +238,19 @@ function M.read(dir)
     m, err = validate(v, mpath)
     if not m then return nil, err end
     m.hash = index.hash(src)
+    m.warnings = {}  -- parley's own, whatever the manifest says
   else
-    local names, derr = fs.dir(dir)
-    if not names then return nil, derr end
-    m = { documents = {} }
-    local listed = {}
-    for _, n in ipairs(names) do
-      if n:find("%.txt$") or n:find("%.md$") then
-        local s = fs.stat(dir .. "/" .. n)
-        if s and s.type == "file" then
-          m.documents[#m.documents + 1] = guess(n)
-          listed[#listed + 1] = n
-        end
-      end
-    end
-    -- only the documents: the index's own folder must not make the listing change
-    m.hash = index.hash("listing:" .. table.concat(listed, "\0"))
+    m, err = listing(dir, { documents = {}, warnings = {} })
+    if not m then return nil, err end
   end
   m.name = m.name or dir:match("([^/]+)$") or dir
   m.title = m.title or m.name
   for _, d in ipairs(m.documents) do
     d.fullpath = d.path:sub(1, 1) == "/" and d.path or (dir .. "/" .. d.path)
+  end
+  if src then
+    local ok, lerr = check_locations(m, dir, mpath)
+    if not ok then return nil, lerr end
   end
   m.dir = dir
   m.stamp = M.stamp(dir)
