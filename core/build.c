@@ -1230,7 +1230,7 @@ static void finish(lua_State *L, job *j, const char *meta, size_t meta_len) {
   j->h.file_size = sums_off + j->sums.n;
   j->h.ntokens = j->ntokens;
   j->h.ndocs = (uint32_t)j->ndocs;
-  j->h.reserved[0] = ix_hash(j->sums.p, j->sums.n, 0);
+  j->h.sums_checksum = ix_hash(j->sums.p, j->sums.n, 0);
   j->h.checksum = 0;
   j->h.checksum = ix_hash(&j->h, sizeof j->h, 0);
   {
