@@ -28,45 +28,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ixfile.h"
-#include "parley.h"
+#include "build.h"
 
 #define BUILD_JOB "parley.BuildJob"
 #define MAX_THREADS 8
 #define MAX_ATTRS IX_MAX_ATTRS
 #define MAX_KINDS IX_MAX_KINDS
-
-/* ---------------------------------------------------------------- buffers */
-
-typedef struct buf { unsigned char *p; size_t n, cap; } buf;
-
-static int buf_reserve(buf *b, size_t extra) {
-  size_t need, cap;
-  if (extra > SIZE_MAX - b->n) return -1;
-  need = b->n + extra;
-  if (need <= b->cap) return 0;
-  cap = b->cap ? b->cap : 4096;
-  while (cap < need) {
-    if (cap > SIZE_MAX / 2) return -1;
-    cap *= 2;
-  }
-  unsigned char *p = realloc(b->p, cap);
-  if (p == NULL) return -1;
-  b->p = p;
-  b->cap = cap;
-  return 0;
-}
-
-static int buf_add(buf *b, const void *p, size_t n) {
-  if (buf_reserve(b, n) != 0) return -1;
-  if (n) memcpy(b->p + b->n, p, n);
-  b->n += n;
-  return 0;
-}
-
-static int buf_u32(buf *b, uint32_t v) { return buf_add(b, &v, sizeof v); }
-
-static void buf_free(buf *b) { free(b->p); b->p = NULL; b->n = b->cap = 0; }
 
 /* ---------------------------------------------------------------- arena */
 
@@ -215,7 +182,7 @@ typedef struct job {
   uint32_t nkinds;
   int repair, progress, nthreads;
   size_t batch_bytes;
-  char *out_path, *tmp_path, *runs_path;
+  char *runs_path;
   /* lexicon */
   pthread_mutex_t mu;
   int mu_init;
@@ -233,12 +200,8 @@ typedef struct job {
   size_t b0, b1;
   atomic_size_t next;
   /* output */
-  int fd;
+  ixwriter out;                    /* the index file */
   FILE *runs;
-  uint64_t off;                    /* bytes written to fd so far */
-  unsigned char *block;            /* current checksum block */
-  size_t block_used;
-  buf sums;                        /* uint64 per block */
   buf stream_skips;                /* ix_skip */
   buf lines, texts, docs_out;
   buf segs;                        /* seg */
@@ -250,10 +213,9 @@ typedef struct job {
   size_t warnings;
   buf warn_text;
   table caches[MAX_THREADS];        /* per-thread lexicon caches */
-  ix_header h;
+  uint64_t nfold;
   buf lexstr;
   double t_parallel, t_encode;
-  int done;
 } job;
 
 static job *check_job(lua_State *L, int i) { return luaL_checkudata(L, i, BUILD_JOB); }
@@ -274,19 +236,17 @@ static int job_gc(lua_State *L) {
   }
   for (i = 0; i < MAX_KINDS; i++) buf_free(&j->kinds[i].recs);
   for (i = 0; i < MAX_THREADS; i++) { free(j->caches[i].v); j->caches[i].v = NULL; }
-  if (j->fd >= 0) { close(j->fd); j->fd = -1; }
+  ixw_free(&j->out);
   if (j->runs) { fclose(j->runs); j->runs = NULL; }
-  if (j->tmp_path && !j->done) unlink(j->tmp_path);
   if (j->runs_path) unlink(j->runs_path);
-  free(j->out_path); free(j->tmp_path); free(j->runs_path);
-  j->out_path = j->tmp_path = j->runs_path = NULL;
+  free(j->runs_path);
+  j->runs_path = NULL;
   if (j->mu_init) { pthread_mutex_destroy(&j->mu); j->mu_init = 0; }
   free(j->lex.v); j->lex.v = NULL;
   arena_free(&j->lex_strings);
   free(j->ex_str); free(j->ex_len); free(j->ex_len_main); j->ex_len_main = NULL; free(j->ex_kind); free(j->ex_freq); free(j->count);
   j->ex_str = NULL; j->ex_len = NULL; j->ex_kind = NULL; j->ex_freq = NULL; j->count = NULL;
-  free(j->block); j->block = NULL;
-  buf_free(&j->strings); buf_free(&j->sums); buf_free(&j->stream_skips);
+  buf_free(&j->strings); buf_free(&j->stream_skips);
   buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->docs_out); buf_free(&j->segs);
   buf_free(&j->warn_text); buf_free(&j->lexstr);
   return 0;
@@ -391,14 +351,6 @@ static void read_regions(lua_State *L, job *j, doc_in *d, int t) {
 static void read_spec(lua_State *L, job *j, int spec) {
   size_t i;
   lua_Integer nd;
-  const char *out = (lua_getfield(L, spec, "output"), luaL_checkstring(L, -1));
-  j->out_path = strdup(out);
-  j->tmp_path = malloc(strlen(out) + 32);
-  j->runs_path = malloc(strlen(out) + 32);
-  if (!j->out_path || !j->tmp_path || !j->runs_path) luaL_error(L, "not enough memory");
-  snprintf(j->tmp_path, strlen(out) + 32, "%s.tmp.%ld", out, (long)getpid());
-  snprintf(j->runs_path, strlen(out) + 32, "%s.runs.%ld", out, (long)getpid());
-  lua_pop(L, 1);
   j->repair = (lua_getfield(L, spec, "repair"), lua_toboolean(L, -1));
   j->progress = (lua_getfield(L, spec, "progress"), lua_toboolean(L, -1));
   lua_pop(L, 2);
@@ -620,70 +572,6 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
-/* ---------------------------------------------------------------- output */
-
-/* Write bytes after the header, checksumming each 64 KiB block. */
-static int out_write(job *j, const void *data, size_t n) {
-  const unsigned char *p = data;
-  while (n > 0) {
-    size_t room = IX_BLOCK_SIZE - j->block_used, k = n < room ? n : room;
-    memcpy(j->block + j->block_used, p, k);
-    j->block_used += k;
-    p += k;
-    n -= k;
-    if (j->block_used == IX_BLOCK_SIZE) {
-      uint64_t h = ix_hash(j->block, IX_BLOCK_SIZE, 0);
-      size_t done = 0;
-      if (buf_add(&j->sums, &h, sizeof h) != 0) return -1;
-      while (done < IX_BLOCK_SIZE) {
-        ssize_t r = write(j->fd, j->block + done, IX_BLOCK_SIZE - done);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return -1;
-        done += (size_t)r;
-      }
-      j->off += IX_BLOCK_SIZE;
-      j->block_used = 0;
-    }
-  }
-  return 0;
-}
-
-static uint64_t out_pos(const job *j) { return j->off + j->block_used; }
-
-/* out_write for a few bytes: the common case needs no call. */
-static inline int out_put(job *j, const unsigned char *p, size_t n) {
-  if (IX_BLOCK_SIZE - j->block_used > n) {
-    memcpy(j->block + j->block_used, p, n);
-    j->block_used += n;
-    return 0;
-  }
-  return out_write(j, p, n);
-}
-
-static int out_align(job *j) {
-  static const unsigned char zero[8] = {0};
-  size_t pad = (size_t)((8 - out_pos(j) % 8) % 8);
-  return out_write(j, zero, pad);
-}
-
-/* Flush the last partial block (hashed as it is, short). */
-static int out_flush(job *j) {
-  size_t done = 0;
-  if (j->block_used) {
-    uint64_t h = ix_hash(j->block, j->block_used, 0);
-    if (buf_add(&j->sums, &h, sizeof h) != 0) return -1;
-  }
-  while (done < j->block_used) {
-    ssize_t r = write(j->fd, j->block + done, j->block_used - done);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return -1;
-    done += (size_t)r;
-  }
-  j->off += j->block_used;
-  j->block_used = 0;
-  return 0;
-}
-
 /* ---------------------------------------------------------------- encoding a batch */
 
 static void progress(job *j, size_t done_docs, double t0) {
@@ -732,7 +620,7 @@ static const char *encode_doc(job *j, size_t i) {
   }
   /* skip entries for the positions that are multiples of IX_SKIP */
   {
-    uint64_t stream_at = out_pos(j) - j->stream_start, p = first;
+    uint64_t stream_at = ixw_pos(&j->out) - j->stream_start, p = first;
     uint64_t next = (first + IX_SKIP - 1) / IX_SKIP * IX_SKIP;
     const unsigned char *len = w->reclen.p, *rec = w->stream.p;
     size_t at = 0;
@@ -758,7 +646,7 @@ static const char *encode_doc(job *j, size_t i) {
       at += len[k];
     }
   }
-  if (out_write(j, w->stream.p, w->stream.n)) return strerror(errno);
+  if (ixw_write(&j->out, w->stream.p, w->stream.n)) return strerror(errno);
   j->ntokens += w->ntok;
   /* paragraphs and sentences tile the document */
   for (m = 0; m < nmarks; m++) {
@@ -982,26 +870,6 @@ static const char *batch_encode(job *j, size_t b0, size_t b1) {
 
 /* ---------------------------------------------------------------- finishing */
 
-static void begin_section(lua_State *L, job *j, const char *name) {
-  ix_section *s;
-  if (j->h.nsections >= IX_MAX_SECTIONS) luaL_error(L, "too many index sections");
-  if (out_align(j)) luaL_error(L, "cannot write index: %s", strerror(errno));
-  s = &j->h.sections[j->h.nsections++];
-  snprintf(s->name, sizeof s->name, "%s", name);
-  s->offset = out_pos(j);
-}
-
-static void end_section(job *j) {
-  ix_section *s = &j->h.sections[j->h.nsections - 1];
-  s->size = out_pos(j) - s->offset;
-}
-
-static void write_section(lua_State *L, job *j, const char *name, const void *p, size_t n) {
-  begin_section(L, j, name);
-  if (out_write(j, p, n)) luaL_error(L, "cannot write index: %s", strerror(errno));
-  end_section(j);
-}
-
 /* The postings: per exact id, its segments from every run, re-based. */
 /*
 ** The postings: per exact id, its segment from every run, re-based.  Each
@@ -1022,13 +890,13 @@ static void write_postings(lua_State *L, job *j, ix_exact *ex) {
   for (k = 0; k < nsegs; k++) end[segs[k].batch] = k + 1;
   if (fflush(j->runs) != 0) luaL_error(L, "cannot write postings run: %s", strerror(errno));
   fd = fileno(j->runs);
-  begin_section(L, j, IX_SEC_POSTINGS);
-  base = out_pos(j);
+  ixw_begin_section(L, &j->out, IX_SEC_POSTINGS);
+  base = ixw_pos(&j->out);
   for (id = 0; id < j->nexact; id++) {
     uint32_t last = 0;
     int any = 0;
     size_t b;
-    ex[id].post = out_pos(j) - base;
+    ex[id].post = ixw_pos(&j->out) - base;
     for (b = 0; b < nb; b++) {
       const seg *sg;
       unsigned char tmp[10];
@@ -1037,7 +905,7 @@ static void write_postings(lua_State *L, job *j, ix_exact *ex) {
       if (cur[b] >= end[b] || segs[cur[b]].id != id) continue;
       sg = &segs[cur[b]++];
       n = ix_put_varint(tmp, any ? sg->first - last : sg->first);
-      if (out_write(j, tmp, n)) luaL_error(L, "cannot write index: %s", strerror(errno));
+      if (ixw_write(&j->out, tmp, n)) luaL_error(L, "cannot write index: %s", strerror(errno));
       for (off = sg->off, left = sg->bytes; left > 0; ) {
         unsigned char *rb = bufs + b * (size_t)RUN_BUF;
         uint64_t have, take;
@@ -1049,7 +917,7 @@ static void write_postings(lua_State *L, job *j, ix_exact *ex) {
         }
         have = boff[b] + blen[b] - off;
         take = have < left ? have : left;
-        if (out_write(j, rb + (off - boff[b]), (size_t)take))
+        if (ixw_write(&j->out, rb + (off - boff[b]), (size_t)take))
           luaL_error(L, "cannot write index: %s", strerror(errno));
         off += take;
         left -= take;
@@ -1057,9 +925,9 @@ static void write_postings(lua_State *L, job *j, ix_exact *ex) {
       last = sg->last;
       any = 1;
     }
-    ex[id].post_len = out_pos(j) - base - ex[id].post;
+    ex[id].post_len = ixw_pos(&j->out) - base - ex[id].post;
   }
-  end_section(j);
+  ixw_end_section(&j->out);
   lua_pop(L, 3);
 }
 
@@ -1165,23 +1033,22 @@ static void write_lexicon(lua_State *L, job *j, ix_exact *ex) {
       sum += folds[i].nmap;
     }
   }
-  write_section(L, j, IX_SEC_EXACT, ex, n * sizeof *ex);
-  write_section(L, j, IX_SEC_LENS, j->ex_len, n * sizeof *j->ex_len);
-  write_section(L, j, IX_SEC_FOLD, folds, nf * sizeof *folds);
-  write_section(L, j, IX_SEC_LEXSTR, lexstr->p, lexstr->n);
+  ixw_section(L, &j->out, IX_SEC_EXACT, ex, n * sizeof *ex);
+  ixw_section(L, &j->out, IX_SEC_LENS, j->ex_len, n * sizeof *j->ex_len);
+  ixw_section(L, &j->out, IX_SEC_FOLD, folds, nf * sizeof *folds);
+  ixw_section(L, &j->out, IX_SEC_LEXSTR, lexstr->p, lexstr->n);
   {
     uint32_t *map = lua_newuserdatauv(L, (n + 1) * sizeof *map, 0);
     for (i = 0; i < n; i++) map[fill[ex[i].fold]++] = (uint32_t)i;
-    write_section(L, j, IX_SEC_FOLDMAP, map, n * sizeof *map);
+    ixw_section(L, &j->out, IX_SEC_FOLDMAP, map, n * sizeof *map);
     lua_pop(L, 1);
   }
   fk = lua_newuserdatauv(L, (nf + 1) * sizeof *fk, 0);
   for (i = 0; i < nf; i++) { fk[i].freq = folds[i].freq; fk[i].id = (uint32_t)i; }
   qsort(fk, nf, sizeof *fk, cmp_freq_key);
   for (i = 0; i < nf; i++) fill[i] = fk[i].id;
-  write_section(L, j, IX_SEC_FREQ, fill, nf * sizeof *fill);
-  j->h.nexact = n;
-  j->h.nfold = nf;
+  ixw_section(L, &j->out, IX_SEC_FREQ, fill, nf * sizeof *fill);
+  j->nfold = nf;
   buf_free(lexstr);
   lua_settop(L, top);
 }
@@ -1197,54 +1064,10 @@ static void write_regions(lua_State *L, job *j) {
     memcpy(rk[k].attrs, ko->attr_names, sizeof rk[k].attrs);
     rk[k].count = ko->count;
     snprintf(rk[k].section, sizeof rk[k].section, "r:%u", (unsigned)k);
-    write_section(L, j, rk[k].section, ko->recs.p, ko->recs.n);
+    ixw_section(L, &j->out, rk[k].section, ko->recs.p, ko->recs.n);
     buf_free(&ko->recs);
   }
-  write_section(L, j, IX_SEC_REGIONS, rk, j->nkinds * sizeof *rk);
-}
-
-/* Write the checksums and the header, sync, and rename into place. */
-static void finish(lua_State *L, job *j, const char *meta, size_t meta_len) {
-  uint64_t sums_off;
-  ix_section *s;
-  if (out_align(j) || out_flush(j)) luaL_error(L, "cannot write index: %s", strerror(errno));
-  sums_off = j->off;
-  if (j->h.nsections >= IX_MAX_SECTIONS) luaL_error(L, "too many index sections");
-  s = &j->h.sections[j->h.nsections++];
-  snprintf(s->name, sizeof s->name, "%s", IX_SEC_CHECKSUMS);
-  s->offset = sums_off;
-  s->size = j->sums.n;
-  {
-    size_t done = 0;
-    while (done < j->sums.n) {
-      ssize_t r = write(j->fd, j->sums.p + done, j->sums.n - done);
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) luaL_error(L, "cannot write index: %s", strerror(errno));
-      done += (size_t)r;
-    }
-  }
-  (void)meta; (void)meta_len;
-  memcpy(j->h.magic, IX_MAGIC, 8);
-  j->h.version = IX_VERSION;
-  j->h.header_size = IX_HEADER_SIZE;
-  j->h.file_size = sums_off + j->sums.n;
-  j->h.ntokens = j->ntokens;
-  j->h.ndocs = (uint32_t)j->ndocs;
-  j->h.sums_checksum = ix_hash(j->sums.p, j->sums.n, 0);
-  j->h.checksum = 0;
-  j->h.checksum = ix_hash(&j->h, sizeof j->h, 0);
-  {
-    unsigned char hdr[IX_HEADER_SIZE];
-    memset(hdr, 0, sizeof hdr);
-    memcpy(hdr, &j->h, sizeof j->h);
-    if (pwrite(j->fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr || fsync(j->fd) != 0)
-      luaL_error(L, "cannot write index: %s", strerror(errno));
-  }
-  if (close(j->fd) != 0) { j->fd = -1; luaL_error(L, "cannot write index: %s", strerror(errno)); }
-  j->fd = -1;
-  if (rename(j->tmp_path, j->out_path) != 0)
-    luaL_error(L, "cannot rename %s to %s: %s", j->tmp_path, j->out_path, strerror(errno));
-  j->done = 1;
+  ixw_section(L, &j->out, IX_SEC_REGIONS, rk, j->nkinds * sizeof *rk);
 }
 
 /*
@@ -1256,7 +1079,7 @@ static int build_body(lua_State *L) {
   job *j = check_job(L, 2);
   worker wk[MAX_THREADS];
   int t;
-  const char *meta;
+  const char *meta, *output;
   size_t meta_len;
   struct timespec t0;
   double start;
@@ -1265,25 +1088,22 @@ static int build_body(lua_State *L) {
   start = (double)t0.tv_sec + t0.tv_nsec / 1e9;
   lua_getfield(L, 1, "meta");
   meta = luaL_optlstring(L, -1, "{}", &meta_len);
+  lua_getfield(L, 1, "output");
+  output = luaL_checkstring(L, -1);          /* stays on the stack */
   read_spec(L, j, 1);
   if (pthread_mutex_init(&j->mu, NULL) != 0) luaL_error(L, "cannot create a mutex");
   j->mu_init = 1;
   if (table_grow(&j->lex) != 0) luaL_error(L, "not enough memory");
-  if ((j->block = malloc(IX_BLOCK_SIZE)) == NULL) luaL_error(L, "not enough memory");
-  j->fd = open(j->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (j->fd < 0) return luaL_error(L, "cannot create %s: %s", j->tmp_path, strerror(errno));
+  ixw_open(L, &j->out, output);
+  j->runs_path = malloc(strlen(output) + 32);
+  if (j->runs_path == NULL) luaL_error(L, "not enough memory");
+  snprintf(j->runs_path, strlen(output) + 32, "%s.runs.%ld", output, (long)getpid());
   j->runs = fopen(j->runs_path, "w+b");
   if (j->runs == NULL) return luaL_error(L, "cannot create %s: %s", j->runs_path, strerror(errno));
-  {
-    static const unsigned char zero[IX_HEADER_SIZE];
-    if (write(j->fd, zero, sizeof zero) != (ssize_t)sizeof zero)
-      return luaL_error(L, "cannot write %s: %s", j->tmp_path, strerror(errno));
-  }
-  j->off = IX_HEADER_SIZE;
   for (t = 0; t < MAX_THREADS; t++) { wk[t].j = j; wk[t].cache = &j->caches[t]; }
   /* the stream comes first, written batch by batch */
-  begin_section(L, j, IX_SEC_STREAM);
-  j->stream_start = out_pos(j);
+  ixw_begin_section(L, &j->out, IX_SEC_STREAM);
+  j->stream_start = ixw_pos(&j->out);
   /*
   ** Pipelined: while the workers tokenise batch k + 1, this thread encodes
   ** batch k.  Workers are always joined before an error is raised.
@@ -1311,7 +1131,7 @@ static int build_body(lua_State *L) {
       cur1 = nx1;
     }
   }
-  end_section(j);
+  ixw_end_section(&j->out);
   if (j->progress) fputs("\n", stderr);
   {
     ix_exact *ex = lua_newuserdatauv(L, (j->nexact + 1) * sizeof *ex, 0);
@@ -1320,21 +1140,21 @@ static int build_body(lua_State *L) {
     write_lexicon(L, j, ex);
     lua_pop(L, 1);
   }
-  write_section(L, j, IX_SEC_SKIPS, j->stream_skips.p, j->stream_skips.n);
-  write_section(L, j, IX_SEC_DOCS, j->docs_out.p, j->docs_out.n);
-  write_section(L, j, IX_SEC_LINES, j->lines.p, j->lines.n);
-  write_section(L, j, IX_SEC_TEXTS, j->texts.p, j->texts.n);
+  ixw_section(L, &j->out, IX_SEC_SKIPS, j->stream_skips.p, j->stream_skips.n);
+  ixw_section(L, &j->out, IX_SEC_DOCS, j->docs_out.p, j->docs_out.n);
+  ixw_section(L, &j->out, IX_SEC_LINES, j->lines.p, j->lines.n);
+  ixw_section(L, &j->out, IX_SEC_TEXTS, j->texts.p, j->texts.n);
   write_regions(L, j);
-  write_section(L, j, IX_SEC_STRINGS, j->strings.p, j->strings.n);
-  write_section(L, j, IX_SEC_META, meta, meta_len);
-  finish(L, j, meta, meta_len);
+  ixw_section(L, &j->out, IX_SEC_STRINGS, j->strings.p, j->strings.n);
+  ixw_section(L, &j->out, IX_SEC_META, meta, meta_len);
+  ixw_finish(L, &j->out, j->ntokens, (uint32_t)j->ndocs, j->nexact, j->nfold);
   clock_gettime(CLOCK_MONOTONIC, &t0);
   lua_createtable(L, 0, 8);
   parley_setint(L, "tokens", (lua_Integer)j->ntokens);
   parley_setint(L, "documents", (lua_Integer)j->ndocs);
-  parley_setint(L, "types", (lua_Integer)j->h.nexact);
-  parley_setint(L, "folded_types", (lua_Integer)j->h.nfold);
-  parley_setint(L, "bytes", (lua_Integer)j->h.file_size);
+  parley_setint(L, "types", (lua_Integer)j->nexact);
+  parley_setint(L, "folded_types", (lua_Integer)j->nfold);
+  parley_setint(L, "bytes", (lua_Integer)j->out.h.file_size);
   lua_pushnumber(L, (double)t0.tv_sec + t0.tv_nsec / 1e9 - start);
   lua_setfield(L, -2, "seconds");
   lua_pushnumber(L, j->t_parallel);
@@ -1358,7 +1178,7 @@ static int indexer_build(lua_State *L) {
   lua_settop(L, 1);
   j = lua_newuserdatauv(L, sizeof *j, 0);
   memset(j, 0, sizeof *j);
-  j->fd = -1;
+  j->out.fd = -1;
   luaL_setmetatable(L, BUILD_JOB);
   lua_pushcfunction(L, build_body);
   lua_pushvalue(L, 1);
