@@ -31,97 +31,8 @@
 #include "build.h"
 
 #define BUILD_JOB "parley.BuildJob"
-#define MAX_THREADS 8
 #define MAX_ATTRS IX_MAX_ATTRS
 #define MAX_KINDS IX_MAX_KINDS
-
-/* ---------------------------------------------------------------- arena */
-
-typedef struct chunk { struct chunk *next; size_t used, cap; char data[]; } chunk;
-
-static const char *arena_dup(chunk **head, const char *s, size_t len) {
-  chunk *c = *head;
-  if (c == NULL || c->cap - c->used < len + 1) {
-    size_t cap = len + 1 > (1u << 20) ? len + 1 : (1u << 20);
-    c = malloc(sizeof *c + cap);
-    if (c == NULL) return NULL;
-    c->used = 0;
-    c->cap = cap;
-    c->next = *head;
-    *head = c;
-  }
-  char *p = c->data + c->used;
-  memcpy(p, s, len);
-  p[len] = '\0';
-  c->used += len + 1;
-  return p;
-}
-
-static void arena_free(chunk **head) {
-  while (*head) { chunk *n = (*head)->next; free(*head); *head = n; }
-}
-
-/* ---------------------------------------------------------------- string table */
-
-/* A string table slot: the first 8 bytes are kept inline, so most words compare without a pointer chase. */
-typedef struct slot { uint64_t hash, pre; const char *s; uint32_t len, id; } slot;
-typedef struct table { slot *v; size_t cap, n; } table;
-
-/* The first (up to) 8 bytes of s as a zero-padded word. */
-static inline uint64_t prefix8(const char *s, size_t len) {
-  uint64_t w = 0;
-  memcpy(&w, s, len < 8 ? len : 8);
-  return w;
-}
-
-/* A fast hash for short strings (tokens); never 0, which marks an empty slot. */
-static inline uint64_t str_hash(const char *s, size_t len) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ (len * 0xff51afd7ed558ccdull), w;
-  while (len >= 8) {
-    memcpy(&w, s, 8);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 31;
-    s += 8;
-    len -= 8;
-  }
-  if (len) {
-    w = prefix8(s, len);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-  }
-  h ^= h >> 29;
-  h *= 0xff51afd7ed558ccdull;
-  return (h ^ (h >> 32)) | 1;
-}
-
-/* The slot holding s, or the empty slot where it belongs. */
-static inline slot *table_find(const table *t, const char *s, uint32_t len, uint64_t h, uint64_t pre) {
-  size_t mask = t->cap - 1, i = (size_t)h & mask;
-  for (;;) {
-    slot *e = &t->v[i];
-    if (e->hash == 0) return e;
-    if (e->hash == h && e->len == len && e->pre == pre &&
-        (len <= 8 || memcmp(e->s + 8, s + 8, len - 8) == 0))
-      return e;
-    i = (i + 1) & mask;
-  }
-}
-
-static int table_grow(table *t) {
-  size_t cap = t->cap ? t->cap * 2 : 1024, i;
-  slot *old = t->v, *nv = calloc(cap, sizeof *nv);
-  if (nv == NULL) return -1;
-  table nt = { nv, cap, t->n };
-  for (i = 0; i < t->cap; i++)
-    if (old[i].hash) *table_find(&nt, old[i].s, old[i].len, old[i].hash, old[i].pre) = old[i];
-  free(old);
-  *t = nt;
-  return 0;
-}
-
-/* Make room for one more entry (load factor 1/2). */
-static int table_room(table *t) {
-  return (t->n + 1) * 2 > t->cap ? table_grow(t) : 0;
-}
 
 /* ---------------------------------------------------------------- the job */
 
@@ -183,18 +94,7 @@ typedef struct job {
   int repair, progress, nthreads;
   size_t batch_bytes;
   char *runs_path;
-  /* lexicon */
-  pthread_mutex_t mu;
-  int mu_init;
-  table lex;
-  chunk *lex_strings;
-  const char **ex_str;
-  uint32_t *ex_len;
-  uint8_t *ex_kind;
-  uint64_t *ex_freq;
-  size_t nexact, ex_cap, freq_cap;
-  uint32_t *ex_len_main;           /* the main thread's copy of ex_len */
-  size_t ex_len_cap;
+  lexicon lex;                     /* the exact types */
   /* batch */
   doc_work *work;
   size_t b0, b1;
@@ -212,9 +112,6 @@ typedef struct job {
   uint32_t nbatches;
   size_t warnings;
   buf warn_text;
-  table caches[MAX_THREADS];        /* per-thread lexicon caches */
-  uint64_t nfold;
-  buf lexstr;
   double t_parallel, t_encode;
 } job;
 
@@ -235,20 +132,16 @@ static int job_gc(lua_State *L) {
     j->docs = NULL;
   }
   for (i = 0; i < MAX_KINDS; i++) buf_free(&j->kinds[i].recs);
-  for (i = 0; i < MAX_THREADS; i++) { free(j->caches[i].v); j->caches[i].v = NULL; }
   ixw_free(&j->out);
   if (j->runs) { fclose(j->runs); j->runs = NULL; }
   if (j->runs_path) unlink(j->runs_path);
   free(j->runs_path);
   j->runs_path = NULL;
-  if (j->mu_init) { pthread_mutex_destroy(&j->mu); j->mu_init = 0; }
-  free(j->lex.v); j->lex.v = NULL;
-  arena_free(&j->lex_strings);
-  free(j->ex_str); free(j->ex_len); free(j->ex_len_main); j->ex_len_main = NULL; free(j->ex_kind); free(j->ex_freq); free(j->count);
-  j->ex_str = NULL; j->ex_len = NULL; j->ex_kind = NULL; j->ex_freq = NULL; j->count = NULL;
+  lex_free(&j->lex);
+  free(j->count); j->count = NULL;
   buf_free(&j->strings); buf_free(&j->stream_skips);
   buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->docs_out); buf_free(&j->segs);
-  buf_free(&j->warn_text); buf_free(&j->lexstr);
+  buf_free(&j->warn_text);
   return 0;
 }
 
@@ -426,56 +319,6 @@ static void read_spec(lua_State *L, job *j, int spec) {
 
 /* ---------------------------------------------------------------- workers */
 
-/* Intern an exact form: the caller holds no lock; returns UINT32_MAX on OOM. */
-static uint32_t intern(job *j, table *cache, const char *s, uint32_t len, uint8_t kind, uint64_t h) {
-  uint64_t pre = prefix8(s, len);
-  slot *e;
-  uint32_t id;
-  if (cache->cap == 0 && table_grow(cache) != 0) return UINT32_MAX;
-  e = table_find(cache, s, len, h, pre);
-  if (e->hash) return e->id;
-  pthread_mutex_lock(&j->mu);
-  slot *g = table_find(&j->lex, s, len, h, pre);
-  const char *str;
-  if (g->hash) {
-    id = g->id;
-    str = g->s;
-  } else {
-    const char *copy;
-    if (j->nexact >= UINT32_MAX - 1 || table_room(&j->lex) != 0) goto oom;
-    g = table_find(&j->lex, s, len, h, pre);
-    if (j->nexact == j->ex_cap) {
-      size_t cap = j->ex_cap ? j->ex_cap * 2 : 4096;
-      const char **ns = realloc(j->ex_str, cap * sizeof *ns);
-      if (ns) j->ex_str = ns;
-      uint32_t *nl = realloc(j->ex_len, cap * sizeof *nl);
-      if (nl) j->ex_len = nl;
-      uint8_t *nk = realloc(j->ex_kind, cap);
-      if (nk) j->ex_kind = nk;
-      if (!ns || !nl || !nk) goto oom;
-      j->ex_cap = cap;
-    }
-    copy = arena_dup(&j->lex_strings, s, len);
-    if (copy == NULL) goto oom;
-    id = (uint32_t)j->nexact++;
-    j->ex_str[id] = copy;
-    j->ex_len[id] = len;
-    j->ex_kind[id] = kind;
-    g->hash = h; g->pre = pre; g->s = copy; g->len = len; g->id = id;
-    j->lex.n++;
-    str = copy;
-  }
-  pthread_mutex_unlock(&j->mu);
-  if (table_room(cache) != 0) return UINT32_MAX;
-  e = table_find(cache, s, len, h, pre);
-  e->hash = h; e->pre = pre; e->s = str; e->len = len; e->id = id;
-  cache->n++;
-  return id;
-oom:
-  pthread_mutex_unlock(&j->mu);
-  return UINT32_MAX;
-}
-
 /* Load, tokenise and intern one document. */
 /* Encode a tokenised document's stream records, line starts and sentence marks. */
 static int encode_work(job *j, size_t i, doc_work *w) {
@@ -519,10 +362,9 @@ static int encode_work(job *j, size_t i, doc_work *w) {
   return 0;
 }
 
-static void work_doc(job *j, table *cache, size_t i) {
+static void work_doc(job *j, unsigned thread, size_t i) {
   doc_work *w = &j->work[i];
   const char *path = (const char *)j->strings.p + j->docs[i].path;
-  size_t k;
   if (pl_load_file(path, j->repair, &w->text, w->err, sizeof w->err) != 0) { w->failed = 1; return; }
   if (pl_tokenize(w->text.text, w->text.len, &w->toks) != 0 ||
       (w->toks.n && (w->ids = malloc(w->toks.n * sizeof *w->ids)) == NULL)) {
@@ -530,28 +372,10 @@ static void work_doc(job *j, table *cache, size_t i) {
     w->failed = 1;
     return;
   }
-  /* hash a few tokens ahead and prefetch their slots: the look-ups are bound by memory latency */
-  enum { AHEAD = 8 };
-  uint64_t hs[AHEAD];
-  for (k = 0; k < w->toks.n && k < AHEAD; k++)
-    hs[k] = str_hash(w->text.text + w->toks.v[k].start, w->toks.v[k].len);
-  for (k = 0; k < w->toks.n; k++) {
-    const pl_token *t = &w->toks.v[k];
-    uint64_t h = hs[k % AHEAD];
-    uint32_t id;
-    if (k + AHEAD < w->toks.n) {
-      const pl_token *a = &w->toks.v[k + AHEAD];
-      uint64_t ha = str_hash(w->text.text + a->start, a->len);
-      hs[k % AHEAD] = ha;
-      if (cache->cap) __builtin_prefetch(&cache->v[ha & (cache->cap - 1)]);
-    }
-    id = intern(j, cache, w->text.text + t->start, t->len, t->kind, h);
-    if (id == UINT32_MAX) {
-      snprintf(w->err, sizeof w->err, "%s: not enough memory for the lexicon", path);
-      w->failed = 1;
-      return;
-    }
-    w->ids[k] = id;
+  if (lex_intern(&j->lex, thread, w->text.text, w->toks.v, w->toks.n, w->ids) != 0) {
+    snprintf(w->err, sizeof w->err, "%s: not enough memory for the lexicon", path);
+    w->failed = 1;
+    return;
   }
   if (encode_work(j, i, w) != 0) {
     snprintf(w->err, sizeof w->err, "%s: not enough memory to encode", path);
@@ -559,7 +383,7 @@ static void work_doc(job *j, table *cache, size_t i) {
   }
 }
 
-typedef struct worker { job *j; table *cache; } worker;
+typedef struct worker { job *j; unsigned thread; } worker;
 
 static void *worker_main(void *arg) {
   worker *wk = arg;
@@ -567,7 +391,7 @@ static void *worker_main(void *arg) {
   for (;;) {
     size_t i = atomic_fetch_add(&j->next, 1);
     if (i >= j->b1) break;
-    work_doc(j, wk->cache, i);
+    work_doc(j, wk->thread, i);
   }
   return NULL;
 }
@@ -636,10 +460,10 @@ static const char *encode_doc(job *j, size_t i) {
         sk.doc = (uint32_t)i;
         if (buf_add(&j->stream_skips, &sk, sizeof sk)) return "not enough memory";
         next += IX_SKIP;
-        prev_end = sk.start + j->ex_len_main[id];
+        prev_end = sk.start + j->lex.len_main[id];
       } else if (next < first + w->ntok) {
         ix_get_token(&q, rec + w->stream.n, &id, &gap);
-        prev_end += (uint32_t)gap + j->ex_len_main[id];
+        prev_end += (uint32_t)gap + j->lex.len_main[id];
       } else {
         break;  /* no more skips in this document */
       }
@@ -743,7 +567,7 @@ static const char *spill_run(job *j, size_t b0, size_t b1, uint64_t first, size_
     uint32_t sum = 0;
     for (k = 0; k < nt; k++) {
       uint32_t c = j->count[touched[k]];
-      j->ex_freq[touched[k]] += c;
+      j->lex.freq[touched[k]] += c;
       j->count[touched[k]] = sum;
       sum += c;
     }
@@ -827,25 +651,7 @@ static const char *batch_encode(job *j, size_t b0, size_t b1) {
   const char *err;
   for (i = b0; i < b1; i++)
     if (j->work[i].failed) return j->work[i].err;
-  pthread_mutex_lock(&j->mu);
-  nexact = j->nexact;
-  if (j->ex_len_cap < nexact) {  /* a stable copy of the lengths: workers may grow the lexicon */
-    uint32_t *l = realloc(j->ex_len_main, nexact * sizeof *l);
-    if (l) {
-      memcpy(l + j->ex_len_cap, j->ex_len + j->ex_len_cap, (nexact - j->ex_len_cap) * sizeof *l);
-      j->ex_len_main = l;
-      j->ex_len_cap = nexact;
-    }
-  }
-  pthread_mutex_unlock(&j->mu);
-  if (j->ex_len_cap < nexact) return "not enough memory";
-  if (j->freq_cap < nexact) {
-    uint64_t *f = realloc(j->ex_freq, nexact * sizeof *f);
-    if (f == NULL) return "not enough memory";
-    memset(f + j->freq_cap, 0, (nexact - j->freq_cap) * sizeof *f);
-    j->ex_freq = f;
-    j->freq_cap = nexact;
-  }
+  if ((err = lex_sync(&j->lex, &nexact)) != NULL) return err;
   for (i = b0; i < b1; i++) {
     doc_work *w = &j->work[i];
     if (w->repaired) {
@@ -892,7 +698,7 @@ static void write_postings(lua_State *L, job *j, ix_exact *ex) {
   fd = fileno(j->runs);
   ixw_begin_section(L, &j->out, IX_SEC_POSTINGS);
   base = ixw_pos(&j->out);
-  for (id = 0; id < j->nexact; id++) {
+  for (id = 0; id < j->lex.n; id++) {
     uint32_t last = 0;
     int any = 0;
     size_t b;
@@ -929,128 +735,6 @@ static void write_postings(lua_State *L, job *j, ix_exact *ex) {
   }
   ixw_end_section(&j->out);
   lua_pop(L, 3);
-}
-
-typedef struct fold_key { const char *s; uint32_t len, tid; } fold_key;
-
-static int cmp_fold_key(const void *a, const void *b) {
-  const fold_key *x = a, *y = b;
-  size_t n = x->len < y->len ? x->len : y->len;
-  int c = memcmp(x->s, y->s, n);
-  if (c) return c;
-  return x->len < y->len ? -1 : x->len > y->len;
-}
-
-typedef struct freq_key { uint64_t freq; uint32_t id; } freq_key;
-
-static int cmp_freq_key(const void *a, const void *b) {
-  const freq_key *x = a, *y = b;
-  if (x->freq != y->freq) return x->freq > y->freq ? -1 : 1;
-  return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static ix_str add_lexstr(lua_State *L, buf *lexstr, const char *s, size_t len) {
-  ix_str r;
-  if (lexstr->n + len > UINT32_MAX) luaL_error(L, "lexicon too large");
-  r.off = (uint32_t)lexstr->n;
-  r.len = (uint32_t)len;
-  if (buf_add(lexstr, s, len)) luaL_error(L, "not enough memory");
-  return r;
-}
-
-/*
-** Fold every distinct exact type (not every token), group the exact types
-** by folded form, sort the folded forms, and write the lexicon sections.
-** Temporary arrays are Lua userdata, so an error frees them.
-*/
-static void write_lexicon(lua_State *L, job *j, ix_exact *ex) {
-  size_t n = j->nexact, nf = 0, i, cap = 16;
-  int strs, top = lua_gettop(L);
-  buf *lexstr = &j->lexstr;
-  uint32_t *tid_of, *new_id, *fill;
-  fold_key *keys;
-  ix_fold *folds;
-  freq_key *fk;
-  slot *tab;
-  while (cap < 2 * n + 2) cap *= 2;
-  lua_newtable(L);
-  strs = lua_gettop(L);
-  tab = lua_newuserdatauv(L, cap * sizeof *tab, 0);
-  memset(tab, 0, cap * sizeof *tab);
-  tid_of = lua_newuserdatauv(L, (n + 1) * sizeof *tid_of, 0);
-  keys = lua_newuserdatauv(L, (n + 1) * sizeof *keys, 0);
-  for (i = 0; i < n; i++) {
-    luaL_Buffer b;
-    size_t flen;
-    const char *f;
-    uint64_t h;
-    table t = { tab, cap, nf };
-    slot *e;
-    luaL_buffinit(L, &b);
-    if (parley_fold(&b, j->ex_str[i], j->ex_len[i]) != 0) {
-      luaL_pushresult(&b);
-      lua_pop(L, 1);
-      lua_pushlstring(L, j->ex_str[i], j->ex_len[i]);
-    } else {
-      luaL_pushresult(&b);
-    }
-    f = lua_tolstring(L, -1, &flen);
-    h = str_hash(f, flen);
-    e = table_find(&t, f, (uint32_t)flen, h, prefix8(f, flen));
-    if (e->hash == 0) {
-      lua_rawseti(L, strs, (lua_Integer)nf + 1);  /* anchor the folded string */
-      e->hash = h; e->pre = prefix8(f, flen); e->s = f; e->len = (uint32_t)flen; e->id = (uint32_t)nf;
-      keys[nf].s = f; keys[nf].len = (uint32_t)flen; keys[nf].tid = (uint32_t)nf;
-      nf++;
-    } else {
-      lua_pop(L, 1);
-    }
-    tid_of[i] = e->id;
-  }
-  qsort(keys, nf, sizeof *keys, cmp_fold_key);
-  new_id = lua_newuserdatauv(L, (nf + 1) * sizeof *new_id, 0);
-  folds = lua_newuserdatauv(L, (nf + 1) * sizeof *folds, 0);
-  fill = lua_newuserdatauv(L, (nf + 1) * sizeof *fill, 0);
-  memset(folds, 0, (nf + 1) * sizeof *folds);
-  for (i = 0; i < nf; i++) new_id[keys[i].tid] = (uint32_t)i;
-  /* exact strings first, then folded strings, in one blob */
-  for (i = 0; i < n; i++) {
-    uint32_t f = new_id[tid_of[i]];
-    ex[i].str = add_lexstr(L, lexstr, j->ex_str[i], j->ex_len[i]);
-    ex[i].fold = f;
-    ex[i].kind = j->ex_kind[i];
-    ex[i].freq = j->ex_freq[i];
-    folds[f].freq += ex[i].freq;
-    folds[f].nmap++;
-    if (folds[f].kind == 0 || ex[i].kind == PL_TOK_WORD) folds[f].kind = ex[i].kind;
-  }
-  {
-    uint32_t sum = 0;
-    for (i = 0; i < nf; i++) {
-      folds[i].str = add_lexstr(L, lexstr, keys[i].s, keys[i].len);
-      folds[i].map = sum;
-      fill[i] = sum;
-      sum += folds[i].nmap;
-    }
-  }
-  ixw_section(L, &j->out, IX_SEC_EXACT, ex, n * sizeof *ex);
-  ixw_section(L, &j->out, IX_SEC_LENS, j->ex_len, n * sizeof *j->ex_len);
-  ixw_section(L, &j->out, IX_SEC_FOLD, folds, nf * sizeof *folds);
-  ixw_section(L, &j->out, IX_SEC_LEXSTR, lexstr->p, lexstr->n);
-  {
-    uint32_t *map = lua_newuserdatauv(L, (n + 1) * sizeof *map, 0);
-    for (i = 0; i < n; i++) map[fill[ex[i].fold]++] = (uint32_t)i;
-    ixw_section(L, &j->out, IX_SEC_FOLDMAP, map, n * sizeof *map);
-    lua_pop(L, 1);
-  }
-  fk = lua_newuserdatauv(L, (nf + 1) * sizeof *fk, 0);
-  for (i = 0; i < nf; i++) { fk[i].freq = folds[i].freq; fk[i].id = (uint32_t)i; }
-  qsort(fk, nf, sizeof *fk, cmp_freq_key);
-  for (i = 0; i < nf; i++) fill[i] = fk[i].id;
-  ixw_section(L, &j->out, IX_SEC_FREQ, fill, nf * sizeof *fill);
-  j->nfold = nf;
-  buf_free(lexstr);
-  lua_settop(L, top);
 }
 
 static void write_regions(lua_State *L, job *j) {
@@ -1091,16 +775,14 @@ static int build_body(lua_State *L) {
   lua_getfield(L, 1, "output");
   output = luaL_checkstring(L, -1);          /* stays on the stack */
   read_spec(L, j, 1);
-  if (pthread_mutex_init(&j->mu, NULL) != 0) luaL_error(L, "cannot create a mutex");
-  j->mu_init = 1;
-  if (table_grow(&j->lex) != 0) luaL_error(L, "not enough memory");
+  lex_init(L, &j->lex);
   ixw_open(L, &j->out, output);
   j->runs_path = malloc(strlen(output) + 32);
   if (j->runs_path == NULL) luaL_error(L, "not enough memory");
   snprintf(j->runs_path, strlen(output) + 32, "%s.runs.%ld", output, (long)getpid());
   j->runs = fopen(j->runs_path, "w+b");
   if (j->runs == NULL) return luaL_error(L, "cannot create %s: %s", j->runs_path, strerror(errno));
-  for (t = 0; t < MAX_THREADS; t++) { wk[t].j = j; wk[t].cache = &j->caches[t]; }
+  for (t = 0; t < MAX_THREADS; t++) { wk[t].j = j; wk[t].thread = (unsigned)t; }
   /* the stream comes first, written batch by batch */
   ixw_begin_section(L, &j->out, IX_SEC_STREAM);
   j->stream_start = ixw_pos(&j->out);
@@ -1134,10 +816,10 @@ static int build_body(lua_State *L) {
   ixw_end_section(&j->out);
   if (j->progress) fputs("\n", stderr);
   {
-    ix_exact *ex = lua_newuserdatauv(L, (j->nexact + 1) * sizeof *ex, 0);
-    memset(ex, 0, (j->nexact + 1) * sizeof *ex);
+    ix_exact *ex = lua_newuserdatauv(L, (j->lex.n + 1) * sizeof *ex, 0);
+    memset(ex, 0, (j->lex.n + 1) * sizeof *ex);
     write_postings(L, j, ex);
-    write_lexicon(L, j, ex);
+    lex_write(L, &j->lex, &j->out, ex);
     lua_pop(L, 1);
   }
   ixw_section(L, &j->out, IX_SEC_SKIPS, j->stream_skips.p, j->stream_skips.n);
@@ -1147,13 +829,13 @@ static int build_body(lua_State *L) {
   write_regions(L, j);
   ixw_section(L, &j->out, IX_SEC_STRINGS, j->strings.p, j->strings.n);
   ixw_section(L, &j->out, IX_SEC_META, meta, meta_len);
-  ixw_finish(L, &j->out, j->ntokens, (uint32_t)j->ndocs, j->nexact, j->nfold);
+  ixw_finish(L, &j->out, j->ntokens, (uint32_t)j->ndocs, j->lex.n, j->lex.nfold);
   clock_gettime(CLOCK_MONOTONIC, &t0);
   lua_createtable(L, 0, 8);
   parley_setint(L, "tokens", (lua_Integer)j->ntokens);
   parley_setint(L, "documents", (lua_Integer)j->ndocs);
-  parley_setint(L, "types", (lua_Integer)j->nexact);
-  parley_setint(L, "folded_types", (lua_Integer)j->nfold);
+  parley_setint(L, "types", (lua_Integer)j->lex.n);
+  parley_setint(L, "folded_types", (lua_Integer)j->lex.nfold);
   parley_setint(L, "bytes", (lua_Integer)j->out.h.file_size);
   lua_pushnumber(L, (double)t0.tv_sec + t0.tv_nsec / 1e9 - start);
   lua_setfield(L, -2, "seconds");

@@ -3,6 +3,7 @@
 ** by its files and by no one else (none of them is a Lua-visible type):
 **
 **   build.c    the job: the spec, batches, worker threads, encoding documents
+**   lexicon.c  the exact types: interning, folding, the lexicon sections
 **   ixwrite.c  the index file: checksummed blocks, sections, header, finishing
 **
 ** Each part has its own struct, which the job holds by value, and its own
@@ -14,12 +15,15 @@
 #ifndef PARLEY_BUILD_H
 #define PARLEY_BUILD_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ixfile.h"
 #include "parley.h"
+
+#define MAX_THREADS 8                /* worker threads of a build, at most */
 
 /* ---------------------------------------------------------------- growable byte buffers */
 
@@ -100,5 +104,49 @@ void ixw_section(lua_State *L, ixwriter *w, const char *name, const void *p, siz
 void ixw_finish(lua_State *L, ixwriter *w, uint64_t ntokens, uint32_t ndocs, uint64_t nexact,
                 uint64_t nfold);
 void ixw_free(ixwriter *w);
+
+/* ---------------------------------------------------------------- lexicon.c: the lexicon */
+
+/* A string table slot: the first 8 bytes are kept inline, so most words compare without a pointer chase. */
+typedef struct lex_slot { uint64_t hash, pre; const char *s; uint32_t len, id; } lex_slot;
+typedef struct lex_table { lex_slot *v; size_t cap, n; } lex_table;
+typedef struct lex_chunk lex_chunk;
+
+/*
+** The exact types, ids in order of first appearance.  Workers intern (each
+** through caches[its thread]); mu guards forms, strings, str, len, kind, n
+** and cap.  The main thread reads len_main and freq, which only it touches.
+*/
+typedef struct lexicon {
+  pthread_mutex_t mu;
+  int mu_init;
+  lex_table forms;                 /* every exact form, to its id */
+  lex_table caches[MAX_THREADS];   /* per worker thread: the forms it has met */
+  lex_chunk *strings;              /* arena holding the forms */
+  const char **str;                /* per id: the form, */
+  uint32_t *len;                   /* ... its length in bytes, */
+  uint8_t *kind;                   /* ... its token kind (PL_TOK_*) */
+  size_t n, cap;                   /* types, and room in str, len and kind */
+  uint32_t *len_main;              /* the main thread's copy of len[0 .. len_main_cap) */
+  size_t len_main_cap;
+  uint64_t *freq;                  /* per id: occurrences (the postings count them) */
+  size_t freq_cap;
+  buf lexstr;                      /* the "lexstr" section, while it is written */
+  uint64_t nfold;                  /* folded types, once written */
+} lexicon;
+
+/* Create the lock and the table; raises on failure. */
+void lex_init(lua_State *L, lexicon *lx);
+/* Intern the n tokens of text as worker thread `thread`: ids[k] is token k's
+** exact id.  No Lua; 0, or -1 if out of memory. */
+int lex_intern(lexicon *lx, unsigned thread, const char *text, const pl_token *toks, size_t n,
+               uint32_t *ids);
+/* For the main thread, while workers may intern: bring len_main and freq up
+** to the current types, whose number goes to *nexact.  NULL or a message. */
+const char *lex_sync(lexicon *lx, size_t *nexact);
+/* Fold and sort the types and write the sections "exact" (filling in ex[], whose
+** postings ranges are already set), "lens", "fold", "lexstr", "foldmap" and "freqorder". */
+void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex);
+void lex_free(lexicon *lx);
 
 #endif
