@@ -1,30 +1,28 @@
 /*
-** build.c — `parley.indexer.build(spec)`: the index writer.
+** build.c — `parley.indexer.build(spec)`: the index writer's job.
 **
 ** Documents are processed in batches.  Within a batch, worker threads load
-** (load.c), tokenise (token.c) and intern each token's exact form in a
-** shared lexicon (through a per-thread cache, so the lock is rarely taken).
-** The main thread then appends the batch, in document order, to the token
-** stream of the output file and spills the batch's postings as a sorted run
-** to a temporary file; memory stays bounded by the batch size.  At the end
-** the runs are concatenated per type into the postings, the lexicon's
-** distinct types are folded (never every token), and the small sections and
-** the header are written.  The file is written under a temporary name and
+** (load.c), tokenise (token.c) and intern each token's exact form in the
+** lexicon (lexicon.c, through a per-thread cache, so the lock is rarely
+** taken), and encode the document's stream records.  The main thread then
+** appends the batch, in document order, to the token stream of the output
+** file (ixwrite.c) and spills the batch's postings as a sorted run to a
+** temporary file (postings.c); memory stays bounded by the batch size.  At
+** the end the runs are merged into the postings, the lexicon's distinct
+** types are folded (never every token), and the small sections and the
+** header are written.  The file is written under a temporary name and
 ** renamed into place, so a failed build never leaves a broken index.
 **
-** All build state hangs off one userdata whose __gc frees it, so a Lua
-** error at any point (out of memory, a bad argument) leaks nothing; the
-** worker threads never call Lua.
+** All build state hangs off one userdata whose __gc frees it (each part
+** with its own free function), so a Lua error at any point (out of memory,
+** a bad argument) leaks nothing; the worker threads never call Lua.
 */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,7 +45,7 @@ typedef struct doc_in {
 } doc_in;
 
 /*
-** What a worker makes of one document: the token ids (for the postings), its
+** What a worker makes of one document (besides its token ids, in job->ids): its
 ** stream records already encoded, one byte per record giving its length (to
 ** place skip entries), its line starts, and the tokens that start sentences
 ** (bit 31 set: also a paragraph).  Tokens and text are kept only when the
@@ -56,9 +54,8 @@ typedef struct doc_in {
 typedef struct doc_work {
   pl_loaded text;
   pl_tokens toks;
-  uint32_t *ids;
   buf stream, reclen, lines, marks;
-  size_t ntok, repaired;
+  size_t repaired;
   uint64_t hash;
   int embedded;
   int failed;
@@ -68,8 +65,6 @@ typedef struct doc_work {
 static void work_free(doc_work *w) {
   pl_loaded_free(&w->text);
   pl_tokens_free(&w->toks);
-  free(w->ids);
-  w->ids = NULL;
   buf_free(&w->stream); buf_free(&w->reclen); buf_free(&w->lines); buf_free(&w->marks);
 }
 
@@ -81,8 +76,6 @@ typedef struct kind_out {
   uint64_t count;
 } kind_out;
 
-typedef struct seg { uint32_t id, batch, count, first, last, bytes; uint64_t off; } seg;
-
 typedef struct job {
   /* input */
   buf strings;                     /* the "strings" section */
@@ -93,24 +86,18 @@ typedef struct job {
   uint32_t nkinds;
   int repair, progress, nthreads;
   size_t batch_bytes;
-  char *runs_path;
   lexicon lex;                     /* the exact types */
   /* batch */
   doc_work *work;
-  size_t b0, b1;
+  doc_ids *ids;                    /* per document: its tokens' exact ids, until spilled */
+  size_t b1;                       /* the batch being tokenised ends here */
   atomic_size_t next;
   /* output */
   ixwriter out;                    /* the index file */
-  FILE *runs;
+  postings post;                   /* the postings runs */
   buf stream_skips;                /* ix_skip */
   buf lines, texts, docs_out;
-  buf segs;                        /* seg */
-  uint32_t *count;                 /* per exact id, during a batch */
-  size_t count_cap;
-  uint64_t ntokens, stream_start, stream_size, runs_off;
-  uint64_t last_skip_stream;
-  uint32_t nbatches;
-  size_t warnings;
+  uint64_t ntokens, stream_start;
   buf warn_text;
   double t_parallel, t_encode;
 } job;
@@ -132,15 +119,16 @@ static int job_gc(lua_State *L) {
     j->docs = NULL;
   }
   for (i = 0; i < MAX_KINDS; i++) buf_free(&j->kinds[i].recs);
+  if (j->ids) {
+    for (i = 0; i < j->ndocs; i++) free(j->ids[i].v);
+    free(j->ids);
+    j->ids = NULL;
+  }
   ixw_free(&j->out);
-  if (j->runs) { fclose(j->runs); j->runs = NULL; }
-  if (j->runs_path) unlink(j->runs_path);
-  free(j->runs_path);
-  j->runs_path = NULL;
+  postings_free(&j->post);
   lex_free(&j->lex);
-  free(j->count); j->count = NULL;
   buf_free(&j->strings); buf_free(&j->stream_skips);
-  buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->docs_out); buf_free(&j->segs);
+  buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->docs_out);
   buf_free(&j->warn_text);
   return 0;
 }
@@ -281,7 +269,8 @@ static void read_spec(lua_State *L, job *j, int spec) {
   if (nd >= UINT32_MAX) luaL_error(L, "too many documents");
   j->docs = calloc((size_t)nd + 1, sizeof *j->docs);
   j->work = calloc((size_t)nd + 1, sizeof *j->work);
-  if (!j->docs || !j->work) luaL_error(L, "not enough memory");
+  j->ids = calloc((size_t)nd + 1, sizeof *j->ids);
+  if (!j->docs || !j->work || !j->ids) luaL_error(L, "not enough memory");
   j->ndocs = (size_t)nd;
   for (i = 0; i < j->ndocs; i++) {
     doc_in *d = &j->docs[i];
@@ -319,9 +308,9 @@ static void read_spec(lua_State *L, job *j, int spec) {
 
 /* ---------------------------------------------------------------- workers */
 
-/* Load, tokenise and intern one document. */
 /* Encode a tokenised document's stream records, line starts and sentence marks. */
 static int encode_work(job *j, size_t i, doc_work *w) {
+  const uint32_t *ids = j->ids[i].v;
   const char *text = w->text.text, *p, *end = text + w->text.len;
   uint32_t prev_end = 0;
   size_t k;
@@ -332,7 +321,7 @@ static int encode_work(job *j, size_t i, doc_work *w) {
   for (k = 0; k < w->toks.n; k++) {
     const pl_token *t = &w->toks.v[k];
     unsigned char tmp[20];
-    size_t n = ix_put_token(tmp, w->ids[k], t->start - prev_end);
+    size_t n = ix_put_token(tmp, ids[k], t->start - prev_end);
     if (w->stream.n + n > w->stream.cap) {
       if (buf_reserve(&w->stream, n + w->toks.n - k + 16)) return -1;
       rec = w->stream.p;
@@ -347,7 +336,6 @@ static int encode_work(job *j, size_t i, doc_work *w) {
     }
   }
   w->reclen.n = w->toks.n;
-  w->ntok = w->toks.n;
   w->hash = ix_hash(text, w->text.len, 0);
   w->embedded = !w->text.identity;
   w->repaired = w->text.repaired;
@@ -362,17 +350,20 @@ static int encode_work(job *j, size_t i, doc_work *w) {
   return 0;
 }
 
+/* Load, tokenise, intern and encode document i, as worker thread `thread`. */
 static void work_doc(job *j, unsigned thread, size_t i) {
   doc_work *w = &j->work[i];
+  doc_ids *ids = &j->ids[i];
   const char *path = (const char *)j->strings.p + j->docs[i].path;
   if (pl_load_file(path, j->repair, &w->text, w->err, sizeof w->err) != 0) { w->failed = 1; return; }
   if (pl_tokenize(w->text.text, w->text.len, &w->toks) != 0 ||
-      (w->toks.n && (w->ids = malloc(w->toks.n * sizeof *w->ids)) == NULL)) {
+      (w->toks.n && (ids->v = malloc(w->toks.n * sizeof *ids->v)) == NULL)) {
     snprintf(w->err, sizeof w->err, "%s: not enough memory to tokenise", path);
     w->failed = 1;
     return;
   }
-  if (lex_intern(&j->lex, thread, w->text.text, w->toks.v, w->toks.n, w->ids) != 0) {
+  ids->n = w->toks.n;
+  if (lex_intern(&j->lex, thread, w->text.text, w->toks.v, w->toks.n, ids->v) != 0) {
     snprintf(w->err, sizeof w->err, "%s: not enough memory for the lexicon", path);
     w->failed = 1;
     return;
@@ -417,14 +408,15 @@ static void progress(job *j, size_t done_docs, double t0) {
 static const char *encode_doc(job *j, size_t i) {
   doc_work *w = &j->work[i];
   doc_in *d = &j->docs[i];
+  size_t ntok = j->ids[i].n;
   ix_doc out;
   uint64_t first = j->ntokens, k;
   const uint32_t *marks = (const uint32_t *)w->marks.p;
   size_t nmarks = w->marks.n / 4, m;
   memset(&out, 0, sizeof out);
-  if (j->ntokens + w->ntok >= IX_MAX_TOKENS) return "corpus too large (over 4 G tokens): index it in shards";
+  if (j->ntokens + ntok >= IX_MAX_TOKENS) return "corpus too large (over 4 G tokens): index it in shards";
   out.first = first;
-  out.ntok = (uint32_t)w->ntok;
+  out.ntok = (uint32_t)ntok;
   out.size = d->size;
   out.mtime = d->mtime;
   out.mtime_ns = d->mtime_ns;
@@ -449,7 +441,7 @@ static const char *encode_doc(job *j, size_t i) {
     const unsigned char *len = w->reclen.p, *rec = w->stream.p;
     size_t at = 0;
     uint32_t prev_end = 0;
-    for (k = 0; k < w->ntok; k++, p++) {
+    for (k = 0; k < ntok; k++, p++) {
       uint64_t id = 0, gap = 0;
       const unsigned char *q = rec + at;
       if (p == next) {
@@ -461,7 +453,7 @@ static const char *encode_doc(job *j, size_t i) {
         if (buf_add(&j->stream_skips, &sk, sizeof sk)) return "not enough memory";
         next += IX_SKIP;
         prev_end = sk.start + j->lex.len_main[id];
-      } else if (next < first + w->ntok) {
+      } else if (next < first + ntok) {
         ix_get_token(&q, rec + w->stream.n, &id, &gap);
         prev_end += (uint32_t)gap + j->lex.len_main[id];
       } else {
@@ -471,7 +463,7 @@ static const char *encode_doc(job *j, size_t i) {
     }
   }
   if (ixw_write(&j->out, w->stream.p, w->stream.n)) return strerror(errno);
-  j->ntokens += w->ntok;
+  j->ntokens += ntok;
   /* paragraphs and sentences tile the document */
   for (m = 0; m < nmarks; m++) {
     uint32_t s = (uint32_t)(first + (marks[m] & 0x7fffffffu)), e;
@@ -521,93 +513,6 @@ static const char *encode_doc(job *j, size_t i) {
   return NULL;
 }
 
-/*
-** Spill the postings of documents [b0, b1) (positions from first) as one
-** run: a counting sort by exact id, then per id (ascending) a segment of
-** varint deltas.  Also adds the batch's counts to the frequencies.
-*/
-static const char *spill_run(job *j, size_t b0, size_t b1, uint64_t first, size_t nexact) {
-  uint32_t *touched = NULL, *pos = NULL;
-  size_t nt = 0, k, i, n = 0, fill = 0;
-  const char *err = "not enough memory";
-  unsigned char out[1 << 16];
-  uint64_t p;
-  for (i = b0; i < b1; i++) n += j->work[i].ntok;
-  if (j->count_cap < nexact) {
-    uint32_t *c = realloc(j->count, nexact * sizeof *c);
-    if (c == NULL) return err;
-    memset(c + j->count_cap, 0, (nexact - j->count_cap) * sizeof *c);
-    j->count = c;
-    j->count_cap = nexact;
-  }
-  touched = malloc((n + 1) * sizeof *touched);
-  pos = malloc((n + 1) * sizeof *pos);
-  if (!touched || !pos) goto done;
-  /* count, marking the ids seen in a bitmap; list them in ascending order */
-  {
-    uint64_t *seen = calloc(nexact / 64 + 1, sizeof *seen);
-    size_t wd;
-    if (seen == NULL) goto done;
-    for (i = b0; i < b1; i++)
-      for (k = 0; k < j->work[i].ntok; k++) {
-        uint32_t id = j->work[i].ids[k];
-        j->count[id]++;
-        seen[id >> 6] |= 1ull << (id & 63);
-      }
-    for (wd = 0; wd <= nexact / 64; wd++) {
-      uint64_t bits = seen[wd];
-      while (bits) {
-        touched[nt++] = (uint32_t)(wd * 64 + (size_t)__builtin_ctzll(bits));
-        bits &= bits - 1;
-      }
-    }
-    free(seen);
-  }
-  {
-    uint32_t sum = 0;
-    for (k = 0; k < nt; k++) {
-      uint32_t c = j->count[touched[k]];
-      j->lex.freq[touched[k]] += c;
-      j->count[touched[k]] = sum;
-      sum += c;
-    }
-  }
-  for (i = b0, p = first; i < b1; i++)
-    for (k = 0; k < j->work[i].ntok; k++, p++) pos[j->count[j->work[i].ids[k]]++] = (uint32_t)p;
-  {
-    size_t start = 0, mm;
-    for (k = 0; k < nt; k++) {
-      size_t end = j->count[touched[k]];
-      seg sg;
-      sg.id = touched[k];
-      sg.batch = j->nbatches;
-      sg.count = (uint32_t)(end - start);
-      sg.first = pos[start];
-      sg.last = pos[end - 1];
-      sg.off = j->runs_off;
-      for (mm = start + 1; mm < end; mm++) {
-        if (fill > sizeof out - 10) {
-          if (fwrite(out, 1, fill, j->runs) != fill) { err = strerror(errno); goto done; }
-          fill = 0;
-        }
-        size_t len = ix_put_varint(out + fill, (uint64_t)(pos[mm] - pos[mm - 1]));
-        fill += len;
-        j->runs_off += len;
-      }
-      sg.bytes = (uint32_t)(j->runs_off - sg.off);
-      if (buf_add(&j->segs, &sg, sizeof sg)) goto done;
-      j->count[touched[k]] = 0;
-      start = end;
-    }
-  }
-  if (fill && fwrite(out, 1, fill, j->runs) != fill) { err = strerror(errno); goto done; }
-  err = NULL;
-done:
-  free(touched);
-  free(pos);
-  return err;
-}
-
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -627,7 +532,6 @@ typedef struct batch { pthread_t th[MAX_THREADS]; int nth; } batch;
 /* Start worker threads on documents [b0, b1); the main thread does not wait. */
 static void batch_start(job *j, batch *b, size_t b0, size_t b1, worker *wk) {
   int t;
-  j->b0 = b0;
   j->b1 = b1;
   atomic_store(&j->next, b0);
   b->nth = 0;
@@ -661,81 +565,19 @@ static const char *batch_encode(job *j, size_t b0, size_t b1) {
                          w->repaired == 1 ? "" : "s");
       if (len > 0 && buf_add(&j->warn_text, msg, (size_t)len < sizeof msg ? (size_t)len : sizeof msg - 1))
         return "not enough memory";
-      j->warnings++;
     }
     if ((err = encode_doc(j, i)) != NULL) return err;
     pl_loaded_free(&w->text);
     pl_tokens_free(&w->toks);
     buf_free(&w->stream); buf_free(&w->reclen); buf_free(&w->lines); buf_free(&w->marks);
   }
-  if ((err = spill_run(j, b0, b1, first, nexact)) != NULL) return err;
-  for (i = b0; i < b1; i++) { free(j->work[i].ids); j->work[i].ids = NULL; }
-  j->nbatches++;
+  if ((err = postings_spill(&j->post, j->ids + b0, b1 - b0, first, nexact, j->lex.freq)) != NULL)
+    return err;
+  for (i = b0; i < b1; i++) { free(j->ids[i].v); j->ids[i].v = NULL; }
   return NULL;
 }
 
 /* ---------------------------------------------------------------- finishing */
-
-/* The postings: per exact id, its segments from every run, re-based. */
-/*
-** The postings: per exact id, its segment from every run, re-based.  Each
-** run (batch) lists its segments by ascending id, so one buffered reader per
-** run walks the runs file sequentially: memory stays small.
-*/
-#define RUN_BUF (1u << 16)
-static void write_postings(lua_State *L, job *j, ix_exact *ex) {
-  const seg *segs = (const seg *)j->segs.p;
-  size_t nsegs = j->segs.n / sizeof(seg), k, nb = j->nbatches;
-  size_t *cur = lua_newuserdatauv(L, (nb + 1) * 2 * sizeof *cur, 0), *end = cur + nb + 1;
-  uint64_t *boff = lua_newuserdatauv(L, (nb + 1) * 2 * sizeof *boff, 0), *blen = boff + nb + 1;
-  unsigned char *bufs = lua_newuserdatauv(L, (nb + 1) * (size_t)RUN_BUF, 0);
-  uint64_t id, base;
-  int fd;
-  for (k = 0; k <= nb; k++) { cur[k] = end[k] = 0; boff[k] = blen[k] = 0; }
-  for (k = nsegs; k-- > 0; ) { cur[segs[k].batch] = k; }
-  for (k = 0; k < nsegs; k++) end[segs[k].batch] = k + 1;
-  if (fflush(j->runs) != 0) luaL_error(L, "cannot write postings run: %s", strerror(errno));
-  fd = fileno(j->runs);
-  ixw_begin_section(L, &j->out, IX_SEC_POSTINGS);
-  base = ixw_pos(&j->out);
-  for (id = 0; id < j->lex.n; id++) {
-    uint32_t last = 0;
-    int any = 0;
-    size_t b;
-    ex[id].post = ixw_pos(&j->out) - base;
-    for (b = 0; b < nb; b++) {
-      const seg *sg;
-      unsigned char tmp[10];
-      uint64_t off, left;
-      size_t n;
-      if (cur[b] >= end[b] || segs[cur[b]].id != id) continue;
-      sg = &segs[cur[b]++];
-      n = ix_put_varint(tmp, any ? sg->first - last : sg->first);
-      if (ixw_write(&j->out, tmp, n)) luaL_error(L, "cannot write index: %s", strerror(errno));
-      for (off = sg->off, left = sg->bytes; left > 0; ) {
-        unsigned char *rb = bufs + b * (size_t)RUN_BUF;
-        uint64_t have, take;
-        if (off < boff[b] || off >= boff[b] + blen[b]) {
-          ssize_t r = pread(fd, rb, RUN_BUF, (off_t)off);
-          if (r <= 0) luaL_error(L, "cannot read postings run: %s", r < 0 ? strerror(errno) : "short file");
-          boff[b] = off;
-          blen[b] = (uint64_t)r;
-        }
-        have = boff[b] + blen[b] - off;
-        take = have < left ? have : left;
-        if (ixw_write(&j->out, rb + (off - boff[b]), (size_t)take))
-          luaL_error(L, "cannot write index: %s", strerror(errno));
-        off += take;
-        left -= take;
-      }
-      last = sg->last;
-      any = 1;
-    }
-    ex[id].post_len = ixw_pos(&j->out) - base - ex[id].post;
-  }
-  ixw_end_section(&j->out);
-  lua_pop(L, 3);
-}
 
 static void write_regions(lua_State *L, job *j) {
   ix_rkind rk[MAX_KINDS];
@@ -777,11 +619,7 @@ static int build_body(lua_State *L) {
   read_spec(L, j, 1);
   lex_init(L, &j->lex);
   ixw_open(L, &j->out, output);
-  j->runs_path = malloc(strlen(output) + 32);
-  if (j->runs_path == NULL) luaL_error(L, "not enough memory");
-  snprintf(j->runs_path, strlen(output) + 32, "%s.runs.%ld", output, (long)getpid());
-  j->runs = fopen(j->runs_path, "w+b");
-  if (j->runs == NULL) return luaL_error(L, "cannot create %s: %s", j->runs_path, strerror(errno));
+  postings_open(L, &j->post, output);
   for (t = 0; t < MAX_THREADS; t++) { wk[t].j = j; wk[t].thread = (unsigned)t; }
   /* the stream comes first, written batch by batch */
   ixw_begin_section(L, &j->out, IX_SEC_STREAM);
@@ -818,7 +656,7 @@ static int build_body(lua_State *L) {
   {
     ix_exact *ex = lua_newuserdatauv(L, (j->lex.n + 1) * sizeof *ex, 0);
     memset(ex, 0, (j->lex.n + 1) * sizeof *ex);
-    write_postings(L, j, ex);
+    postings_write(L, &j->post, &j->out, ex, j->lex.n);
     lex_write(L, &j->lex, &j->out, ex);
     lua_pop(L, 1);
   }

@@ -4,6 +4,7 @@
 **
 **   build.c    the job: the spec, batches, worker threads, encoding documents
 **   lexicon.c  the exact types: interning, folding, the lexicon sections
+**   postings.c the postings: sorted runs per batch, merged at the end
 **   ixwrite.c  the index file: checksummed blocks, sections, header, finishing
 **
 ** Each part has its own struct, which the job holds by value, and its own
@@ -17,6 +18,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,5 +150,30 @@ const char *lex_sync(lexicon *lx, size_t *nexact);
 ** postings ranges are already set), "lens", "fold", "lexstr", "foldmap" and "freqorder". */
 void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex);
 void lex_free(lexicon *lx);
+
+/* ---------------------------------------------------------------- postings.c: the postings */
+
+/* The exact id of each token of one document: what the postings are made of. */
+typedef struct doc_ids { uint32_t *v; size_t n; } doc_ids;
+
+typedef struct postings {
+  char *path;                      /* the runs file, PATH.runs.PID */
+  FILE *runs;
+  uint64_t runs_off;               /* bytes written to it */
+  uint32_t nruns;                  /* runs spilled (one per batch) */
+  buf segs;                        /* per run, per id in it: where its deltas are */
+  uint32_t *count;                 /* per exact id, during a spill */
+  size_t count_cap;
+} postings;
+
+/* Name the runs file after the index path and create it; raises on failure. */
+void postings_open(lua_State *L, postings *p, const char *path);
+/* Spill the postings of a batch of documents, whose first token is at position
+** first, as one run, and add their counts to freq[0 .. nexact).  NULL or a message. */
+const char *postings_spill(postings *p, const doc_ids *docs, size_t ndocs, uint64_t first,
+                           size_t nexact, uint64_t *freq);
+/* Merge the runs into the "postings" section, setting ex[id].post and .post_len. */
+void postings_write(lua_State *L, postings *p, ixwriter *w, ix_exact *ex, size_t nexact);
+void postings_free(postings *p);
 
 #endif
