@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "ixfile.h"
 #include "parley.h"
@@ -70,6 +71,7 @@ static inline void buf_free(buf *b) { free(b->p); b->p = NULL; b->n = b->cap = 0
 typedef struct ixwriter {
   char *path, *tmp_path;           /* PATH and PATH.tmp.PID */
   int fd;                          /* -1 when closed */
+  int created;                     /* tmp_path was created by this build */
   int done;                        /* renamed into place */
   uint64_t off;                    /* bytes written to fd so far */
   unsigned char *block;            /* the current checksum block */
@@ -78,7 +80,10 @@ typedef struct ixwriter {
   ix_header h;                     /* filled in as sections are written */
 } ixwriter;
 
-/* Name the file after path and create it; raises on failure. */
+/* Create a new file at path with these open flags and mode, never over an
+** existing file or through a link; returns the descriptor, raises on failure. */
+int ixw_create(lua_State *L, const char *path, int flags, mode_t mode);
+/* Name the file after path and create it (mode 0644); raises on failure. */
 void ixw_open(lua_State *L, ixwriter *w, const char *path);
 /* Append bytes; 0, or -1 with errno set. */
 int ixw_write(ixwriter *w, const void *data, size_t n);
@@ -158,6 +163,7 @@ typedef struct doc_ids { uint32_t *v; size_t n; } doc_ids;
 
 typedef struct postings {
   char *path;                      /* the runs file, PATH.runs.PID */
+  int created;                     /* ... created by this build */
   FILE *runs;
   uint64_t runs_off;               /* bytes written to it */
   uint32_t nruns;                  /* runs spilled (one per batch) */
@@ -166,7 +172,7 @@ typedef struct postings {
   size_t count_cap;
 } postings;
 
-/* Name the runs file after the index path and create it; raises on failure. */
+/* Name the runs file after the index path and create it (mode 0600); raises on failure. */
 void postings_open(lua_State *L, postings *p, const char *path);
 /* Spill the postings of a batch of documents, whose first token is at position
 ** first, as one run, and add their counts to freq[0 .. nexact).  NULL or a message. */

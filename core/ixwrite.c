@@ -29,6 +29,21 @@ static int write_all(int fd, const unsigned char *p, size_t n) {
   return 0;
 }
 
+/*
+** Exclusively: O_EXCL fails on any file already at path, a symbolic link
+** included (dangling or not), so nothing planted there is written through;
+** O_NOFOLLOW says so again.  Leftovers of dead builds are removed before a
+** build starts (lua/parley/corpus.lua), so one found here is not ours.
+*/
+int ixw_create(lua_State *L, const char *path, int flags, mode_t mode) {
+  int fd = open(path, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0 && errno == EEXIST)
+    luaL_error(L, "cannot create %s: %s (a build never writes through an existing file or link; "
+               "remove it)", path, strerror(errno));
+  if (fd < 0) luaL_error(L, "cannot create %s: %s", path, strerror(errno));
+  return fd;
+}
+
 void ixw_open(lua_State *L, ixwriter *w, const char *path) {
   static const unsigned char zero[IX_HEADER_SIZE];
   size_t len = strlen(path) + 32;
@@ -37,8 +52,8 @@ void ixw_open(lua_State *L, ixwriter *w, const char *path) {
   if (!w->path || !w->tmp_path) luaL_error(L, "not enough memory");
   snprintf(w->tmp_path, len, "%s.tmp.%ld", path, (long)getpid());
   if ((w->block = malloc(IX_BLOCK_SIZE)) == NULL) luaL_error(L, "not enough memory");
-  w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (w->fd < 0) luaL_error(L, "cannot create %s: %s", w->tmp_path, strerror(errno));
+  w->fd = ixw_create(L, w->tmp_path, O_WRONLY, 0644);
+  w->created = 1;
   if (write(w->fd, zero, sizeof zero) != (ssize_t)sizeof zero)
     luaL_error(L, "cannot write %s: %s", w->tmp_path, strerror(errno));
   w->off = IX_HEADER_SIZE;
@@ -153,7 +168,8 @@ void ixw_finish(lua_State *L, ixwriter *w, uint64_t ntokens, uint32_t ndocs, uin
 /* Close the file, remove it unless it was renamed into place, free the buffers. */
 void ixw_free(ixwriter *w) {
   if (w->fd >= 0) { close(w->fd); w->fd = -1; }
-  if (w->tmp_path && !w->done) unlink(w->tmp_path);
+  if (w->created && !w->done) unlink(w->tmp_path);
+  w->created = 0;
   free(w->path); free(w->tmp_path);
   w->path = w->tmp_path = NULL;
   free(w->block); w->block = NULL;

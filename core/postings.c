@@ -21,10 +21,16 @@ typedef struct seg { uint32_t id, run, count, first, last, bytes; uint64_t off; 
 
 void postings_open(lua_State *L, postings *p, const char *path) {
   size_t len = strlen(path) + 32;
+  int fd;
   if ((p->path = malloc(len)) == NULL) luaL_error(L, "not enough memory");
   snprintf(p->path, len, "%s.runs.%ld", path, (long)getpid());
-  p->runs = fopen(p->path, "w+b");
-  if (p->runs == NULL) luaL_error(L, "cannot create %s: %s", p->path, strerror(errno));
+  fd = ixw_create(L, p->path, O_RDWR, 0600);
+  p->created = 1;
+  if ((p->runs = fdopen(fd, "w+b")) == NULL) {
+    int e = errno;
+    close(fd);
+    luaL_error(L, "cannot open %s: %s", p->path, strerror(e));
+  }
 }
 
 /*
@@ -179,7 +185,8 @@ void postings_write(lua_State *L, postings *p, ixwriter *w, ix_exact *ex, size_t
 /* Close and remove the runs file, free the segment list. */
 void postings_free(postings *p) {
   if (p->runs) { fclose(p->runs); p->runs = NULL; }
-  if (p->path) unlink(p->path);
+  if (p->created) unlink(p->path);
+  p->created = 0;
   free(p->path); p->path = NULL;
   buf_free(&p->segs);
   free(p->count); p->count = NULL;
