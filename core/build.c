@@ -86,15 +86,16 @@ typedef struct job {
   uint32_t nkinds;
   int repair, progress, nthreads;
   size_t batch_bytes;
-  lexicon lex;                     /* the exact types */
+  /* the parts, each with its own free function */
+  lexicon lex;                     /* the exact types (lexicon.c) */
+  postings post;                   /* the postings runs (postings.c) */
+  ixwriter out;                    /* the index file (ixwrite.c) */
   /* batch */
   doc_work *work;
   doc_ids *ids;                    /* per document: its tokens' exact ids, until spilled */
   size_t b1;                       /* the batch being tokenised ends here */
   atomic_size_t next;
-  /* output */
-  ixwriter out;                    /* the index file */
-  postings post;                   /* the postings runs */
+  /* output, kept until its sections are written */
   buf stream_skips;                /* ix_skip */
   buf lines, texts, docs_out;
   uint64_t ntokens, stream_start;

@@ -33,7 +33,8 @@ static int write_all(int fd, const unsigned char *p, size_t n) {
 ** Exclusively: O_EXCL fails on any file already at path, a symbolic link
 ** included (dangling or not), so nothing planted there is written through;
 ** O_NOFOLLOW says so again.  Leftovers of dead builds are removed before a
-** build starts (lua/parley/corpus.lua), so one found here is not ours.
+** build starts (lua/parley/corpus.lua), so a file found here was planted, or
+** left by a dead process that had this pid; either way it is not touched.
 */
 int ixw_create(lua_State *L, const char *path, int flags, mode_t mode) {
   int fd = open(path, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);

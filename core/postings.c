@@ -3,8 +3,8 @@
 ** is spilled as one sorted run to a temporary file (PATH.runs.PID): per
 ** exact id, in ascending order, a segment of varint deltas of its
 ** positions.  At the end the segments of every run are concatenated per id,
-** re-based, into the "postings" section.  Memory stays bounded by the batch
-** size and the segment list, whatever the size of the corpus.
+** re-based, into the "postings" section.  Memory holds one batch's positions
+** and the segment list (an entry per type per run), never the whole postings.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 
 #include "build.h"
 
-/* One id's postings in one run: its first and last position, count, and its deltas in the runs file. */
+/* One id's postings in one run: first and last position, count, and where its deltas are. */
 typedef struct seg { uint32_t id, run, count, first, last, bytes; uint64_t off; } seg;
 
 void postings_open(lua_State *L, postings *p, const char *path) {
