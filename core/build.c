@@ -1,160 +1,36 @@
 /*
-** build.c — `parley.indexer.build(spec)`: the index writer.
+** build.c — `parley.indexer.build(spec)`: the index writer's job.
 **
 ** Documents are processed in batches.  Within a batch, worker threads load
-** (load.c), tokenise (token.c) and intern each token's exact form in a
-** shared lexicon (through a per-thread cache, so the lock is rarely taken).
-** The main thread then appends the batch, in document order, to the token
-** stream of the output file and spills the batch's postings as a sorted run
-** to a temporary file; memory stays bounded by the batch size.  At the end
-** the runs are concatenated per type into the postings, the lexicon's
-** distinct types are folded (never every token), and the small sections and
-** the header are written.  The file is written under a temporary name and
+** (load.c), tokenise (token.c) and intern each token's exact form in the
+** lexicon (lexicon.c, through a per-thread cache, so the lock is rarely
+** taken), and encode the document's stream records.  The main thread then
+** appends the batch, in document order, to the token stream of the output
+** file (ixwrite.c) and spills the batch's postings as a sorted run to a
+** temporary file (postings.c); memory stays bounded by the batch size.  At
+** the end the runs are merged into the postings, the lexicon's distinct
+** types are folded (never every token), and the small sections and the
+** header are written.  The file is written under a temporary name and
 ** renamed into place, so a failed build never leaves a broken index.
 **
-** All build state hangs off one userdata whose __gc frees it, so a Lua
-** error at any point (out of memory, a bad argument) leaks nothing; the
-** worker threads never call Lua.
+** All build state hangs off one userdata whose __gc frees it (each part
+** with its own free function), so a Lua error at any point (out of memory,
+** a bad argument) leaks nothing; the worker threads never call Lua.
 */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "ixfile.h"
-#include "parley.h"
+#include "build.h"
 
 #define BUILD_JOB "parley.BuildJob"
-#define MAX_THREADS 8
 #define MAX_ATTRS IX_MAX_ATTRS
 #define MAX_KINDS IX_MAX_KINDS
-
-/* ---------------------------------------------------------------- buffers */
-
-typedef struct buf { unsigned char *p; size_t n, cap; } buf;
-
-static int buf_reserve(buf *b, size_t extra) {
-  size_t need, cap;
-  if (extra > SIZE_MAX - b->n) return -1;
-  need = b->n + extra;
-  if (need <= b->cap) return 0;
-  cap = b->cap ? b->cap : 4096;
-  while (cap < need) {
-    if (cap > SIZE_MAX / 2) return -1;
-    cap *= 2;
-  }
-  unsigned char *p = realloc(b->p, cap);
-  if (p == NULL) return -1;
-  b->p = p;
-  b->cap = cap;
-  return 0;
-}
-
-static int buf_add(buf *b, const void *p, size_t n) {
-  if (buf_reserve(b, n) != 0) return -1;
-  if (n) memcpy(b->p + b->n, p, n);
-  b->n += n;
-  return 0;
-}
-
-static int buf_u32(buf *b, uint32_t v) { return buf_add(b, &v, sizeof v); }
-
-static void buf_free(buf *b) { free(b->p); b->p = NULL; b->n = b->cap = 0; }
-
-/* ---------------------------------------------------------------- arena */
-
-typedef struct chunk { struct chunk *next; size_t used, cap; char data[]; } chunk;
-
-static const char *arena_dup(chunk **head, const char *s, size_t len) {
-  chunk *c = *head;
-  if (c == NULL || c->cap - c->used < len + 1) {
-    size_t cap = len + 1 > (1u << 20) ? len + 1 : (1u << 20);
-    c = malloc(sizeof *c + cap);
-    if (c == NULL) return NULL;
-    c->used = 0;
-    c->cap = cap;
-    c->next = *head;
-    *head = c;
-  }
-  char *p = c->data + c->used;
-  memcpy(p, s, len);
-  p[len] = '\0';
-  c->used += len + 1;
-  return p;
-}
-
-static void arena_free(chunk **head) {
-  while (*head) { chunk *n = (*head)->next; free(*head); *head = n; }
-}
-
-/* ---------------------------------------------------------------- string table */
-
-/* A string table slot: the first 8 bytes are kept inline, so most words compare without a pointer chase. */
-typedef struct slot { uint64_t hash, pre; const char *s; uint32_t len, id; } slot;
-typedef struct table { slot *v; size_t cap, n; } table;
-
-/* The first (up to) 8 bytes of s as a zero-padded word. */
-static inline uint64_t prefix8(const char *s, size_t len) {
-  uint64_t w = 0;
-  memcpy(&w, s, len < 8 ? len : 8);
-  return w;
-}
-
-/* A fast hash for short strings (tokens); never 0, which marks an empty slot. */
-static inline uint64_t str_hash(const char *s, size_t len) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ (len * 0xff51afd7ed558ccdull), w;
-  while (len >= 8) {
-    memcpy(&w, s, 8);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 31;
-    s += 8;
-    len -= 8;
-  }
-  if (len) {
-    w = prefix8(s, len);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-  }
-  h ^= h >> 29;
-  h *= 0xff51afd7ed558ccdull;
-  return (h ^ (h >> 32)) | 1;
-}
-
-/* The slot holding s, or the empty slot where it belongs. */
-static inline slot *table_find(const table *t, const char *s, uint32_t len, uint64_t h, uint64_t pre) {
-  size_t mask = t->cap - 1, i = (size_t)h & mask;
-  for (;;) {
-    slot *e = &t->v[i];
-    if (e->hash == 0) return e;
-    if (e->hash == h && e->len == len && e->pre == pre &&
-        (len <= 8 || memcmp(e->s + 8, s + 8, len - 8) == 0))
-      return e;
-    i = (i + 1) & mask;
-  }
-}
-
-static int table_grow(table *t) {
-  size_t cap = t->cap ? t->cap * 2 : 1024, i;
-  slot *old = t->v, *nv = calloc(cap, sizeof *nv);
-  if (nv == NULL) return -1;
-  table nt = { nv, cap, t->n };
-  for (i = 0; i < t->cap; i++)
-    if (old[i].hash) *table_find(&nt, old[i].s, old[i].len, old[i].hash, old[i].pre) = old[i];
-  free(old);
-  *t = nt;
-  return 0;
-}
-
-/* Make room for one more entry (load factor 1/2). */
-static int table_room(table *t) {
-  return (t->n + 1) * 2 > t->cap ? table_grow(t) : 0;
-}
 
 /* ---------------------------------------------------------------- the job */
 
@@ -169,7 +45,7 @@ typedef struct doc_in {
 } doc_in;
 
 /*
-** What a worker makes of one document: the token ids (for the postings), its
+** What a worker makes of one document (besides its token ids, in job->ids): its
 ** stream records already encoded, one byte per record giving its length (to
 ** place skip entries), its line starts, and the tokens that start sentences
 ** (bit 31 set: also a paragraph).  Tokens and text are kept only when the
@@ -178,9 +54,8 @@ typedef struct doc_in {
 typedef struct doc_work {
   pl_loaded text;
   pl_tokens toks;
-  uint32_t *ids;
   buf stream, reclen, lines, marks;
-  size_t ntok, repaired;
+  size_t repaired;
   uint64_t hash;
   int embedded;
   int failed;
@@ -190,8 +65,6 @@ typedef struct doc_work {
 static void work_free(doc_work *w) {
   pl_loaded_free(&w->text);
   pl_tokens_free(&w->toks);
-  free(w->ids);
-  w->ids = NULL;
   buf_free(&w->stream); buf_free(&w->reclen); buf_free(&w->lines); buf_free(&w->marks);
 }
 
@@ -203,8 +76,6 @@ typedef struct kind_out {
   uint64_t count;
 } kind_out;
 
-typedef struct seg { uint32_t id, batch, count, first, last, bytes; uint64_t off; } seg;
-
 typedef struct job {
   /* input */
   buf strings;                     /* the "strings" section */
@@ -215,45 +86,21 @@ typedef struct job {
   uint32_t nkinds;
   int repair, progress, nthreads;
   size_t batch_bytes;
-  char *out_path, *tmp_path, *runs_path;
-  /* lexicon */
-  pthread_mutex_t mu;
-  int mu_init;
-  table lex;
-  chunk *lex_strings;
-  const char **ex_str;
-  uint32_t *ex_len;
-  uint8_t *ex_kind;
-  uint64_t *ex_freq;
-  size_t nexact, ex_cap, freq_cap;
-  uint32_t *ex_len_main;           /* the main thread's copy of ex_len */
-  size_t ex_len_cap;
+  /* the parts, each with its own free function */
+  lexicon lex;                     /* the exact types (lexicon.c) */
+  postings post;                   /* the postings runs (postings.c) */
+  ixwriter out;                    /* the index file (ixwrite.c) */
   /* batch */
   doc_work *work;
-  size_t b0, b1;
+  doc_ids *ids;                    /* per document: its tokens' exact ids, until spilled */
+  size_t b1;                       /* the batch being tokenised ends here */
   atomic_size_t next;
-  /* output */
-  int fd;
-  FILE *runs;
-  uint64_t off;                    /* bytes written to fd so far */
-  unsigned char *block;            /* current checksum block */
-  size_t block_used;
-  buf sums;                        /* uint64 per block */
+  /* output, kept until its sections are written */
   buf stream_skips;                /* ix_skip */
   buf lines, texts, docs_out;
-  buf segs;                        /* seg */
-  uint32_t *count;                 /* per exact id, during a batch */
-  size_t count_cap;
-  uint64_t ntokens, stream_start, stream_size, runs_off;
-  uint64_t last_skip_stream;
-  uint32_t nbatches;
-  size_t warnings;
+  uint64_t ntokens, stream_start;
   buf warn_text;
-  table caches[MAX_THREADS];        /* per-thread lexicon caches */
-  ix_header h;
-  buf lexstr;
   double t_parallel, t_encode;
-  int done;
 } job;
 
 static job *check_job(lua_State *L, int i) { return luaL_checkudata(L, i, BUILD_JOB); }
@@ -273,22 +120,17 @@ static int job_gc(lua_State *L) {
     j->docs = NULL;
   }
   for (i = 0; i < MAX_KINDS; i++) buf_free(&j->kinds[i].recs);
-  for (i = 0; i < MAX_THREADS; i++) { free(j->caches[i].v); j->caches[i].v = NULL; }
-  if (j->fd >= 0) { close(j->fd); j->fd = -1; }
-  if (j->runs) { fclose(j->runs); j->runs = NULL; }
-  if (j->tmp_path && !j->done) unlink(j->tmp_path);
-  if (j->runs_path) unlink(j->runs_path);
-  free(j->out_path); free(j->tmp_path); free(j->runs_path);
-  j->out_path = j->tmp_path = j->runs_path = NULL;
-  if (j->mu_init) { pthread_mutex_destroy(&j->mu); j->mu_init = 0; }
-  free(j->lex.v); j->lex.v = NULL;
-  arena_free(&j->lex_strings);
-  free(j->ex_str); free(j->ex_len); free(j->ex_len_main); j->ex_len_main = NULL; free(j->ex_kind); free(j->ex_freq); free(j->count);
-  j->ex_str = NULL; j->ex_len = NULL; j->ex_kind = NULL; j->ex_freq = NULL; j->count = NULL;
-  free(j->block); j->block = NULL;
-  buf_free(&j->strings); buf_free(&j->sums); buf_free(&j->stream_skips);
-  buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->docs_out); buf_free(&j->segs);
-  buf_free(&j->warn_text); buf_free(&j->lexstr);
+  if (j->ids) {
+    for (i = 0; i < j->ndocs; i++) free(j->ids[i].v);
+    free(j->ids);
+    j->ids = NULL;
+  }
+  ixw_free(&j->out);
+  postings_free(&j->post);
+  lex_free(&j->lex);
+  buf_free(&j->strings); buf_free(&j->stream_skips);
+  buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->docs_out);
+  buf_free(&j->warn_text);
   return 0;
 }
 
@@ -391,14 +233,6 @@ static void read_regions(lua_State *L, job *j, doc_in *d, int t) {
 static void read_spec(lua_State *L, job *j, int spec) {
   size_t i;
   lua_Integer nd;
-  const char *out = (lua_getfield(L, spec, "output"), luaL_checkstring(L, -1));
-  j->out_path = strdup(out);
-  j->tmp_path = malloc(strlen(out) + 32);
-  j->runs_path = malloc(strlen(out) + 32);
-  if (!j->out_path || !j->tmp_path || !j->runs_path) luaL_error(L, "not enough memory");
-  snprintf(j->tmp_path, strlen(out) + 32, "%s.tmp.%ld", out, (long)getpid());
-  snprintf(j->runs_path, strlen(out) + 32, "%s.runs.%ld", out, (long)getpid());
-  lua_pop(L, 1);
   j->repair = (lua_getfield(L, spec, "repair"), lua_toboolean(L, -1));
   j->progress = (lua_getfield(L, spec, "progress"), lua_toboolean(L, -1));
   lua_pop(L, 2);
@@ -436,7 +270,8 @@ static void read_spec(lua_State *L, job *j, int spec) {
   if (nd >= UINT32_MAX) luaL_error(L, "too many documents");
   j->docs = calloc((size_t)nd + 1, sizeof *j->docs);
   j->work = calloc((size_t)nd + 1, sizeof *j->work);
-  if (!j->docs || !j->work) luaL_error(L, "not enough memory");
+  j->ids = calloc((size_t)nd + 1, sizeof *j->ids);
+  if (!j->docs || !j->work || !j->ids) luaL_error(L, "not enough memory");
   j->ndocs = (size_t)nd;
   for (i = 0; i < j->ndocs; i++) {
     doc_in *d = &j->docs[i];
@@ -474,59 +309,9 @@ static void read_spec(lua_State *L, job *j, int spec) {
 
 /* ---------------------------------------------------------------- workers */
 
-/* Intern an exact form: the caller holds no lock; returns UINT32_MAX on OOM. */
-static uint32_t intern(job *j, table *cache, const char *s, uint32_t len, uint8_t kind, uint64_t h) {
-  uint64_t pre = prefix8(s, len);
-  slot *e;
-  uint32_t id;
-  if (cache->cap == 0 && table_grow(cache) != 0) return UINT32_MAX;
-  e = table_find(cache, s, len, h, pre);
-  if (e->hash) return e->id;
-  pthread_mutex_lock(&j->mu);
-  slot *g = table_find(&j->lex, s, len, h, pre);
-  const char *str;
-  if (g->hash) {
-    id = g->id;
-    str = g->s;
-  } else {
-    const char *copy;
-    if (j->nexact >= UINT32_MAX - 1 || table_room(&j->lex) != 0) goto oom;
-    g = table_find(&j->lex, s, len, h, pre);
-    if (j->nexact == j->ex_cap) {
-      size_t cap = j->ex_cap ? j->ex_cap * 2 : 4096;
-      const char **ns = realloc(j->ex_str, cap * sizeof *ns);
-      if (ns) j->ex_str = ns;
-      uint32_t *nl = realloc(j->ex_len, cap * sizeof *nl);
-      if (nl) j->ex_len = nl;
-      uint8_t *nk = realloc(j->ex_kind, cap);
-      if (nk) j->ex_kind = nk;
-      if (!ns || !nl || !nk) goto oom;
-      j->ex_cap = cap;
-    }
-    copy = arena_dup(&j->lex_strings, s, len);
-    if (copy == NULL) goto oom;
-    id = (uint32_t)j->nexact++;
-    j->ex_str[id] = copy;
-    j->ex_len[id] = len;
-    j->ex_kind[id] = kind;
-    g->hash = h; g->pre = pre; g->s = copy; g->len = len; g->id = id;
-    j->lex.n++;
-    str = copy;
-  }
-  pthread_mutex_unlock(&j->mu);
-  if (table_room(cache) != 0) return UINT32_MAX;
-  e = table_find(cache, s, len, h, pre);
-  e->hash = h; e->pre = pre; e->s = str; e->len = len; e->id = id;
-  cache->n++;
-  return id;
-oom:
-  pthread_mutex_unlock(&j->mu);
-  return UINT32_MAX;
-}
-
-/* Load, tokenise and intern one document. */
 /* Encode a tokenised document's stream records, line starts and sentence marks. */
 static int encode_work(job *j, size_t i, doc_work *w) {
+  const uint32_t *ids = j->ids[i].v;
   const char *text = w->text.text, *p, *end = text + w->text.len;
   uint32_t prev_end = 0;
   size_t k;
@@ -537,7 +322,7 @@ static int encode_work(job *j, size_t i, doc_work *w) {
   for (k = 0; k < w->toks.n; k++) {
     const pl_token *t = &w->toks.v[k];
     unsigned char tmp[20];
-    size_t n = ix_put_token(tmp, w->ids[k], t->start - prev_end);
+    size_t n = ix_put_token(tmp, ids[k], t->start - prev_end);
     if (w->stream.n + n > w->stream.cap) {
       if (buf_reserve(&w->stream, n + w->toks.n - k + 16)) return -1;
       rec = w->stream.p;
@@ -552,7 +337,6 @@ static int encode_work(job *j, size_t i, doc_work *w) {
     }
   }
   w->reclen.n = w->toks.n;
-  w->ntok = w->toks.n;
   w->hash = ix_hash(text, w->text.len, 0);
   w->embedded = !w->text.identity;
   w->repaired = w->text.repaired;
@@ -567,39 +351,23 @@ static int encode_work(job *j, size_t i, doc_work *w) {
   return 0;
 }
 
-static void work_doc(job *j, table *cache, size_t i) {
+/* Load, tokenise, intern and encode document i, as worker thread `thread`. */
+static void work_doc(job *j, unsigned thread, size_t i) {
   doc_work *w = &j->work[i];
+  doc_ids *ids = &j->ids[i];
   const char *path = (const char *)j->strings.p + j->docs[i].path;
-  size_t k;
   if (pl_load_file(path, j->repair, &w->text, w->err, sizeof w->err) != 0) { w->failed = 1; return; }
   if (pl_tokenize(w->text.text, w->text.len, &w->toks) != 0 ||
-      (w->toks.n && (w->ids = malloc(w->toks.n * sizeof *w->ids)) == NULL)) {
+      (w->toks.n && (ids->v = malloc(w->toks.n * sizeof *ids->v)) == NULL)) {
     snprintf(w->err, sizeof w->err, "%s: not enough memory to tokenise", path);
     w->failed = 1;
     return;
   }
-  /* hash a few tokens ahead and prefetch their slots: the look-ups are bound by memory latency */
-  enum { AHEAD = 8 };
-  uint64_t hs[AHEAD];
-  for (k = 0; k < w->toks.n && k < AHEAD; k++)
-    hs[k] = str_hash(w->text.text + w->toks.v[k].start, w->toks.v[k].len);
-  for (k = 0; k < w->toks.n; k++) {
-    const pl_token *t = &w->toks.v[k];
-    uint64_t h = hs[k % AHEAD];
-    uint32_t id;
-    if (k + AHEAD < w->toks.n) {
-      const pl_token *a = &w->toks.v[k + AHEAD];
-      uint64_t ha = str_hash(w->text.text + a->start, a->len);
-      hs[k % AHEAD] = ha;
-      if (cache->cap) __builtin_prefetch(&cache->v[ha & (cache->cap - 1)]);
-    }
-    id = intern(j, cache, w->text.text + t->start, t->len, t->kind, h);
-    if (id == UINT32_MAX) {
-      snprintf(w->err, sizeof w->err, "%s: not enough memory for the lexicon", path);
-      w->failed = 1;
-      return;
-    }
-    w->ids[k] = id;
+  ids->n = w->toks.n;
+  if (lex_intern(&j->lex, thread, w->text.text, w->toks.v, w->toks.n, ids->v) != 0) {
+    snprintf(w->err, sizeof w->err, "%s: not enough memory for the lexicon", path);
+    w->failed = 1;
+    return;
   }
   if (encode_work(j, i, w) != 0) {
     snprintf(w->err, sizeof w->err, "%s: not enough memory to encode", path);
@@ -607,7 +375,7 @@ static void work_doc(job *j, table *cache, size_t i) {
   }
 }
 
-typedef struct worker { job *j; table *cache; } worker;
+typedef struct worker { job *j; unsigned thread; } worker;
 
 static void *worker_main(void *arg) {
   worker *wk = arg;
@@ -615,73 +383,9 @@ static void *worker_main(void *arg) {
   for (;;) {
     size_t i = atomic_fetch_add(&j->next, 1);
     if (i >= j->b1) break;
-    work_doc(j, wk->cache, i);
+    work_doc(j, wk->thread, i);
   }
   return NULL;
-}
-
-/* ---------------------------------------------------------------- output */
-
-/* Write bytes after the header, checksumming each 64 KiB block. */
-static int out_write(job *j, const void *data, size_t n) {
-  const unsigned char *p = data;
-  while (n > 0) {
-    size_t room = IX_BLOCK_SIZE - j->block_used, k = n < room ? n : room;
-    memcpy(j->block + j->block_used, p, k);
-    j->block_used += k;
-    p += k;
-    n -= k;
-    if (j->block_used == IX_BLOCK_SIZE) {
-      uint64_t h = ix_hash(j->block, IX_BLOCK_SIZE, 0);
-      size_t done = 0;
-      if (buf_add(&j->sums, &h, sizeof h) != 0) return -1;
-      while (done < IX_BLOCK_SIZE) {
-        ssize_t r = write(j->fd, j->block + done, IX_BLOCK_SIZE - done);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return -1;
-        done += (size_t)r;
-      }
-      j->off += IX_BLOCK_SIZE;
-      j->block_used = 0;
-    }
-  }
-  return 0;
-}
-
-static uint64_t out_pos(const job *j) { return j->off + j->block_used; }
-
-/* out_write for a few bytes: the common case needs no call. */
-static inline int out_put(job *j, const unsigned char *p, size_t n) {
-  if (IX_BLOCK_SIZE - j->block_used > n) {
-    memcpy(j->block + j->block_used, p, n);
-    j->block_used += n;
-    return 0;
-  }
-  return out_write(j, p, n);
-}
-
-static int out_align(job *j) {
-  static const unsigned char zero[8] = {0};
-  size_t pad = (size_t)((8 - out_pos(j) % 8) % 8);
-  return out_write(j, zero, pad);
-}
-
-/* Flush the last partial block (hashed as it is, short). */
-static int out_flush(job *j) {
-  size_t done = 0;
-  if (j->block_used) {
-    uint64_t h = ix_hash(j->block, j->block_used, 0);
-    if (buf_add(&j->sums, &h, sizeof h) != 0) return -1;
-  }
-  while (done < j->block_used) {
-    ssize_t r = write(j->fd, j->block + done, j->block_used - done);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return -1;
-    done += (size_t)r;
-  }
-  j->off += j->block_used;
-  j->block_used = 0;
-  return 0;
 }
 
 /* ---------------------------------------------------------------- encoding a batch */
@@ -705,14 +409,15 @@ static void progress(job *j, size_t done_docs, double t0) {
 static const char *encode_doc(job *j, size_t i) {
   doc_work *w = &j->work[i];
   doc_in *d = &j->docs[i];
+  size_t ntok = j->ids[i].n;
   ix_doc out;
   uint64_t first = j->ntokens, k;
   const uint32_t *marks = (const uint32_t *)w->marks.p;
   size_t nmarks = w->marks.n / 4, m;
   memset(&out, 0, sizeof out);
-  if (j->ntokens + w->ntok >= IX_MAX_TOKENS) return "corpus too large (over 4 G tokens): index it in shards";
+  if (j->ntokens + ntok >= IX_MAX_TOKENS) return "corpus too large (over 4 G tokens): index it in shards";
   out.first = first;
-  out.ntok = (uint32_t)w->ntok;
+  out.ntok = (uint32_t)ntok;
   out.size = d->size;
   out.mtime = d->mtime;
   out.mtime_ns = d->mtime_ns;
@@ -732,12 +437,12 @@ static const char *encode_doc(job *j, size_t i) {
   }
   /* skip entries for the positions that are multiples of IX_SKIP */
   {
-    uint64_t stream_at = out_pos(j) - j->stream_start, p = first;
+    uint64_t stream_at = ixw_pos(&j->out) - j->stream_start, p = first;
     uint64_t next = (first + IX_SKIP - 1) / IX_SKIP * IX_SKIP;
     const unsigned char *len = w->reclen.p, *rec = w->stream.p;
     size_t at = 0;
     uint32_t prev_end = 0;
-    for (k = 0; k < w->ntok; k++, p++) {
+    for (k = 0; k < ntok; k++, p++) {
       uint64_t id = 0, gap = 0;
       const unsigned char *q = rec + at;
       if (p == next) {
@@ -748,18 +453,18 @@ static const char *encode_doc(job *j, size_t i) {
         sk.doc = (uint32_t)i;
         if (buf_add(&j->stream_skips, &sk, sizeof sk)) return "not enough memory";
         next += IX_SKIP;
-        prev_end = sk.start + j->ex_len_main[id];
-      } else if (next < first + w->ntok) {
+        prev_end = sk.start + j->lex.len_main[id];
+      } else if (next < first + ntok) {
         ix_get_token(&q, rec + w->stream.n, &id, &gap);
-        prev_end += (uint32_t)gap + j->ex_len_main[id];
+        prev_end += (uint32_t)gap + j->lex.len_main[id];
       } else {
         break;  /* no more skips in this document */
       }
       at += len[k];
     }
   }
-  if (out_write(j, w->stream.p, w->stream.n)) return strerror(errno);
-  j->ntokens += w->ntok;
+  if (ixw_write(&j->out, w->stream.p, w->stream.n)) return strerror(errno);
+  j->ntokens += ntok;
   /* paragraphs and sentences tile the document */
   for (m = 0; m < nmarks; m++) {
     uint32_t s = (uint32_t)(first + (marks[m] & 0x7fffffffu)), e;
@@ -809,93 +514,6 @@ static const char *encode_doc(job *j, size_t i) {
   return NULL;
 }
 
-/*
-** Spill the postings of documents [b0, b1) (positions from first) as one
-** run: a counting sort by exact id, then per id (ascending) a segment of
-** varint deltas.  Also adds the batch's counts to the frequencies.
-*/
-static const char *spill_run(job *j, size_t b0, size_t b1, uint64_t first, size_t nexact) {
-  uint32_t *touched = NULL, *pos = NULL;
-  size_t nt = 0, k, i, n = 0, fill = 0;
-  const char *err = "not enough memory";
-  unsigned char out[1 << 16];
-  uint64_t p;
-  for (i = b0; i < b1; i++) n += j->work[i].ntok;
-  if (j->count_cap < nexact) {
-    uint32_t *c = realloc(j->count, nexact * sizeof *c);
-    if (c == NULL) return err;
-    memset(c + j->count_cap, 0, (nexact - j->count_cap) * sizeof *c);
-    j->count = c;
-    j->count_cap = nexact;
-  }
-  touched = malloc((n + 1) * sizeof *touched);
-  pos = malloc((n + 1) * sizeof *pos);
-  if (!touched || !pos) goto done;
-  /* count, marking the ids seen in a bitmap; list them in ascending order */
-  {
-    uint64_t *seen = calloc(nexact / 64 + 1, sizeof *seen);
-    size_t wd;
-    if (seen == NULL) goto done;
-    for (i = b0; i < b1; i++)
-      for (k = 0; k < j->work[i].ntok; k++) {
-        uint32_t id = j->work[i].ids[k];
-        j->count[id]++;
-        seen[id >> 6] |= 1ull << (id & 63);
-      }
-    for (wd = 0; wd <= nexact / 64; wd++) {
-      uint64_t bits = seen[wd];
-      while (bits) {
-        touched[nt++] = (uint32_t)(wd * 64 + (size_t)__builtin_ctzll(bits));
-        bits &= bits - 1;
-      }
-    }
-    free(seen);
-  }
-  {
-    uint32_t sum = 0;
-    for (k = 0; k < nt; k++) {
-      uint32_t c = j->count[touched[k]];
-      j->ex_freq[touched[k]] += c;
-      j->count[touched[k]] = sum;
-      sum += c;
-    }
-  }
-  for (i = b0, p = first; i < b1; i++)
-    for (k = 0; k < j->work[i].ntok; k++, p++) pos[j->count[j->work[i].ids[k]]++] = (uint32_t)p;
-  {
-    size_t start = 0, mm;
-    for (k = 0; k < nt; k++) {
-      size_t end = j->count[touched[k]];
-      seg sg;
-      sg.id = touched[k];
-      sg.batch = j->nbatches;
-      sg.count = (uint32_t)(end - start);
-      sg.first = pos[start];
-      sg.last = pos[end - 1];
-      sg.off = j->runs_off;
-      for (mm = start + 1; mm < end; mm++) {
-        if (fill > sizeof out - 10) {
-          if (fwrite(out, 1, fill, j->runs) != fill) { err = strerror(errno); goto done; }
-          fill = 0;
-        }
-        size_t len = ix_put_varint(out + fill, (uint64_t)(pos[mm] - pos[mm - 1]));
-        fill += len;
-        j->runs_off += len;
-      }
-      sg.bytes = (uint32_t)(j->runs_off - sg.off);
-      if (buf_add(&j->segs, &sg, sizeof sg)) goto done;
-      j->count[touched[k]] = 0;
-      start = end;
-    }
-  }
-  if (fill && fwrite(out, 1, fill, j->runs) != fill) { err = strerror(errno); goto done; }
-  err = NULL;
-done:
-  free(touched);
-  free(pos);
-  return err;
-}
-
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -915,7 +533,6 @@ typedef struct batch { pthread_t th[MAX_THREADS]; int nth; } batch;
 /* Start worker threads on documents [b0, b1); the main thread does not wait. */
 static void batch_start(job *j, batch *b, size_t b0, size_t b1, worker *wk) {
   int t;
-  j->b0 = b0;
   j->b1 = b1;
   atomic_store(&j->next, b0);
   b->nth = 0;
@@ -939,25 +556,7 @@ static const char *batch_encode(job *j, size_t b0, size_t b1) {
   const char *err;
   for (i = b0; i < b1; i++)
     if (j->work[i].failed) return j->work[i].err;
-  pthread_mutex_lock(&j->mu);
-  nexact = j->nexact;
-  if (j->ex_len_cap < nexact) {  /* a stable copy of the lengths: workers may grow the lexicon */
-    uint32_t *l = realloc(j->ex_len_main, nexact * sizeof *l);
-    if (l) {
-      memcpy(l + j->ex_len_cap, j->ex_len + j->ex_len_cap, (nexact - j->ex_len_cap) * sizeof *l);
-      j->ex_len_main = l;
-      j->ex_len_cap = nexact;
-    }
-  }
-  pthread_mutex_unlock(&j->mu);
-  if (j->ex_len_cap < nexact) return "not enough memory";
-  if (j->freq_cap < nexact) {
-    uint64_t *f = realloc(j->ex_freq, nexact * sizeof *f);
-    if (f == NULL) return "not enough memory";
-    memset(f + j->freq_cap, 0, (nexact - j->freq_cap) * sizeof *f);
-    j->ex_freq = f;
-    j->freq_cap = nexact;
-  }
+  if ((err = lex_sync(&j->lex, &nexact)) != NULL) return err;
   for (i = b0; i < b1; i++) {
     doc_work *w = &j->work[i];
     if (w->repaired) {
@@ -967,224 +566,19 @@ static const char *batch_encode(job *j, size_t b0, size_t b1) {
                          w->repaired == 1 ? "" : "s");
       if (len > 0 && buf_add(&j->warn_text, msg, (size_t)len < sizeof msg ? (size_t)len : sizeof msg - 1))
         return "not enough memory";
-      j->warnings++;
     }
     if ((err = encode_doc(j, i)) != NULL) return err;
     pl_loaded_free(&w->text);
     pl_tokens_free(&w->toks);
     buf_free(&w->stream); buf_free(&w->reclen); buf_free(&w->lines); buf_free(&w->marks);
   }
-  if ((err = spill_run(j, b0, b1, first, nexact)) != NULL) return err;
-  for (i = b0; i < b1; i++) { free(j->work[i].ids); j->work[i].ids = NULL; }
-  j->nbatches++;
+  if ((err = postings_spill(&j->post, j->ids + b0, b1 - b0, first, nexact, j->lex.freq)) != NULL)
+    return err;
+  for (i = b0; i < b1; i++) { free(j->ids[i].v); j->ids[i].v = NULL; }
   return NULL;
 }
 
 /* ---------------------------------------------------------------- finishing */
-
-static void begin_section(lua_State *L, job *j, const char *name) {
-  ix_section *s;
-  if (j->h.nsections >= IX_MAX_SECTIONS) luaL_error(L, "too many index sections");
-  if (out_align(j)) luaL_error(L, "cannot write index: %s", strerror(errno));
-  s = &j->h.sections[j->h.nsections++];
-  snprintf(s->name, sizeof s->name, "%s", name);
-  s->offset = out_pos(j);
-}
-
-static void end_section(job *j) {
-  ix_section *s = &j->h.sections[j->h.nsections - 1];
-  s->size = out_pos(j) - s->offset;
-}
-
-static void write_section(lua_State *L, job *j, const char *name, const void *p, size_t n) {
-  begin_section(L, j, name);
-  if (out_write(j, p, n)) luaL_error(L, "cannot write index: %s", strerror(errno));
-  end_section(j);
-}
-
-/* The postings: per exact id, its segments from every run, re-based. */
-/*
-** The postings: per exact id, its segment from every run, re-based.  Each
-** run (batch) lists its segments by ascending id, so one buffered reader per
-** run walks the runs file sequentially: memory stays small.
-*/
-#define RUN_BUF (1u << 16)
-static void write_postings(lua_State *L, job *j, ix_exact *ex) {
-  const seg *segs = (const seg *)j->segs.p;
-  size_t nsegs = j->segs.n / sizeof(seg), k, nb = j->nbatches;
-  size_t *cur = lua_newuserdatauv(L, (nb + 1) * 2 * sizeof *cur, 0), *end = cur + nb + 1;
-  uint64_t *boff = lua_newuserdatauv(L, (nb + 1) * 2 * sizeof *boff, 0), *blen = boff + nb + 1;
-  unsigned char *bufs = lua_newuserdatauv(L, (nb + 1) * (size_t)RUN_BUF, 0);
-  uint64_t id, base;
-  int fd;
-  for (k = 0; k <= nb; k++) { cur[k] = end[k] = 0; boff[k] = blen[k] = 0; }
-  for (k = nsegs; k-- > 0; ) { cur[segs[k].batch] = k; }
-  for (k = 0; k < nsegs; k++) end[segs[k].batch] = k + 1;
-  if (fflush(j->runs) != 0) luaL_error(L, "cannot write postings run: %s", strerror(errno));
-  fd = fileno(j->runs);
-  begin_section(L, j, IX_SEC_POSTINGS);
-  base = out_pos(j);
-  for (id = 0; id < j->nexact; id++) {
-    uint32_t last = 0;
-    int any = 0;
-    size_t b;
-    ex[id].post = out_pos(j) - base;
-    for (b = 0; b < nb; b++) {
-      const seg *sg;
-      unsigned char tmp[10];
-      uint64_t off, left;
-      size_t n;
-      if (cur[b] >= end[b] || segs[cur[b]].id != id) continue;
-      sg = &segs[cur[b]++];
-      n = ix_put_varint(tmp, any ? sg->first - last : sg->first);
-      if (out_write(j, tmp, n)) luaL_error(L, "cannot write index: %s", strerror(errno));
-      for (off = sg->off, left = sg->bytes; left > 0; ) {
-        unsigned char *rb = bufs + b * (size_t)RUN_BUF;
-        uint64_t have, take;
-        if (off < boff[b] || off >= boff[b] + blen[b]) {
-          ssize_t r = pread(fd, rb, RUN_BUF, (off_t)off);
-          if (r <= 0) luaL_error(L, "cannot read postings run: %s", r < 0 ? strerror(errno) : "short file");
-          boff[b] = off;
-          blen[b] = (uint64_t)r;
-        }
-        have = boff[b] + blen[b] - off;
-        take = have < left ? have : left;
-        if (out_write(j, rb + (off - boff[b]), (size_t)take))
-          luaL_error(L, "cannot write index: %s", strerror(errno));
-        off += take;
-        left -= take;
-      }
-      last = sg->last;
-      any = 1;
-    }
-    ex[id].post_len = out_pos(j) - base - ex[id].post;
-  }
-  end_section(j);
-  lua_pop(L, 3);
-}
-
-typedef struct fold_key { const char *s; uint32_t len, tid; } fold_key;
-
-static int cmp_fold_key(const void *a, const void *b) {
-  const fold_key *x = a, *y = b;
-  size_t n = x->len < y->len ? x->len : y->len;
-  int c = memcmp(x->s, y->s, n);
-  if (c) return c;
-  return x->len < y->len ? -1 : x->len > y->len;
-}
-
-typedef struct freq_key { uint64_t freq; uint32_t id; } freq_key;
-
-static int cmp_freq_key(const void *a, const void *b) {
-  const freq_key *x = a, *y = b;
-  if (x->freq != y->freq) return x->freq > y->freq ? -1 : 1;
-  return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static ix_str add_lexstr(lua_State *L, buf *lexstr, const char *s, size_t len) {
-  ix_str r;
-  if (lexstr->n + len > UINT32_MAX) luaL_error(L, "lexicon too large");
-  r.off = (uint32_t)lexstr->n;
-  r.len = (uint32_t)len;
-  if (buf_add(lexstr, s, len)) luaL_error(L, "not enough memory");
-  return r;
-}
-
-/*
-** Fold every distinct exact type (not every token), group the exact types
-** by folded form, sort the folded forms, and write the lexicon sections.
-** Temporary arrays are Lua userdata, so an error frees them.
-*/
-static void write_lexicon(lua_State *L, job *j, ix_exact *ex) {
-  size_t n = j->nexact, nf = 0, i, cap = 16;
-  int strs, top = lua_gettop(L);
-  buf *lexstr = &j->lexstr;
-  uint32_t *tid_of, *new_id, *fill;
-  fold_key *keys;
-  ix_fold *folds;
-  freq_key *fk;
-  slot *tab;
-  while (cap < 2 * n + 2) cap *= 2;
-  lua_newtable(L);
-  strs = lua_gettop(L);
-  tab = lua_newuserdatauv(L, cap * sizeof *tab, 0);
-  memset(tab, 0, cap * sizeof *tab);
-  tid_of = lua_newuserdatauv(L, (n + 1) * sizeof *tid_of, 0);
-  keys = lua_newuserdatauv(L, (n + 1) * sizeof *keys, 0);
-  for (i = 0; i < n; i++) {
-    luaL_Buffer b;
-    size_t flen;
-    const char *f;
-    uint64_t h;
-    table t = { tab, cap, nf };
-    slot *e;
-    luaL_buffinit(L, &b);
-    if (parley_fold(&b, j->ex_str[i], j->ex_len[i]) != 0) {
-      luaL_pushresult(&b);
-      lua_pop(L, 1);
-      lua_pushlstring(L, j->ex_str[i], j->ex_len[i]);
-    } else {
-      luaL_pushresult(&b);
-    }
-    f = lua_tolstring(L, -1, &flen);
-    h = str_hash(f, flen);
-    e = table_find(&t, f, (uint32_t)flen, h, prefix8(f, flen));
-    if (e->hash == 0) {
-      lua_rawseti(L, strs, (lua_Integer)nf + 1);  /* anchor the folded string */
-      e->hash = h; e->pre = prefix8(f, flen); e->s = f; e->len = (uint32_t)flen; e->id = (uint32_t)nf;
-      keys[nf].s = f; keys[nf].len = (uint32_t)flen; keys[nf].tid = (uint32_t)nf;
-      nf++;
-    } else {
-      lua_pop(L, 1);
-    }
-    tid_of[i] = e->id;
-  }
-  qsort(keys, nf, sizeof *keys, cmp_fold_key);
-  new_id = lua_newuserdatauv(L, (nf + 1) * sizeof *new_id, 0);
-  folds = lua_newuserdatauv(L, (nf + 1) * sizeof *folds, 0);
-  fill = lua_newuserdatauv(L, (nf + 1) * sizeof *fill, 0);
-  memset(folds, 0, (nf + 1) * sizeof *folds);
-  for (i = 0; i < nf; i++) new_id[keys[i].tid] = (uint32_t)i;
-  /* exact strings first, then folded strings, in one blob */
-  for (i = 0; i < n; i++) {
-    uint32_t f = new_id[tid_of[i]];
-    ex[i].str = add_lexstr(L, lexstr, j->ex_str[i], j->ex_len[i]);
-    ex[i].fold = f;
-    ex[i].kind = j->ex_kind[i];
-    ex[i].freq = j->ex_freq[i];
-    folds[f].freq += ex[i].freq;
-    folds[f].nmap++;
-    if (folds[f].kind == 0 || ex[i].kind == PL_TOK_WORD) folds[f].kind = ex[i].kind;
-  }
-  {
-    uint32_t sum = 0;
-    for (i = 0; i < nf; i++) {
-      folds[i].str = add_lexstr(L, lexstr, keys[i].s, keys[i].len);
-      folds[i].map = sum;
-      fill[i] = sum;
-      sum += folds[i].nmap;
-    }
-  }
-  write_section(L, j, IX_SEC_EXACT, ex, n * sizeof *ex);
-  write_section(L, j, IX_SEC_LENS, j->ex_len, n * sizeof *j->ex_len);
-  write_section(L, j, IX_SEC_FOLD, folds, nf * sizeof *folds);
-  write_section(L, j, IX_SEC_LEXSTR, lexstr->p, lexstr->n);
-  {
-    uint32_t *map = lua_newuserdatauv(L, (n + 1) * sizeof *map, 0);
-    for (i = 0; i < n; i++) map[fill[ex[i].fold]++] = (uint32_t)i;
-    write_section(L, j, IX_SEC_FOLDMAP, map, n * sizeof *map);
-    lua_pop(L, 1);
-  }
-  fk = lua_newuserdatauv(L, (nf + 1) * sizeof *fk, 0);
-  for (i = 0; i < nf; i++) { fk[i].freq = folds[i].freq; fk[i].id = (uint32_t)i; }
-  qsort(fk, nf, sizeof *fk, cmp_freq_key);
-  for (i = 0; i < nf; i++) fill[i] = fk[i].id;
-  write_section(L, j, IX_SEC_FREQ, fill, nf * sizeof *fill);
-  j->h.nexact = n;
-  j->h.nfold = nf;
-  buf_free(lexstr);
-  lua_settop(L, top);
-}
 
 static void write_regions(lua_State *L, job *j) {
   ix_rkind rk[MAX_KINDS];
@@ -1197,54 +591,10 @@ static void write_regions(lua_State *L, job *j) {
     memcpy(rk[k].attrs, ko->attr_names, sizeof rk[k].attrs);
     rk[k].count = ko->count;
     snprintf(rk[k].section, sizeof rk[k].section, "r:%u", (unsigned)k);
-    write_section(L, j, rk[k].section, ko->recs.p, ko->recs.n);
+    ixw_section(L, &j->out, rk[k].section, ko->recs.p, ko->recs.n);
     buf_free(&ko->recs);
   }
-  write_section(L, j, IX_SEC_REGIONS, rk, j->nkinds * sizeof *rk);
-}
-
-/* Write the checksums and the header, sync, and rename into place. */
-static void finish(lua_State *L, job *j, const char *meta, size_t meta_len) {
-  uint64_t sums_off;
-  ix_section *s;
-  if (out_align(j) || out_flush(j)) luaL_error(L, "cannot write index: %s", strerror(errno));
-  sums_off = j->off;
-  if (j->h.nsections >= IX_MAX_SECTIONS) luaL_error(L, "too many index sections");
-  s = &j->h.sections[j->h.nsections++];
-  snprintf(s->name, sizeof s->name, "%s", IX_SEC_CHECKSUMS);
-  s->offset = sums_off;
-  s->size = j->sums.n;
-  {
-    size_t done = 0;
-    while (done < j->sums.n) {
-      ssize_t r = write(j->fd, j->sums.p + done, j->sums.n - done);
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) luaL_error(L, "cannot write index: %s", strerror(errno));
-      done += (size_t)r;
-    }
-  }
-  (void)meta; (void)meta_len;
-  memcpy(j->h.magic, IX_MAGIC, 8);
-  j->h.version = IX_VERSION;
-  j->h.header_size = IX_HEADER_SIZE;
-  j->h.file_size = sums_off + j->sums.n;
-  j->h.ntokens = j->ntokens;
-  j->h.ndocs = (uint32_t)j->ndocs;
-  j->h.reserved[0] = ix_hash(j->sums.p, j->sums.n, 0);
-  j->h.checksum = 0;
-  j->h.checksum = ix_hash(&j->h, sizeof j->h, 0);
-  {
-    unsigned char hdr[IX_HEADER_SIZE];
-    memset(hdr, 0, sizeof hdr);
-    memcpy(hdr, &j->h, sizeof j->h);
-    if (pwrite(j->fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr || fsync(j->fd) != 0)
-      luaL_error(L, "cannot write index: %s", strerror(errno));
-  }
-  if (close(j->fd) != 0) { j->fd = -1; luaL_error(L, "cannot write index: %s", strerror(errno)); }
-  j->fd = -1;
-  if (rename(j->tmp_path, j->out_path) != 0)
-    luaL_error(L, "cannot rename %s to %s: %s", j->tmp_path, j->out_path, strerror(errno));
-  j->done = 1;
+  ixw_section(L, &j->out, IX_SEC_REGIONS, rk, j->nkinds * sizeof *rk);
 }
 
 /*
@@ -1256,7 +606,7 @@ static int build_body(lua_State *L) {
   job *j = check_job(L, 2);
   worker wk[MAX_THREADS];
   int t;
-  const char *meta;
+  const char *meta, *output;
   size_t meta_len;
   struct timespec t0;
   double start;
@@ -1265,25 +615,16 @@ static int build_body(lua_State *L) {
   start = (double)t0.tv_sec + t0.tv_nsec / 1e9;
   lua_getfield(L, 1, "meta");
   meta = luaL_optlstring(L, -1, "{}", &meta_len);
+  lua_getfield(L, 1, "output");
+  output = luaL_checkstring(L, -1);          /* stays on the stack */
   read_spec(L, j, 1);
-  if (pthread_mutex_init(&j->mu, NULL) != 0) luaL_error(L, "cannot create a mutex");
-  j->mu_init = 1;
-  if (table_grow(&j->lex) != 0) luaL_error(L, "not enough memory");
-  if ((j->block = malloc(IX_BLOCK_SIZE)) == NULL) luaL_error(L, "not enough memory");
-  j->fd = open(j->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (j->fd < 0) return luaL_error(L, "cannot create %s: %s", j->tmp_path, strerror(errno));
-  j->runs = fopen(j->runs_path, "w+b");
-  if (j->runs == NULL) return luaL_error(L, "cannot create %s: %s", j->runs_path, strerror(errno));
-  {
-    static const unsigned char zero[IX_HEADER_SIZE];
-    if (write(j->fd, zero, sizeof zero) != (ssize_t)sizeof zero)
-      return luaL_error(L, "cannot write %s: %s", j->tmp_path, strerror(errno));
-  }
-  j->off = IX_HEADER_SIZE;
-  for (t = 0; t < MAX_THREADS; t++) { wk[t].j = j; wk[t].cache = &j->caches[t]; }
+  lex_init(L, &j->lex);
+  ixw_open(L, &j->out, output);
+  postings_open(L, &j->post, output);
+  for (t = 0; t < MAX_THREADS; t++) { wk[t].j = j; wk[t].thread = (unsigned)t; }
   /* the stream comes first, written batch by batch */
-  begin_section(L, j, IX_SEC_STREAM);
-  j->stream_start = out_pos(j);
+  ixw_begin_section(L, &j->out, IX_SEC_STREAM);
+  j->stream_start = ixw_pos(&j->out);
   /*
   ** Pipelined: while the workers tokenise batch k + 1, this thread encodes
   ** batch k.  Workers are always joined before an error is raised.
@@ -1311,30 +652,30 @@ static int build_body(lua_State *L) {
       cur1 = nx1;
     }
   }
-  end_section(j);
+  ixw_end_section(&j->out);
   if (j->progress) fputs("\n", stderr);
   {
-    ix_exact *ex = lua_newuserdatauv(L, (j->nexact + 1) * sizeof *ex, 0);
-    memset(ex, 0, (j->nexact + 1) * sizeof *ex);
-    write_postings(L, j, ex);
-    write_lexicon(L, j, ex);
+    ix_exact *ex = lua_newuserdatauv(L, (j->lex.n + 1) * sizeof *ex, 0);
+    memset(ex, 0, (j->lex.n + 1) * sizeof *ex);
+    postings_write(L, &j->post, &j->out, ex, j->lex.n);
+    lex_write(L, &j->lex, &j->out, ex);
     lua_pop(L, 1);
   }
-  write_section(L, j, IX_SEC_SKIPS, j->stream_skips.p, j->stream_skips.n);
-  write_section(L, j, IX_SEC_DOCS, j->docs_out.p, j->docs_out.n);
-  write_section(L, j, IX_SEC_LINES, j->lines.p, j->lines.n);
-  write_section(L, j, IX_SEC_TEXTS, j->texts.p, j->texts.n);
+  ixw_section(L, &j->out, IX_SEC_SKIPS, j->stream_skips.p, j->stream_skips.n);
+  ixw_section(L, &j->out, IX_SEC_DOCS, j->docs_out.p, j->docs_out.n);
+  ixw_section(L, &j->out, IX_SEC_LINES, j->lines.p, j->lines.n);
+  ixw_section(L, &j->out, IX_SEC_TEXTS, j->texts.p, j->texts.n);
   write_regions(L, j);
-  write_section(L, j, IX_SEC_STRINGS, j->strings.p, j->strings.n);
-  write_section(L, j, IX_SEC_META, meta, meta_len);
-  finish(L, j, meta, meta_len);
+  ixw_section(L, &j->out, IX_SEC_STRINGS, j->strings.p, j->strings.n);
+  ixw_section(L, &j->out, IX_SEC_META, meta, meta_len);
+  ixw_finish(L, &j->out, j->ntokens, (uint32_t)j->ndocs, j->lex.n, j->lex.nfold);
   clock_gettime(CLOCK_MONOTONIC, &t0);
   lua_createtable(L, 0, 8);
   parley_setint(L, "tokens", (lua_Integer)j->ntokens);
   parley_setint(L, "documents", (lua_Integer)j->ndocs);
-  parley_setint(L, "types", (lua_Integer)j->h.nexact);
-  parley_setint(L, "folded_types", (lua_Integer)j->h.nfold);
-  parley_setint(L, "bytes", (lua_Integer)j->h.file_size);
+  parley_setint(L, "types", (lua_Integer)j->lex.n);
+  parley_setint(L, "folded_types", (lua_Integer)j->lex.nfold);
+  parley_setint(L, "bytes", (lua_Integer)j->out.h.file_size);
   lua_pushnumber(L, (double)t0.tv_sec + t0.tv_nsec / 1e9 - start);
   lua_setfield(L, -2, "seconds");
   lua_pushnumber(L, j->t_parallel);
@@ -1358,7 +699,7 @@ static int indexer_build(lua_State *L) {
   lua_settop(L, 1);
   j = lua_newuserdatauv(L, sizeof *j, 0);
   memset(j, 0, sizeof *j);
-  j->fd = -1;
+  j->out.fd = -1;
   luaL_setmetatable(L, BUILD_JOB);
   lua_pushcfunction(L, build_body);
   lua_pushvalue(L, 1);

@@ -200,7 +200,7 @@ int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char 
   ix->sums = (const uint64_t *)(base + sums->offset);
   ix->nblocks = (size_t)(sums->size / 8);
   if (ix->nblocks != (ix->body_end - IX_HEADER_SIZE + IX_BLOCK_SIZE - 1) / IX_BLOCK_SIZE ||
-      ix_hash(ix->sums, (size_t)sums->size, 0) != h.reserved[0]) {
+      ix_hash(ix->sums, (size_t)sums->size, 0) != h.sums_checksum) {
     snprintf(err, errlen, "checksum table damaged");
     return -1;
   }

@@ -55,7 +55,8 @@ typedef struct ix_header {
   uint64_t ntokens;
   uint32_t ndocs, nsections;
   uint64_t nexact, nfold;
-  uint64_t reserved[4];
+  uint64_t sums_checksum;            /* ix_hash of the "checksums" section */
+  uint64_t reserved[3];
   uint64_t checksum;                 /* of the header with this field zero */
   ix_section sections[IX_MAX_SECTIONS];
 } ix_header;
@@ -70,7 +71,7 @@ typedef struct ix_doc {
   uint64_t size;                     /* source fingerprint: size in bytes */
   int64_t mtime;                     /* ... modification time, seconds */
   uint32_t mtime_ns, nlines;
-  uint64_t hash;                     /* ... hash of the source bytes */
+  uint64_t hash;                     /* ix_hash of the normalised text (not of the source bytes) */
   uint64_t lines;                    /* index of its first entry in "lines" */
   uint64_t text, text_len;           /* normalised text: offset in "texts" (IX_DOC_EMBEDDED) */
   ix_str path, id, meta;             /* meta is JSON */

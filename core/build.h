@@ -1,0 +1,185 @@
+/*
+** build.h — the parts of the index writer (`parley.indexer.build`), shared
+** by its files and by no one else (none of them is a Lua-visible type):
+**
+**   build.c    the job: the spec, batches, worker threads, encoding documents
+**   lexicon.c  the exact types: interning, folding, the lexicon sections
+**   postings.c the postings: sorted runs per batch, merged at the end
+**   ixwrite.c  the index file: checksummed blocks, sections, header, finishing
+**
+** Each part has its own struct, which the job holds by value, and its own
+** free function, which job_gc calls: a free function is idempotent and
+** releases whatever was acquired, so a Lua error at any point leaks nothing.
+** Functions taking a lua_State raise on failure; the others return an error
+** (-1, or a message) and may run in worker threads.
+*/
+#ifndef PARLEY_BUILD_H
+#define PARLEY_BUILD_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "ixfile.h"
+#include "parley.h"
+
+#define MAX_THREADS 8                /* worker threads of a build, at most */
+
+/* ---------------------------------------------------------------- growable byte buffers */
+
+typedef struct buf { unsigned char *p; size_t n, cap; } buf;
+
+static inline int buf_reserve(buf *b, size_t extra) {
+  size_t need, cap;
+  if (extra > SIZE_MAX - b->n) return -1;
+  need = b->n + extra;
+  if (need <= b->cap) return 0;
+  cap = b->cap ? b->cap : 4096;
+  while (cap < need) {
+    if (cap > SIZE_MAX / 2) return -1;
+    cap *= 2;
+  }
+  unsigned char *p = realloc(b->p, cap);
+  if (p == NULL) return -1;
+  b->p = p;
+  b->cap = cap;
+  return 0;
+}
+
+static inline int buf_add(buf *b, const void *p, size_t n) {
+  if (buf_reserve(b, n) != 0) return -1;
+  if (n) memcpy(b->p + b->n, p, n);
+  b->n += n;
+  return 0;
+}
+
+static inline int buf_u32(buf *b, uint32_t v) { return buf_add(b, &v, sizeof v); }
+
+static inline void buf_free(buf *b) { free(b->p); b->p = NULL; b->n = b->cap = 0; }
+
+/* ---------------------------------------------------------------- ixwrite.c: the index file */
+
+/*
+** The file is created as PATH.tmp.PID, a zero header first; every byte after
+** the header goes through a 64 KiB block whose checksum is taken when it is
+** full.  ixw_finish writes the checksum table and the header, syncs, and
+** renames the file to PATH; until then ixw_free removes it.
+*/
+typedef struct ixwriter {
+  char *path, *tmp_path;           /* PATH and PATH.tmp.PID */
+  int fd;                          /* -1 when closed */
+  int created;                     /* tmp_path was created by this build */
+  int done;                        /* renamed into place */
+  uint64_t off;                    /* bytes written to fd so far */
+  unsigned char *block;            /* the current checksum block */
+  size_t block_used;
+  buf sums;                        /* uint64 checksum per block */
+  ix_header h;                     /* filled in as sections are written */
+} ixwriter;
+
+/* Create a new file at path with these open flags and mode, never over an
+** existing file or through a link; returns the descriptor, raises on failure. */
+int ixw_create(lua_State *L, const char *path, int flags, mode_t mode);
+/* Name the file after path and create it (mode 0644); raises on failure. */
+void ixw_open(lua_State *L, ixwriter *w, const char *path);
+/* Append bytes; 0, or -1 with errno set. */
+int ixw_write(ixwriter *w, const void *data, size_t n);
+/* Pad with zeros to a multiple of 8; 0 or -1. */
+int ixw_align(ixwriter *w);
+
+/* The file offset the next byte will have. */
+static inline uint64_t ixw_pos(const ixwriter *w) { return w->off + w->block_used; }
+
+/* ixw_write for a few bytes: the common case needs no call. */
+static inline int ixw_put(ixwriter *w, const unsigned char *p, size_t n) {
+  if (IX_BLOCK_SIZE - w->block_used > n) {
+    memcpy(w->block + w->block_used, p, n);
+    w->block_used += n;
+    return 0;
+  }
+  return ixw_write(w, p, n);
+}
+
+/* A section: begin (aligned to 8), write, end; or all three at once.  Raise on failure. */
+void ixw_begin_section(lua_State *L, ixwriter *w, const char *name);
+void ixw_end_section(ixwriter *w);
+void ixw_section(lua_State *L, ixwriter *w, const char *name, const void *p, size_t n);
+/* Write the checksum table and the header with these counts, sync, rename into place. */
+void ixw_finish(lua_State *L, ixwriter *w, uint64_t ntokens, uint32_t ndocs, uint64_t nexact,
+                uint64_t nfold);
+void ixw_free(ixwriter *w);
+
+/* ---------------------------------------------------------------- lexicon.c: the lexicon */
+
+/* A string table slot: the first 8 bytes are kept inline, so most words compare without a pointer chase. */
+typedef struct lex_slot { uint64_t hash, pre; const char *s; uint32_t len, id; } lex_slot;
+typedef struct lex_table { lex_slot *v; size_t cap, n; } lex_table;
+typedef struct lex_chunk lex_chunk;
+
+/*
+** The exact types, ids in order of first appearance.  Workers intern (each
+** through caches[its thread]); mu guards forms, strings, str, len, kind, n
+** and cap.  The main thread reads len_main and freq, which only it touches.
+*/
+typedef struct lexicon {
+  pthread_mutex_t mu;
+  int mu_init;
+  lex_table forms;                 /* every exact form, to its id */
+  lex_table caches[MAX_THREADS];   /* per worker thread: the forms it has met */
+  lex_chunk *strings;              /* arena holding the forms */
+  const char **str;                /* per id: the form, */
+  uint32_t *len;                   /* ... its length in bytes, */
+  uint8_t *kind;                   /* ... its token kind (PL_TOK_*) */
+  size_t n, cap;                   /* types, and room in str, len and kind */
+  uint32_t *len_main;              /* the main thread's copy of len[0 .. len_main_cap) */
+  size_t len_main_cap;
+  uint64_t *freq;                  /* per id: occurrences (the postings count them) */
+  size_t freq_cap;
+  buf lexstr;                      /* the "lexstr" section, while it is written */
+  uint64_t nfold;                  /* folded types, once written */
+} lexicon;
+
+/* Create the lock and the table; raises on failure. */
+void lex_init(lua_State *L, lexicon *lx);
+/* Intern the n tokens of text as worker thread `thread`: ids[k] is token k's
+** exact id.  No Lua; 0, or -1 if out of memory. */
+int lex_intern(lexicon *lx, unsigned thread, const char *text, const pl_token *toks, size_t n,
+               uint32_t *ids);
+/* For the main thread, while workers may intern: bring len_main and freq up
+** to the current types, whose number goes to *nexact.  NULL or a message. */
+const char *lex_sync(lexicon *lx, size_t *nexact);
+/* Fold and sort the types and write the sections "exact" (filling in ex[], whose
+** postings ranges are already set), "lens", "fold", "lexstr", "foldmap" and "freqorder". */
+void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex);
+void lex_free(lexicon *lx);
+
+/* ---------------------------------------------------------------- postings.c: the postings */
+
+/* The exact id of each token of one document: what the postings are made of. */
+typedef struct doc_ids { uint32_t *v; size_t n; } doc_ids;
+
+typedef struct postings {
+  char *path;                      /* the runs file, PATH.runs.PID */
+  int created;                     /* ... created by this build */
+  FILE *runs;
+  uint64_t runs_off;               /* bytes written to it */
+  uint32_t nruns;                  /* runs spilled (one per batch) */
+  buf segs;                        /* per run, per id in it: where its deltas are */
+  uint32_t *count;                 /* per exact id, during a spill */
+  size_t count_cap;
+} postings;
+
+/* Name the runs file after the index path and create it (mode 0600); raises on failure. */
+void postings_open(lua_State *L, postings *p, const char *path);
+/* Spill the postings of a batch of documents, whose first token is at position
+** first, as one run, and add their counts to freq[0 .. nexact).  NULL or a message. */
+const char *postings_spill(postings *p, const doc_ids *docs, size_t ndocs, uint64_t first,
+                           size_t nexact, uint64_t *freq);
+/* Merge the runs into the "postings" section, setting ex[id].post and .post_len. */
+void postings_write(lua_State *L, postings *p, ixwriter *w, ix_exact *ex, size_t nexact);
+void postings_free(postings *p);
+
+#endif

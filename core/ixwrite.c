@@ -1,0 +1,178 @@
+/*
+** ixwrite.c — writing the index file (the format is in ixfile.h): bytes go
+** out through 64 KiB blocks, each checksummed when it is complete; sections
+** are aligned to 8 bytes and listed in the header; at the end the checksum
+** table and the header are written, the file is synced and renamed from its
+** temporary name into place, so a reader sees the old index or the new one,
+** never a part of one.
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+
+_Static_assert(sizeof(ix_header) <= IX_HEADER_SIZE, "the header must fit in its 4 KiB");
+
+/* Write all of p[0..n) to fd; 0, or -1 with errno set. */
+static int write_all(int fd, const unsigned char *p, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = write(fd, p + done, n - done);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return -1;
+    done += (size_t)r;
+  }
+  return 0;
+}
+
+/*
+** Exclusively: O_EXCL fails on any file already at path, a symbolic link
+** included (dangling or not), so nothing planted there is written through;
+** O_NOFOLLOW says so again.  Leftovers of dead builds are removed before a
+** build starts (lua/parley/corpus.lua), so a file found here was planted, or
+** left by a dead process that had this pid; either way it is not touched.
+*/
+int ixw_create(lua_State *L, const char *path, int flags, mode_t mode) {
+  int fd = open(path, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0 && errno == EEXIST)
+    luaL_error(L, "cannot create %s: %s (a build never writes through an existing file or link; "
+               "remove it)", path, strerror(errno));
+  if (fd < 0) luaL_error(L, "cannot create %s: %s", path, strerror(errno));
+  return fd;
+}
+
+void ixw_open(lua_State *L, ixwriter *w, const char *path) {
+  static const unsigned char zero[IX_HEADER_SIZE];
+  size_t len = strlen(path) + 32;
+  w->path = strdup(path);
+  w->tmp_path = malloc(len);
+  if (!w->path || !w->tmp_path) luaL_error(L, "not enough memory");
+  snprintf(w->tmp_path, len, "%s.tmp.%ld", path, (long)getpid());
+  if ((w->block = malloc(IX_BLOCK_SIZE)) == NULL) luaL_error(L, "not enough memory");
+  w->fd = ixw_create(L, w->tmp_path, O_WRONLY, 0644);
+  w->created = 1;
+  if (write(w->fd, zero, sizeof zero) != (ssize_t)sizeof zero)
+    luaL_error(L, "cannot write %s: %s", w->tmp_path, strerror(errno));
+  w->off = IX_HEADER_SIZE;
+}
+
+/* Write bytes after the header, checksumming each 64 KiB block. */
+int ixw_write(ixwriter *w, const void *data, size_t n) {
+  const unsigned char *p = data;
+  while (n > 0) {
+    size_t room = IX_BLOCK_SIZE - w->block_used, k = n < room ? n : room;
+    memcpy(w->block + w->block_used, p, k);
+    w->block_used += k;
+    p += k;
+    n -= k;
+    if (w->block_used == IX_BLOCK_SIZE) {
+      uint64_t h = ix_hash(w->block, IX_BLOCK_SIZE, 0);
+      if (buf_add(&w->sums, &h, sizeof h) != 0) return -1;
+      if (write_all(w->fd, w->block, IX_BLOCK_SIZE) != 0) return -1;
+      w->off += IX_BLOCK_SIZE;
+      w->block_used = 0;
+    }
+  }
+  return 0;
+}
+
+int ixw_align(ixwriter *w) {
+  static const unsigned char zero[8] = {0};
+  size_t pad = (size_t)((8 - ixw_pos(w) % 8) % 8);
+  return ixw_write(w, zero, pad);
+}
+
+/* Flush the last partial block (hashed as it is, short). */
+static int ixw_flush(ixwriter *w) {
+  if (w->block_used) {
+    uint64_t h = ix_hash(w->block, w->block_used, 0);
+    if (buf_add(&w->sums, &h, sizeof h) != 0) return -1;
+  }
+  if (write_all(w->fd, w->block, w->block_used) != 0) return -1;
+  w->off += w->block_used;
+  w->block_used = 0;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- sections */
+
+/* A new entry in the section table, at offset off. */
+static ix_section *add_section(lua_State *L, ixwriter *w, const char *name, uint64_t off) {
+  ix_section *s;
+  if (w->h.nsections >= IX_MAX_SECTIONS) luaL_error(L, "too many index sections");
+  s = &w->h.sections[w->h.nsections++];
+  snprintf(s->name, sizeof s->name, "%s", name);
+  s->offset = off;
+  return s;
+}
+
+void ixw_begin_section(lua_State *L, ixwriter *w, const char *name) {
+  if (ixw_align(w)) luaL_error(L, "cannot write index: %s", strerror(errno));
+  add_section(L, w, name, ixw_pos(w));
+}
+
+void ixw_end_section(ixwriter *w) {
+  ix_section *s = &w->h.sections[w->h.nsections - 1];
+  s->size = ixw_pos(w) - s->offset;
+}
+
+void ixw_section(lua_State *L, ixwriter *w, const char *name, const void *p, size_t n) {
+  ixw_begin_section(L, w, name);
+  if (ixw_write(w, p, n)) luaL_error(L, "cannot write index: %s", strerror(errno));
+  ixw_end_section(w);
+}
+
+/* ---------------------------------------------------------------- finishing */
+
+/*
+** The checksum table goes last, unblocked (it is not covered by itself: the
+** header holds its checksum); then the header, which is checksummed with its
+** checksum field zero, over the space reserved at the start.
+*/
+void ixw_finish(lua_State *L, ixwriter *w, uint64_t ntokens, uint32_t ndocs, uint64_t nexact,
+                uint64_t nfold) {
+  unsigned char hdr[IX_HEADER_SIZE];
+  uint64_t sums_off;
+  ix_section *s;
+  if (ixw_align(w) || ixw_flush(w)) luaL_error(L, "cannot write index: %s", strerror(errno));
+  sums_off = w->off;
+  s = add_section(L, w, IX_SEC_CHECKSUMS, sums_off);
+  s->size = w->sums.n;
+  if (write_all(w->fd, w->sums.p, w->sums.n) != 0)
+    luaL_error(L, "cannot write index: %s", strerror(errno));
+  memcpy(w->h.magic, IX_MAGIC, 8);
+  w->h.version = IX_VERSION;
+  w->h.header_size = IX_HEADER_SIZE;
+  w->h.file_size = sums_off + w->sums.n;
+  w->h.ntokens = ntokens;
+  w->h.ndocs = ndocs;
+  w->h.nexact = nexact;
+  w->h.nfold = nfold;
+  w->h.sums_checksum = ix_hash(w->sums.p, w->sums.n, 0);
+  w->h.checksum = 0;
+  w->h.checksum = ix_hash(&w->h, sizeof w->h, 0);
+  memset(hdr, 0, sizeof hdr);
+  memcpy(hdr, &w->h, sizeof w->h);
+  if (pwrite(w->fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr || fsync(w->fd) != 0)
+    luaL_error(L, "cannot write index: %s", strerror(errno));
+  if (close(w->fd) != 0) { w->fd = -1; luaL_error(L, "cannot write index: %s", strerror(errno)); }
+  w->fd = -1;
+  if (rename(w->tmp_path, w->path) != 0)
+    luaL_error(L, "cannot rename %s to %s: %s", w->tmp_path, w->path, strerror(errno));
+  w->done = 1;
+}
+
+/* Close the file, remove it unless it was renamed into place, free the buffers. */
+void ixw_free(ixwriter *w) {
+  if (w->fd >= 0) { close(w->fd); w->fd = -1; }
+  if (w->created && !w->done) unlink(w->tmp_path);
+  w->created = 0;
+  free(w->path); free(w->tmp_path);
+  w->path = w->tmp_path = NULL;
+  free(w->block); w->block = NULL;
+  buf_free(&w->sums);
+}
