@@ -97,7 +97,7 @@ typedef struct job {
   atomic_size_t next;
   /* output, kept until its sections are written */
   buf stream_skips;                /* ix_skip */
-  buf lines, texts, docs_out;
+  buf lines, texts, srcmap, docs_out;  /* srcmap: ix_anchor, each document's map back to its source */
   uint64_t ntokens, stream_start;
   buf warn_text;
   double t_parallel, t_encode;
@@ -129,7 +129,7 @@ static int job_gc(lua_State *L) {
   postings_free(&j->post);
   lex_free(&j->lex);
   buf_free(&j->strings); buf_free(&j->stream_skips);
-  buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->docs_out);
+  buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->srcmap); buf_free(&j->docs_out);
   buf_free(&j->warn_text);
   return 0;
 }
@@ -435,6 +435,11 @@ static const char *encode_doc(job *j, size_t i) {
     out.text_len = w->text.len;
     if (buf_add(&j->texts, w->text.text, w->text.len)) return "not enough memory";
   }
+  if (w->text.nanchors > 0) {  /* where positions in the text leave the source's columns */
+    out.anchors = j->srcmap.n / sizeof(ix_anchor);
+    out.nanchors = (uint32_t)w->text.nanchors;
+    if (buf_add(&j->srcmap, w->text.anchors, w->text.nanchors * sizeof(ix_anchor))) return "not enough memory";
+  }
   /* skip entries for the positions that are multiples of IX_SKIP */
   {
     uint64_t stream_at = ixw_pos(&j->out) - j->stream_start, p = first;
@@ -665,6 +670,7 @@ static int build_body(lua_State *L) {
   ixw_section(L, &j->out, IX_SEC_DOCS, j->docs_out.p, j->docs_out.n);
   ixw_section(L, &j->out, IX_SEC_LINES, j->lines.p, j->lines.n);
   ixw_section(L, &j->out, IX_SEC_TEXTS, j->texts.p, j->texts.n);
+  ixw_section(L, &j->out, IX_SEC_SRCMAP, j->srcmap.p, j->srcmap.n);
   write_regions(L, j);
   ixw_section(L, &j->out, IX_SEC_STRINGS, j->strings.p, j->strings.n);
   ixw_section(L, &j->out, IX_SEC_META, meta, meta_len);

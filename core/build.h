@@ -93,16 +93,6 @@ int ixw_align(ixwriter *w);
 /* The file offset the next byte will have. */
 static inline uint64_t ixw_pos(const ixwriter *w) { return w->off + w->block_used; }
 
-/* ixw_write for a few bytes: the common case needs no call. */
-static inline int ixw_put(ixwriter *w, const unsigned char *p, size_t n) {
-  if (IX_BLOCK_SIZE - w->block_used > n) {
-    memcpy(w->block + w->block_used, p, n);
-    w->block_used += n;
-    return 0;
-  }
-  return ixw_write(w, p, n);
-}
-
 /* A section: begin (aligned to 8), write, end; or all three at once.  Raise on failure. */
 void ixw_begin_section(lua_State *L, ixwriter *w, const char *name);
 void ixw_end_section(ixwriter *w);

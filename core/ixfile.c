@@ -227,6 +227,8 @@ int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char 
   VIEW(IX_SEC_LINES, 4, UINT64_MAX, ix->lines, &n);
   ix->nlines = n / 4;
   VIEW(IX_SEC_TEXTS, 1, UINT64_MAX, ix->texts, &ix->texts_size);
+  VIEW(IX_SEC_SRCMAP, sizeof(ix_anchor), UINT64_MAX, ix->anchors, &n);
+  ix->nanchors = n / sizeof(ix_anchor);
   VIEW(IX_SEC_SKIPS, sizeof(ix_skip), (ix->ntokens + IX_SKIP - 1) / IX_SKIP, ix->skips, NULL);
   ix->nskips = (ix->ntokens + IX_SKIP - 1) / IX_SKIP;
   VIEW(IX_SEC_STRINGS, 1, UINT64_MAX, ix->strings, &ix->strings_size);
@@ -252,6 +254,7 @@ int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char 
   for (k = 0; k < ix->ndocs; k++) {
     const ix_doc *d = &ix->docs[k];
     if (d->first + d->ntok > ix->ntokens || d->lines + d->nlines > ix->nlines ||
+        d->anchors > ix->nanchors || d->nanchors > ix->nanchors - d->anchors ||
         (k > 0 && d->first != ix->docs[k - 1].first + ix->docs[k - 1].ntok) ||
         ((d->flags & IX_DOC_EMBEDDED) && (d->text > ix->texts_size || d->text_len > ix->texts_size - d->text))) {
       snprintf(err, errlen, "bad document record %u", (unsigned)k + 1);
@@ -331,16 +334,45 @@ int ix_next(ix_index *ix, ix_cursor *c) {
   return decode(ix, c, fresh ? 0 : prev_end, 0, 0);
 }
 
-void ix_line_col(ix_index *ix, uint32_t d, const char *text, uint32_t off, uint32_t *line, uint32_t *col) {
-  const ix_doc *doc = &ix->docs[d];
-  const uint32_t *ls = ix->lines + doc->lines;
-  uint32_t lo = 0, hi = doc->nlines, c = 1, i;
-  if (doc->nlines == 0 || ix_touch(ix, ls, doc->nlines * sizeof *ls)) { *line = 1; *col = 1; return; }
+/* The last of the sorted offsets v[0..n) that is <= off (v[0] <= off). */
+static uint32_t last_at_or_before(const uint32_t *v, size_t stride, uint32_t n, uint32_t off) {
+  uint32_t lo = 0, hi = n;
   while (hi - lo > 1) {
     uint32_t m = lo + (hi - lo) / 2;
-    if (ls[m] <= off) lo = m; else hi = m;
+    if (v[(size_t)m * stride] <= off) lo = m; else hi = m;
   }
+  return lo;
+}
+
+static uint32_t chars(const char *text, uint32_t from, uint32_t to) {
+  uint32_t i, c = 0;
+  for (i = from; i < to; i++) c += ((unsigned char)text[i] & 0xC0) != 0x80;
+  return c;
+}
+
+int ix_line_col(ix_index *ix, uint32_t d, const char *text, uint32_t off, uint32_t *line, uint32_t *col) {
+  const ix_doc *doc = &ix->docs[d];
+  const uint32_t *ls = ix->lines + doc->lines;
+  uint32_t lo;
+  *line = *col = 1;
+  if (doc->nlines == 0) return 0;
+  if (ix_touch(ix, ls, doc->nlines * sizeof *ls) || ls[0] != 0) return -1;
+  lo = last_at_or_before(ls, 1, doc->nlines, off);
   *line = lo + 1;
-  for (i = ls[lo]; i < off; i++) c += ((unsigned char)text[i] & 0xC0) != 0x80;
-  *col = c;
+  *col = chars(text, ls[lo], off) + 1;
+  if (doc->nanchors > 0) {
+    /* from the last anchor at or before off: the text copies its source from there */
+    const ix_anchor *an = ix->anchors + doc->anchors;
+    uint32_t k;
+    if (ix_touch(ix, an, doc->nanchors * sizeof *an)) return -1;
+    if (an[0].text > off) return 0;  /* before the first anchor the text is its source's */
+    k = last_at_or_before(&an[0].text, sizeof *an / sizeof an[0].text, doc->nanchors, off);
+    if (an[k].text >= ls[lo]) {
+      *line = an[k].line;
+      *col = an[k].col + chars(text, an[k].text, off);
+    } else {
+      *line = an[k].line + (lo - last_at_or_before(ls, 1, doc->nlines, an[k].text));
+    }
+  }
+  return 0;
 }

@@ -16,7 +16,7 @@
 
 #define IX_MAGIC        "PARLEYIX"
 /* Bump when the format, the tokeniser or folding changes what an index holds. */
-#define IX_VERSION      4u
+#define IX_VERSION      5u
 #define IX_HEADER_SIZE  4096u
 #define IX_BLOCK_SHIFT  16u                 /* checksum block: 64 KiB */
 #define IX_BLOCK_SIZE   (1u << IX_BLOCK_SHIFT)
@@ -31,6 +31,7 @@
 #define IX_SEC_DOCS      "docs"      /* ix_doc[ndocs] */
 #define IX_SEC_LINES     "lines"     /* uint32 line starts, per document */
 #define IX_SEC_TEXTS     "texts"     /* normalised texts of documents whose source differs */
+#define IX_SEC_SRCMAP    "srcmap"    /* ix_anchor: maps from texts back to their sources' lines and columns */
 #define IX_SEC_LEXSTR    "lexstr"    /* exact and folded type strings */
 #define IX_SEC_EXACT     "exact"     /* ix_exact[nexact], id order = first seen */
 #define IX_SEC_FOLD      "fold"      /* ix_fold[nfold], sorted by folded string */
@@ -75,8 +76,13 @@ typedef struct ix_doc {
   uint64_t lines;                    /* index of its first entry in "lines" */
   uint64_t text, text_len;           /* normalised text: offset in "texts" (IX_DOC_EMBEDDED) */
   ix_str path, id, meta;             /* meta is JSON */
-  uint32_t pad;
+  uint32_t nanchors;                 /* its map back to the source: srcmap[anchors .. anchors + nanchors) */
+  uint64_t anchors;
 } ix_doc;
+
+/* An anchor of a document's map back to its source (laid out as pl_anchor in parley.h). */
+typedef struct ix_anchor { uint32_t text, src, line, col; } ix_anchor;
+_Static_assert(sizeof(ix_anchor) == 16, "ix_anchor is four uint32");
 
 enum { IX_DOC_EMBEDDED = 1, IX_DOC_REPAIRED = 2 };
 
@@ -188,6 +194,7 @@ typedef struct ix_index {
   const char *lexstr;            uint64_t lexstr_size;
   const ix_doc *docs;
   const uint32_t *lines;         uint64_t nlines;
+  const ix_anchor *anchors;      uint64_t nanchors;
   const char *texts;             uint64_t texts_size;
   const ix_skip *skips;          uint64_t nskips;
   const char *strings;           uint64_t strings_size;
@@ -226,5 +233,9 @@ int ix_seek(ix_index *ix, uint64_t pos, ix_cursor *c);
 int ix_next(ix_index *ix, ix_cursor *c);
 /* The document holding position pos (binary search). */
 uint32_t ix_doc_of(const ix_index *ix, uint64_t pos);
-/* 1-based line and column (in characters) of byte offset off of document d. */
-void ix_line_col(ix_index *ix, uint32_t d, const char *text, uint32_t off, uint32_t *line, uint32_t *col);
+/*
+** 1-based line and column (in characters) in the original file of byte
+** offset off of document d's text (text[0..off) must be readable); 0, or
+** -1 if the index is damaged there.
+*/
+int ix_line_col(ix_index *ix, uint32_t d, const char *text, uint32_t off, uint32_t *line, uint32_t *col);

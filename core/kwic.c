@@ -219,7 +219,7 @@ static void located_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uin
     text = doc_text(L, c, loc.doc, in_order, &tlen);
     if (loc.bs == UINT32_MAX) loc.bs = loc.be = (uint32_t)tlen;
     if (loc.be > tlen || loc.bs > loc.be) corpus_damaged(L, c);
-    ix_line_col(&c->ix, loc.doc, text, loc.bs, &loc.line, &loc.col);
+    if (ix_line_col(&c->ix, loc.doc, text, loc.bs, &loc.line, &loc.col)) corpus_damaged(L, c);
     idref = c->ix.docs[loc.doc].id;
     id = ix_blob(c->ix.strings, c->ix.strings_size, idref);
     if (id == NULL) corpus_damaged(L, c);
@@ -332,9 +332,43 @@ static int report_kwic(lua_State *L) {
   return wr_finish(L, w);
 }
 
+/*
+** positions(doc, offsets) -> lines, cols: the line and column in document
+** doc's original file of each 1-based byte offset into its text (for what
+** is found in the text rather than through tokens: scans, entities).
+*/
+static int report_positions(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  lua_Integer d = luaL_checkinteger(L, 2), i, n;
+  size_t len;
+  const char *text;
+  luaL_argcheck(L, d >= 1 && d <= (lua_Integer)c->ix.ndocs, 2, "document number out of range");
+  luaL_checktype(L, 3, LUA_TTABLE);
+  lua_settop(L, 3);
+  text = corpus_text(L, c, (uint32_t)(d - 1), &len);
+  n = (lua_Integer)lua_rawlen(L, 3);
+  lua_createtable(L, (int)n, 0);
+  lua_createtable(L, (int)n, 0);
+  for (i = 1; i <= n; i++) {
+    lua_Integer off;
+    uint32_t line, col;
+    lua_rawgeti(L, 3, i);
+    off = luaL_checkinteger(L, -1);
+    lua_pop(L, 1);
+    luaL_argcheck(L, off >= 1 && (size_t)off <= len + 1, 3, "offset out of range");
+    if (ix_line_col(&c->ix, (uint32_t)(d - 1), text, (uint32_t)(off - 1), &line, &col)) corpus_damaged(L, c);
+    lua_pushinteger(L, line);
+    lua_rawseti(L, 4, i);
+    lua_pushinteger(L, col);
+    lua_rawseti(L, 5, i);
+  }
+  return 2;
+}
+
 static const luaL_Reg kwic_methods[] = {
-  {"kwic",   report_kwic},
-  {"locate", report_locate},
+  {"kwic",      report_kwic},
+  {"locate",    report_locate},
+  {"positions", report_positions},
   {NULL, NULL}
 };
 

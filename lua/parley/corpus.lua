@@ -627,8 +627,23 @@ function Corpus:regions(kind, filter)
   return out
 end
 
+-- at(positions) -> for each corpus position (0-based, a token), its located
+-- row { doc, docno, line, col, start, stop … } (in the original file), in
+-- the order given, from one pass.
+function Corpus:at(positions)
+  local order = {}
+  for i = 1, #positions do order[i] = i end
+  table.sort(order, function(a, b) return positions[a] < positions[b] end)
+  local spans = {}
+  for k, i in ipairs(order) do spans[2 * k - 1], spans[2 * k] = positions[i], positions[i] + 1 end
+  local rows = self.ix:locate(require("parley.hits").from(self.ix, spans))
+  local out = {}
+  for k, i in ipairs(order) do out[i] = rows[k] end
+  return out
+end
+
 -- scan(pattern) -> list of matches of an LPeg pattern over the documents'
--- text: { doc, line, col, start, stop, text, captures }.
+-- text: { doc, line, col (in the original file), start, stop, text, captures }.
 function Corpus:scan(pattern)
   local lpeg = require "lpeg"
   local p = lpeg.P(pattern)
@@ -636,16 +651,18 @@ function Corpus:scan(pattern)
   local out = {}
   for doc in self:docs() do
     local txt = doc:text()
-    local starts = doc:line_starts()
-    local at, line = 1, 1
+    local at, found, offsets = 1, {}, {}
     while at <= #txt do
       local s, caps, e = finder:match(txt, at)
       if not s then break end
-      while starts[line + 1] and starts[line + 1] <= s do line = line + 1 end
-      local col = utf8.len(txt, starts[line], s - 1, true) or (s - starts[line])
-      out[#out + 1] = { doc = doc.id, line = line, col = col + 1, start = s, stop = e - 1,
-                        text = txt:sub(s, e - 1), captures = caps }
+      found[#found + 1] = { doc = doc.id, start = s, stop = e - 1, text = txt:sub(s, e - 1), captures = caps }
+      offsets[#offsets + 1] = s
       at = e > s and e or s + 1
+    end
+    local lines, cols = self.ix:positions(doc.number, offsets)
+    for i, f in ipairs(found) do
+      f.line, f.col = lines[i], cols[i]
+      out[#out + 1] = f
     end
   end
   return out

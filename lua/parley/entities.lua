@@ -150,18 +150,21 @@ local function gazetteer_hits(corpus, entries, found)
     end
   end
   table.sort(all, topics.by_start_longest)
-  local last, texts = -1, {}
+  local last, kept, starts = -1, {}, {}
   for _, h in ipairs(all) do
     if h[1] >= last then
       last = h[2]
-      local e = h[3]
-      local doc, line = topics.locate(corpus, h[1])
-      add(found, e.type .. "\0" .. e.name, e.name, e.type, surface(corpus, h[1], h[2], texts), doc, line, h[1])
+      local n = #kept + 1
+      kept[n], starts[n] = h, h[1]
     end
   end
+  local texts = {}
+  for i, at in ipairs(corpus:at(starts)) do  -- every mention located in one pass
+    local h = kept[i]
+    local e = h[3]
+    add(found, e.type .. "\0" .. e.name, e.name, e.type, surface(corpus, h[1], h[2], texts), at.doc, at.line, h[1])
+  end
 end
-
-local line_of = data.line_of
 
 -- entities(corpus, opts) -> rows { entity, type, count, forms = { form = n },
 -- first_doc, first_line }, by type (person, place, organisation, date,
@@ -183,13 +186,18 @@ function M.entities(corpus, opts)
   gazetteer_hits(corpus, entries, found)
   if want.date or want.duration or want.number then
     for doc in corpus:docs() do
-      local starts, first = doc:line_starts(), doc._info.first
-      for _, m in ipairs(M.scan(doc:text())) do
+      local first, txt, items, offsets = doc._info.first, doc:text(), {}, {}
+      for _, m in ipairs(M.scan(txt)) do
         if want[m.type] then
-          -- corpus order of a scanned item: its document's first position, then its offset
-          add(found, m.type .. "\0" .. m.key, m.name, m.type, m.text, doc.id, line_of(starts, m.start),
-              first + m.start / (#doc:text() + 1))
+          local n = #items + 1
+          items[n], offsets[n] = m, m.start
         end
+      end
+      local lines = corpus.ix:positions(doc.number, offsets)
+      for i, m in ipairs(items) do
+        -- corpus order of a scanned item: its document's first position, then its offset
+        add(found, m.type .. "\0" .. m.key, m.name, m.type, m.text, doc.id, lines[i],
+            first + m.start / (#txt + 1))
       end
     end
   end

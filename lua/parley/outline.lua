@@ -39,7 +39,6 @@ function M.resolve(corpus, name)
   return nil, ("no document '%s' (documents: %s)"):format(name, table.concat(ids, ", "))
 end
 
-local line_at = require("parley.data").line_of
 
 local function excerpt(s)
   s = s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
@@ -51,7 +50,7 @@ end
 -- end_line, attrs (non-empty ones), excerpt }.  all: paragraphs and sentences too.
 function M.rows(corpus, doc, all)
   local sub = corpus:where{ id = doc.id }
-  local txt, starts = doc:text(), doc:line_starts()
+  local txt = doc:text()
   local rows = {}
   for _, k in ipairs(corpus.ix:kinds()) do
     if not M.builtin[k.name] or all and k.name ~= "document" then
@@ -62,8 +61,7 @@ function M.rows(corpus, doc, all)
         end
         rows[#rows + 1] = {
           kind = k.name, attrs = attrs, pos = r.pos, stop_pos = r.stop_pos,
-          start_line = r.start and line_at(starts, r.start) or r.line,
-          end_line = r.stop and line_at(starts, r.stop) or r.line,
+          start_line = r.line, stop = r.stop,
           excerpt = r.start and excerpt(txt:sub(r.start, r.stop)) or "",
         }
       end
@@ -74,6 +72,14 @@ function M.rows(corpus, doc, all)
     if a.stop_pos ~= b.stop_pos then return a.stop_pos > b.stop_pos end
     return a.kind < b.kind
   end)
+  -- the line of each region's last byte, in the original file, found at once
+  local ends = {}
+  for i, r in ipairs(rows) do ends[i] = r.stop or 1 end
+  local lines = corpus.ix:positions(doc.number, ends)
+  for i, r in ipairs(rows) do
+    r.end_line = r.stop and lines[i] or r.start_line
+    r.stop = nil
+  end
   return rows
 end
 

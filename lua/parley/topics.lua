@@ -74,20 +74,6 @@ function M.mentions(corpus, queries)
   return out
 end
 
--- locate(corpus, pos) -> document id, line of the token at corpus position pos.
-function M.locate(corpus, pos)
-  local ix = corpus.ix
-  local d = ix:doc_of(pos)
-  local tok = ix:tokens(pos, pos)[1]
-  local starts = ix:line_starts(d)
-  local lo, hi = 1, #starts
-  while lo < hi do  -- the last line starting at or before the token
-    local mid = (lo + hi + 1) // 2
-    if starts[mid] <= tok.start then lo = mid else hi = mid - 1 end
-  end
-  return ix:doc(d).id, lo
-end
-
 -- The speaker of the turn around position pos (nil outside turns, or when
 -- the corpus has no turns).
 function M.speaker_at(corpus, pos)
@@ -124,9 +110,17 @@ function M.topics(corpus, families, opts)
     local row = { family = fam.name, mentions = #spans, speakers = speakers, course = counts,
                   d = stats.juilland_d(counts, sizes), dp = stats.gries_dp(counts, sizes),
                   order = i, first = first, first_speaker = first_speaker }
-    if first then row.first_doc, row.first_line = M.locate(corpus, first) end
     rows[#rows + 1] = row
   end
+  -- where each family was first mentioned, located at once
+  local firsts, which = {}, {}
+  for _, r in ipairs(rows) do
+    if r.first then
+      local n = #firsts + 1
+      firsts[n], which[n] = r.first, r
+    end
+  end
+  for i, at in ipairs(corpus:at(firsts)) do which[i].first_doc, which[i].first_line = at.doc, at.line end
   table.sort(rows, function(a, b)
     if a.first and b.first then return a.first < b.first end
     if a.first or b.first then return a.first ~= nil end
