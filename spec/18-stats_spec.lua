@@ -90,13 +90,14 @@ describe("parley.stats keyness", function()
 end)
 
 describe("parley.stats collocation", function()
-  -- O = 8 co-occurrences, f(node) = 20, f(collocate) = 50, span 5 + 5 = 10, N = 10 000
-  -- E = 20 × 50 × 10 / 10 000 = 1
-  local e = stats.expected(20, 50, 10, 10000)
+  -- Surface co-occurrence (docs/statistics.md): O = 8 collocate tokens in windows that hold
+  -- R1 = 200 tokens (20 hits × span 10, none overlapping), C1 = f(collocate) = 50, N = 10 000.
+  -- E = 200 × 50 / 10 000 = 1
+  local e = stats.expected(200, 50, 10000)
 
   it("computes the expected count", function()
     assert.equal(1, e)
-    assert.equal(0, stats.expected(20, 50, 10, 0))
+    assert.equal(0, stats.expected(200, 50, 0))
   end)
 
   it("computes MI, MI3, t and z", function()
@@ -105,8 +106,8 @@ describe("parley.stats collocation", function()
     near(2.474874, stats.t_score(8, e))         -- (8 − 1)/√8 = 7/2.828427
     assert.equal(7, stats.z_score(8, e))        -- (8 − 1)/√1
     -- O below E: negative association
-    -- E = 10 × 100 × 4 / 1 000 = 4; O = 1: MI = log2(1/4) = −2, t = (1 − 4)/1 = −3, z = −3/2
-    local e2 = stats.expected(10, 100, 4, 1000)
+    -- E = 40 × 100 / 1 000 = 4; O = 1: MI = log2(1/4) = −2, t = (1 − 4)/1 = −3, z = −3/2
+    local e2 = stats.expected(40, 100, 1000)
     assert.equal(4, e2)
     assert.equal(-2, stats.mi(1, e2))
     assert.equal(-3, stats.t_score(1, e2))
@@ -123,32 +124,40 @@ describe("parley.stats collocation", function()
     assert.equal(-math.huge, stats.logdice(0, 5, 5))
   end)
 
-  it("computes Dice and logDice", function()
-    -- 2 × 8 / (20 + 50) = 16/70 = 0.2285714
-    near(0.2285714, stats.dice(8, 20, 50))
-    -- 14 + log2(16/70) = 14 + 4 − log2 70 = 18 − 6.129283 = 11.870717
-    near(11.870717, stats.logdice(8, 20, 50))
-    -- a perfect pair: 2 × 5 / (5 + 5) = 1 → logDice 14, the maximum
+  it("computes Dice and logDice from the table's marginals", function()
+    -- 2 × 8 / (200 + 50) = 16/250 = 0.064
+    near(0.064, stats.dice(8, 200, 50))
+    -- 14 + log2(16/250) = 14 + 4 − log2 250 = 18 − 7.965784 = 10.034216
+    near(10.034216, stats.logdice(8, 200, 50))
+    -- a perfect pair: every window token is the collocate and every collocate is in a window:
+    -- 2 × 5 / (5 + 5) = 1 → logDice 14, the maximum
     assert.equal(14, stats.logdice(5, 5, 5))
+    -- O ≤ min(R1, C1) keeps Dice at or below 1 whatever the counts
+    for _, t in ipairs { { 3, 3, 7 }, { 7, 7, 7 }, { 1, 9, 1 }, { 12, 40, 12 } } do
+      assert.is_true(stats.dice(t[1], t[2], t[3]) <= 1)
+    end
   end)
 
   it("computes the collocation log-likelihood on the windows' 2×2 table", function()
-    -- O11 = 8, O12 = f(n)·S − O = 200 − 8 = 192, O21 = f(c) − O = 42,
-    -- O22 = N − 200 − 50 + 8 = 9 758; rows 200 / 9 800, columns 50 / 9 950
-    -- E11 = 1, E12 = 199, E21 = 49, E22 = 9 751
+    -- O11 = 8, O12 = R1 − O = 192, O21 = C1 − O = 42, O22 = N − R1 − C1 + O = 9 758;
+    -- rows 200 / 9 800, columns 50 / 9 950; E11 = 1, E12 = 199, E21 = 49, E22 = 9 751
     --   8·ln 8            =    8 ×  2.0794415 = 16.635532
     --   192·ln(192/199)   =  192 × −0.0358094 = −6.875414
     --   42·ln(42/49)      =   42 × −0.1541507 = −6.474329
     --   9758·ln(9758/9751) = 9758 × 0.0007176 =  7.002512
     --   G² = 2 × 10.288301 = 20.576603
-    near(20.576603, stats.collocation_ll(8, 20, 50, 10, 10000))
+    near(20.576603, stats.collocation_ll(8, 200, 50, 10000))
     -- the same table through g2 and through the keyness function
-    near(stats.g2(8, 192, 42, 9758), stats.collocation_ll(8, 20, 50, 10, 10000), 1e-12)
-    near(stats.log_likelihood(8, 42, 200, 9800), stats.collocation_ll(8, 20, 50, 10, 10000), 1e-12)
-    -- overlapping windows can count a collocate more often than it occurs:
-    -- O = 3, f(c) = 2 → O21 = −1, taken as 0; the result is still a number >= 0
-    local ll = stats.collocation_ll(3, 2, 2, 4, 100)
-    assert.is_true(ll >= 0 and ll < math.huge)
+    near(stats.g2(8, 192, 42, 9758), stats.collocation_ll(8, 200, 50, 10000), 1e-12)
+    near(stats.log_likelihood(8, 42, 200, 9800), stats.collocation_ll(8, 200, 50, 10000), 1e-12)
+  end)
+
+  it("refuses counts that make no contingency table", function()
+    -- more co-occurrences than the collocate occurs, or than the windows hold
+    assert.has_error(function() stats.collocation_ll(3, 10, 2, 100) end)
+    assert.has_error(function() stats.collocation_ll(3, 2, 10, 100) end)
+    assert.has_error(function() stats.collocation_ll(1, 60, 60, 100) end)   -- N − R1 − C1 + O < 0
+    assert.is_true(stats.collocation_ll(2, 2, 2, 4) >= 0)
   end)
 end)
 
