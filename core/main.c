@@ -352,13 +352,43 @@ static int handle_script(lua_State *L, char **argv, int argc, int script) {
   return report(L, status);
 }
 
+/* Is the message on top of the stack (from msghandler) an interruption? */
+static int is_interruption(lua_State *L) {
+  static const char tail[] = "interrupted!";
+  size_t len, n = sizeof tail - 1;
+  const char *msg = lua_tolstring(L, -1, &len), *nl;
+  if (msg == NULL) return 0;
+  nl = memchr(msg, '\n', len);
+  if (nl) len = (size_t)(nl - msg);  /* the first line, above the traceback */
+  return len >= n && memcmp(msg + len - n, tail, n) == 0;
+}
+
+/*
+** The REPL: lua/parley/repl.lua's run(resume).  Evaluations are protected
+** there; a Ctrl-C that lands in the REPL's own code, between two lines,
+** ends run with "interrupted!", and run is started again with resume =
+** true, so that no Ctrl-C ends the session (the handler stays installed
+** from one run to the next).
+*/
 static int do_repl(lua_State *L) {
+  int status, resume = 0;
+  struct sigaction old;
   lua_getglobal(L, "require");
   lua_pushliteral(L, "parley.repl");
   if (report(L, docall(L, 1, 1)) != LUA_OK) return LUA_ERRRUN;
-  lua_getfield(L, -1, "run");
-  lua_remove(L, -2);
-  return report(L, pcall_catching(L, 0, 0, CATCH_ALWAYS));
+  catch_sigint(CATCH_ALWAYS, &old);
+  for (;;) {
+    lua_getfield(L, -1, "run");
+    lua_pushboolean(L, resume);
+    status = pcall_catching(L, 1, 0, CATCH_ALWAYS);
+    if (status == LUA_OK || !is_interruption(L)) break;
+    lua_pop(L, 1);
+    resume = 1;
+  }
+  sigaction(SIGINT, &old, NULL);
+  report(L, status);
+  lua_pop(L, 1);  /* the module */
+  return status;
 }
 
 enum { HAS_ERROR = 1, HAS_I = 2, HAS_V = 4, HAS_E = 8, HAS_BIG_E = 16, HAS_HELP = 32 };

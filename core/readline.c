@@ -2,8 +2,9 @@
 ** readline.c — `parley.readline`: GNU readline for the REPL.
 ** Line editing, history and tab completion; the REPL loop itself is Lua
 ** (lua/parley/repl.lua).  Ctrl-C at the prompt abandons the line instead
-** of killing the process: readline runs in callback mode under our own
-** SIGINT handler, which only sets a flag.
+** of killing the process: a line is read (by readline in callback mode on
+** a terminal, by getline from a pipe) under our own SIGINT handler, which
+** only sets a flag.
 */
 #include <errno.h>
 #include <signal.h>
@@ -27,13 +28,15 @@
 */
 static struct {
   lua_State *L;               /* state whose completer to call, or NULL */
-  char *line;                 /* line handed over by the callback */
-  int done;                   /* callback fired (line may be NULL: EOF) */
+  char *line;                 /* malloc'ed line read (NULL at the end of input) */
+  size_t len;                 /* its length in bytes */
+  int done;                   /* a line was read, or the input ended */
   volatile sig_atomic_t interrupted;
 } session;
 
 static void on_line(char *line) {
   session.line = line;
+  session.len = line ? strlen(line) : 0;
   session.done = 1;
   rl_callback_handler_remove();
 }
@@ -92,22 +95,9 @@ static char **complete(const char *text, int start, int end) {
   return m;
 }
 
-/*
-** read(prompt) -> line | nil (end of input) | false (Ctrl-C).
-** The terminal is read in readline's callback mode so that a SIGINT can
-** interrupt the select() and abandon the line.
-*/
-static int readline_read(lua_State *L) {
-  const char *prompt = luaL_optstring(L, 1, "> ");
-  struct sigaction sa, old;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_sigint;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old);  /* no SA_RESTART: select() must return */
-  session.L = L;
-  session.line = NULL;
-  session.done = 0;
-  session.interrupted = 0;
+/* Read a line from the terminal in readline's callback mode, so that a
+** SIGINT interrupts the select() and abandons the line. */
+static void read_tty(const char *prompt) {
   rl_catch_signals = 0;
   rl_callback_handler_install(prompt, on_line);
   while (!session.done && !session.interrupted) {
@@ -126,10 +116,56 @@ static int readline_read(lua_State *L) {
     rl_callback_handler_remove();
     rl_crlf();
   }
+}
+
+/* Read a line from standard input (a pipe or a file), without its newline. */
+static void read_plain(void) {
+  size_t cap = 0;
+  for (;;) {
+    ssize_t n = getline(&session.line, &cap, stdin);
+    if (n >= 0) {
+      session.len = (size_t)n;
+      if (session.len > 0 && session.line[session.len - 1] == '\n') session.len--;
+      session.done = 1;
+      return;
+    }
+    if (ferror(stdin) && errno == EINTR) {  /* a signal: Ctrl-C abandons the line */
+      clearerr(stdin);
+      if (!session.interrupted) continue;
+    } else {
+      session.done = 1;  /* end of input */
+    }
+    free(session.line);
+    session.line = NULL;
+    return;
+  }
+}
+
+/*
+** read(prompt) -> line | nil (end of input) | false (Ctrl-C).
+** On a terminal the prompt is shown and the line edited with readline;
+** otherwise a plain line is read, without a prompt.  A Ctrl-C pressed while
+** nothing was running (since the last line was read) is forgotten here.
+*/
+static int readline_read(lua_State *L) {
+  const char *prompt = luaL_optstring(L, 1, "> ");
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old);  /* no SA_RESTART: select() and read() must return */
+  parley_interrupt_clear(L);
+  session.L = L;
+  session.line = NULL;
+  session.len = 0;
+  session.done = 0;
+  session.interrupted = 0;
+  if (isatty(fileno(rl_instream ? rl_instream : stdin))) read_tty(prompt);
+  else read_plain();
   sigaction(SIGINT, &old, NULL);
   session.L = NULL;
   if (session.done && session.line) {
-    lua_pushstring(L, session.line);
+    lua_pushlstring(L, session.line, session.len);
     free(session.line);  /* copied: nothing malloc'ed survives a raise */
     session.line = NULL;
   } else if (session.done) {

@@ -2,7 +2,8 @@
 -- Behaves like `lua`'s: an expression prints its values, an incomplete chunk
 -- keeps reading, prompts come from _PROMPT/_PROMPT2.  Unlike `lua`, a
 -- top-level `local` survives to the next line (see globalize), results are
--- pretty-printed by parley.show, and :commands give help.
+-- pretty-printed by parley.show, :commands give help, and Ctrl-C never ends
+-- the session (it stops an evaluation or abandons the chunk being typed).
 local show = require "parley.show"
 local help = require "parley.help"
 
@@ -158,18 +159,23 @@ local function history_path()
   return data .. "/parley/history"
 end
 
--- Run one compiled chunk and print its results; errors print with a
--- traceback and never end the session.
+-- The short_src of this file, where the tracebacks of evaluated code are cut.
+local HERE = debug.getinfo(1, "S").short_src
+
+-- The message handler of an evaluation: a traceback down to the evaluated code.
+local function handler(e)
+  local tb = debug.traceback(type(e) == "string" and e or show.tostring(e), 2)
+  local cut = tb:find("\n%s*" .. HERE:gsub("%p", "%%%0") .. ":")
+  if not cut then return tb end
+  return (tb:sub(1, cut - 1):gsub("\n%s*%[C%]: in function 'xpcall'$", ""))
+end
+
+-- Run one compiled chunk and print its results; an error (Ctrl-C included,
+-- also while the results print) is reported and never ends the session.
 local function evaluate(f, err_out)
-  local res = table.pack(xpcall(f, function(e)
-    local msg = type(e) == "string" and e or show.tostring(e)
-    return debug.traceback(msg, 2)
-  end))
-  if not res[1] then
-    err_out:write(tostring(res[2]):gsub("\n[^\n]*in function 'xpcall'.*$", ""), "\n")
-  elseif res.n > 1 then
-    show.print(table.unpack(res, 2, res.n))
-  end
+  local res = table.pack(xpcall(f, handler))
+  if res[1] then res = table.pack(xpcall(show.print, handler, table.unpack(res, 2, res.n))) end
+  if not res[1] then err_out:write(tostring(res[2]), "\n") end
 end
 
 -- REPL commands: `:name args`.
@@ -195,23 +201,24 @@ function commands.run(arg, err_out)
   if not ok then err_out:write(tostring(err), "\n") end
 end
 
-function M.run()
+-- The session.  main.c calls run again (resume = true: no banner, the
+-- history and corpus already loaded) when a Ctrl-C lands in this loop's
+-- own code rather than in an evaluation, so no Ctrl-C ends the session.
+function M.run(resume)
   local rl = require "parley.readline"
   local tty = rl.isatty(0)
   local err_out = io.stderr
   local hist = tty and history_path()
-  local read
   if tty then
-    if hist then rl.load_history(hist) end
+    if hist and not resume then rl.load_history(hist) end
     rl.set_completer(function(text) return M.complete(text) end)
-    read = function(prompt) return rl.read(prompt) end
-    io.write(("parley %s (%s) - type :help for help, :quit to leave\n")
-      :format(require("parley").version, _VERSION))
-  else
-    read = function() return io.read("L") end
+    if not resume then
+      io.write(("parley %s (%s) - type :help for help, :quit to leave\n")
+        :format(require("parley").version, _VERSION))
+    end
   end
   -- the bundled corpus, ready as the global `corpus`
-  if rawget(_G, "corpus") == nil then
+  if not resume and rawget(_G, "corpus") == nil then
     local ok, c, err = pcall(require("parley").open)
     if ok and c then rawset(_G, "corpus", c)
     else err_out:write("parley: the bundled corpus is not loaded: ", tostring(ok and err or c), "\n") end
@@ -219,14 +226,14 @@ function M.run()
   local buffer, lastline
   while true do
     local prompt = buffer and (rawget(_G, "_PROMPT2") or ">> ") or (rawget(_G, "_PROMPT") or "> ")
-    local line = read(tostring(prompt))
+    local line = rl.read(tostring(prompt))  -- a prompt only on a terminal
     if line == nil then
       if tty then io.write("\n") end
       break
     elseif line == false then
       buffer = nil  -- Ctrl-C abandons the chunk being typed
     else
-      line = line:gsub("\r?\n$", "")
+      line = line:gsub("\r$", "")
       if tty and line:find("%S") and line ~= lastline then
         rl.add_history(line)
         lastline = line
