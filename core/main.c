@@ -133,7 +133,7 @@ static int msghandler(lua_State *L) {
 **     shell sees the signal (a shell loop over `parley` stops).
 **   CATCH_ALWAYS (the REPL): every Ctrl-C sets the flag and re-arms the
 **     hook, so the session survives any number of them; a call stuck in C
-**     is left with Ctrl-\ (SIGQUIT).
+**     is left with Ctrl-\ (SIGQUIT).  The history is already on disk.
 ** No SA_RESTART: a blocking read in Lua code returns, then is interrupted.
 ** A Ctrl-C still pending when the call returns is forgotten.
 */

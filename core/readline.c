@@ -4,9 +4,10 @@
 ** (lua/parley/repl.lua).  Ctrl-C at the prompt abandons the line instead
 ** of killing the process: a line is read (by readline in callback mode on
 ** a terminal, by getline from a pipe) under our own SIGINT handler, which
-** only sets a flag.
+** only sets a flag.  The history file is appended to after every line.
 */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "parley.h"
 
 #define COMPLETER_KEY "parley.readline.completer"
+#define HISTORY_MAX   1000                /* lines kept, in memory and in the file */
 
 /*
 ** readline's callback interface offers no user pointer, so the line being
@@ -176,32 +178,54 @@ static int readline_read(lua_State *L) {
   return 1;
 }
 
-static int readline_add_history(lua_State *L) {
-  add_history(luaL_checkstring(L, 1));
-  return 0;
+static int check_history_max(lua_State *L, int arg) {
+  lua_Integer max = luaL_optinteger(L, arg, HISTORY_MAX);
+  luaL_argcheck(L, max > 0 && max <= 1000000, arg, "history size must be 1 to 1000000");
+  return (int)max;
 }
 
-/* load(path): read a history file; a missing file is not an error. */
-static int readline_load_history(lua_State *L) {
-  int err = read_history(luaL_checkstring(L, 1));
-  lua_pushboolean(L, err == 0);
+static int history_fail(lua_State *L, const char *path, int err) {
+  luaL_pushfail(L);
+  lua_pushfstring(L, "%s: %s", path, strerror(err));
+  return 2;
+}
+
+/*
+** add_history(line [, path [, max]]) -> true | fail, message
+** Add line to the history; with path, also append it to that file at once
+** and cut the file to its last max lines (default 1000), so that a session
+** that is killed loses nothing.  A line equal to the one before it in the
+** history (read from the file too) is not kept again, nor is a line holding
+** a NUL byte.
+*/
+static int readline_add_history(lua_State *L) {
+  size_t len;
+  const char *line = luaL_checklstring(L, 1, &len);
+  const char *path = luaL_optstring(L, 2, NULL);
+  int max = check_history_max(L, 3), fd, err;
+  HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
+  if (strlen(line) != len || (last && strcmp(last->line, line) == 0)) {
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  stifle_history(max);
+  add_history(line);
+  if (path) {  /* append_history needs the file to exist */
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) return history_fail(L, path, errno);
+    close(fd);
+    if ((err = append_history(1, path)) != 0) return history_fail(L, path, err);
+    if ((err = history_truncate_file(path, max)) != 0) return history_fail(L, path, err);
+  }
+  lua_pushboolean(L, 1);
   return 1;
 }
 
-/* save(path [, max]): write the history, keeping at most max lines. */
-static int readline_save_history(lua_State *L) {
+/* load_history(path [, max]): read a history file; a missing file is not an error. */
+static int readline_load_history(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  lua_Integer max = luaL_optinteger(L, 2, 1000);
-  int err;
-  luaL_argcheck(L, max > 0 && max < 1000000, 2, "history size must be positive");
-  stifle_history((int)max);
-  err = write_history(path);
-  if (err != 0) {
-    luaL_pushfail(L);
-    lua_pushfstring(L, "%s: %s", path, strerror(err));
-    return 2;
-  }
-  lua_pushboolean(L, 1);
+  stifle_history(check_history_max(L, 2));
+  lua_pushboolean(L, read_history(path) == 0);
   return 1;
 }
 
@@ -225,7 +249,6 @@ static const luaL_Reg readline_funcs[] = {
   {"read",           readline_read},
   {"add_history",    readline_add_history},
   {"load_history",   readline_load_history},
-  {"save_history",   readline_save_history},
   {"set_completer",  readline_set_completer},
   {"isatty",         readline_isatty},
   {NULL, NULL}

@@ -2,10 +2,12 @@
 -- Behaves like `lua`'s: an expression prints its values, an incomplete chunk
 -- keeps reading, prompts come from _PROMPT/_PROMPT2.  Unlike `lua`, a
 -- top-level `local` survives to the next line (see globalize), results are
--- pretty-printed by parley.show, :commands give help, and Ctrl-C never ends
--- the session (it stops an evaluation or abandons the chunk being typed).
+-- pretty-printed by parley.show, :commands give help, Ctrl-C never ends the
+-- session (it stops an evaluation or abandons the chunk being typed), and
+-- the history is appended to its file after every line.
 local show = require "parley.show"
 local help = require "parley.help"
+local fs = require "parley.fs"
 
 local M = {}
 
@@ -150,12 +152,17 @@ function M.complete(text, env)
   return out
 end
 
+-- Where the history is kept: $XDG_DATA_HOME/parley/history, by default
+-- ~/.local/share/parley/history.  Creates the folder; nil (and why) if it cannot.
 local function history_path()
-  local home = os.getenv("HOME")
   local data = os.getenv("XDG_DATA_HOME")
-  if (not data or data == "") and home then data = home .. "/.local/share" end
-  if not data then return nil end
-  os.execute("mkdir -p '" .. data:gsub("'", "'\\''") .. "/parley' 2>/dev/null")
+  if not data or data:sub(1, 1) ~= "/" then  -- a relative XDG_DATA_HOME is to be ignored
+    local home = os.getenv("HOME")
+    if not home or home == "" then return nil end
+    data = home .. "/.local/share"
+  end
+  local ok, err = fs.mkdir(data .. "/parley")
+  if not ok then return nil, err end
   return data .. "/parley/history"
 end
 
@@ -208,8 +215,10 @@ function M.run(resume)
   local rl = require "parley.readline"
   local tty = rl.isatty(0)
   local err_out = io.stderr
-  local hist = tty and history_path()
+  local hist, why
   if tty then
+    hist, why = history_path()
+    if why and not resume then err_out:write("parley: the history is not saved: ", why, "\n") end
     if hist and not resume then rl.load_history(hist) end
     rl.set_completer(function(text) return M.complete(text) end)
     if not resume then
@@ -223,7 +232,7 @@ function M.run(resume)
     if ok and c then rawset(_G, "corpus", c)
     else err_out:write("parley: the bundled corpus is not loaded: ", tostring(ok and err or c), "\n") end
   end
-  local buffer, lastline
+  local buffer
   while true do
     local prompt = buffer and (rawget(_G, "_PROMPT2") or ">> ") or (rawget(_G, "_PROMPT") or "> ")
     local line = rl.read(tostring(prompt))  -- a prompt only on a terminal
@@ -234,9 +243,12 @@ function M.run(resume)
       buffer = nil  -- Ctrl-C abandons the chunk being typed
     else
       line = line:gsub("\r$", "")
-      if tty and line:find("%S") and line ~= lastline then
-        rl.add_history(line)
-        lastline = line
+      if tty and line:find("%S") then
+        local ok, err = rl.add_history(line, hist)  -- written at once: a killed session loses nothing
+        if not ok then
+          err_out:write("parley: the history is not saved: ", err, "\n")
+          hist = nil
+        end
       end
       local cmd, arg = line:match("^%s*:(%a+)%s*(.-)%s*$")
       if not buffer and cmd then
@@ -262,7 +274,6 @@ function M.run(resume)
     end
     io.stdout:flush()
   end
-  if hist then rl.save_history(hist) end
 end
 
 return M
