@@ -59,6 +59,21 @@ describe("REPL over a pipe", function()
     assert.matches("guantanamo", out)
   end)
 
+  it("prints an error of parley.error as its message alone, other errors with a traceback", function()
+    local out, err, code = session(table.concat({
+      [[require("parley.error").raise("bad query 'x y'\n  x y\n    ^ here", 1)]],
+      [[local function deep() require("parley.error").raise("no region kind has 'foo'") end]],
+      [[deep()]],
+      [[error("plain")]],
+      [[print("after")]],
+    }, "\n") .. "\n")
+    assert.equal(0, code)
+    assert.equal("after\n", out)
+    assert.equal("bad query 'x y'\n  x y\n    ^ here\n"
+      .. "no region kind has 'foo'\n"
+      .. "stdin:1: plain\nstack traceback:\n\t[C]: in function 'error'\n\tstdin:1: in main chunk\n", err)
+  end)
+
   it("runs a bundled script with :run and survives its failure", function()
     local out, err = session(":run overview\n:run no-such-script\n1+1\n")
     assert.matches("dinner%-1962%-11%-01", out)

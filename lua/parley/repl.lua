@@ -2,12 +2,14 @@
 -- Behaves like `lua`'s: an expression prints its values, an incomplete chunk
 -- keeps reading, prompts come from _PROMPT/_PROMPT2.  Unlike `lua`, a
 -- top-level `local` survives to the next line (see globalize), results are
--- pretty-printed by parley.show, :commands give help, Ctrl-C never ends the
--- session (it stops an evaluation or abandons the chunk being typed), and
--- the history is appended to its file after every line.
+-- pretty-printed by parley.show, :commands give help, errors of parley.error
+-- print as their message alone, Ctrl-C never ends the session (it stops an
+-- evaluation or abandons the chunk being typed), and the history is
+-- appended to its file after every line.
 local show = require "parley.show"
 local help = require "parley.help"
 local fs = require "parley.fs"
+local perror = require "parley.error"
 
 local M = {}
 
@@ -169,8 +171,11 @@ end
 -- The short_src of this file, where the tracebacks of evaluated code are cut.
 local HERE = debug.getinfo(1, "S").short_src
 
--- The message handler of an evaluation: a traceback down to the evaluated code.
+-- The message handler of an evaluation: an error object of parley.error (a
+-- mistake the user can act on, such as a bad query) is its message alone;
+-- anything else gets a traceback, down to the evaluated code.
 local function handler(e)
+  if perror.is(e) then return perror.message(e) end
   local tb = debug.traceback(type(e) == "string" and e or show.tostring(e), 2)
   local cut = tb:find("\n%s*" .. HERE:gsub("%p", "%%%0") .. ":")
   if not cut then return tb end
@@ -205,7 +210,7 @@ function commands.run(arg, err_out)
   local args = {}
   for a in rest:gmatch("%S+") do args[#args + 1] = a end
   local ok, err = pcall(help.run_script, name, args)
-  if not ok then err_out:write(tostring(err), "\n") end
+  if not ok then err_out:write(perror.is(err) and perror.message(err) or tostring(err), "\n") end
 end
 
 -- The session.  main.c calls run again (resume = true: no banner, the
