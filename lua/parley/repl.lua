@@ -108,10 +108,36 @@ function M.compile(src, chunkname)
   return nil, err
 end
 
--- Candidates for tab completion of `text` (a word such as `parley.te` or
--- `corpus:kw`): fields of tables reached through the dotted path, and
--- methods (functions in the __index table) after ':'.
-function M.complete(text, env)
+-- The candidates in list that start with prefix, sorted.
+local function starting(list, prefix)
+  local out, seen = {}, {}
+  for _, s in ipairs(list) do
+    if s:sub(1, #prefix) == prefix and not seen[s] then seen[s] = true; out[#out + 1] = s end
+  end
+  table.sort(out)
+  return out
+end
+
+local KEYWORDS = { "and", "break", "do", "else", "elseif", "end", "false", "for", "function",
+  "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until",
+  "while" }
+
+-- Candidates for tab completion of `text`, the word before the cursor.
+-- With `line` and `start` (where text starts in line, 1-based), a REPL
+-- command is completed (`:he` -> `:help`), and so are the argument of :run
+-- (a bundled script) and of :help (a reference entry).  Otherwise text is
+-- an expression: globals (`par`), fields of tables reached through a dotted
+-- path (`parley.te`), or methods after ':' (`corpus:kw`) -- functions in the
+-- __index table, or in __methods when __index is a function.  Names that
+-- start with '_' (private fields) are offered only once a '_' is typed, and
+-- metamethods (`__close`, `__index` ...) never after '.' or ':'.
+function M.complete(text, env, line, start)
+  local before = line and line:sub(1, (start or 1) - 1) or ""
+  if before:find("^%s*$") and text:find("^:") then return starting(help.command_names(), text) end
+  local cmd = before:match("^%s*:(%a+)%s+$")
+  if cmd == "run" then return starting(help.script_names(), text) end
+  if cmd == "help" then return starting(help.topics(), text) end
+  if before:find("^%s*:%a") then return {} end
   env = env or _G
   local path, sep, partial = text:match("^(.-)([%.:]?)([%w_]*)$")
   local obj = env
@@ -124,10 +150,13 @@ function M.complete(text, env)
   else
     path = ""
   end
+  local private = partial:sub(1, 1) == "_"
   local seen, out = {}, {}
   local function add(k, v)
     if type(k) == "string" and k:find("^[%a_][%w_]*$") and k:sub(1, #partial) == partial
-        and not seen[k] and (sep ~= ":" or type(v) == "function") then
+        and not seen[k] and (private or k:sub(1, 1) ~= "_")
+        and not (sep ~= "" and k:find("^__"))
+        and (sep ~= ":" or type(v) == "function") then
       seen[k] = true
       out[#out + 1] = path .. sep .. k
     end
@@ -144,11 +173,7 @@ function M.complete(text, env)
     obj, hops = idx, hops + 1
   end
   if sep == "" then
-    for _, kw in ipairs { "and", "break", "do", "else", "elseif", "end", "false", "for",
-        "function", "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return",
-        "then", "true", "until", "while" } do
-      add(kw, nil)
-    end
+    for _, kw in ipairs(KEYWORDS) do add(kw, nil) end
   end
   table.sort(out)
   return out
@@ -225,7 +250,7 @@ function M.run(resume)
     hist, why = history_path()
     if why and not resume then err_out:write("parley: the history is not saved: ", why, "\n") end
     if hist and not resume then rl.load_history(hist) end
-    rl.set_completer(function(text) return M.complete(text) end)
+    rl.set_completer(function(text, line, start) return M.complete(text, nil, line, start) end)
     if not resume then
       io.write(("parley %s (%s) - type :help for help, :quit to leave\n")
         :format(require("parley").version, _VERSION))
