@@ -47,6 +47,7 @@ int parley_is_error(lua_State *L, int i);
 **     ...
 **   }
 **
+** (i = 0 always tests: once per pass of a loop whose steps are long.)
 ** parley_check_interrupt raises through parley_interrupt_raise, which
 ** clears the flag (and disarms the hook) and raises the string error
 ** "interrupted!", the error the hook raises: the REPL reports it and returns
