@@ -21,11 +21,14 @@
 #define PROGNAME "parley"
 
 /*
-** The only file-scope mutable state in the core: POSIX signal handlers
-** cannot take an argument, so Ctrl-C needs to find the running state here
-** (as lua.c's globalL).  It is set only while Lua code runs.
+** The only file-scope mutable state in the core, both for the SIGINT
+** handler (a POSIX handler takes no argument, so it can reach nothing else):
+** signal_state is the state whose hook Ctrl-C arms (as lua.c's globalL),
+** set only while Lua code runs; interrupt_flag is the flag that long C loops
+** test (parley.h), found by the rest of the core through the registry.
 */
 static lua_State *volatile signal_state = NULL;
+static parley_flag interrupt_flag;
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -68,16 +71,34 @@ static int report(lua_State *L, int status) {
   return status;
 }
 
-/* Hook installed by the signal handler: raise the interruption as an error. */
-static void interrupt_hook(lua_State *L, lua_Debug *ar) {
-  (void)ar;
-  lua_sethook(L, NULL, 0, 0);
-  luaL_error(L, "interrupted!");
+static void interrupt_hook(lua_State *L, lua_Debug *ar);
+
+/* Disarm the interruption hook of L (and of the hooked state), and clear the flag. */
+void parley_interrupt_clear(lua_State *L) {
+  lua_State *S = signal_state;
+  if (lua_gethook(L) == interrupt_hook) lua_sethook(L, NULL, 0, 0);
+  if (S && S != L && lua_gethook(S) == interrupt_hook) lua_sethook(S, NULL, 0, 0);
+  atomic_store_explicit(&interrupt_flag, 0, memory_order_relaxed);
 }
 
+/* The interruption, as one error whether a C loop saw the flag or the hook fired. */
+int parley_interrupt_raise(lua_State *L) {
+  parley_interrupt_clear(L);
+  lua_pushliteral(L, "interrupted!");
+  return lua_error(L);
+}
+
+/* Hook armed by the signal handler: the next Lua instruction raises the interruption. */
+static void interrupt_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  parley_interrupt_raise(L);
+}
+
+/* Ctrl-C: set the flag for C loops and arm the hook for Lua code; nothing else. */
 static void on_sigint(int sig) {
   lua_State *L = signal_state;
-  signal(sig, SIG_DFL);  /* a second Ctrl-C kills the process */
+  (void)sig;
+  atomic_store_explicit(&interrupt_flag, 1, memory_order_relaxed);
   if (L) lua_sethook(L, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
@@ -102,19 +123,50 @@ static int msghandler(lua_State *L) {
   return 1;
 }
 
-/* Call the function below `narg` arguments in protected mode, Ctrl-C enabled. */
-static int docall(lua_State *L, int narg, int nres) {
+/*
+** Call the function below `narg` arguments in protected mode, Ctrl-C
+** enabled.  How often Ctrl-C is caught differs on purpose:
+**   CATCH_ONCE (scripts, -e, -l): the first Ctrl-C raises "interrupted!";
+**     the handler is then reset (SA_RESETHAND), so a second one ends the
+**     process by SIGINT, as `lua` does.  A script has no session to lose, a
+**     call stuck in C that ignores the flag can still be stopped, and the
+**     shell sees the signal (a shell loop over `parley` stops).
+**   CATCH_ALWAYS (the REPL): every Ctrl-C sets the flag and re-arms the
+**     hook, so the session survives any number of them; a call stuck in C
+**     is left with Ctrl-\ (SIGQUIT).  The history is already on disk.
+** No SA_RESTART: a blocking read in Lua code returns, then is interrupted.
+** A Ctrl-C still pending when the call returns is forgotten.
+*/
+enum { CATCH_ONCE, CATCH_ALWAYS };
+
+/* Install the SIGINT handler as `how` says; the disposition it replaces goes to *old. */
+static void catch_sigint(int how, struct sigaction *old) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sa.sa_flags = how == CATCH_ONCE ? SA_RESETHAND : 0;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, old);
+}
+
+static int pcall_catching(lua_State *L, int narg, int nres, int how) {
   int status;
   int base = lua_gettop(L) - narg;
+  struct sigaction old;
   lua_pushcfunction(L, msghandler);
   lua_insert(L, base);
   signal_state = L;
-  signal(SIGINT, on_sigint);
+  catch_sigint(how, &old);
   status = lua_pcall(L, narg, nres, base);
-  signal(SIGINT, SIG_DFL);
+  sigaction(SIGINT, &old, NULL);
+  parley_interrupt_clear(L);
   signal_state = NULL;
   lua_remove(L, base);
   return status;
+}
+
+static int docall(lua_State *L, int narg, int nres) {
+  return pcall_catching(L, narg, nres, CATCH_ONCE);
 }
 
 static int dochunk(lua_State *L, int status) {
@@ -380,13 +432,43 @@ static int handle_script(lua_State *L, char **argv, int argc, int script) {
   return report(L, status);
 }
 
+/* Is the message on top of the stack (from msghandler) an interruption? */
+static int is_interruption(lua_State *L) {
+  static const char tail[] = "interrupted!";
+  size_t len, n = sizeof tail - 1;
+  const char *msg = lua_tolstring(L, -1, &len), *nl;
+  if (msg == NULL) return 0;
+  nl = memchr(msg, '\n', len);
+  if (nl) len = (size_t)(nl - msg);  /* the first line, above the traceback */
+  return len >= n && memcmp(msg + len - n, tail, n) == 0;
+}
+
+/*
+** The REPL: lua/parley/repl.lua's run(resume).  Evaluations are protected
+** there; a Ctrl-C that lands in the REPL's own code, between two lines,
+** ends run with "interrupted!", and run is started again with resume =
+** true, so that no Ctrl-C ends the session (the handler stays installed
+** from one run to the next).
+*/
 static int do_repl(lua_State *L) {
+  int status, resume = 0;
+  struct sigaction old;
   lua_getglobal(L, "require");
   lua_pushliteral(L, "parley.repl");
   if (report(L, docall(L, 1, 1)) != LUA_OK) return LUA_ERRRUN;
-  lua_getfield(L, -1, "run");
-  lua_remove(L, -2);
-  return report(L, docall(L, 0, 0));
+  catch_sigint(CATCH_ALWAYS, &old);
+  for (;;) {
+    lua_getfield(L, -1, "run");
+    lua_pushboolean(L, resume);
+    status = pcall_catching(L, 1, 0, CATCH_ALWAYS);
+    if (status == LUA_OK || !is_interruption(L)) break;
+    lua_pop(L, 1);
+    resume = 1;
+  }
+  sigaction(SIGINT, &old, NULL);
+  report(L, status);
+  lua_pop(L, 1);  /* the module */
+  return status;
 }
 
 enum { HAS_ERROR = 1, HAS_I = 2, HAS_V = 4, HAS_E = 8, HAS_BIG_E = 16, HAS_HELP = 32 };
@@ -449,6 +531,8 @@ static int pmain(lua_State *L) {
   }
   if (flags & HAS_HELP) { usage(stdout); lua_pushboolean(L, 1); return 1; }
   if (flags & HAS_V) print_version();
+  lua_pushlightuserdata(L, (void *)&interrupt_flag);  /* for parley_interrupt_flag */
+  lua_setfield(L, LUA_REGISTRYINDEX, PARLEY_INTERRUPT_KEY);
   luaL_openlibs(L);
   parley_openlibs(L);
   create_arg_table(L, argv, argc, script < argc ? script : 0);

@@ -4,6 +4,8 @@
 ** token stream fills an open-addressing table of fixed-size keys (n type
 ** ids); the kept rows are sorted by LSD radix sort on 16-bit digits (the
 ** folded ids are in alphabetical order, so sorting ids sorts words).
+** Every long loop tests the interruption flag (parley.h), so Ctrl-C stops
+** a count over a large corpus.
 */
 #include <stdint.h>
 #include <string.h>
@@ -107,15 +109,17 @@ static void grams_drain(lua_State *L, grams *g) {
 ** Sort rows (width words: count, key[n]) by count descending, then key
 ** ascending: stable LSD radix passes over 16-bit digits, last key word
 ** first, the count (inverted) last.  Passes whose digit never varies are
-** skipped.  Returns the sorted array (a or b).
+** skipped.  Returns the sorted array (a or b).  Interruptible between passes.
 */
-static uint32_t *radix_sort(uint32_t *a, uint32_t *b, size_t n, size_t width, uint32_t *hist) {
+static uint32_t *radix_sort(lua_State *L, const parley_flag *stop, uint32_t *a, uint32_t *b,
+                            size_t n, size_t width, uint32_t *hist) {
   int word, half;
   for (word = (int)width - 1; word >= 0; word--) {
     for (half = 0; half < 2; half++) {
       size_t i, sum = 0;
       int shift = half * 16, varies = 0;
       uint32_t first;
+      parley_check_interrupt(L, stop, 0);
       memset(hist, 0, 65536 * sizeof *hist);
       for (i = 0; i < n; i++) {
         uint32_t v = a[i * width + (size_t)word];
@@ -153,7 +157,8 @@ static int report_ngrams(lua_State *L) {
   int fold, punct;
   pl_hits *spans;
   grams g;
-  size_t i, kept = 0, width;
+  size_t i, kept = 0, width, steps = 0;
+  const parley_flag *stop = parley_interrupt_flag(L);
   uint32_t win[MAX_N];
   uint32_t *rows, *tmp, *sorted, *idmap;
   const type_str *names;
@@ -196,6 +201,7 @@ static int report_ngrams(lua_State *L) {
     if (e > c->ix.ntokens || ix_seek(&c->ix, s, &cur)) corpus_damaged(L, c);
     doc = cur.doc;
     for (;;) {
+      parley_check_interrupt(L, stop, ++steps);
       if (cur.doc != doc) { have = 0; doc = cur.doc; }
       if (idmap[cur.id] == UINT32_MAX) have = 0;
       else {
@@ -211,14 +217,17 @@ static int report_ngrams(lua_State *L) {
   lua_pop(L, 1);  /* spans */
   /* the kept rows: count, key[n] */
   width = 1 + (size_t)n;
-  for (i = 0; i < g.cap; i++)
+  for (i = 0; i < g.cap; i++) {
+    parley_check_interrupt(L, stop, i + 1);
     if (g.slots[i * g.width] && g.slots[i * g.width + 1] >= (uint64_t)(min > 0 ? min : 1)) kept++;
+  }
   rows = lua_newuserdatauv(L, (kept + 1) * width * sizeof *rows, 0);
   tmp = lua_newuserdatauv(L, (kept + 1) * width * sizeof *tmp, 0);
   {
     size_t k = 0;
     for (i = 0; i < g.cap; i++) {
       const uint32_t *r = g.slots + i * g.width;
+      parley_check_interrupt(L, stop, i + 1);
       if (!r[0] || r[1] < (uint64_t)(min > 0 ? min : 1)) continue;
       memcpy(rows + k * width, r + 1, width * sizeof *rows);
       k++;
@@ -226,7 +235,8 @@ static int report_ngrams(lua_State *L) {
   }
   lua_pushnil(L);
   lua_replace(L, g.idx);  /* the table is no longer needed */
-  sorted = radix_sort(rows, tmp, kept, width, lua_newuserdatauv(L, 65536 * sizeof(uint32_t), 0));
+  sorted = radix_sort(L, stop, rows, tmp, kept, width,
+                      lua_newuserdatauv(L, 65536 * sizeof(uint32_t), 0));
   lua_pop(L, 1);
   if (limit >= 0 && (size_t)limit < kept) kept = (size_t)limit;
   {
@@ -243,6 +253,7 @@ static int report_ngrams(lua_State *L) {
   for (i = 0; i < kept; i++) {
     size_t wl = 0;
     int k;
+    parley_check_interrupt(L, stop, i + 1);
     for (k = 0; k < n; k++) {
       const type_str *t = &names[sorted[i * width + 1 + (size_t)k]];
       if (k) scratch[wl++] = ' ';

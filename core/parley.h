@@ -6,6 +6,7 @@
 #ifndef PARLEY_H
 #define PARLEY_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,63 @@ int luaopen_parley_writer(lua_State *L);
 #define PARLEY_ERROR "parley.Error"
 int parley_error(lua_State *L, const char *fmt, ...);
 int parley_is_error(lua_State *L, int i);
+
+/*
+** Interruption (Ctrl-C).  main.c's SIGINT handler sets one flag and arms a
+** hook that raises "interrupted!" at the next Lua instruction.  No hook runs
+** inside a C function, so a long loop in C tests the flag itself:
+**
+**   const parley_flag *stop = parley_interrupt_flag(L);   (once per call)
+**   for (i = 0; i < n; i++) {
+**     parley_check_interrupt(L, stop, i);    (tests the flag every 4096th i)
+**     ...
+**   }
+**
+** (i = 0 always tests: once per pass of a loop whose steps are long.)
+** parley_check_interrupt raises through parley_interrupt_raise, which
+** clears the flag (and disarms the hook) and raises the string error
+** "interrupted!", the error the hook raises: the REPL reports it and returns
+** to its prompt, a script ends with status 1.  Everything a loop allocated
+** must be Lua's (userdata, luaL_Buffer), as for any error.
+**
+** The flag is a lock-free atomic int, so the pointer may be handed to worker
+** threads: parley_interrupted(stop) is a relaxed load, safe in any thread.
+** A worker that sees it set stops early and reports so; only the Lua thread
+** raises, after joining its workers.  Threads should block SIGINT
+** (pthread_sigmask before pthread_create) so that the handler always runs in
+** the Lua thread.  parley_interrupt_flag never returns NULL: a state made
+** without main.c gets a flag that is never set.
+**
+** The flag's address is kept in the registry (a light userdata under
+** PARLEY_INTERRUPT_KEY), so no file but main.c holds state for it.
+** parley_interrupt_clear(L) forgets a pending Ctrl-C (the REPL calls it
+** when it starts reading a line).
+*/
+#define PARLEY_INTERRUPT_KEY   "parley.interrupt"
+#define PARLEY_INTERRUPT_EVERY 4096   /* iterations between two tests of the flag */
+
+typedef atomic_int parley_flag;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the interruption flag must be lock-free");
+
+static inline const parley_flag *parley_interrupt_flag(lua_State *L) {
+  static const parley_flag never = 0;
+  const parley_flag *f;
+  lua_getfield(L, LUA_REGISTRYINDEX, PARLEY_INTERRUPT_KEY);
+  f = (const parley_flag *)lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return f ? f : &never;
+}
+
+static inline int parley_interrupted(const parley_flag *f) {
+  return atomic_load_explicit(f, memory_order_relaxed) != 0;
+}
+
+int parley_interrupt_raise(lua_State *L);   /* main.c: clear, then raise "interrupted!" */
+void parley_interrupt_clear(lua_State *L);  /* main.c: forget a pending Ctrl-C */
+
+static inline void parley_check_interrupt(lua_State *L, const parley_flag *f, size_t i) {
+  if (i % PARLEY_INTERRUPT_EVERY == 0 && parley_interrupted(f)) parley_interrupt_raise(L);
+}
 
 /* t.k = v, for the table on top of the stack (one line instead of a push/set pair). */
 static inline void parley_setint(lua_State *L, const char *k, lua_Integer v) {

@@ -2,10 +2,12 @@
 ** readline.c — `parley.readline`: GNU readline for the REPL.
 ** Line editing, history and tab completion; the REPL loop itself is Lua
 ** (lua/parley/repl.lua).  Ctrl-C at the prompt abandons the line instead
-** of killing the process: readline runs in callback mode under our own
-** SIGINT handler, which only sets a flag.
+** of killing the process: a line is read (by readline in callback mode on
+** a terminal, by getline from a pipe) under our own SIGINT handler, which
+** only sets a flag.  The history file is appended to after every line.
 */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "parley.h"
 
 #define COMPLETER_KEY "parley.readline.completer"
+#define HISTORY_MAX   1000                /* lines kept, in memory and in the file */
 
 /*
 ** readline's callback interface offers no user pointer, so the line being
@@ -27,13 +30,15 @@
 */
 static struct {
   lua_State *L;               /* state whose completer to call, or NULL */
-  char *line;                 /* line handed over by the callback */
-  int done;                   /* callback fired (line may be NULL: EOF) */
+  char *line;                 /* malloc'ed line read (NULL at the end of input) */
+  size_t len;                 /* its length in bytes */
+  int done;                   /* a line was read, or the input ended */
   volatile sig_atomic_t interrupted;
 } session;
 
 static void on_line(char *line) {
   session.line = line;
+  session.len = line ? strlen(line) : 0;
   session.done = 1;
   rl_callback_handler_remove();
 }
@@ -92,22 +97,9 @@ static char **complete(const char *text, int start, int end) {
   return m;
 }
 
-/*
-** read(prompt) -> line | nil (end of input) | false (Ctrl-C).
-** The terminal is read in readline's callback mode so that a SIGINT can
-** interrupt the select() and abandon the line.
-*/
-static int readline_read(lua_State *L) {
-  const char *prompt = luaL_optstring(L, 1, "> ");
-  struct sigaction sa, old;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_sigint;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old);  /* no SA_RESTART: select() must return */
-  session.L = L;
-  session.line = NULL;
-  session.done = 0;
-  session.interrupted = 0;
+/* Read a line from the terminal in readline's callback mode, so that a
+** SIGINT interrupts the select() and abandons the line. */
+static void read_tty(const char *prompt) {
   rl_catch_signals = 0;
   rl_callback_handler_install(prompt, on_line);
   while (!session.done && !session.interrupted) {
@@ -126,10 +118,56 @@ static int readline_read(lua_State *L) {
     rl_callback_handler_remove();
     rl_crlf();
   }
+}
+
+/* Read a line from standard input (a pipe or a file), without its newline. */
+static void read_plain(void) {
+  size_t cap = 0;
+  for (;;) {
+    ssize_t n = getline(&session.line, &cap, stdin);
+    if (n >= 0) {
+      session.len = (size_t)n;
+      if (session.len > 0 && session.line[session.len - 1] == '\n') session.len--;
+      session.done = 1;
+      return;
+    }
+    if (ferror(stdin) && errno == EINTR) {  /* a signal: Ctrl-C abandons the line */
+      clearerr(stdin);
+      if (!session.interrupted) continue;
+    } else {
+      session.done = 1;  /* end of input */
+    }
+    free(session.line);
+    session.line = NULL;
+    return;
+  }
+}
+
+/*
+** read(prompt) -> line | nil (end of input) | false (Ctrl-C).
+** On a terminal the prompt is shown and the line edited with readline;
+** otherwise a plain line is read, without a prompt.  A Ctrl-C pressed while
+** nothing was running (since the last line was read) is forgotten here.
+*/
+static int readline_read(lua_State *L) {
+  const char *prompt = luaL_optstring(L, 1, "> ");
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old);  /* no SA_RESTART: select() and read() must return */
+  parley_interrupt_clear(L);
+  session.L = L;
+  session.line = NULL;
+  session.len = 0;
+  session.done = 0;
+  session.interrupted = 0;
+  if (isatty(fileno(rl_instream ? rl_instream : stdin))) read_tty(prompt);
+  else read_plain();
   sigaction(SIGINT, &old, NULL);
   session.L = NULL;
   if (session.done && session.line) {
-    lua_pushstring(L, session.line);
+    lua_pushlstring(L, session.line, session.len);
     free(session.line);  /* copied: nothing malloc'ed survives a raise */
     session.line = NULL;
   } else if (session.done) {
@@ -140,32 +178,54 @@ static int readline_read(lua_State *L) {
   return 1;
 }
 
-static int readline_add_history(lua_State *L) {
-  add_history(luaL_checkstring(L, 1));
-  return 0;
+static int check_history_max(lua_State *L, int arg) {
+  lua_Integer max = luaL_optinteger(L, arg, HISTORY_MAX);
+  luaL_argcheck(L, max > 0 && max <= 1000000, arg, "history size must be 1 to 1000000");
+  return (int)max;
 }
 
-/* load(path): read a history file; a missing file is not an error. */
-static int readline_load_history(lua_State *L) {
-  int err = read_history(luaL_checkstring(L, 1));
-  lua_pushboolean(L, err == 0);
+static int history_fail(lua_State *L, const char *path, int err) {
+  luaL_pushfail(L);
+  lua_pushfstring(L, "%s: %s", path, strerror(err));
+  return 2;
+}
+
+/*
+** add_history(line [, path [, max]]) -> true | fail, message
+** Add line to the history; with path, also append it to that file at once
+** and cut the file to its last max lines (default 1000), so that a session
+** that is killed loses nothing.  A line equal to the one before it in the
+** history (read from the file too) is not kept again, nor is a line holding
+** a NUL byte.
+*/
+static int readline_add_history(lua_State *L) {
+  size_t len;
+  const char *line = luaL_checklstring(L, 1, &len);
+  const char *path = luaL_optstring(L, 2, NULL);
+  int max = check_history_max(L, 3), fd, err;
+  HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
+  if (strlen(line) != len || (last && strcmp(last->line, line) == 0)) {
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  stifle_history(max);
+  add_history(line);
+  if (path) {  /* append_history needs the file to exist */
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) return history_fail(L, path, errno);
+    close(fd);
+    if ((err = append_history(1, path)) != 0) return history_fail(L, path, err);
+    if ((err = history_truncate_file(path, max)) != 0) return history_fail(L, path, err);
+  }
+  lua_pushboolean(L, 1);
   return 1;
 }
 
-/* save(path [, max]): write the history, keeping at most max lines. */
-static int readline_save_history(lua_State *L) {
+/* load_history(path [, max]): read a history file; a missing file is not an error. */
+static int readline_load_history(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  lua_Integer max = luaL_optinteger(L, 2, 1000);
-  int err;
-  luaL_argcheck(L, max > 0 && max < 1000000, 2, "history size must be positive");
-  stifle_history((int)max);
-  err = write_history(path);
-  if (err != 0) {
-    luaL_pushfail(L);
-    lua_pushfstring(L, "%s: %s", path, strerror(err));
-    return 2;
-  }
-  lua_pushboolean(L, 1);
+  stifle_history(check_history_max(L, 2));
+  lua_pushboolean(L, read_history(path) == 0);
   return 1;
 }
 
@@ -189,7 +249,6 @@ static const luaL_Reg readline_funcs[] = {
   {"read",           readline_read},
   {"add_history",    readline_add_history},
   {"load_history",   readline_load_history},
-  {"save_history",   readline_save_history},
   {"set_completer",  readline_set_completer},
   {"isatty",         readline_isatty},
   {NULL, NULL}

@@ -59,6 +59,21 @@ describe("REPL over a pipe", function()
     assert.matches("guantanamo", out)
   end)
 
+  it("prints an error of parley.error as its message alone, other errors with a traceback", function()
+    local out, err, code = session(table.concat({
+      [[require("parley.error").raise("bad query 'x y'\n  x y\n    ^ here", 1)]],
+      [[local function deep() require("parley.error").raise("no region kind has 'foo'") end]],
+      [[deep()]],
+      [[error("plain")]],
+      [[print("after")]],
+    }, "\n") .. "\n")
+    assert.equal(0, code)
+    assert.equal("after\n", out)
+    assert.equal("bad query 'x y'\n  x y\n    ^ here\n"
+      .. "no region kind has 'foo'\n"
+      .. "stdin:1: plain\nstack traceback:\n\t[C]: in function 'error'\n\tstdin:1: in main chunk\n", err)
+  end)
+
   it("runs a bundled script with :run and survives its failure", function()
     local out, err = session(":run overview\n:run no-such-script\n1+1\n")
     assert.matches("dinner%-1962%-11%-01", out)
@@ -111,5 +126,75 @@ describe("REPL internals", function()
     env.lazy = setmetatable({}, { __index = function(_, k) return methods[k] end, __methods = methods })
     assert.same({ "lazy:find", "lazy:freq" }, repl.complete("lazy:f", env))
     assert.same({ "function" }, repl.complete("functio", env))
+  end)
+
+  -- The names after the last '.' or ':' of each candidate.
+  local function names(text, env)
+    local out = {}
+    for _, s in ipairs(repl.complete(text, env)) do out[#out + 1] = s:match("[:.]([%w_]+)$") end
+    return out
+  end
+
+  local function has(list, want)
+    for _, v in ipairs(list) do if v == want then return true end end
+    return false
+  end
+
+  it("completes the methods of every parley object, without metamethods or private fields", function()
+    local c = h.open()
+    local env = {
+      corpus = c, sub = c:where{ type = "telegram" }, hits = c:find("cuba"), doc = c:doc(1),
+      freq = c:freq(), kwic = c:kwic("cuba"), grams = c:ngrams(2),
+      ix = c.ix, spans = c.ix:regions("document"),
+    }
+    -- tables whose __index is a function: their methods through __methods
+    assert.same({ "csv", "ipairs", "json", "kwic", "regions", "totable", "tsv" }, names("hits:", env))
+    assert.same({ "line_starts", "lines", "text", "tokens" }, names("doc:", env))
+    for _, r in ipairs { "freq:", "kwic:", "grams:" } do
+      assert.same({ "csv", "ipairs", "json", "totable", "tsv", "tty", "write" }, names(r, env))
+    end
+    for _, m in ipairs { "count", "find", "kwic", "freq", "ngrams", "where", "docs", "doc", "close" } do
+      assert.is_true(has(names("corpus:", env), m), m)
+    end
+    assert.same(names("corpus:", env), names("sub:", env))
+    -- userdata: the methods table of parley.Index and parley.Hits
+    for _, m in ipairs { "ngrams", "kwic", "freq", "stats", "doc", "close" } do
+      assert.is_true(has(names("ix:", env), m), m)
+    end
+    for _, m in ipairs { "span", "sub", "inside", "union", "windows", "width" } do
+      assert.is_true(has(names("spans:", env), m), m)
+    end
+    assert.same({ "corpus", "id", "line_starts", "lines", "number", "path", "text", "tokens" }, names("doc.", env))
+    for _, text in ipairs { "corpus:", "corpus.", "sub:", "sub.", "hits:", "hits.", "doc:", "doc.",
+        "freq:", "freq.", "ix:", "ix.", "spans:", "spans." } do
+      for _, s in ipairs(repl.complete(text, env)) do assert.not_matches("[:.]_", s) end
+    end
+    -- a private field once its '_' is typed; a metamethod never
+    assert.same({ "corpus._cache" }, repl.complete("corpus._", env))
+    assert.same({ "hits._corpus", "hits._hits", "hits._query" }, repl.complete("hits._", env))
+    assert.same({}, repl.complete("hits:_", env))
+    assert.same({}, repl.complete("ix:__", env))
+    assert.same({ "_G", "_VERSION" }, repl.complete("_", { _G = true, _VERSION = true, x = 1 }))
+  end)
+
+  it("completes REPL commands, script names after :run and entries after :help", function()
+    local function at(line)  -- complete the last word of line, as readline hands it over
+      local start = line:find("[^ ]*$")
+      return repl.complete(line:sub(start), {}, line, start)
+    end
+    assert.same({ ":help" }, at(":he"))
+    assert.same({ ":quit" }, at("  :q"))
+    assert.same({ ":help", ":quit", ":run", ":scripts" }, at(":"))
+    assert.same({ "overview" }, at(":run ov"))
+    local scripts = {}  -- every scripts/*.lua, as the shell lists them
+    for name in assert(io.popen("cd " .. h.shquote(h.root .. "/scripts") .. " && ls *.lua")):lines() do
+      scripts[#scripts + 1] = name:match("^(.+)%.lua$")
+    end
+    assert.is_true(#scripts > 3)
+    assert.same(scripts, at(":run "))
+    assert.same({ "corpus:keyness", "corpus:kwic" }, at(":help corpus:k"))
+    assert.same({ "parley.text.fold" }, at(":help parley.text.fo"))
+    assert.same({}, at(":run overview o"))
+    assert.same({}, at(":quit x"))
   end)
 end)

@@ -311,6 +311,7 @@ Hits.__index = function(self, k)
   end
   return Hits[k]
 end
+Hits.__methods = Hits  -- for the REPL's completion (its __index is a function)
 Hits.__len = function(self) return #self._hits end
 Hits.__tostring = function(self) return ("<hits: %s for %s>"):format(output.number(#self._hits), tostring(self._query)) end
 
@@ -753,6 +754,7 @@ Doc.__index = function(self, k)
   end
   return Doc[k]
 end
+Doc.__methods = Doc  -- for the REPL's completion (its __index is a function)
 Doc.__tostring = function(self)
   return ("<document %s: %d tokens>"):format(self.id, self._info.ntokens)
 end

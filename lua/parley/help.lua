@@ -66,17 +66,41 @@ function M.text(topic)
   return table.concat(lines, "\n")
 end
 
+-- The names of the REPL commands (":help", ...), in the order of M.commands.
+function M.command_names()
+  local out = {}
+  for _, c in ipairs(M.commands) do out[#out + 1] = c[1]:match("^:%a+") end
+  return out
+end
+
+-- The names of the reference entries without their arguments
+-- ("parley.text.fold", "corpus:kwic"), for completing :help TOPIC.
+function M.topics()
+  local out, seen = {}, {}
+  for _, e in ipairs(M.entries()) do
+    local name = e.name:match("^[^%(%s]+")
+    if name and not seen[name] then seen[name] = true; out[#out + 1] = name end
+  end
+  return out
+end
+
+-- The names of the bundled scripts (scripts/NAME.lua), sorted.
+function M.script_names()
+  local out = {}
+  for _, n in ipairs(fs.dir(home() .. "/scripts") or {}) do
+    out[#out + 1] = n:match("^(.+)%.lua$")
+  end
+  table.sort(out)
+  return out
+end
+
 -- Bundled scripts with the first line of their opening comment.
 function M.scripts()
   local dir = home() .. "/scripts"
-  local names = fs.dir(dir) or {}
   local lines = {}
-  for _, n in ipairs(names) do
-    local name = n:match("^(.+)%.lua$")
-    if name then
-      local first = (read_file(dir .. "/" .. n) or ""):match("^%-%-%s*([^\n]*)") or ""
-      lines[#lines + 1] = ("  %-14s %s"):format(name, first)
-    end
+  for _, name in ipairs(M.script_names()) do
+    local first = (read_file(dir .. "/" .. name .. ".lua") or ""):match("^%-%-%s*([^\n]*)") or ""
+    lines[#lines + 1] = ("  %-14s %s"):format(name, first)
   end
   if #lines == 0 then return "no bundled scripts in " .. dir end
   return "Bundled scripts (run as `parley NAME`, or :run NAME here):\n" .. table.concat(lines, "\n")

@@ -2,9 +2,14 @@
 -- Behaves like `lua`'s: an expression prints its values, an incomplete chunk
 -- keeps reading, prompts come from _PROMPT/_PROMPT2.  Unlike `lua`, a
 -- top-level `local` survives to the next line (see globalize), results are
--- pretty-printed by parley.show, and :commands give help.
+-- pretty-printed by parley.show, :commands give help, errors of parley.error
+-- print as their message alone, Ctrl-C never ends the session (it stops an
+-- evaluation or abandons the chunk being typed), and the history is
+-- appended to its file after every line.
 local show = require "parley.show"
 local help = require "parley.help"
+local fs = require "parley.fs"
+local perror = require "parley.error"
 
 local M = {}
 
@@ -103,10 +108,36 @@ function M.compile(src, chunkname)
   return nil, err
 end
 
--- Candidates for tab completion of `text` (a word such as `parley.te` or
--- `corpus:kw`): fields of tables reached through the dotted path, and
--- methods (functions in the __index table) after ':'.
-function M.complete(text, env)
+-- The candidates in list that start with prefix, sorted.
+local function starting(list, prefix)
+  local out, seen = {}, {}
+  for _, s in ipairs(list) do
+    if s:sub(1, #prefix) == prefix and not seen[s] then seen[s] = true; out[#out + 1] = s end
+  end
+  table.sort(out)
+  return out
+end
+
+local KEYWORDS = { "and", "break", "do", "else", "elseif", "end", "false", "for", "function",
+  "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until",
+  "while" }
+
+-- Candidates for tab completion of `text`, the word before the cursor.
+-- With `line` and `start` (where text starts in line, 1-based), a REPL
+-- command is completed (`:he` -> `:help`), and so are the argument of :run
+-- (a bundled script) and of :help (a reference entry).  Otherwise text is
+-- an expression: globals (`par`), fields of tables reached through a dotted
+-- path (`parley.te`), or methods after ':' (`corpus:kw`) -- functions in the
+-- __index table, or in __methods when __index is a function.  Names that
+-- start with '_' (private fields) are offered only once a '_' is typed, and
+-- metamethods (`__close`, `__index` ...) never after '.' or ':'.
+function M.complete(text, env, line, start)
+  local before = line and line:sub(1, (start or 1) - 1) or ""
+  if before:find("^%s*$") and text:find("^:") then return starting(help.command_names(), text) end
+  local cmd = before:match("^%s*:(%a+)%s+$")
+  if cmd == "run" then return starting(help.script_names(), text) end
+  if cmd == "help" then return starting(help.topics(), text) end
+  if before:find("^%s*:%a") then return {} end
   env = env or _G
   local path, sep, partial = text:match("^(.-)([%.:]?)([%w_]*)$")
   local obj = env
@@ -119,10 +150,13 @@ function M.complete(text, env)
   else
     path = ""
   end
+  local private = partial:sub(1, 1) == "_"
   local seen, out = {}, {}
   local function add(k, v)
     if type(k) == "string" and k:find("^[%a_][%w_]*$") and k:sub(1, #partial) == partial
-        and not seen[k] and (sep ~= ":" or type(v) == "function") then
+        and not seen[k] and (private or k:sub(1, 1) ~= "_")
+        and not (sep ~= "" and k:find("^__"))
+        and (sep ~= ":" or type(v) == "function") then
       seen[k] = true
       out[#out + 1] = path .. sep .. k
     end
@@ -139,37 +173,46 @@ function M.complete(text, env)
     obj, hops = idx, hops + 1
   end
   if sep == "" then
-    for _, kw in ipairs { "and", "break", "do", "else", "elseif", "end", "false", "for",
-        "function", "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return",
-        "then", "true", "until", "while" } do
-      add(kw, nil)
-    end
+    for _, kw in ipairs(KEYWORDS) do add(kw, nil) end
   end
   table.sort(out)
   return out
 end
 
+-- Where the history is kept: $XDG_DATA_HOME/parley/history, by default
+-- ~/.local/share/parley/history.  Creates the folder; nil (and why) if it cannot.
 local function history_path()
-  local home = os.getenv("HOME")
   local data = os.getenv("XDG_DATA_HOME")
-  if (not data or data == "") and home then data = home .. "/.local/share" end
-  if not data then return nil end
-  os.execute("mkdir -p '" .. data:gsub("'", "'\\''") .. "/parley' 2>/dev/null")
+  if not data or data:sub(1, 1) ~= "/" then  -- a relative XDG_DATA_HOME is to be ignored
+    local home = os.getenv("HOME")
+    if not home or home == "" then return nil end
+    data = home .. "/.local/share"
+  end
+  local ok, err = fs.mkdir(data .. "/parley")
+  if not ok then return nil, err end
   return data .. "/parley/history"
 end
 
--- Run one compiled chunk and print its results; errors print with a
--- traceback and never end the session.
+-- The short_src of this file, where the tracebacks of evaluated code are cut.
+local HERE = debug.getinfo(1, "S").short_src
+
+-- The message handler of an evaluation: an error object of parley.error (a
+-- mistake the user can act on, such as a bad query) is its message alone;
+-- anything else gets a traceback, down to the evaluated code.
+local function handler(e)
+  if perror.is(e) then return perror.message(e) end
+  local tb = debug.traceback(type(e) == "string" and e or show.tostring(e), 2)
+  local cut = tb:find("\n%s*" .. HERE:gsub("%p", "%%%0") .. ":")
+  if not cut then return tb end
+  return (tb:sub(1, cut - 1):gsub("\n%s*%[C%]: in function 'xpcall'$", ""))
+end
+
+-- Run one compiled chunk and print its results; an error (Ctrl-C included,
+-- also while the results print) is reported and never ends the session.
 local function evaluate(f, err_out)
-  local res = table.pack(xpcall(f, function(e)
-    local msg = type(e) == "string" and e or show.tostring(e)
-    return debug.traceback(msg, 2)
-  end))
-  if not res[1] then
-    err_out:write(tostring(res[2]):gsub("\n[^\n]*in function 'xpcall'.*$", ""), "\n")
-  elseif res.n > 1 then
-    show.print(table.unpack(res, 2, res.n))
-  end
+  local res = table.pack(xpcall(f, handler))
+  if res[1] then res = table.pack(xpcall(show.print, handler, table.unpack(res, 2, res.n))) end
+  if not res[1] then err_out:write(tostring(res[2]), "\n") end
 end
 
 -- REPL commands: `:name args`.
@@ -192,44 +235,50 @@ function commands.run(arg, err_out)
   local args = {}
   for a in rest:gmatch("%S+") do args[#args + 1] = a end
   local ok, err = pcall(help.run_script, name, args)
-  if not ok then err_out:write(tostring(err), "\n") end
+  if not ok then err_out:write(perror.is(err) and perror.message(err) or tostring(err), "\n") end
 end
 
-function M.run()
+-- The session.  main.c calls run again (resume = true: no banner, the
+-- history and corpus already loaded) when a Ctrl-C lands in this loop's
+-- own code rather than in an evaluation, so no Ctrl-C ends the session.
+function M.run(resume)
   local rl = require "parley.readline"
   local tty = rl.isatty(0)
   local err_out = io.stderr
-  local hist = tty and history_path()
-  local read
+  local hist, why
   if tty then
-    if hist then rl.load_history(hist) end
-    rl.set_completer(function(text) return M.complete(text) end)
-    read = function(prompt) return rl.read(prompt) end
-    io.write(("parley %s (%s) - type :help for help, :quit to leave\n")
-      :format(require("parley").version, _VERSION))
-  else
-    read = function() return io.read("L") end
+    hist, why = history_path()
+    if why and not resume then err_out:write("parley: the history is not saved: ", why, "\n") end
+    if hist and not resume then rl.load_history(hist) end
+    rl.set_completer(function(text, line, start) return M.complete(text, nil, line, start) end)
+    if not resume then
+      io.write(("parley %s (%s) - type :help for help, :quit to leave\n")
+        :format(require("parley").version, _VERSION))
+    end
   end
   -- the bundled corpus, ready as the global `corpus`
-  if rawget(_G, "corpus") == nil then
+  if not resume and rawget(_G, "corpus") == nil then
     local ok, c, err = pcall(require("parley").open)
     if ok and c then rawset(_G, "corpus", c)
     else err_out:write("parley: the bundled corpus is not loaded: ", tostring(ok and err or c), "\n") end
   end
-  local buffer, lastline
+  local buffer
   while true do
     local prompt = buffer and (rawget(_G, "_PROMPT2") or ">> ") or (rawget(_G, "_PROMPT") or "> ")
-    local line = read(tostring(prompt))
+    local line = rl.read(tostring(prompt))  -- a prompt only on a terminal
     if line == nil then
       if tty then io.write("\n") end
       break
     elseif line == false then
       buffer = nil  -- Ctrl-C abandons the chunk being typed
     else
-      line = line:gsub("\r?\n$", "")
-      if tty and line:find("%S") and line ~= lastline then
-        rl.add_history(line)
-        lastline = line
+      line = line:gsub("\r$", "")
+      if tty and line:find("%S") then
+        local ok, err = rl.add_history(line, hist)  -- written at once: a killed session loses nothing
+        if not ok then
+          err_out:write("parley: the history is not saved: ", err, "\n")
+          hist = nil
+        end
       end
       local cmd, arg = line:match("^%s*:(%a+)%s*(.-)%s*$")
       if not buffer and cmd then
@@ -255,7 +304,6 @@ function M.run()
     end
     io.stdout:flush()
   end
-  if hist then rl.save_history(hist) end
 end
 
 return M

@@ -22,6 +22,7 @@ Result.__index = function(self, k)
   if type(k) == "number" then return rows(self)[k] end
   return Result[k]
 end
+Result.__methods = Result  -- for the REPL's completion (its __index is a function)
 
 Result.__len = function(self) return #rows(self) end
 
