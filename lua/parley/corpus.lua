@@ -355,8 +355,6 @@ function Hits.__show(self)
   if #self._hits > 20 then s = s .. ("… (%s hits in all)\n"):format(output.number(#self._hits)) end
   return s:gsub("\n$", "")
 end
-Hits.__methods = Hits
-
 -- find(q) -> hits: every match of query q (see parley.query), in corpus order.
 function Corpus:find(q)
   return setmetatable({ _corpus = self, _hits = hits_of(self, q), _query = q }, Hits)

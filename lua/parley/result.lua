@@ -51,8 +51,6 @@ Result.__tostring = function(self)
   return ("<%s: %s>"):format(self._what, output.count(#rows(self), "row"))
 end
 
-Result.__methods = Result
-
 -- A result whose fetch(opts) calls the C core with extra options merged in.
 function M.new(what, fetch)
   return setmetatable({ _what = what, _fetch = fetch }, Result)
