@@ -19,6 +19,7 @@
 */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,7 @@ typedef struct job {
   uint64_t ntokens, stream_start;
   buf warn_text;
   double t_parallel, t_encode;
+  const parley_flag *stop;         /* Ctrl-C (parley.h): workers stop taking documents */
 } job;
 
 static job *check_job(lua_State *L, int i) { return luaL_checkudata(L, i, BUILD_JOB); }
@@ -377,11 +379,19 @@ static void work_doc(job *j, unsigned thread, size_t i) {
 
 typedef struct worker { job *j; unsigned thread; } worker;
 
+/*
+** A worker takes the batch's documents one at a time.  Ctrl-C is for the
+** Lua thread (workers start with SIGINT blocked, see batch_start); a worker
+** only sees the interruption flag and stops taking documents, and the Lua
+** thread raises once the batch is joined.
+*/
 static void *worker_main(void *arg) {
   worker *wk = arg;
   job *j = wk->j;
   for (;;) {
-    size_t i = atomic_fetch_add(&j->next, 1);
+    size_t i;
+    if (parley_interrupted(j->stop)) break;
+    i = atomic_fetch_add(&j->next, 1);
     if (i >= j->b1) break;
     work_doc(j, wk->thread, i);
   }
@@ -538,13 +548,18 @@ typedef struct batch { pthread_t th[MAX_THREADS]; int nth; } batch;
 /* Start worker threads on documents [b0, b1); the main thread does not wait. */
 static void batch_start(job *j, batch *b, size_t b0, size_t b1, worker *wk) {
   int t;
+  sigset_t block, old;
   j->b1 = b1;
   atomic_store(&j->next, b0);
   b->nth = 0;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &block, &old);  /* the workers inherit the mask: Ctrl-C stays ours */
   for (t = 0; t < j->nthreads && (size_t)t < b1 - b0; t++) {
     if (pthread_create(&b->th[t], NULL, worker_main, &wk[t]) != 0) break;
     b->nth++;
   }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (b->nth == 0) worker_main(&wk[0]);  /* no threads: do it here */
 }
 
@@ -642,6 +657,7 @@ static int build_body(lua_State *L) {
     memset(&bt, 0, sizeof bt);
     if (cur1 > cur0) { batch_start(j, &bt, cur0, cur1, wk); batch_join(&bt); }
     j->t_parallel += now_s() - tb;
+    if (parley_interrupted(j->stop)) parley_interrupt_raise(L);
     while (cur1 > cur0) {
       nx1 = next_batch(j, cur1);
       if (nx1 > cur1) batch_start(j, &bt, cur1, nx1, wk);
@@ -651,6 +667,7 @@ static int build_body(lua_State *L) {
       tb = now_s();
       batch_join(&bt);
       j->t_parallel += now_s() - tb;
+      if (parley_interrupted(j->stop)) parley_interrupt_raise(L);  /* the joined batch may be partial */
       if (err) luaL_error(L, "%s", err);
       progress(j, cur1, start);
       cur0 = cur1;
@@ -706,6 +723,7 @@ static int indexer_build(lua_State *L) {
   j = lua_newuserdatauv(L, sizeof *j, 0);
   memset(j, 0, sizeof *j);
   j->out.fd = -1;
+  j->stop = parley_interrupt_flag(L);
   luaL_setmetatable(L, BUILD_JOB);
   lua_pushcfunction(L, build_body);
   lua_pushvalue(L, 1);

@@ -108,13 +108,15 @@ static int cmp_count_row(const void *a, const void *b) {
 /* Count the types of the tokens in spans into rows[id].count. */
 static void count_spans(lua_State *L, pl_corpus *c, const pl_hits *spans, count_row *rows,
                         size_t ntypes, int fold) {
-  size_t i;
+  const parley_flag *stop = parley_interrupt_flag(L);
+  size_t i, steps = 0;
   for (i = 0; i < spans->n; i++) {
     uint32_t s = spans->span[2 * i], e = spans->span[2 * i + 1];
     ix_cursor cur;
     if (s >= e) continue;
     if (e > c->ix.ntokens || ix_seek(&c->ix, s, &cur)) corpus_damaged(L, c);
     for (;;) {
+      parley_check_interrupt(L, stop, ++steps);
       uint32_t id = fold ? c->ix.exact[cur.id].fold : cur.id;
       if (id >= ntypes) corpus_damaged(L, c);
       rows[id].count++;
@@ -142,6 +144,7 @@ static int report_freq(lua_State *L) {
   const type_str *names;
   count_opts co;
   pl_writer *w;
+  const parley_flag *stop;
   read_count_opts(L, 2, &co);
   lua_getfield(L, 2, "within");
   whole = lua_isnil(L, -1);
@@ -183,8 +186,10 @@ static int report_freq(lua_State *L) {
   if (!(co.fold && whole)) qsort(rows, nrows, sizeof *rows, cmp_count_row);
   if (co.limit >= 0 && (size_t)co.limit < nrows) nrows = (size_t)co.limit;
   w = wr_push(L, co.fmt, co.file, cols, 2, NULL);                /* 5 */
+  stop = parley_interrupt_flag(L);
   for (i = 0; i < nrows; i++) {
     const type_str *t = &names[rows[i].id];
+    parley_check_interrupt(L, stop, i + 1);
     wr_str(L, w, t->s, t->len);
     wr_int(L, w, (lua_Integer)rows[i].count);
     wr_end_row(L, w);

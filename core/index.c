@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -329,7 +330,14 @@ static int corpus_stale(lua_State *L) {
     sj[k].to = k == 0 ? c->ix.ndocs / 2 : c->ix.ndocs;
     sj[k].missing = 0;
   }
-  if (c->ix.ndocs >= 64 && pthread_create(&th, NULL, stale_run, &sj[1]) == 0) threaded = 1;
+  if (c->ix.ndocs >= 64) {
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);  /* Ctrl-C stays with the Lua thread */
+    threaded = pthread_create(&th, NULL, stale_run, &sj[1]) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+  }
   stale_run(&sj[0]);
   if (threaded) pthread_join(th, NULL);
   else stale_run(&sj[1]);

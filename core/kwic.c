@@ -95,6 +95,7 @@ static const char *const sort_names[] = {"doc", "left", "right", "match", NULL};
 */
 static uint32_t *sort_hits(lua_State *L, pl_corpus *c, const pl_hits *h, int how) {
   uint32_t *order = lua_newuserdatauv(L, (h->n + 1) * sizeof *order, 0);
+  const parley_flag *stop = parley_interrupt_flag(L);
   kw_key *keys;
   size_t i;
   int j;
@@ -103,6 +104,7 @@ static uint32_t *sort_hits(lua_State *L, pl_corpus *c, const pl_hits *h, int how
   keys = lua_newuserdatauv(L, (h->n + 1) * sizeof *keys, 0);
   for (i = 0; i < h->n; i++) {
     uint32_t s = h->span[2 * i], e = h->span[2 * i + 1], d;
+    parley_check_interrupt(L, stop, i);
     uint64_t dfirst, dend;
     ix_cursor cur;
     memset(&keys[i], 0, sizeof keys[i]);
@@ -208,10 +210,12 @@ static void located_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uin
   walk wk;
   size_t i, cap = 0;
   char *tmp = NULL;
+  const parley_flag *stop = parley_interrupt_flag(L);
   memset(&wk, 0, sizeof wk);
   for (i = 0; i < n; i++) {
     uint32_t k = order[i], s = h->span[2 * k], e = h->span[2 * k + 1];
     located loc;
+    parley_check_interrupt(L, stop, i);
     size_t tlen;
     const char *text, *id;
     ix_str idref;
