@@ -233,22 +233,22 @@ static int corpus_doc(lua_State *L) {
 /* The folder of the previous path stays open: stat by base name is cheaper than by full path. */
 typedef struct dir_cache { int fd; size_t len; char dir[1024]; } dir_cache;
 
-static int stat_in_dir(const char *path, size_t len, dir_cache *dc, struct stat *st) {
+static int stat_in_dir(const char *path, size_t len, dir_cache *dc, struct stat *st, int nofollow) {
   const char *slash = NULL;
   size_t dlen, k;
   for (k = len; k > 0; k--)
     if (path[k - 1] == '/') { slash = path + k - 1; break; }
   dlen = slash ? (size_t)(slash - path) : 0;
-  if (slash == NULL || dlen == 0 || dlen >= sizeof dc->dir) return stat(path, st);
+  if (slash == NULL || dlen == 0 || dlen >= sizeof dc->dir) return nofollow ? lstat(path, st) : stat(path, st);
   if (dc->fd < 0 || dc->len != dlen || memcmp(dc->dir, path, dlen) != 0) {
     if (dc->fd >= 0) close(dc->fd);
     memcpy(dc->dir, path, dlen);
     dc->dir[dlen] = '\0';
     dc->len = dlen;
     dc->fd = open(dc->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dc->fd < 0) return stat(path, st);
+    if (dc->fd < 0) return nofollow ? lstat(path, st) : stat(path, st);
   }
-  return fstatat(dc->fd, slash + 1, st, 0);
+  return fstatat(dc->fd, slash + 1, st, nofollow ? AT_SYMLINK_NOFOLLOW : 0);
 }
 
 /* One thread's share of the freshness check: documents [from, to). */
@@ -257,6 +257,7 @@ typedef struct stale_job {
   uint32_t from, to;
   uint32_t bad;                /* first document found changed or missing, or UINT32_MAX */
   int missing;
+  int nofollow;                /* the fast path: a source must be a regular file, not a link */
 } stale_job;
 
 static void *stale_run(void *arg) {
@@ -270,23 +271,46 @@ static void *stale_run(void *arg) {
     const ix_doc *d = &sj->ix->docs[i];
     const char *p = sj->ix->strings + d->path.off;
     struct stat st;
-    if (stat_in_dir(p, d->path.len, &dc, &st) != 0) { sj->bad = i; sj->missing = 1; break; }
-    if ((uint64_t)st.st_size != d->size || (int64_t)st.st_mtim.tv_sec != d->mtime ||
-        (uint32_t)st.st_mtim.tv_nsec != d->mtime_ns) { sj->bad = i; break; }
+    if (stat_in_dir(p, d->path.len, &dc, &st, sj->nofollow) != 0) { sj->bad = i; sj->missing = 1; break; }
+    if ((sj->nofollow && !S_ISREG(st.st_mode)) || (uint64_t)st.st_size != d->size ||
+        (int64_t)st.st_mtim.tv_sec != d->mtime || (uint32_t)st.st_mtim.tv_nsec != d->mtime_ns) {
+      sj->bad = i;
+      break;
+    }
   }
   if (dc.fd >= 0) close(dc.fd);
   return NULL;
 }
 
+/* Does path[0..len) lie under prefix without a "." or ".." component? */
+static int inside(const char *path, size_t len, const char *prefix, size_t plen) {
+  size_t i;
+  if (len <= plen || memcmp(path, prefix, plen) != 0) return 0;
+  for (i = plen; i < len; i++) {
+    size_t j = i;
+    while (j < len && path[j] != '/') j++;
+    if ((j - i == 1 && path[i] == '.') || (j - i == 2 && path[i] == '.' && path[i + 1] == '.') || j == i)
+      return 0;
+    i = j;
+  }
+  return 1;
+}
+
 /*
-** stale([paths, ids]) -> nil if every source still has the size and
-** modification time it was indexed with (and, given paths and ids, if the
-** index holds exactly those documents); otherwise a short reason.  One stat
-** per source, shared between two threads; no tables built.
+** stale([paths, ids [, inside]]) -> nil if every source still has the size
+** and modification time it was indexed with (and, given paths and ids, if
+** the index holds exactly those documents); otherwise a short reason.  One
+** stat per source, shared between two threads; no tables built.  With
+** inside (the fast path, where the manifest is not read), the index is not
+** taken at its word: every source it names must lie under that prefix and
+** be a regular file there (not a link), or the answer is a reason to look
+** closer.
 */
 static int corpus_stale(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
   int given = !lua_isnoneornil(L, 2), k;
+  size_t prefix_len = 0;
+  const char *prefix = luaL_optlstring(L, 4, NULL, &prefix_len);
   uint32_t i, bad = UINT32_MAX;
   stale_job sj[2];
   pthread_t th;
@@ -309,6 +333,10 @@ static int corpus_stale(lua_State *L) {
       lua_pushliteral(L, "the index is damaged");
       return 1;
     }
+    if (prefix && !inside(ipath, d->path.len, prefix, prefix_len)) {
+      lua_pushfstring(L, "%s lies outside %s", ipath, prefix);
+      return 1;
+    }
     if (given) {
       size_t plen, ilen;
       const char *path, *id;
@@ -329,6 +357,7 @@ static int corpus_stale(lua_State *L) {
     sj[k].from = k == 0 ? 0 : c->ix.ndocs / 2;
     sj[k].to = k == 0 ? c->ix.ndocs / 2 : c->ix.ndocs;
     sj[k].missing = 0;
+    sj[k].nofollow = prefix != NULL;
   }
   if (c->ix.ndocs >= 64) {
     sigset_t block, old;

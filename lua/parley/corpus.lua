@@ -239,7 +239,9 @@ function M.open(dir, opts)
       meta = ok and type(mt) == "table" and mt or nil
       local fresh = meta and meta.manifest_stamp and meta.manifest_stamp == manifest.stamp(dir)
         and manifest.sources_unchanged(meta.grammar_sources) and not (meta.repair and not opts.repair)
-      if fresh and (opts.check == false or not ix:stale()) then
+      -- an index is someone else's file too: on this path it may name only
+      -- regular files inside the folder (anything else takes the checked path)
+      if fresh and (opts.check == false or not ix:stale(nil, nil, (dir == "/" and "" or dir) .. "/")) then
         return M.wrap(ix, dir, path, meta, "fast")
       end
       ix:close()
