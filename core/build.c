@@ -425,7 +425,7 @@ static const char *encode_doc(job *j, size_t i) {
   const uint32_t *marks = (const uint32_t *)w->marks.p;
   size_t nmarks = w->marks.n / 4, m;
   memset(&out, 0, sizeof out);
-  if (j->ntokens + ntok >= IX_MAX_TOKENS) return "corpus too large (over 4 G tokens): index it in shards";
+  if (j->ntokens + ntok >= IX_MAX_TOKENS) return "corpus too large: an index holds at most 4 294 967 294 tokens";
   out.first = first;
   out.ntok = (uint32_t)ntok;
   out.size = d->size;

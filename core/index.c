@@ -85,6 +85,7 @@ static int corpus_open(lua_State *L) {
   const unsigned char *base;
   size_t size;
   char err[512];
+  int rc;
   pl_corpus *c;
   if (ix_map(path, &base, &size, err, sizeof err) != 0) {
     luaL_pushfail(L);
@@ -99,12 +100,12 @@ static int corpus_open(lua_State *L) {
   luaL_setmetatable(L, PARLEY_INDEX);
   c->path = (char *)(c + 1);
   memcpy(c->path, path, plen + 1);
-  if (ix_init(&c->ix, base, size, (unsigned char *)c->path + plen + 1, err, sizeof err) != 0) {
+  if ((rc = ix_init(&c->ix, base, size, (unsigned char *)c->path + plen + 1, err, sizeof err)) != 0) {
     munmap((void *)base, size);
     c->ix.base = NULL;
     luaL_pushfail(L);
     lua_pushfstring(L, "%s: %s", path, err);
-    lua_pushstring(L, strstr(err, "version") ? "version" : "damaged");
+    lua_pushstring(L, rc == IX_EVERSION ? "version" : "damaged");
     return 3;
   }
   /* the text cache: one slot per document, owned by Lua */

@@ -173,7 +173,7 @@ int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char 
   if (h.version != IX_VERSION) {
     snprintf(err, errlen, "index format version %u, this parley reads version %u",
              (unsigned)h.version, (unsigned)IX_VERSION);
-    return -1;
+    return IX_EVERSION;
   }
   {
     uint64_t want = h.checksum;

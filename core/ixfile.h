@@ -207,7 +207,12 @@ typedef struct ix_index {
 int ix_map(const char *path, const unsigned char **base, size_t *size, char *err, size_t errlen);
 /* Bytes needed for the verification bitmap of a mapping of this size. */
 size_t ix_bitmap_size(size_t size);
-/* Check the header and the section table and set up views; 0, or -1 with a message. */
+/*
+** Check the header and the section table and set up views: 0, or with a
+** message IX_EVERSION (a file of another format version, to be rebuilt)
+** or -1 (anything else: not an index, or damaged).
+*/
+enum { IX_EVERSION = -2 };
 int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char *bitmap,
             char *err, size_t errlen);
 /* Verify the checksum blocks under [p, p + len) not yet verified; 0, or -1 if damaged. */
