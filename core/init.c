@@ -15,6 +15,7 @@ static const luaL_Reg parley_libs[] = {
   {"parley.indexer",  luaopen_parley_indexer},
   {"parley.index",    luaopen_parley_index},
   {"parley.hits",     luaopen_parley_hits},
+  {"parley.sandbox",  luaopen_parley_sandbox},
   {NULL, NULL}
 };
 
