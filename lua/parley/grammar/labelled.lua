@@ -1,10 +1,11 @@
--- A grammar builder for transcripts whose turns begin with a speaker label —
+-- Grammar "labelled" (formerly "speakers", a name manifests may still use): a
+-- grammar builder for transcripts whose turns begin with a speaker label —
 -- `Stevenson: …`, `Q. …` / `A. …`, `THE COURT: …` — and whose narrative
 -- paragraphs report speech (`Gromyko said that …`).  A new transcript format
 -- usually needs only a configuration table:
 --
---   local speakers = require "parley.grammar.speakers"
---   return speakers.new{
+--   local labelled = require "parley.grammar.labelled"
+--   return labelled.new{
 --     name = "testimony",
 --     speakers = { Q = "Q", A = "A", ["THE COURT"] = "the Court" },  -- label -> speaker
 --     separator = lpeg.S".:",               -- after the label (default ":")
@@ -13,7 +14,7 @@
 --   }
 --
 -- Options (all optional):
---   name, description  the grammar's registry entry (default "speakers")
+--   name, description  the grammar's registry entry (default "labelled")
 --   speakers      label as written -> speaker name (resolved through the corpus'
 --                 person register); a list of labels means each is its own name.
 --                 Without it, any name of the register is a label (or, with an
@@ -264,7 +265,7 @@ function M.new(cfg)
   end
 
   return grammar.register{
-    name = cfg.name or "speakers",
+    name = cfg.name or "labelled",
     description = cfg.description or "a transcript of `Speaker: text` turns",
     kinds = {
       turn = { "speaker", "side", "mode", "direction", "label" }, narration = {},
@@ -274,6 +275,6 @@ function M.new(cfg)
   }
 end
 
-M.grammar = M.new{ name = "speakers" }
+M.grammar = M.new{ name = "labelled" }
 
 return M

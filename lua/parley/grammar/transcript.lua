@@ -55,7 +55,7 @@ M.rules = {
   particles = { up = true, down = true, off = true, out = true, over = true, away = true,
     back = true, on = true, ["in"] = true },
   scare_words = 3,                                       -- a scare quote has at most 3 words
-  dictionary = "/usr/share/dict/american-english",
+  dictionary = grammar.builtin.transcript.data_files[1],  -- Debian's wamerican
   russian = { clusters = { "zh", "kh", "shch", "iy", "iu", "ia", "iie", "ye", "yu", "ya" },
     endings = { "vo", "ie", "iie", "ogo", "ego", "ykh", "ikh", "ano", "ena", "stve", "nie",
       "aya", "oye", "iye", "ovat" } },
@@ -119,9 +119,8 @@ local dicts, known = {}, {}        -- path -> "\nword\n…" or false; path -> wo
 local function english(word)
   local path = rules.dictionary
   if dicts[path] == nil then
-    local f = io.open(path, "rb")
-    dicts[path] = f and "\n" .. f:read("a") .. "\n" or false
-    if f then f:close() end
+    local words = grammar.data(path)                    -- a declared data file (data_files)
+    dicts[path] = words and "\n" .. words .. "\n" or false
   end
   local dict = dicts[path]
   if not dict then return nil end                       -- no word list: unknown
