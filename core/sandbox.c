@@ -594,6 +594,24 @@ static int sandbox_new(lua_State *L) {
 
 static const char *const codes[] = {"ok", "error", "memory", "steps"};
 
+/* Push the result left on sb's stack by a call that returned rc (copied), or nil, message, what. */
+static int push_outcome(lua_State *L, pl_sandbox *sb, int rc, const char *msg) {
+  char err[1024];
+  if (rc == PL_SANDBOX_OK) {
+    rc = pl_sandbox_copy(sb->L, -1, L, sb->limit, "result", err, sizeof err);
+    lua_settop(sb->L, 0);
+    if (rc == 0) return 1;
+    luaL_pushfail(L);
+    lua_pushstring(L, err);
+    lua_pushliteral(L, "result");
+    return 3;
+  }
+  luaL_pushfail(L);
+  lua_pushstring(L, msg);
+  lua_pushstring(L, codes[rc]);
+  return 3;
+}
+
 /*
 ** sb:call(entry, ...) -> result | nil, message, what
 ** Calls the boot's entry point with copies of the arguments; the result is
@@ -607,21 +625,21 @@ static int sandbox_call(lua_State *L) {
   char err[1024];
   rc = pl_sandbox_call(sb, entry, L, 3, top - 2, err, sizeof err);
   lua_settop(L, top);
-  if (rc == PL_SANDBOX_OK) {
-    if (pl_sandbox_copy(sb->L, -1, L, sb->limit, "result", err, sizeof err) == 0) {
-      lua_settop(sb->L, 0);
-      return 1;
-    }
-    lua_settop(sb->L, 0);
-    luaL_pushfail(L);
-    lua_pushstring(L, err);
-    lua_pushliteral(L, "result");
-    return 3;
-  }
-  luaL_pushfail(L);
-  lua_pushstring(L, err);
-  lua_pushstring(L, codes[rc]);
-  return 3;
+  return push_outcome(L, sb, rc, err);
+}
+
+/* sb:parse(text [, doc]) -> result | nil, message, what: the reader's entry point (pl_sandbox_parse). */
+static int sandbox_parse(lua_State *L) {
+  pl_sandbox *sb = to_sandbox(L, 1);
+  size_t len;
+  const char *text = luaL_checklstring(L, 2, &len);
+  int top, rc;
+  char err[1024];
+  lua_settop(L, 3);
+  top = lua_gettop(L);
+  rc = pl_sandbox_parse(sb, text, len, lua_isnil(L, 3) ? NULL : L, 3, err, sizeof err);
+  lua_settop(L, top);
+  return push_outcome(L, sb, rc, err);
 }
 
 /* sb:stats() -> { memory =, peak =, limit =, steps = (run by the last call), trusted = } */
@@ -674,6 +692,7 @@ static const luaL_Reg sandbox_meta[] = {
 
 static const luaL_Reg sandbox_methods[] = {
   {"call",  sandbox_call},
+  {"parse", sandbox_parse},
   {"stats", sandbox_stats},
   {"close", sandbox_close},
   {NULL, NULL}

@@ -209,6 +209,30 @@ describe("grammars in a sandbox", function()
       h.open(corpus_with({ ["hostile.lua"] = grammar("assert(load('return 1 + 1')() == 2)") }, "hostile"))
     end)
 
+    it("may use lpeg, re, parley.text, the grammar library and its own grammars/ modules", function()
+      local dir = corpus_with({ ["helper.lua"] = "return { word = 'guantanamo' }", ["hostile.lua"] = [[
+local re = require "re"
+local text = require "parley.text"
+local lib = require "parley.grammar.lib"
+local word = require("grammars.helper").word
+return require("parley.grammar").register{ name = "hostile", kinds = { turn = { "speaker" } },
+  parse = function(txt)
+    local regions = {}
+    for s, e in lib.find_all(lpeg.P"Guant" * lib.letter^1, txt) do
+      if text.fold(txt:sub(s, e)) == word and re.find(txt:sub(s, e), "'G'") then
+        regions[#regions + 1] = { kind = "turn", start = s, stop = e, attrs = { speaker = "G" } }
+      end
+    end
+    return { regions = regions }
+  end }
+]] }, "hostile")
+      local c = h.open(dir)
+      local n = 0
+      for _ in (assert(h.read(h.dinner))):gmatch("Guant[^%s%p]+") do n = n + 1 end   -- Guantánamo, Guantanamo
+      assert.equal(n, #c:regions("turn", { speaker = "G" }))
+      assert.truthy(n > 0)
+    end)
+
     it("changes only its own string metatable and library", function()
       local dir = corpus_with({ ["hostile.lua"] = grammar([[
     getmetatable("").__index.upper = function() return "PWNED" end
@@ -461,8 +485,8 @@ describe("parley.sandbox", function()
       s:call("setup", {})
       s:call("load", { module = "grammars.x", name = "x", file = "x" })
     end
-    assert.equal("aa", a:call("parse", "text"))
-    assert.equal("bbb", b:call("parse", "text"))
+    assert.equal("aa", a:parse("text"))
+    assert.equal("bbb", b:parse("text"))
     assert.equal("xx", ("x"):rep(2))
   end)
 
@@ -474,7 +498,8 @@ describe("parley.sandbox", function()
     s:call("setup", {})
     s:call("load", { module = "grammars.e", name = "e", file = "e" })
     local doc = { 1, 2.5, "x\0y", true, { nested = { false } }, [10] = -3 }
-    local r = s:call("parse", "t\0ext", doc)
+    local r = s:parse("t\0ext", doc)
+    assert.same(r, s:call("parse", "t\0ext", doc))
     assert.same({ text = "t\0ext", doc = doc }, r)
     assert.equal("integer", math.type(r.doc[1]))
     assert.equal("float", math.type(r.doc[2]))

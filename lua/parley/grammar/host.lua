@@ -338,7 +338,7 @@ end
 function Session:apply(d, text, kinds)
   local g = self.by_spec[d.grammar]
   local where = ("%s: grammar '%s' (%s %s)"):format(d.fullpath or d.path, g.name, g.source, g.file)
-  local res, err = g.sandbox:call("parse", text, d)
+  local res, err = g.sandbox:parse(text, d)
   if res == nil and err then error(("%s: %s"):format(where, err), 0) end
   if res == nil then res = {} end
   if type(res) ~= "table" or (res.regions ~= nil and type(res.regions) ~= "table")
