@@ -16,6 +16,7 @@ static const luaL_Reg parley_libs[] = {
   {"parley.index",    luaopen_parley_index},
   {"parley.hits",     luaopen_parley_hits},
   {"parley.writer",   luaopen_parley_writer},
+  {"parley.sandbox",  luaopen_parley_sandbox},
   {NULL, NULL}
 };
 

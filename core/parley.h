@@ -30,6 +30,7 @@ int luaopen_parley_index(lua_State *L);
 int luaopen_parley_hits(lua_State *L);
 int luaopen_parley_error(lua_State *L);
 int luaopen_parley_writer(lua_State *L);
+int luaopen_parley_sandbox(lua_State *L);
 
 /* error.c: errors a user can act on (see there).  parley_error raises one
 ** with a formatted message (as lua_pushfstring); parley_is_error tests a value. */
@@ -175,5 +176,38 @@ typedef struct pl_tokens {
 /* Append the tokens of s[0..len) to out; 0 on success, -1 if out of memory. */
 int pl_tokenize(const char *s, size_t len, pl_tokens *out);
 void pl_tokens_free(pl_tokens *t);
+
+/*
+** sandbox.c — a Lua state of its own for code the user did not write (a
+** corpus' grammars), bounded in memory and VM instructions; see there.
+** Plain C that needs no host state, so a reader thread can own one; the
+** Lua type PARLEY_SANDBOX wraps one.  The caller owns the struct's storage.
+*/
+#define PARLEY_SANDBOX "parley.Sandbox"
+enum { PL_SANDBOX_OK, PL_SANDBOX_FAILED, PL_SANDBOX_MEMORY, PL_SANDBOX_STEPS };
+typedef struct pl_sandbox_limits {
+  size_t mem_base, mem_per_byte;         /* the state holds at most base + per_byte * input bytes */
+  uint64_t steps_base, steps_per_byte;   /* a call runs at most base + per_byte * input instructions */
+} pl_sandbox_limits;
+typedef struct pl_sandbox {
+  lua_State *L;            /* the sandbox's own state; NULL when closed */
+  void *lpeg;              /* its handle on the LPeg shared object */
+  pl_sandbox_limits lim;
+  size_t used, peak, limit;        /* bytes held now, at most so far, allowed in this call */
+  uint64_t steps, steps_given;     /* instructions left in this call, and given to it */
+  int refused, over;       /* this call hit the memory limit / ran out of instructions */
+  int trusted;             /* the full standard library is open */
+} pl_sandbox;
+
+void pl_sandbox_defaults(pl_sandbox_limits *lim);
+int pl_sandbox_open(pl_sandbox *sb, const pl_sandbox_limits *lim, const char *lpeg_path, int trusted,
+                    const char *boot, size_t bootlen, const char *bootname, char *err, size_t errlen);
+int pl_sandbox_call(pl_sandbox *sb, const char *entry, lua_State *from, int first, int nargs,
+                    char *err, size_t errlen);
+int pl_sandbox_parse(pl_sandbox *sb, const char *text, size_t len, lua_State *from, int doc,
+                     char *err, size_t errlen);
+int pl_sandbox_copy(lua_State *from, int idx, lua_State *to, size_t limit, const char *name,
+                    char *err, size_t errlen);
+void pl_sandbox_close(pl_sandbox *sb);
 
 #endif

@@ -225,12 +225,19 @@ describe("grammar 'transcript' on tricky variants", function()
   local res = transcript.parse(text, { people = reg })
 
   it("reads header, page-top turns, directions, continuations, narration and footer", function()
-    local got = {}
+    local got, labels = {}, {}
     for _, r in ipairs(res.regions) do
       local a = r.attrs
-      got[#got + 1] = ("%s %d-%d %s"):format(r.kind, line_of(text, r.start), line_of(text, r.stop),
-        a.speaker and (a.speaker .. "/" .. a.mode .. "/" .. (a.direction or "")) or a.text or "")
+      if r.kind == "label" then
+        labels[#labels + 1] = a.speaker .. ": " .. text:sub(r.start, r.stop)
+      else
+        got[#got + 1] = ("%s %d-%d %s"):format(r.kind, line_of(text, r.start), line_of(text, r.stop),
+          a.speaker and (a.speaker .. "/" .. a.mode .. "/" .. (a.direction or "")) or a.text or "")
+      end
     end
+    -- each turn's label: the words before its speaker's own
+    assert.same({ "Dean Rusk: Rusk:", "U Thant: Thant (smiling, to Rusk):", "U Thant: Thant again says that",
+      "Dean Rusk: Rusk:" }, labels)
     assert.same({
       "header 1-4 ",
       "turn 6-6 Dean Rusk/direct/",

@@ -46,7 +46,7 @@ describe("parley outline", function()
     local rows = cjson.decode(run("outline", "dinner-1962-11-01", "--corpus", dir, "--format", "json"))
     local n = {}
     for _, r in ipairs(rows) do n[r.kind] = (n[r.kind] or 0) + 1 end
-    assert.same({ turn = 82, narration = 3, header = 1, footer = 1, editorial_note = 4,
+    assert.same({ turn = 82, label = 82, narration = 3, header = 1, footer = 1, editorial_note = 4,
                   transliteration = 5, supplied = 8, scare_quote = 8 }, n)
     assert.same({ kind = "header", start_line = 1, end_line = 4, attrs = {} },
       { kind = rows[1].kind, start_line = rows[1].start_line, end_line = rows[1].end_line, attrs = rows[1].attrs })

@@ -141,8 +141,8 @@ describe("grammar tutorial text", function()
   end)
 end)
 
-describe("the generic speakers grammar", function()
-  local speakers = require "parley.grammar.speakers"
+describe("the labelled grammar (formerly speakers)", function()
+  local labelled = require "parley.grammar.labelled"
   local people = require "parley.people"
   local bundled = people.load{ dir = h.corpus }
 
@@ -165,7 +165,7 @@ describe("the generic speakers grammar", function()
       { "John McCloy", "direct", "McCloy (in a jocular tone): Fine.", "in a jocular tone" },
       { "John McCloy", "reported", "McCloy remarks that it is late." },
       { "A. I. Mikoyan", "reported", "A. I. Mikoyan says that it is early.\nThere is, however, one problem: time." },
-    }, turns(speakers.grammar, txt, bundled))
+    }, turns(labelled.grammar, txt, bundled))
   end)
 
   it("needs no configuration for the dinner record: its turns as counted by hand", function()
@@ -175,7 +175,7 @@ describe("the generic speakers grammar", function()
       ["John McCloy|direct"] = 19, ["V. V. Kuznetsov|direct"] = 3, ["A. I. Mikoyan|reported"] = 3,
       ["John McCloy|reported"] = 2, ["Adlai Stevenson|reported"] = 2 }
     local got = {}
-    for _, t in ipairs(turns(speakers.grammar, assert(h.read(h.dinner)), bundled)) do
+    for _, t in ipairs(turns(labelled.grammar, assert(h.read(h.dinner)), bundled)) do
       got[t[1] .. "|" .. t[2]] = (got[t[1] .. "|" .. t[2]] or 0) + 1
     end
     assert.same(want, got)
@@ -183,8 +183,8 @@ describe("the generic speakers grammar", function()
 
   it("takes any capitalised name as a label when the register is empty, and can demand a blank line", function()
     assert.same({ { "Smith", "direct", "Smith: Hello." }, { "Jones", "direct", "Jones: Hi." } },
-      turns(speakers.grammar, "Smith: Hello.\nJones: Hi.\n"))
-    local strict = speakers.new{ name = "spec-blank-line", blank_line = true }
+      turns(labelled.grammar, "Smith: Hello.\nJones: Hi.\n"))
+    local strict = labelled.new{ name = "spec-blank-line", blank_line = true }
     assert.same({ { "Smith", "direct", "Smith: Hello.\nJones: Hi." }, { "Jones", "direct", "Jones: Bye." } },
       turns(strict, "Smith: Hello.\nJones: Hi.\n\nJones: Bye.\n"))
     assert.same({}, turns(strict, ""))

@@ -11,8 +11,7 @@ local query = require "parley.query"
 local result = require "parley.result"
 local output = require "parley.output"
 local manifest = require "parley.manifest"
-local grammar = require "parley.grammar"
-local people = require "parley.people"
+local grammars = require "parley.grammar.host"
 local loader = require "parley.loader"
 
 local M = {}
@@ -118,23 +117,23 @@ local function build(m, path, opts)
       size = s.size, mtime = s.mtime, mtime_ns = s.mtime_ns,
     }
   end
-  -- grammars: regions and metadata from each document's text
+  -- grammars: regions and metadata from each document's text, each grammar
+  -- in a sandbox of its own; the index builder starts only after all ran
   local kinds
-  if #grammar.used(m) > 0 then
+  if #grammars.used(m) > 0 then
     local ok, err = pcall(function()
-      kinds = grammar.kinds(m)
-      local register = people.load(m)
+      local session <close> = grammars.session(m, opts)
+      kinds = session:kinds()
       for i, d in ipairs(m.documents) do
         if d.grammar then
           local txt, info = loader.read(d.fullpath, { repair = opts.repair })
           if not txt then error(info, 0) end
-          local regions, gmeta = grammar.apply(m, d, txt, kinds, register)
+          local regions, gmeta, used = session:apply(d, txt, kinds)
           docs[i].regions = regions
-          if gmeta then
-            local meta = cjson.decode(docs[i].meta)
-            for k, v in pairs(gmeta) do if meta[k] == nil then meta[k] = v end end
-            docs[i].meta = cjson.encode(meta)
-          end
+          local meta = cjson.decode(docs[i].meta)
+          for k, v in pairs(gmeta or {}) do if meta[k] == nil then meta[k] = v end end
+          meta.grammar_used = used   -- meta.grammar is the manifest's own field
+          docs[i].meta = cjson.encode(meta)
         end
       end
     end)

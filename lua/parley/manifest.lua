@@ -164,14 +164,21 @@ function M.sources_unchanged(list)
   return true
 end
 
--- m.grammar_hash and m.grammar_sources: what the grammars in use are made of,
--- so that changing a grammar's code (or the person register) rebuilds the index.
+-- m.grammar_hash and m.grammar_sources: what the grammars in use are made of
+-- (lua/parley/grammar/host.lua, source_files: the grammar folder, the data
+-- files, the corpus' grammars/ folder and person register), so that changing
+-- any of it rebuilds the index.  A folder counts by its listing, a missing
+-- file as missing.
 function M.fingerprint_grammars(m)
-  local grammar = require "parley.grammar"
-  if #grammar.used(m) == 0 then return end
+  local host = require "parley.grammar.host"
+  if #host.used(m) == 0 then return end
   local parts, sources = {}, {}
-  for _, path in ipairs(grammar.source_files(m)) do
-    local src = read_file(path) or ""
+  for _, path in ipairs(host.source_files(m)) do
+    local st = fs.stat(path)
+    local src
+    if not st then src = "\0missing"
+    elseif st.type == "directory" then src = "\0folder\0" .. table.concat(fs.dir(path) or {}, "\0")
+    else src = read_file(path) or "" end
     parts[#parts + 1] = path .. "\0" .. src
     sources[#sources + 1] = { path = path, stamp = M.file_stamp(path) }
   end

@@ -8,24 +8,35 @@
 --     name = "transcript", description = "…",
 --     kinds = { turn = { "speaker", "side", "mode", "direction" }, note = { "text" } },
 --     parse = function(text, ctx) return { regions = {...}, meta = {...} } end,
+--     data_files = { "/usr/share/dict/american-english" },   -- read with grammar.data
 --   }
 -- parse gets the normalised text and a context { doc = manifest entry,
--- people = the corpus' person register (parley.people), corpus = manifest }.
--- Each region is { kind = "turn", start = i, stop = j, attrs = { … } } with
--- start and stop 1-based and inclusive, as for string.sub.
+-- people = the corpus' person register (parley.people), corpus = { name,
+-- title, description } }.  Each region is { kind = "turn", start = i, stop =
+-- j, attrs = { … } } with start and stop 1-based and inclusive, as for
+-- string.sub.
 --
--- The manifest's `grammar` field chooses a grammar for each document: a
--- built-in one (lua/parley/grammar/NAME.lua), or one in the corpus folder
--- (grammars/NAME.lua, which calls parley.grammar.register or returns the table).
-local fs = require "parley.fs"
-
+-- When a corpus is opened, grammars run in a sandbox of their own (core/sandbox.c,
+-- lua/parley/grammar/boot.lua), chosen by the manifest's `grammar` field as
+-- lua/parley/grammar/host.lua decides; this module is what grammar code sees
+-- there, and works the same in the host (for scripts and specs).
 local M = {}
 
 M.registry = {}
-M.sources = {}     -- name -> file the grammar was loaded from (for the fingerprint)
 
 local MAX_KINDS, MAX_ATTRS = 29, 16  -- the index has 32 kinds, 3 of them built in
 local BUILTIN_KINDS = { document = true, paragraph = true, sentence = true }
+M.MAX_KINDS, M.MAX_ATTRS, M.BUILTIN_KINDS = MAX_KINDS, MAX_ATTRS, BUILTIN_KINDS
+
+-- Built-in grammars by name: their modules and the data files they may read
+-- (known here without loading them, for the index fingerprint and for what
+-- a sandbox may be given).  speakers is the former name of labelled.
+M.builtin = {
+  transcript = { module = "parley.grammar.transcript", data_files = { "/usr/share/dict/american-english" } },
+  telegram = { module = "parley.grammar.telegram", data_files = {} },
+  labelled = { module = "parley.grammar.labelled", data_files = {} },
+}
+M.builtin.speakers = M.builtin.labelled
 
 -- register(grammar): add a grammar to the registry (a later one replaces an earlier).
 function M.register(g)
@@ -47,143 +58,46 @@ function M.register(g)
         :format(kind, MAX_ATTRS), 2)
     end
   end
+  if g.data_files ~= nil and type(g.data_files) ~= "table" then
+    error("bad argument #1 to 'register' (data_files must be a list of paths)", 2)
+  end
   g.description = g.description or ""
   g.kinds = kinds
   M.registry[g.name] = g
-  local info = debug.getinfo(g.parse, "S")
-  if info and info.source:sub(1, 1) == "@" and not M.sources[g.name] then
-    M.sources[g.name] = info.source:sub(2)
-  end
   return g
 end
 
--- get(name, dir) -> grammar | nil, message: from the registry, the corpus
--- folder's grammars/NAME.lua, or the built-in lua/parley/grammar/NAME.lua.
-function M.get(name, dir)
+-- get(name) -> grammar | nil, message: a registered grammar, or a built-in
+-- one (loaded on first use).  Corpus grammars are found by the host
+-- (lua/parley/grammar/host.lua), which runs them in a sandbox.
+function M.get(name)
   if M.registry[name] then return M.registry[name] end
-  if type(name) ~= "string" or not name:find("^[%w_%-]+$") then
-    return nil, ("bad grammar name '%s'"):format(tostring(name))
-  end
-  local local_file = dir and (dir .. "/grammars/" .. name .. ".lua")
-  if local_file and fs.stat(local_file) then
-    local f, err = loadfile(local_file, "t")
-    if not f then return nil, err end
-    local ok, g = pcall(f)
-    if not ok then return nil, tostring(g) end
-    if type(g) == "table" and not M.registry[name] then
-      g.name = g.name or name
-      M.sources[name] = local_file
-      M.register(g)
-    end
-    M.sources[name] = local_file
-  else
-    local modname = "parley.grammar." .. name
-    local file = package.searchpath(modname, package.path)
-    if not file then return nil, ("no grammar '%s' (looked in %s and the built-in grammars)")
-      :format(name, local_file or "the corpus folder") end
-    local ok, g = pcall(require, modname)
-    if not ok then return nil, tostring(g) end
-    if type(g) == "table" and not M.registry[name] then M.register(g) end
-    M.sources[name] = file
-  end
-  if not M.registry[name] then return nil, ("grammar file for '%s' registered no grammar '%s'"):format(name, name) end
-  return M.registry[name]
+  local b = M.builtin[name]
+  if not b then return nil, ("no built-in grammar '%s'"):format(tostring(name)) end
+  local v = require(b.module)
+  local g = type(v) == "table" and v.grammar or v
+  return M.registry[name] or g
 end
 
--- The grammars a manifest uses: a sorted list of names (documents without one have none).
-function M.used(m)
-  local seen, names = {}, {}
-  for _, d in ipairs(m.documents) do
-    if d.grammar and not seen[d.grammar] then
-      seen[d.grammar] = true
-      names[#names + 1] = d.grammar
-    end
-  end
-  table.sort(names)
-  return names
+-- data(path) -> the text of a data file the grammar declared in data_files,
+-- or nil, message if it is missing.  In a sandbox the host has read the file
+-- (when it approved it); outside one, it is read here.
+local provider
+function M.data(path)
+  if provider then return provider(path) end
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local text = f:read("a")
+  f:close()
+  return text
 end
 
--- Region kinds of the grammars in use, in a fixed order: { { name =, attrs = {...} } }.
-function M.kinds(m)
-  local out, index = {}, {}
-  for _, name in ipairs(M.used(m)) do
-    local g = assert(M.get(name, m.dir))
-    local knames = {}
-    for k in pairs(g.kinds) do knames[#knames + 1] = k end
-    table.sort(knames)
-    for _, k in ipairs(knames) do
-      if index[k] then
-        local have = out[index[k]].attrs
-        for _, a in ipairs(g.kinds[k]) do
-          local dup = false
-          for _, b in ipairs(have) do dup = dup or a == b end
-          if not dup then have[#have + 1] = a end
-        end
-        if #have > MAX_ATTRS then error(("kind '%s' has more than %d attributes"):format(k, MAX_ATTRS), 0) end
-      else
-        local attrs = {}
-        for i, a in ipairs(g.kinds[k]) do attrs[i] = a end
-        out[#out + 1] = { name = k, attrs = attrs }
-        index[k] = #out
-      end
-    end
-  end
-  if #out > MAX_KINDS then error(("the grammars define more than %d region kinds"):format(MAX_KINDS), 0) end
-  return out
-end
+-- set_data(fn): where data() gets its files from (the sandbox's boot chunk sets it).
+function M.set_data(fn) provider = fn end
 
--- Files whose content decides what the grammars produce: the grammar framework,
--- the grammars in use, the data files they declare (g.data_files: word lists
--- and the like; a missing one counts too), and the corpus' person register.
-function M.source_files(m)
-  local files = {}
-  for _, mod in ipairs { "parley.grammar", "parley.grammar.lib", "parley.grammar.lib.chars",
-                         "parley.grammar.lib.numbers", "parley.grammar.speakers", "parley.people" } do
-    local f = package.searchpath(mod, package.path)
-    if f then files[#files + 1] = f end
-  end
-  for _, name in ipairs(M.used(m)) do
-    local g, err = M.get(name, m.dir)
-    if not g then error(err, 0) end
-    if M.sources[name] then files[#files + 1] = M.sources[name] end
-    for _, f in ipairs(g.data_files or {}) do files[#files + 1] = f end  -- word lists etc.
-  end
-  local people = m.dir and (m.dir .. "/people.lua")
-  if people and fs.stat(people) then files[#files + 1] = people end
-  return files
-end
-
--- Parse document d of manifest m (its text already loaded): regions for the
--- index builder (0-based, end-exclusive byte spans; kind numbers as in kinds)
--- and the metadata the grammar found.
-function M.apply(m, d, text, kinds, people)
-  if not d.grammar then return nil, nil end
-  local g, err = M.get(d.grammar, m.dir)
-  if not g then error(("%s: %s"):format(d.fullpath or d.path, err), 0) end
-  local ok, res = pcall(g.parse, text, { doc = d, people = people, corpus = m })
-  if not ok then error(("%s: grammar '%s' failed: %s"):format(d.fullpath or d.path, d.grammar, tostring(res)), 0) end
-  res = res or {}
-  local kindno, attrs_of = {}, {}
-  for i, k in ipairs(kinds) do kindno[k.name], attrs_of[k.name] = i, k.attrs end
-  local out = {}
-  for i, r in ipairs(res.regions or {}) do
-    local k = kindno[r.kind]
-    if not k then
-      error(("%s: grammar '%s' made a region of undeclared kind '%s'"):format(d.path, d.grammar, tostring(r.kind)), 0)
-    end
-    if type(r.start) ~= "number" or type(r.stop) ~= "number" or r.start < 1 or r.stop < r.start - 1
-        or r.stop > #text then
-      error(("%s: grammar '%s': region #%d (%s) has a bad span %s..%s"):format(d.path, d.grammar, i, r.kind,
-        tostring(r.start), tostring(r.stop)), 0)
-    end
-    local values = {}
-    for a, name in ipairs(attrs_of[r.kind]) do
-      local v = r.attrs and r.attrs[name]
-      values[a] = v ~= nil and tostring(v) or ""
-    end
-    out[#out + 1] = { kind = k, s = r.start - 1, e = r.stop, attrs = values }
-  end
-  return out, res.meta
-end
+-- The host side (which grammar a document uses, the sandboxes, the
+-- fingerprint), for callers that knew these functions here.
+function M.source_files(m) return require("parley.grammar.host").source_files(m) end
+function M.used(m) return require("parley.grammar.host").used(m) end
 
 return M

@@ -54,7 +54,8 @@
 -- line_of(text, pos) -> line, column; lines(text), paragraphs(text) -> lists of the
 -- tables above; squeeze(s); words_before(text, pos, n); trim_end(text, pos, from) -> the
 -- last non-space byte at or before pos; sort_regions(regions) -> them in text order, the
--- longer first; initials(s) ("Organization of American States" -> "OAS"); expands(text,
+-- longer first; merge_regions(sorted, more) -> sorted with the regions of the list more
+-- merged in (sorted alike; at equal places sorted's come first); initials(s) ("Organization of American States" -> "OAS"); expands(text,
 -- b) -> the abbreviation bracket b spells out ("OAS [Organization of American States]")
 -- or nil; roman(s); iso(y, m, d).  Tables: months, number_words, time_units, not_units.
 local lpeg = require "lpeg"
@@ -251,6 +252,19 @@ local function before(a, b) return a.start < b.start or a.start == b.start and a
 function M.sort_regions(regions)
   table.sort(regions, before)
   return regions
+end
+
+function M.merge_regions(sorted, more)
+  table.sort(more, before)
+  local out, i, j = {}, 1, 1
+  while sorted[i] or more[j] do
+    if more[j] and (not sorted[i] or before(more[j], sorted[i])) then
+      out[#out + 1], j = more[j], j + 1
+    else
+      out[#out + 1], i = sorted[i], i + 1
+    end
+  end
+  return out
 end
 
 -- words_before(text, pos, n) -> up to n words that end before byte pos, in order

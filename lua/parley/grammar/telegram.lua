@@ -15,6 +15,10 @@
 --              McCloy stated that …") give one region per speaker over the same
 --              span, each labelled "Stevenson and McCloy".  All turns are mode
 --              "reported": the telegram reports; its verbatim words are quotes
+--   label      the reporting frame of a turn, which its speakers did not say:
+--              "Stevenson and McCloy stated that", "We raised the question",
+--              "According to McCloy,", "McCloy said:", "…, continued McCloy, …"
+--              (mid-sentence: the turn begins before it); one per speaker
 --   quote      "…", “…”, «…», with the speaker(s) of the turn it stands in
 --   supplied   words the translator supplied: [is], refuse[s]
 --   editorial_note  an expansion (OAS [Organization of American States]), an
@@ -59,6 +63,9 @@ local COLLECTIVES = {
   { "the Soviet side", "The Soviet side", speaker = "the Soviet side", side = "USSR" },
 }
 local FIRST_PERSON = { "We", "we", "I" }
+-- What may close a reporting frame after its verb: an addressee, then "that" or a colon.
+local ADDRESSEES = { "us", "me", "him", "her", "them" }
+local CONJUNCTIONS = { "that", "whether" }
 
 -- ------------------------------------------------------------ the grammar
 
@@ -82,6 +89,12 @@ local function speakers(register, author, side)
   by_author[key] = p
   return p
 end
+
+-- The end of a reporting frame from position i (after its verb): the position after it.
+local frame_tail = (gap * lib.phrases(ADDRESSEES))^-1
+  * (gap * lib.phrases(CONJUNCTIONS) + sp^0 * ":")^-1 * Cp()
+local conj_tail = (gap * lib.phrases(CONJUNCTIONS))^-1 * Cp()
+local comma_tail = (sp^0 * ",")^-1 * Cp()
 
 local function item(tag, patt)
   return Ct(Cg(Cc(tag), "t") * Cg(Cp(), "s") * patt * Cg(Cp(), "e"))
@@ -159,25 +172,32 @@ local function cut_before(txt, pos)
   return #(txt:sub(1, pos - 1):gsub("[%s,;]*$", ""):gsub("%s+and$", ""):gsub("[%s,;]*$", ""))
 end
 
--- The attributions of one sentence, in order: { s =, names = } each.
-local function attributions(sent)
+-- The attributions of one sentence, in order: { s =, names =, label = { s, e } }
+-- each (label: the reporting frame, an inclusive byte span).
+local function attributions(txt, sent)
   local out = {}
+  local function add(it, s, after) out[#out + 1] = { s = it.s, names = it.names, label = { s, after - 1 } } end
   for k, it in ipairs(sent) do
-    if it.t == "inverted" then return { { s = sent.s, names = it.names } } end
-    if it.t == "according" or it.t == "subject" and it.verb then
-      out[#out + 1] = it
+    if it.t == "inverted" then                 -- "…, said McCloy, …": the verb and the names
+      local verb = txt:match("^[,%s%-]*()", it.s)
+      return { { s = sent.s, names = it.names, label = { verb, it.e - 1 } } }
+    end
+    if it.t == "according" then
+      add(it, it.s, comma_tail:match(txt, it.e))
+    elseif it.t == "subject" and it.verb then
+      add(it, it.s, frame_tail:match(txt, it.e))
     elseif it.t == "subject" then            -- ", declaring that" later in its clause
       for j = k + 1, #sent do
         if sent[j].t == "subject" then break end
-        if sent[j].t == "participle" then out[#out + 1] = it break end
+        if sent[j].t == "participle" then add(it, it.s, conj_tail:match(txt, sent[j].e)) break end
       end
     end
   end
   return out
 end
 
-local function turns(txt, sent, stop, regions, spans)
-  local list = attributions(sent)
+local function turns(txt, sent, stop, regions, spans, frames)
+  local list = attributions(txt, sent)
   for k, a in ipairs(list) do
     local e = list[k + 1] and cut_before(txt, list[k + 1].s) or stop
     local labels, seen, span = {}, {}, { s = a.s, e = e, group = {} }
@@ -188,6 +208,8 @@ local function turns(txt, sent, stop, regions, spans)
         span.group[#span.group + 1] = n
         regions[#regions + 1] = { kind = "turn", start = a.s, stop = e, attrs = {
           speaker = n.name, side = n.side, mode = "reported", label = table.concat(labels, " and ") } }
+        frames[#frames + 1] = { kind = "label", start = a.label[1], stop = math.min(a.label[2], e),
+                                attrs = { speaker = n.name } }
       end
     end
     spans[#spans + 1] = span
@@ -196,10 +218,10 @@ end
 
 -- ------------------------------------------------------------ the body
 
-local function body(txt, from, items, regions, register)
+local function body(txt, from, items, regions, register, frames)
   local sent, points, quotes, spans, signoff = { s = txt:find("%S", from) }, {}, {}, {}, nil
   local function close(stop)
-    if sent.s and stop >= sent.s then turns(txt, sent, stop, regions, spans) end
+    if sent.s and stop >= sent.s then turns(txt, sent, stop, regions, spans, frames) end
     sent = { s = txt:find("%S", stop + 1) }
   end
   for _, it in ipairs(items) do
@@ -265,8 +287,9 @@ local function parse(txt, ctx)
   if author then name, side = register:canonical(author) end
   local tree = Document:match(txt, 1, { speakers = speakers(register, name, side) })
   header(txt, tree.fields, regions, meta)
-  body(txt, tree.body, tree.items, regions, register)
-  return { regions = lib.sort_regions(regions), meta = meta }
+  local labels = {}
+  body(txt, tree.body, tree.items, regions, register, labels)
+  return { regions = lib.merge_regions(lib.sort_regions(regions), labels), meta = meta }
 end
 
 return grammar.register{
@@ -275,6 +298,7 @@ return grammar.register{
   kinds = {
     field = { "name" }, preamble = {}, point = { "number" },
     turn = { "speaker", "side", "mode", "direction", "label" },
+    label = { "speaker" },
     quote = { "speaker", "side" }, supplied = { "text" }, editorial_note = { "text" },
     source_note = { "text" }, signoff = { "date", "author" },
   },

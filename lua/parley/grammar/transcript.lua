@@ -8,6 +8,8 @@
 --                     direct   "McCloy (in a jocular tone): …"  (label, direction)
 --                     reported "A. I. Mikoyan says that …"      (a verb of saying + that)
 --                   speaker = the register's canonical name, side = its side
+--   label           the words at the start of a turn that the speaker did not say:
+--                   "McCloy (in a jocular tone):", "A. I. Mikoyan says that"     speaker
 --   narration       the note taker's own voice: a passage that is not a turn, or
 --                   a line that opens after a sentence end and speaks of "the
 --                   conversation"/"the discussion" without I/we/you
@@ -55,7 +57,7 @@ M.rules = {
   particles = { up = true, down = true, off = true, out = true, over = true, away = true,
     back = true, on = true, ["in"] = true },
   scare_words = 3,                                       -- a scare quote has at most 3 words
-  dictionary = "/usr/share/dict/american-english",
+  dictionary = grammar.builtin.transcript.data_files[1],  -- Debian's wamerican
   russian = { clusters = { "zh", "kh", "shch", "iy", "iu", "ia", "iie", "ye", "yu", "ya" },
     endings = { "vo", "ie", "iie", "ogo", "ego", "ykh", "ikh", "ano", "ena", "stve", "nie",
       "aya", "oye", "iye", "ovat" } },
@@ -77,6 +79,7 @@ local person = phrases(rules.narration.persons, { nocase = true }) * -P"."  -- n
 local topic = phrases(each_case(rules.narration.topics))
 local saying = (phrases(rules.adverbs) * sp^1)^-1 * phrases(rules.verbs) * sp^1 * phrases(rules.conjunctions)
 local nonword = 1 - nl - lib.wordchar
+local frame = sp^1 * saying * Cp()       -- after the name of a reported turn: up to after "that"
 
 -- Regions are tables with kind, start and stop (a position after the last
 -- non-space byte) and what the rule found; parse turns them into regions.
@@ -99,7 +102,8 @@ local G = P{ "Document",
              + V"Reported" * sp^1 * content,
   Head       = V"Direct"
              + V"Reported",
-  Direct     = Cg(Cc"direct", "mode") * V"Label" * (sp^1 * Cg(lib.direction, "direction"))^-1 * sp^0 * ":",
+  Direct     = Cg(Cc"direct", "mode") * V"Label" * (sp^1 * Cg(lib.direction, "direction"))^-1 * sp^0 * ":"
+               * Cg(Cp(), "label_end"),
   Reported   = Cg(Cc"reported", "mode") * V"Label" * #(sp^1 * saying),
   Label      = Cg(lib.dynamic("speaker"), "speaker"),
   More       = -V"NarrBreak" * V"Sep" * -V"Head" * -V"FooterHead" * content,
@@ -119,9 +123,8 @@ local dicts, known = {}, {}        -- path -> "\nword\n…" or false; path -> wo
 local function english(word)
   local path = rules.dictionary
   if dicts[path] == nil then
-    local f = io.open(path, "rb")
-    dicts[path] = f and "\n" .. f:read("a") .. "\n" or false
-    if f then f:close() end
+    local words = grammar.data(path)                    -- a declared data file (data_files)
+    dicts[path] = words and "\n" .. words .. "\n" or false
   end
   local dict = dicts[path]
   if not dict then return nil end                       -- no word list: unknown
@@ -227,7 +230,7 @@ local function parse(text, ctx)
   if not caps or text:find("%S", at) then
     error(("transcript: cannot parse the text at line %d"):format(lib.line_of(text, at or 1)), 0)
   end
-  local regions, meta = {}, {}
+  local regions, meta, labels = {}, {}, {}
   for _, r in ipairs(caps) do
     local out = { kind = r.kind, start = r.start, stop = r.stop and r.stop - 1, attrs = {} }
     if r.kind == "header" then
@@ -244,13 +247,16 @@ local function parse(text, ctx)
       local who = r.speaker
       out.attrs = { speaker = who.name, side = who.side, mode = r.mode, label = who.label,
                     direction = r.direction and r.direction.text }
+      local label_end = r.label_end or frame:match(text, who.stop + 1)
+      labels[#labels + 1] = { kind = "label", start = r.start, stop = label_end - 1,
+                              attrs = { speaker = who.name } }
     elseif r.kind == "footer" then
       footer_meta(text, out, people, meta)
     end
     regions[#regions + 1] = out
   end
   apparatus(text, regions, meta)
-  return { regions = lib.sort_regions(regions), meta = meta }
+  return { regions = lib.merge_regions(lib.sort_regions(regions), labels), meta = meta }
 end
 
 M.grammar = grammar.register {
@@ -259,6 +265,7 @@ M.grammar = grammar.register {
     .. "footer and the translator's apparatus",
   kinds = {
     turn = { "speaker", "side", "mode", "direction", "label" },
+    label = { "speaker" },
     narration = {}, header = {}, footer = {},
     editorial_note = { "text" },
     transliteration = { "text", "gloss" },

@@ -1,10 +1,11 @@
--- A grammar builder for transcripts whose turns begin with a speaker label —
+-- Grammar "labelled" (formerly "speakers", a name manifests may still use): a
+-- grammar builder for transcripts whose turns begin with a speaker label —
 -- `Stevenson: …`, `Q. …` / `A. …`, `THE COURT: …` — and whose narrative
 -- paragraphs report speech (`Gromyko said that …`).  A new transcript format
 -- usually needs only a configuration table:
 --
---   local speakers = require "parley.grammar.speakers"
---   return speakers.new{
+--   local labelled = require "parley.grammar.labelled"
+--   return labelled.new{
 --     name = "testimony",
 --     speakers = { Q = "Q", A = "A", ["THE COURT"] = "the Court" },  -- label -> speaker
 --     separator = lpeg.S".:",               -- after the label (default ":")
@@ -13,7 +14,7 @@
 --   }
 --
 -- Options (all optional):
---   name, description  the grammar's registry entry (default "speakers")
+--   name, description  the grammar's registry entry (default "labelled")
 --   speakers      label as written -> speaker name (resolved through the corpus'
 --                 person register); a list of labels means each is its own name.
 --                 Without it, any name of the register is a label (or, with an
@@ -26,6 +27,7 @@
 --   names         more names for reported speech: as written -> speaker ("The President")
 --   reported      verbs that, after a name at a sentence start, make reported speech
 --                 ("McCloy remarks that …"); false: none
+--   conjunctions  words after such a verb that still belong to the label ("that")
 --   switches      { { LUA_PATTERN, label = L } }: a line matching the pattern says
 --                 who label L stands for from then on (its capture is the name)
 --   notes         { { OPEN, CLOSE, kind = K } }: notes in the text; without kind,
@@ -35,7 +37,9 @@
 --   header        field names of a header at the top ("Participants", "Subject"):
 --                 `Name: value` lines become field regions and document metadata
 -- Region kinds: turn (speaker, side, mode "direct" or "reported", direction, label),
--- narration, supplied, editorial_note, field (name).
+-- label (speaker: the words that open a turn and that its speaker did not say, "Q.",
+-- "McCloy (in a jocular tone):", "The Secretary said that"), narration, supplied,
+-- editorial_note, field (name).
 local lpeg = require "lpeg"
 local grammar = require "parley.grammar"
 local people = require "parley.people"
@@ -55,6 +59,7 @@ M.reported = {
   "suggested", "insists", "insisted", "responds", "responded", "poses a question", "posed a question",
 }
 M.skip = { "^%s*%-?%s*%d+%s*%-?%s*$" }     -- a page number alone on its line
+M.conjunctions = { "that", "whether" }      -- end the label of a reported turn
 
 local adverb = lib.ly_adverb + lib.phrases{ "also", "again", "then" }
 
@@ -71,11 +76,13 @@ local function compile(cfg)
   local rules = {
     "Turn",
     Turn     = Ct(sp^0 * Cg(Cp(), "s") * Cg(C(V"Label" / 0), "label")
-               * (sp^0 * Cg(lib.direction, "direction"))^-1 * sp^0 * V"Sep" * (sp^1 + #nl + -1)),
+               * (sp^0 * Cg(lib.direction, "direction"))^-1 * sp^0 * V"Sep" * Cg(Cp(), "e")
+               * (sp^1 + #nl + -1)),
     Label    = cfg.label or (#labels > 0 and lib.phrases(labels))
                or lib.dynamic("names") + lib.dynamic("generic"),
     Sep      = P(cfg.separator or ":"),
-    Reported = Ct(Cg(Cp(), "s") * Cg(C(V"Name" / 0), "label") * (gap * adverb)^0 * gap * V"Verb"),
+    Reported = Ct(Cg(Cp(), "s") * Cg(C(V"Name" / 0), "label") * (gap * adverb)^0 * gap * V"Verb"
+               * (gap * lib.phrases(cfg.conjunctions or M.conjunctions))^-1 * Cg(Cp(), "e")),
     Name     = (#names > 0 and lib.phrases(names) or P(false)) + lib.dynamic("names"),
     Verb     = cfg.reported == false and P(false) or lib.phrases(cfg.reported or M.reported),
     Note     = P(false),
@@ -196,7 +203,7 @@ function M.new(cfg)
       return name, side
     end
     -- notes: alone on their lines they stand outside the turns
-    local notes, alone, directions = {}, {}, {}
+    local notes, alone, directions, labels = {}, {}, {}, {}
     for s, _, n in lib.find_all(pat.note, txt) do
       notes[#notes + 1] = n
       local before = s - 1
@@ -234,6 +241,7 @@ function M.new(cfg)
           if t.direction then directions[t.direction.start] = true end
           open("turn", t.s, { speaker = name, side = side, mode = "direct", label = t.label,
                               direction = t.direction and t.direction.text }, l)
+          labels[#labels + 1] = { kind = "label", start = t.s, stop = t.e - 1, attrs = { speaker = name } }
         elseif not cur or cur.attrs.mode ~= "direct" or para_start then
           -- a reported turn, narration, or a direct turn's next paragraph; in
           -- speech, only a paragraph's first sentence may open a reported turn
@@ -244,6 +252,7 @@ function M.new(cfg)
             if r then
               local name, side = speaker(r.label)
               open("turn", pos, { speaker = name, side = side, mode = "reported", label = r.label }, l)
+              labels[#labels + 1] = { kind = "label", start = pos, stop = r.e - 1, attrs = { speaker = name } }
             elseif k == 1 and para_start and not (in_speech and cfg.continuation) then
               open("narration", pos, {}, l)
             end
@@ -260,20 +269,20 @@ function M.new(cfg)
         regions[#regions + 1] = { kind = n.kind, start = n.start, stop = n.stop, attrs = { text = n.text } }
       end
     end
-    return { regions = lib.sort_regions(regions), meta = meta }
+    return { regions = lib.merge_regions(lib.sort_regions(regions), labels), meta = meta }
   end
 
   return grammar.register{
-    name = cfg.name or "speakers",
+    name = cfg.name or "labelled",
     description = cfg.description or "a transcript of `Speaker: text` turns",
     kinds = {
-      turn = { "speaker", "side", "mode", "direction", "label" }, narration = {},
+      turn = { "speaker", "side", "mode", "direction", "label" }, label = { "speaker" }, narration = {},
       supplied = { "text" }, editorial_note = { "text" }, field = { "name" },
     },
     parse = parse,
   }
 end
 
-M.grammar = M.new{ name = "speakers" }
+M.grammar = M.new{ name = "labelled" }
 
 return M
