@@ -148,10 +148,11 @@ describe("REPL internals", function()
       ix = c.ix, spans = c.ix:regions("document"),
     }
     -- tables whose __index is a function: their methods through __methods
-    assert.same({ "csv", "ipairs", "json", "kwic", "regions", "totable", "tsv" }, names("hits:", env))
+    assert.same({ "csv", "html", "ipairs", "json", "kwic", "locate", "md", "regions", "totable", "tsv", "tty" },
+      names("hits:", env))
     assert.same({ "line_starts", "lines", "text", "tokens" }, names("doc:", env))
     for _, r in ipairs { "freq:", "kwic:", "grams:" } do
-      assert.same({ "csv", "ipairs", "json", "totable", "tsv", "tty", "write" }, names(r, env))
+      assert.same({ "csv", "html", "ipairs", "json", "md", "totable", "tsv", "tty", "write" }, names(r, env))
     end
     for _, m in ipairs { "count", "find", "kwic", "freq", "ngrams", "where", "docs", "doc", "close" } do
       assert.is_true(has(names("corpus:", env), m), m)

@@ -36,7 +36,7 @@ describe("parley.loader", function()
         local t, info = loader.read(path)
         assert.equal(want, t)
         assert.same({ identity = true, bom = false, crlf = false, cr = false, nfc = false,
-                      repaired = 0, bytes = #want }, info)
+                      repaired = 0, bytes = #want, anchors = {} }, info)
       end
     end)
 
@@ -151,6 +151,23 @@ describe("parley.loader", function()
       assert.equal("\xEA\xB0\x80", loader.normalize("x", "\xE1\x84\x80\xE1\x85\xA1"))  -- Hangul
       assert.equal(ACUTE .. "x", loader.normalize("x", ACUTE .. "x"))       -- no base: kept
       assert.equal("\n" .. ACUTE, loader.normalize("x", "\r" .. ACUTE))    -- no composing with LF
+    end)
+
+    it("maps the composed text back to the source's lines and columns", function()
+      -- "café line one" with NFD é: source columns e=4, U+0301=5, space=6; text é=4, space=5.
+      -- Line 2, after CRLF line ends: "second é guantanamo": source g at column 11, text at 10.
+      local src = "caf" .. "e" .. ACUTE .. " line one\r\nsecond e" .. ACUTE .. " guantanamo\r\nthird\n"
+      local t, info = loader.normalize("x", src)
+      assert.equal("café line one\nsecond é guantanamo\nthird\n", t)
+      assert.same({
+        { text = 4, src = 4, line = 1, col = 4 }, { text = 6, src = 7, line = 1, col = 6 },
+        { text = 23, src = 25, line = 2, col = 8 }, { text = 25, src = 28, line = 2, col = 10 },
+      }, info.anchors)
+      -- no anchors where nothing composes, with a BOM, CRLF or repaired bytes
+      for _, s in ipairs { "plain\r\ntext", BOM .. "é text", "bad \xC0 byte" } do
+        local _, i = loader.normalize("x", s, { repair = true })
+        assert.same({}, i.anchors)
+      end
     end)
 
     it("handles NFC results longer than their input", function()

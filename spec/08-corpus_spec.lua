@@ -68,8 +68,9 @@ local function ids(c)
   return out
 end
 
--- Thousands grouped by spaces, as tostring(corpus) shows them.
+-- Counts as tables and summaries show them: groups of three digits from 10 000 on.
 local function grouped(n)
+  if n < 10000 then return tostring(n) end
   return (tostring(n):reverse():gsub("(%d%d%d)", "%1 "):reverse():gsub("^ ", ""))
 end
 

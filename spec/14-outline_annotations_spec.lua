@@ -46,8 +46,12 @@ describe("parley outline", function()
     local rows = cjson.decode(run("outline", "dinner-1962-11-01", "--corpus", dir, "--format", "json"))
     local n = {}
     for _, r in ipairs(rows) do n[r.kind] = (n[r.kind] or 0) + 1 end
-    assert.same({ turn = 82, label = 82, narration = 3, header = 1, footer = 1, editorial_note = 4,
+    assert.same({ turn = 82, narration = 3, header = 1, footer = 1, editorial_note = 4,
                   transliteration = 5, supplied = 8, scare_quote = 8 }, n)
+    local all = cjson.decode(run("outline", "dinner-1962-11-01", "--corpus", dir, "--all", "--format", "json"))
+    local labels = 0
+    for _, r in ipairs(all) do if r.kind == "label" then labels = labels + 1 end end
+    assert.equal(82, labels)                      -- one label a turn, shown with --all
     assert.same({ kind = "header", start_line = 1, end_line = 4, attrs = {} },
       { kind = rows[1].kind, start_line = rows[1].start_line, end_line = rows[1].end_line, attrs = rows[1].attrs })
     assert.same({ "narration", 6, 9 }, { rows[2].kind, rows[2].start_line, rows[2].end_line })
@@ -76,10 +80,15 @@ describe("parley outline", function()
   it("shows a table with excerpts on a terminal, and paragraphs with --all", function()
     local dir = dinner_corpus()
     local out = lines(run("outline", "dinner", "--corpus", dir))
+    -- the document and the grammar that parsed it, then the table
+    assert.equal("dinner-1962-11-01 (1962-11-01-mikoyan-mccloy-stevenson-dinner.txt): grammar transcript "
+      .. "(built-in, lua/parley/grammar/transcript.lua)", out[1])
+    table.remove(out, 1)
     assert.truthy(out[1]:find("^kind%s+from%s+to%s+attrs%s+excerpt$"))
     assert.truthy(out[3]:find("^header%s+1%s+4%s+Record of a Dinner Conversation"))
     assert.truthy(out[5]:find("^turn%s+11%s+15%s+label=A%. I%. Mikoyan mode=reported side=USSR "
       .. "speaker=A%. I%. Mikoyan%s+A%. I%. Mikoyan says that the USSR"))
+    for _, line in ipairs(out) do assert.is_nil(line:find("^label ")) end  -- labels only with --all
     local narr = out[4]:match("^narration%s+6%s+9%s+(.*)$")
     assert.equal("At the outset of the conversation, A. I. Mikoyan poses a qu…", narr)
     local all = cjson.decode(run("outline", "dinner", "--corpus", dir, "--all", "--format", "json"))
@@ -109,7 +118,7 @@ describe("parley outline", function()
     err = mistake("outline", "memo-1963")
     assert.truthy(err:find("no document 'memo-1963'", 1, true), err)
     assert.truthy(err:find("dinner-1962-11-01, telegram-1962-11-02", 1, true), err)
-    assert.truthy(mistake("outline"):find("give one document", 1, true))
+    assert.truthy(mistake("outline"):find("missing DOC", 1, true))
     assert.truthy(mistake("outline", "dinner", "--format", "xml"):find("must be one of", 1, true))
   end)
 end)
@@ -130,27 +139,30 @@ describe("parley annotations", function()
     local tr = {}
     for _, r in ipairs(rows) do
       if r.kind == "transliteration" then tr[#tr + 1] = { r.text, r.gloss, r.line } end
-      if r.kind ~= "transliteration" then assert.is_nil(r.gloss) end
+      if r.kind ~= "transliteration" then assert.equal(cjson.null, r.gloss) end  -- every row has every column
     end
     assert.same({ { "sderzhivaiyuchego", "containment", 114 }, { "obiazatelstve", "commitment", 229 },
       { "ustuplena", "given up", 251 }, { "zafiksirovano", "fixed", 288 },
       { "nedoponimaniie", "misunderstanding", 426 } }, tr)
-    assert.same({ kind = "editorial_note", text = "in the United Nations", doc = "dinner-1962-11-01", line = 57 },
-      rows[1])
-    assert.same({ kind = "supplied", text = "s", doc = "dinner-1962-11-01", line = 93 }, rows[13])
-    assert.same({ kind = "scare_quote", text = "quarantine", doc = "dinner-1962-11-01", line = 310 }, rows[#rows])
+    local null = cjson.null
+    assert.same({ kind = "editorial_note", text = "in the United Nations", gloss = null, doc = "dinner-1962-11-01",
+                  line = 57 }, rows[1])
+    assert.same({ kind = "supplied", text = "s", gloss = null, doc = "dinner-1962-11-01", line = 93 }, rows[13])
+    assert.same({ kind = "scare_quote", text = "quarantine", gloss = null, doc = "dinner-1962-11-01", line = 310 },
+      rows[#rows])
   end)
 
   it("filters by kind and writes every format", function()
     local dir = dinner_corpus()
-    local csv = lines(run("annotations", "--corpus", dir, "--kind", "supplied", "--format", "csv"))
-    assert.same({ "kind,text,gloss,doc,line", "supplied,from Cuba,,dinner-1962-11-01,46" }, { csv[1], csv[2] })
+    local csv = h.csv(run("annotations", "--corpus", dir, "--kind", "supplied", "--format", "csv"))
+    assert.same({ { "kind", "text", "gloss", "doc", "line" }, { "supplied", "from Cuba", "", "dinner-1962-11-01", "46" } },
+      { csv[1], csv[2] })
     assert.equal(1 + 8, #csv)
-    local md = lines(run("annotations", "--corpus", dir, "--kind", "transliteration", "--kind", "editorial_note",
+    local md = h.md(run("annotations", "--corpus", dir, "--kind", "transliteration", "--kind", "editorial_note",
       "--format", "md"))
-    assert.equal("| kind | text | gloss | doc | line |", md[1])
-    assert.equal("| transliteration | sderzhivaiyuchego | containment | dinner-1962-11-01 | 114 |", md[3])
-    assert.equal(2 + 5 + 4, #md)
+    assert.same({ "kind", "text", "gloss", "doc", "line" }, md[1])
+    assert.same({ "transliteration", "sderzhivaiyuchego", "containment", "dinner-1962-11-01", "114" }, md[2])
+    assert.equal(1 + 5 + 4, #md)
     local tty = lines(run("annotations", "--corpus", dir, "--kind", "scare_quote"))
     assert.equal(2 + 8, #tty)
     assert.truthy(tty[3]:find("^scare_quote%s+quarantine%s+dinner%-1962%-11%-01%s+21$"))

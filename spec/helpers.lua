@@ -67,6 +67,103 @@ function M.run(args, opts)
   return M.read(d .. "/out"), M.read(d .. "/err"), code
 end
 
+-- ---------------------------------------------------------------- readers of parley's formats
+-- Written here from the formats' definitions (RFC 4180; the tsv, md and html
+-- rules of docs/lua-api.md § Output), not from parley's writer, so that the
+-- specs can parse what parley prints.
+
+-- An RFC 4180 reader: a list of records, each a list of fields.  Raises on text that is not CSV.
+function M.csv(text)
+  local rows, row, field, i, n = {}, {}, {}, 1, #text
+  local quoted = false
+  while i <= n do
+    local c = text:sub(i, i)
+    if quoted then
+      if c == '"' then
+        if text:sub(i + 1, i + 1) == '"' then field[#field + 1] = '"'; i = i + 1
+        else quoted = false end
+      else
+        field[#field + 1] = c
+      end
+    elseif c == '"' then
+      assert(#field == 0, "csv: a quote inside an unquoted field at byte " .. i)
+      quoted = true
+    elseif c == "," then
+      row[#row + 1] = table.concat(field); field = {}
+    elseif c == "\r" and text:sub(i + 1, i + 1) == "\n" then
+      row[#row + 1] = table.concat(field); field = {}
+      rows[#rows + 1] = row; row = {}
+      i = i + 1
+    else
+      assert(c ~= "\n" and c ~= "\r", "csv: a bare line end at byte " .. i)
+      field[#field + 1] = c
+    end
+    i = i + 1
+  end
+  assert(not quoted, "csv: an unterminated quoted field")
+  assert(#field == 0 and #row == 0, "csv: the last record has no CRLF")
+  return rows
+end
+
+-- A tsv reader: records of fields, \t \n \r \\ unescaped.
+function M.tsv(text)
+  local rows = {}
+  assert(text == "" or text:sub(-1) == "\n", "tsv: no final newline")
+  for line in text:gmatch("(.-)\n") do
+    local row = {}
+    for f in (line .. "\t"):gmatch("(.-)\t") do
+      row[#row + 1] = f:gsub("\\(.)", { t = "\t", n = "\n", r = "\r", ["\\"] = "\\" })
+    end
+    rows[#rows + 1] = row
+  end
+  return rows
+end
+
+-- A Markdown table reader: the header, then the rows, cells trimmed and
+-- unescaped (\| \* \_ \` \\, &lt; &gt;, <br> as a newline); the alignment row is dropped.
+function M.md(text)
+  local rows = {}
+  for line in text:gmatch("[^\n]+") do
+    if line:find("^| ") then
+      local cells, cur, i = {}, {}, 3
+      while i <= #line do
+        local c = line:sub(i, i)
+        if c == "\\" then cur[#cur + 1] = line:sub(i + 1, i + 1); i = i + 2
+        elseif c == "|" then cells[#cells + 1] = table.concat(cur); cur = {}; i = i + 1
+        else cur[#cur + 1] = c; i = i + 1 end
+      end
+      for k, v in ipairs(cells) do
+        cells[k] = v:gsub("^ +", ""):gsub(" +$", ""):gsub("<br>", "\n"):gsub("&lt;", "<"):gsub("&gt;", ">")
+      end
+      if not (#rows == 1 and cells[1]:find("^%-+:?$")) then rows[#rows + 1] = cells end
+    end
+  end
+  return rows
+end
+
+-- An html table reader: the header cells, then the rows' cells (text
+-- unescaped) and, for numbers, their data-value.
+function M.html(text)
+  local function unescape(s)
+    return (s:gsub("<br>", "\n"):gsub("&lt;", "<"):gsub("&gt;", ">"):gsub("&quot;", '"')
+      :gsub("&#39;", "'"):gsub("&amp;", "&"))
+  end
+  local rows = {}
+  local head = assert(text:match("<thead><tr>(.-)</tr></thead>"), "html: no thead")
+  local cells = {}
+  for c in head:gmatch("<th[^>]*>(.-)</th>") do cells[#cells + 1] = unescape(c) end
+  rows[1] = cells
+  local body = assert(text:match("<tbody>\n(.-)</tbody>"), "html: no tbody")
+  for tr in body:gmatch("<tr>(.-)</tr>") do
+    local row = {}
+    for attrs, c in tr:gmatch("<td([^>]*)>(.-)</td>") do
+      row[#row + 1] = attrs:match('data%-value="([^"]*)"') or unescape(c)
+    end
+    rows[#rows + 1] = row
+  end
+  return rows
+end
+
 -- Collect garbage after every test, to shake out __gc bugs (as luv's suite does).
 local reg = debug.getregistry()
 if not reg["parley.spec.gc"] then

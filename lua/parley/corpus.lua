@@ -550,9 +550,11 @@ function Corpus:spans(filter)
   for k in pairs(attrs) do self:kind_with(k, kind) end
   local spans = self.ix:regions(kind, attrs)
   spans = spans:union(spans:sub(1, 0))
+  local extent = spans                            -- the regions whole, labels and all
   if kind == "turn" and self:has_kind("label") then spans = spans:minus(self.ix:regions("label")) end
-  if self.within then spans = spans:inside(self.within) end
-  return spans, kind
+  if self.within then spans = spans:intersect(self.within) end  -- nested filters: both hold
+  if self.extent or self.within then extent = extent:inside(self.extent or self.within) end
+  return spans, kind, extent
 end
 
 -- where(filter) -> a sub-corpus with the same API, restricted to the regions
@@ -561,12 +563,12 @@ end
 -- the speakers' labels out (see spans).
 function Corpus:where(filter)
   if type(filter) ~= "table" then error("bad argument #1 to 'where' (table expected)", 2) end
-  local spans, kind = self:spans(filter)
+  local spans, kind, extent = self:spans(filter)
   local desc = {}
   for k, v in pairs(filter) do desc[#desc + 1] = k .. "=" .. (type(v) == "table" and table.concat(v, "|") or tostring(v)) end
   table.sort(desc)
   local sub = self:sub(spans, table.concat(desc, " "))
-  sub.kind = kind
+  sub.kind, sub.extent = kind, extent
   return sub
 end
 
@@ -606,7 +608,9 @@ function Corpus:regions(kind, filter)
   if not self:has_kind(kind) then E.raise(("no region kind '%s' in this corpus"):format(tostring(kind)), 2) end
   for k in pairs(filter or {}) do self:kind_with(k, kind) end
   local spans = self.ix:regions(kind, filter)
-  if self.within then spans = spans:inside(self.within) end
+  -- the regions of a sub-corpus: those inside the regions it selects (whole,
+  -- so that a sub-corpus of turns still holds its turns and their labels)
+  if self.extent or self.within then spans = spans:inside(self.extent or self.within) end
   local located = self.ix:locate(spans)
   local out, j, n = {}, 0, self:region_count(kind)
   for i = 1, #spans do

@@ -7,7 +7,8 @@ local text = require "parley.text"
 
 local M = {}
 
-M.builtin = { document = true, paragraph = true, sentence = true }
+-- Kinds shown only with --all: the built-in ones, and speaker labels (their turn starts with them).
+M.builtin = { document = true, paragraph = true, sentence = true, label = true }
 M.excerpt_chars = 60
 
 -- resolve(corpus, name) -> doc | nil, message: a document id, a path (as
@@ -47,7 +48,7 @@ local function excerpt(s)
 end
 
 -- rows(corpus, doc, all) -> the regions of doc in order: { kind, start_line,
--- end_line, attrs (non-empty ones), excerpt }.  all: paragraphs and sentences too.
+-- end_line, attrs (non-empty ones), excerpt }.  all: paragraphs, sentences and labels too.
 function M.rows(corpus, doc, all)
   local sub = corpus:where{ id = doc.id }
   local txt = doc:text()
@@ -93,10 +94,10 @@ end
 
 -- The line above the table: the document, and the grammar that parsed it.
 function M.caption(corpus, doc)
-  local g = doc.meta.grammar
-  local how = type(g) == "table" and ("grammar %s (%s%s)"):format(tostring(g.name), tostring(g.source),
-      g.file and ", " .. g.file or "")
-    or type(g) == "string" and "grammar " .. g or "no grammar (paragraphs and sentences only)"
+  local g = doc.meta.grammar_used
+  local how = type(g) == "table" and ("grammar %s (%s, %s)"):format(tostring(g.name), tostring(g.source),
+      tostring(g.file))
+    or "no grammar (paragraphs and sentences only)"
   local rel = doc.path:sub(1, #corpus.dir + 1) == corpus.dir .. "/" and doc.path:sub(#corpus.dir + 2) or doc.path
   return ("%s (%s): %s"):format(doc.id, rel, how)
 end

@@ -10,7 +10,7 @@ return cli.command {
   args = { { "DOC", "a document id, a path, or a unique prefix of either" } },
   options = {
     cli.opt.corpus,
-    { "all", help = "paragraphs and sentences too" },
+    { "all", help = "paragraphs, sentences and speaker labels too" },
     cli.opt.format, cli.opt.repair, cli.opt.trust,
   },
   examples = { "parley outline dinner", "parley outline telegram-1962-11-02 --format json" },
