@@ -1255,6 +1255,22 @@ static int writer_tostring(lua_State *L) {
   return 1;
 }
 
+/*
+** json(v) -> v as JSON, the same on every run: tables as arrays (sequences)
+** or objects with their keys sorted, strings escaped as in the json format.
+** For data parley writes itself (an index's metadata), so that the same
+** input gives the same bytes.
+*/
+static int writer_json(lua_State *L) {
+  pl_writer *w;
+  lua_settop(L, 1);
+  w = new_writer(L, WR_JSON, NULL, 0, NULL, 0);   /* 2: scratch memory, freed by __gc */
+  encode(L, w, 1, 0, 1, 0, 1);
+  lua_pushlstring(L, w->tmp.p ? w->tmp.p : "", w->tmp.n);
+  free_all(w);
+  return 1;
+}
+
 /* number(v [, plain]) -> v as tty and md tables show it ("12 345", "0.0417", "inf") */
 static int writer_number(lua_State *L) {
   char buf[64];
@@ -1284,6 +1300,7 @@ static const luaL_Reg writer_methods[] = {
 static const luaL_Reg writer_funcs[] = {
   {"new",    writer_new},
   {"number", writer_number},
+  {"json",   writer_json},
   {NULL, NULL}
 };
 

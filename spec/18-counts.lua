@@ -46,6 +46,25 @@ function M.turns(c, keep)
   return out
 end
 
+-- The indexes (into tokens) of the tokens inside speaker labels: the byte
+-- spans of the grammars' `label` regions, matched against the tokens found
+-- again in each document's text (not through the index's spans).
+function M.labels(c, tokens)
+  local spans, set = {}, {}
+  for _, r in ipairs(c:regions("label")) do
+    if r.start then
+      spans[r.doc] = spans[r.doc] or {}
+      table.insert(spans[r.doc], { r.start, r.stop })
+    end
+  end
+  for i, t in ipairs(tokens) do
+    for _, sp in ipairs(spans[t.doc] or {}) do
+      if t.start >= sp[1] and t.start <= sp[2] then set[i] = true break end
+    end
+  end
+  return set
+end
+
 -- One query word as a predicate on folded tokens: "inspect*" is a prefix.
 local function word_matcher(w)
   w = text.fold(w)

@@ -10,23 +10,6 @@ local tokenizer = require "parley.tokenizer"
 
 local function near(a, b) return math.abs(a - b) <= 1e-9 * math.max(1, math.abs(a)) end
 
--- The indexes (into tokens) of the speaker labels that open turns ("A. I.
--- Mikoyan says …"): the words of the turn's label attribute, when they are
--- its first tokens.
-local function label_tokens(c, tokens)
-  local set = {}
-  for _, turn in ipairs(counts.turns(c, function() return true end)) do
-    local from = counts.index_of(tokens, turn.pos)
-    local label = turn.attrs.label and tokenizer.words(turn.attrs.label) or {}
-    local same = #label > 0 and turn.stop - turn.pos + 1 >= #label
-    for k, w in ipairs(label) do same = same and tokens[from + k - 1].text == w end
-    if same then
-      for k = 0, #label - 1 do set[from + k] = true end
-    end
-  end
-  return set
-end
-
 -- The indexes of the tokens in the turns of the given sides.
 local function side_tokens(c, tokens, sides)
   local want, set = {}, {}
@@ -37,11 +20,11 @@ local function side_tokens(c, tokens, sides)
   return set
 end
 
--- Frequencies and size of the tokens whose index passes keep(i), labels left out.
-local function profile(tokens, labels, keep)
+-- Frequencies and size of the tokens whose index passes keep(i) and is not in skip.
+local function profile(tokens, skip, keep)
   local freq, size = {}, 0
   for i, t in ipairs(tokens) do
-    if keep(i) and not labels[i] then
+    if keep(i) and not skip[i] then
       size = size + 1
       if counts.counted(t) then freq[t.fold] = (freq[t.fold] or 0) + 1 end
     end
@@ -54,7 +37,7 @@ describe("keyness", function()
   setup(function()
     c = assert(parley.open())
     tokens = counts.tokens(c)
-    labels = label_tokens(c, tokens)
+    labels = counts.labels(c, tokens)
     ussr_tokens = side_tokens(c, tokens, { "USSR" })
     local us_tokens = side_tokens(c, tokens, { "US" })
     fa, na = profile(tokens, labels, function(i) return ussr_tokens[i] end)
@@ -67,7 +50,9 @@ describe("keyness", function()
     local rows, info = ussr:keyness(us, { min = 3, direction = "both" })
     assert.equal(na, info.size_a)
     assert.equal(nb, info.size_b)
-    assert.is_true(na < ussr:size() and nb < us:size())  -- the labels are gone
+    assert.same({ na, nb }, { ussr:size(), us:size() })  -- sub-corpora of turns leave the labels out
+    local with, nwith = profile(tokens, {}, function(i) return ussr_tokens[i] end)
+    assert.is_true(nwith > na and with["mikoyan"] > (fa["mikoyan"] or 0))  -- "A. I. Mikoyan:" was in them
     local seen = {}
     for _, r in ipairs(rows) do
       seen[r.word] = true
@@ -112,11 +97,14 @@ describe("keyness", function()
     assert.equal(fb.red, top.red.freq_a)
   end)
 
-  it("keeps the labels when asked", function()
-    local ussr, us = c:where{ kind = "turn", side = "USSR" }, c:where{ kind = "turn", side = "US" }
-    local _, info = ussr:keyness(us, { labels = true })
-    assert.equal(ussr:size(), info.size_a)
-    assert.equal(us:size(), info.size_b)
+  it("counts a turn's label nowhere: not in a side, not in the rest", function()
+    -- the 82 labels of the dinner record's turns and the telegram's 39 hold these tokens
+    local n = 0
+    for _ in pairs(labels) do n = n + 1 end
+    assert.is_true(n > 82 * 2)
+    local rest = require("parley.keyness").rest(c, c:where{ kind = "turn", side = "USSR" })
+    local us_and_narration = c:size() - c:where{ kind = "turn", side = "USSR" }:size() - n
+    assert.equal(us_and_narration, rest:size())
   end)
 
   it("prints the default comparison as JSON with raw frequencies", function()
@@ -146,8 +134,9 @@ describe("keyness", function()
   it("compares one sub-corpus with the rest of the corpus", function()
     local rows = cjson.decode(counts.ok("keyness", "--a", "type=telegram", "--format", "json", "--min", "5"))
     local function in_telegram(i) return tokens[i].doc == "telegram-1962-11-02" end
-    local tel, ntel = profile(tokens, labels, in_telegram)
-    local rest, nrest = profile(tokens, labels, function(i) return not in_telegram(i) end)
+    -- documents keep their labels: they are part of the document's text
+    local tel, ntel = profile(tokens, {}, in_telegram)
+    local rest, nrest = profile(tokens, {}, function(i) return not in_telegram(i) end)
     assert.is_true(#rows > 0)
     for _, r in ipairs(rows) do
       assert.equal(tel[r.word] or 0, r.freq_a)
@@ -156,7 +145,7 @@ describe("keyness", function()
     end
     -- "usa" is the telegram's spelling: 11 times there, never in the dinner record
     assert.same({ "usa", 11, 0 }, { rows[1].word, rows[1].freq_a, rows[1].freq_b })
-    -- one side against the rest: the turns of the other sides and the narration
+    -- one side against the rest: the turns of the other sides and the narration, no labels
     local ussr = c:where{ kind = "turn", side = "USSR" }
     local others, nothers = profile(tokens, labels, function(i) return not ussr_tokens[i] end)
     local r, info = ussr:keyness(require("parley.keyness").rest(c, ussr), { direction = "both" })
@@ -171,7 +160,7 @@ describe("keyness", function()
   it("reports bad options clearly", function()
     assert.matches("^parley: keyness: %-%-a needs attr=value, got 'telegram'",
       counts.mistake("keyness", "--a", "telegram"))
-    assert.matches("^parley: keyness: %-%-a nosuch=1: no region kind has attribute 'nosuch'\n$",
+    assert.matches("^parley: keyness: %-%-a nosuch=1: no region kind has attribute 'nosuch' %(attributes: .*%)\n$",
       counts.mistake("keyness", "--a", "nosuch=1"))
     assert.equal("parley: keyness: --b is empty (no tokens where side=Mars)\n",
       counts.mistake("keyness", "--a", "side=USSR", "--b", "side=Mars"))
@@ -198,20 +187,26 @@ describe("collocates", function()
   end)
   after_each(h.cleanup)
 
-  -- Co-occurrence counts in windows of left/right tokens around the mentions
-  -- of a query, clipped to the document, counted once per window.
+  -- Surface co-occurrence, counted by hand: the tokens within left/right of
+  -- any mention of a query, in its document, not part of a mention; each
+  -- token once however many windows hold it.  Returns the counts of the
+  -- collocates, the number of mentions and the tokens the windows hold (R1).
   local function windows(queries, left, right)
     local observed, nodes = {}, counts.mentions(tokens, queries)
     local len = select(2, queries[1]:gsub("%S+", ""))  -- tokens in the node phrase
+    local inside, node = {}, {}
+    for _, i in ipairs(nodes) do for k = i, i + len - 1 do node[k] = true end end
     for _, i in ipairs(nodes) do
       for j = i - left, i + len - 1 + right do
-        if (j < i or j > i + len - 1) and tokens[j] and tokens[j].doc == tokens[i].doc
-            and counts.counted(tokens[j]) then
-          observed[tokens[j].fold] = (observed[tokens[j].fold] or 0) + 1
-        end
+        if tokens[j] and tokens[j].doc == tokens[i].doc and not node[j] then inside[j] = true end
       end
     end
-    return observed, #nodes
+    local r1 = 0
+    for j in pairs(inside) do
+      r1 = r1 + 1
+      if counts.counted(tokens[j]) then observed[tokens[j].fold] = (observed[tokens[j].fold] or 0) + 1 end
+    end
+    return observed, #nodes, r1
   end
 
   local function frequencies()
@@ -223,31 +218,52 @@ describe("collocates", function()
   end
 
   it("counts what occurs within five tokens of inspection", function()
-    local observed, fn = windows({ "inspection" }, 5, 5)
+    local observed, fn, r1 = windows({ "inspection" }, 5, 5)
     local freq = frequencies()
     local rows, info = c:collocates("inspection")
     assert.equal(fn, info.f_node)
     assert.equal(#tokens, info.size)
     assert.equal(10, info.span)
+    assert.equal(r1, info.window)
+    assert.is_true(r1 < fn * 10)                  -- some windows overlap
     local expected = 0
     for _, o in pairs(observed) do if o >= 2 then expected = expected + 1 end end
     assert.equal(expected, #rows)
     for i, r in ipairs(rows) do
       assert.equal(observed[r.collocate], r.observed, r.collocate)
       assert.equal(freq[r.collocate], r.f_collocate, r.collocate)
-      assert.is_true(near(fn * r.f_collocate * 10 / #tokens, r.expected))
+      assert.is_true(near(r1 * r.f_collocate / #tokens, r.expected))
       assert.is_true(near(math.log(r.observed / r.expected, 2), r.mi))
-      assert.is_true(near(14 + math.log(2 * r.observed / (fn + r.f_collocate), 2), r.logdice))
+      assert.is_true(near(14 + math.log(2 * r.observed / (r1 + r.f_collocate), 2), r.logdice))
+      -- a consistent contingency table: never more co-occurrences than occurrences or window tokens
+      assert.is_true(r.observed <= r.f_collocate and r.observed <= r1 and r.dice <= 1, r.collocate)
       assert.is_true(i == 1 or rows[i - 1].logdice >= r.logdice)
     end
     local by = {}
     for _, r in ipairs(rows) do by[r.collocate] = r end
     -- "ground inspection", "Red Cross" inspection
     assert.is_true(by.ground.mi > 3 and by.cross.observed == observed.cross)
+    -- "fail" occurs once, between two close mentions of inspection: counted once, not twice
+    local fail
+    for _, r in ipairs((c:collocates("inspection", { min = 1 }))) do if r.collocate == "fail" then fail = r end end
+    assert.same({ 1, 1, 1 }, { freq.fail, observed.fail, fail.observed })
+  end)
+
+  it("keeps the table consistent where windows overlap most", function()
+    for _, q in ipairs { "the", "cuba", "of" } do
+      local _, _, r1 = windows({ q }, 5, 5)
+      local rows, info = c:collocates(q, { min = 1 })
+      assert.equal(r1, info.window, q)
+      for _, r in ipairs(rows) do
+        assert.is_true(r.observed <= r.f_collocate, q .. ": " .. r.collocate)
+        assert.is_true(r.observed <= info.window and r.dice <= 1 and r.dice > 0, q .. ": " .. r.collocate)
+        assert.is_true(r.ll >= 0)
+      end
+    end
   end)
 
   it("takes a phrase, a one-sided window, a measure and a minimum", function()
-    local observed, fn = windows({ "red cross" }, 3, 0)
+    local observed, _, r1 = windows({ "red cross" }, 3, 0)
     local rows = cjson.decode(counts.ok("collocates", "red", "cross", "--left", "3", "--right", "0",
       "--measure", "ll", "--min", "1", "--format", "json"))
     local n = 0
@@ -255,7 +271,7 @@ describe("collocates", function()
     assert.equal(n, #rows)
     for i, r in ipairs(rows) do
       assert.equal(observed[r.collocate], r.observed)
-      assert.is_true(near(stats.collocation_ll(r.observed, fn, r.f_collocate, 3, #tokens), r.ll))
+      assert.is_true(near(stats.collocation_ll(r.observed, r1, r.f_collocate, #tokens), r.ll))
       assert.is_true(i == 1 or rows[i - 1].ll >= r.ll)
     end
     -- "International Red Cross": twice, out of five uses of "international"
@@ -282,7 +298,7 @@ describe("collocates", function()
   end)
 
   it("reports bad options clearly", function()
-    assert.matches("^parley: collocates: no query given", counts.mistake("collocates"))
+    assert.matches("^parley: collocates: missing QUERY", counts.mistake("collocates"))
     assert.equal("parley: collocates: --left and --right are both 0: the window is empty\n",
       counts.mistake("collocates", "cuba", "--left", "0", "--right", "0"))
     assert.matches("^parley: collocates: option '%-%-measure' must be one of logdice, ll, mi, mi3, t, z, dice, observed, got 'pmi'",

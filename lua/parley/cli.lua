@@ -230,12 +230,13 @@ end
 
 -- ------------------------------------------------------------ corpus options
 
--- `--where attr=value` options as a filter table (an attribute given twice: a list).
-function M.where(list, name)
+-- `--where attr=value` options (or another option's, such as keyness's --a)
+-- as a filter table (an attribute given twice: a list).
+function M.where(list, name, option)
   local filter = {}
   for _, w in ipairs(list or {}) do
     local k, v = w:match("^([%w_]+)=(.*)$")
-    if not k then M.fail(("%s: --where needs attr=value, got '%s'"):format(name, w)) end
+    if not k then M.fail(("%s: --%s needs attr=value, got '%s'"):format(name, option or "where", w)) end
     if filter[k] == nil then filter[k] = v
     elseif type(filter[k]) == "table" then table.insert(filter[k], v)
     else filter[k] = { filter[k], v } end

@@ -4,6 +4,7 @@
 -- query API (find, count, kwic, freq, ngrams, where, scan, docs).
 local cjson = require "cjson"
 local E = require "parley.error"
+local json = require("parley.writer").json  -- sorted keys: the same sources give the same index bytes
 local fs = require "parley.fs"
 local index = require "parley.index"
 local indexer = require "parley.indexer"
@@ -113,7 +114,7 @@ local function build(m, path, opts)
       if type(k) == "string" and k ~= "fullpath" and not k:find("^_") then meta[k] = v end
     end
     docs[i] = {
-      path = d.fullpath, id = d.id, meta = cjson.encode(meta), attrs = values,
+      path = d.fullpath, id = d.id, meta = json(meta), attrs = values,
       size = s.size, mtime = s.mtime, mtime_ns = s.mtime_ns,
     }
   end
@@ -133,7 +134,7 @@ local function build(m, path, opts)
           local meta = cjson.decode(docs[i].meta)
           for k, v in pairs(gmeta or {}) do if meta[k] == nil then meta[k] = v end end
           meta.grammar_used = used   -- meta.grammar is the manifest's own field
-          docs[i].meta = cjson.encode(meta)
+          docs[i].meta = json(meta)
         end
       end
     end)
@@ -142,7 +143,7 @@ local function build(m, path, opts)
   local progress = opts.progress
   if progress == nil then progress = require("parley.readline").isatty(2) end
   local ok, stats = pcall(indexer.build, {
-    output = path, meta = cjson.encode(index_meta(m, opts)), docs = docs, doc_attrs = attrs,
+    output = path, meta = json(index_meta(m, opts)), docs = docs, doc_attrs = attrs,
     kinds = kinds, repair = opts.repair, progress = progress, threads = opts.threads,
     batch_mb = opts.batch_mb,
   })

@@ -4,6 +4,7 @@
 -- part, Juilland's D, Gries' DP and the number of parts it occurs in
 -- (formulas in parley.stats and docs/statistics.md).
 local lpeg = require "lpeg"
+local E = require "parley.error"
 local stats = require "parley.stats"
 
 local M = {}
@@ -131,7 +132,7 @@ function M.dispersion(corpus, q, opts)
   elseif type(opts.by) == "string" then
     by = opts.by
     local ok, a, b, c = pcall(by_attr, corpus, hits, opts.by)
-    if not ok then error(tostring(a):gsub("^.-:%d+: ", ""), 2) end
+    if not ok then E.raise(E.message(a), 2) end
     names, counts, sizes = a, b, c
   else
     error("bad argument #2 to 'dispersion' (by must be \"doc\" or an attribute name)", 2)

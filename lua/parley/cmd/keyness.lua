@@ -26,7 +26,8 @@ return cli.command {
   },
   run = function(opts, out)
     local corpus = cli.open_corpus(opts)
-    local a, b, la, lb = keyness.sides(corpus, cli.where(opts.a, "keyness"), cli.where(opts.b, "keyness"))
+    local a, b, la, lb = keyness.sides(corpus, cli.where(opts.a, "keyness", "a"),
+      cli.where(opts.b, "keyness", "b"))
     local rows, info = keyness.keyness(a, b, { min = opts.min, stat = opts.stat,
                                                direction = opts.direction, limit = opts.limit })
     output.write(rows, keyness.columns, opts.format, out, {
