@@ -309,7 +309,7 @@ local Hits = {}
 Hits.__index = function(self, k)
   if type(k) == "number" then
     if k < 1 or k > #self._hits or math.type(k) ~= "integer" then return nil end
-    return self:locate(k, k)[1]
+    return self:locate(k, k, { context = 40 })[1]
   end
   return Hits[k]
 end
@@ -317,17 +317,20 @@ Hits.__methods = Hits  -- for the REPL's completion (its __index is a function)
 Hits.__len = function(self) return #self._hits end
 Hits.__tostring = function(self) return ("<hits: %s for %s>"):format(output.number(#self._hits), tostring(self._query)) end
 
--- locate([i [, j]]) -> rows for hits i..j (default: all), in one pass: { doc,
--- docno, path, line, col (in the original file; the column counts
--- characters), pos, stop_pos, len (token positions), start, stop (byte
--- span in the document's text), match (the matched text) }.
-function Hits:locate(i, j)
+-- locate([i [, j [, opts]]]) -> rows for hits i..j (default: all), in one
+-- pass: { doc, docno, path, line, col (in the original file; the column
+-- counts characters), pos, stop_pos, len (token positions), start, stop
+-- (byte span in the document's text), match (the matched text) }, and with
+-- opts.context = n, left and right: n characters of context.
+function Hits:locate(i, j, opts)
   local hits = (i or j) and self._hits:sub(i or 1, j or #self._hits) or self._hits
-  local rows = self._corpus.ix:kwic(hits, { width = 1 })
+  local width = opts and opts.context
+  local rows = self._corpus.ix:kwic(hits, { width = width or 1 })
   local ix, paths = self._corpus.ix, {}
   for _, r in ipairs(rows) do
     paths[r.docno] = paths[r.docno] or ix:doc(r.docno).path
-    r.path, r.left, r.right = paths[r.docno], nil, nil
+    r.path = paths[r.docno]
+    if not width then r.left, r.right = nil, nil end
   end
   return rows
 end
