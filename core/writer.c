@@ -326,7 +326,7 @@ static void esc_html(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t 
 /*
 ** A tty or md cell as it is shown, appended to the cell buffer: in tty,
 ** white space as one space each and unsafe characters as U+FFFD; in md,
-** the characters Markdown would read escaped and newlines as <br>.
+** the characters Markdown would read escaped, newlines as <br>, tabs kept.
 ** Returns its display width.
 */
 static uint32_t shown(lua_State *L, pl_writer *w, const char *s, size_t n) {
@@ -339,6 +339,7 @@ static uint32_t shown(lua_State *L, pl_writer *w, const char *s, size_t n) {
     int k = seq(s + i, n - i, &cp);
     const char *rep = NULL;
     if (k == 0) { rep = fffd; k = 1; cp = 0xFFFD; }
+    else if (md && c == '\t') rep = "\t";
     else if (c == '\t' || c == '\n' || c == '\r') rep = md && c == '\n' ? "<br>" : md && c == '\r' ? "" : " ";
     else if (unsafe(cp)) { rep = fffd; cp = 0xFFFD; }
     else if (md && (c == '|' || c == '\\' || c == '*' || c == '_' || c == '`')) {
@@ -581,6 +582,8 @@ typedef struct value {
   size_t len;
   lua_Integer i;                /* V_INT, V_BOOL */
   lua_Number d;                 /* V_NUM */
+  const char *shown;            /* html: a number as its column's display function shows it */
+  size_t shown_len;
 } value;
 
 /* A tty/md cell: kept in the sample while the columns are sized, then written aligned. */
@@ -690,9 +693,12 @@ static void put(lua_State *L, pl_writer *w, const value *v) {
         else n = (size_t)snprintf(num, sizeof num, "%s", isnan(v->d) ? "nan" : v->d > 0 ? "inf" : "-inf");
         add(L, w, &w->out, num, n);
         addz(L, w, &w->out, "\">");
-        if (v->type == V_INT) n = human_int(num, sizeof num, v->i, col->spec.plain);
-        else n = wr_human_number(num, sizeof num, v->d, 0, col->spec.plain);
-        add(L, w, &w->out, num, n);
+        if (v->shown) esc_html(L, w, &w->out, v->shown, v->shown_len);
+        else {
+          if (v->type == V_INT) n = human_int(num, sizeof num, v->i, col->spec.plain);
+          else n = wr_human_number(num, sizeof num, v->d, 0, col->spec.plain);
+          add(L, w, &w->out, num, n);
+        }
       } else {
         addz(L, w, &w->out, "<td>");
         if (v->type == V_STR || v->type == V_JSON) esc_html(L, w, &w->out, v->s, v->len);
@@ -755,22 +761,22 @@ static void cell(lua_State *L, pl_writer *w, const value *v) {
 }
 
 void wr_str(lua_State *L, pl_writer *w, const char *s, size_t len) {
-  value v = { V_STR, s, len, 0, 0 };
+  value v = { V_STR, s, len, 0, 0, NULL, 0 };
   cell(L, w, &v);
 }
 
 void wr_int(lua_State *L, pl_writer *w, lua_Integer i) {
-  value v = { V_INT, NULL, 0, i, 0 };
+  value v = { V_INT, NULL, 0, i, 0, NULL, 0 };
   cell(L, w, &v);
 }
 
 void wr_num(lua_State *L, pl_writer *w, lua_Number d) {
-  value v = { V_NUM, NULL, 0, 0, d };
+  value v = { V_NUM, NULL, 0, 0, d, NULL, 0 };
   cell(L, w, &v);
 }
 
 void wr_nil(lua_State *L, pl_writer *w) {
-  value v = { V_NIL, NULL, 0, 0, 0 };
+  value v = { V_NIL, NULL, 0, 0, 0, NULL, 0 };
   cell(L, w, &v);
 }
 
@@ -1184,8 +1190,21 @@ static void lua_cell(lua_State *L, pl_writer *w, int c, int r, int a) {
   int human = w->fmt == WR_TTY || w->fmt == WR_MD || w->fmt == WR_HTML;
   int fn = human && col->display ? col->display : w->fmt != WR_JSON && col->text ? col->text : 0;
   int top = lua_gettop(L);
-  value v = { V_NIL, NULL, 0, 0, 0 };
+  value v = { V_NIL, NULL, 0, 0, 0, NULL, 0 };
   lua_getfield(L, r, col->spec.name);
+  if (fn && w->fmt == WR_HTML && lua_type(L, -1) == LUA_TNUMBER) {
+    /* html keeps the number itself (data-value) and shows what the display function makes of it */
+    lua_rawgeti(L, a, fn);
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, r);
+    lua_call(L, 2, 1);
+    if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+      luaL_error(L, "writer: the display function of column '%s' must return a string", col->spec.name);
+    v.shown = lua_tolstring(L, -1, &v.shown_len);
+    if (v.shown == NULL) { v.shown = ""; v.shown_len = 0; }
+    lua_insert(L, -2);  /* kept on the stack below the value, so the string stays alive */
+    fn = 0;
+  }
   if (fn) {
     lua_rawgeti(L, a, fn);
     lua_insert(L, -2);
