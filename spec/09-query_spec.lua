@@ -358,6 +358,21 @@ describe("queries", function()
     assert.equal(grep("zz[a-z]*"), c:count("zz*"))
   end)
 
+  it("give the hits recorded before the query grammar, for every old form", function()
+    local index = require "parley.index"
+    local answers = dofile("spec/09-query_answers.lua")
+    assert.is_true(#answers > 250)
+    for _, a in ipairs(answers) do
+      local q, n, sum = a[1], a[2], a[3]
+      local name = a.lpeg or q
+      local hits, spans = c:find(q)._hits, {}  -- the spans themselves, not a table per hit
+      for i = 1, #hits do spans[i] = table.concat({ hits:span(i) }, ":") end
+      assert.equal(n, #hits, name)
+      assert.equal(n, c:count(q), name)
+      assert.equal(sum, index.hash(table.concat(spans, ",")), name)
+    end
+  end)
+
   it("that are malformed raise a clear error", function()
     local cases = {
       { '"red cross', "unterminated phrase in query '\"red cross'" },
