@@ -1,6 +1,7 @@
 -- The `kwic` command: a concordance of a query over a corpus, in tty, TSV,
 -- CSV or JSON.  scripts/kwic.lua calls main; the REPL uses corpus:kwic.
 local cli = require "parley.cli"
+local perror = require "parley.error"
 
 local M = {}
 
@@ -21,6 +22,14 @@ M.spec = {
 }
 
 local function squeeze(s) return (s:gsub("%s+", " ")) end
+
+-- What went wrong, without the position of the code that raised it: an
+-- error object's own message (a bad query's holds the query, which may
+-- look like a position), else the string less its "chunk:line: ".
+local function why(err)
+  if perror.is(err) then return perror.message(err) end
+  return (tostring(err):gsub("^.-:%d+: ", ""))
+end
 
 -- context(corpus, q, opts) -> rows whose context is the whole region of kind
 -- opts.context ("turn", "point", "sentence" …) around each hit, as CQP's
@@ -90,7 +99,7 @@ function M.main(args, out)
   if opts.context then
     local ok, rows, key = pcall(M.context, corpus, q, { width = opts.width, sort = opts.sort,
       limit = opts.limit, context = opts.context })
-    if not ok then cli.fail("kwic: " .. tostring(rows):gsub("^.-:%d+: ", ""):gsub("^bad argument #2 to 'kwic' %((.*)%)$", "%1")) end
+    if not ok then cli.fail("kwic: " .. why(rows):gsub("^bad argument #2 to 'kwic' %((.*)%)$", "%1")) end
     ;(out or io.stdout):write(M.render_context(rows, key, opts.format))
     return
   end
@@ -98,7 +107,7 @@ function M.main(args, out)
     width = opts.width, sort = opts.sort, limit = opts.limit, format = opts.format,
     file = out or io.stdout,
   })
-  if not ok then cli.fail("kwic: " .. tostring(err):gsub("^.-:%d+: ", "")) end
+  if not ok then cli.fail("kwic: " .. why(err)) end
 end
 
 return M
