@@ -172,7 +172,7 @@ local grammar = P{ "Query",
   Near    = Cp() * V"Seq" * (Sp * Cp() * V"Op" * (Sp * V"Near" + fail(SIDES)))^-1 / near
           + #P"NEAR/" * fail(SIDES),
   Op      = "NEAR/" * ( Cmt(C(R"09"^1) * #(sp + S"\"/" + "“" + -1), distance)
-                      + fail("NEAR/ needs a whole number of tokens, such as NEAR/5")),
+                      + R"09"^0 * fail("NEAR/ needs a whole number of tokens, such as NEAR/5")),
   Seq     = Cp() * Ct(V"Item" * (Sp * V"Item")^0) / seq,
   Item    = V"Quoted"
           + V"Curly"
