@@ -205,4 +205,33 @@ describe("pattern queries", function()
     assert.same({ 14, "this Lua pattern is too complex to match against the lexicon" }, { err.pos, err.reason })
     o:close()
   end)
+
+  it("refuse a damaged lexicon, and positions where no type starts", function()
+    local dir = h.tmpdir()
+    local words = {}
+    for i = 1, 30000 do words[i] = ("w%05dx"):format(i) end  -- a lexicon of several 64 KiB blocks
+    h.write(dir .. "/many.txt", table.concat(words, " ") .. "\n")
+    local o = h.open(dir)
+    local path = o.index_path
+    -- the section table (docs/index-format.md): 24-byte names, then offset and size
+    local hdr = h.read(path):sub(1, 4096)
+    local at = assert(hdr:find("lexstr\0", 1, true))
+    local off, size = string.unpack("<I8I8", hdr, at + 24)
+    assert.is_true(size > 3 * 65536)
+    local f = assert(io.open(path, "r+b"))  -- flip a byte in the middle, in the shared mapping
+    f:seek("set", off + size // 2)
+    local b = f:read(1)
+    f:seek("set", off + size // 2)
+    f:write(string.char(b:byte() ~ 0xFF))
+    f:close()
+    local ok, err = pcall(o.count, o, "w%d+x")
+    assert.is_false(ok)
+    assert.matches("index is damaged %(checksum mismatch%)", tostring(err))
+    o:close()
+    local c = assert(parley.open())
+    assert.error_matches(function() c.ix:lexicon_ids({ 2 }) end, "no type starts at position 2")
+    assert.error_matches(function() c.ix:lexicon_ids({ 0 }) end, "position out of range")
+    assert.error_matches(function() c.ix:lexicon_ids({ #c.ix:lexicon() + 1 }) end, "position out of range")
+    assert.same({ 0, 1, 0 }, c.ix:lexicon_ids({ 1, #c.ix:fold_type(0) + 2, 1 }))
+  end)
 end)
