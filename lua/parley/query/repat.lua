@@ -9,11 +9,12 @@
 --            it is; quoted strings, classes, %names, =backrefs, <names> and
 --            {:group:} names are kept).
 --   confine  For one match over the whole lexicon, whose types are
---            separated by line breaks: `.`, every class and every %name
---            becomes (!%nl …), and a quoted string holding a line break
---            (which no type holds) a pattern that fails, so the pattern
---            never reads past the end of a type; its end is then the line
---            break that follows (`!.` still means the end of the type).
+--            separated by line breaks: `.`, and every class or %name that
+--            can match a line break, becomes (!%nl …), and a quoted string
+--            holding a line break (which no type holds) a pattern that
+--            fails, so the pattern never reads past the end of a type; its
+--            end is then the line break that follows (`!.` still means the
+--            end of the type).
 local lpeg = require "lpeg"
 local re = require "re"
 local fault = require "parley.query.fault"
@@ -22,7 +23,14 @@ local P, R, V, C, Cs, Carg = lpeg.P, lpeg.R, lpeg.V, lpeg.C, lpeg.Cs, lpeg.Carg
 
 local M = {}
 
-local function confine(mode, s) return mode == "confine" and "(!%nl " .. s .. ")" or s end
+-- In confine mode, s (a class, a %name or `.`) kept from matching a line
+-- break: as it is if it cannot match one (most classes), else (!%nl s).
+local function confine(mode, s)
+  if mode ~= "confine" then return s end
+  local ok, p = pcall(re.compile, s)
+  if ok and not p:match("\n") then return s end
+  return "(!%nl " .. s .. ")"
+end
 
 local name = R("az", "AZ", "__") * R("az", "AZ", "__", "09")^0
 local rewrite = P{ "Pattern",
