@@ -62,6 +62,7 @@ M.MAX_NEAR = 1000          -- the largest k of NEAR/k
 local STAR = "a * may only end a word, as in missile*; "
   .. "for other patterns write a Lua pattern, such as mis%a*le"
 local SIDES = "NEAR/ needs a word or phrase on each side, as in inspection NEAR/5 cross"
+local EMPTY_RE = "an empty /pattern/ matches nothing: write an re pattern between the slashes"
 
 -- A fault at the current position, less back bytes.
 local function fail(reason, back)
@@ -118,7 +119,7 @@ local function term(stop)
   local star = P"*"
   local pattern = (ch - "%")^0 * "%" + #(ch * ch) * (ch - S"[]")^0 * S"[]"
   return Cp() * "_" * e * Cp() / any_term
-       + "//" * e * fail("an empty /pattern/ matches nothing: write an re pattern between the slashes", 2)
+       + "//" * e * fail(EMPTY_RE, 2)
        + Cp() * "/" * C((ch - "/" * e)^1) * "/" * e * Cp() / re_term
        + Cp() * "=" * C(ch^1) * Cp() / exact_term
        + Cp() * #pattern * C(ch^1) * Cp() / pattern_term
@@ -182,8 +183,8 @@ local grammar = P{ "Query",
           + '"' * fail("this \" has no closing \"", 1),
   Curly   = Cp() * "“" * Ct((Sp * term(sp + "”"))^0) * Sp * "”" / phrase
           + "“" * fail("this “ has no closing ”", 3),
-  Slashed = "//" * fail("an empty /pattern/ matches nothing: write an re pattern between the slashes", 2)
-          + Cp() * "/" * C((1 - P"/")^1) * "/" * Cp() / function(p, src, q) return re_term(p, src, q) end
+  Slashed = "//" * fail(EMPTY_RE, 2)
+          + Cp() * "/" * C((1 - P"/")^1) * "/" * Cp() / re_term
           + "/" * fail("this / has no closing / (an re pattern is written /pattern/)", 1),
 }
 
