@@ -94,8 +94,10 @@ static int corpus_open(lua_State *L) {
     return 3;
   }
   bits = ix_bitmap_size(size);
-  /* create first (closed), acquire second: a raise here must not leak the mapping */
-  c = lua_newuserdatauv(L, sizeof *c + plen + 1 + bits, 2);
+  /* create first (closed), acquire second: a raise here must not leak the mapping.
+     User values: 1 the text cache, 2 the read buffer, 3 and 4 the lexicon string
+     and its offsets (lexicon_string) */
+  c = lua_newuserdatauv(L, sizeof *c + plen + 1 + bits, 4);
   memset(c, 0, sizeof *c + plen + 1 + bits);
   luaL_setmetatable(L, PARLEY_INDEX);
   c->path = (char *)(c + 1);
@@ -601,6 +603,143 @@ static int corpus_fold_freq(lua_State *L) {
   return 1;
 }
 
+/* ---------------------------------------------------------------- the lexicon as one string */
+
+/*
+** The folded lexicon as one string: every folded type in id order, each
+** followed by "\n", for a pattern query to match in one pass (one LPeg
+** match over the string, lua/parley/query/lexicon.lua); and offs[f], the
+** byte offset where type f starts (offs[nfold] is the length).  Built on
+** first use and kept in the Index's user values 3 (the string) and 4 (the
+** offsets), which anchor them: the pointers stay valid while the Index
+** lives.  ci is the Index's stack index; the stack is left as it was.  The
+** tokeniser never keeps white space in a token, so a type holding a line
+** break is damage.
+*/
+static const char *lexicon_string(lua_State *L, pl_corpus *c, int ci, size_t *len, const size_t **offs) {
+  uint64_t f, n = c->ix.nfold;
+  size_t total = 0, at = 0, *off;
+  const char *s;
+  char *out;
+  luaL_Buffer b;
+  int t3, t4;
+  ci = lua_absindex(L, ci);
+  t3 = lua_getiuservalue(L, ci, 3);
+  t4 = lua_getiuservalue(L, ci, 4);
+  if (t3 == LUA_TSTRING && t4 == LUA_TUSERDATA) {
+    *offs = lua_touserdata(L, -1);
+    s = lua_tolstring(L, -2, len);
+    lua_pop(L, 2);
+    return s;
+  }
+  lua_pop(L, 2);
+  for (f = 0; f < n; f++) {
+    uint32_t l;
+    s = corpus_fold_str(L, c, (uint32_t)f, &l);
+    if (memchr(s, '\n', l) != NULL) {
+      move_aside(c);
+      luaL_error(L, "%s: index is damaged (folded type %d holds a line break); it was moved aside "
+                 "and will be rebuilt when the corpus is opened again", c->path, (int)f);
+      return NULL;
+    }
+    total += (size_t)l + 1;
+  }
+  off = lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *off, 0);
+  luaL_buffinit(L, &b);
+  out = luaL_prepbuffsize(&b, total);
+  for (f = 0; f < n; f++) {
+    uint32_t l;
+    s = corpus_fold_str(L, c, (uint32_t)f, &l);
+    off[f] = at;
+    memcpy(out + at, s, l);
+    out[at + l] = '\n';
+    at += (size_t)l + 1;
+  }
+  off[n] = at;
+  luaL_pushresultsize(&b, total);
+  lua_pushvalue(L, -1);
+  lua_setiuservalue(L, ci, 3);           /* the string */
+  s = lua_tolstring(L, -1, len);
+  lua_pop(L, 1);
+  lua_setiuservalue(L, ci, 4);           /* the offsets */
+  *offs = off;
+  return s;
+}
+
+/* lexicon() -> the folded types in id order, each followed by "\n" (built once per opened index) */
+static int corpus_lexicon(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  size_t len;
+  const size_t *offs;
+  lexicon_string(L, c, 1, &len, &offs);
+  lua_getiuservalue(L, 1, 3);
+  return 1;
+}
+
+/*
+** lexicon_ids(positions) -> list of the folded ids of the types starting at
+** the given 1-based byte positions of lexicon() (what an LPeg scanner's
+** position captures give); a position where no type starts is an error.
+** Ascending positions (a scan's order) are found without searching afresh.
+*/
+static int corpus_lexicon_ids(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  size_t len, lo = 0, n = (size_t)c->ix.nfold;
+  const size_t *offs;
+  lua_Integer i, np;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lexicon_string(L, c, 1, &len, &offs);
+  np = (lua_Integer)lua_rawlen(L, 2);
+  lua_createtable(L, np > INT32_MAX ? INT32_MAX : (int)np, 0);
+  for (i = 1; i <= np; i++) {
+    lua_Integer p;
+    size_t at, hi = n;
+    lua_rawgeti(L, 2, i);
+    p = luaL_checkinteger(L, -1);
+    lua_pop(L, 1);
+    if (p < 1 || (uint64_t)p > len) luaL_argerror(L, 2, "position out of range");
+    at = (size_t)p - 1;
+    if (lo >= n || offs[lo] > at) lo = 0;
+    while (lo < hi) {  /* the last type starting at or before at */
+      size_t m = lo + (hi - lo) / 2;
+      if (offs[m] <= at) lo = m + 1; else hi = m;
+    }
+    lo--;  /* offs[0] = 0 <= at, so lo >= 1 here */
+    if (offs[lo] != at) luaL_argerror(L, 2, lua_pushfstring(L, "no type starts at position %d", (int)p));
+    lua_pushinteger(L, (lua_Integer)lo);
+    lua_rawseti(L, -2, i);
+  }
+  return 1;
+}
+
+/*
+** fold_filter(f, x) -> list of the folded ids of the types s for which
+** f(x, s) is not nil (f = lpeg.match and x a pattern: the types x matches),
+** in id order.  The loop over the lexicon runs here, one call of f per type.
+*/
+static int corpus_fold_filter(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint64_t f;
+  lua_Integer k = 0;
+  luaL_checkany(L, 2);
+  lua_settop(L, 3);
+  lua_newtable(L);  /* 4 */
+  for (f = 0; f < c->ix.nfold; f++) {
+    uint32_t l;
+    const char *s = corpus_fold_str(L, c, (uint32_t)f, &l);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_pushlstring(L, s, l);
+    lua_call(L, 2, 1);
+    if (!lua_isnil(L, -1)) {
+      lua_pushinteger(L, (lua_Integer)f);
+      lua_rawseti(L, 4, ++k);
+    }
+    lua_pop(L, 1);
+  }
+  return 1;
+}
+
 /* stats() -> { tokens=, documents=, types=, folded_types=, bytes=, meta= (JSON) } */
 static int corpus_stats(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
@@ -677,6 +816,9 @@ static const luaL_Reg corpus_methods[] = {
   {"fold_freq",    corpus_fold_freq},
   {"variants",     corpus_variants},
   {"exact_id",     corpus_exact_id},
+  {"lexicon",      corpus_lexicon},
+  {"lexicon_ids",  corpus_lexicon_ids},
+  {"fold_filter",  corpus_fold_filter},
   {"kinds",        corpus_kinds},
   {NULL, NULL}
 };

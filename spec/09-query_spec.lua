@@ -334,30 +334,62 @@ describe("queries", function()
     assert.equal(grep("zz[a-z]*"), c:count("zz*"))
   end)
 
-  it("that are malformed raise a clear error", function()
+  it("give the hits recorded before the query grammar, for every old form", function()
+    local index = require "parley.index"
+    local answers = dofile("spec/09-query_answers.lua")
+    -- changed on purpose: an empty phrase is a mistake now, not nothing
+    local changed = { ['red "" cross'] = "an empty phrase matches nothing" }
+    assert.is_true(#answers > 250)
+    local kept = 0
+    for _, a in ipairs(answers) do
+      local q, n, sum = a[1], a[2], a[3]
+      local name = a.lpeg or q
+      if changed[q] then
+        local ok, err = pcall(c.find, c, q)
+        assert.is_false(ok, q)
+        assert.matches(changed[q], err.reason, 1, true)
+        goto next
+      end
+      kept = kept + 1
+      local hits, spans = c:find(q)._hits, {}  -- the spans themselves, not a table per hit
+      for i = 1, #hits do spans[i] = table.concat({ hits:span(i) }, ":") end
+      assert.equal(n, #hits, name)
+      assert.equal(n, c:count(q), name)
+      assert.equal(sum, index.hash(table.concat(spans, ",")), name)
+      ::next::
+    end
+    assert.equal(#answers - 1, kept)
+  end)
+
+  it("that are malformed raise an error object with the query, a caret under the fault, and the caller", function()
+    -- every malformed form, and the command line: spec/22-query_grammar_spec.lua
     local cases = {
-      { '"red cross', "unterminated phrase in query '\"red cross'" },
-      { "“red cross", "unterminated phrase in query '“red cross'" },
-      { "/inspect", "unterminated /pattern/ in query '/inspect'" },
-      { "/[a-/", "bad re pattern '/[a-/' in query" },
-      { "insp[ect", "bad Lua pattern 'insp[ect' in query: malformed pattern (missing ']')" },
-      { "inspect%", "bad Lua pattern 'inspect%' in query: malformed pattern (ends with '%')" },
-      { "", "empty query ''" },
-      { "  ", "empty query '  '" },
+      { '"red cross', 1, 'this " has no closing "' },
+      { "“red cross", 1, "this “ has no closing ”" },
+      { "red /inspect", 5, "this / has no closing / (an re pattern is written /pattern/)" },
+      { "insp[ect", 5, "this [ has no closing ] in the Lua pattern" },
+      { "inspect%", 8, "a Lua pattern cannot end with a single %" },
+      { "", 1, 'an empty query matches nothing: give a word, a "phrase" or a pattern' },
     }
     for _, case in ipairs(cases) do
+      local q, pos, reason = case[1], case[2], case[3]
       for _, method in ipairs({ "find", "count", "kwic" }) do
-        local ok, err = pcall(c[method], c, case[1])
-        assert.is_false(ok, case[1])
-        assert.is_truthy(tostring(err):find(case[2], 1, true), tostring(err))
+        local ok, err = pcall(c[method], c, q)
+        assert.is_false(ok, q)
+        assert.is_true(require("parley.error").is(err), q)
+        assert.same({ q, pos, reason }, { err.query, err.pos, err.reason })
+        assert.equal(("bad query: %s\n  %s\n  %s^"):format(reason, q, (" "):rep(pos - 1)), err.msg)
       end
     end
     assert.error_matches(function() c:find(42) end, "query must be a string or an LPeg pattern")
     assert.error_matches(function() c:find({}) end, "query must be a string or an LPeg pattern")
     -- the caller is blamed
-    local ok, err = pcall(function() c:find('"red') end)
-    assert.is_false(ok)
-    assert.matches("^spec/09%-query_spec%.lua:%d+: unterminated phrase", err)
+    for _, method in ipairs({ "find", "count", "kwic" }) do
+      local ok, err = pcall(function() c[method](c, '"red') end)
+      assert.is_false(ok)
+      assert.matches("^spec/09%-query_spec%.lua:%d+$", err.where)
+      assert.matches("^spec/09%-query_spec%.lua:%d+: bad query: this \" has no closing \"\n", tostring(err))
+    end
   end)
 end)
 

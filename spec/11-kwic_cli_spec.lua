@@ -188,8 +188,9 @@ describe("parley kwic", function()
     assert.equal("parley: kwic: --where needs attr=value, got 'telegram'\n", err)
     err = mistake("cuba", "--where", "archive=AVPRF")
     assert.matches("^parley: kwic: no region kind has attribute 'archive' %(attributes: [^)]*speaker[^)]*%)\n$", err)
-    err = mistake('"red cross')
-    assert.equal("parley: kwic: unterminated phrase in query '\"red cross'\n", err)
+    local _, qerr, code = h.run({ "kwic", '"red cross' })  -- a query's fault: three lines, with a caret
+    assert.equal(1, code)
+    assert.equal('parley: kwic: bad query: this " has no closing "\n  "red cross\n  ^\n', qerr)
   end)
 
   it("reports a corpus folder that does not exist", function()

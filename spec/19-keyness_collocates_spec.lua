@@ -305,8 +305,9 @@ describe("collocates", function()
       counts.mistake("collocates", "cuba", "--measure", "pmi"))
     assert.matches("^parley: collocates: option '%-%-left' needs a whole number of at least 0, got '%-2'",
       counts.mistake("collocates", "cuba", "--left", "-2"))
-    assert.equal("parley: collocates: unterminated phrase in query '\"red cross'\n",
-      counts.mistake("collocates", '"red cross'))
+    local _, err, code = h.run({ "collocates", '"red cross' })  -- a query's fault: three lines, with a caret
+    assert.equal(1, code)
+    assert.equal('parley: collocates: bad query: this " has no closing "\n  "red cross\n  ^\n', err)
     assert.has_error(function() c:collocates("cuba", { left = 2000 }) end,
       "bad argument #2 to 'collocates' (left must be a whole number from 0 to 1000)")
   end)

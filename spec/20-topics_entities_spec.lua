@@ -139,7 +139,9 @@ describe("parley topics", function()
     h.write(dir .. "/syntax.lua", 'return { cuba = { "cuba" }')
     assert.matches("^parley: topics: .*syntax%.lua:1: ", counts.mistake("topics", "--families", dir .. "/syntax.lua"))
     h.write(dir .. "/query.lua", 'return { bad = { "\\"red cross" } }')
-    assert.matches("^parley: topics: unterminated phrase", counts.mistake("topics", "--families", dir .. "/query.lua"))
+    local _, err, code = h.run({ "topics", "--families", dir .. "/query.lua" })  -- three lines, with a caret
+    assert.equal(1, code)
+    assert.equal('parley: topics: bad query: this " has no closing "\n  "red cross\n  ^\n', err)
     assert.matches("^parley: topics: option '%-%-parts' needs a whole number of at least 1, got '0'",
       counts.mistake("topics", "--parts", "0"))
   end)

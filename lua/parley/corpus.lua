@@ -285,15 +285,17 @@ end
 
 -- ---------------------------------------------------------------- the API
 
-local function hits_of(self, q)
-  local key = q
-  local hits = type(q) == "string" and self._cache[key] or nil
+-- The hits of query q (see parley.query), cached by query string.  A
+-- malformed query raises an error object blaming the function `level`
+-- levels up (as for error(): 1 is the caller of hits_of).  plan: q's plan,
+-- when the caller has made it.
+local function hits_of(self, q, level, plan)
+  local hits = type(q) == "string" and self._cache[q] or nil
   if not hits then
-    local ok, ast = pcall(query.parse, q)
-    if not ok then error(ast, 3) end
-    hits = query.run(self.ix, ast)
+    plan = plan or query.plan(self.ix, query.parse(q, level + 1), level + 1)
+    hits = query.exec(self.ix, plan)
     if self.within then hits = hits:inside(self.within) end
-    if type(q) == "string" then self._cache[key] = hits end
+    if type(q) == "string" then self._cache[q] = hits end
   end
   return hits
 end
@@ -362,18 +364,17 @@ function Hits.__show(self)
 end
 -- find(q) -> hits: every match of query q (see parley.query), in corpus order.
 function Corpus:find(q)
-  return setmetatable({ _corpus = self, _hits = hits_of(self, q), _query = q }, Hits)
+  local hits = hits_of(self, q, 2)
+  return setmetatable({ _corpus = self, _hits = hits, _query = q }, Hits)
 end
 
--- count(q) -> the number of matches of q.
+-- count(q) -> the number of matches of q.  One token of folded types (a
+-- word, a prefix, a pattern) is counted from the lexicon, without postings.
 function Corpus:count(q)
-  if not self.within and type(q) == "string" then
-    local ok, ast = pcall(query.parse, q)
-    if not ok then error(ast, 2) end
-    local n = query.quick_count(self.ix, ast)
-    if n then return n end
-  end
-  return #hits_of(self, q)
+  local plan = query.plan(self.ix, query.parse(q, 2), 2)
+  local n = not self.within and query.quick(self.ix, plan)
+  if n then return n end
+  return #hits_of(self, q, 2, plan)
 end
 
 local SORTS = { doc = true, left = true, right = true, match = true }
@@ -405,11 +406,9 @@ function Corpus:kwic(q, opts)
     hits = q._hits
   elseif opts.limit and (opts.sort or "doc") == "doc" and not self.within and not self._cache[q] then
     -- the first `limit` hits in corpus order: no need to read every posting
-    local ok, ast = pcall(query.parse, q)
-    if not ok then error(ast, 2) end
-    hits = query.run(self.ix, ast, opts.limit)
+    hits = query.run(self.ix, query.parse(q, 2), opts.limit, 2)
   else
-    hits = hits_of(self, q)
+    hits = hits_of(self, q, 2)
   end
   if opts.format and opts.format ~= "rows" then
     return self.ix:kwic(hits, opts)

@@ -1,217 +1,240 @@
--- The query language of corpus:find/count/kwic, compiled to the C index's
--- primitives (postings, phrase, near).  docs/lua-api.md documents it:
+-- The query language of corpus:find/count/kwic: one LPeg grammar parses a
+-- query string into a syntax tree, parley.query.plan runs the tree on the
+-- primitives of parley.Index (postings, phrase, near).  docs/lua-api.md
+-- documents it for users:
 --
 --   inspection          a word, folded: matches Inspection, INSPECTION
 --   =Inspection         the exact form only (case and accents kept)
 --   missile*            every form starting with "missile"
 --   inspect%a*          a Lua pattern over the (folded) forms, anchored
 --   /inspect[a-z]*/     an `re` pattern over the forms
---   "red cross"         a phrase (so is an unquoted run of words)
+--   "red cross"         a phrase (so is an unquoted run of words; “curly quotes” too)
 --   red _ cross         `_` stands for any one token inside a phrase
---   inspection NEAR/5 cross   both within 5 tokens, same document
+--   inspection NEAR/5 cross   both within 5 tokens, same document (k at most 1000);
+--                       a NEAR/k b NEAR/j c is a NEAR/k (b NEAR/j c)
 --
 -- A query may also be an LPeg pattern, matched against whole folded forms.
+-- Inside quotes every word is literal (`"red NEAR/1 cross"` is a phrase).
+-- A word the tokenizer splits (`Castro's` stays whole, `u.s.` does not)
+-- stays one token when the index holds it whole, else is its parts.
+--
+-- The syntax tree.  Every node has `tag`, and `pos` and `stop`: the bytes
+-- of the query it was read from (1-based, inclusive).  The root also has
+-- `source`, the query string.
+--
+--   { tag = "cond", attr = "word", op = "=", kind = K, value = V [, parts = {...}] }
+--       a condition on one token: its attribute (only "word" so far; CQP's
+--       lemma, pos … later) compared (only "=" so far; "!=" later) with a
+--       value of kind "word" (folded), "exact", "prefix" (value without
+--       the *), "pattern" (a Lua pattern), "re", "lpeg" (value: the LPeg
+--       pattern) or "any" (`_`: any token, no value).  parts: how the
+--       tokenizer splits a word of kind "word", when it does.
+--   { tag = "and", A, B }  { tag = "or", A, B }  { tag = "not", A }
+--       conditions on the same token (CQP's [word="a" & lemma="b"])
+--   { tag = "seq", T1, T2, ... }
+--       consecutive tokens (a phrase); each Ti a token node (cond, and, or,
+--       not) or { tag = "gap", min = m, max = n }: m to n tokens of any kind
+--   { tag = "near", dist = k, A, B }
+--       the hits of A with a hit of B at most k tokens away, same document
+--   { tag = "within", kind = "turn", A }
+--       the hits of A that lie inside one region of that kind
+--
+-- The parser makes cond, seq and near nodes; the planner runs those and
+-- within, and gaps of one length, and rejects the others ("… is not
+-- supported yet").  A malformed query raises an error object (parley.error)
+-- whose message echoes the query with a caret under the fault, with fields
+-- query, pos (the byte) and reason (see parley.query.fault).
 local lpeg = require "lpeg"
-local re = require "re"
 local text = require "parley.text"
 local tokenizer = require "parley.tokenizer"
+local fault = require "parley.query.fault"
+local luapat = require "parley.query.luapat"
+local repat = require "parley.query.repat"
+local planner = require "parley.query.plan"
+
+local P, S, R, V = lpeg.P, lpeg.S, lpeg.R, lpeg.V
+local C, Cp, Ct, Cmt = lpeg.C, lpeg.Cp, lpeg.Ct, lpeg.Cmt
 
 local M = {}
 
--- An `re` pattern outside a grammar cannot use a bare name, so one there is
--- a word to match: /inspect[a-z]*/ means /'inspect' [a-z]*/.  Quoted strings,
--- classes, %names, =backrefs, <names> and {:group:} names are kept.
-local P, R, S, V = lpeg.P, lpeg.R, lpeg.S, lpeg.V
-local name = R("az", "AZ", "__") * R("az", "AZ", "__", "09")^0
-local bare_words = lpeg.Cs(P{ "Pattern",
-  Pattern = (V"Quoted" + V"Class" + V"Kept" + V"Word" + 1)^0,
-  Quoted  = "'" * (1 - P"'")^0 * "'"
-          + '"' * (1 - P'"')^0 * '"',
-  Class   = "[" * P"^"^-1 * P"]"^-1 * (1 - P"]")^0 * "]",
-  Kept    = (S"%=<" + "{:") * name,
-  Word    = name / "'%0'",
-})
+M.MAX_NEAR = 1000          -- the largest k of NEAR/k
 
--- Compile the re pattern of a /pattern/ query term, or raise a clear error.
-local function compile_re(src)
-  local ok, p = pcall(re.compile, src)
-  if not ok and not src:find("<-", 1, true) then
-    local ok2, p2 = pcall(re.compile, bare_words:match(src))
-    if ok2 then ok, p = true, p2 end
+local STAR = "a * may only end a word, as in missile*; "
+  .. "for other patterns write a Lua pattern, such as mis%a*le"
+local SIDES = "NEAR/ needs a word or phrase on each side, as in inspection NEAR/5 cross"
+local EMPTY_RE = "an empty /pattern/ matches nothing: write an re pattern between the slashes"
+
+-- A fault at the current position, less back bytes.
+local function fail(reason, back)
+  return Cmt(P(true), function(_, i) fault.throw(i - (back or 0), reason) end)
+end
+
+local function cond(kind, value, pos, stop)
+  return { tag = "cond", attr = "word", op = "=", kind = kind, value = value, pos = pos, stop = stop }
+end
+
+-- The captures of one word: a list of token nodes (an =exact word the
+-- tokenizer splits is several), from bytes p to q - 1.
+local function any_term(p, q) return { cond("any", nil, p, q - 1) } end
+
+local function re_term(p, src, q)
+  fault.shifted(p, repat.compile, src)          -- src starts at byte p + 1
+  return { cond("re", src, p, q - 1) }
+end
+
+local function pattern_term(p, src, q)
+  fault.shifted(p - 1, luapat.check, src)
+  return { cond("pattern", src, p, q - 1) }
+end
+
+local function prefix_term(p, w, q) return { cond("prefix", w, p, q - 1) } end
+
+local function nothing(p) fault.throw(p, "the tokenizer keeps nothing of this word") end
+
+local function word_term(p, w, q)
+  local parts = tokenizer.words(w)
+  if #parts == 0 then nothing(p) end
+  local c = cond("word", parts[1], p, q - 1)
+  if #parts > 1 then c.value, c.parts = w, parts end
+  return { c }
+end
+
+local function exact_term(p, w, q)
+  local star = w:find("*", 1, true)
+  if star and w:find("[^*]") then
+    fault.throw(p + star, "an =exact word cannot hold a * (there are no exact prefixes or patterns)")
   end
-  if not ok then error(("bad re pattern '/%s/' in query: %s"):format(src, p), 0) end
+  local out = {}
+  for i, part in ipairs(tokenizer.words(text.normalize(w))) do  -- NFC, as the texts are
+    out[i] = cond("exact", part, p, q - 1)
+  end
+  if #out == 0 then nothing(p) end
+  return out
+end
+
+-- One word ending before a byte of stop: its terms (a list of nodes).
+local function term(stop)
+  local ch = 1 - stop
+  local e = #stop + -1                                 -- the end of the word
+  local star = P"*"
+  local pattern = (ch - "%")^0 * "%" + #(ch * ch) * (ch - S"[]")^0 * S"[]"
+  return Cp() * "_" * e * Cp() / any_term
+       + "//" * e * fail(EMPTY_RE, 2)
+       + Cp() * "/" * C((ch - "/" * e)^1) * "/" * e * Cp() / re_term
+       + Cp() * "=" * C(ch^1) * Cp() / exact_term
+       + Cp() * #pattern * C(ch^1) * Cp() / pattern_term
+       + Cp() * C((ch - star)^1) * star * e * Cp() / prefix_term
+       + Cp() * #(star^1 * e) * C(ch^1) * Cp() / word_term   -- stars alone: punctuation
+       + (ch - star)^0 * star * fail(STAR, 1)
+       + Cp() * C(ch^1) * Cp() / word_term
+end
+
+-- A list of lists of nodes, flattened.
+local function flat(lists)
+  local out = {}
+  for _, l in ipairs(lists) do
+    for _, n in ipairs(l) do out[#out + 1] = n end
+  end
+  return out
+end
+
+local function phrase(p, lists)
+  local out = flat(lists)
+  if #out == 0 then fault.throw(p, "an empty phrase matches nothing: write words between the quotes") end
+  return out
+end
+
+local function seq(p, lists)
+  local items = flat(lists)
+  if #items == 1 then return items[1] end
+  items.tag, items.pos, items.stop = "seq", p, items[#items].stop
+  return items
+end
+
+local function near(_, a, at, k, b)
+  if not at then return a end
+  return { tag = "near", dist = k, pos = at, stop = b.stop, a, b }
+end
+
+local function distance(_, i, digits)
+  local k = tonumber(digits)
+  if k > M.MAX_NEAR then
+    fault.throw(i - #digits, ("NEAR/%s is too far: the largest distance is NEAR/%d"):format(digits, M.MAX_NEAR))
+  end
+  return i, math.tointeger(k)
+end
+
+local sp = S" \t\n\v\f\r"                                -- white space, as Lua's %s
+local Sp = sp^0
+
+local grammar = P{ "Query",
+  Query   = Sp * (V"Near" + fail("an empty query matches nothing: give a word, a \"phrase\" or a pattern"))
+          * Sp * (-1 + fail("this cannot follow the query before it")),
+  Near    = Cp() * V"Seq" * (Sp * Cp() * V"Op" * (Sp * V"Near" + fail(SIDES)))^-1 / near
+          + #P"NEAR/" * fail(SIDES),
+  Op      = "NEAR/" * ( Cmt(C(R"09"^1) * #(sp + S"\"/" + "“" + -1), distance)
+                      + R"09"^0 * fail("NEAR/ needs a whole number of tokens, such as NEAR/5")),
+  Seq     = Cp() * Ct(V"Item" * (Sp * V"Item")^0) / seq,
+  Item    = V"Quoted"
+          + V"Curly"
+          + V"Slashed"
+          + -P"NEAR/" * term(sp),
+  Quoted  = Cp() * '"' * Ct((Sp * term(sp + '"'))^0) * Sp * '"' / phrase
+          + '"' * fail("this \" has no closing \"", 1),
+  Curly   = Cp() * "“" * Ct((Sp * term(sp + "”"))^0) * Sp * "”" / phrase
+          + "“" * fail("this “ has no closing ”", 3),
+  Slashed = "//" * fail(EMPTY_RE, 2)
+          + Cp() * "/" * C((1 - P"/")^1) * "/" * Cp() / re_term
+          + "/" * fail("this / has no closing / (an re pattern is written /pattern/)", 1),
+}
+
+local function parse_string(q)
+  local ok, bad = text.valid(q)
+  if not ok then fault.throw(bad, "the query is not valid UTF-8") end
+  local tree = grammar:match(q)
+  tree.source = q
+  return tree
+end
+
+local memo = setmetatable({}, { __mode = "v" })
+
+-- parse(q [, level]) -> the syntax tree of query q (a string or an LPeg
+-- pattern).  A malformed query raises an error object blaming the function
+-- `level` levels up (as for error(): 1, the default, is the caller of parse).
+function M.parse(q, level)
+  level = level or 1
+  if lpeg.type(q) == "pattern" then return { tag = "cond", attr = "word", op = "=", kind = "lpeg", value = q } end
+  if type(q) ~= "string" then error("query must be a string or an LPeg pattern", level + 1) end
+  local tree = memo[q]
+  if not tree then
+    tree = fault.protect(q, level + 1, parse_string, q)
+    memo[q] = tree
+  end
+  return tree
+end
+
+-- plan(ix, tree [, level]) -> the plan of a syntax tree (parley.query.plan);
+-- what cannot be run raises as parse does.
+function M.plan(ix, tree, level)
+  local p = fault.protect(tree.source, (level or 1) + 1, planner.plan, ix, tree)
   return p
 end
 
--- Split a query string into chunks: quoted phrases and bare words.
-local function chunks(q)
-  local out, i = {}, 1
-  while i <= #q do
-    local s = q:match("^%s*()", i)
-    if s > #q then break end
-    local c = q:sub(s, s)
-    if c == '"' then
-      local e = q:find('"', s + 1, true)
-      if not e then error(("unterminated phrase in query '%s'"):format(q), 0) end
-      out[#out + 1] = { phrase = q:sub(s + 1, e - 1) }
-      i = e + 1
-    elseif q:sub(s, s + 2) == "“" then
-      local e = q:find("”", s + 3, true)
-      if not e then error(("unterminated phrase in query '%s'"):format(q), 0) end
-      out[#out + 1] = { phrase = q:sub(s + 3, e - 1) }
-      i = e + 3
-    elseif c == "/" then
-      local e = q:find("/", s + 1, true)
-      if not e then error(("unterminated /pattern/ in query '%s'"):format(q), 0) end
-      out[#out + 1] = { word = q:sub(s, e) }
-      i = e + 1
-    else
-      local w = q:match("^%S+", s)
-      out[#out + 1] = { word = w }
-      i = s + #w
-    end
-  end
-  return out
+M.exec, M.quick = planner.exec, planner.quick
+
+-- run(ix, tree [, limit [, level]]) -> hits (parley.Hits).  limit: only the
+-- first matches are needed (a single token's postings are then read no
+-- further than that); phrases and NEAR always find every match.
+function M.run(ix, tree, limit, level)
+  local p = M.plan(ix, tree, (level or 1) + 1)
+  return planner.exec(ix, p, limit)
 end
 
--- One term of a phrase: a table { kind = "word"|"exact"|"prefix"|"pattern"|"re"|"lpeg"|"any", value = ... },
--- or { kind = "split", value = w, parts = {...} } for a word the tokenizer splits.
-local function classify(w)
-  if w == "_" then return { { kind = "any" } } end
-  if w:find("^/.+/$") then return { { kind = "re", value = w:sub(2, -2) } } end
-  if w:find("^=.") then
-    local t = {}
-    for _, part in ipairs(tokenizer.words(text.normalize(w:sub(2)))) do  -- NFC, as the texts are
-      t[#t + 1] = { kind = "exact", value = part }
-    end
-    return t
-  end
-  if w:find("%%") or w:find("[%[%]]") and #w > 1 then return { { kind = "pattern", value = w } } end
-  if w:find("^[^*]+%*$") then return { { kind = "prefix", value = w:sub(1, -2) } } end
-  local parts = tokenizer.words(w)
-  if #parts > 1 then return { { kind = "split", value = w, parts = parts } } end
-  local t = {}
-  for _, part in ipairs(parts) do t[#t + 1] = { kind = "word", value = part } end
-  return t
-end
-
--- Whether an initial, an abbreviation or a date is one token depends on its
--- case (`N.`, `U.S.`, `2.XI.62`), so a word of a query that the tokenizer
--- splits (`n.`, `u.s.`) stays whole when the index holds it whole.
-local function expand(ix, ast)
-  local out = {}
-  for _, t in ipairs(ast) do
-    if t.kind ~= "split" then
-      out[#out + 1] = t
-    elseif ix:lookup(text.fold(t.value)) then
-      out[#out + 1] = { kind = "word", value = t.value }
-    else
-      for _, part in ipairs(t.parts) do out[#out + 1] = { kind = "word", value = part } end
-    end
-  end
-  return out
-end
-
--- Parse a query string into { terms... } or { near = k, a, b }.
-function M.parse(q)
-  if type(q) == "userdata" and lpeg.type(q) == "pattern" then
-    return { { kind = "lpeg", value = q } }
-  end
-  if type(q) ~= "string" then error("query must be a string or an LPeg pattern", 0) end
-  local a, k, b = q:match("^(.-)%s+NEAR/(%d+)%s+(.+)$")
-  if a then
-    return { near = tonumber(k), M.parse(a), M.parse(b) }
-  end
-  local terms = {}
-  for _, c in ipairs(chunks(q)) do
-    if c.phrase then
-      for w in c.phrase:gmatch("%S+") do
-        for _, t in ipairs(classify(w)) do terms[#terms + 1] = t end
-      end
-    else
-      for _, t in ipairs(classify(c.word)) do terms[#terms + 1] = t end
-    end
-  end
-  if #terms == 0 then error(("empty query '%s'"):format(q), 0) end
-  return terms
-end
-
--- Folded type ids (or exact ids, with exact = true) a term selects.
-local function resolve(ix, term)
-  local k = term.kind
-  if k == "word" then
-    local id = ix:lookup(text.fold(term.value))
-    return { id }, false
-  elseif k == "exact" then
-    local id = ix:exact_id(term.value)
-    return { id }, true
-  elseif k == "prefix" then
-    local first, last = ix:prefix(text.fold(term.value))
-    local ids = {}
-    for id = first, last do ids[#ids + 1] = id end
-    return ids, false
-  end
-  local match
-  if k == "pattern" then
-    if #term.value:match("%%*$") % 2 == 1 then
-      error(("bad Lua pattern '%s' in query: malformed pattern (ends with '%%')"):format(term.value), 0)
-    end
-    local pat = "^" .. term.value .. "$"
-    -- a Lua pattern's syntax errors surface only when matching reaches them
-    match = function(s)
-      local ok, found = pcall(string.find, s, pat)
-      if not ok then error(("bad Lua pattern '%s' in query: %s"):format(term.value, found), 0) end
-      return found ~= nil
-    end
-    match("")
-  elseif k == "re" then
-    local p = compile_re(term.value) * -1
-    match = function(s) return p:match(s) ~= nil end
-  elseif k == "lpeg" then
-    local p = term.value * -1
-    match = function(s) return p:match(s) ~= nil end
-  end
-  local ids, n = {}, ix:stats().folded_types
-  for id = 0, n - 1 do
-    if match((ix:fold_type(id))) then ids[#ids + 1] = id end
-  end
-  return ids, false
-end
-
--- Evaluate a parsed query against an index: a parley.Hits.
--- limit: only the first matches are needed (a single term's postings are then
--- read no further than that); phrases and NEAR always find every match.
-function M.run(ix, ast, limit)
-  if ast.near then
-    local a, b = M.run(ix, ast[1]), M.run(ix, ast[2])
-    return a:near(b, ast.near)
-  end
-  ast = expand(ix, ast)
-  if #ast == 1 and ast[1].kind ~= "any" then
-    local ids, exact = resolve(ix, ast[1])
-    return ix:postings(ids, exact, limit)
-  end
-  local elements = {}
-  for i, t in ipairs(ast) do
-    if t.kind == "any" then
-      elements[i] = false
-    else
-      local ids, exact = resolve(ix, t)
-      elements[i] = { ids = ids, exact = exact }
-    end
-  end
-  return ix:phrase(elements)
-end
-
--- A fast count for a single word, without reading postings; nil if the
--- query is not that simple.
-function M.quick_count(ix, ast)
-  if ast.near then return nil end
-  ast = expand(ix, ast)
-  if #ast ~= 1 then return nil end
-  local k = ast[1].kind
-  if k ~= "word" and k ~= "prefix" then return nil end
-  return ix:fold_freq((resolve(ix, ast[1])))
+-- quick_count(ix, tree [, level]) -> the number of matches of a query of one
+-- token of folded types, from the lexicon (no postings read); else nil.
+function M.quick_count(ix, tree, level)
+  local p = M.plan(ix, tree, (level or 1) + 1)
+  return planner.quick(ix, p)
 end
 
 return M
