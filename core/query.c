@@ -97,6 +97,7 @@ static size_t union_positions(lua_State *L, pl_corpus *c, const uint32_t *ids, s
                               uint64_t total, uint32_t **out, uint64_t limit) {
   uint32_t *a, *b;
   size_t *len, *at, k, runs = m;
+  const parley_flag *stop = parley_interrupt_flag(L);
   if (total >= IX_MAX_TOKENS) corpus_damaged(L, c);
   a = lua_newuserdatauv(L, (total + 1) * sizeof *a, 0);
   b = lua_newuserdatauv(L, (total + 1) * sizeof *b, 0);
@@ -105,6 +106,7 @@ static size_t union_positions(lua_State *L, pl_corpus *c, const uint32_t *ids, s
   {
     size_t off = 0;
     for (k = 0; k < m; k++) {
+      if (parley_interrupted(stop)) parley_interrupt_raise(L);  /* Ctrl-C, between types */
       at[k] = off;
       len[k] = decode_postings(L, c, ids[k], a + off, limit);
       off += len[k];
@@ -112,6 +114,7 @@ static size_t union_positions(lua_State *L, pl_corpus *c, const uint32_t *ids, s
   }
   while (runs > 1) {  /* merge runs pairwise into b, then swap */
     size_t r = 0, off = 0;
+    if (parley_interrupted(stop)) parley_interrupt_raise(L);
     for (k = 0; k < runs; k += 2) {
       size_t n = k + 1 < runs ? merge(a + at[k], len[k], a + at[k + 1], len[k + 1], b + off)
                               : (memcpy(b + off, a + at[k], len[k] * sizeof *b), len[k]);

@@ -567,4 +567,44 @@ describe("a closed corpus", function()
     assert.error_matches(function() tel:count("cuba") end, "attempt to use a closed corpus")
     assert.is_true(open():count("cuba") > 0)
   end)
+
+  it("closes a sub-corpus without closing its parent", function()
+    local c = open()
+    local kept
+    do
+      local t <close> = c:where{ type = "telegram" }
+      kept = t
+      assert.is_true(t:count("quarantine") > 0)
+    end
+    assert.is_true(c:count("quarantine") > 0)               -- the parent is open
+    assert.is_true(c:where{ type = "telegram" }:count("quarantine") > 0)
+    local ok, err = pcall(kept.count, kept, "cuba")          -- the sub-corpus itself is closed
+    assert.is_false(ok)
+    assert.matches("attempt to use a closed corpus", tostring(err))
+    assert.matches("closed", tostring(kept))
+    kept:close()
+  end)
+end)
+
+describe("lines and columns", function()
+  after_each(h.cleanup)
+
+  it("count in the original file where normalisation changed the text", function()
+    -- line 2 of the source: "The cafe + U+0301 at guantanamo": g is column 14 of the file
+    -- (T h e _ c a f e ◌́ _ a t _ g), column 13 of the NFC text
+    local dir = h.tmpdir()
+    h.write(dir .. "/a.txt", "First line.\nThe cafe\xCC\x81 at guantanamo, again guantanamo\r\nLast: guantanamo.\n")
+    local c = open(dir)
+    local hits = c:find("guantanamo"):locate()
+    assert.same({ { 2, 14 }, { 2, 32 }, { 3, 7 } }, { { hits[1].line, hits[1].col }, { hits[2].line, hits[2].col },
+      { hits[3].line, hits[3].col } })
+    local rows = c:kwic("guantanamo"):totable()
+    assert.same({ 2, 14 }, { rows[1].line, rows[1].col })
+    local found = c:scan(lpeg.P"guantanamo")
+    assert.same({ 2, 14 }, { found[1].line, found[1].col })
+    assert.same({ 2, 14 }, { c:at{ hits[1].pos }[1].line, c:at{ hits[1].pos }[1].col })
+    -- a word before the change keeps its column; the text itself is NFC
+    assert.equal(5, c:find("cafe")[1].col)
+    assert.truthy(c:doc(1):text():find("café", 1, true))
+  end)
 end)

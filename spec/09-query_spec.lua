@@ -362,7 +362,7 @@ describe("queries", function()
   end)
 
   it("that are malformed raise an error object with the query, a caret under the fault, and the caller", function()
-    -- every malformed form, and the command line: spec/22-query_grammar_spec.lua
+    -- every malformed form, and the command line: spec/28-query_grammar_spec.lua
     local cases = {
       { '"red cross', 1, 'this " has no closing "' },
       { "“red cross", 1, "this “ has no closing ”" },

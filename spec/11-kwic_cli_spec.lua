@@ -137,6 +137,17 @@ describe("parley kwic", function()
     assert.equal(grep("quarantine"), #both)
   end)
 
+  it("says on a terminal that a query found nothing, and prints an empty table into a pipe", function()
+    -- a terminal: script(1) (util-linux) runs the command on a pseudo-terminal
+    local p = assert(io.popen("script -qec " .. h.shquote(h.shquote(h.bin) .. " kwic nosuchword") .. " /dev/null"))
+    local tty = p:read("a")
+    p:close()
+    assert.equal("no matches for 'nosuchword'\r\n", tty)
+    local out = lines(kwic("nosuchword"))
+    assert.equal(2, #out)                     -- the header and its rule: an empty table
+    assert.equal("doc,line,col,left,match,right\r\n", kwic("nosuchword", "--format", "csv"))
+  end)
+
   it("reads the corpus named by --corpus", function()
     local dir = h.tmpdir()
     h.write(dir .. "/1962-11-05-memo.txt", "The Red Cross ships.\nNo red\ncross here: Red Cross.\n")

@@ -129,6 +129,24 @@ describe("parley topics", function()
     assert.equal(cjson.null, rows[3].first_line)
   end)
 
+  it("says what it counted, and that the default families are the bundled corpus's", function()
+    local help = counts.ok("topics", "--help"):gsub("%s+", " ")
+    assert.truthy(help:find("the default families, for the bundled Cuban missile crisis corpus: quarantine/blockade;", 1, true))
+    assert.truthy(help:find('a families file is Lua data returning { name = { "query", ... }, ... }', 1, true))
+    assert.truthy(help:find("the documents of type transcript", 1, true))
+    -- another corpus without --families: the table, and on stderr a note showing how to write one
+    local dir = h.tmpdir()
+    h.write(dir .. "/a.txt", "The quarantine and the inspection.\n")
+    local out, err, code = h.run({ "topics", "--corpus", dir, "--format", "tsv" })
+    assert.equal(0, code)
+    assert.truthy(err:find("^parley: topics: note: the default families are the bundled corpus's topics"))
+    assert.truthy(err:find("return {", 1, true))
+    assert.truthy(out:find("\nquarantine/blockade\t1\t", 1, true))
+    -- and the line above the table says where it counted
+    out = counts.ok("topics", "--corpus", dir, "--families", h.root .. "/spec/fixtures/families.lua")
+    assert.matches("^counted in the whole corpus %(it has no documents of type transcript%); families from ", out)
+  end)
+
   it("reports bad families files and options", function()
     local dir = h.tmpdir()
     assert.matches("^parley: topics: cannot open " .. dir:gsub("%p", "%%%0") .. "/none%.lua",

@@ -503,4 +503,36 @@ describe("a corpus from someone else", function()
       end
     end)
   end)
+
+  describe("an index shipped inside the corpus", function()
+    it("cannot point parley at a file outside the folder, even with a matching fingerprint", function()
+      -- Y indexes its own secret.txt; its index is copied into X, whose folder is given
+      -- Y's times, so that every stamp an index records matches X
+      local y = folder({ ["secret.txt"] = "zanzibarsecret only here\n" })
+      local cy = assert(parley.open(y))
+      assert.equal(1, cy:count("zanzibarsecret"))
+      cy:close()
+      local x = folder({ ["a.txt"] = "nothing to hide\n" })
+      assert(os.execute("mkdir -p " .. h.shquote(x .. "/.parley") .. " && cp " .. h.shquote(y .. "/.parley/index")
+        .. " " .. h.shquote(x .. "/.parley/index") .. " && touch -r " .. h.shquote(y) .. " " .. h.shquote(x)))
+      local cx = assert(parley.open(x))
+      assert.are_not.equal("fast", cx.opened)          -- the index names a file outside x: looked at closely
+      assert.equal(0, cx:count("zanzibarsecret"))
+      assert.same({ "a" }, ids(cx))
+    end)
+
+    it("cannot read through a link in place of a source", function()
+      local outside = folder({ ["secret.txt"] = "zanzibarsecret only here\n" })
+      local x = folder({ ["a.txt"] = "zanzibarsecret was here\n" })
+      assert.equal(1, assert(parley.open(x)):count("zanzibarsecret"))
+      -- the source replaced by a link: the fast path wants a regular file and looks closer
+      assert(os.execute("rm " .. h.shquote(x .. "/a.txt") .. " && ln -s " .. h.shquote(outside .. "/secret.txt")
+        .. " " .. h.shquote(x .. "/a.txt")))
+      local c = parley.open(x)
+      if c then
+        assert.are_not.equal("fast", c.opened)
+        assert.equal(0, c:count("zanzibarsecret"))      -- the link leads out: not indexed
+      end
+    end)
+  end)
 end)

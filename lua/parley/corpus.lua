@@ -495,7 +495,17 @@ function Corpus:kind_with(attr, kind)
   end
   if found then return found end
   if kind then E.raise(("regions of kind '%s' have no attribute '%s'"):format(kind, attr), 3) end
-  E.raise(("no region kind has attribute '%s' (attributes: %s)"):format(attr, table.concat(self:attributes(), ", ")), 3)
+  E.raise(("no region kind has attribute '%s' (attributes: %s)%s"):format(attr,
+    table.concat(self:attributes(), ", "), M.grammar_hint(attr)), 3)
+end
+
+-- What turns and their attributes come from, for the messages of a corpus
+-- that lacks them: "" for other names.
+local FROM_GRAMMARS = { turn = true, speaker = true, side = true, mode = true, label = true }
+function M.grammar_hint(name)
+  if not FROM_GRAMMARS[name] then return "" end
+  return "; speaker turns come from a grammar: give each document one in the manifest (corpus.lua), "
+    .. "such as grammar = \"labelled\" for \"NAME: text\" transcripts (docs/grammars.md)"
 end
 
 -- The attribute names of every region kind, sorted (for messages and completion).
@@ -521,7 +531,7 @@ end
 local function kind_of(self, filter, level)
   local kind, attrs = filter.kind, {}
   if kind ~= nil and (type(kind) ~= "string" or not self:has_kind(kind)) then
-    E.raise(("no region kind '%s' in this corpus"):format(tostring(kind)), level + 1)
+    E.raise(("no region kind '%s' in this corpus%s"):format(tostring(kind), M.grammar_hint(kind)), level + 1)
   end
   for k, v in pairs(filter) do
     if k ~= "kind" then
@@ -608,7 +618,9 @@ end
 -- start, stop } tables (start and stop: the byte span of its tokens in the
 -- document's text; nil for a region that holds no token), located in one pass.
 function Corpus:regions(kind, filter)
-  if not self:has_kind(kind) then E.raise(("no region kind '%s' in this corpus"):format(tostring(kind)), 2) end
+  if not self:has_kind(kind) then
+    E.raise(("no region kind '%s' in this corpus%s"):format(tostring(kind), M.grammar_hint(kind)), 2)
+  end
   for k in pairs(filter or {}) do self:kind_with(k, kind) end
   local spans = self.ix:regions(kind, filter)
   -- the regions of a sub-corpus: those inside the regions it selects (whole,

@@ -29,7 +29,8 @@ function M.context(corpus, q, opts)
   if not attrs then
     local names = {}
     for _, k in ipairs(ix:kinds()) do names[#names + 1] = k.name end
-    E.raise(("no region kind '%s' in this corpus (kinds: %s)"):format(kind, table.concat(names, ", ")), 3)
+    E.raise(("no region kind '%s' in this corpus (kinds: %s)%s"):format(kind, table.concat(names, ", "),
+      require("parley.corpus").grammar_hint(kind)), 3)
   end
   local key = (attrs[1] == nil or kind == "turn") and "speaker" or attrs[1]
   local rows = corpus:kwic(q, { width = opts.width, sort = opts.sort, limit = opts.limit }):totable()
