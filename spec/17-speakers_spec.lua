@@ -1,5 +1,5 @@
 -- `parley speakers` (lua/parley/turns.lua, lua/parley/cmd/speakers.lua) and `parley kwic --context turn`
--- (lua/parley/kwic.lua).  Expected numbers are hand counts: turns read in the
+-- (lua/parley/context.lua).  Expected numbers are hand counts: turns read in the
 -- dinner record and cross-checked with grep over its lines, reported turns
 -- read sentence by sentence, words counted on paper for the short speakers,
 -- and every count of the tutorial corpus (spec/fixtures/testimony).

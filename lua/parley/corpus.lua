@@ -382,7 +382,7 @@ local SORTS = { doc = true, left = true, right = true, match = true }
 -- kwic(q | hits, opts) -> result rows { doc, line, col, left, match, right, ... }
 -- opts: width, sort ("doc"|"left"|"right"|"match"), limit, format, file, and
 -- context = KIND: the whole region of that kind around each hit as context
--- (rows also carry its speaker; see parley.kwic.context).
+-- (rows also carry its speaker; see parley.context).
 function Corpus:kwic(q, opts)
   opts = opts or {}
   if opts.width ~= nil and (type(opts.width) ~= "number" or opts.width <= 0) then
@@ -392,9 +392,9 @@ function Corpus:kwic(q, opts)
     error(("bad argument #2 to 'kwic' (sort must be doc, left, right or match, got '%s')"):format(
       tostring(opts.sort)), 2)
   end
-  if opts.context ~= nil then  -- whole regions as context: parley.kwic.context
+  if opts.context ~= nil then  -- whole regions as context: parley.context
     if type(opts.context) ~= "string" then error("bad argument #2 to 'kwic' (context must be a region kind)", 2) end
-    local kwic = require "parley.kwic"
+    local kwic = require "parley.context"
     local rows, key = kwic.context(self, q, opts)
     if not opts.format or opts.format == "rows" then return rows end
     local cols, how = kwic.context_columns(key), { layout = "records" }
