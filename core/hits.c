@@ -196,65 +196,55 @@ static void put_span(pl_hits *r, size_t *n, uint32_t s, uint32_t e) {
 }
 
 /*
-** minus(other) -> the parts of each span that no span of other covers: a
-** turn minus its speaker's label is what the speaker said.  Spans are cut
-** where other's spans lie inside them; empty spans are kept as they are.
+** Each span of a against the union of b's spans: the parts outside it
+** (covered = 0: minus) or inside it (covered = 1: intersect), pushed as a
+** new hit list of the index at ci.  Empty spans are kept by minus and
+** dropped by intersect.
 */
-static int hits_minus(lua_State *L) {
-  pl_hits *a = check_hits(L, 1), *b = check_hits(L, 2), *r;
+static pl_hits *cut(lua_State *L, const pl_hits *a, const pl_hits *b, int covered, int ci) {
+  pl_hits *r;
   span *m;
   size_t nm, i, n = 0, cap;
-  lua_settop(L, 2);
-  nm = merge_spans(L, b, &m);                         /* 3 */
-  cap = a->n + nm + 1;
-  lua_getiuservalue(L, 1, 1);
-  r = push_hits(L, -1, cap);
+  ci = lua_absindex(L, ci);
+  nm = merge_spans(L, b, &m);                         /* pushed; the result goes above it */
+  cap = a->n + nm + 1;                                /* a span cut k times gives k + 1 pieces */
+  r = push_hits(L, ci, cap);
   for (i = 0; i < a->n; i++) {
     uint32_t s = a->span[2 * i], e = a->span[2 * i + 1];
     size_t k;
-    if (e <= s) { if (n < cap) put_span(r, &n, s, e); continue; }
+    if (e <= s) { if (!covered && n < cap) put_span(r, &n, s, e); continue; }
     for (k = first_ending_after(m, nm, s); k < nm && m[k].s < e && s < e; k++) {
-      if (m[k].s > s) {
-        if (n == cap) return luaL_error(L, "too many spans");
-        put_span(r, &n, s, m[k].s);
-      }
-      s = m[k].e;
+      uint32_t from = m[k].s > s ? m[k].s : s, to = m[k].e < e ? m[k].e : e;
+      if (n == cap) luaL_error(L, "too many spans");
+      if (covered) put_span(r, &n, from, to);
+      else if (from > s) put_span(r, &n, s, from);
+      if (!covered) s = to;
     }
-    if (s < e) {
-      if (n == cap) return luaL_error(L, "too many spans");
+    if (!covered && s < e) {
+      if (n == cap) luaL_error(L, "too many spans");
       put_span(r, &n, s, e);
     }
   }
   set_count(r, n);
+  return r;
+}
+
+static int cut_spans(lua_State *L, int covered) {
+  pl_hits *a = check_hits(L, 1), *b = check_hits(L, 2);
+  lua_settop(L, 2);
+  lua_getiuservalue(L, 1, 1);                         /* 3: the index */
+  cut(L, a, b, covered, 3);
   return 1;
 }
 
 /*
-** intersect(other) -> the parts of each span that other's spans cover (a
-** window clipped to a sub-corpus).  Empty spans are dropped.
+** minus(other) -> the parts of each span that no span of other covers: a
+** turn minus its speaker's label is what the speaker said.
 */
-static int hits_intersect(lua_State *L) {
-  pl_hits *a = check_hits(L, 1), *b = check_hits(L, 2), *r;
-  span *m;
-  size_t nm, i, n = 0, cap;
-  lua_settop(L, 2);
-  nm = merge_spans(L, b, &m);                         /* 3 */
-  cap = a->n + nm + 1;
-  lua_getiuservalue(L, 1, 1);
-  r = push_hits(L, -1, cap);
-  for (i = 0; i < a->n; i++) {
-    uint32_t s = a->span[2 * i], e = a->span[2 * i + 1];
-    size_t k;
-    for (k = first_ending_after(m, nm, s); k < nm && m[k].s < e; k++) {
-      uint32_t is = m[k].s > s ? m[k].s : s, ie = m[k].e < e ? m[k].e : e;
-      if (is >= ie) continue;
-      if (n == cap) return luaL_error(L, "too many spans");
-      put_span(r, &n, is, ie);
-    }
-  }
-  set_count(r, n);
-  return 1;
-}
+static int hits_minus(lua_State *L) { return cut_spans(L, 0); }
+
+/* intersect(other) -> the parts of each span that other's spans cover (a window clipped to a sub-corpus). */
+static int hits_intersect(lua_State *L) { return cut_spans(L, 1); }
 
 /* merged() -> the union of the spans, disjoint and sorted (for sizes that count each token once). */
 static int hits_merged(lua_State *L) {
@@ -277,11 +267,11 @@ static int hits_merged(lua_State *L) {
 ** in it once.
 */
 static int hits_windows(lua_State *L) {
-  pl_hits *h = check_hits(L, 1), *win, *r;
+  pl_hits *h = check_hits(L, 1), *win;
   lua_Integer left = luaL_checkinteger(L, 2), right = luaL_checkinteger(L, 3);
   pl_corpus *c = hits_corpus(L, 1);
   span *v, *m;
-  size_t i, n = 0, nm, k, out = 0;
+  size_t i, n = 0, nm;
   luaL_argcheck(L, left >= 0 && left <= 1000, 2, "window must be 0 to 1000 tokens");
   luaL_argcheck(L, right >= 0 && right <= 1000, 3, "window must be 0 to 1000 tokens");
   lua_settop(L, 3);
@@ -303,20 +293,9 @@ static int hits_windows(lua_State *L) {
   win = push_hits(L, -1, n);                                    /* 6 */
   for (i = 0; i < n; i++) { win->span[2 * i] = v[i].s; win->span[2 * i + 1] = v[i].e; }
   nm = merge_spans(L, win, &m);                                 /* 7: the windows' union */
-  {
-    span *hm;
-    size_t nh = merge_spans(L, h, &hm);                         /* 8: the hits' tokens */
-    r = push_hits(L, 5, nm + nh + 1);                           /* 9 */
-    for (i = 0; i < nm; i++) {
-      uint32_t s = m[i].s, e = m[i].e;
-      for (k = first_ending_after(hm, nh, s); k < nh && hm[k].s < e && s < e; k++) {
-        if (hm[k].s > s) put_span(r, &out, s, hm[k].s);
-        s = hm[k].e;
-      }
-      if (s < e) put_span(r, &out, s, e);
-    }
-  }
-  set_count(r, out);
+  win = push_hits(L, 5, nm);                                    /* 8 */
+  for (i = 0; i < nm; i++) { win->span[2 * i] = m[i].s; win->span[2 * i + 1] = m[i].e; }
+  cut(L, win, h, 0, 5);                                         /* without the hits' own tokens */
   return 1;
 }
 
@@ -400,18 +379,18 @@ static const luaL_Reg hits_meta[] = {
 };
 
 static const luaL_Reg hits_methods[] = {
-  {"span",   hits_span},
-  {"sub",    hits_sub},
-  {"inside", hits_inside},
-  {"union",  hits_union},
-  {"near",   hits_near},
-  {"starts", hits_starts},
-  {"windows", hits_windows},
-  {"minus",  hits_minus},
+  {"span",      hits_span},
+  {"sub",       hits_sub},
+  {"inside",    hits_inside},
+  {"union",     hits_union},
+  {"near",      hits_near},
+  {"starts",    hits_starts},
+  {"windows",   hits_windows},
+  {"minus",     hits_minus},
   {"intersect", hits_intersect},
-  {"merged", hits_merged},
-  {"count_in", hits_count_in},
-  {"width",  hits_width},
+  {"merged",    hits_merged},
+  {"count_in",  hits_count_in},
+  {"width",     hits_width},
   {NULL, NULL}
 };
 

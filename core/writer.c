@@ -270,48 +270,22 @@ static void esc_csv(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n
   addc(L, w, b, '"');
 }
 
-/* A JSON string: UTF-8 kept as is, bytes that are not UTF-8 as U+FFFD. */
-static void esc_json(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
-  size_t i = 0, from = 0;
-  addc(L, w, b, '"');
-  while (i < n) {
-    unsigned char c = (unsigned char)s[i];
-    int32_t cp = c;
-    int k;
-    char tmp[8];
-    const char *e = NULL;
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { i++; continue; }
-    k = seq(s + i, n - i, &cp);
-    if (c == '"') e = "\\\"";
-    else if (c == '\\') e = "\\\\";
-    else if (c == '\n') e = "\\n";
-    else if (c == '\r') e = "\\r";
-    else if (c == '\t') e = "\\t";
-    else if (c < 0x20) { snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)c); e = tmp; }
-    else if (k == 0) e = fffd;
-    else if (cp == 0x2028 || cp == 0x2029) { snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)cp); e = tmp; }
-    if (k == 0) k = 1;
-    if (e) {
-      add(L, w, b, s + from, i - from);
-      addz(L, w, b, e);
-      from = i + (size_t)k;
-    }
-    i += (size_t)k;
-  }
-  add(L, w, b, s + from, n - from);
-  addc(L, w, b, '"');
-}
+/*
+** Copy s[0..n) into b, each character that rule replaces by its
+** replacement.  rule(c, cp, valid, tmp) sees the first byte, the code point
+** and whether it is valid UTF-8 (a byte that is not counts as one), and
+** returns the replacement (it may write it into tmp) or NULL to keep it.
+*/
+typedef const char *escape_rule(unsigned char c, int32_t cp, int valid, char tmp[8]);
 
-/* Text inside html elements and attributes; newlines as <br>, bad bytes and controls as U+FFFD. */
-static void esc_html(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
+static void escape(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n, escape_rule *rule) {
   size_t i = 0, from = 0;
   while (i < n) {
     unsigned char c = (unsigned char)s[i];
     int32_t cp = c;
     int k = seq(s + i, n - i, &cp);
-    const char *e = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" :
-                    c == '\'' ? "&#39;" : c == '\n' ? "<br>" : c == '\r' ? "" : NULL;
-    if (k == 0 || (cp < 0x20 && c != '\n' && c != '\r' && c != '\t') || cp == 0x7F) e = fffd;
+    char tmp[8];
+    const char *e = rule(c, cp, k > 0, tmp);
     if (k == 0) k = 1;
     if (e) {
       add(L, w, b, s + from, i - from);
@@ -321,6 +295,38 @@ static void esc_html(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t 
     i += (size_t)k;
   }
   add(L, w, b, s + from, n - from);
+}
+
+/* JSON: UTF-8 kept as is, controls and U+2028/9 as escapes, bytes that are not UTF-8 as U+FFFD. */
+static const char *json_rule(unsigned char c, int32_t cp, int valid, char tmp[8]) {
+  if (c == '"') return "\\\"";
+  if (c == '\\') return "\\\\";
+  if (c == '\n') return "\\n";
+  if (c == '\r') return "\\r";
+  if (c == '\t') return "\\t";
+  if (c < 0x20 || (valid && (cp == 0x2028 || cp == 0x2029))) {
+    snprintf(tmp, 8, "\\u%04x", (unsigned)cp);
+    return tmp;
+  }
+  return valid ? NULL : fffd;
+}
+
+static void esc_json(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
+  addc(L, w, b, '"');
+  escape(L, w, b, s, n, json_rule);
+  addc(L, w, b, '"');
+}
+
+/* html, in elements and attributes: newlines as <br>, bad bytes and controls as U+FFFD. */
+static const char *html_rule(unsigned char c, int32_t cp, int valid, char tmp[8]) {
+  (void)tmp;
+  if (!valid || (cp < 0x20 && c != '\n' && c != '\r' && c != '\t') || cp == 0x7F) return fffd;
+  return c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" :
+         c == '\'' ? "&#39;" : c == '\n' ? "<br>" : c == '\r' ? "" : NULL;
+}
+
+static void esc_html(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
+  escape(L, w, b, s, n, html_rule);
 }
 
 /*

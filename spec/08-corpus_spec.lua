@@ -61,12 +61,7 @@ local function line_col(s, at)
   return line, utf8.len(s, from, at - 1) + 1
 end
 
--- The ids of the documents a corpus iterates over.
-local function ids(c)
-  local out = {}
-  for d in c:docs() do out[#out + 1] = d.id end
-  return out
-end
+local ids = h.ids
 
 -- Counts as tables and summaries show them: groups of three digits from 10 000 on.
 local function grouped(n)

@@ -20,11 +20,7 @@ local function line_of(text, pos)
   return n + 1
 end
 
-local function of_kind(res, kind)
-  local out = {}
-  for _, r in ipairs(res.regions) do if r.kind == kind then out[#out + 1] = r end end
-  return out
-end
+local of_kind = h.of_kind
 
 -- Every turn: "first-line speaker mode last-line", in order.  M = A. I. Mikoyan,
 -- Mc = John McCloy (label "McCloy"), S = Adlai Stevenson (label "Stevenson"),

@@ -15,11 +15,7 @@ local function parse(txt, doc)
   return telegram.parse(txt, { people = register, doc = doc or { author = "A. I. Mikoyan" } })
 end
 
-local function of_kind(res, kind)
-  local out = {}
-  for _, r in ipairs(res.regions) do if r.kind == kind then out[#out + 1] = r end end
-  return out
-end
+local of_kind = h.of_kind
 
 local function text_of(txt, r) return txt:sub(r.start, r.stop) end
 local function starts(s, prefix) return s:sub(1, #prefix) == prefix end

@@ -62,11 +62,7 @@ local function refused(dir)
   return msg
 end
 
-local function ids(c)
-  local out = {}
-  for d in c:docs() do out[#out + 1] = d.id end
-  return out
-end
+local ids = h.ids
 
 -- How to run parley as a user that chmod a-w stops: ourselves, or (as root,
 -- whom permissions do not stop) the unprivileged uid 65534 through setpriv.

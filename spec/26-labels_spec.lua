@@ -15,11 +15,7 @@ local function parse(module, text, ctx)
   return (g.grammar or g).parse(text, ctx)
 end
 
-local function of_kind(res, kind)
-  local out = {}
-  for _, r in ipairs(res.regions) do if r.kind == kind then out[#out + 1] = r end end
-  return out
-end
+local of_kind = h.of_kind
 
 local function squeeze(s) return (s:gsub("%s+", " ")) end
 

@@ -67,6 +67,20 @@ function M.run(args, opts)
   return M.read(d .. "/out"), M.read(d .. "/err"), code
 end
 
+-- The ids of the documents a corpus iterates over.
+function M.ids(c)
+  local out = {}
+  for d in c:docs() do out[#out + 1] = d.id end
+  return out
+end
+
+-- The regions of one kind in a grammar's result.
+function M.of_kind(res, kind)
+  local out = {}
+  for _, r in ipairs(res.regions) do if r.kind == kind then out[#out + 1] = r end end
+  return out
+end
+
 -- ---------------------------------------------------------------- readers of parley's formats
 -- Written here from the formats' definitions (RFC 4180; the tsv, md and html
 -- rules of docs/lua-api.md § Output), not from parley's writer, so that the

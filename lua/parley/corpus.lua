@@ -17,15 +17,19 @@ local loader = require "parley.loader"
 
 local M = {}
 
-local Corpus = {}
-Corpus.__index = function(self, k)
-  if k == "manifest" then  -- read on demand: opening an up-to-date index does not need it
-    local m = manifest.read(self.dir)
-    rawset(self, "manifest", m)
-    return m
+-- An __index that makes field `name` on first use (load(self)), and finds methods.
+local function lazy(methods, name, load)
+  return function(self, k)
+    if k ~= name then return methods[k] end
+    local v = load(self)
+    rawset(self, k, v)
+    return v
   end
-  return Corpus[k]
 end
+
+local Corpus = {}
+-- the manifest is read on demand: opening an up-to-date index does not need it
+Corpus.__index = lazy(Corpus, "manifest", function(self) return manifest.read(self.dir) end)
 Corpus.__methods = Corpus  -- for the REPL's completion (its __index is a function)
 
 local Doc = {}
@@ -763,15 +767,10 @@ Corpus.__show = Corpus.__tostring
 
 -- ---------------------------------------------------------------- documents
 
-Doc.__index = function(self, k)
-  if k == "meta" then
-    local ok, m = pcall(cjson.decode, self._info.meta)
-    m = ok and m or {}
-    rawset(self, "meta", m)
-    return m
-  end
-  return Doc[k]
-end
+Doc.__index = lazy(Doc, "meta", function(self)
+  local ok, m = pcall(cjson.decode, self._info.meta)
+  return ok and m or {}
+end)
 Doc.__methods = Doc  -- for the REPL's completion (its __index is a function)
 Doc.__tostring = function(self)
   return ("<document %s: %d tokens>"):format(self.id, self._info.ntokens)
