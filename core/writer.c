@@ -91,9 +91,10 @@ static void *grow(lua_State *L, pl_writer *w, void *p, size_t *cap, size_t need,
   return np;
 }
 
-static void add(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
+static inline void add(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
   if (b->n + n > b->cap) b->p = grow(L, w, b->p, &b->cap, b->n + n, 1);
-  if (n) memcpy(b->p + b->n, s, n);
+  if (n == 1) b->p[b->n] = *s;
+  else if (n) memcpy(b->p + b->n, s, n);
   b->n += n;
 }
 
@@ -193,6 +194,18 @@ static size_t machine_number(char *buf, size_t size, lua_Number v) {
   return n;
 }
 
+/* The decimal digits of v into buf (room for 21 bytes and a NUL); returns their length. */
+static size_t int_digits(char *buf, lua_Integer v) {
+  char tmp[24];
+  size_t n = 0, k = 0;
+  lua_Unsigned u = v < 0 ? 0u - (lua_Unsigned)v : (lua_Unsigned)v;
+  do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+  if (v < 0) buf[k++] = '-';
+  while (n) buf[k++] = tmp[--n];
+  buf[k] = '\0';
+  return k;
+}
+
 /* digits[0..n) ("-" and digits) in groups of three separated by spaces. */
 static size_t group(const char *digits, size_t n, char *buf, size_t size) {
   size_t i = 0, k = 0, left;
@@ -209,7 +222,7 @@ static size_t group(const char *digits, size_t n, char *buf, size_t size) {
 /* An integer as people read it: digit groups from 10 000 on, unless plain. */
 static size_t human_int(char *buf, size_t size, lua_Integer v, int plain) {
   char tmp[32];
-  size_t n = (size_t)snprintf(tmp, sizeof tmp, LUA_INTEGER_FMT, (LUAI_UACINT)v);
+  size_t n = int_digits(tmp, v);
   if (plain || (v > -10000 && v < 10000)) { memcpy(buf, tmp, n + 1); return n; }
   return group(tmp, n, buf, size);
 }
@@ -241,11 +254,50 @@ size_t wr_human_number(char *buf, size_t size, lua_Number v, int is_int, int pla
 
 /* ---------------------------------------------------------------- escaping */
 
+/*
+** Word-at-a-time tests on 8 bytes (as load.c's): any byte below n (n <=
+** 128), any byte equal to c, any byte of 0x80 or above.  Text that needs no
+** escape is skipped eight bytes at a time.
+*/
+#define ONES  ((uint64_t)0x0101010101010101u)
+#define HIGHS ((uint64_t)0x8080808080808080u)
+#define BELOW(x, n) (((x) - ONES * (n)) & ~(x) & HIGHS)
+#define HAS(x, c) BELOW((x) ^ (ONES * (unsigned char)(c)), 1)
+
+static inline uint64_t word_at(const char *s) {
+  uint64_t x;
+  memcpy(&x, s, 8);
+  return x;
+}
+
+/*
+** Skip whole words of bytes that are printable ASCII and none of special:
+** the first 8-byte word at or after i that holds a byte below 0x20, 0x7F or
+** above, or a special one (the rest is left to a byte-by-byte look).
+*/
+static size_t skip_plain(const char *s, size_t i, size_t n, const char *special) {
+  while (i + 8 <= n) {
+    uint64_t x = word_at(s + i), hit = (x & HIGHS) | BELOW(x, 0x20) | HAS(x, 0x7F);
+    const char *sp;
+    for (sp = special; *sp && !hit; sp++) hit |= HAS(x, *sp);
+    if (hit) break;
+    i += 8;
+  }
+  return i;
+}
+
 static void esc_tsv(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
   size_t i, from = 0;
   for (i = 0; i < n; i++) {
-    const char *e = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r" :
-                    s[i] == '\\' ? "\\\\" : NULL;
+    const char *e;
+    while (i + 8 <= n) {                                      /* no tab, line end or backslash: skip */
+      uint64_t x = word_at(s + i);
+      if (BELOW(x, '\r' + 1) | HAS(x, '\\')) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    if ((unsigned char)s[i] > '\r' && s[i] != '\\') continue;     /* the common case */
+    e = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r" : s[i] == '\\' ? "\\\\" : NULL;
     if (!e) continue;
     add(L, w, b, s + from, i - from);
     add(L, w, b, e, 2);
@@ -278,12 +330,22 @@ static void esc_csv(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n
 */
 typedef const char *escape_rule(unsigned char c, int32_t cp, int valid, char tmp[8]);
 
-static void escape(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n, escape_rule *rule) {
+static void escape(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n, escape_rule *rule,
+                   const char *special) {
   size_t i = 0, from = 0;
+  uint64_t mark[2] = { 0, 0 };          /* the printable ASCII bytes rule may replace */
+  const char *sp;
+  for (sp = special; *sp; sp++) mark[(unsigned char)*sp >> 6] |= 1ull << ((unsigned char)*sp & 63);
   while (i < n) {
-    unsigned char c = (unsigned char)s[i];
-    int32_t cp = c;
-    int k = seq(s + i, n - i, &cp);
+    unsigned char c;
+    int32_t cp;
+    int k;
+    i = skip_plain(s, i, n, special);
+    if (i >= n) break;
+    c = (unsigned char)s[i];
+    cp = c;
+    if (c >= 0x20 && c < 0x7F && !(mark[c >> 6] & (1ull << (c & 63)))) { i++; continue; }  /* kept */
+    k = seq(s + i, n - i, &cp);
     char tmp[8];
     const char *e = rule(c, cp, k > 0, tmp);
     if (k == 0) k = 1;
@@ -313,7 +375,7 @@ static const char *json_rule(unsigned char c, int32_t cp, int valid, char tmp[8]
 
 static void esc_json(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
   addc(L, w, b, '"');
-  escape(L, w, b, s, n, json_rule);
+  escape(L, w, b, s, n, json_rule, "\"\\");
   addc(L, w, b, '"');
 }
 
@@ -326,7 +388,7 @@ static const char *html_rule(unsigned char c, int32_t cp, int valid, char tmp[8]
 }
 
 static void esc_html(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
-  escape(L, w, b, s, n, html_rule);
+  escape(L, w, b, s, n, html_rule, "&<>\"'");
 }
 
 /*
@@ -335,6 +397,16 @@ static void esc_html(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t 
 ** the characters Markdown would read escaped, newlines as <br>, tabs kept.
 ** Returns its display width.
 */
+/* A printable ASCII byte that a tty or md cell shows as it is (one column). */
+static int plain_byte(unsigned char c, int md) {
+  if (c < 0x20 || c >= 0x7F) return 0;
+  if (!md) return 1;
+  switch (c) {
+    case '|': case '\\': case '*': case '_': case '`': case '<': case '>': return 0;
+    default: return 1;
+  }
+}
+
 static uint32_t shown(lua_State *L, pl_writer *w, const char *s, size_t n) {
   size_t i = 0;
   uint32_t width = 0;
@@ -342,8 +414,17 @@ static uint32_t shown(lua_State *L, pl_writer *w, const char *s, size_t n) {
   while (i < n) {
     unsigned char c = (unsigned char)s[i];
     int32_t cp = c;
-    int k = seq(s + i, n - i, &cp);
+    int k;
     const char *rep = NULL;
+    if (plain_byte(c, md)) {            /* a run of plain ASCII: one copy */
+      size_t j = skip_plain(s, i, n, md ? "|\\*_`<>" : "");
+      while (j < n && plain_byte((unsigned char)s[j], md)) j++;
+      add(L, w, &w->cell, s + i, j - i);
+      width += (uint32_t)(j - i);
+      i = j;
+      continue;
+    }
+    k = seq(s + i, n - i, &cp);
     if (k == 0) { rep = fffd; k = 1; cp = 0xFFFD; }
     else if (md && c == '\t') rep = "\t";
     else if (c == '\t' || c == '\n' || c == '\r') rep = md && c == '\n' ? "<br>" : md && c == '\r' ? "" : " ";
@@ -373,7 +454,9 @@ static uint32_t text_width(const char *s, size_t n) {
   uint32_t width = 0;
   while (i < n) {
     int32_t cp;
-    int k = seq(s + i, n - i, &cp);
+    int k;
+    if ((unsigned char)s[i] < 0x80) { width++; i++; continue; }
+    k = seq(s + i, n - i, &cp);
     if (k == 0) { k = 1; cp = 0xFFFD; }
     width += cp_width(cp);
     i += (size_t)k;
@@ -668,7 +751,7 @@ static void put(lua_State *L, pl_writer *w, const value *v) {
         else esc_csv(L, w, &w->out, v->s, v->len);
       } else if (v->type == V_BOOL) addz(L, w, &w->out, v->i ? "true" : "false");
       else if (v->type == V_INT) {
-        n = (size_t)snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)v->i);
+        n = int_digits(num, v->i);
         add(L, w, &w->out, num, n);
       } else if (v->type == V_NUM) {
         if (isnan(v->d)) addz(L, w, &w->out, "nan");
@@ -684,7 +767,7 @@ static void put(lua_State *L, pl_writer *w, const value *v) {
       else if (v->type == V_JSON) add(L, w, &w->out, v->s, v->len);
       else if (v->type == V_BOOL) addz(L, w, &w->out, v->i ? "true" : "false");
       else if (v->type == V_INT) {
-        n = (size_t)snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)v->i);
+        n = int_digits(num, v->i);
         add(L, w, &w->out, num, n);
       } else if (v->type == V_NUM && isfinite(v->d)) add(L, w, &w->out, num, machine_number(num, sizeof num, v->d));
       else addz(L, w, &w->out, "null");
@@ -694,7 +777,7 @@ static void put(lua_State *L, pl_writer *w, const value *v) {
       if (c == w->first) addz(L, w, &w->out, "<tr>");
       if (v->type == V_INT || v->type == V_NUM) {
         addz(L, w, &w->out, "<td class=\"num\" data-value=\"");
-        if (v->type == V_INT) n = (size_t)snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)v->i);
+        if (v->type == V_INT) n = int_digits(num, v->i);
         else if (isfinite(v->d)) n = machine_number(num, sizeof num, v->d);
         else n = (size_t)snprintf(num, sizeof num, "%s", isnan(v->d) ? "nan" : v->d > 0 ? "inf" : "-inf");
         add(L, w, &w->out, num, n);
@@ -763,6 +846,10 @@ static void start(lua_State *L, pl_writer *w) {
 
 static void cell(lua_State *L, pl_writer *w, const value *v) {
   if (!w->started) start(L, w);
+  if (w->fmt != WR_ROWS && w->cur < w->ncols && w->cols[w->cur].spec.hidden && !w->closed) {
+    w->cur++;                           /* a field for programs, not for print */
+    return;
+  }
   put(L, w, v);
 }
 
@@ -1120,7 +1207,7 @@ static void add_number(lua_State *L, pl_writer *w, wbuf *b, int idx, int human, 
   size_t n;
   if (lua_isinteger(L, idx)) {
     if (human) n = human_int(num, sizeof num, lua_tointeger(L, idx), plain);
-    else n = (size_t)snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
+    else n = int_digits(num, lua_tointeger(L, idx));
   } else if (human || !isfinite(lua_tonumber(L, idx))) {
     n = wr_human_number(num, sizeof num, lua_tonumber(L, idx), 0, plain);
   } else {

@@ -295,6 +295,22 @@ describe("every command in every format", function()
     for i, v in ipairs(values) do assert.equal(v, tsv[i + 1][1]) end
   end)
 
+  it("escapes markup in md and html wherever it stands in a cell", function()
+    local rows = {}
+    for k = 0, 20 do
+      for _, c in ipairs { "<", ">", "&", '"', "'", "|", "*", "_", "`", "\\" } do
+        rows[#rows + 1] = { v = ("a"):rep(k) .. c .. "<b>x</b>" .. ("z"):rep(k) }
+      end
+    end
+    local html = h.html(output.render(rows, { "v" }, "html"))
+    local md = h.md(output.render(rows, { "v" }, "md"))
+    for i, r in ipairs(rows) do
+      assert.equal(r.v, html[i + 1][1])
+      assert.equal(r.v, md[i + 1][1])
+    end
+    assert.is_nil(output.render(rows, { "v" }, "html"):find("<b>", 1, true))
+  end)
+
   it("neutralises what a terminal must not receive", function()
     local tty = output.render({ { v = "red\27[31mred\r\nx\u{202E}y\xFF" } }, { "v" }, "tty")
     assert.is_nil(tty:find("[\27\r]"))
