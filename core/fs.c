@@ -200,6 +200,12 @@ static int fs_mkdir(lua_State *L) {
   return 1;
 }
 
+/* pid() -> this process's id (temporary files of a build are named after it) */
+static int fs_pid(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)getpid());
+  return 1;
+}
+
 static const luaL_Reg fs_funcs[] = {
   {"dir",         fs_dir},
   {"stat",        fs_stat},
@@ -208,6 +214,7 @@ static const luaL_Reg fs_funcs[] = {
   {"writable",    fs_writable},
   {"private_dir", fs_private_dir},
   {"mkdir",       fs_mkdir},
+  {"pid",         fs_pid},
   {NULL, NULL}
 };
 

@@ -35,8 +35,10 @@ static void usage(FILE *f) {
     "usage: " PROGNAME " [options] [script | NAME [args]]\n"
     "Run Lua scripts over archival corpora; with no arguments on a terminal, start the REPL.\n"
     "\n"
-    "  script     run a Lua file, with its arguments in `arg` (as `lua` does)\n"
-    "  NAME       run the bundled script scripts/NAME.lua (e.g. `" PROGNAME " overview`)\n"
+    "  script     run a Lua file named by path (with a '/' or ending in .lua), its arguments\n"
+    "             in `arg` (as `lua` does)\n"
+    "  NAME       run the bundled command NAME (scripts/NAME.lua), never a file of that name:\n"
+    "             `" PROGNAME " overview`, `" PROGNAME " kwic --help`\n"
     "  -e CODE    execute the string CODE\n"
     "  -l MOD     require module MOD into global MOD (-l g=mod: into global g)\n"
     "  -i         enter the interactive REPL after running the script\n"
@@ -46,8 +48,9 @@ static void usage(FILE *f) {
     "  --         stop handling options\n"
     "  -          run the script read from standard input\n"
     "\n"
-    "Environment: PARLEY_PATH adds Lua search paths (';'-separated, as LUA_PATH).\n"
-    "Bundled scripts: ls the scripts/ folder, or type :help in the REPL.\n");
+    "Environment: PARLEY_PATH adds Lua search paths (';'-separated, as LUA_PATH);\n"
+    "PARLEY_TRUST_GRAMMARS=1 runs corpus grammars with full Lua (see docs/grammars.md).\n"
+    "Bundled commands: type :scripts in the REPL, or list the scripts/ folder.\n");
 }
 
 static void print_version(void) {

@@ -1,4 +1,4 @@
--- The index writer (parley.indexer.build, through parley.open): with one thread
+-- The index writer (parley.indexer.build, itself and through parley.open): with one thread
 -- the same corpus gives the same bytes, however its documents are batched; and
 -- the build's temporary files (docs/index-format.md: INDEX.tmp.PID and
 -- INDEX.runs.PID) are created afresh, never through a symbolic link or over a
@@ -21,6 +21,20 @@ end
 
 local function is_link(path)
   return os.execute("test -L " .. h.shquote(path)) == true
+end
+
+-- The writer itself (parley.indexer.build), without parley.open, which first
+-- removes what dead builds left (a file named after this process included):
+-- so that the writer's own refusal is tested too.  nil, message on failure.
+local function write_index(index)
+  local st = assert(fs.stat(h.dinner))
+  local ok, res = pcall(require("parley.indexer").build, {
+    output = index, meta = "{}", threads = 1, progress = false, doc_attrs = { "id" },
+    docs = { { path = h.dinner, id = "dinner", meta = "{}", attrs = { "dinner" }, size = st.size,
+               mtime = st.mtime, mtime_ns = st.mtime_ns } },
+  })
+  if ok then return res end
+  return nil, res
 end
 
 local function build(index, opts)
@@ -72,7 +86,7 @@ describe("an index build", function()
       it("a symbolic link at INDEX." .. kind .. ".PID", function()
         local planted = index .. "." .. kind .. "." .. pid
         assert(os.execute(("ln -s %s %s"):format(h.shquote(target), h.shquote(planted))))
-        local c, err = build(index)
+        local c, err = write_index(index)
         assert.is_nil(c)
         err = tostring(err)
         assert.truthy(err:find("cannot create " .. planted, 1, true), err)
@@ -86,7 +100,7 @@ describe("an index build", function()
     it("a dangling symbolic link at INDEX.tmp.PID, whose target it does not create", function()
       local planted, nowhere = index .. ".tmp." .. pid, dir .. "/nowhere"
       assert(os.execute(("ln -s %s %s"):format(h.shquote(nowhere), h.shquote(planted))))
-      local c, err = build(index)
+      local c, err = write_index(index)
       assert.is_nil(c)
       assert.truthy(tostring(err):find("cannot create " .. planted, 1, true), tostring(err))
       assert.is_nil(fs.stat(nowhere))
@@ -96,7 +110,7 @@ describe("an index build", function()
     it("a file at INDEX.runs.PID, which it leaves as it was", function()
       local planted = index .. ".runs." .. pid
       h.write(planted, "not a run\n")
-      local c, err = build(index)
+      local c, err = write_index(index)
       assert.is_nil(c)
       assert.truthy(tostring(err):find("cannot create " .. planted, 1, true), tostring(err))
       assert.equal("not a run\n", h.read(planted))
@@ -107,7 +121,7 @@ describe("an index build", function()
     it("and builds once the way is clear", function()
       local planted = index .. ".tmp." .. pid
       assert(os.execute(("ln -s %s %s"):format(h.shquote(target), h.shquote(planted))))
-      assert.is_nil((build(index)))
+      assert.is_nil((write_index(index)))
       os.remove(planted)
       local c = assert(build(index))
       assert.equal(5, c:count("guantanamo"))  -- README: Guantánamo and Guantanamo
@@ -118,6 +132,18 @@ describe("an index build", function()
         table.sort(names)
         return names
       end)())
+    end)
+
+    it("while parley.open first removes what a dead build with this pid left, never following it", function()
+      for _, kind in ipairs({ "tmp", "runs" }) do
+        assert(os.execute(("ln -s %s %s"):format(h.shquote(target), h.shquote(index .. "." .. kind .. "." .. pid))))
+      end
+      local c = assert(build(index))
+      assert.equal(5, c:count("guantanamo"))
+      c:close()
+      assert.equal("not an index\n", h.read(target))
+      assert.is_nil(fs.lstat(index .. ".tmp." .. pid))
+      assert.is_nil(fs.lstat(index .. ".runs." .. pid))
     end)
   end)
 end)

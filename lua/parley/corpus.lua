@@ -88,11 +88,14 @@ local function doc_attrs(m)
 end
 
 -- Remove temporary files left by builds that died (their process is gone).
+-- A file named after this very process can only be left by a dead one
+-- whose pid was reused (this process builds one index at a time).
 local function remove_stale(path)
   local dir, base = path:match("^(.*)/([^/]*)$")
+  local own = tostring(fs.pid())
   for _, name in ipairs(dir and fs.dir(dir) or {}) do
     local kind, pid = name:match("^" .. base:gsub("%p", "%%%0") .. "%.(%a+)%.(%d+)$")
-    if (kind == "tmp" or kind == "runs") and not fs.stat("/proc/" .. pid) then
+    if (kind == "tmp" or kind == "runs") and (pid == own or not fs.stat("/proc/" .. pid)) then
       os.remove(dir .. "/" .. name)
     end
   end
