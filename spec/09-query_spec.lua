@@ -367,18 +367,19 @@ describe("queries", function()
       { '"red cross', 1, 'this " has no closing "' },
       { "“red cross", 1, "this “ has no closing ”" },
       { "red /inspect", 5, "this / has no closing / (an re pattern is written /pattern/)" },
-      { "insp[ect", 5, "this [ has no closing ] in the Lua pattern" },
-      { "inspect%", 8, "a Lua pattern cannot end with a single %" },
+      { "insp[ect", 5, "this [ has no closing ] in the Lua pattern", "to find the text insp[ect itself, write =insp[ect" },
+      { "inspect%", 8, "a Lua pattern cannot end with a single %", "to find the text inspect% itself, write =inspect%" },
       { "", 1, 'an empty query matches nothing: give a word, a "phrase" or a pattern' },
     }
     for _, case in ipairs(cases) do
-      local q, pos, reason = case[1], case[2], case[3]
+      local q, pos, reason, hint = case[1], case[2], case[3], case[4]
       for _, method in ipairs({ "find", "count", "kwic" }) do
         local ok, err = pcall(c[method], c, q)
         assert.is_false(ok, q)
         assert.is_true(require("parley.error").is(err), q)
-        assert.same({ q, pos, reason }, { err.query, err.pos, err.reason })
-        assert.equal(("bad query: %s\n  %s\n  %s^"):format(reason, q, (" "):rep(pos - 1)), err.msg)
+        assert.same({ q, pos, reason, hint }, { err.query, err.pos, err.reason, err.hint })
+        assert.equal(("bad query: %s\n  %s\n  %s^"):format(reason, q, (" "):rep(pos - 1))
+          .. (hint and "\n" .. hint or ""), err.msg)
       end
     end
     assert.error_matches(function() c:find(42) end, "query must be a string or an LPeg pattern")

@@ -40,16 +40,16 @@ local MALFORMED = {
   { "/[a-/", 2, 1, "the re pattern does not compile: pattern error near '[a-'" },
   { "/%foo/", 2, 1, "the re pattern does not compile: name 'foo' undefined" },
   { '"red /x[/"', 8, 7, "the re pattern does not compile: pattern error near '['" },
-  { "[a", 1, 0, "this [ has no closing ] in the Lua pattern" },
-  { "a%", 2, 1, "a Lua pattern cannot end with a single %" },
-  { "insp[ect", 5, 4, "this [ has no closing ] in the Lua pattern" },
-  { "red %a+)", 8, 7, "this ) closes no ( in the Lua pattern" },
-  { "(%a+", 1, 0, "this ( has no closing ) in the Lua pattern" },
-  { "%1", 1, 0, "back-references (%1 to %9) cannot be matched against the lexicon" },
-  { "%q", 1, 0, NOCLASS },
-  { "%b", 1, 0, "%b needs two characters, as in %b()" },
-  { "%fa", 1, 0, "%f needs a set after it, as in %f[%a]" },
-  { "[a-%%]", 4, 3, "a range in a set cannot end with %" },
+  { "[a", 1, 0, "this [ has no closing ] in the Lua pattern", hint = "to find the text [a itself, write =[a" },
+  { "a%", 2, 1, "a Lua pattern cannot end with a single %", hint = "to find the text a% itself, write =a%" },
+  { "insp[ect", 5, 4, "this [ has no closing ] in the Lua pattern", hint = "to find the text insp[ect itself, write =insp[ect" },
+  { "red %a+)", 8, 7, "this ) closes no ( in the Lua pattern", hint = "to find the text %a+) itself, write =%a+)" },
+  { "(%a+", 1, 0, "this ( has no closing ) in the Lua pattern", hint = "to find the text (%a+ itself, write =(%a+" },
+  { "%1", 1, 0, "back-references (%1 to %9) cannot be matched against the lexicon", hint = "to find the text %1 itself, write =%1" },
+  { "%q", 1, 0, NOCLASS, hint = "to find the text %q itself, write =%q" },
+  { "%b", 1, 0, "%b needs two characters, as in %b()", hint = "to find the text %b itself, write =%b" },
+  { "%fa", 1, 0, "%f needs a set after it, as in %f[%a]", hint = "to find the text %fa itself, write =%fa" },
+  { "[a-%%]", 4, 3, "a range in a set cannot end with %", hint = "to find the text [a-%%] itself, write =[a-%%]" },
   { "mis*le", 4, 3, STAR },
   { "*cuba", 1, 0, STAR },
   { "missile**", 8, 7, STAR },
@@ -73,6 +73,7 @@ local MALFORMED = {
 local function message(case)
   local q, col, reason, shown = case[1], case[3], case[4], case[5] or case[1]
   return ("bad query: %s\n  %s\n  %s^"):format(reason, shown, (" "):rep(col))
+    .. (case.hint and "\n" .. case.hint or "")
 end
 
 -- The documents' tokens, folded (as spec/09-query_spec.lua counts them).

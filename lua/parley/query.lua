@@ -14,7 +14,10 @@
 --                       a NEAR/k b NEAR/j c is a NEAR/k (b NEAR/j c)
 --
 -- A query may also be an LPeg pattern, matched against whole folded forms.
--- Inside quotes every word is literal (`"red NEAR/1 cross"` is a phrase).
+-- Inside quotes NEAR/ is a word (`"red NEAR/1 cross"` is a phrase of five
+-- tokens); the other words keep their meaning there (prefix, pattern, /re/).
+-- =word is the literal text: `=10%`, `=[sic]` (the tokens the tokenizer
+-- makes of it, exactly).
 -- A word the tokenizer splits (`Castro's` stays whole, `u.s.` does not)
 -- stays one token when the index holds it whole, else is its parts.
 --
@@ -43,7 +46,7 @@
 -- within, and gaps of one length, and rejects the others ("… is not
 -- supported yet").  A malformed query raises an error object (parley.error)
 -- whose message echoes the query with a caret under the fault, with fields
--- query, pos (the byte) and reason (see parley.query.fault).
+-- query, pos (the byte), reason and hint (see parley.query.fault).
 local lpeg = require "lpeg"
 local text = require "parley.text"
 local tokenizer = require "parley.tokenizer"
@@ -82,8 +85,14 @@ local function re_term(p, src, q)
   return { cond("re", src, p, q - 1) }
 end
 
+-- A word holding % [ or ] is a Lua pattern; one that is not a valid pattern
+-- is most often text (10%, [sic]) meant literally, so the fault says how.
 local function pattern_term(p, src, q)
-  fault.shifted(p - 1, luapat.check, src)
+  local ok, e = pcall(fault.shifted, p - 1, luapat.check, src)
+  if not ok then
+    if not fault.is(e) then error(e, 0) end
+    fault.throw(e.pos, e.reason, ("to find the text %s itself, write =%s"):format(src, src))
+  end
   return { cond("pattern", src, p, q - 1) }
 end
 
@@ -221,6 +230,22 @@ function M.plan(ix, tree, level)
 end
 
 M.exec, M.quick = planner.exec, planner.quick
+
+-- gives_back(tree) -> the source of an re term of the tree in which a
+-- repetition (* + ?) is followed by more pattern, or nil.  Such a term often
+-- matches nothing because PEG repetition never gives back (/[a-z]*tion/):
+-- what a command says when a query found nothing.
+function M.gives_back(tree)
+  if type(tree) ~= "table" then return nil end
+  if tree.tag == "cond" and tree.kind == "re" and tree.value:find("[*+?]%s*[^%s)}]") then
+    return tree.value
+  end
+  for _, sub in ipairs(tree) do
+    local v = M.gives_back(sub)
+    if v then return v end
+  end
+  return nil
+end
 
 -- run(ix, tree [, limit [, level]]) -> hits (parley.Hits).  limit: only the
 -- first matches are needed (a single token's postings are then read no

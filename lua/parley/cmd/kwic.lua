@@ -1,6 +1,7 @@
 -- `parley kwic QUERY`: a concordance, through corpus:kwic.
 local cli = require "parley.cli"
 local readline = require "parley.readline"
+local query = require "parley.query"
 
 return cli.command {
   name = "kwic",
@@ -24,7 +25,7 @@ query forms:
   =Inspection           that exact form
   missile*              every word starting with "missile"
   inspect%a*            a Lua pattern over the folded words (anchored)
-  /inspect[a-z]*/       an re pattern over the folded words
+  /inspect[a-z]*/       an re pattern over the folded words (a PEG: repetition never gives back)
   "red cross"           a phrase (so is an unquoted run of words); _ stands for any one token
   inspection NEAR/5 cross   the first within 5 tokens of the second, in the same document
 On a terminal, a query with no match says so on standard error.]],
@@ -38,6 +39,11 @@ On a terminal, a query with no match says so on standard error.]],
     local hits = corpus:find(q)
     if #hits == 0 and opts.format == "tty" and out == io.stdout and readline.isatty(1) then
       io.stderr:write(("no matches for '%s'\n"):format(q))
+      local re = query.gives_back(query.parse(q))
+      if re then
+        io.stderr:write(("note: in /%s/ a repetition takes all it can and never gives back (an re "
+          .. "pattern is a PEG); a Lua pattern backtracks: %%a*tion finds the words ending in tion\n"):format(re))
+      end
       return
     end
     corpus:kwic(hits, { width = opts.width, sort = opts.sort, limit = opts.limit, format = opts.format,
