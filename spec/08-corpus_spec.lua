@@ -512,12 +512,32 @@ describe("sub-corpora", function()
   end)
 
   it("may be empty", function()
-    local none = c:where{ type = "memo" }
+    local none = c:where{ type = "telegram" }:where{ type = "transcript" }
     assert.equal(0, none:count("the"))
     assert.equal(0, #none:find("the"))
     assert.same({}, ids(none))
     assert.equal(0, none:stats().size)
     assert.equal(0, #none:freq())
+  end)
+
+  it("raise for a value no region has, naming the values there are", function()
+    assert.error_matches(function() c:where{ type = "memo" } end,
+      "no document region has type = 'memo' %(the values are: telegram, transcript%)")
+    assert.error_matches(function() c:where{ speaker = "McCoy" } end,
+      "no turn region has speaker = 'McCoy' %(the values are: A%. I%. Mikoyan, Adlai Stevenson, John McCloy")
+    -- a list may name values some region lacks, as long as one is there
+    assert.equal(c:where{ type = "telegram" }:size(), c:where{ type = { "telegram", "memo" } }:size())
+  end)
+
+  it("take a speaker under any name the person register gives them", function()
+    local full = c:where{ speaker = "John McCloy" }
+    assert.is_true(full:size() > 0)
+    for _, name in ipairs({ "McCloy", "J. McCloy", "john j. mccloy" }) do
+      assert.equal(full:size(), c:where{ speaker = name }:size())
+      assert.equal(full:count("cuba"), c:where{ speaker = name }:count("cuba"))
+    end
+    assert.equal(c:where{ speaker = { "Adlai Stevenson", "John McCloy" } }:size(),
+                 c:where{ speaker = { "Stevenson", "McCloy" } }:size())
   end)
 
   it("raise for an attribute no region kind has, or a filter that is not a table", function()

@@ -12,6 +12,7 @@ local query = require "parley.query"
 local result = require "parley.result"
 local output = require "parley.output"
 local manifest = require "parley.manifest"
+local people = require "parley.people"
 local grammars = require "parley.grammar.host"
 local loader = require "parley.loader"
 
@@ -474,10 +475,10 @@ function Corpus:keyness(other, opts) return require("parley.keyness").keyness(se
 function Corpus:collocates(q, opts) return require("parley.collocates").collocates(self, q, opts) end
 function Corpus:dispersion(q, opts) return require("parley.dispersion").dispersion(self, q, opts) end
 
--- values(attr) -> the distinct values of a region attribute (speaker, side,
--- type …) in the index, sorted, and the region kind that has it.
-function Corpus:values(attr)
-  local kind = self:kind_with(attr)
+-- values(attr [, kind]) -> the distinct values of a region attribute (speaker,
+-- side, type …) in the index, sorted, and the region kind that has it.
+function Corpus:values(attr, kind)
+  kind = self:kind_with(attr, kind)
   local values, seen = {}, {}
   for i = 1, self:region_count(kind) do
     local _, _, attrs = self.ix:region(kind, i)
@@ -560,6 +561,38 @@ function Corpus:has_kind(kind)
   return false
 end
 
+-- The value(s) v of a filter on attribute attr, as the regions of kind hold
+-- them: a value some region has stays; a speaker the person register knows
+-- under another name becomes the canonical name the grammars give turns
+-- (speaker = "McCloy" is "John McCloy"); "" stands for regions without the
+-- attribute.  A filter none of whose values any region has is a mistake,
+-- which raises naming the values there are, rather than selecting nothing.
+local function resolve(self, kind, attr, v, level)
+  local list = type(v) == "table" and v or { v }
+  local values = self:values(attr, kind)
+  local have = {}
+  for _, x in ipairs(values) do have[tostring(x)] = true end
+  local out, unknown = {}, nil
+  for i, x in ipairs(list) do
+    x = tostring(x)
+    if not have[x] and attr == "speaker" then
+      local ok, register = pcall(people.load, self.manifest)
+      local name = ok and register:canonical(x)
+      if name and have[name] then x = name end
+    end
+    if have[x] or x == "" then unknown = false elseif unknown == nil then unknown = x end
+    out[i] = x
+  end
+  if unknown then  -- no value of the filter is any region's (a list may name some absent ones)
+    local shown = {}
+    for j = 1, math.min(#values, 12) do shown[j] = tostring(values[j]) end
+    if #values > 12 then shown[#shown + 1] = ("… (%d in all: corpus:values(\"%s\"))"):format(#values, attr) end
+    E.raise(("no %s region has %s = '%s' (the values are: %s)"):format(kind, attr, unknown,
+      #shown > 0 and table.concat(shown, ", ") or "none"), level + 1)
+  end
+  return type(v) == "table" and out or out[1]
+end
+
 -- spans(filter) -> the text of the regions a filter selects, as a hit list
 -- in this (sub-)corpus: one span per stretch of text (a turn given to two
 -- speakers is recorded twice but counts once), and for turns without their
@@ -567,7 +600,10 @@ end
 -- the speaker said.
 function Corpus:spans(filter)
   local kind, attrs = kind_of(self, filter, 2)
-  for k in pairs(attrs) do self:kind_with(k, kind) end
+  for k, v in pairs(attrs) do
+    self:kind_with(k, kind)
+    attrs[k] = resolve(self, kind, k, v, 2)
+  end
   local spans = self.ix:regions(kind, attrs)
   spans = spans:union(spans:sub(1, 0))
   local extent = spans                            -- the regions whole, labels and all
