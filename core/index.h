@@ -43,6 +43,15 @@ pl_hits *push_hits(lua_State *L, int ci, size_t n);
 /* The Index a hit list belongs to (pushes nothing). */
 pl_corpus *hits_corpus(lua_State *L, int hi);
 
+/* Region kinds (query.c): the kind named by the string at stack index arg
+** (raises if there is none); the kind's records, checked (width in uint32
+** words: start, end, then an ix_str offset and length per attribute); the
+** 1-based number of the innermost region holding position pos (the one
+** starting last), 0 if none. */
+uint32_t corpus_kind(lua_State *L, pl_corpus *c, int arg);
+const uint32_t *corpus_regions(lua_State *L, pl_corpus *c, uint32_t k, size_t *width, uint64_t *count);
+uint64_t region_enclosing(const uint32_t *r, size_t width, uint64_t count, uint64_t pos);
+
 void corpus_open_queries(lua_State *L);   /* query.c: adds methods to the table on top */
 void corpus_open_reports(lua_State *L);   /* report.c */
 

@@ -198,27 +198,112 @@ static void doc_widths(lua_State *L, pl_corpus *c, int *idw, int *linew) {
   (void)L;
 }
 
-enum { COL_DOC, COL_LINE, COL_COL, COL_LEFT, COL_MATCH, COL_RIGHT };
+/* Scratch memory for squeezed text, owned by a userdata at stack index idx. */
+typedef struct scratch { char *p; size_t cap; int idx; } scratch;
+
+static char *scratch_get(lua_State *L, scratch *sc, size_t need) {
+  if (need > sc->cap) {
+    sc->cap = need + need / 2;
+    sc->p = lua_newuserdatauv(L, sc->cap, 0);
+    lua_replace(L, sc->idx);
+  }
+  return sc->p;
+}
+
+/*
+** Write three cells: the text of t[le..bs) (left), t[bs..be) (match) and
+** t[be..re) (right), each run of white space one space, the left and right
+** without white space at their outer ends, and (whole, 0) at their inner
+** ends too.  whole: the three are a region's text, left .. match .. right
+** is that text squeezed, so the space next to the match stays.
+*/
+static void put_context(lua_State *L, pl_writer *w, scratch *sc, const char *t,
+                        size_t le, size_t bs, size_t be, size_t re, int whole) {
+  char *tmp = scratch_get(L, sc, re - le + 3);
+  size_t ln, mn, rn, skip = 0;
+  ln = squeeze(t + le, bs - le, tmp);
+  if (!whole) while (ln > 0 && tmp[ln - 1] == ' ') ln--;
+  if (ln > 0 && tmp[0] == ' ') { memmove(tmp, tmp + 1, ln - 1); ln--; }
+  mn = squeeze(t + bs, be - bs, tmp + ln);
+  rn = squeeze(t + be, re - be, tmp + ln + mn);
+  if (!whole) while (skip < rn && tmp[ln + mn + skip] == ' ') skip++;
+  memmove(tmp + ln + mn, tmp + ln + mn + skip, rn - skip);
+  rn -= skip;
+  while (rn > 0 && tmp[ln + mn + rn - 1] == ' ') rn--;
+  wr_str(L, w, tmp, ln);
+  wr_str(L, w, tmp + ln, mn);
+  wr_str(L, w, tmp + ln + mn, rn);
+}
+
+/*
+** What the rows show around a hit: nothing (locate), width characters each
+** side, or the whole region of a kind that holds the hit (kwic's context =
+** KIND), labelled with one of the region's attributes.
+*/
+typedef struct kw_show {
+  size_t width;                 /* characters each side; 0: no context */
+  int regions;                  /* whole regions of kind as context */
+  uint32_t kind;
+  const uint32_t *r;            /* the kind's records */
+  size_t rw;                    /* their width in words */
+  uint64_t count;
+  int attr;                     /* the label's attribute, -1: none */
+  int hidden;                   /* write the fields for programs too */
+  int match;                    /* without context: write the match (locate) */
+  uint64_t last;                /* the region located last (1-based; 0: none) */
+  uint32_t last_bs, last_be;    /* its byte span in its document's text */
+  walk wk;                      /* a walk of its own over region edges */
+} kw_show;
+
+/* The byte span of region n (1-based) of kind, through the show's own walk. */
+static void region_bytes(lua_State *L, pl_corpus *c, kw_show *sh, uint64_t n, uint32_t doc) {
+  const uint32_t *rec = sh->r + (n - 1) * sh->rw;
+  located a, b;
+  if (sh->last == n) return;
+  if (rec[1] <= rec[0]) corpus_damaged(L, c);  /* a hit lies in it, so it holds a token */
+  locate_span(L, c, &sh->wk, rec[0], rec[0] + 1, &a);
+  locate_span(L, c, &sh->wk, rec[1] - 1, rec[1], &b);
+  if (a.doc != doc || b.doc != doc || b.be < a.bs) corpus_damaged(L, c);
+  sh->last = n;
+  sh->last_bs = a.bs;
+  sh->last_be = b.be;
+}
+
+/* The label of region n: its attribute sh->attr, or nil when it has none or it is empty. */
+static void put_label(lua_State *L, pl_corpus *c, pl_writer *w, const kw_show *sh, uint64_t n) {
+  const uint32_t *rec;
+  const char *s;
+  ix_str v;
+  if (!n) { wr_nil(L, w); return; }
+  rec = sh->r + (n - 1) * sh->rw;
+  v.off = rec[2 + 2 * sh->attr];
+  v.len = rec[3 + 2 * sh->attr];
+  s = ix_blob(c->ix.strings, c->ix.strings_size, v);
+  if (s == NULL || ix_touch(&c->ix, s, v.len)) corpus_damaged(L, c);
+  if (v.len == 0) wr_nil(L, w); else wr_str(L, w, s, v.len);
+}
 
 /*
 ** Write the rows of hits h (in the order given, n of them) to writer w:
-** doc, line, col, [left, match, right,] then the hidden docno, pos,
-** stop_pos, len, start, stop.  width 0: no context.
+** doc, line, col, [label (regions with sh->attr),] [left, match, right | match
+** (sh->match)], then (sh->hidden) the
+** docno, pos, stop_pos, len, start, stop [, region_start, region_stop].
 */
 static void located_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uint32_t *order,
-                         size_t n, int in_order, size_t width, pl_writer *w, int scratch) {
+                         size_t n, int in_order, kw_show *sh, pl_writer *w, int scratch_idx) {
   walk wk;
-  size_t i, cap = 0;
-  char *tmp = NULL;
+  size_t i;
+  scratch sc = { NULL, 0, scratch_idx };
   const parley_flag *stop = parley_interrupt_flag(L);
   memset(&wk, 0, sizeof wk);
   for (i = 0; i < n; i++) {
     uint32_t k = order[i], s = h->span[2 * k], e = h->span[2 * k + 1];
+    uint64_t region = 0;
     located loc;
-    parley_check_interrupt(L, stop, i);
     size_t tlen;
     const char *text, *id;
     ix_str idref;
+    parley_check_interrupt(L, stop, i);
     locate_span(L, c, &wk, s, e, &loc);
     text = doc_text(L, c, loc.doc, in_order, &tlen);
     if (loc.bs == UINT32_MAX) loc.bs = loc.be = (uint32_t)tlen;
@@ -230,33 +315,35 @@ static void located_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uin
     wr_str(L, w, id, idref.len);
     wr_int(L, w, loc.line);
     wr_int(L, w, loc.col);
-    if (width > 0) {
-      size_t le = left_edge(text, loc.bs, width), re = right_edge(text, tlen, loc.be, width);
-      size_t need = re - le + 3, ln, mn, rn, skip = 0;
-      if (need > cap) {  /* scratch for squeezed text, Lua-owned */
-        cap = need * 2;
-        tmp = lua_newuserdatauv(L, cap, 0);
-        lua_replace(L, scratch);
+    if (sh->regions) {
+      region = region_enclosing(sh->r, sh->rw, sh->count, s);
+      if (region) {
+        region_bytes(L, c, sh, region, loc.doc);
+        if (sh->last_be > tlen || sh->last_bs > loc.bs) corpus_damaged(L, c);
       }
-      ln = squeeze(text + le, loc.bs - le, tmp);
-      while (ln > 0 && tmp[ln - 1] == ' ') ln--;
-      if (ln > 0 && tmp[0] == ' ') { memmove(tmp, tmp + 1, ln - 1); ln--; }
-      mn = squeeze(text + loc.bs, loc.be - loc.bs, tmp + ln);
-      rn = squeeze(text + loc.be, re - loc.be, tmp + ln + mn);
-      while (skip < rn && tmp[ln + mn + skip] == ' ') skip++;
-      memmove(tmp + ln + mn, tmp + ln + mn + skip, rn - skip);
-      rn -= skip;
-      while (rn > 0 && tmp[ln + mn + rn - 1] == ' ') rn--;
-      wr_str(L, w, tmp, ln);
-      wr_str(L, w, tmp + ln, mn);
-      wr_str(L, w, tmp + ln + mn, rn);
+      if (sh->attr >= 0) put_label(L, c, w, sh, region);
     }
-    wr_int(L, w, (lua_Integer)loc.doc + 1);
-    wr_int(L, w, s);
-    wr_int(L, w, e > s ? (lua_Integer)e - 1 : (lua_Integer)s - 1);
-    wr_int(L, w, (lua_Integer)e - s);
-    wr_int(L, w, (lua_Integer)loc.bs + 1);
-    wr_int(L, w, (lua_Integer)loc.be);
+    if (region) {
+      put_context(L, w, &sc, text, sh->last_bs, loc.bs, loc.be, sh->last_be > loc.be ? sh->last_be : loc.be, 1);
+    } else if (sh->width > 0) {
+      put_context(L, w, &sc, text, left_edge(text, loc.bs, sh->width), loc.bs, loc.be,
+                  right_edge(text, tlen, loc.be, sh->width), 0);
+    } else if (sh->match) {
+      char *tmp = scratch_get(L, &sc, loc.be - loc.bs + 1);
+      wr_str(L, w, tmp, squeeze(text + loc.bs, loc.be - loc.bs, tmp));
+    }
+    if (sh->hidden) {
+      wr_int(L, w, (lua_Integer)loc.doc + 1);
+      wr_int(L, w, s);
+      wr_int(L, w, e > s ? (lua_Integer)e - 1 : (lua_Integer)s - 1);
+      wr_int(L, w, (lua_Integer)e - s);
+      wr_int(L, w, (lua_Integer)loc.bs + 1);
+      wr_int(L, w, (lua_Integer)loc.be);
+      if (sh->regions) {
+        if (region) wr_int(L, w, (lua_Integer)sh->last_bs + 1); else wr_nil(L, w);
+        if (region) wr_int(L, w, (lua_Integer)sh->last_be); else wr_nil(L, w);
+      }
+    }
     wr_end_row(L, w);
   }
 }
@@ -264,17 +351,19 @@ static void located_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uin
 #define HIDDEN(name) {name, NULL, WR_RIGHT, 0, 0, 1, 1, NULL, NULL}
 
 /*
-** locate(hits) -> rows { doc, docno, line, col, pos, stop_pos, len, start,
-** stop } for every hit, in the list's order: the document (id and 1-based
-** number), line and column in the original file (the column counts
-** characters), the token positions (0-based, stop_pos inclusive) and the
-** byte span in the document's text (1-based, inclusive).
+** locate(hits) -> rows { doc, docno, line, col, match, pos, stop_pos, len,
+** start, stop } for every hit, in the list's order: the document (id and
+** 1-based number), line and column in the original file (the column counts
+** characters), the matched text (white space squeezed), the token
+** positions (0-based, stop_pos inclusive) and the byte span in the
+** document's text (1-based, inclusive).
 */
 static int report_locate(lua_State *L) {
-  wr_colspec cols[] = {
+  const wr_colspec cols[] = {
     {"doc", NULL, WR_LEFT, 0, 0, 0, 0, NULL, NULL},
     {"line", NULL, WR_RIGHT, 0, 0, 1, 0, NULL, NULL},
     {"col", NULL, WR_RIGHT, 0, 0, 1, 0, NULL, NULL},
+    {"match", NULL, WR_LEFT, 0, 0, 0, 0, NULL, NULL},
     HIDDEN("docno"), HIDDEN("pos"), HIDDEN("stop_pos"), HIDDEN("len"), HIDDEN("start"), HIDDEN("stop"),
   };
   pl_corpus *c = to_corpus(L, 1);
@@ -282,11 +371,42 @@ static int report_locate(lua_State *L) {
   uint32_t *order;
   pl_writer *w;
   lua_settop(L, 2);
+  kw_show sh;
+  memset(&sh, 0, sizeof sh);
+  sh.hidden = sh.match = 1;
   order = sort_hits(L, c, h, 0);                        /* 3 */
   lua_pushnil(L);                                       /* 4: scratch */
   w = wr_push(L, WR_ROWS, NULL, cols, (int)(sizeof cols / sizeof cols[0]), NULL);  /* 5 */
-  located_rows(L, c, h, order, h->n, 1, 0, w, 4);
+  located_rows(L, c, h, order, h->n, 1, &sh, w, 4);
   return wr_finish(L, w);
+}
+
+/* The region context of kwic's opts at stack index o: context = KIND, label = ATTR. */
+static void read_show(lua_State *L, pl_corpus *c, int o, kw_show *sh) {
+  lua_getfield(L, o, "context");
+  if (!lua_isnil(L, -1)) {
+    int top = lua_gettop(L);
+    const ix_rkind *rk;
+    sh->kind = corpus_kind(L, c, top);
+    sh->r = corpus_regions(L, c, sh->kind, &sh->rw, &sh->count);
+    sh->regions = 1;
+    sh->attr = -1;
+    rk = &c->ix.kinds[sh->kind];
+    if (lua_getfield(L, o, "label") != LUA_TNIL) {
+      size_t len;
+      const char *want = luaL_checklstring(L, -1, &len);
+      uint32_t a;
+      for (a = 0; a < rk->nattrs; a++) {
+        const char *name = ix_blob(c->ix.strings, c->ix.strings_size, rk->attrs[a]);
+        if (name == NULL) corpus_damaged(L, c);
+        if (rk->attrs[a].len == len && memcmp(name, want, len) == 0) sh->attr = (int)a;
+      }
+      if (sh->attr < 0) luaL_error(L, "bad argument #2 to 'kwic' (regions of kind '%s' have no attribute '%s')",
+                                   lua_tostring(L, top), want);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
 }
 
 /*
@@ -294,16 +414,24 @@ static int report_locate(lua_State *L) {
 ** opts: width (characters each side, 40), sort ("doc"|"left"|"right"|"match"),
 ** limit, format (rows, tty, tsv, csv, json, md, html), file (write there).
 ** Rows: { doc, line, col, left, match, right, docno, pos, stop_pos, len, start, stop }.
+** context = KIND: the whole region of that kind around each hit is its
+** context (a hit outside any keeps width characters each side), with the
+** region's attribute label = ATTR as a column after col (none without
+** label; empty for a hit outside any region); rows also have region_start and
+** region_stop (its byte span).  writer = W (a parley.writer made by the
+** caller, over exactly the shown columns doc, line, col, [ATTR,] left,
+** match, right): the rows go to W, which the caller closes; returns W.
 */
 static int report_kwic(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
   pl_hits *h = check_hits(L, 2);
   lua_Integer width, limit;
-  int fmt, how, idw, linew;
+  int fmt, how, idw, linew, ncols;
   uint32_t *order;
   size_t n;
   FILE *f;
-  pl_writer *w;
+  pl_writer *w = NULL;
+  kw_show sh;
   if (lua_isnoneornil(L, 3)) { lua_newtable(L); lua_replace(L, 3); }
   luaL_checktype(L, 3, LUA_TTABLE);
   lua_settop(L, 3);
@@ -316,6 +444,9 @@ static int report_kwic(lua_State *L) {
   lua_getfield(L, 3, "sort");
   how = luaL_checkoption(L, -1, "doc", sort_names);
   lua_pop(L, 1);
+  memset(&sh, 0, sizeof sh);
+  sh.width = (size_t)width;
+  read_show(L, c, 3, &sh);
   n = (size_t)limit < h->n ? (size_t)limit : h->n;
   doc_widths(L, c, &idw, &linew);
   {
@@ -323,15 +454,34 @@ static int report_kwic(lua_State *L) {
       {"doc", NULL, WR_LEFT, 0, idw, 0, 0, NULL, NULL},
       {"line", NULL, WR_RIGHT, 0, linew, 1, 0, NULL, NULL},
       {"col", NULL, WR_RIGHT, 0, 3, 1, 0, NULL, NULL},
+      {"label", NULL, WR_LEFT, 0, 0, 0, 0, NULL, NULL},
       {"left", NULL, WR_RIGHT, (int)width, 0, 0, 0, NULL, NULL},
       {"match", NULL, WR_LEFT, 0, 0, 0, 0, "[", "]"},
       {"right", NULL, WR_LEFT, (int)width, 0, 0, 0, NULL, NULL},
       HIDDEN("docno"), HIDDEN("pos"), HIDDEN("stop_pos"), HIDDEN("len"), HIDDEN("start"), HIDDEN("stop"),
+      HIDDEN("region_start"), HIDDEN("region_stop"),
     };
-    order = sort_hits(L, c, h, how);                    /* 4 */
-    lua_pushnil(L);                                     /* 5: scratch */
-    w = wr_push(L, fmt, f, cols, (int)(sizeof cols / sizeof cols[0]), NULL);  /* 6 */
-    located_rows(L, c, h, order, n, how == 0, (size_t)width, w, 5);
+    ncols = (int)(sizeof cols / sizeof cols[0]);
+    cols[3].name = lua_tostring(L, (lua_getfield(L, 3, "label"), -1));
+    if (sh.regions) cols[4].width = cols[6].width = 0;  /* whole regions are not clipped */
+    else ncols -= 2;                                    /* no region_start, region_stop */
+    if (!sh.regions || sh.attr < 0) {                   /* no label column */
+      memmove(&cols[3], &cols[4], (size_t)(ncols - 4) * sizeof cols[0]);
+      ncols--;
+    }
+    order = sort_hits(L, c, h, how);                    /* 4 or 5 */
+    lua_pushnil(L);                                     /* scratch */
+    if (lua_getfield(L, 3, "writer") != LUA_TNIL) {     /* the caller's writer */
+      int wi = lua_gettop(L);
+      w = luaL_checkudata(L, wi, PARLEY_WRITER);
+      located_rows(L, c, h, order, n, how == 0, &sh, w, wi - 1);
+      lua_settop(L, wi);
+      return 1;
+    }
+    lua_pop(L, 1);
+    sh.hidden = 1;
+    w = wr_push(L, fmt, f, cols, ncols, NULL);
+    located_rows(L, c, h, order, n, how == 0, &sh, w, lua_gettop(L) - 1);
   }
   return wr_finish(L, w);
 }

@@ -216,7 +216,7 @@ static int query_phrase(lua_State *L) {
   return 1;
 }
 
-static uint32_t check_kind(lua_State *L, pl_corpus *c, int arg) {
+uint32_t corpus_kind(lua_State *L, pl_corpus *c, int arg) {
   size_t len;
   const char *name = luaL_checklstring(L, arg, &len);
   uint32_t k;
@@ -229,12 +229,25 @@ static uint32_t check_kind(lua_State *L, pl_corpus *c, int arg) {
 }
 
 /* Region records of kind k, checked: width in uint32 words, count. */
-static const uint32_t *region_table(lua_State *L, pl_corpus *c, uint32_t k, size_t *width, uint64_t *count) {
+const uint32_t *corpus_regions(lua_State *L, pl_corpus *c, uint32_t k, size_t *width, uint64_t *count) {
   const uint32_t *r = c->ix.regions[k];
   *width = ix_region_width(&c->ix, k);
   *count = c->ix.kinds[k].count;
   if (ix_touch(&c->ix, r, (size_t)(*count * *width * 4))) corpus_damaged(L, c);
   return r;
+}
+
+uint64_t region_enclosing(const uint32_t *r, size_t width, uint64_t count, uint64_t pos) {
+  uint64_t lo = 0, hi = count, j;
+  while (lo < hi) {  /* first region starting after pos */
+    uint64_t m = lo + (hi - lo) / 2;
+    if (r[m * width] <= pos) lo = m + 1; else hi = m;
+  }
+  for (j = lo; j > 0; j--) {
+    if (r[(j - 1) * width + 1] > pos) return j;
+    if (j + 64 < lo) break;  /* regions of one kind rarely nest deeper */
+  }
+  return 0;
 }
 
 /* Does attribute value v (an ix_str) equal the Lua string/list at stack index f? */
@@ -272,11 +285,11 @@ static int attr_matches(lua_State *L, pl_corpus *c, const uint32_t *v, int f) {
 */
 static int query_regions(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
-  uint32_t k = check_kind(L, c, 2);
+  uint32_t k = corpus_kind(L, c, 2);
   const ix_rkind *rk = &c->ix.kinds[k];
   size_t width, i, n = 0, nf = 0;
   uint64_t count;
-  const uint32_t *r = region_table(L, c, k, &width, &count);
+  const uint32_t *r = corpus_regions(L, c, k, &width, &count);
   int fidx[IX_MAX_ATTRS];
   uint32_t fattr[IX_MAX_ATTRS];
   pl_hits *h;
@@ -350,29 +363,22 @@ static void push_attrs(lua_State *L, pl_corpus *c, uint32_t k, const uint32_t *r
 */
 static int query_region_at(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
-  uint32_t k = check_kind(L, c, 2);
+  uint32_t k = corpus_kind(L, c, 2);
   lua_Integer pos = luaL_checkinteger(L, 3);
   size_t width;
-  uint64_t count, lo = 0, hi, i;
-  const uint32_t *r = region_table(L, c, k, &width, &count);
-  hi = count;
-  while (lo < hi) {  /* first region starting after pos */
-    uint64_t m = lo + (hi - lo) / 2;
-    if ((lua_Integer)r[m * width] <= pos) lo = m + 1; else hi = m;
+  uint64_t count, i;
+  const uint32_t *r = corpus_regions(L, c, k, &width, &count), *rec;
+  i = pos < 0 ? 0 : region_enclosing(r, width, count, (uint64_t)pos);
+  if (i == 0) {
+    luaL_pushfail(L);
+    return 1;
   }
-  for (i = lo; i > 0; i--) {
-    const uint32_t *rec = r + (i - 1) * width;
-    if ((lua_Integer)rec[1] > pos) {
-      lua_pushinteger(L, (lua_Integer)i);
-      lua_pushinteger(L, rec[0]);
-      lua_pushinteger(L, rec[1]);
-      push_attrs(L, c, k, rec);
-      return 4;
-    }
-    if (i + 64 < lo) break;  /* regions of one kind rarely nest deeper */
-  }
-  luaL_pushfail(L);
-  return 1;
+  rec = r + (i - 1) * width;
+  lua_pushinteger(L, (lua_Integer)i);
+  lua_pushinteger(L, rec[0]);
+  lua_pushinteger(L, rec[1]);
+  push_attrs(L, c, k, rec);
+  return 4;
 }
 
 /*
@@ -382,24 +388,16 @@ static int query_region_at(lua_State *L) {
 */
 static int query_enclosing(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
-  uint32_t k = check_kind(L, c, 2);
+  uint32_t k = corpus_kind(L, c, 2);
   pl_hits *h = check_hits(L, 3);
   size_t width, i;
   uint64_t count;
-  const uint32_t *r = region_table(L, c, k, &width, &count);
+  const uint32_t *r = corpus_regions(L, c, k, &width, &count);
+  const parley_flag *stop = parley_interrupt_flag(L);
   lua_createtable(L, (int)h->n, 0);
   for (i = 0; i < h->n; i++) {
-    uint32_t pos = h->span[2 * i];
-    uint64_t lo = 0, hi = count, j, found = 0;
-    while (lo < hi) {  /* first region starting after pos */
-      uint64_t m = lo + (hi - lo) / 2;
-      if (r[m * width] <= pos) lo = m + 1; else hi = m;
-    }
-    for (j = lo; j > 0; j--) {
-      const uint32_t *rec = r + (j - 1) * width;
-      if (rec[1] > pos) { found = j; break; }
-      if (j + 64 < lo) break;  /* regions of one kind rarely nest deeper */
-    }
+    uint64_t found = region_enclosing(r, width, count, h->span[2 * i]);
+    parley_check_interrupt(L, stop, i);
     if (found) lua_pushinteger(L, (lua_Integer)found); else lua_pushboolean(L, 0);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
@@ -409,11 +407,11 @@ static int query_enclosing(lua_State *L) {
 /* region(kind, i) -> start, end, attrs of the i-th region of kind (1-based) */
 static int query_region(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
-  uint32_t k = check_kind(L, c, 2);
+  uint32_t k = corpus_kind(L, c, 2);
   lua_Integer i = luaL_checkinteger(L, 3);
   size_t width;
   uint64_t count;
-  const uint32_t *r = region_table(L, c, k, &width, &count), *rec;
+  const uint32_t *r = corpus_regions(L, c, k, &width, &count), *rec;
   luaL_argcheck(L, i >= 1 && (uint64_t)i <= count, 3, "region number out of range");
   rec = r + (uint64_t)(i - 1) * width;
   lua_pushinteger(L, rec[0]);

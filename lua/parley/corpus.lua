@@ -316,10 +316,17 @@ local function merge(a, b)
 end
 
 local Hits = {}
+local BLOCK = 256   -- hits[i] locates this many hits at once, for loops over hits[i]
 Hits.__index = function(self, k)
   if type(k) == "number" then
     if k < 1 or k > #self._hits or math.type(k) ~= "integer" then return nil end
-    return self:locate(k, k, { context = 40 })[1]
+    local b = rawget(self, "_block")
+    if not b or k < b.first or k >= b.first + #b.rows then
+      local first = k - (k - 1) % BLOCK
+      b = { first = first, rows = self:locate(first, math.min(first + BLOCK - 1, #self._hits), { context = 40 }) }
+      rawset(self, "_block", b)
+    end
+    return b.rows[k - b.first + 1]
   end
   return Hits[k]
 end
@@ -333,14 +340,27 @@ Hits.__tostring = function(self) return ("<hits: %s for %s>"):format(output.numb
 -- (byte span in the document's text), match (the matched text) }, and with
 -- opts.context = n, left and right: n characters of context.
 function Hits:locate(i, j, opts)
-  local hits = (i or j) and self._hits:sub(i or 1, j or #self._hits) or self._hits
+  local n = #self._hits
+  if (i ~= nil and math.type(i) ~= "integer") or (j ~= nil and math.type(j) ~= "integer") then
+    E.raise("hits:locate(i, j): i and j must be whole numbers (hit numbers, 1 to " .. n .. ")", 2)
+  end
+  if opts ~= nil and type(opts) ~= "table" then E.raise("hits:locate(i, j, opts): opts must be a table", 2) end
   local width = opts and opts.context
-  local rows = self._corpus.ix:kwic(hits, { width = width or 1 })
+  if width ~= nil and (math.type(width) ~= "integer" or width <= 0) then
+    E.raise("hits:locate: opts.context must be a whole number of characters", 2)
+  end
+  i, j = math.max(i or 1, 1), math.min(j or n, n)
+  local hits = (i == 1 and j == n) and self._hits or self._hits:sub(i, j)
   local ix, paths = self._corpus.ix, {}
+  local rows
+  if width then
+    rows = ix:kwic(hits, { width = width })
+  else
+    rows = ix:locate(hits)
+  end
   for _, r in ipairs(rows) do
     paths[r.docno] = paths[r.docno] or ix:doc(r.docno).path
     r.path = paths[r.docno]
-    if not width then r.left, r.right = nil, nil end
   end
   return rows
 end
@@ -354,13 +374,24 @@ for _, fmt in ipairs(output.formats) do
     return self._corpus:kwic(self, o)
   end
 end
--- The regions of kind around each hit: a list of attribute tables (false outside any).
+-- The regions of kind around each hit: a list of attribute tables, with the
+-- region's token span start, stop (false outside any), found in one call.
 function Hits:regions(kind)
-  local out = {}
-  for i = 1, #self._hits do
-    local s = self._hits:span(i)
-    local n, rs, re_, attrs = self._corpus.ix:region_at(kind, s)
-    out[i] = n and merge(attrs, { start = rs, stop = re_ }) or false
+  local ix = self._corpus.ix
+  if type(kind) ~= "string" or not self._corpus:has_kind(kind) then
+    E.raise(("hits:regions: no region kind '%s' in this corpus%s"):format(tostring(kind), M.grammar_hint(kind)), 2)
+  end
+  local around, out, seen = ix:enclosing(kind, self._hits), {}, {}
+  for i, n in ipairs(around) do
+    if n then
+      if not seen[n] then
+        local rs, re_, attrs = ix:region(kind, n)
+        seen[n] = merge(attrs, { start = rs, stop = re_ })
+      end
+      out[i] = merge(seen[n])  -- a table of its own per hit
+    else
+      out[i] = false
+    end
   end
   return out
 end
@@ -400,14 +431,8 @@ function Corpus:kwic(q, opts)
     error(("bad argument #2 to 'kwic' (sort must be doc, left, right or match, got '%s')"):format(
       tostring(opts.sort)), 2)
   end
-  if opts.context ~= nil then  -- whole regions as context: parley.context
-    if type(opts.context) ~= "string" then error("bad argument #2 to 'kwic' (context must be a region kind)", 2) end
-    local kwic = require "parley.context"
-    local rows, key = kwic.context(self, q, opts)
-    if not opts.format or opts.format == "rows" then return rows end
-    local cols, how = kwic.context_columns(key), { layout = "records" }
-    if opts.file then return output.write(rows, cols, opts.format, opts.file, how) end
-    return output.render(rows, cols, opts.format, how)
+  if opts.context ~= nil and type(opts.context) ~= "string" then
+    error("bad argument #2 to 'kwic' (context must be a region kind)", 2)
   end
   local hits
   if type(q) == "table" then
@@ -417,6 +442,9 @@ function Corpus:kwic(q, opts)
     hits = query.run(self.ix, query.parse(q, 2), opts.limit, 2)
   else
     hits = hits_of(self, q, 2)
+  end
+  if opts.context then  -- whole regions as context: parley.context
+    return require("parley.context").context(self, hits, opts, 2)
   end
   if opts.format and opts.format ~= "rows" then
     return self.ix:kwic(hits, opts)
