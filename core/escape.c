@@ -294,14 +294,14 @@ void esc_html(lua_State *L, wbuf *b, const char *s, size_t n) {
 
 /* ---------------------------------------------------------------- text for a reader */
 
-#define MD_SPECIAL "|\\*_`<>"
+#define MD_SPECIAL "|\\*_`[]<>&"
 
 /* A printable ASCII byte that mode shows as it is (one column). */
 static int plain_byte(unsigned char c, int md) {
   if (c < 0x20 || c >= 0x7F) return 0;
   if (!md) return 1;
   switch (c) {
-    case '|': case '\\': case '*': case '_': case '`': case '<': case '>':
+    case '|': case '\\': case '*': case '_': case '`': case '[': case ']': case '<': case '>': case '&':
       return 0;
     default: return 1;
   }
@@ -309,7 +309,7 @@ static int plain_byte(unsigned char c, int md) {
 
 /* What mode shows for the white space or line separator c (code point cp) at s[0..n), or NULL: none of them. */
 static const char *blank(int mode, unsigned char c, int32_t cp, const char *s, size_t n) {
-  int line_sep = mode == ESC_TEXT && (cp == 0x2028 || cp == 0x2029);
+  int line_sep = cp == 0x2028 || cp == 0x2029;
   if (c != '\t' && c != '\n' && c != '\r' && !line_sep) return NULL;
   switch (mode) {
     case ESC_CELL: return " ";
@@ -346,6 +346,7 @@ uint32_t esc_shown(lua_State *L, wbuf *b, const char *s, size_t n, int mode) {
     else if (unsafe(cp)) rep = esc_fffd;
     else if (md && c == '<') rep = "&lt;";
     else if (md && c == '>') rep = "&gt;";
+    else if (md && c == '&') rep = "&amp;";
     else if (md && c < 0x7F) {          /* | \ * _ ` [ ] */
       char e[3] = { '\\', (char)c, '\0' };
       wb_add(L, b, e, 2);

@@ -53,14 +53,14 @@ uint32_t esc_cp_width(int32_t cp);
 
 /*
 ** How shown text treats what a terminal or Markdown must not see raw:
-**   ESC_CELL  a tty cell: tab, CR and LF as one space each;
+**   ESC_CELL  a tty cell: tab, CR, LF, U+2028 and U+2029 as one space each;
 **             other controls (C0, DEL, C1), bidirectional overrides and
 **             isolates, and bytes that are not UTF-8 as U+FFFD
 **   ESC_TEXT  a caption, a summary or a message: as ESC_CELL, but newlines
 **             and tabs kept (CR LF as a newline) and U+2028/9 as U+FFFD
 **   ESC_MD    a Markdown cell or caption: controls as in ESC_CELL, the
-**             characters Markdown reads (| \ * _ `) backslash-escaped,
-**             < > as entities, newlines as <br>, tabs kept
+**             characters Markdown reads (| \ * _ ` [ ]) backslash-escaped,
+**             < > & as entities, newlines as <br>, tabs kept
 */
 enum { ESC_CELL, ESC_TEXT, ESC_MD };
 

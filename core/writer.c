@@ -148,13 +148,20 @@ static void put_aligned(lua_State *L, pl_writer *w, int c, const char *s, size_t
   if (c == w->last) wb_addz(L, &w->out, w->fmt == WR_MD ? " |\n" : "\n");
 }
 
+/*
+** The caption above a tty or md table, then end: text from a corpus (its
+** name, a document's id) shown as tty shows text, or escaped as md cells are.
+*/
+static void put_caption(lua_State *L, pl_writer *w, const char *end) {
+  if (w->fmt == WR_MD) esc_md_caption(L, &w->out, w->caption, w->caption_len);
+  else esc_shown(L, &w->out, w->caption, w->caption_len, ESC_TEXT);
+  wb_addz(L, &w->out, end);
+}
+
 /* The caption, the column titles and the rule below them, once the widths are known. */
 static void aligned_header(lua_State *L, pl_writer *w) {
   int c, k;
-  if (w->caption) {
-    wb_add(L, &w->out, w->caption, w->caption_len);
-    wb_addz(L, &w->out, w->fmt == WR_MD ? "\n\n" : "\n");
-  }
+  if (w->caption) put_caption(L, w, w->fmt == WR_MD ? "\n\n" : "\n");
   if (w->last < 0) return;
   for (c = w->first; c <= w->last; c++) {
     wr_col *col = &w->cols[c];
@@ -171,7 +178,7 @@ static void aligned_header(lua_State *L, pl_writer *w) {
     if (col->spec.hidden) continue;
     if (w->fmt == WR_MD) {
       wb_addz(L, &w->out, c == w->first ? "| " : " | ");
-      for (k = 0; k < (col->width > 3 ? col->width : 3) - 1; k++) wb_addc(L, &w->out, '-');
+      for (k = 0; k < col->width - 1; k++) wb_addc(L, &w->out, '-');
       wb_addc(L, &w->out, col->right ? ':' : '-');
       if (c == w->last) wb_addz(L, &w->out, " |\n");
     } else {
@@ -185,15 +192,18 @@ static void aligned_header(lua_State *L, pl_writer *w) {
 /* Size and align the columns from the sample, then write the header and the sample. */
 static void aligned_fix(lua_State *L, pl_writer *w) {
   int c;
-  size_t k = 0;
+  size_t k = 0, at;
   for (c = 0; c < w->ncols; c++) {
     wr_col *col = &w->cols[c];
     const char *t = col->spec.title ? col->spec.title : col->spec.name;
     if (col->spec.hidden) continue;
     col->right = col->spec.align == WR_RIGHT ||
                  (col->spec.align == WR_AUTO && col->seen_num && !col->seen_text);
-    col->width = (int)esc_width(t, strlen(t));
+    at = w->cell.n;
+    col->width = (int)shown(L, w, t, strlen(t));            /* as the header shows it (md escapes) */
+    w->cell.n = at;
     if (col->width < col->spec.min_width) col->width = col->spec.min_width;
+    if (w->fmt == WR_MD && col->width < 3) col->width = 3;   /* the rule cell "--:" is three wide */
   }
   while (k < w->nrefs)
     for (c = 0; c < w->ncols && k < w->nrefs; c++) {
@@ -437,10 +447,7 @@ static void start(lua_State *L, pl_writer *w) {
       wb_addc(L, &w->out, '[');
       break;
     case WR_TTY:
-      if (w->records && w->caption) {
-        wb_add(L, &w->out, w->caption, w->caption_len);
-        wb_addz(L, &w->out, "\n\n");
-      }
+      if (w->records && w->caption) put_caption(L, w, "\n\n");
       break;
     case WR_HTML:
       wb_addz(L, &w->out, "<table class=\"parley\">\n");
