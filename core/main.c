@@ -17,6 +17,7 @@
 #include "lualib.h"
 #include "version.h"
 #include "parley.h"
+#include "writer.h"
 
 #define PROGNAME "parley"
 
@@ -58,9 +59,18 @@ static void print_version(void) {
   fflush(stdout);
 }
 
-/* Print `parley: msg` on stderr. */
-static void report_message(const char *msg) {
-  fprintf(stderr, PROGNAME ": %s\n", msg);
+/*
+** Print `parley: msg` on stderr: the one printer of the command line's
+** errors.  A message may quote a corpus (a document id, a file name), so it
+** is shown as the writer shows text on a terminal (escape sequences and
+** other controls as U+FFFD; newlines and tabs of a traceback kept), without
+** allocating.  L may be NULL before there is a state.
+*/
+static void report_message(lua_State *L, const char *msg) {
+  fputs(PROGNAME ": ", stderr);
+  if (L) wr_clean_file(L, stderr, msg, strlen(msg));
+  else fputs(msg, stderr);
+  fputc('\n', stderr);
   fflush(stderr);
 }
 
@@ -68,7 +78,7 @@ static void report_message(const char *msg) {
 static int report(lua_State *L, int status) {
   if (status != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
-    report_message(msg ? msg : "(error object is not a string)");
+    report_message(L, msg ? msg : "(error object is not a string)");
     lua_pop(L, 1);
   }
   return status;
@@ -267,8 +277,8 @@ static int setup_paths(lua_State *L, int ignore_env) {
   lua_getglobal(L, "package");
   push_home(L);
   if (lua_isnil(L, -1)) {
-    report_message("cannot find the toolkit's lua/ folder next to the executable "
-                   "(reinstall with `make install`)");
+    report_message(L, "cannot find the toolkit's lua/ folder next to the executable "
+                      "(reinstall with `make install`)");
     return 0;
   }
   if (ignore_env) {
@@ -358,7 +368,7 @@ static int resolve_script(lua_State *L, const char *name) {
     lua_pushfstring(L, "no bundled script '%s' (to run the file %s in this folder, say ./%s)", name, name, name);
   else
     lua_pushfstring(L, "no bundled script '%s' (they are in %s/scripts)", name, lua_tostring(L, -1));
-  report_message(lua_tostring(L, -1));
+  report_message(L, lua_tostring(L, -1));
   lua_pop(L, 4);
   return -1;
 }
@@ -527,8 +537,8 @@ static int pmain(lua_State *L) {
   int script, flags;
   flags = collect_args(argv, argc, &script);
   if (flags & HAS_ERROR) {
-    if (flags >> 8) fprintf(stderr, PROGNAME ": '-%c' needs an argument\n", flags >> 8);
-    else fprintf(stderr, PROGNAME ": unrecognized option '%s'\n", argv[script]);
+    if (flags >> 8) report_message(L, lua_pushfstring(L, "'-%c' needs an argument", flags >> 8));
+    else report_message(L, lua_pushfstring(L, "unrecognized option '%s'", argv[script]));
     usage(stderr);
     return 0;
   }
@@ -559,7 +569,7 @@ int main(int argc, char **argv) {
   int status, ok;
   lua_State *L = luaL_newstate();
   if (L == NULL) {
-    report_message("cannot create state: not enough memory");
+    report_message(NULL, "cannot create state: not enough memory");
     return EXIT_FAILURE;
   }
   lua_pushcfunction(L, pmain);

@@ -1023,6 +1023,25 @@ static int writer_number(lua_State *L) {
   return 1;
 }
 
+/*
+** clean(s) -> s as a terminal may show it: newlines and tabs kept; other
+** controls, bidirectional overrides and isolates, U+2028/9 and bytes that
+** are not UTF-8 as U+FFFD (what tty tables do to their cells).  For the
+** text around tables: summaries the REPL prints, notes and messages.
+*/
+static int writer_clean(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  luaL_Buffer B;
+  wbuf b = { NULL, 0, 0, NULL, NULL };
+  if (n > ((size_t)-1) / 4) return luaL_error(L, "not enough memory");
+  b.cap = 3 * n + 1;                        /* each byte becomes at most one U+FFFD */
+  b.p = luaL_buffinitsize(L, &B, b.cap);
+  esc_shown(L, &b, s, n, ESC_TEXT);
+  luaL_pushresultsize(&B, b.n);
+  return 1;
+}
+
 static const luaL_Reg writer_meta[] = {
   {"__gc",       writer_gc},
   {"__close",    writer_gc},
@@ -1042,6 +1061,7 @@ static const luaL_Reg writer_funcs[] = {
   {"new",    writer_new},
   {"number", writer_number},
   {"json",   writer_json},
+  {"clean",  writer_clean},
   {NULL, NULL}
 };
 

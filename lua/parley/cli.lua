@@ -20,6 +20,7 @@
 -- traceback, exit status 1.
 local E = require "parley.error"
 local output = require "parley.output"
+local writer = require "parley.writer"
 
 local M = {}
 
@@ -47,6 +48,12 @@ M.opt.trust = { "trust-grammars",
 -- fail(msg): a user's mistake; printed as `parley: msg`, exit status 1.
 function M.fail(msg)
   E.raise(msg, 0)
+end
+
+-- note(msg): a line for the reader on standard error (the command goes on),
+-- shown as terminals are shown text: msg may quote a corpus or a query.
+function M.note(msg)
+  io.stderr:write(writer.clean(msg), "\n")
 end
 
 -- ------------------------------------------------------------ declaring

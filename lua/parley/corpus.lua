@@ -5,6 +5,7 @@
 local cjson = require "cjson"
 local E = require "parley.error"
 local json = require("parley.writer").json  -- sorted keys: the same sources give the same index bytes
+local clean = require("parley.writer").clean  -- warnings quote file names: shown as terminals show text
 local fs = require "parley.fs"
 local index = require "parley.index"
 local indexer = require "parley.indexer"
@@ -155,7 +156,7 @@ local function build(m, path, opts)
     batch_mb = opts.batch_mb,
   })
   if not ok then return nil, stats end
-  for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write("parley: warning: ", line, "\n") end
+  for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write(clean("parley: warning: " .. line), "\n") end
   return stats
 end
 
@@ -258,7 +259,7 @@ function M.open(dir, opts)
   local err
   m, err = manifest.read(dir)
   if not m then return nil, err end
-  for _, w in ipairs(m.warnings) do io.stderr:write("parley: warning: ", w, "\n") end
+  for _, w in ipairs(m.warnings) do io.stderr:write(clean("parley: warning: " .. w), "\n") end
   local why
   if not opts.rebuild then
     ix, why = index.open(path)

@@ -10,6 +10,7 @@ local show = require "parley.show"
 local help = require "parley.help"
 local fs = require "parley.fs"
 local perror = require "parley.error"
+local clean = require("parley.writer").clean
 
 local M = {}
 
@@ -193,6 +194,13 @@ local function history_path()
   return data .. "/parley/history"
 end
 
+-- say(out, ...): the REPL's one printer of errors and notes.  A message may
+-- quote a corpus or the line typed, so it is shown as the writer shows text
+-- on a terminal (parley.writer.clean): no escape sequence gets through.
+local function say(out, ...)
+  out:write(clean(table.concat({ ... })), "\n")
+end
+
 -- The short_src of this file, where the tracebacks of evaluated code are cut.
 local HERE = debug.getinfo(1, "S").short_src
 
@@ -212,7 +220,7 @@ end
 local function evaluate(f, err_out)
   local res = table.pack(xpcall(f, handler))
   if res[1] then res = table.pack(xpcall(show.print, handler, table.unpack(res, 2, res.n))) end
-  if not res[1] then err_out:write(tostring(res[2]), "\n") end
+  if not res[1] then say(err_out, tostring(res[2])) end
 end
 
 -- REPL commands: `:name args`.
@@ -231,11 +239,11 @@ end
 
 function commands.run(arg, err_out)
   local name, rest = arg:match("^(%S+)%s*(.*)$")
-  if not name then err_out:write("usage: :run NAME [args]\n") return end
+  if not name then say(err_out, "usage: :run NAME [args]") return end
   local args = {}
   for a in rest:gmatch("%S+") do args[#args + 1] = a end
   local ok, err = pcall(help.run_script, name, args)
-  if not ok then err_out:write(perror.is(err) and perror.message(err) or tostring(err), "\n") end
+  if not ok then say(err_out, perror.is(err) and perror.message(err) or tostring(err)) end
 end
 
 -- The session.  main.c calls run again (resume = true: no banner, the
@@ -248,7 +256,7 @@ function M.run(resume)
   local hist, why
   if tty then
     hist, why = history_path()
-    if why and not resume then err_out:write("parley: the history is not saved: ", why, "\n") end
+    if why and not resume then say(err_out, "parley: the history is not saved: ", why) end
     if hist and not resume then rl.load_history(hist) end
     rl.set_completer(function(text, line, start) return M.complete(text, nil, line, start) end)
     if not resume then
@@ -260,7 +268,7 @@ function M.run(resume)
   if not resume and rawget(_G, "corpus") == nil then
     local ok, c, err = pcall(require("parley").open)
     if ok and c then rawset(_G, "corpus", c)
-    else err_out:write("parley: the bundled corpus is not loaded: ", tostring(ok and err or c), "\n") end
+    else say(err_out, "parley: the bundled corpus is not loaded: ", tostring(ok and err or c)) end
   end
   local buffer
   while true do
@@ -276,7 +284,7 @@ function M.run(resume)
       if tty and line:find("%S") then
         local ok, err = rl.add_history(line, hist)  -- written at once: a killed session loses nothing
         if not ok then
-          err_out:write("parley: the history is not saved: ", err, "\n")
+          say(err_out, "parley: the history is not saved: ", err)
           hist = nil
         end
       end
@@ -284,7 +292,7 @@ function M.run(resume)
       if not buffer and cmd then
         local f = commands[cmd]
         if not f then
-          err_out:write(("unknown command ':%s' (try :help)\n"):format(cmd))
+          say(err_out, ("unknown command ':%s' (try :help)"):format(cmd))
         elseif f(arg, err_out) == "quit" then
           break
         end
@@ -298,7 +306,7 @@ function M.run(resume)
           buffer = src
         else
           buffer = nil
-          err_out:write(err, "\n")
+          say(err_out, err)
         end
       end
     end

@@ -37,7 +37,7 @@ On a terminal, a query with no match says so on standard error.]],
     local q = table.concat(opts, " ")
     local hits = corpus:find(q)
     if #hits == 0 and opts.format == "tty" and out == io.stdout and readline.isatty(1) then
-      io.stderr:write(("no matches for '%s'\n"):format(q))
+      cli.note(("no matches for '%s'"):format(q))
       return
     end
     corpus:kwic(hits, { width = opts.width, sort = opts.sort, limit = opts.limit, format = opts.format,
