@@ -991,7 +991,7 @@ static int writer_count(lua_State *L) {
 
 static int writer_tostring(lua_State *L) {
   pl_writer *w = luaL_checkudata(L, 1, PARLEY_WRITER);
-  lua_pushfstring(L, "writer %s (%d rows%s)", wr_format_names[w->fmt], (int)w->rows,
+  lua_pushfstring(L, "writer %s (%s%s)", wr_format_names[w->fmt], wr_push_count(L, (lua_Integer)w->rows, "row"),
                   w->closed ? ", closed" : "");
   return 1;
 }

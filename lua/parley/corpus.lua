@@ -777,7 +777,7 @@ Doc.__index = lazy(Doc, "meta", function(self)
 end)
 Doc.__methods = Doc  -- for the REPL's completion (its __index is a function)
 Doc.__tostring = function(self)
-  return ("<document %s: %d tokens>"):format(self.id, self._info.ntokens)
+  return ("<document %s: %s>"):format(self.id, output.count(self._info.ntokens, "token"))
 end
 Doc.__show = Doc.__tostring
 
