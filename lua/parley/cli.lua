@@ -122,9 +122,9 @@ function Command:help()
   out[#out + 1] = "options:"
   local opts = {}
   for _, o in ipairs(self.options) do opts[#opts + 1] = o end
-  opts[#opts + 1] = { "help", help = "show this help" }
+  opts[#opts + 1] = { "help", short = "h", help = "show this help" }
   for _, o in ipairs(opts) do
-    local left = "--" .. o[1] .. (o.arg and " " .. o.arg or "")
+    local left = (o.short and "-" .. o.short .. ", " or "") .. "--" .. o[1] .. (o.arg and " " .. o.arg or "")
     local text = o.help or ""
     if o.choices and not text:find(o.choices[1], 1, true) then text = text .. " (" .. table.concat(o.choices, ", ") .. ")" end
     local d = default_text(o)
@@ -151,7 +151,7 @@ end
 -- ------------------------------------------------------------ parsing
 
 -- parse(args) -> options (positional arguments in opts[1..n]); raises an
--- error naming the command for a mistake; --help sets opts.help.
+-- error naming the command for a mistake; --help or -h sets opts.help.
 function Command:parse(args)
   local opts, i = {}, 1
   local function fail(msg)
@@ -197,6 +197,8 @@ function Command:parse(args)
         if inline ~= nil then fail(("option '--%s' takes no value"):format(name)) end
         opts[key(name)] = true
       end
+    elseif a == "-h" then
+      opts.help = true
     elseif a:sub(1, 1) == "-" and #a > 1 then
       fail(("unknown option '%s'"):format(a))
     else
