@@ -261,11 +261,55 @@ function M.open_corpus(opts)
   return corpus
 end
 
--- The corpus of --corpus, narrowed by any --where.
+-- What a where clause that selects nothing says: "no documents where
+-- type=nosuch; types are: telegram, transcript", listing the values of the
+-- attributes whose asked-for values the corpus does not have.
+local MAX_VALUES = 12
+function M.selects_nothing(corpus, filter, sub)
+  local what, wanted = {}, {}
+  for k, v in pairs(filter) do
+    what[#what + 1] = k .. "=" .. (type(v) == "table" and table.concat(v, "|") or tostring(v))
+    wanted[#wanted + 1] = k
+  end
+  table.sort(what)
+  table.sort(wanted)
+  local kind = sub.kind or "document"
+  if #sub.extent > 0 then
+    return ("the %ss where %s hold no words"):format(kind, table.concat(what, " "))
+  end
+  local out = { ("no %ss where %s"):format(kind, table.concat(what, " ")) }
+  local missing = false
+  for _, k in ipairs(wanted) do
+    if k ~= "kind" then
+      local values = corpus:values(k)
+      local have = {}
+      for _, v in ipairs(values) do have[tostring(v)] = true end
+      local asked, absent = filter[k], false
+      for _, v in ipairs(type(asked) == "table" and asked or { asked }) do absent = absent or not have[tostring(v)] end
+      if absent then
+        missing = true
+        local shown = {}
+        for i = 1, math.min(#values, MAX_VALUES) do shown[i] = tostring(values[i]) end
+        local list = #values == 0 and "(none)" or table.concat(shown, ", ")
+          .. (#values > MAX_VALUES and (", … (%s in all)"):format(output.number(#values)) or "")
+        out[#out + 1] = (k:sub(-1) == "s" and "values of " .. k .. " are" or k .. "s are") .. ": " .. list
+      end
+    end
+  end
+  if not missing then out[#out + 1] = "each condition holds somewhere, but not together" end
+  return table.concat(out, "; ")
+end
+
+-- The corpus of --corpus, narrowed by any --where; a clause that selects
+-- nothing is the user's mistake, said as such (not "no matches" later on).
 function M.scoped(opts, name)
   local corpus = M.open_corpus(opts)
   local filter = M.where(opts.where, name)
-  if filter then corpus = corpus:where(filter) end
+  if filter then
+    local sub = corpus:where(filter)
+    if sub:size() == 0 then M.fail(name .. ": " .. M.selects_nothing(corpus, filter, sub)) end
+    corpus = sub
+  end
   return corpus
 end
 
