@@ -201,6 +201,40 @@ local function say(out, ...)
   out:write(clean(table.concat({ ... })), "\n")
 end
 
+-- words(s) -> the words of s as a POSIX shell splits them (no expansions):
+-- blanks separate words; '...' keeps everything inside as it is; "..."
+-- keeps everything but \" \\ \$ \` (their backslash dropped); elsewhere a
+-- backslash keeps the next character.  nil, message for an unclosed quote.
+function M.words(s)
+  local words, cur, have, i, n = {}, {}, false, 1, #s
+  while i <= n do
+    local c = s:sub(i, i)
+    if c == "'" then
+      local j = s:find("'", i + 1, true)
+      if not j then return nil, "a ' quote is not closed" end
+      cur[#cur + 1], have, i = s:sub(i + 1, j - 1), true, j + 1
+    elseif c == '"' then
+      have, i = true, i + 1
+      while true do
+        if i > n then return nil, 'a " quote is not closed' end
+        local d, e = s:sub(i, i), s:sub(i + 1, i + 1)
+        if d == '"' then i = i + 1 break end
+        if d == "\\" and e:find('^["\\$`]') then cur[#cur + 1], i = e, i + 2
+        else cur[#cur + 1], i = d, i + 1 end
+      end
+    elseif c == "\\" then
+      cur[#cur + 1], have, i = i < n and s:sub(i + 1, i + 1) or "\\", true, i + 2
+    elseif c == " " or c == "\t" or c == "\n" then
+      if have then words[#words + 1], cur, have = table.concat(cur), {}, false end
+      i = i + 1
+    else
+      cur[#cur + 1], have, i = c, true, i + 1
+    end
+  end
+  if have then words[#words + 1] = table.concat(cur) end
+  return words
+end
+
 -- The short_src of this file, where the tracebacks of evaluated code are cut.
 local HERE = debug.getinfo(1, "S").short_src
 
@@ -237,11 +271,12 @@ function commands.scripts()
   io.write(help.scripts(), "\n")
 end
 
+-- :run NAME [args]: the arguments split as a shell splits them (:run kwic 'red cross').
 function commands.run(arg, err_out)
-  local name, rest = arg:match("^(%S+)%s*(.*)$")
-  if not name then say(err_out, "usage: :run NAME [args]") return end
-  local args = {}
-  for a in rest:gmatch("%S+") do args[#args + 1] = a end
+  local args, why = M.words(arg)
+  if not args then say(err_out, ":run: ", why) return end
+  if #args == 0 then say(err_out, "usage: :run NAME [args]") return end
+  local name = table.remove(args, 1)
   local ok, err = pcall(help.run_script, name, args)
   if not ok then say(err_out, perror.is(err) and perror.message(err) or tostring(err)) end
 end
