@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "index.h"
+#include "writer.h"
 
 pl_hits *check_hits(lua_State *L, int i) {
   return luaL_checkudata(L, i, PARLEY_HITS);
@@ -42,7 +43,7 @@ static int hits_len(lua_State *L) {
 
 static int hits_tostring(lua_State *L) {
   pl_hits *h = check_hits(L, 1);
-  lua_pushfstring(L, "hits (%d spans)", (int)h->n);
+  lua_pushfstring(L, "hits (%s)", wr_push_count(L, (lua_Integer)h->n, "span"));
   return 1;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "writer.h"
 
 /* ---------------------------------------------------------------- accessors */
 
@@ -70,8 +71,10 @@ static int corpus_close(lua_State *L) {
 static int corpus_tostring(lua_State *L) {
   pl_corpus *c = check_corpus(L, 1);
   if (c->ix.base == NULL) lua_pushfstring(L, "index %s (closed)", c->path);
-  else lua_pushfstring(L, "index %s (%d documents, %d tokens)", c->path, (int)c->ix.ndocs,
-                       (int)c->ix.ntokens);
+  else {
+    const char *docs = wr_push_count(L, (lua_Integer)c->ix.ndocs, "document");
+    lua_pushfstring(L, "index %s (%s, %s)", c->path, docs, wr_push_count(L, (lua_Integer)c->ix.ntokens, "token"));
+  }
   return 1;
 }
 

@@ -17,6 +17,7 @@
 #include "lualib.h"
 #include "version.h"
 #include "parley.h"
+#include "writer.h"
 
 #define PROGNAME "parley"
 
@@ -58,9 +59,18 @@ static void print_version(void) {
   fflush(stdout);
 }
 
-/* Print `parley: msg` on stderr. */
-static void report_message(const char *msg) {
-  fprintf(stderr, PROGNAME ": %s\n", msg);
+/*
+** Print `parley: msg` on stderr: the one printer of the command line's
+** errors.  A message may quote a corpus (a document id, a file name), so it
+** is shown as the writer shows text on a terminal (escape sequences and
+** other controls as U+FFFD; newlines and tabs of a traceback kept), without
+** allocating.  L may be NULL before there is a state.
+*/
+static void report_message(lua_State *L, const char *msg) {
+  fputs(PROGNAME ": ", stderr);
+  if (L) wr_clean_file(L, stderr, msg, strlen(msg));
+  else fputs(msg, stderr);
+  fputc('\n', stderr);
   fflush(stderr);
 }
 
@@ -68,7 +78,7 @@ static void report_message(const char *msg) {
 static int report(lua_State *L, int status) {
   if (status != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
-    report_message(msg ? msg : "(error object is not a string)");
+    report_message(L, msg ? msg : "(error object is not a string)");
     lua_pop(L, 1);
   }
   return status;
@@ -267,8 +277,8 @@ static int setup_paths(lua_State *L, int ignore_env) {
   lua_getglobal(L, "package");
   push_home(L);
   if (lua_isnil(L, -1)) {
-    report_message("cannot find the toolkit's lua/ folder next to the executable "
-                   "(reinstall with `make install`)");
+    report_message(L, "cannot find the toolkit's lua/ folder next to the executable "
+                      "(reinstall with `make install`)");
     return 0;
   }
   if (ignore_env) {
@@ -330,37 +340,29 @@ static void create_arg_table(lua_State *L, char **argv, int argc, int script) {
 }
 
 /*
-** Resolve a script name.  A name with a '/', ending in ".lua", or "-" is a
-** path (or standard input) and runs as given; a bare NAME is the bundled
-** script home/scripts/NAME.lua and nothing else, so a file called NAME in
-** the current folder (a corpus may ship one) never runs in its place.
-** Pushes the path; returns 1 for a bundled script, 0 for a path, -1 (and
-** reports) for a bare name that is no bundled script.
+** Resolve a script name through lua/parley/help.lua's script_path, the one
+** place that says what a name means (the REPL's :run asks it too): a path
+** runs as given, a bare NAME is the bundled script home/scripts/NAME.lua and
+** nothing else.  Pushes the path; returns 1 for a bundled script, 0 for a
+** path, -1 (and reports why) for a name that is no script.
 */
 static int resolve_script(lua_State *L, const char *name) {
-  size_t len = strlen(name);
-  if (strcmp(name, "-") == 0 || strchr(name, '/') || (len >= 4 && strcmp(name + len - 4, ".lua") == 0)) {
-    lua_pushstring(L, name);
-    return 0;
+  int bundled;
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "parley.help");
+  if (report(L, docall(L, 1, 1)) != LUA_OK) return -1;
+  lua_getfield(L, -1, "script_path");
+  lua_remove(L, -2);
+  lua_pushstring(L, name);
+  if (report(L, docall(L, 1, 2)) != LUA_OK) return -1;
+  if (lua_type(L, -2) != LUA_TSTRING) {
+    report_message(L, luaL_tolstring(L, -1, NULL));
+    lua_pop(L, 3);
+    return -1;
   }
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-  lua_getfield(L, -1, "parley.site");
-  lua_getfield(L, -1, "home");
-  lua_pushfstring(L, "%s/scripts/%s.lua", lua_tostring(L, -1), name);
-  lua_replace(L, -4);
-  lua_pop(L, 1);                                 /* path site */
-  if (file_exists(lua_tostring(L, -2))) {
-    lua_pop(L, 1);
-    return 1;
-  }
-  lua_getfield(L, -1, "home");
-  if (file_exists(name))
-    lua_pushfstring(L, "no bundled script '%s' (to run the file %s in this folder, say ./%s)", name, name, name);
-  else
-    lua_pushfstring(L, "no bundled script '%s' (they are in %s/scripts)", name, lua_tostring(L, -1));
-  report_message(lua_tostring(L, -1));
-  lua_pop(L, 4);
-  return -1;
+  bundled = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return bundled;
 }
 
 /* Ask lua/parley/strict.lua for a strict environment (bundled scripts run in one). */
@@ -527,8 +529,8 @@ static int pmain(lua_State *L) {
   int script, flags;
   flags = collect_args(argv, argc, &script);
   if (flags & HAS_ERROR) {
-    if (flags >> 8) fprintf(stderr, PROGNAME ": '-%c' needs an argument\n", flags >> 8);
-    else fprintf(stderr, PROGNAME ": unrecognized option '%s'\n", argv[script]);
+    if (flags >> 8) report_message(L, lua_pushfstring(L, "'-%c' needs an argument", flags >> 8));
+    else report_message(L, lua_pushfstring(L, "unrecognized option '%s'", argv[script]));
     usage(stderr);
     return 0;
   }
@@ -559,7 +561,7 @@ int main(int argc, char **argv) {
   int status, ok;
   lua_State *L = luaL_newstate();
   if (L == NULL) {
-    report_message("cannot create state: not enough memory");
+    report_message(NULL, "cannot create state: not enough memory");
     return EXIT_FAILURE;
   }
   lua_pushcfunction(L, pmain);

@@ -13,13 +13,14 @@
 **   md    a Markdown table (aligned in its source too), numbers rounded
 **   html  a table fragment, text escaped, numbers with their exact value
 **         in a data-value attribute
-** or, for the C reports, gathered as Lua row tables ("rows").  Rows stream:
+** or, for the C reports, gathered as Lua row tables ("rows").  How one
+** value is spelt in each format (sanitised, escaped, measured, numbers)
+** is escape.c's; this file lays the values out in rows.  Rows stream:
 ** a tty or md table waits only for its first WR_SAMPLE rows, to size its
 ** columns; every format writes its output in blocks of WR_FLUSH bytes.
 ** Memory comes from the Lua allocator and is freed by the writer's __gc,
 ** so an error between two rows leaks nothing.
 */
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <utf8proc.h>
-
+#include "escape.h"
 #include "writer.h"
 
 #define WR_SAMPLE 1000          /* tty/md rows buffered to size the columns */
@@ -36,9 +36,6 @@
 #define WR_DEPTH  32            /* nesting of table values */
 
 const char *const wr_format_names[] = {"rows", "tty", "tsv", "csv", "json", "md", "html", NULL};
-
-/* A growable byte buffer in Lua-allocated memory. */
-typedef struct wbuf { char *p; size_t n, cap; } wbuf;
 
 /* A tty/md cell waiting in the sample: its text in the cell buffer, and its display width. */
 typedef struct wr_cellref { uint32_t off, len, width, numeric; } wr_cellref;
@@ -77,35 +74,11 @@ struct pl_writer {
 
 /* ---------------------------------------------------------------- memory */
 
-static void *grow(lua_State *L, pl_writer *w, void *p, size_t *cap, size_t need, size_t elem) {
-  size_t ncap = *cap ? *cap : 256;
-  void *np;
-  if (need <= *cap) return p;
-  while (ncap < need) {
-    if (ncap > ((size_t)-1) / 4 / elem) luaL_error(L, "not enough memory");
-    ncap *= 2;
-  }
-  np = w->alloc(w->aud, p, *cap * elem, ncap * elem);
-  if (np == NULL) luaL_error(L, "not enough memory");
-  *cap = ncap;
-  return np;
-}
-
-static inline void add(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
-  if (b->n + n > b->cap) b->p = grow(L, w, b->p, &b->cap, b->n + n, 1);
-  if (n == 1) b->p[b->n] = *s;
-  else if (n) memcpy(b->p + b->n, s, n);
-  b->n += n;
-}
-
-static void addz(lua_State *L, pl_writer *w, wbuf *b, const char *s) { add(L, w, b, s, strlen(s)); }
-static void addc(lua_State *L, pl_writer *w, wbuf *b, char c) { add(L, w, b, &c, 1); }
-
 static void spaces(lua_State *L, pl_writer *w, int n) {
   static const char sp[] = "                                ";
   while (n > 0) {
     int k = n < 32 ? n : 32;
-    add(L, w, &w->out, sp, (size_t)k);
+    wb_add(L, &w->out, sp, (size_t)k);
     n -= k;
   }
 }
@@ -117,12 +90,6 @@ static void flush(lua_State *L, pl_writer *w, int all) {
   w->out.n = 0;
 }
 
-static void free_buf(pl_writer *w, wbuf *b) {
-  if (b->p) w->alloc(w->aud, b->p, b->cap, 0);
-  b->p = NULL;
-  b->n = b->cap = 0;
-}
-
 static void free_all(pl_writer *w) {
   int c;
   if (w->alloc == NULL) return;
@@ -132,9 +99,9 @@ static void free_all(pl_writer *w) {
     w->alloc(w->aud, w->cols, (size_t)(w->ncols ? w->ncols : 1) * sizeof *w->cols, 0);
     w->cols = NULL;
   }
-  free_buf(w, &w->out);
-  free_buf(w, &w->cell);
-  free_buf(w, &w->tmp);
+  wb_free(&w->out);
+  wb_free(&w->cell);
+  wb_free(&w->tmp);
   if (w->refs) w->alloc(w->aud, w->refs, w->refs_cap * sizeof *w->refs, 0);
   if (w->caption) w->alloc(w->aud, w->caption, w->caption_len, 0);
   w->refs = NULL;
@@ -149,357 +116,9 @@ static char *dup_bytes(lua_State *L, pl_writer *w, const char *s, size_t n) {
   return p;
 }
 
-/* ---------------------------------------------------------------- UTF-8 */
-
-static const char fffd[] = "\xEF\xBF\xBD";
-
-/* The code point at s[0..n): its length, or 0 for a byte that is not UTF-8. */
-static int seq(const char *s, size_t n, int32_t *cp) {
-  if ((unsigned char)s[0] < 0x80) { *cp = (unsigned char)s[0]; return 1; }
-  return parley_utf8_seq((const unsigned char *)s, n, cp);
-}
-
-/* What a terminal must not receive raw: C0 and C1 controls, DEL, bidirectional overrides. */
-static int unsafe(int32_t cp) {
-  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2066 && cp <= 0x2069);
-}
-
-static uint32_t cp_width(int32_t cp) {
-  int w = utf8proc_charwidth(cp);
-  return w < 0 ? 1u : (uint32_t)w;
-}
-
-/* ---------------------------------------------------------------- numbers */
-
-/* The locale's decimal point turned into '.', in buf[0..n). */
-static void point_to_dot(char *buf, size_t n) {
-  char point = localeconv()->decimal_point[0];
-  size_t k;
-  if (point == '.' || point == '\0') return;
-  for (k = 0; k < n; k++) if (buf[k] == point) buf[k] = '.';
-}
-
-/* The shortest decimal form that reads back as v (finite), always with a '.' or an exponent. */
-static size_t machine_number(char *buf, size_t size, lua_Number v) {
-  int prec;
-  size_t n = 0;
-  for (prec = 15; prec <= 17; prec++) {
-    n = (size_t)snprintf(buf, size, "%.*g", prec, (double)v);
-    if (strtod(buf, NULL) == (double)v) break;
-  }
-  if (n >= size) n = size - 1;
-  point_to_dot(buf, n);
-  if (!strpbrk(buf, ".e") && n + 3 < size) { buf[n++] = '.'; buf[n++] = '0'; buf[n] = '\0'; }
-  return n;
-}
-
-/* The decimal digits of v into buf (room for 21 bytes and a NUL); returns their length. */
-static size_t int_digits(char *buf, lua_Integer v) {
-  char tmp[24];
-  size_t n = 0, k = 0;
-  lua_Unsigned u = v < 0 ? 0u - (lua_Unsigned)v : (lua_Unsigned)v;
-  do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
-  if (v < 0) buf[k++] = '-';
-  while (n) buf[k++] = tmp[--n];
-  buf[k] = '\0';
-  return k;
-}
-
-/* digits[0..n) ("-" and digits) in groups of three separated by spaces. */
-static size_t group(const char *digits, size_t n, char *buf, size_t size) {
-  size_t i = 0, k = 0, left;
-  if (n > 0 && digits[0] == '-') { buf[k++] = '-'; i = 1; }
-  left = n - i;
-  for (; i < n && k + 2 < size; i++) {
-    buf[k++] = digits[i];
-    if (--left > 0 && left % 3 == 0) buf[k++] = ' ';
-  }
-  buf[k] = '\0';
-  return k;
-}
-
-/* An integer as people read it: digit groups from 10 000 on, unless plain. */
-static size_t human_int(char *buf, size_t size, lua_Integer v, int plain) {
-  char tmp[32];
-  size_t n = int_digits(tmp, v);
-  if (plain || (v > -10000 && v < 10000)) { memcpy(buf, tmp, n + 1); return n; }
-  return group(tmp, n, buf, size);
-}
-
-size_t wr_human_number(char *buf, size_t size, lua_Number v, int is_int, int plain) {
-  char tmp[64];
-  size_t n, ip;
-  const char *dot;
-  if (is_int && fabs((double)v) < 9007199254740992.0) return human_int(buf, size, (lua_Integer)v, plain);
-  if (isnan(v)) return (size_t)snprintf(buf, size, "nan");
-  if (isinf(v)) return (size_t)snprintf(buf, size, v > 0 ? "inf" : "-inf");
-  if (fabs((double)v) >= 1e15 || (v != 0 && fabs((double)v) < 1e-4)) {
-    n = (size_t)snprintf(buf, size, "%.4g", (double)v);
-    point_to_dot(buf, n);
-    return n;
-  }
-  n = (size_t)snprintf(tmp, sizeof tmp, "%.4f", v == 0 ? 0.0 : (double)v);  /* no "-0.0000" */
-  point_to_dot(tmp, n);
-  dot = strchr(tmp, '.');
-  ip = dot ? (size_t)(dot - tmp) : n;
-  if (plain || fabs((double)v) < 10000) { memcpy(buf, tmp, n + 1); return n; }
-  {
-    size_t m = group(tmp, ip, buf, size);
-    if (m + (n - ip) + 1 > size) { memcpy(buf, tmp, n + 1); return n; }
-    memcpy(buf + m, tmp + ip, n - ip + 1);
-    return m + (n - ip);
-  }
-}
-
-/* ---------------------------------------------------------------- escaping */
-
-/*
-** Word-at-a-time tests on 8 bytes (as load.c's): any byte below n (n <=
-** 128), any byte equal to c, any byte of 0x80 or above.  Text that needs no
-** escape is skipped eight bytes at a time.
-*/
-#define ONES  ((uint64_t)0x0101010101010101u)
-#define HIGHS ((uint64_t)0x8080808080808080u)
-#define BELOW(x, n) (((x) - ONES * (n)) & ~(x) & HIGHS)
-#define HAS(x, c) BELOW((x) ^ (ONES * (unsigned char)(c)), 1)
-
-static inline uint64_t word_at(const char *s) {
-  uint64_t x;
-  memcpy(&x, s, 8);
-  return x;
-}
-
-/*
-** Skip whole words of bytes that are printable ASCII and none of special:
-** the first 8-byte word at or after i that holds a byte below 0x20, 0x7F or
-** above, or a special one (the rest is left to a byte-by-byte look).
-*/
-static size_t skip_plain(const char *s, size_t i, size_t n, const char *special) {
-  while (i + 8 <= n) {
-    uint64_t x = word_at(s + i), hit = (x & HIGHS) | BELOW(x, 0x20) | HAS(x, 0x7F);
-    const char *sp;
-    for (sp = special; *sp && !hit; sp++) hit |= HAS(x, *sp);
-    if (hit) break;
-    i += 8;
-  }
-  return i;
-}
-
-static void esc_tsv(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
-  size_t i, from = 0;
-  for (i = 0; i < n; i++) {
-    const char *e;
-    while (i + 8 <= n) {                                      /* no tab, line end or backslash: skip */
-      uint64_t x = word_at(s + i);
-      if (BELOW(x, '\r' + 1) | HAS(x, '\\')) break;
-      i += 8;
-    }
-    if (i >= n) break;
-    if ((unsigned char)s[i] > '\r' && s[i] != '\\') continue;     /* the common case */
-    e = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r" : s[i] == '\\' ? "\\\\" : NULL;
-    if (!e) continue;
-    add(L, w, b, s + from, i - from);
-    add(L, w, b, e, 2);
-    from = i + 1;
-  }
-  add(L, w, b, s + from, n - from);
-}
-
-static void esc_csv(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
-  size_t i, from = 0;
-  int quote = 0;
-  for (i = 0; i < n && !quote; i++) quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-  if (!quote) { add(L, w, b, s, n); return; }
-  addc(L, w, b, '"');
-  for (i = 0; i < n; i++) {
-    if (s[i] != '"') continue;
-    add(L, w, b, s + from, i + 1 - from);
-    addc(L, w, b, '"');
-    from = i + 1;
-  }
-  add(L, w, b, s + from, n - from);
-  addc(L, w, b, '"');
-}
-
-/*
-** Copy s[0..n) into b, each character that rule replaces by its
-** replacement.  rule(c, cp, valid, tmp) sees the first byte, the code point
-** and whether it is valid UTF-8 (a byte that is not counts as one), and
-** returns the replacement (it may write it into tmp) or NULL to keep it.
-*/
-typedef const char *escape_rule(unsigned char c, int32_t cp, int valid, char tmp[8]);
-
-static void escape(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n, escape_rule *rule,
-                   const char *special) {
-  size_t i = 0, from = 0;
-  uint64_t mark[2] = { 0, 0 };          /* the printable ASCII bytes rule may replace */
-  const char *sp;
-  for (sp = special; *sp; sp++) mark[(unsigned char)*sp >> 6] |= 1ull << ((unsigned char)*sp & 63);
-  while (i < n) {
-    unsigned char c;
-    int32_t cp;
-    int k;
-    i = skip_plain(s, i, n, special);
-    if (i >= n) break;
-    c = (unsigned char)s[i];
-    cp = c;
-    if (c >= 0x20 && c < 0x7F && !(mark[c >> 6] & (1ull << (c & 63)))) { i++; continue; }  /* kept */
-    k = seq(s + i, n - i, &cp);
-    char tmp[8];
-    const char *e = rule(c, cp, k > 0, tmp);
-    if (k == 0) k = 1;
-    if (e) {
-      add(L, w, b, s + from, i - from);
-      addz(L, w, b, e);
-      from = i + (size_t)k;
-    }
-    i += (size_t)k;
-  }
-  add(L, w, b, s + from, n - from);
-}
-
-/* JSON: UTF-8 kept as is, controls and U+2028/9 as escapes, bytes that are not UTF-8 as U+FFFD. */
-static const char *json_rule(unsigned char c, int32_t cp, int valid, char tmp[8]) {
-  if (c == '"') return "\\\"";
-  if (c == '\\') return "\\\\";
-  if (c == '\n') return "\\n";
-  if (c == '\r') return "\\r";
-  if (c == '\t') return "\\t";
-  if (c < 0x20 || (valid && (cp == 0x2028 || cp == 0x2029))) {
-    snprintf(tmp, 8, "\\u%04x", (unsigned)cp);
-    return tmp;
-  }
-  return valid ? NULL : fffd;
-}
-
-static void esc_json(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
-  addc(L, w, b, '"');
-  escape(L, w, b, s, n, json_rule, "\"\\");
-  addc(L, w, b, '"');
-}
-
-/* html, in elements and attributes: newlines as <br>, bad bytes and controls as U+FFFD. */
-static const char *html_rule(unsigned char c, int32_t cp, int valid, char tmp[8]) {
-  (void)tmp;
-  if (!valid || (cp < 0x20 && c != '\n' && c != '\r' && c != '\t') || cp == 0x7F) return fffd;
-  return c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" :
-         c == '\'' ? "&#39;" : c == '\n' ? "<br>" : c == '\r' ? "" : NULL;
-}
-
-static void esc_html(lua_State *L, pl_writer *w, wbuf *b, const char *s, size_t n) {
-  escape(L, w, b, s, n, html_rule, "&<>\"'");
-}
-
-/*
-** A tty or md cell as it is shown, appended to the cell buffer: in tty,
-** white space as one space each and unsafe characters as U+FFFD; in md,
-** the characters Markdown would read escaped, newlines as <br>, tabs kept.
-** Returns its display width.
-*/
-/* A printable ASCII byte that a tty or md cell shows as it is (one column). */
-static int plain_byte(unsigned char c, int md) {
-  if (c < 0x20 || c >= 0x7F) return 0;
-  if (!md) return 1;
-  switch (c) {
-    case '|': case '\\': case '*': case '_': case '`': case '<': case '>': return 0;
-    default: return 1;
-  }
-}
-
+/* A tty or md cell's text as it is shown, appended to the cell buffer; returns its display width. */
 static uint32_t shown(lua_State *L, pl_writer *w, const char *s, size_t n) {
-  size_t i = 0;
-  uint32_t width = 0;
-  int md = w->fmt == WR_MD;
-  while (i < n) {
-    unsigned char c = (unsigned char)s[i];
-    int32_t cp = c;
-    int k;
-    const char *rep = NULL;
-    if (plain_byte(c, md)) {            /* a run of plain ASCII: one copy */
-      size_t j = skip_plain(s, i, n, md ? "|\\*_`<>" : "");
-      while (j < n && plain_byte((unsigned char)s[j], md)) j++;
-      add(L, w, &w->cell, s + i, j - i);
-      width += (uint32_t)(j - i);
-      i = j;
-      continue;
-    }
-    k = seq(s + i, n - i, &cp);
-    if (k == 0) { rep = fffd; k = 1; cp = 0xFFFD; }
-    else if (md && c == '\t') rep = "\t";
-    else if (c == '\t' || c == '\n' || c == '\r') rep = md && c == '\n' ? "<br>" : md && c == '\r' ? "" : " ";
-    else if (unsafe(cp)) { rep = fffd; cp = 0xFFFD; }
-    else if (md && (c == '|' || c == '\\' || c == '*' || c == '_' || c == '`')) {
-      char e[3] = { '\\', (char)c, '\0' };
-      add(L, w, &w->cell, e, 2);
-      width += 2;
-      i++;
-      continue;
-    } else if (md && (c == '<' || c == '>')) rep = c == '<' ? "&lt;" : "&gt;";
-    if (rep) {
-      addz(L, w, &w->cell, rep);
-      width += (uint32_t)(rep == fffd ? 1 : strlen(rep));
-    } else {
-      add(L, w, &w->cell, s + i, (size_t)k);
-      width += cp_width(cp);
-    }
-    i += (size_t)k;
-  }
-  return width;
-}
-
-/* Display width of the (shown, so valid) text s[0..n). */
-static uint32_t text_width(const char *s, size_t n) {
-  size_t i = 0;
-  uint32_t width = 0;
-  while (i < n) {
-    int32_t cp;
-    int k;
-    if ((unsigned char)s[i] < 0x80) { width++; i++; continue; }
-    k = seq(s + i, n - i, &cp);
-    if (k == 0) { k = 1; cp = 0xFFFD; }
-    width += cp_width(cp);
-    i += (size_t)k;
-  }
-  return width;
-}
-
-/*
-** Clip shown text s[0..n) of display width *width to at most limit columns:
-** keep its end (from_left) or its start; returns the bytes kept and sets
-** *skip (bytes dropped at the start) and *width.
-*/
-static size_t clip(const char *s, size_t n, uint32_t *width, uint32_t limit, int from_left, size_t *skip) {
-  size_t i = 0;
-  *skip = 0;
-  if (*width <= limit) return n;
-  if (from_left) {
-    uint32_t w = *width;
-    while (i < n && w > limit) {
-      int32_t cp;
-      int k = seq(s + i, n - i, &cp);
-      if (k == 0) { k = 1; cp = 0xFFFD; }
-      w -= cp_width(cp);
-      i += (size_t)k;
-    }
-    *skip = i;
-    *width = w;
-    return n - i;
-  } else {
-    uint32_t used = 0;
-    while (i < n) {
-      int32_t cp;
-      int k = seq(s + i, n - i, &cp);
-      uint32_t cw;
-      if (k == 0) { k = 1; cp = 0xFFFD; }
-      cw = cp_width(cp);
-      if (used + cw > limit) break;
-      used += cw;
-      i += (size_t)k;
-    }
-    *width = used;
-    return i;
-  }
+  return esc_shown(L, &w->cell, s, n, w->fmt == WR_MD ? ESC_MD : ESC_CELL);
 }
 
 /* ---------------------------------------------------------------- aligned tables (tty, md) */
@@ -517,25 +136,32 @@ static void put_aligned(lua_State *L, pl_writer *w, int c, const char *s, size_t
     /* a fixed width clips silently at the far side (KWIC context); a maximum, with an ellipsis */
     int fixed = col->spec.width > 0;
     ellipsis = !fixed;
-    keep = clip(s, n, &cw, (uint32_t)col->width - (uint32_t)ellipsis, fixed && col->right, &skip);
+    keep = esc_clip(s, n, &cw, (uint32_t)col->width - (uint32_t)ellipsis, fixed && col->right, &skip);
   }
   pad = col->width - (int)cw - ellipsis;
-  if (w->fmt == WR_MD) addz(L, w, &w->out, c == w->first ? "| " : " | ");
-  else if (c != w->first) addz(L, w, &w->out, "  ");
+  if (w->fmt == WR_MD) wb_addz(L, &w->out, c == w->first ? "| " : " | ");
+  else if (c != w->first) wb_addz(L, &w->out, "  ");
   if (col->right && pad > 0) spaces(L, w, pad);
-  add(L, w, &w->out, s + skip, keep);
-  if (ellipsis) addz(L, w, &w->out, "\xE2\x80\xA6");  /* … */
+  wb_add(L, &w->out, s + skip, keep);
+  if (ellipsis) wb_addz(L, &w->out, "\xE2\x80\xA6");  /* … */
   if (!col->right && pad > 0 && (c != w->last || w->fmt == WR_MD)) spaces(L, w, pad);
-  if (c == w->last) addz(L, w, &w->out, w->fmt == WR_MD ? " |\n" : "\n");
+  if (c == w->last) wb_addz(L, &w->out, w->fmt == WR_MD ? " |\n" : "\n");
+}
+
+/*
+** The caption above a tty or md table, then end: text from a corpus (its
+** name, a document's id) shown as tty shows text, or escaped as md cells are.
+*/
+static void put_caption(lua_State *L, pl_writer *w, const char *end) {
+  if (w->fmt == WR_MD) esc_md_caption(L, &w->out, w->caption, w->caption_len);
+  else esc_shown(L, &w->out, w->caption, w->caption_len, ESC_TEXT);
+  wb_addz(L, &w->out, end);
 }
 
 /* The caption, the column titles and the rule below them, once the widths are known. */
 static void aligned_header(lua_State *L, pl_writer *w) {
   int c, k;
-  if (w->caption) {
-    add(L, w, &w->out, w->caption, w->caption_len);
-    addz(L, w, &w->out, w->fmt == WR_MD ? "\n\n" : "\n");
-  }
+  if (w->caption) put_caption(L, w, w->fmt == WR_MD ? "\n\n" : "\n");
   if (w->last < 0) return;
   for (c = w->first; c <= w->last; c++) {
     wr_col *col = &w->cols[c];
@@ -551,14 +177,14 @@ static void aligned_header(lua_State *L, pl_writer *w) {
     wr_col *col = &w->cols[c];
     if (col->spec.hidden) continue;
     if (w->fmt == WR_MD) {
-      addz(L, w, &w->out, c == w->first ? "| " : " | ");
-      for (k = 0; k < (col->width > 3 ? col->width : 3) - 1; k++) addc(L, w, &w->out, '-');
-      addc(L, w, &w->out, col->right ? ':' : '-');
-      if (c == w->last) addz(L, w, &w->out, " |\n");
+      wb_addz(L, &w->out, c == w->first ? "| " : " | ");
+      for (k = 0; k < col->width - 1; k++) wb_addc(L, &w->out, '-');
+      wb_addc(L, &w->out, col->right ? ':' : '-');
+      if (c == w->last) wb_addz(L, &w->out, " |\n");
     } else {
-      if (c != w->first) addz(L, w, &w->out, "  ");
-      for (k = 0; k < col->width; k++) addz(L, w, &w->out, "\xE2\x94\x80");  /* ─ */
-      if (c == w->last) addc(L, w, &w->out, '\n');
+      if (c != w->first) wb_addz(L, &w->out, "  ");
+      for (k = 0; k < col->width; k++) wb_addz(L, &w->out, "\xE2\x94\x80");  /* ─ */
+      if (c == w->last) wb_addc(L, &w->out, '\n');
     }
   }
 }
@@ -566,15 +192,18 @@ static void aligned_header(lua_State *L, pl_writer *w) {
 /* Size and align the columns from the sample, then write the header and the sample. */
 static void aligned_fix(lua_State *L, pl_writer *w) {
   int c;
-  size_t k = 0;
+  size_t k = 0, at;
   for (c = 0; c < w->ncols; c++) {
     wr_col *col = &w->cols[c];
     const char *t = col->spec.title ? col->spec.title : col->spec.name;
     if (col->spec.hidden) continue;
     col->right = col->spec.align == WR_RIGHT ||
                  (col->spec.align == WR_AUTO && col->seen_num && !col->seen_text);
-    col->width = (int)text_width(t, strlen(t));
+    at = w->cell.n;
+    col->width = (int)shown(L, w, t, strlen(t));            /* as the header shows it (md escapes) */
+    w->cell.n = at;
     if (col->width < col->spec.min_width) col->width = col->spec.min_width;
+    if (w->fmt == WR_MD && col->width < 3) col->width = 3;   /* the rule cell "--:" is three wide */
   }
   while (k < w->nrefs)
     for (c = 0; c < w->ncols && k < w->nrefs; c++) {
@@ -616,12 +245,12 @@ static void record_cell(lua_State *L, pl_writer *w, int c, const char *s, size_t
   const char *t = w->cols[c].spec.title ? w->cols[c].spec.title : w->cols[c].spec.name;
   for (k = 0; k < w->ncols; k++) {
     const char *kt = w->cols[k].spec.title ? w->cols[k].spec.title : w->cols[k].spec.name;
-    int kw = (int)text_width(kt, strlen(kt));
+    int kw = (int)esc_width(kt, strlen(kt));
     if (!w->cols[k].spec.hidden && kw > tw) tw = kw;
   }
   at = w->cell.n;
   shown(L, w, t, strlen(t));
-  add(L, w, &w->out, w->cell.p + at, w->cell.n - at);
+  wb_add(L, &w->out, w->cell.p + at, w->cell.n - at);
   w->cell.n = at;
   indent = tw + 2;
   room = w->term_width - indent > 20 ? w->term_width - indent : 20;
@@ -629,7 +258,7 @@ static void record_cell(lua_State *L, pl_writer *w, int c, const char *s, size_t
   s = w->cell.p + at;
   n = w->cell.n - at;
   while (n > 0 && s[n - 1] == ' ') n--;
-  if (n > 0) spaces(L, w, tw - (int)text_width(t, strlen(t)) + 2);
+  if (n > 0) spaces(L, w, tw - (int)esc_width(t, strlen(t)) + 2);
   while (i < n) {
     size_t j = i, end, best = 0;
     int width = 0, best_width = 0;
@@ -639,25 +268,25 @@ static void record_cell(lua_State *L, pl_writer *w, int c, const char *s, size_t
     end = i;
     while (end < n) {
       int32_t cp;
-      int len = seq(s + end, n - end, &cp);
+      int len = esc_seq(s + end, n - end, &cp);
       int cw;
       if (len == 0) { len = 1; cp = 0xFFFD; }
-      cw = (int)cp_width(cp);
+      cw = (int)esc_cp_width(cp);
       if (width + cw > room) break;
       if (s[end] == ' ') { best = end; best_width = width; }
       width += cw;
       end += (size_t)len;
     }
     if (end < n && best > i) { end = best; width = best_width; }  /* break at the last space */
-    if (used++) { addc(L, w, &w->out, '\n'); spaces(L, w, indent); }
+    if (used++) { wb_addc(L, &w->out, '\n'); spaces(L, w, indent); }
     {
       size_t stop = end;
       while (stop > i && s[stop - 1] == ' ') stop--;
-      add(L, w, &w->out, s + i, stop - i);
+      wb_add(L, &w->out, s + i, stop - i);
     }
     i = end;
   }
-  addc(L, w, &w->out, '\n');
+  wb_addc(L, &w->out, '\n');
   w->cell.n = at;
 }
 
@@ -684,10 +313,10 @@ static void aligned_cell(lua_State *L, pl_writer *w, int c, const value *v) {
   uint32_t width = 0;
   if (v->type == V_STR || v->type == V_JSON) { s = v->s; n = v->len; if (n) col->seen_text = 1; }
   else if (v->type == V_BOOL) { s = v->i ? "true" : "false"; n = strlen(s); col->seen_text = 1; }
-  else if (v->type == V_INT) { n = human_int(num, sizeof num, v->i, col->spec.plain); s = num; col->seen_num = 1; }
+  else if (v->type == V_INT) { n = esc_human_int(num, sizeof num, v->i, col->spec.plain); s = num; col->seen_num = 1; }
   else if (v->type == V_NUM) { n = wr_human_number(num, sizeof num, v->d, 0, col->spec.plain); s = num; col->seen_num = 1; }
   if (w->records) {
-    if (c == w->first && w->rows > 0) addc(L, w, &w->out, '\n');
+    if (c == w->first && w->rows > 0) wb_addc(L, &w->out, '\n');
     record_cell(L, w, c, s, n);
     return;
   }
@@ -700,7 +329,7 @@ static void aligned_cell(lua_State *L, pl_writer *w, int c, const value *v) {
     return;
   }
   if (w->cell.n > UINT32_MAX) luaL_error(L, "writer: cells too large to align");
-  if (w->nrefs + 1 > w->refs_cap) w->refs = grow(L, w, w->refs, &w->refs_cap, w->nrefs + 1, sizeof *w->refs);
+  if (w->nrefs + 1 > w->refs_cap) w->refs = wb_grow(L, w->alloc, w->aud, w->refs, &w->refs_cap, w->nrefs + 1, sizeof *w->refs);
   w->refs[w->nrefs].off = (uint32_t)at;
   w->refs[w->nrefs].len = (uint32_t)(w->cell.n - at);
   w->refs[w->nrefs].width = width;
@@ -745,56 +374,56 @@ static void put(lua_State *L, pl_writer *w, const value *v) {
       aligned_cell(L, w, c, v);
       break;
     case WR_TSV: case WR_CSV:
-      if (c != w->first) addc(L, w, &w->out, w->fmt == WR_TSV ? '\t' : ',');
+      if (c != w->first) wb_addc(L, &w->out, w->fmt == WR_TSV ? '\t' : ',');
       if (v->type == V_STR || v->type == V_JSON) {
-        if (w->fmt == WR_TSV) esc_tsv(L, w, &w->out, v->s, v->len);
-        else esc_csv(L, w, &w->out, v->s, v->len);
-      } else if (v->type == V_BOOL) addz(L, w, &w->out, v->i ? "true" : "false");
+        if (w->fmt == WR_TSV) esc_tsv(L, &w->out, v->s, v->len);
+        else esc_csv(L, &w->out, v->s, v->len);
+      } else if (v->type == V_BOOL) wb_addz(L, &w->out, v->i ? "true" : "false");
       else if (v->type == V_INT) {
-        n = int_digits(num, v->i);
-        add(L, w, &w->out, num, n);
+        n = esc_int_digits(num, v->i);
+        wb_add(L, &w->out, num, n);
       } else if (v->type == V_NUM) {
-        if (isnan(v->d)) addz(L, w, &w->out, "nan");
-        else if (isinf(v->d)) addz(L, w, &w->out, v->d > 0 ? "inf" : "-inf");
-        else add(L, w, &w->out, num, machine_number(num, sizeof num, v->d));
+        if (isnan(v->d)) wb_addz(L, &w->out, "nan");
+        else if (isinf(v->d)) wb_addz(L, &w->out, v->d > 0 ? "inf" : "-inf");
+        else wb_add(L, &w->out, num, esc_machine_number(num, sizeof num, v->d));
       }
       break;
     case WR_JSON:
-      if (c == w->first) addz(L, w, &w->out, w->rows ? ",\n{" : "\n{");
-      else addc(L, w, &w->out, ',');
-      add(L, w, &w->out, col->json_key, col->json_key_len);
-      if (v->type == V_STR) esc_json(L, w, &w->out, v->s, v->len);
-      else if (v->type == V_JSON) add(L, w, &w->out, v->s, v->len);
-      else if (v->type == V_BOOL) addz(L, w, &w->out, v->i ? "true" : "false");
+      if (c == w->first) wb_addz(L, &w->out, w->rows ? ",\n{" : "\n{");
+      else wb_addc(L, &w->out, ',');
+      wb_add(L, &w->out, col->json_key, col->json_key_len);
+      if (v->type == V_STR) esc_json(L, &w->out, v->s, v->len);
+      else if (v->type == V_JSON) wb_add(L, &w->out, v->s, v->len);
+      else if (v->type == V_BOOL) wb_addz(L, &w->out, v->i ? "true" : "false");
       else if (v->type == V_INT) {
-        n = int_digits(num, v->i);
-        add(L, w, &w->out, num, n);
-      } else if (v->type == V_NUM && isfinite(v->d)) add(L, w, &w->out, num, machine_number(num, sizeof num, v->d));
-      else addz(L, w, &w->out, "null");
-      if (c == w->last) addc(L, w, &w->out, '}');
+        n = esc_int_digits(num, v->i);
+        wb_add(L, &w->out, num, n);
+      } else if (v->type == V_NUM && isfinite(v->d)) wb_add(L, &w->out, num, esc_machine_number(num, sizeof num, v->d));
+      else wb_addz(L, &w->out, "null");
+      if (c == w->last) wb_addc(L, &w->out, '}');
       break;
     case WR_HTML:
-      if (c == w->first) addz(L, w, &w->out, "<tr>");
+      if (c == w->first) wb_addz(L, &w->out, "<tr>");
       if (v->type == V_INT || v->type == V_NUM) {
-        addz(L, w, &w->out, "<td class=\"num\" data-value=\"");
-        if (v->type == V_INT) n = int_digits(num, v->i);
-        else if (isfinite(v->d)) n = machine_number(num, sizeof num, v->d);
+        wb_addz(L, &w->out, "<td class=\"num\" data-value=\"");
+        if (v->type == V_INT) n = esc_int_digits(num, v->i);
+        else if (isfinite(v->d)) n = esc_machine_number(num, sizeof num, v->d);
         else n = (size_t)snprintf(num, sizeof num, "%s", isnan(v->d) ? "nan" : v->d > 0 ? "inf" : "-inf");
-        add(L, w, &w->out, num, n);
-        addz(L, w, &w->out, "\">");
-        if (v->shown) esc_html(L, w, &w->out, v->shown, v->shown_len);
+        wb_add(L, &w->out, num, n);
+        wb_addz(L, &w->out, "\">");
+        if (v->shown) esc_html(L, &w->out, v->shown, v->shown_len);
         else {
-          if (v->type == V_INT) n = human_int(num, sizeof num, v->i, col->spec.plain);
+          if (v->type == V_INT) n = esc_human_int(num, sizeof num, v->i, col->spec.plain);
           else n = wr_human_number(num, sizeof num, v->d, 0, col->spec.plain);
-          add(L, w, &w->out, num, n);
+          wb_add(L, &w->out, num, n);
         }
       } else {
-        addz(L, w, &w->out, "<td>");
-        if (v->type == V_STR || v->type == V_JSON) esc_html(L, w, &w->out, v->s, v->len);
-        else if (v->type == V_BOOL) addz(L, w, &w->out, v->i ? "true" : "false");
+        wb_addz(L, &w->out, "<td>");
+        if (v->type == V_STR || v->type == V_JSON) esc_html(L, &w->out, v->s, v->len);
+        else if (v->type == V_BOOL) wb_addz(L, &w->out, v->i ? "true" : "false");
       }
-      addz(L, w, &w->out, "</td>");
-      if (c == w->last) addz(L, w, &w->out, "</tr>\n");
+      wb_addz(L, &w->out, "</td>");
+      if (c == w->last) wb_addz(L, &w->out, "</tr>\n");
       break;
   }
 }
@@ -808,38 +437,35 @@ static void start(lua_State *L, pl_writer *w) {
     case WR_TSV: case WR_CSV:
       for (c = 0; c < w->ncols; c++) {
         if (w->cols[c].spec.hidden) continue;
-        if (c != w->first) addc(L, w, &w->out, w->fmt == WR_TSV ? '\t' : ',');
-        if (w->fmt == WR_TSV) esc_tsv(L, w, &w->out, w->cols[c].spec.name, w->cols[c].name_len);
-        else esc_csv(L, w, &w->out, w->cols[c].spec.name, w->cols[c].name_len);
+        if (c != w->first) wb_addc(L, &w->out, w->fmt == WR_TSV ? '\t' : ',');
+        if (w->fmt == WR_TSV) esc_tsv(L, &w->out, w->cols[c].spec.name, w->cols[c].name_len);
+        else esc_csv(L, &w->out, w->cols[c].spec.name, w->cols[c].name_len);
       }
-      addz(L, w, &w->out, w->fmt == WR_TSV ? "\n" : "\r\n");
+      wb_addz(L, &w->out, w->fmt == WR_TSV ? "\n" : "\r\n");
       break;
     case WR_JSON:
-      addc(L, w, &w->out, '[');
+      wb_addc(L, &w->out, '[');
       break;
     case WR_TTY:
-      if (w->records && w->caption) {
-        add(L, w, &w->out, w->caption, w->caption_len);
-        addz(L, w, &w->out, "\n\n");
-      }
+      if (w->records && w->caption) put_caption(L, w, "\n\n");
       break;
     case WR_HTML:
-      addz(L, w, &w->out, "<table class=\"parley\">\n");
+      wb_addz(L, &w->out, "<table class=\"parley\">\n");
       if (w->caption) {
-        addz(L, w, &w->out, "<caption>");
-        esc_html(L, w, &w->out, w->caption, w->caption_len);
-        addz(L, w, &w->out, "</caption>\n");
+        wb_addz(L, &w->out, "<caption>");
+        esc_html(L, &w->out, w->caption, w->caption_len);
+        wb_addz(L, &w->out, "</caption>\n");
       }
-      addz(L, w, &w->out, "<thead><tr>");
+      wb_addz(L, &w->out, "<thead><tr>");
       for (c = 0; c < w->ncols; c++) {
         const wr_colspec *s = &w->cols[c].spec;
         const char *t = s->title ? s->title : s->name;
         if (s->hidden) continue;
-        addz(L, w, &w->out, s->align == WR_RIGHT ? "<th class=\"num\">" : "<th>");
-        esc_html(L, w, &w->out, t, strlen(t));
-        addz(L, w, &w->out, "</th>");
+        wb_addz(L, &w->out, s->align == WR_RIGHT ? "<th class=\"num\">" : "<th>");
+        esc_html(L, &w->out, t, strlen(t));
+        wb_addz(L, &w->out, "</th>");
       }
-      addz(L, w, &w->out, "</tr></thead>\n<tbody>\n");
+      wb_addz(L, &w->out, "</tr></thead>\n<tbody>\n");
       break;
   }
 }
@@ -888,8 +514,8 @@ void wr_end_row(lua_State *L, pl_writer *w) {
       lua_setfield(L, -3, "row");
       lua_pop(L, 2);
       break;
-    case WR_TSV: addc(L, w, &w->out, '\n'); break;
-    case WR_CSV: addz(L, w, &w->out, "\r\n"); break;
+    case WR_TSV: wb_addc(L, &w->out, '\n'); break;
+    case WR_CSV: wb_addz(L, &w->out, "\r\n"); break;
     case WR_TTY: case WR_MD:
       if (!w->fixed && !w->records && w->rows >= WR_SAMPLE) aligned_fix(L, w);
       break;
@@ -903,8 +529,8 @@ static int finish(lua_State *L, pl_writer *w) {
   if (w->cur != 0) wr_end_row(L, w);
   if (!w->started) start(L, w);
   switch (w->fmt) {
-    case WR_JSON: addz(L, w, &w->out, w->rows ? "\n]\n" : "]\n"); break;
-    case WR_HTML: addz(L, w, &w->out, "</tbody>\n</table>\n"); break;
+    case WR_JSON: wb_addz(L, &w->out, w->rows ? "\n]\n" : "]\n"); break;
+    case WR_HTML: wb_addz(L, &w->out, "</tbody>\n</table>\n"); break;
     case WR_TTY: case WR_MD:
       if (!w->records && !w->fixed) aligned_fix(L, w);
       break;
@@ -954,8 +580,8 @@ static void ready(lua_State *L, pl_writer *w) {
       w->last = c;
     }
     w->tmp.n = 0;
-    esc_json(L, w, &w->tmp, col->spec.name, col->name_len);
-    addc(L, w, &w->tmp, ':');
+    esc_json(L, &w->tmp, col->spec.name, col->name_len);
+    wb_addc(L, &w->tmp, ':');
     col->json_key = dup_bytes(L, w, w->tmp.p, w->tmp.n);
     col->json_key_len = w->tmp.n;
   }
@@ -979,6 +605,9 @@ static pl_writer *new_writer(lua_State *L, int fmt, FILE *f, int n, const char *
   lua_setiuservalue(L, -2, 1);
   w->idx = lua_gettop(L);
   w->alloc = lua_getallocf(L, &w->aud);
+  wb_init(L, &w->out);
+  wb_init(L, &w->cell);
+  wb_init(L, &w->tmp);
   w->fmt = fmt;
   w->f = f;
   w->cols = w->alloc(w->aud, NULL, 0, (size_t)(n ? n : 1) * sizeof *w->cols);
@@ -1202,18 +831,18 @@ static int sequence_length(lua_State *L, int idx, lua_Integer *len) {
 }
 
 /* The number at idx into b: machine form, or (human) as tables show it. */
-static void add_number(lua_State *L, pl_writer *w, wbuf *b, int idx, int human, int plain) {
+static void add_number(lua_State *L, wbuf *b, int idx, int human, int plain) {
   char num[64];
   size_t n;
   if (lua_isinteger(L, idx)) {
-    if (human) n = human_int(num, sizeof num, lua_tointeger(L, idx), plain);
-    else n = int_digits(num, lua_tointeger(L, idx));
+    if (human) n = esc_human_int(num, sizeof num, lua_tointeger(L, idx), plain);
+    else n = esc_int_digits(num, lua_tointeger(L, idx));
   } else if (human || !isfinite(lua_tonumber(L, idx))) {
     n = wr_human_number(num, sizeof num, lua_tonumber(L, idx), 0, plain);
   } else {
-    n = machine_number(num, sizeof num, lua_tonumber(L, idx));
+    n = esc_machine_number(num, sizeof num, lua_tonumber(L, idx));
   }
-  add(L, w, b, num, n);
+  wb_add(L, b, num, n);
 }
 
 /*
@@ -1227,54 +856,54 @@ static void encode(lua_State *L, pl_writer *w, int idx, int depth, int json, int
   idx = lua_absindex(L, idx);
   if (depth > WR_DEPTH) luaL_error(L, "writer: a table value nested too deeply");
   switch (lua_type(L, idx)) {
-    case LUA_TNIL: if (json) addz(L, w, b, "null"); return;
-    case LUA_TBOOLEAN: addz(L, w, b, lua_toboolean(L, idx) ? "true" : "false"); return;
+    case LUA_TNIL: if (json) wb_addz(L, b, "null"); return;
+    case LUA_TBOOLEAN: wb_addz(L, b, lua_toboolean(L, idx) ? "true" : "false"); return;
     case LUA_TNUMBER:
-      if (json && !lua_isinteger(L, idx) && !isfinite(lua_tonumber(L, idx))) addz(L, w, b, "null");
-      else add_number(L, w, b, idx, human, plain);
+      if (json && !lua_isinteger(L, idx) && !isfinite(lua_tonumber(L, idx))) wb_addz(L, b, "null");
+      else add_number(L, b, idx, human, plain);
       return;
     case LUA_TSTRING: {
       size_t len;
       const char *s = lua_tolstring(L, idx, &len);
-      if (json) esc_json(L, w, b, s, len); else add(L, w, b, s, len);
+      if (json) esc_json(L, b, s, len); else wb_add(L, b, s, len);
       return;
     }
     case LUA_TTABLE: break;
     default: luaL_error(L, "writer: cannot write a %s", luaL_typename(L, idx));
   }
   if (sequence_length(L, idx, &n)) {
-    if (json) addc(L, w, b, '[');
+    if (json) wb_addc(L, b, '[');
     for (i = 1; i <= n; i++) {
-      if (i > 1) addz(L, w, b, json ? "," : ", ");
+      if (i > 1) wb_addz(L, b, json ? "," : ", ");
       lua_rawgeti(L, idx, i);
       encode(L, w, -1, depth + 1, json, human, plain);
       lua_pop(L, 1);
     }
-    if (json) addc(L, w, b, ']');
+    if (json) wb_addc(L, b, ']');
     return;
   }
   sorted_keys(L, idx);
   n = (lua_Integer)lua_rawlen(L, -1);
-  if (json) addc(L, w, b, '{');
+  if (json) wb_addc(L, b, '{');
   for (i = 1; i <= n; i++) {
-    if (i > 1) addz(L, w, b, json ? "," : ", ");
+    if (i > 1) wb_addz(L, b, json ? "," : ", ");
     lua_rawgeti(L, -1, i);
     if (json) {
       size_t len;
       const char *k = luaL_tolstring(L, -1, &len);
-      esc_json(L, w, b, k, len);
+      esc_json(L, b, k, len);
       lua_pop(L, 1);
-      addc(L, w, b, ':');
+      wb_addc(L, b, ':');
     } else {
       encode(L, w, -1, depth + 1, 0, human, plain);
-      addc(L, w, b, '=');
+      wb_addc(L, b, '=');
     }
     lua_rawget(L, idx);
     encode(L, w, -1, depth + 1, json, human, plain);
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
-  if (json) addc(L, w, b, '}');
+  if (json) wb_addc(L, b, '}');
 }
 
 /* The cell of column c from row table r (its value, or what its display/text function makes of it). */
@@ -1362,7 +991,7 @@ static int writer_count(lua_State *L) {
 
 static int writer_tostring(lua_State *L) {
   pl_writer *w = luaL_checkudata(L, 1, PARLEY_WRITER);
-  lua_pushfstring(L, "writer %s (%d rows%s)", wr_format_names[w->fmt], (int)w->rows,
+  lua_pushfstring(L, "writer %s (%s%s)", wr_format_names[w->fmt], wr_push_count(L, (lua_Integer)w->rows, "row"),
                   w->closed ? ", closed" : "");
   return 1;
 }
@@ -1388,9 +1017,28 @@ static int writer_number(lua_State *L) {
   char buf[64];
   size_t n;
   luaL_checknumber(L, 1);
-  if (lua_isinteger(L, 1)) n = human_int(buf, sizeof buf, lua_tointeger(L, 1), lua_toboolean(L, 2));
+  if (lua_isinteger(L, 1)) n = esc_human_int(buf, sizeof buf, lua_tointeger(L, 1), lua_toboolean(L, 2));
   else n = wr_human_number(buf, sizeof buf, lua_tonumber(L, 1), 0, lua_toboolean(L, 2));
   lua_pushlstring(L, buf, n);
+  return 1;
+}
+
+/*
+** clean(s) -> s as a terminal may show it: newlines and tabs kept; other
+** controls, bidirectional overrides and isolates, U+2028/9 and bytes that
+** are not UTF-8 as U+FFFD (what tty tables do to their cells).  For the
+** text around tables: summaries the REPL prints, notes and messages.
+*/
+static int writer_clean(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  luaL_Buffer B;
+  wbuf b = { NULL, 0, 0, NULL, NULL };
+  if (n > ((size_t)-1) / 4) return luaL_error(L, "not enough memory");
+  b.cap = 3 * n + 1;                        /* each byte becomes at most one U+FFFD */
+  b.p = luaL_buffinitsize(L, &B, b.cap);
+  esc_shown(L, &b, s, n, ESC_TEXT);
+  luaL_pushresultsize(&B, b.n);
   return 1;
 }
 
@@ -1413,6 +1061,7 @@ static const luaL_Reg writer_funcs[] = {
   {"new",    writer_new},
   {"number", writer_number},
   {"json",   writer_json},
+  {"clean",  writer_clean},
   {NULL, NULL}
 };
 

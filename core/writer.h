@@ -55,7 +55,16 @@ int wr_finish(lua_State *L, pl_writer *w);
 
 /* Human form of a number (tty, md, html): integers "7892", "12 345"; other numbers
 ** with four decimals ("0.0417", "15 000.0000"), "1.234e-05" when very small or
-** large, "inf", "nan".  plain: no digit groups. */
+** large, "inf", "nan".  plain: no digit groups.  (escape.c, as the two below.) */
 size_t wr_human_number(char *buf, size_t size, lua_Number v, int is_int, int plain);
+
+/* Push (and return) a count with its noun as every summary writes it: "1 document",
+** "14 000 tokens" (the plural: noun + "s"), as lua/parley/output.lua's count does. */
+const char *wr_push_count(lua_State *L, lua_Integer n, const char *noun);
+
+/* Write the text s[0..n) (a message, a note) to f as a terminal may show it: newlines
+** and tabs kept, other controls, bidirectional overrides and bytes that are not
+** UTF-8 as U+FFFD.  Allocates nothing, so it can report running out of memory. */
+void wr_clean_file(lua_State *L, FILE *f, const char *s, size_t n);
 
 #endif

@@ -522,9 +522,9 @@ describe("sub-corpora", function()
 
   it("raise for a value no region has, naming the values there are", function()
     assert.error_matches(function() c:where{ type = "memo" } end,
-      "no document region has type = 'memo' %(the values are: telegram, transcript%)")
+      "no documents where type=memo; types are: telegram, transcript")
     assert.error_matches(function() c:where{ speaker = "McCoy" } end,
-      "no turn region has speaker = 'McCoy' %(the values are: A%. I%. Mikoyan, Adlai Stevenson, John McCloy")
+      "no turns where speaker=McCoy; speakers are: A%. I%. Mikoyan, Adlai Stevenson, John McCloy")
     -- a list may name values some region lacks, as long as one is there
     assert.equal(c:where{ type = "telegram" }:size(), c:where{ type = { "telegram", "memo" } }:size())
   end)

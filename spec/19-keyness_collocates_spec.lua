@@ -162,7 +162,7 @@ describe("keyness", function()
       counts.mistake("keyness", "--a", "telegram"))
     assert.matches("^parley: keyness: %-%-a nosuch=1: no region kind has attribute 'nosuch' %(attributes: .*%)\n$",
       counts.mistake("keyness", "--a", "nosuch=1"))
-    assert.equal("parley: keyness: --b side=Mars: no turn region has side = 'Mars' (the values are: US, USSR)\n",
+    assert.equal("parley: keyness: --b side=Mars: no turns where side=Mars; sides are: US, USSR\n",
       counts.mistake("keyness", "--a", "side=USSR", "--b", "side=Mars"))
     assert.equal("parley: keyness: --b is empty (no tokens where side=US speaker=A. I. Mikoyan)\n",
       counts.mistake("keyness", "--a", "side=USSR", "--b", "side=US", "--b", "speaker=A. I. Mikoyan"))

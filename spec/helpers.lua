@@ -134,7 +134,7 @@ function M.tsv(text)
 end
 
 -- A Markdown table reader: the header, then the rows, cells trimmed and
--- unescaped (\| \* \_ \` \\, &lt; &gt;, <br> as a newline); the alignment row is dropped.
+-- unescaped (\| \* \_ \` \[ \] \\, &lt; &gt; &amp;, <br> as a newline); the alignment row is dropped.
 function M.md(text)
   local rows = {}
   for line in text:gmatch("[^\n]+") do
@@ -148,6 +148,7 @@ function M.md(text)
       end
       for k, v in ipairs(cells) do
         cells[k] = v:gsub("^ +", ""):gsub(" +$", ""):gsub("<br>", "\n"):gsub("&lt;", "<"):gsub("&gt;", ">")
+          :gsub("&amp;", "&")
       end
       if not (#rows == 1 and cells[1]:find("^%-+:?$")) then rows[#rows + 1] = cells end
     end

@@ -20,6 +20,7 @@
 -- traceback, exit status 1.
 local E = require "parley.error"
 local output = require "parley.output"
+local writer = require "parley.writer"
 
 local M = {}
 
@@ -47,6 +48,12 @@ M.opt.trust = { "trust-grammars",
 -- fail(msg): a user's mistake; printed as `parley: msg`, exit status 1.
 function M.fail(msg)
   E.raise(msg, 0)
+end
+
+-- note(msg): a line for the reader on standard error (the command goes on),
+-- shown as terminals are shown text: msg may quote a corpus or a query.
+function M.note(msg)
+  io.stderr:write(writer.clean(msg), "\n")
 end
 
 -- ------------------------------------------------------------ declaring
@@ -115,9 +122,9 @@ function Command:help()
   out[#out + 1] = "options:"
   local opts = {}
   for _, o in ipairs(self.options) do opts[#opts + 1] = o end
-  opts[#opts + 1] = { "help", help = "show this help" }
+  opts[#opts + 1] = { "help", short = "h", help = "show this help" }
   for _, o in ipairs(opts) do
-    local left = "--" .. o[1] .. (o.arg and " " .. o.arg or "")
+    local left = (o.short and "-" .. o.short .. ", " or "") .. "--" .. o[1] .. (o.arg and " " .. o.arg or "")
     local text = o.help or ""
     if o.choices and not text:find(o.choices[1], 1, true) then text = text .. " (" .. table.concat(o.choices, ", ") .. ")" end
     local d = default_text(o)
@@ -144,7 +151,7 @@ end
 -- ------------------------------------------------------------ parsing
 
 -- parse(args) -> options (positional arguments in opts[1..n]); raises an
--- error naming the command for a mistake; --help sets opts.help.
+-- error naming the command for a mistake; --help or -h sets opts.help.
 function Command:parse(args)
   local opts, i = {}, 1
   local function fail(msg)
@@ -190,6 +197,8 @@ function Command:parse(args)
         if inline ~= nil then fail(("option '--%s' takes no value"):format(name)) end
         opts[key(name)] = true
       end
+    elseif a == "-h" then
+      opts.help = true
     elseif a:sub(1, 1) == "-" and #a > 1 then
       fail(("unknown option '%s'"):format(a))
     else
@@ -252,11 +261,50 @@ function M.open_corpus(opts)
   return corpus
 end
 
--- The corpus of --corpus, narrowed by any --where.
+-- What a where clause that selects nothing says: "no documents where
+-- type=nosuch; types are: telegram, transcript", listing the values of the
+-- attributes whose asked-for values the corpus does not have.
+function M.selects_nothing(corpus, filter, sub)
+  local what, wanted = {}, {}
+  for k, v in pairs(filter) do
+    what[#what + 1] = k .. "=" .. (type(v) == "table" and table.concat(v, "|") or tostring(v))
+    wanted[#wanted + 1] = k
+  end
+  table.sort(what)
+  table.sort(wanted)
+  local kind = sub.kind or "document"
+  if #sub.extent > 0 then
+    return ("the %ss where %s hold no words"):format(kind, table.concat(what, " "))
+  end
+  local out = { ("no %ss where %s"):format(kind, table.concat(what, " ")) }
+  local missing = false
+  for _, k in ipairs(wanted) do
+    if k ~= "kind" then
+      local values = corpus:values(k)
+      local have = {}
+      for _, v in ipairs(values) do have[tostring(v)] = true end
+      local asked, absent = filter[k], false
+      for _, v in ipairs(type(asked) == "table" and asked or { asked }) do absent = absent or not have[tostring(v)] end
+      if absent then
+        missing = true
+        out[#out + 1] = require("parley.corpus").values_list(k, values)
+      end
+    end
+  end
+  if not missing then out[#out + 1] = "each condition holds somewhere, but not together" end
+  return table.concat(out, "; ")
+end
+
+-- The corpus of --corpus, narrowed by any --where; a clause that selects
+-- nothing is the user's mistake, said as such (not "no matches" later on).
 function M.scoped(opts, name)
   local corpus = M.open_corpus(opts)
   local filter = M.where(opts.where, name)
-  if filter then corpus = corpus:where(filter) end
+  if filter then
+    local sub = corpus:where(filter)
+    if sub:size() == 0 then M.fail(name .. ": " .. M.selects_nothing(corpus, filter, sub)) end
+    corpus = sub
+  end
   return corpus
 end
 

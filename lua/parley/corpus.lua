@@ -5,6 +5,7 @@
 local cjson = require "cjson"
 local E = require "parley.error"
 local json = require("parley.writer").json  -- sorted keys: the same sources give the same index bytes
+local clean = require("parley.writer").clean  -- warnings quote file names: shown as terminals show text
 local fs = require "parley.fs"
 local index = require "parley.index"
 local indexer = require "parley.indexer"
@@ -156,7 +157,7 @@ local function build(m, path, opts)
     batch_mb = opts.batch_mb,
   })
   if not ok then return nil, stats end
-  for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write("parley: warning: ", line, "\n") end
+  for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write(clean("parley: warning: " .. line), "\n") end
   return stats
 end
 
@@ -259,7 +260,7 @@ function M.open(dir, opts)
   local err
   m, err = manifest.read(dir)
   if not m then return nil, err end
-  for _, w in ipairs(m.warnings) do io.stderr:write("parley: warning: ", w, "\n") end
+  for _, w in ipairs(m.warnings) do io.stderr:write(clean("parley: warning: " .. w), "\n") end
   local why
   if not opts.rebuild then
     ix, why = index.open(path)
@@ -589,6 +590,17 @@ function Corpus:has_kind(kind)
   return false
 end
 
+-- "types are: telegram, transcript": the values of an attribute, for
+-- messages (at most 12, then how many there are in all).
+local MAX_VALUES = 12
+function M.values_list(attr, values)
+  local shown = {}
+  for i = 1, math.min(#values, MAX_VALUES) do shown[i] = tostring(values[i]) end
+  local list = #values == 0 and "(none)" or table.concat(shown, ", ")
+    .. (#values > MAX_VALUES and (", … (%s in all)"):format(output.number(#values)) or "")
+  return (attr:sub(-1) == "s" and "values of " .. attr .. " are" or attr .. "s are") .. ": " .. list
+end
+
 -- The value(s) v of a filter on attribute attr, as the regions of kind hold
 -- them: a value some region has stays; a speaker the person register knows
 -- under another name becomes the canonical name the grammars give turns
@@ -612,11 +624,8 @@ local function resolve(self, kind, attr, v, level)
     out[i] = x
   end
   if unknown then  -- no value of the filter is any region's (a list may name some absent ones)
-    local shown = {}
-    for j = 1, math.min(#values, 12) do shown[j] = tostring(values[j]) end
-    if #values > 12 then shown[#shown + 1] = ("… (%d in all: corpus:values(\"%s\"))"):format(#values, attr) end
-    E.raise(("no %s region has %s = '%s' (the values are: %s)"):format(kind, attr, unknown,
-      #shown > 0 and table.concat(shown, ", ") or "none"), level + 1)
+    local asked = type(v) == "table" and table.concat(out, "|") or unknown
+    E.raise(("no %ss where %s=%s; %s"):format(kind, attr, asked, M.values_list(attr, values)), level + 1)
   end
   return type(v) == "table" and out or out[1]
 end
@@ -840,7 +849,7 @@ Doc.__index = lazy(Doc, "meta", function(self)
 end)
 Doc.__methods = Doc  -- for the REPL's completion (its __index is a function)
 Doc.__tostring = function(self)
-  return ("<document %s: %d tokens>"):format(self.id, self._info.ntokens)
+  return ("<document %s: %s>"):format(self.id, output.count(self._info.ntokens, "token"))
 end
 Doc.__show = Doc.__tostring
 

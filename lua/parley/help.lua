@@ -1,6 +1,7 @@
 -- Help for the REPL (:help, :scripts, :run), drawn from docs/lua-api.md and
 -- from the opening comment of each bundled script, so there is one source.
 local fs = require "parley.fs"
+local E = require "parley.error"
 
 local M = {}
 
@@ -13,7 +14,8 @@ local read_file = require("parley.data").read
 M.commands = {
   { ":help [topic]", "this list, or the reference entries whose name contains topic" },
   { ":scripts", "the bundled analysis scripts, one line each" },
-  { ":run NAME [args]", "run a bundled script inside this session" },
+  { ":run NAME [args]", "run a bundled script (or one named by path) inside this session; "
+    .. "arguments split as a shell splits them" },
   { ":quit", "leave (also Ctrl-D); Ctrl-C abandons the line or stops a long query" },
 }
 
@@ -106,13 +108,34 @@ function M.scripts()
   return "Bundled scripts (run as `parley NAME`, or :run NAME here):\n" .. table.concat(lines, "\n")
 end
 
--- Run the bundled script NAME with a list of string arguments, in a strict
--- environment, as `parley NAME args` would.  Errors carry a traceback.
-function M.run_script(name, args)
+-- script_path(name) -> path, bundled | nil, message: the script that
+-- `parley NAME` (core/main.c) and the REPL's `:run NAME` run, found in one
+-- place so that both say the same.  A name with a '/', one ending in
+-- ".lua", or "-" is a path (or standard input) as given; a bare NAME is the
+-- bundled script scripts/NAME.lua and nothing else, so a file called NAME in
+-- the current folder (a corpus may ship one) never runs in its place.
+function M.script_path(name)
+  if name == "-" or name:find("/", 1, true) or name:sub(-4) == ".lua" then return name, false end
   local path = home() .. "/scripts/" .. name .. ".lua"
-  local env = require("parley.strict").env()
-  local f, err = loadfile(path, "t", env)
-  if not f then error(err, 0) end
+  local st = fs.stat(path)
+  if st and st.type == "file" then return path, true end
+  st = fs.stat(name)
+  if st and st.type == "file" then
+    return nil, ("no bundled script '%s' (to run the file %s in this folder, say ./%s)"):format(name, name, name)
+  end
+  return nil, ("no bundled script '%s' (they are in %s/scripts)"):format(name, home())
+end
+
+-- Run the script NAME (as script_path finds it) with a list of string
+-- arguments, as `parley NAME args` would: a bundled script in a strict
+-- environment, one named by path in the global one.  A script that cannot
+-- be found or read raises a parley.error; errors it raises carry a traceback.
+function M.run_script(name, args)
+  local path, bundled = M.script_path(name)
+  if not path then E.raise(bundled, 0) end
+  if path == "-" then E.raise("a script from standard input cannot run inside the REPL", 0) end
+  local f, err = loadfile(path, "t", bundled and require("parley.strict").env() or _G)
+  if not f then E.raise(err, 0) end
   local saved = rawget(_G, "arg")
   local a = { [0] = path }
   for i, v in ipairs(args or {}) do a[i] = v end

@@ -10,6 +10,7 @@ local show = require "parley.show"
 local help = require "parley.help"
 local fs = require "parley.fs"
 local perror = require "parley.error"
+local clean = require("parley.writer").clean
 
 local M = {}
 
@@ -193,6 +194,47 @@ local function history_path()
   return data .. "/parley/history"
 end
 
+-- say(out, ...): the REPL's one printer of errors and notes.  A message may
+-- quote a corpus or the line typed, so it is shown as the writer shows text
+-- on a terminal (parley.writer.clean): no escape sequence gets through.
+local function say(out, ...)
+  out:write(clean(table.concat({ ... })), "\n")
+end
+
+-- words(s) -> the words of s as a POSIX shell splits them (no expansions):
+-- blanks separate words; '...' keeps everything inside as it is; "..."
+-- keeps everything but \" \\ \$ \` (their backslash dropped); elsewhere a
+-- backslash keeps the next character.  nil, message for an unclosed quote.
+function M.words(s)
+  local words, cur, have, i, n = {}, {}, false, 1, #s
+  while i <= n do
+    local c = s:sub(i, i)
+    if c == "'" then
+      local j = s:find("'", i + 1, true)
+      if not j then return nil, "a ' quote is not closed" end
+      cur[#cur + 1], have, i = s:sub(i + 1, j - 1), true, j + 1
+    elseif c == '"' then
+      have, i = true, i + 1
+      while true do
+        if i > n then return nil, 'a " quote is not closed' end
+        local d, e = s:sub(i, i), s:sub(i + 1, i + 1)
+        if d == '"' then i = i + 1 break end
+        if d == "\\" and e:find('^["\\$`]') then cur[#cur + 1], i = e, i + 2
+        else cur[#cur + 1], i = d, i + 1 end
+      end
+    elseif c == "\\" then
+      cur[#cur + 1], have, i = i < n and s:sub(i + 1, i + 1) or "\\", true, i + 2
+    elseif c == " " or c == "\t" or c == "\n" then
+      if have then words[#words + 1], cur, have = table.concat(cur), {}, false end
+      i = i + 1
+    else
+      cur[#cur + 1], have, i = c, true, i + 1
+    end
+  end
+  if have then words[#words + 1] = table.concat(cur) end
+  return words
+end
+
 -- The short_src of this file, where the tracebacks of evaluated code are cut.
 local HERE = debug.getinfo(1, "S").short_src
 
@@ -212,7 +254,7 @@ end
 local function evaluate(f, err_out)
   local res = table.pack(xpcall(f, handler))
   if res[1] then res = table.pack(xpcall(show.print, handler, table.unpack(res, 2, res.n))) end
-  if not res[1] then err_out:write(tostring(res[2]), "\n") end
+  if not res[1] then say(err_out, tostring(res[2])) end
 end
 
 -- REPL commands: `:name args`.
@@ -229,13 +271,14 @@ function commands.scripts()
   io.write(help.scripts(), "\n")
 end
 
+-- :run NAME [args]: the arguments split as a shell splits them (:run kwic 'red cross').
 function commands.run(arg, err_out)
-  local name, rest = arg:match("^(%S+)%s*(.*)$")
-  if not name then err_out:write("usage: :run NAME [args]\n") return end
-  local args = {}
-  for a in rest:gmatch("%S+") do args[#args + 1] = a end
+  local args, why = M.words(arg)
+  if not args then say(err_out, ":run: ", why) return end
+  if #args == 0 then say(err_out, "usage: :run NAME [args]") return end
+  local name = table.remove(args, 1)
   local ok, err = pcall(help.run_script, name, args)
-  if not ok then err_out:write(perror.is(err) and perror.message(err) or tostring(err), "\n") end
+  if not ok then say(err_out, perror.is(err) and perror.message(err) or tostring(err)) end
 end
 
 -- The session.  main.c calls run again (resume = true: no banner, the
@@ -248,7 +291,7 @@ function M.run(resume)
   local hist, why
   if tty then
     hist, why = history_path()
-    if why and not resume then err_out:write("parley: the history is not saved: ", why, "\n") end
+    if why and not resume then say(err_out, "parley: the history is not saved: ", why) end
     if hist and not resume then rl.load_history(hist) end
     rl.set_completer(function(text, line, start) return M.complete(text, nil, line, start) end)
     if not resume then
@@ -260,7 +303,7 @@ function M.run(resume)
   if not resume and rawget(_G, "corpus") == nil then
     local ok, c, err = pcall(require("parley").open)
     if ok and c then rawset(_G, "corpus", c)
-    else err_out:write("parley: the bundled corpus is not loaded: ", tostring(ok and err or c), "\n") end
+    else say(err_out, "parley: the bundled corpus is not loaded: ", tostring(ok and err or c)) end
   end
   local buffer
   while true do
@@ -276,7 +319,7 @@ function M.run(resume)
       if tty and line:find("%S") then
         local ok, err = rl.add_history(line, hist)  -- written at once: a killed session loses nothing
         if not ok then
-          err_out:write("parley: the history is not saved: ", err, "\n")
+          say(err_out, "parley: the history is not saved: ", err)
           hist = nil
         end
       end
@@ -284,7 +327,7 @@ function M.run(resume)
       if not buffer and cmd then
         local f = commands[cmd]
         if not f then
-          err_out:write(("unknown command ':%s' (try :help)\n"):format(cmd))
+          say(err_out, ("unknown command ':%s' (try :help)"):format(cmd))
         elseif f(arg, err_out) == "quit" then
           break
         end
@@ -298,7 +341,7 @@ function M.run(resume)
           buffer = src
         else
           buffer = nil
-          err_out:write(err, "\n")
+          say(err_out, err)
         end
       end
     end

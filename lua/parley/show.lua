@@ -9,8 +9,11 @@
 -- (default two spaces).
 --
 -- Strings are quoted and escaped but valid UTF-8 stays readable: control
--- bytes print as \n, \t, ... or \ddd (as %q does), C1 controls as \u{XX},
--- bytes that are not valid UTF-8 as \xHH.  Numbers print as Lua prints them,
+-- bytes print as \n, \t, ... or \ddd (as %q does), C1 controls, U+2028/9
+-- and bidirectional controls as \u{XX}, bytes that are not valid UTF-8 as
+-- \xHH.  What print writes goes through the writer's terminal sanitiser
+-- (parley.writer.clean), so the text of hooks (below) cannot carry escape
+-- sequences either.  Numbers print as Lua prints them,
 -- with math.huge, -math.huge and 0/0 for the special floats.  Tables print
 -- their array part (1..n) first, then the other keys sorted: numbers, then
 -- strings, then anything else by type name and address.  A table already on
@@ -35,7 +38,8 @@ local byte, find, format, rep, sub = string.byte, string.find, string.format, st
 local concat, sort = table.concat, table.sort
 local getmetatable, getinfo = debug.getmetatable, debug.getinfo
 local mathtype, huge, floor = math.type, math.huge, math.floor
-local utf8len = utf8.len
+local utf8len, codepoint = utf8.len, utf8.codepoint
+local clean = require("parley.writer").clean
 local next, pcall, rawget, select, tostring, type = next, pcall, rawget, select, tostring, type
 local io_write = io.write
 
@@ -71,6 +75,13 @@ local function raw(v)
   return name .. ": " .. format("%p", v)
 end
 
+-- Characters a terminal would act on or hide rather than show: C1 controls,
+-- line and paragraph separators, bidirectional overrides and isolates.
+local function hidden(cp)
+  return cp <= 0x9F or cp == 0x2028 or cp == 0x2029 or (cp >= 0x202A and cp <= 0x202E)
+    or (cp >= 0x2066 and cp <= 0x2069)
+end
+
 local function quote(s)
   if not find(s, SPECIAL) then return '"' .. s .. '"' end
   local out, i, len = { '"' }, 1, #s
@@ -86,8 +97,8 @@ local function quote(s)
       out[#out + 1] = format((d and d >= 48 and d <= 57) and "\\%03d" or "\\%d", c)
     elseif utf8len(s, j, j) then
       step = c < 0xE0 and 2 or c < 0xF0 and 3 or 4
-      local c2 = byte(s, j + 1)
-      if c == 0xC2 and c2 < 0xA0 then out[#out + 1] = format("\\u{%X}", c2)
+      local cp = codepoint(s, j)
+      if hidden(cp) then out[#out + 1] = format("\\u{%X}", cp)
       else out[#out + 1] = sub(s, j, j + step - 1) end
     else
       out[#out + 1] = format("\\x%02X", c)
@@ -279,7 +290,7 @@ function M.print(...)
   end
   local line = concat(out, "\t")
   if not (inline and width(line) <= DEFAULTS.width) then line = concat(out, "\n") end
-  io_write(line, "\n")
+  io_write(clean(line), "\n")  -- a summary (__tostring) may quote a corpus: no escape sequence gets through
 end
 
 return M

@@ -38,11 +38,11 @@ On a terminal, a query with no match says so on standard error.]],
     local q = table.concat(opts, " ")
     local hits = corpus:find(q)
     if #hits == 0 and opts.format == "tty" and out == io.stdout and readline.isatty(1) then
-      io.stderr:write(("no matches for '%s'\n"):format(q))
+      cli.note(("no matches for '%s'"):format(q))
       local re = query.gives_back(query.parse(q))
       if re then
-        io.stderr:write(("note: in /%s/ a repetition takes all it can and never gives back (an re "
-          .. "pattern is a PEG); a Lua pattern backtracks: %%a*tion finds the words ending in tion\n"):format(re))
+        cli.note(("note: in /%s/ a repetition takes all it can and never gives back (an re "
+          .. "pattern is a PEG); a Lua pattern backtracks: %%a*tion finds the words ending in tion"):format(re))
       end
       return
     end

@@ -44,8 +44,8 @@ return cli.command {
     local scope = ("--where " .. table.concat(opts.where, " --where "))
     if #opts.where == 0 then corpus, scope = topics.default_scope(corpus) end
     if not opts.families and corpus.dir ~= (require("parley").home or ".") .. "/corpus" then
-      io.stderr:write("parley: topics: note: the default families are the bundled corpus's topics; "
-        .. "for this corpus write your own and pass --families FILE:\n", HOW_TO, "\n")
+      cli.note("parley: topics: note: the default families are the bundled corpus's topics; "
+        .. "for this corpus write your own and pass --families FILE:\n" .. HOW_TO)
     end
     local rows = topics.topics(corpus, families, { parts = opts.parts })
     output.write(rows, topics.columns, opts.format, out, {

@@ -282,7 +282,7 @@ function M.session(m, opts)
       for _, d in ipairs(m.documents) do if d.grammar == spec then first = first or d end end
       local g, warning = M.resolve(spec, m.dir)
       if not g then error(("%s: %s"):format(first.fullpath or first.path, warning), 0) end
-      if warning then io.stderr:write("parley: warning: ", warning, "\n") end
+      if warning then io.stderr:write(require("parley.writer").clean("parley: warning: " .. warning), "\n") end
       local entry = by_path[g.path]
       if not entry then
         local where = ("%s: grammar '%s' (%s %s)"):format(first.fullpath or first.path, g.name, g.source, g.file)
