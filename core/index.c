@@ -3,7 +3,7 @@
 ** query primitives over it: lexicon look-ups, postings, phrases, regions,
 ** documents' text, token streams.  The query language, sub-corpora and
 ** formatting live in lua/parley/corpus.lua; concordances and counts over
-** hit lists are in hits.c and report.c.
+** hit lists are in hits.c, kwic.c, freq.c and ngrams.c.
 */
 #include <errno.h>
 #include <stdio.h>

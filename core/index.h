@@ -1,6 +1,6 @@
 /*
 ** index.h — the Lua types over an index file: parley.Index (index.c, with its
-** query methods in query.c and report.c) and parley.Hits (hits.c).
+** query methods in query.c and its reports in kwic.c, freq.c and ngrams.c) and parley.Hits (hits.c).
 */
 #ifndef PARLEY_INDEX_H
 #define PARLEY_INDEX_H
@@ -53,6 +53,6 @@ const uint32_t *corpus_regions(lua_State *L, pl_corpus *c, uint32_t k, size_t *w
 uint64_t region_enclosing(const uint32_t *r, size_t width, uint64_t count, uint64_t pos);
 
 void corpus_open_queries(lua_State *L);   /* query.c: adds methods to the table on top */
-void corpus_open_reports(lua_State *L);   /* report.c */
+void corpus_open_reports(lua_State *L);   /* kwic.c: adds locate, kwic, positions, and freq, ngrams */
 
 #endif
