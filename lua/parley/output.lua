@@ -38,14 +38,33 @@ function M.render(rows, cols, fmt, opts)
   return w:close()
 end
 
--- tally{ name = n, … } -> "name n, name n", commonest first (ties alphabetical): a display function.
-function M.tally(t)
+-- ranked{ name = n, … } -> { { name =, count = }, … }, commonest first (ties
+-- by name): a tally as a list, so that every format, json too, keeps its order.
+function M.ranked(t)
   local list = {}
-  for k, n in pairs(t or {}) do list[#list + 1] = { tostring(k), n } end
-  table.sort(list, function(a, b) if a[2] ~= b[2] then return a[2] > b[2] end return a[1] < b[1] end)
-  for i, p in ipairs(list) do list[i] = p[1] .. " " .. M.number(p[2]) end
-  return table.concat(list, ", ")
+  for k, n in pairs(t or {}) do list[#list + 1] = { name = tostring(k), count = n } end
+  table.sort(list, function(a, b)
+    if a.count ~= b.count then return a.count > b.count end
+    return a.name < b.name
+  end)
+  return list
 end
+
+-- A ranked tally as text, in its order: "name n, name n" (sep " ", numbers as
+-- tables show them) or "name=n, name=n" (sep "=", numbers as they are).
+local function tally(list, sep)
+  local parts = {}
+  for i, p in ipairs(list or {}) do
+    parts[i] = p.name .. sep .. (sep == " " and M.number(p.count) or tostring(p.count))
+  end
+  return table.concat(parts, ", ")
+end
+
+-- tally(list) -> "name n, name n": a display function for a ranked tally.
+function M.tally(list) return tally(list, " ") end
+
+-- tally_text(list) -> "name=n, name=n": its text function, for tsv and csv.
+function M.tally_text(list) return tally(list, "=") end
 
 -- A text sparkline of a list of numbers (▁▂▃▄▅▆▇█, · for zero): a display function.
 function M.sparkline(values)

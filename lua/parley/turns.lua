@@ -36,8 +36,10 @@ M.no_turns = "no speaker turns in this corpus: its documents have no grammar tha
 function M.turns(corpus)
   local out, ix = {}, corpus.ix
   if not M.has_turns(corpus) then return out end
+  -- the turns of a sub-corpus are those inside the regions it selects, whole
+  -- (a sub-corpus of turns leaves their labels out of its text, not out of it)
   local spans = ix:regions("turn")
-  if corpus.within then spans = spans:inside(corpus.within) end
+  if corpus.extent or corpus.within then spans = spans:inside(corpus.extent or corpus.within) end
   local keep = {}
   for i = 1, #spans do
     local s, e = spans:span(i)
