@@ -120,8 +120,10 @@ describe("parley topics", function()
     assert.matches("  A%. I%. Mikoyan  .*A%. I%. Mikoyan %d", guant)  -- raised by him, mentioned by him
     -- the counts themselves in other formats
     local tsv = counts.lines(counts.ok("topics", "--format", "tsv", "--parts", "4"))
-    assert.equal("family\tmentions\tfirst_speaker\tfirst_doc\tfirst_line\tspeakers\td\tdp\tcourse", tsv[1])
-    for i = 2, #tsv do assert.matches("\t%d+ %d+ %d+ %d+$", tsv[i]) end
+    assert.equal("family\tmentions\tfirst_speaker\tfirst_doc\tfirst_line\tspeakers\td\tdp\tcourse\tscope\tsize\tparts",
+      tsv[1])
+    for i = 2, #tsv do assert.matches("\t%d+ %d+ %d+ %d+\tthe documents of type transcript %(dinner%-1962%-11%-01%)\t"
+      .. to - from + 1 .. "\t4$", tsv[i]) end
   end)
 
   it("reads families from a Lua file", function()

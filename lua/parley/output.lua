@@ -3,9 +3,11 @@
 -- terminal), tsv, csv (RFC 4180), json, md (Markdown) and html (a table).
 -- A table is a list of rows (tables keyed by column name) and a list of
 -- columns: names, or { name =, title =, align = "left"|"right", width =,
--- min_width =, max_width =, plain =, display = fn(v, row), text = fn(v, row) }
--- (display: how tty, md and html show a value; text: how tsv and csv write
--- a table value; json always gets the value itself).
+-- min_width =, max_width =, plain =, display = fn(v, row), text = fn(v, row),
+-- tty = false } (display: how tty, md and html show a value; text: how tsv
+-- and csv write a table value; json always gets the value itself; tty =
+-- false: left out on a terminal, for a fact the caption gives, the same in
+-- every row, which the other formats carry in a column).
 local writer = require "parley.writer"
 
 local M = {}
@@ -20,7 +22,15 @@ M.number = writer.number
 -- an html caption), layout ("records": tty shows a line per column).
 function M.writer(cols, fmt, file, opts)
   opts = opts or {}
-  return writer.new{ format = fmt or "tty", columns = cols, file = file, caption = opts.caption,
+  fmt = fmt or "tty"
+  if fmt == "tty" then
+    local shown = {}
+    for _, c in ipairs(cols) do
+      if type(c) ~= "table" or c.tty ~= false then shown[#shown + 1] = c end
+    end
+    cols = shown
+  end
+  return writer.new{ format = fmt, columns = cols, file = file, caption = opts.caption,
                      layout = opts.layout }
 end
 

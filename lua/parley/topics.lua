@@ -114,20 +114,20 @@ end
 
 -- topics(corpus, families, opts) -> rows { family, mentions, first_speaker,
 -- first_doc, first_line, speakers = { { name, count } … }, d, dp, course =
--- counts per part }, in the order of their first mention (families never
--- mentioned last).  Mentions are counted in the
+-- counts per part, size, parts }, in the order of their first mention
+-- (families never mentioned last).  Mentions are counted in the
 -- (sub-)corpus's text; those of a speaker in the text of their turns without
 -- the speaker labels (a label names who speaks; it is no one's mention), and
 -- speakers is that tally, commonest first.  The first mention is the
 -- earliest inside a speaker's turn — the one who raised it — or, when no
--- turn holds one, the earliest of all (with no speaker).  opts: parts (k
--- equal parts of the corpus's text for the course and the dispersion,
--- default 10).
+-- turn holds one, the earliest of all (with no speaker).  size is the
+-- (sub-)corpus's tokens, parts (opts.parts, default 10) the number of equal
+-- stretches of it for the course and the dispersion.
 function M.topics(corpus, families, opts)
   opts = opts or {}
   local k = opts.parts or 10
   if math.type(k) ~= "integer" or k < 1 then error("bad argument #3 to 'topics' (parts must be a whole number >= 1)", 2) end
-  local rows, speakers = {}, M.speaker_spans(corpus)
+  local rows, speakers, size = {}, M.speaker_spans(corpus), corpus:size()
   for i, fam in ipairs(families or M.families) do
     local spans = M.mentions(corpus, fam)
     local starts = {}
@@ -136,6 +136,7 @@ function M.topics(corpus, families, opts)
     local counts, sizes = dispersion.part_counts(corpus, starts, k)
     rows[#rows + 1] = { family = fam.name, mentions = #spans, speakers = tally, course = counts,
                         d = stats.juilland_d(counts, sizes), dp = stats.gries_dp(counts, sizes),
+                        size = size, parts = k,
                         order = i, first = first or starts[1], first_speaker = first_speaker }
   end
   -- where each family was first mentioned, located at once
@@ -178,6 +179,8 @@ M.columns = {
   { name = "speakers", title = "mentions by speaker", display = output.tally, text = output.tally_text },
   "d", "dp",
   { name = "course", display = output.sparkline, text = output.spaced },
+  -- what the caption says on screen: the text counted, its size in tokens, the parts
+  { name = "scope", tty = false }, { name = "size", tty = false }, { name = "parts", tty = false },
 }
 
 return M
