@@ -4,6 +4,7 @@
 -- comes up over the course of the text (a sparkline over k equal parts).
 -- `parley topics` (lua/parley/cmd/topics.lua) prints the table.
 local dispersion = require "parley.dispersion"
+local fs = require "parley.fs"
 local hits = require "parley.hits"
 local output = require "parley.output"
 local stats = require "parley.stats"
@@ -158,6 +159,14 @@ function M.topics(corpus, families, opts)
 end
 
 -- ------------------------------------------------------------ scope and columns
+
+-- Is the corpus the bundled one (the folder itself, however its path was
+-- typed: the same device and inode, as the index cache knows folders)?
+function M.is_bundled(corpus)
+  local home = require("parley").home
+  local a, b = home and fs.stat(home .. "/corpus"), fs.stat(corpus.dir)
+  return a ~= nil and b ~= nil and a.dev == b.dev and a.ino == b.ino
+end
 
 -- The text followed by default: the corpus's transcripts, if it has
 -- documents of type "transcript", else the whole corpus; and a description.

@@ -52,7 +52,7 @@ return cli.command {
     local corpus = cli.scoped(opts, "topics")
     local scope = ("--where " .. table.concat(opts.where, " --where "))
     if #opts.where == 0 then corpus, scope = topics.default_scope(corpus) end
-    if not opts.families and corpus.dir ~= (require("parley").home or ".") .. "/corpus" then
+    if not opts.families and not topics.is_bundled(corpus) then
       io.stderr:write("parley: topics: note: the default families are the bundled corpus's topics; "
         .. "for this corpus write your own and pass --families FILE:\n", HOW_TO, "\n")
     end
