@@ -1,8 +1,9 @@
 /*
 ** freq.c — `index:freq(opts)`: the frequency list of a corpus or of a set
-** of spans, commonest first; and what the counted reports share: their
-** options, the spans they scan, the lexicon's strings verified once.
-** Output goes through the one output layer (writer.c).
+** of spans, commonest first; `index:words(spans)`: the number of words in
+** a set of spans; and what the counted reports share: their options, the
+** spans they scan, the lexicon's strings verified once.  Output goes
+** through the one output layer (writer.c).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -130,12 +131,14 @@ static void count_spans(lua_State *L, pl_corpus *c, const pl_hits *spans, count_
 ** freq(opts) -> rows | text | true: the frequency list, commonest first
 ** (ties in alphabetical order).  opts: fold (true), min (1), limit, punct
 ** (false), within (hits), format (rows, tty, tsv, csv, json, md, html),
-** file.  Rows: { word=, count= }.
+** file.  Rows: { word=, count=, kind= } (kind, the tokeniser's class of
+** the type — "word", "number", "punct" or "symbol" — only in rows).
 */
 static int report_freq(lua_State *L) {
   static const wr_colspec cols[] = {
     {"word", NULL, WR_LEFT, 0, 0, 0, 0, NULL, NULL},
     {"count", NULL, WR_RIGHT, 0, 0, 0, 0, NULL, NULL},
+    {"kind", NULL, WR_LEFT, 0, 0, 0, 1, NULL, NULL},
   };
   pl_corpus *c = to_corpus(L, 1);
   int whole;
@@ -180,25 +183,63 @@ static int report_freq(lua_State *L) {
   for (i = 0; i < ntypes; i++) {
     uint32_t id = rows[i].id, kind = co.fold ? c->ix.fold[id].kind : c->ix.exact[id].kind;
     if (rows[i].count < (uint64_t)(co.min > 0 ? co.min : 1)) continue;
-    if (!co.punct && kind != PL_TOK_WORD && kind != PL_TOK_NUMBER) continue;
+    if (!co.punct && !pl_token_is_word((int)kind)) continue;
     rows[nrows++] = rows[i];
   }
   if (!(co.fold && whole)) qsort(rows, nrows, sizeof *rows, cmp_count_row);
   if (co.limit >= 0 && (size_t)co.limit < nrows) nrows = (size_t)co.limit;
-  w = wr_push(L, co.fmt, co.file, cols, 2, NULL);                /* 5 */
+  w = wr_push(L, co.fmt, co.file, cols, 3, NULL);                /* 5 */
   stop = parley_interrupt_flag(L);
   for (i = 0; i < nrows; i++) {
     const type_str *t = &names[rows[i].id];
+    const char *kind = pl_token_kind_name(co.fold ? c->ix.fold[rows[i].id].kind : c->ix.exact[rows[i].id].kind);
     parley_check_interrupt(L, stop, i + 1);
     wr_str(L, w, t->s, t->len);
     wr_int(L, w, (lua_Integer)rows[i].count);
+    wr_str(L, w, kind, strlen(kind));
     wr_end_row(L, w);
   }
   return wr_finish(L, w);
 }
 
+/*
+** words(spans) -> the number of word tokens in a hit list of spans of this
+** index: the tokens whose kind the tokeniser made a word or a number (what
+** frequency lists count, pl_token_is_word), each token once however many
+** spans cover it.
+*/
+static int count_words(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  pl_hits *h = check_hits(L, 2);
+  const parley_flag *stop = parley_interrupt_flag(L);
+  uint64_t done = 0, words = 0;     /* positions before done are counted */
+  size_t i, steps = 0;
+  lua_getiuservalue(L, 2, 1);
+  luaL_argcheck(L, lua_rawequal(L, 1, -1), 2, "spans of another index");
+  lua_pop(L, 1);
+  if (ix_touch(&c->ix, c->ix.exact, (size_t)c->ix.nexact * sizeof(ix_exact))) corpus_damaged(L, c);
+  for (i = 0; i < h->n; i++) {
+    uint64_t s = h->span[2 * i], e = h->span[2 * i + 1];
+    ix_cursor cur;
+    if (s < done) s = done;
+    if (s >= e) continue;
+    if (e > c->ix.ntokens || ix_seek(&c->ix, s, &cur)) corpus_damaged(L, c);
+    for (;;) {
+      parley_check_interrupt(L, stop, ++steps);
+      if (cur.id >= c->ix.nexact) corpus_damaged(L, c);
+      words += pl_token_is_word((int)c->ix.exact[cur.id].kind);
+      if (cur.pos + 1 >= e) break;
+      if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
+    }
+    done = e;
+  }
+  lua_pushinteger(L, (lua_Integer)words);
+  return 1;
+}
+
 static const luaL_Reg freq_methods[] = {
-  {"freq", report_freq},
+  {"freq",  report_freq},
+  {"words", count_words},
   {NULL, NULL}
 };
 

@@ -412,8 +412,9 @@ static int corpus_line_starts(lua_State *L) {
 }
 
 /*
-** tokens(first, last) -> list of { pos=, doc=, start=, stop=, type= } for
-** positions first..last (0-based, inclusive); byte spans 1-based inclusive.
+** tokens(first, last) -> list of { pos=, doc=, start=, stop=, text=, kind= }
+** for positions first..last (0-based, inclusive); byte spans 1-based
+** inclusive; kind the tokeniser's name for the token's class ("word" …).
 */
 static int corpus_tokens(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
@@ -435,7 +436,8 @@ static int corpus_tokens(lua_State *L) {
     parley_setint(L, "stop", (lua_Integer)cur.start + cur.len);
     lua_pushlstring(L, s, e->str.len);
     lua_setfield(L, -2, "text");
-    parley_setint(L, "kind", (lua_Integer)e->kind);
+    lua_pushstring(L, pl_token_kind_name((int)e->kind));
+    lua_setfield(L, -2, "kind");
     lua_rawseti(L, -2, ++n);
     if ((lua_Integer)cur.pos >= last) break;
     if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);

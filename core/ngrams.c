@@ -175,7 +175,7 @@ static int report_ngrams(lua_State *L) {
     if (ix_touch(&c->ix, c->ix.exact, (size_t)c->ix.nexact * sizeof(ix_exact))) corpus_damaged(L, c);
     for (e = 0; e < c->ix.nexact; e++) {
       const ix_exact *x = &c->ix.exact[e];
-      int ok = punct || x->kind == PL_TOK_WORD || x->kind == PL_TOK_NUMBER;
+      int ok = punct || pl_token_is_word(x->kind);
       if (fold && x->fold >= c->ix.nfold) corpus_damaged(L, c);
       idmap[e] = !ok ? UINT32_MAX : fold ? x->fold : e;
     }

@@ -156,6 +156,11 @@ void pl_loaded_free(pl_loaded *l);
 ** Tokens are byte spans of the (normalised, valid UTF-8) text.
 */
 enum { PL_TOK_WORD = 1, PL_TOK_NUMBER, PL_TOK_PUNCT, PL_TOK_SYMBOL };
+/* Whether tokens of a kind are words where words are counted (frequency
+** lists, n-grams, word counts): words and numbers, not punctuation or symbols. */
+static inline int pl_token_is_word(int kind) { return kind == PL_TOK_WORD || kind == PL_TOK_NUMBER; }
+/* The name of a token kind: "word", "number", "punct" or "symbol" ("" for none). */
+const char *pl_token_kind_name(int kind);
 enum {
   PL_TOKF_SENT = 1,     /* first token of a sentence */
   PL_TOKF_PARA = 2,     /* first token of a paragraph (after a blank line, or the first) */

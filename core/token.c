@@ -149,6 +149,10 @@ static const char *const roman_months[12] = {
 
 static const char *const kind_names[] = { "", "word", "number", "punct", "symbol" };
 
+const char *pl_token_kind_name(int kind) {
+  return kind >= PL_TOK_WORD && kind <= PL_TOK_SYMBOL ? kind_names[kind] : kind_names[0];
+}
+
 #define IS_CONT(c) (((c) & 0xC0) == 0x80)
 
 static inline int isd(unsigned c) {
@@ -720,7 +724,7 @@ static int tokenizer_tokens(lua_State *L) {
     lua_setfield(L, -2, "stop");
     lua_pushlstring(L, s + tok->start, tok->len);
     lua_setfield(L, -2, "text");
-    lua_pushstring(L, kind_names[tok->kind]);
+    lua_pushstring(L, pl_token_kind_name(tok->kind));
     lua_setfield(L, -2, "kind");
     set_flag(L, tok->flags, PL_TOKF_SENT, "sentence");
     set_flag(L, tok->flags, PL_TOKF_PARA, "paragraph");

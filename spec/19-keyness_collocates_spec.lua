@@ -122,10 +122,10 @@ describe("keyness", function()
       assert.is_true(r.log_ratio < 0 and r.freq_b >= 3)
       assert.is_true(i == 1 or math.abs(lr[i - 1].log_ratio) >= math.abs(r.log_ratio))
     end
-    -- a word absent from B has an infinite %DIFF: left out of JSON, "inf" in TSV
+    -- a word absent from B has an infinite %DIFF: null in JSON, "inf" in TSV
     local tsv = counts.lines(counts.ok("keyness", "--format", "tsv"))
-    assert.equal("word\tfreq_a\tfreq_b\trel_a\trel_b\tll\tchi2\tlog_ratio\tpct_diff", tsv[1])
-    assert.matches("\n[^\t]+\t%d+\t0\t[%d.]+\t0%.0\t[%d.]+\t[%d.]+\t[%d.]+\tinf\n",
+    assert.equal("word\tfreq_a\tfreq_b\tsize_a\tsize_b\trel_a\trel_b\tll\tchi2\tlog_ratio\tpct_diff", tsv[1])
+    assert.matches("\n[^\t]+\t%d+\t0\t%d+\t%d+\t[%d.]+\t0%.0\t[%d.]+\t[%d.]+\t[%d.]+\tinf\n",
       table.concat(tsv, "\n") .. "\n")
     local tty = counts.ok("keyness")
     assert.matches("^A: side=USSR %(" .. na .. " tokens%)   B: side=US %(" .. nb .. " tokens%)\n", tty)
@@ -296,7 +296,7 @@ describe("collocates", function()
 
   it("prints nothing but the header for a query without hits", function()
     local tsv = counts.ok("collocates", "zanzibar", "--format", "tsv")
-    assert.equal("collocate\tobserved\texpected\tf_collocate\tmi\tmi3\tt\tz\tll\tdice\tlogdice\n", tsv)
+    assert.equal("collocate\tobserved\texpected\tf_collocate\twindow\tsize\tf_node\tmi\tmi3\tt\tz\tll\tdice\tlogdice\n", tsv)
   end)
 
   it("reports bad options clearly", function()

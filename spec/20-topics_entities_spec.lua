@@ -9,28 +9,40 @@ local topics = require "parley.topics"
 
 local DINNER = "dinner-1962-11-01"
 
--- The speaker of the innermost turn (the one starting last) holding corpus position pos.
-local function speaker_at(turns, pos)
-  local who
+-- The speakers of the turns holding corpus position pos, sorted.
+local function speakers_at(turns, pos)
+  local who, seen = {}, {}
   for _, r in ipairs(turns) do
-    if r.pos <= pos and pos <= r.stop_pos then who = r.attrs.speaker end
+    local s = r.attrs.speaker
+    if r.pos <= pos and pos <= r.stop_pos and s ~= "" and not seen[s] then seen[s] = true; who[#who + 1] = s end
   end
+  table.sort(who)
   return who
 end
 
+-- A tally { name = n } as topics writes it: { { name, count } … }, commonest first, ties by name.
+local function ranked(t)
+  local out = {}
+  for name, n in pairs(t) do out[#out + 1] = { name = name, count = n } end
+  table.sort(out, function(a, b) return a.count > b.count or a.count == b.count and a.name < b.name end)
+  return out
+end
+
 describe("parley topics", function()
-  local c, tokens, turns, from, to
+  local c, tokens, turns, labels, from, to
   setup(function()
     c = assert(parley.open())
     tokens = counts.tokens(c)
     turns = c:regions("turn")
+    labels = counts.labels(c, tokens)
     for i, t in ipairs(tokens) do
       if t.doc == DINNER then from = from or i; to = i end
     end
   end)
   after_each(h.cleanup)
 
-  -- What the topics table should say of a family in the transcript, with k parts.
+  -- What the topics table should say of a family in the transcript, with k
+  -- parts: a mention in a speaker label is in the text, but no speaker's.
   local function expect(queries, k)
     local at = counts.mentions(tokens, queries, from, to)
     local width = to - from + 1
@@ -41,14 +53,16 @@ describe("parley topics", function()
       sizes[p] = p * width // k - (p - 1) * width // k
     end
     for _, i in ipairs(at) do
-      local who = speaker_at(turns, tokens[i].pos)
-      if who then
-        e.speakers[who] = (e.speakers[who] or 0) + 1
-        if not e.first_speaker then e.first_speaker, e.first_line = who, tokens[i].line end
+      local who = labels[i] and {} or speakers_at(turns, tokens[i].pos)
+      for _, name in ipairs(who) do e.speakers[name] = (e.speakers[name] or 0) + 1 end
+      if #who > 0 and not e.first_speaker then
+        e.first_speaker, e.first_line = table.concat(who, " and "), tokens[i].line
       end
       local p = (i - from) * k // width + 1
       e.course[p] = e.course[p] + 1
     end
+    e.speakers = ranked(e.speakers)
+    e.first_line = e.first_line or at[1] and tokens[at[1]].line
     e.d = stats.juilland_d(e.course, sizes)
     e.dp = stats.gries_dp(e.course, sizes)
     return e
@@ -106,8 +120,10 @@ describe("parley topics", function()
     assert.matches("  A%. I%. Mikoyan  .*A%. I%. Mikoyan %d", guant)  -- raised by him, mentioned by him
     -- the counts themselves in other formats
     local tsv = counts.lines(counts.ok("topics", "--format", "tsv", "--parts", "4"))
-    assert.equal("family\tmentions\tfirst_speaker\tfirst_doc\tfirst_line\tspeakers\td\tdp\tcourse", tsv[1])
-    for i = 2, #tsv do assert.matches("\t%d+ %d+ %d+ %d+$", tsv[i]) end
+    assert.equal("family\tmentions\tfirst_speaker\tfirst_doc\tfirst_line\tspeakers\td\tdp\tcourse\tscope\tsize\tparts",
+      tsv[1])
+    for i = 2, #tsv do assert.matches("\t%d+ %d+ %d+ %d+\tthe documents of type transcript %(dinner%-1962%-11%-01%)\t"
+      .. to - from + 1 .. "\t4$", tsv[i]) end
   end)
 
   it("reads families from a Lua file", function()
@@ -189,6 +205,16 @@ describe("parley entities", function()
     return #at, at[1] and tokens[at[1]]
   end
 
+  -- The forms of an entity ({ { name, count } … }, commonest first) as a map.
+  local function forms(r)
+    local m = {}
+    for i, f in ipairs(r.forms) do
+      assert.is_true(i == 1 or r.forms[i - 1].count >= f.count)
+      m[f.name] = f.count
+    end
+    return m
+  end
+
   it("finds people through the person register, one mention per name", function()
     -- every variant of their names ends in the surname
     for name, surname in pairs({ ["V. V. Kuznetsov"] = "kuznetsov", ["N. S. Khrushchev"] = "khrushchev",
@@ -199,13 +225,13 @@ describe("parley entities", function()
       assert.same({ first.doc, first.line }, { r.first_doc, r.first_line })
     end
     local r = got["person:N. S. Khrushchev"]
-    assert.equal(12, r.forms["N. S. Khrushchev"])
+    assert.equal(12, forms(r)["N. S. Khrushchev"])
   end)
 
   it("finds places and organisations from the gazetteer, longest name first", function()
     local n = phrase({ "red cross" })
     assert.equal(n, got["organisation:Red Cross"].count)
-    assert.equal(phrase({ "international red cross" }), got["organisation:Red Cross"].forms["International Red Cross"])
+    assert.equal(phrase({ "international red cross" }), forms(got["organisation:Red Cross"])["International Red Cross"])
     -- "UN Security Council" is the Council, not also the UN
     local council = phrase({ "security council" })
     assert.equal(council, got["organisation:UN Security Council"].count)
@@ -220,9 +246,10 @@ describe("parley entities", function()
 
   it("finds dates, durations and numbers with the grammar library", function()
     local r = got["date:1962-11-02"]
-    assert.equal(phrase({ "november 2 , 1962" }), r.forms["November 2, 1962"])
-    assert.equal(phrase({ "2.xi.62" }), r.forms["2.XI.62"])
-    assert.equal(r.forms["November 2, 1962"] + r.forms["2.XI.62"], r.count)
+    local f = forms(r)
+    assert.equal(phrase({ "november 2 , 1962" }), f["November 2, 1962"])
+    assert.equal(phrase({ "2.xi.62" }), f["2.XI.62"])
+    assert.equal(f["November 2, 1962"] + f["2.XI.62"], r.count)
     assert.equal("telegram-1962-11-02", r.first_doc)
     local n, first = phrase({ "october 24" })
     assert.same({ n, first.line }, { got["date:--10-24"].count, got["date:--10-24"].first_line })

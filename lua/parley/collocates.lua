@@ -15,8 +15,12 @@ M.measures = { "logdice", "ll", "mi", "mi3", "t", "z", "dice", "observed" }
 local MEASURE = {}
 for _, m in ipairs(M.measures) do MEASURE[m] = true end
 
-M.columns = { "collocate", "observed", "expected", "f_collocate", "mi", "mi3", "t", "z", "ll",
-              "dice", "logdice" }
+-- The columns: with each row the counts its figures are computed from (O,
+-- E, C1, and R1, N, f(n), which the line above the table gives on screen).
+M.columns = { "collocate", "observed", "expected", "f_collocate",
+              { name = "window", tty = false }, { name = "size", tty = false },
+              { name = "f_node", tty = false },
+              "mi", "mi3", "t", "z", "ll", "dice", "logdice" }
 
 local function window(name, v, default)
   if v == nil then return default end
@@ -44,13 +48,14 @@ local function frequencies(corpus)
 end
 
 -- collocates(corpus, q, opts) -> rows { collocate, observed, expected,
--- f_collocate, mi, mi3, t, z, ll, dice, logdice }, the strongest first, and
--- { node = q, f_node, size, span, window }.  q is a query (or a hit list from
+-- f_collocate, window, size, f_node, mi, mi3, t, z, ll, dice, logdice }, the
+-- strongest first, and { node = q, f_node, size, span, window }.  q is a query (or a hit list from
 -- corpus:find).  opts: left, right (tokens each side, default 5), min (least
 -- co-occurrence count, default 2), measure (the sort key, default
 -- "logdice"), limit.  observed: the collocate's tokens in the windows;
 -- window: the tokens the windows hold (Evert's R1); f_collocate: its
--- frequency in the (sub-)corpus (C1); size: the (sub-)corpus's tokens (N).
+-- frequency in the (sub-)corpus (C1); size: the (sub-)corpus's tokens (N);
+-- f_node: the node's hits.
 function M.collocates(corpus, q, opts)
   opts = opts or {}
   local left, right = window("left", opts.left, 5), window("right", opts.right, 5)
@@ -78,7 +83,8 @@ function M.collocates(corpus, q, opts)
     local o, c1 = r.count, freq_of(r.word)
     local e = stats.expected(r1, c1, n)
     rows[i] = {
-      collocate = r.word, observed = o, expected = e, f_collocate = c1,
+      collocate = r.word, observed = o, expected = e, f_collocate = c1, window = r1, size = n,
+      f_node = #hits,
       mi = stats.mi(o, e), mi3 = stats.mi3(o, e), t = stats.t_score(o, e), z = stats.z_score(o, e),
       ll = stats.collocation_ll(o, r1, c1, n),
       dice = stats.dice(o, r1, c1), logdice = stats.logdice(o, r1, c1),

@@ -81,14 +81,16 @@ local function by_doc(corpus, hits)
   return names, counts, sizes
 end
 
--- The parts by the values of attribute attr of the region kind that has it.
+-- The parts by the values of attribute attr of the region kind that has it:
+-- the text of each value's regions in the (sub-)corpus as corpus:spans gives
+-- it (turns without their speaker labels), each token once (a turn of two
+-- speakers of one side is one stretch of the side); a hit belongs to the
+-- part that holds its first token.
 local function by_attr(corpus, hits, attr)
-  local values, kind = corpus:values(attr)
+  local values = corpus:values(attr)
   local names, counts, sizes = {}, {}, {}
   for _, v in ipairs(values) do
-    local spans = corpus.ix:regions(kind, { [attr] = v })
-    spans = spans:union(spans:sub(1, 0))  -- a turn of two speakers of one side is one stretch
-    if corpus.within then spans = spans:inside(corpus.within) end
+    local spans = corpus:spans{ [attr] = v }:merged()
     local n = 0
     for _, c in ipairs(hits:count_in(spans)) do n = n + c end
     if spans:width() > 0 then
@@ -113,7 +115,7 @@ end
 -- region attribute such as "speaker" or "side"), or parts = k (k equal
 -- stretches of text, in corpus order).  rel is per 10 000 tokens of the part;
 -- D and DP weigh the parts by their sizes.  By an attribute, hits outside
--- every region of its kind belong to no part.
+-- every region of its kind, or in a speaker label, belong to no part.
 function M.dispersion(corpus, q, opts)
   opts = opts or {}
   local hits = M.hits_of(corpus, q)

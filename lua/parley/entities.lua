@@ -5,6 +5,7 @@
 -- (lua/parley/cmd/entities.lua) prints the table.
 local lpeg = require "lpeg"
 local E = require "parley.error"
+local hits = require "parley.hits"
 local output = require "parley.output"
 local lib = require "parley.grammar.lib"
 local people = require "parley.people"
@@ -166,10 +167,31 @@ local function gazetteer_hits(corpus, entries, found)
   end
 end
 
--- entities(corpus, opts) -> rows { entity, type, count, forms = { form = n },
--- first_doc, first_line }, by type (person, place, organisation, date,
--- duration, number), then commonest first.  opts: gazetteer (extra entries),
--- types (list of the types wanted), min (least count, default 1).
+-- The items scanned in doc's text (sorted by start) that lie in the
+-- (sub-)corpus: those whose first token it holds, so that a sub-corpus of
+-- turns counts what its speakers said, not the rest of the document.
+local function inside(corpus, doc, items)
+  if not corpus.within or #items == 0 then return items end
+  local toks, k, flat = doc:tokens(), 1, {}
+  for i, m in ipairs(items) do
+    while toks[k + 1] and toks[k + 1].start <= m.start do k = k + 1 end
+    m.pos = toks[k].pos
+    flat[2 * i - 1], flat[2 * i] = m.pos, m.pos + 1
+  end
+  local kept, set, out = hits.from(corpus.ix, flat):inside(corpus.within), {}, {}
+  for i = 1, #kept do set[kept:span(i)] = true end
+  for _, m in ipairs(items) do
+    if set[m.pos] then out[#out + 1] = m end
+    m.pos = nil
+  end
+  return out
+end
+
+-- entities(corpus, opts) -> rows { entity, type, count, forms = { { name =
+-- form, count = n } … } (commonest first), first_doc, first_line }, by type
+-- (person, place, organisation, date, duration, number), then commonest
+-- first.  opts: gazetteer (extra entries), types (list of the types wanted),
+-- min (least count, default 1).
 function M.entities(corpus, opts)
   opts = opts or {}
   local want = {}
@@ -187,7 +209,7 @@ function M.entities(corpus, opts)
   if want.date or want.duration or want.number then
     for doc in corpus:docs() do
       local first, txt, items, offsets = doc._info.first, doc:text(), {}, {}
-      for _, m in ipairs(M.scan(txt)) do
+      for _, m in ipairs(inside(corpus, doc, M.scan(txt))) do
         if want[m.type] then
           local n = #items + 1
           items[n], offsets[n] = m, m.start
@@ -210,14 +232,14 @@ function M.entities(corpus, opts)
     if a.count ~= b.count then return a.count > b.count end
     return a.order < b.order
   end)
-  for _, r in ipairs(rows) do r.order = nil end
+  for _, r in ipairs(rows) do r.order, r.forms = nil, output.ranked(r.forms) end
   return rows
 end
 
 M.columns = {
   "entity", "type", "count",
   { name = "first_doc", title = "first doc" }, { name = "first_line", title = "line", plain = true },
-  { name = "forms", display = output.tally },
+  { name = "forms", display = output.tally, text = output.tally_text },
 }
 
 return M

@@ -44,8 +44,9 @@ local function by_stat(stat)
   end
 end
 
--- keyness(a, b, opts) -> rows { word, freq_a, freq_b, rel_a, rel_b, ll, chi2,
--- log_ratio, pct_diff }, the key words first.  a and b are corpora (or
+-- keyness(a, b, opts) -> rows { word, freq_a, freq_b, size_a, size_b, rel_a,
+-- rel_b, ll, chi2, log_ratio, pct_diff }, the key words first (size_a and
+-- size_b: the two sides' sizes in tokens, n1 and n2).  a and b are corpora (or
 -- profiles).  opts: min (3: the least frequency in the corpus the word is key
 -- in), direction ("a": words over-represented in a; "b"; "both"), stat
 -- (sort key: "ll", "chi2", "log_ratio" or "pct_diff"; by absolute value),
@@ -72,7 +73,7 @@ function M.keyness(a, b, opts)
     local key = ra > rb and "a" or rb > ra and "b" or nil
     if key and (direction == "both" or direction == key) and (key == "a" and fa or fb) >= min then
       rows[#rows + 1] = {
-        word = w, freq_a = fa, freq_b = fb, rel_a = ra, rel_b = rb,
+        word = w, freq_a = fa, freq_b = fb, size_a = n1, size_b = n2, rel_a = ra, rel_b = rb,
         ll = stats.log_likelihood(fa, fb, n1, n2), chi2 = stats.chi2(fa, fb, n1, n2),
         log_ratio = stats.log_ratio(fa, fb, n1, n2), pct_diff = stats.pct_diff(fa, fb, n1, n2),
       }
@@ -133,9 +134,12 @@ function M.sides(corpus, fa, fb)
   return a, b, M.describe(fa), M.describe(fb)
 end
 
+-- The columns: with each row the counts its figures are computed from (the
+-- sides' sizes, which the line above the table gives on screen).
 M.columns = {
   "word",
   { name = "freq_a", title = "freq A" }, { name = "freq_b", title = "freq B" },
+  { name = "size_a", title = "size A", tty = false }, { name = "size_b", title = "size B", tty = false },
   { name = "rel_a", title = "per 10k A" }, { name = "rel_b", title = "per 10k B" },
   "ll", "chi2", "log_ratio", "pct_diff",
 }

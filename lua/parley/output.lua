@@ -3,9 +3,11 @@
 -- terminal), tsv, csv (RFC 4180), json, md (Markdown) and html (a table).
 -- A table is a list of rows (tables keyed by column name) and a list of
 -- columns: names, or { name =, title =, align = "left"|"right", width =,
--- min_width =, max_width =, plain =, display = fn(v, row), text = fn(v, row) }
--- (display: how tty, md and html show a value; text: how tsv and csv write
--- a table value; json always gets the value itself).
+-- min_width =, max_width =, plain =, display = fn(v, row), text = fn(v, row),
+-- tty = false } (display: how tty, md and html show a value; text: how tsv
+-- and csv write a table value; json always gets the value itself; tty =
+-- false: left out on a terminal, for a fact the caption gives, the same in
+-- every row, which the other formats carry in a column).
 local writer = require "parley.writer"
 
 local M = {}
@@ -20,7 +22,15 @@ M.number = writer.number
 -- an html caption), layout ("records": tty shows a line per column).
 function M.writer(cols, fmt, file, opts)
   opts = opts or {}
-  return writer.new{ format = fmt or "tty", columns = cols, file = file, caption = opts.caption,
+  fmt = fmt or "tty"
+  if fmt == "tty" then
+    local shown = {}
+    for _, c in ipairs(cols) do
+      if type(c) ~= "table" or c.tty ~= false then shown[#shown + 1] = c end
+    end
+    cols = shown
+  end
+  return writer.new{ format = fmt, columns = cols, file = file, caption = opts.caption,
                      layout = opts.layout }
 end
 
@@ -38,14 +48,33 @@ function M.render(rows, cols, fmt, opts)
   return w:close()
 end
 
--- tally{ name = n, … } -> "name n, name n", commonest first (ties alphabetical): a display function.
-function M.tally(t)
+-- ranked{ name = n, … } -> { { name =, count = }, … }, commonest first (ties
+-- by name): a tally as a list, so that every format, json too, keeps its order.
+function M.ranked(t)
   local list = {}
-  for k, n in pairs(t or {}) do list[#list + 1] = { tostring(k), n } end
-  table.sort(list, function(a, b) if a[2] ~= b[2] then return a[2] > b[2] end return a[1] < b[1] end)
-  for i, p in ipairs(list) do list[i] = p[1] .. " " .. M.number(p[2]) end
-  return table.concat(list, ", ")
+  for k, n in pairs(t or {}) do list[#list + 1] = { name = tostring(k), count = n } end
+  table.sort(list, function(a, b)
+    if a.count ~= b.count then return a.count > b.count end
+    return a.name < b.name
+  end)
+  return list
 end
+
+-- A ranked tally as text, in its order: "name n, name n" (sep " ", numbers as
+-- tables show them) or "name=n, name=n" (sep "=", numbers as they are).
+local function tally(list, sep)
+  local parts = {}
+  for i, p in ipairs(list or {}) do
+    parts[i] = p.name .. sep .. (sep == " " and M.number(p.count) or tostring(p.count))
+  end
+  return table.concat(parts, ", ")
+end
+
+-- tally(list) -> "name n, name n": a display function for a ranked tally.
+function M.tally(list) return tally(list, " ") end
+
+-- tally_text(list) -> "name=n, name=n": its text function, for tsv and csv.
+function M.tally_text(list) return tally(list, "=") end
 
 -- A text sparkline of a list of numbers (▁▂▃▄▅▆▇█, · for zero): a display function.
 function M.sparkline(values)

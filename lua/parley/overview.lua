@@ -12,12 +12,14 @@ for w in ([[a an and are as at be been but by can could do does did for from had
   than that the their them then there these they this those to us was we were what when
   which who will with would you your]]):gmatch("%a+") do M.stopwords[w] = true end
 
--- The commonest content words of a (sub-)corpus: a list of { word, count }.
+-- The commonest content words of a (sub-)corpus: a list of { word, count }
+-- of the types the tokeniser made words (not numbers) of three characters
+-- or more, function words left out.
 function M.top_words(corpus, n)
   local out = {}
   for _, r in ipairs(corpus:freq{ limit = n * 10 + 50 }:totable()) do
     if #out >= n then break end
-    if not M.stopwords[r.word] and r.word:find("^%a") and #r.word > 2 then
+    if r.kind == "word" and not M.stopwords[r.word] and (utf8.len(r.word) or #r.word) > 2 then
       out[#out + 1] = { word = r.word, count = r.count }
     end
   end

@@ -4,6 +4,8 @@
 -- comes up over the course of the text (a sparkline over k equal parts).
 -- `parley topics` (lua/parley/cmd/topics.lua) prints the table.
 local dispersion = require "parley.dispersion"
+local fs = require "parley.fs"
+local hits = require "parley.hits"
 local output = require "parley.output"
 local stats = require "parley.stats"
 
@@ -74,43 +76,69 @@ function M.mentions(corpus, queries)
   return out
 end
 
--- The speaker of the turn around position pos (nil outside turns, or when
--- the corpus has no turns).
-function M.speaker_at(corpus, pos)
-  local ok, n, _, _, attrs = pcall(corpus.ix.region_at, corpus.ix, "turn", pos)
-  if ok and n and attrs then return attrs.speaker end
-  return nil
+-- The speakers of the (sub-)corpus's turns and the text of each one's turns
+-- without their labels (corpus:spans, as everything counted per speaker):
+-- a list of { name, spans }, sorted by name; empty without speaker turns.
+function M.speaker_spans(corpus)
+  local ok, values, kind = pcall(corpus.values, corpus, "speaker")
+  if not ok or kind ~= "turn" then return {} end
+  local out = {}
+  for _, v in ipairs(values) do
+    if v ~= "" then
+      local spans = corpus:spans{ kind = "turn", speaker = v }
+      if spans:width() > 0 then out[#out + 1] = { name = v, spans = spans } end
+    end
+  end
+  return out
+end
+
+-- Who mentions what: for the sorted mention starts (token positions), the
+-- tally { { name, count } … } of those inside each speaker's text (commonest
+-- first), the earliest such position and its speaker (several, joined with
+-- " and ", when a joint turn holds it).
+local function by_speaker(corpus, speakers, starts)
+  local flat = {}
+  for j, pos in ipairs(starts) do flat[2 * j - 1], flat[2 * j] = pos, pos + 1 end
+  local marks = hits.from(corpus.ix, flat)
+  local counts, first, who = {}, nil, {}
+  for _, sp in ipairs(speakers) do
+    local mine = marks:inside(sp.spans)
+    if #mine > 0 then
+      counts[sp.name] = #mine
+      local at = mine:span(1)
+      if not first or at < first then first, who = at, { sp.name }
+      elseif at == first then who[#who + 1] = sp.name end
+    end
+  end
+  return output.ranked(counts), first, first and table.concat(who, " and ") or nil
 end
 
 -- topics(corpus, families, opts) -> rows { family, mentions, first_speaker,
--- first_doc, first_line, speakers = { name = count }, d, dp, course = counts
--- per part }, in the order of their first mention (families never
--- mentioned last).  The first mention is the earliest inside a speaker's
--- turn — the one who raised it — or, when no turn holds one, the earliest
--- of all (with no speaker).  opts: parts (k equal parts of the corpus's text
--- for the course and the dispersion, default 10).
+-- first_doc, first_line, speakers = { { name, count } … }, d, dp, course =
+-- counts per part, size, parts }, in the order of their first mention
+-- (families never mentioned last).  Mentions are counted in the
+-- (sub-)corpus's text; those of a speaker in the text of their turns without
+-- the speaker labels (a label names who speaks; it is no one's mention), and
+-- speakers is that tally, commonest first.  The first mention is the
+-- earliest inside a speaker's turn — the one who raised it — or, when no
+-- turn holds one, the earliest of all (with no speaker).  size is the
+-- (sub-)corpus's tokens, parts (opts.parts, default 10) the number of equal
+-- stretches of it for the course and the dispersion.
 function M.topics(corpus, families, opts)
   opts = opts or {}
   local k = opts.parts or 10
   if math.type(k) ~= "integer" or k < 1 then error("bad argument #3 to 'topics' (parts must be a whole number >= 1)", 2) end
-  local rows = {}
+  local rows, speakers, size = {}, M.speaker_spans(corpus), corpus:size()
   for i, fam in ipairs(families or M.families) do
     local spans = M.mentions(corpus, fam)
-    local starts, speakers, first, first_speaker = {}, {}, nil, nil
-    for j, sp in ipairs(spans) do
-      starts[j] = sp[1]
-      local who = M.speaker_at(corpus, sp[1])
-      if who then
-        speakers[who] = (speakers[who] or 0) + 1
-        if not first_speaker then first, first_speaker = sp[1], who end
-      end
-    end
-    first = first or starts[1]
+    local starts = {}
+    for j, sp in ipairs(spans) do starts[j] = sp[1] end
+    local tally, first, first_speaker = by_speaker(corpus, speakers, starts)
     local counts, sizes = dispersion.part_counts(corpus, starts, k)
-    local row = { family = fam.name, mentions = #spans, speakers = speakers, course = counts,
-                  d = stats.juilland_d(counts, sizes), dp = stats.gries_dp(counts, sizes),
-                  order = i, first = first, first_speaker = first_speaker }
-    rows[#rows + 1] = row
+    rows[#rows + 1] = { family = fam.name, mentions = #spans, speakers = tally, course = counts,
+                        d = stats.juilland_d(counts, sizes), dp = stats.gries_dp(counts, sizes),
+                        size = size, parts = k,
+                        order = i, first = first or starts[1], first_speaker = first_speaker }
   end
   -- where each family was first mentioned, located at once
   local firsts, which = {}, {}
@@ -132,6 +160,14 @@ end
 
 -- ------------------------------------------------------------ scope and columns
 
+-- Is the corpus the bundled one (the folder itself, however its path was
+-- typed: the same device and inode, as the index cache knows folders)?
+function M.is_bundled(corpus)
+  local home = require("parley").home
+  local a, b = home and fs.stat(home .. "/corpus"), fs.stat(corpus.dir)
+  return a ~= nil and b ~= nil and a.dev == b.dev and a.ino == b.ino
+end
+
 -- The text followed by default: the corpus's transcripts, if it has
 -- documents of type "transcript", else the whole corpus; and a description.
 function M.default_scope(corpus)
@@ -149,9 +185,11 @@ M.columns = {
   "family", "mentions",
   { name = "first_speaker", title = "raised first by" },
   { name = "first_doc", title = "doc" }, { name = "first_line", title = "line", plain = true },
-  { name = "speakers", title = "mentions by speaker", display = output.tally },
+  { name = "speakers", title = "mentions by speaker", display = output.tally, text = output.tally_text },
   "d", "dp",
   { name = "course", display = output.sparkline, text = output.spaced },
+  -- what the caption says on screen: the text counted, its size in tokens, the parts
+  { name = "scope", tty = false }, { name = "size", tty = false }, { name = "parts", tty = false },
 }
 
 return M

@@ -36,8 +36,10 @@ M.no_turns = "no speaker turns in this corpus: its documents have no grammar tha
 function M.turns(corpus)
   local out, ix = {}, corpus.ix
   if not M.has_turns(corpus) then return out end
+  -- the turns of a sub-corpus are those inside the regions it selects, whole
+  -- (a sub-corpus of turns leaves their labels out of its text, not out of it)
   local spans = ix:regions("turn")
-  if corpus.within then spans = spans:inside(corpus.within) end
+  if corpus.extent or corpus.within then spans = spans:inside(corpus.extent or corpus.within) end
   local keep = {}
   for i = 1, #spans do
     local s, e = spans:span(i)
@@ -58,15 +60,11 @@ function M.turns(corpus)
   return out
 end
 
--- Words and "?" tokens in a list of spans, from the index's frequency list.
-local function words_in(corpus, spans)
+-- Words (the tokens the tokeniser made words or numbers, counted in C) and
+-- "?" tokens (from the hit list `marks`) in a list of spans.
+local function words_in(corpus, spans, marks)
   if #spans == 0 then return 0, 0 end
-  local words, questions = 0, 0
-  for _, r in ipairs(corpus.ix:freq{ within = spans, punct = true, format = "rows" }) do
-    if r.word == "?" then questions = questions + r.count
-    elseif r.word:find("[%w\128-\255]") then words = words + r.count end
-  end
-  return words, questions
+  return corpus.ix:words(spans), #marks:inside(spans)
 end
 
 -- The rows of the (sub-)corpus's turns, restricted to region list `within` (a document) if given.
@@ -83,15 +81,15 @@ local function rows_for(corpus, turns, within, doc)
       if t.mode == "reported" then r.reported_turns = r.reported_turns + 1 else r.turns = r.turns + 1 end
     end
   end
-  local total = 0
+  local total, marks = 0, corpus:find("?")._hits
   local function spans(filter)
     local s = corpus:spans(filter)
     return within and s:inside(within) or s
   end
   for _, r in ipairs(order) do
-    r.words, r.questions = words_in(corpus, spans{ speaker = r.speaker })
+    r.words, r.questions = words_in(corpus, spans{ speaker = r.speaker }, marks)
     if r.turns > 0 then
-      r.mean_turn = words_in(corpus, spans{ speaker = r.speaker, mode = { "direct", "" } }) / r.turns
+      r.mean_turn = words_in(corpus, spans{ speaker = r.speaker, mode = { "direct", "" } }, marks) / r.turns
     end
     total = total + r.words
   end

@@ -20,8 +20,11 @@ return cli.command {
 counting (docs/statistics.md): surface co-occurrence — the windows of all hits are
 merged, so a token two windows cover counts once; the hits' own tokens are not in
 them; windows stop at document ends and at the edges of the --where sub-corpus.
-observed = the collocate's tokens in the windows, window = the tokens the windows
-hold, f_collocate = its frequency in the (sub-)corpus.]],
+columns: observed = the collocate's tokens in the windows (O), expected = E,
+f_collocate = its frequency in the (sub-)corpus (C1), window = the tokens the
+windows hold (R1), size = the (sub-)corpus's tokens (N), f_node = the node's hits;
+window, size and f_node are the same in every row: on a terminal the line above
+the table gives them, tsv, csv, json, md and html carry them as columns.]],
   examples = {
     "parley collocates inspection --measure ll",
     "parley collocates '\"red cross\"' --left 3 --right 0 --format csv",

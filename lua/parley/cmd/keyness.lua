@@ -19,7 +19,10 @@ return cli.command {
       help = "the words over-represented in A, in B, or both" },
     cli.opt.limit, cli.opt.format, cli.opt.repair, cli.opt.trust,
   },
-  notes = "Formulas and their references: docs/statistics.md. Relative frequencies are per 10 000 tokens.",
+  notes = [[
+Formulas and their references: docs/statistics.md. Relative frequencies are per 10 000
+tokens. size_a and size_b are the sides' sizes in tokens: on a terminal the line above
+the table gives them, tsv, csv, json, md and html carry them as columns.]],
   examples = {
     "parley keyness --limit 20",
     "parley keyness --a type=telegram --stat log_ratio --format csv",

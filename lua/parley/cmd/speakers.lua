@@ -28,9 +28,10 @@ return cli.command {
   },
   notes = [[
 counting: a turn of several speakers ("Stevenson and McCloy stated that …") counts
-for each of them, so shares are of the sum over speakers; words are word and number
-tokens; "share" is a fraction (0.25) in tsv, csv and json, a percentage on screen.
-Turns come from the documents' grammars (docs/grammars.md).]],
+for each of them, so shares are of the sum over speakers; words are the tokens the
+tokeniser classes as words or numbers (not dashes, quotation marks or emoji), in the
+turns without their speaker labels; "share" is a fraction (0.25) in tsv, csv and json,
+a percentage on screen. Turns come from the documents' grammars (docs/grammars.md).]],
   examples = {
     "parley speakers --by doc",
     "parley speakers --matrix --where type=transcript --format csv",

@@ -11,6 +11,15 @@ a families file is Lua data returning { name = { "query", ... }, ... }, for exam
   }
 with queries as for kwic (words, prefix*, "phrases", patterns).]]
 
+local COUNTING = [[
+counting: mentions of a family's queries that overlap count once (the longest wins).
+A speaker's mentions are those in their turns without the speaker labels ("McCloy:"
+names who speaks; it is no one's mention), commonest first in every format, and
+"raised first by" is the speaker of the earliest of them; the mentions column counts
+the whole text followed. scope, size (its tokens) and parts are the same in every row:
+on a terminal the line above the table gives them, the other formats carry them as
+columns.]]
+
 local function defaults_text()
   local names = {}
   for _, f in ipairs(topics.families) do names[#names + 1] = f.name end
@@ -30,7 +39,7 @@ return cli.command {
     cli.opt.format, cli.opt.repair, cli.opt.trust,
   },
   notes = "the default families, for the bundled Cuban missile crisis corpus: " .. defaults_text()
-    .. ".\n" .. HOW_TO .. "\nmentions of a family's queries that overlap count once (the longest wins).",
+    .. ".\n" .. HOW_TO .. "\n" .. COUNTING,
   examples = { "parley topics", "parley topics --families families.lua --corpus path/to/corpus --format csv" },
   run = function(opts, out)
     local families, which = topics.families, "the default families (written for the bundled corpus)"
@@ -43,11 +52,12 @@ return cli.command {
     local corpus = cli.scoped(opts, "topics")
     local scope = ("--where " .. table.concat(opts.where, " --where "))
     if #opts.where == 0 then corpus, scope = topics.default_scope(corpus) end
-    if not opts.families and corpus.dir ~= (require("parley").home or ".") .. "/corpus" then
+    if not opts.families and not topics.is_bundled(corpus) then
       cli.note("parley: topics: note: the default families are the bundled corpus's topics; "
         .. "for this corpus write your own and pass --families FILE:\n" .. HOW_TO)
     end
     local rows = topics.topics(corpus, families, { parts = opts.parts })
+    for _, r in ipairs(rows) do r.scope = scope end
     output.write(rows, topics.columns, opts.format, out, {
       caption = ("counted in %s; %s; %s per family"):format(scope, which, output.count(opts.parts, "part")) })
   end,
