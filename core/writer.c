@@ -827,7 +827,7 @@ static int sequence_length(lua_State *L, int idx, lua_Integer *len) {
     count++;
   }
   *len = n;
-  return n > 0 && count == n;
+  return count == n;  /* an empty table is an empty list */
 }
 
 /* The number at idx into b: machine form, or (human) as tables show it. */

@@ -264,6 +264,9 @@ describe("every command in every format", function()
       assert.equal(lua[i].ll, r.ll)
       assert.equal(lua[i].log_ratio, r.log_ratio)
     end
+    -- a list cell with nothing in it is still a list: [] like [["a",1]], never {}
+    local out = require("parley.output").render({ { t = {} }, { t = { { "a", 1 } } } }, { "t" }, "json")
+    assert.equal('[\n{"t":[]},\n{"t":[["a",1]]}\n]\n', out)
   end)
 
   it("escapes every code point and bytes that are not UTF-8 in JSON", function()
