@@ -101,6 +101,12 @@ local function remove_stale(path)
   end
 end
 
+-- The message of an error caught while building (an error object's, or the string).
+local function reason(e)
+  if E.is(e) then return E.message(e) end
+  return tostring(e)
+end
+
 local function build(m, path, opts)
   local dir = path:match("^(.*)/[^/]*$")
   if dir and dir ~= "" then
@@ -145,7 +151,7 @@ local function build(m, path, opts)
         end
       end
     end)
-    if not ok then return nil, err end
+    if not ok then return nil, reason(err) end
   end
   local progress = opts.progress
   if progress == nil then progress = require("parley.readline").isatty(2) end
@@ -154,7 +160,7 @@ local function build(m, path, opts)
     kinds = kinds, repair = opts.repair, progress = progress, threads = opts.threads,
     batch_mb = opts.batch_mb,
   })
-  if not ok then return nil, stats end
+  if not ok then return nil, reason(stats) end
   for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write("parley: warning: ", line, "\n") end
   return stats
 end
