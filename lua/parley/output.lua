@@ -6,6 +6,7 @@
 -- min_width =, max_width =, plain =, display = fn(v, row), text = fn(v, row) }
 -- (display: how tty, md and html show a value; text: how tsv and csv write
 -- a table value; json always gets the value itself).
+local E = require "parley.error"
 local writer = require "parley.writer"
 
 local M = {}
@@ -36,6 +37,18 @@ function M.render(rows, cols, fmt, opts)
   local w = M.writer(cols, fmt, nil, opts)
   w:write(rows)
   return w:close()
+end
+
+-- put(file, text): write text to a Lua file handle and flush it, or raise an
+-- error object saying why and where (as the writer does for tables).
+function M.put(file, text)
+  local ok, err = file:write(text)
+  if ok then ok, err = file:flush() end
+  if not ok then
+    local where = file == io.stdout and "standard output" or file == io.stderr and "standard error"
+      or "the output file"
+    E.raise(("cannot write to %s: %s"):format(where, tostring(err)), 0)
+  end
 end
 
 -- tally{ name = n, … } -> "name n, name n", commonest first (ties alphabetical): a display function.
