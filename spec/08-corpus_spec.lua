@@ -172,17 +172,17 @@ describe("parley.open", function()
 
   describe("a manifest with a mistake", function()
     local cases = {
-      { "return 42", "the manifest must return a table" },
-      { "return { documents = 'a.txt' }", "'documents' must be a list" },
-      { "return { documents = { 'a.txt' } }", "documents[1]: must be a table" },
-      { "return { documents = { { id = 'a' } } }", "documents[1]: 'path' must be a string" },
-      { "return { documents = { { path = 'a.txt', id = 7 } } }", "documents[1] (a.txt): 'id' must be a string" },
+      { "return 42", "the manifest must return a table, not a number (42)" },
+      { "return { documents = 'a.txt' }", "'documents' must be a list of documents { path = …, … }, not a string" },
+      { "return { documents = { 'a.txt' } }", "documents[1]: must be a table { path = …, … }, not a string" },
+      { "return { documents = { { id = 'a' } } }", "documents[1]: 'path' must be the path of a file in the corpus folder, not nothing" },
+      { "return { documents = { { path = 'a.txt', id = 7 } } }", "documents[1] (a.txt): 'id' must be a string, not a number (7)" },
       { "return { documents = { { path = 'a.txt', id = 'x' }, { path = 'b.txt', id = 'y' },\n"
         .. "  { path = 'b.txt', id = 'x' } } }", "documents[3] (b.txt): duplicate id 'x' (also documents[1])" },
       -- ids guessed from the paths clash too
       { "return { documents = { { path = 'a.txt' }, { path = 'a.md' } } }",
         "documents[2] (a.md): duplicate id 'a' (also documents[1])" },
-      { "return { name = {}, documents = {} }", "'name' must be a string" },
+      { "return { name = {}, documents = {} }", "'name' must be a string, not a table" },
     }
     for _, bad_date in ipairs({ "'Nov 1, 1962'", "'1962-13-01'", "'1962-11-31'", "'1962-02-29'",
                                 "'1962-11-1'", "'62-11-01'", "1962", "'1962-11-01 noon'" }) do

@@ -172,3 +172,239 @@ describe("a full disk", function()
     assert.equal("false\ttrue\tcannot write to /dev/full: No space left on device\n", out)
   end)
 end)
+
+describe("a data file", function()
+  after_each(h.cleanup)
+
+  it("that is a folder is refused by name in topics --families and entities --gazetteer", function()
+    local dir = h.tmpdir()
+    for _, args in ipairs({ { "topics", "--families", dir }, { "entities", "--gazetteer", dir } }) do
+      local out, err, code = h.run(args)
+      clean_failure(args[1], "^parley: " .. args[1] .. ": " .. esc(dir) .. ": a folder, not a file\n$", out, err, code)
+    end
+    assert.equal(dir .. ": a folder, not a file", select(2, data.load(dir)))
+    assert.equal(dir .. ": a folder, not a file", select(2, data.read(dir)))
+  end)
+
+  it("that is missing is named", function()
+    local path = h.tmpdir() .. "/nosuch.lua"
+    local out, err, code = h.run({ "topics", "--families", path })
+    clean_failure("topics", esc(path) .. ": No such file or directory\n$", out, err, code)
+  end)
+
+  it("runs with nothing in its environment, not even the string methods", function()
+    for _, src in ipairs({ "return os.time()", "return string.rep('x', 3)", "return ('x'):rep(3)",
+                           "return require('os')", "return io.open('/etc/passwd')", "return load('return 1')()",
+                           "return getmetatable('')", "return print('x')", "return _G.x" }) do
+      local v, err = data.eval(src, "x.lua")
+      assert.is_nil(v, src)
+      assert.matches("^x%.lua:1: attempt to", err, nil, src)
+    end
+    -- what data needs works: constructors, concatenation, arithmetic, locals
+    assert.same({ a = "xy", n = 7, list = { 1, 2, "three" }, yes = true },
+      data.eval("local x = 'x' return { a = x .. 'y', n = 3 + 4, list = { 1, 2, 'three' }, yes = true }", "x.lua"))
+    -- and the host's own string methods are untouched
+    assert.equal("xxx", ("x"):rep(3))
+  end)
+
+  it("that loops or eats memory is stopped, naming the file", function()
+    local v, err = data.eval("while true do end", "loop.lua")
+    assert.is_nil(v)
+    local n = data.limits.steps + data.limits.steps_per_byte * (#"while true do end" + #"@loop.lua")
+    assert.equal(("loop.lua: ran past %d instructions — a data file must only build tables"):format(n), err)
+    v, err = data.eval("local t = {} for i = 1, 1e12 do t[i] = i end", "big.lua")
+    assert.is_nil(v)
+    assert.matches("^big%.lua: used more than %d+ MiB of memory — a data file must only build tables$", err)
+    -- strings grow through concatenation only, and are bounded too
+    v, err = data.eval("local s = 'x' while true do s = s .. s end", "grow.lua")
+    assert.is_nil(v)
+    assert.matches("^grow%.lua: used more than", err)
+  end)
+
+  it("gives back plain data only, saying where the rest is", function()
+    local cases = {
+      { "return function() end", "f.lua: returns a function; " },
+      { "return { a = { b = function() end } }", "f.lua: a.b holds a function; " },
+      { "local t = {} t.me = t return { list = { t } }", "f.lua: list[1].me holds a table that contains itself; " },
+      { "return { [{}] = 1 }", "f.lua: returns a table as a key; " },
+      { "local t = {} local c = t for i = 1, 20 do c.x = {} c = c.x end return t",
+        "f.lua: x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x holds tables nested more than 16 deep; " },
+    }
+    for _, case in ipairs(cases) do
+      local v, err = data.eval(case[1], "f.lua")
+      assert.is_nil(v, case[1])
+      assert.equal(case[2], err:sub(1, #case[2]), case[1])
+    end
+    -- a table reached twice is data (copied twice), as long as it does not contain itself
+    local v = data.eval("local t = { 1 } return { a = t, b = t }", "f.lua")
+    assert.same({ a = { 1 }, b = { 1 } }, v)
+  end)
+
+  it("stops a hostile families file and a hostile gazetteer with a clean error", function()
+    local dir = h.tmpdir()
+    h.write(dir .. "/loop.lua", "while true do end")
+    h.write(dir .. "/fn.lua", "return { Cuba = { 'cuba', function() end } }")
+    for _, args in ipairs({ { "topics", "--families", dir .. "/loop.lua" }, { "entities", "--gazetteer", dir .. "/loop.lua" } }) do
+      local out, err, code = h.run(args)
+      clean_failure(args[1], esc(dir) .. "/loop%.lua: ran past %d+ instructions — a data file must only build tables\n$",
+        out, err, code)
+    end
+    local out, err, code = h.run({ "topics", "--families", dir .. "/fn.lua" })
+    clean_failure("topics", esc(dir) .. "/fn%.lua: Cuba%[2%] holds a function; ", out, err, code)
+  end)
+end)
+
+describe("a manifest", function()
+  after_each(h.cleanup)
+
+  local function refused(dir)
+    local c, err = parley.open(dir)
+    assert.is_nil(c)
+    assert.is_nil(fs.stat(dir .. "/.parley/index"))  -- nothing was built
+    return err
+  end
+
+  it("that loops or eats memory is stopped, naming it, and `speakers` ends", function()
+    for _, case in ipairs({ { "while true do end", "ran past %d+ instructions" },
+                            { "local t = {} for i = 1, 1e12 do t[i] = i end", "used more than %d+ MiB of memory" } }) do
+      local dir = corpus_of(case[1])
+      local out, err, code = h.run({ "speakers", "--corpus", dir })
+      clean_failure("speakers", "^parley: speakers: " .. esc(dir) .. "/corpus%.lua: " .. case[2]
+        .. " — a data file must only build tables\n$", out, err, code)
+    end
+  end)
+
+  it("whose values are not data names the manifest, the document and the field", function()
+    local cases = {
+      { "meta = function() end", "documents[1] (a.txt): 'meta' holds a function; a manifest holds only strings, "
+        .. "numbers, booleans and tables of them" },
+      { "meta = t", "documents[1] (a.txt): 'meta.me' holds a table that contains itself; " },
+      { "notes = { deep }", "documents[1] (a.txt): 'notes[1]" },
+    }
+    for _, case in ipairs(cases) do
+      local dir = corpus_of("local t = {} t.me = t\nlocal deep = {} local c = deep for i = 1, 20 do c.x = {} c = c.x end\n"
+        .. "return { documents = { { path = 'a.txt', " .. case[1] .. " } } }")
+      local err = refused(dir)
+      assert.equal(dir .. "/corpus.lua: " .. case[2], err:sub(1, #dir + 13 + #case[2]))
+      local out, cerr, code = h.run({ "kwic", "red", "--corpus", dir })
+      clean_failure("kwic", nil, out, cerr, code)
+    end
+    -- outside the documents, the field alone
+    local dir = corpus_of("return { title = 'x', extra = { f = function() end }, documents = { { path = 'a.txt' } } }")
+    assert.equal(dir .. "/corpus.lua: 'extra.f' holds a function; a manifest holds only strings, numbers, "
+      .. "booleans and tables of them", refused(dir))
+  end)
+
+  it("checks every documented field, naming the manifest, the document and the field", function()
+    local cases = {
+      { "title = 5, documents = { { path = 'a.txt' } }", "'title' must be a string, not a number (5)" },
+      { "description = {}, documents = { { path = 'a.txt' } }", "'description' must be a string, not a table" },
+      { "documents = { { path = '' } }", "documents[1]: 'path' must be a non-empty path (a file in the corpus folder)" },
+      { "documents = { { path = 'a.txt', id = '' } }",
+        "documents[1] (a.txt): 'id' must not be empty (leave it out to use the path)" },
+      { "documents = { { path = 'a.txt' }, { path = 'b.txt', id = 'a' } }",
+        "documents[2] (b.txt): duplicate id 'a' (also documents[1])" },
+      { "documents = { { path = 'a.txt', translator = 5 } }",
+        "documents[1] (a.txt): 'translator' must be a string, not a number (5)" },
+      { "documents = { { path = 'a.txt', source = true } }",
+        "documents[1] (a.txt): 'source' must be a string, not a boolean (true)" },
+      { "documents = { x = { path = 'a.txt' } }", "'documents' must be a list (it has the key 'x')" },
+      { "people = 5, documents = { { path = 'a.txt' } }",
+        "'people' must be a list of persons { name = …, aliases = { … } }, not a number (5)" },
+      { "people = { { aliases = { 'X' } } }, documents = { { path = 'a.txt' } }",
+        "people[1]: 'name' must be a non-empty string, not nothing" },
+      { "people = { { name = 'X', aliases = 'Y' } }, documents = { { path = 'a.txt' } }",
+        "people[1] (X): 'aliases' must be a list of names, not a string" },
+      { "people = '', documents = { { path = 'a.txt' } }",
+        "'people' must be the path of a register file in the corpus folder" },
+    }
+    for _, case in ipairs(cases) do
+      local dir = corpus_of("return { " .. case[1] .. " }", { ["a.txt"] = "a\n", ["b.txt"] = "b\n" })
+      assert.equal(dir .. "/corpus.lua: " .. case[2], refused(dir))
+    end
+  end)
+
+  it("naming a register file that is missing, a folder or outside is refused by name", function()
+    local dir = corpus_of("return { people = 'nosuch.lua', documents = { { path = 'a.txt' } } }")
+    assert.equal(dir .. "/corpus.lua: 'people' (nosuch.lua): no such file " .. dir .. "/nosuch.lua", refused(dir))
+    local out, err, code = h.run({ "speakers", "--corpus", dir })
+    clean_failure("speakers", "'people' %(nosuch%.lua%): no such file", out, err, code)
+    sh("mkdir " .. h.shquote(dir .. "/nosuch.lua"))
+    assert.equal(dir .. "/corpus.lua: 'people' (nosuch.lua): a folder, not a file", refused(dir))
+    dir = corpus_of("return { people = '/etc/passwd', documents = { { path = 'a.txt' } } }")
+    assert.matches("^" .. esc(dir) .. "/corpus%.lua: 'people' %(/etc/passwd%): outside the corpus folder", refused(dir))
+  end)
+
+  it("naming a register file uses it, and a change to it rebuilds the index", function()
+    local dir = corpus_of("return { people = 'who.lua', documents = { { path = 'a.txt', grammar = 'labelled' } } }",
+      { ["a.txt"] = "Kuz: Red cross ships.\nStevenson: No.\n",
+        ["who.lua"] = "return { { name = 'V. V. Kuznetsov', aliases = { 'Kuz' }, side = 'USSR' },\n"
+          .. "  { name = 'Adlai Stevenson', aliases = { 'Stevenson' } } }" })
+    local c = h.open(dir)
+    assert.same({ "Adlai Stevenson", "V. V. Kuznetsov" }, (c:values("speaker")))
+    c:close()
+    h.write(dir .. "/who.lua", "return { { name = 'Kuznetsov', aliases = { 'Kuz' } }, { name = 'Stevenson' } }")
+    c = h.open(dir)
+    assert.is_table(c.built)
+    assert.same({ "Kuznetsov", "Stevenson" }, (c:values("speaker")))
+    c:close()
+  end)
+
+  it("whose folder's register is broken makes entities fail by name, not drop the people", function()
+    local dir = corpus_of("return { documents = { { path = 'a.txt' } } }",
+      { ["a.txt"] = "Red cross.\n", ["people.lua"] = "return 5" })
+    local out, err, code = h.run({ "entities", "--corpus", dir })
+    clean_failure("entities", esc(dir) .. "/people%.lua: a person register must be a list of persons", out, err, code)
+    h.write(dir .. "/people.lua", "return { { name = 5 } }")
+    out, err, code = h.run({ "entities", "--corpus", dir })
+    clean_failure("entities", esc(dir) .. "/people%.lua: entry 1: 'name' must be a non%-empty string, not a number %(5%)",
+      out, err, code)
+  end)
+
+  it("that is a folder is refused by name", function()
+    local dir = h.tmpdir() .. "/c"
+    sh("mkdir -p " .. h.shquote(dir .. "/corpus.lua"))
+    h.write(dir .. "/a.txt", "x\n")
+    assert.equal(dir .. "/corpus.lua: a folder, not a file", refused(dir))
+  end)
+end)
+
+describe("roots outside the corpus folder", function()
+  after_each(h.cleanup)
+
+  it("are named in a warning at every open, once per root", function()
+    local outside = h.tmpdir()
+    h.write(outside .. "/memo.txt", "The archive copy of the memo.\n")
+    local real = assert(fs.realpath(outside))
+    local dir = corpus_of(("return { roots = { %q, '.' }, documents = { { path = 'a.txt' }, { path = %q }, "
+      .. "{ path = %q, id = 'again' } } }"):format(outside, outside .. "/memo.txt", outside .. "/memo.txt"))
+    local warning = ("parley: warning: %s/corpus.lua: roots[1] (%s) lets documents come from %s, outside the "
+      .. "corpus folder\n"):format(dir, outside, real)
+    for _, how in ipairs({ "built", "fast" }) do
+      local out, err, code = h.run({ "kwic", "memo", "--corpus", dir, "--format", "tsv" })
+      assert.equal(0, code, err)
+      assert.equal(warning, err, how)   -- one line, not one per document; '.' lies inside
+      assert.matches("archive copy of the", out)
+    end
+    -- documents outside the folder make every open compare the index with the manifest;
+    -- a root declared but unused leaves the fast path, which warns all the same
+    dir = corpus_of(("return { roots = { %q }, documents = { { path = 'a.txt' } } }"):format(outside))
+    warning = ("parley: warning: %s/corpus.lua: roots[1] (%s) lets documents come from %s, outside the "
+      .. "corpus folder\n"):format(dir, outside, real)
+    for _, how in ipairs({ "built", "fast", "fast" }) do
+      local out, err = lua(("local c = assert(parley.open(%q)) print(c.opened)"):format(dir))
+      assert.equal(how .. "\n", out)
+      assert.equal(warning, err)
+    end
+  end)
+
+  it("inside the corpus folder are not warned about", function()
+    local dir = corpus_of("return { roots = { 'sub' }, documents = { { path = 'sub/b.txt' } } }",
+      { ["a.txt"] = "x\n" })
+    sh("mkdir " .. h.shquote(dir .. "/sub"))
+    h.write(dir .. "/sub/b.txt", "y\n")
+    local _, err, code = h.run({ "kwic", "y", "--corpus", dir })
+    assert.equal(0, code)
+    assert.equal("", err)
+  end)
+end)

@@ -46,7 +46,17 @@ local function index_meta(m, opts)
     manifest_stamp = m.stamp,
     grammar_hash = m.grammar_hash,
     grammar_sources = m.grammar_sources,
+    -- said again by every open, the fast ones included
+    roots_warnings = m.outside_roots and manifest.roots_warnings(m.manifest, m.outside_roots) or nil,
   }
+end
+
+-- The warnings an index records for every open (roots outside the folder).
+local function recorded_warnings(meta)
+  local list = type(meta) == "table" and meta.roots_warnings
+  for _, w in ipairs(type(list) == "table" and list or {}) do
+    if type(w) == "string" then io.stderr:write("parley: warning: ", w, "\n") end
+  end
 end
 
 -- Is the opened index current for manifest m, opened with opts?  Returns
@@ -255,6 +265,7 @@ function M.open(dir, opts)
       -- an index is someone else's file too: on this path it may name only
       -- regular files inside the folder (anything else takes the checked path)
       if fresh and (opts.check == false or not ix:stale(nil, nil, (dir == "/" and "" or dir) .. "/")) then
+        recorded_warnings(meta)
         return M.wrap(ix, dir, path, meta, "fast")
       end
       ix:close()
