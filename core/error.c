@@ -6,6 +6,10 @@
 ** and `quiet = true`; they print as "where: msg".  The command line, the
 ** REPL and the bundled commands show them without a traceback; anything
 ** else raised (a string from a bug, luaL_argerror) keeps its traceback.
+** Errors of the API blame the code that called into the toolkit: level()
+** (and parley_error_caller in C) finds the first function up the stack
+** whose chunk is not one of the toolkit's modules (HOME/lua/…), so that a
+** mistake noticed deep inside is reported at the user's line.
 */
 #include <stdarg.h>
 #include <string.h>

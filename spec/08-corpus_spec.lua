@@ -524,7 +524,7 @@ describe("sub-corpora", function()
 
   it("raise for an attribute no region kind has, or a filter that is not a table", function()
     assert.error_matches(function() c:where{ archive = "AVPRF" } end, "no region kind has attribute 'archive'")
-    assert.error_matches(function() c:where("type=telegram") end, "bad argument #1 to 'where' %(table expected%)")
+    assert.error_matches(function() c:where("type=telegram") end, "bad argument #1 to 'where' %(a filter table expected, got string%)")
   end)
 end)
 

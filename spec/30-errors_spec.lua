@@ -408,3 +408,130 @@ describe("roots outside the corpus folder", function()
     assert.equal("", err)
   end)
 end)
+
+describe("a mistake made through the Lua API", function()
+  after_each(h.cleanup)
+  local c
+
+  before_each(function() c = h.open() end)
+
+  -- Run src as the user's own code (chunk "user"): ok, the error.
+  local function user(src, env)
+    env = env or {}
+    env.c = env.c or c
+    local f = assert(load(src, "=user", "t", setmetatable(env, { __index = _G })))
+    return pcall(f)
+  end
+
+  -- The error of src, which must fail at line `line` of the user's code.
+  local function fails(src, line, env)
+    local ok, e = user(src, env)
+    assert.is_false(ok, src)
+    local msg = tostring(e)
+    assert.equal("user:" .. (line or 1) .. ": ", msg:sub(1, #("user:" .. (line or 1) .. ": ")), src .. " -> " .. msg)
+    assert.not_matches("%.lua:%d+:", msg, nil, src)  -- no position inside the toolkit
+    return e, msg:gsub("^user:%d+: ", "")
+  end
+
+  it("is reported at the user's line with what is wrong, not a toolkit position", function()
+    local n = c:stats().tokens
+    local cases = {
+      { "local r = c:at{ 99999 } return r",
+        ("bad argument #1 to 'at' (position 99999 (item 1) is not a token of the corpus: positions go from 0 to %d)")
+          :format(n - 1) },
+      { "local r = c:at{ 1, -1 } return r", "bad argument #1 to 'at' (position -1 (item 2)" },
+      { "local r = c:at{ 1.5 } return r", "bad argument #1 to 'at' (position 1.5 (item 1)" },
+      { "local r = c:at(5) return r", "bad argument #1 to 'at' (a list of corpus positions expected, got number)" },
+      { "local r = c:keyness({ 1 }, { 2 }) return r",
+        "bad argument #1 to 'keyness' (a corpus, a sub-corpus or a profile expected" },
+      { "local r = c:keyness(c, 5) return r", "bad argument #2 to 'keyness' (options must be a table, got number)" },
+      { "local r = c:keyness(c, { limit = 'x' }) return r", "bad argument #2 to 'keyness' (limit must be a whole number" },
+      { "local r = require('parley.keyness').rest(c, 5) return r", "bad argument #2 to 'rest' (a corpus or a sub-corpus" },
+      { "local r = c:find('cuba'):locate('x') return r", "bad argument #1 to 'locate' (a hit number expected, got string)" },
+      { "local r = c:find('cuba'):locate(1, 2, { context = 0 }) return r",
+        "bad argument #3 to 'locate' (context must be a whole number from 1 to 100000, got 0)" },
+      { "local r = c:find('cuba'):tsv(5) return r", "bad argument #1 to 'tsv' (options must be a table, got number)" },
+      { "local r = c:kwic('cuba', { limit = -1 }) return r", "bad argument #2 to 'kwic' (limit must be a whole number, at least 0, got -1)" },
+      { "local r = c:kwic('cuba', { format = 'xml' }) return r", "bad argument #2 to 'kwic' (format must be one of tty, tsv, csv, json, md, html, got 'xml')" },
+      { "local r = c:kwic('cuba', { file = 'out.tsv' }) return r", "bad argument #2 to 'kwic' (file must be an open file, got 'out.tsv')" },
+      { "local r = c:kwic({}) return r", "bad argument #1 to 'kwic' (a query or a hit list expected, got a table)" },
+      { "local r = c:freq{ min = 'x' } return #r", "bad argument #1 to 'freq' (min must be a whole number, at least 0, got 'x')" },
+      { "local r = c:ngrams(2, 5) return r", "bad argument #2 to 'ngrams' (options must be a table, got number)" },
+      { "local r = c:ngrams(9) return r", "bad argument #1 to 'ngrams' (n must be between 1 and 8)" },
+      { "local r = c:where('type=telegram') return r", "bad argument #1 to 'where' (a filter table expected, got string)" },
+      { "local r = c:regions('turn', 5) return r", "bad argument #2 to 'regions' (a filter table expected, got number)" },
+      { "local r = c:scan(5) return r", "bad argument #1 to 'scan' (an LPeg pattern expected, got number)" },
+      { "local r = c:doc({}) return r", "bad argument #1 to 'doc' (a document id or number expected, got table)" },
+      { "local r = c:values(5) return r", "bad argument #1 to 'values' (an attribute name expected, got number)" },
+      { "local r = parley.open(5) return r", "bad argument #1 to 'open' (a folder's path expected, got number)" },
+      { "local r = c:kwic('cuba'):write(5) return r", "bad argument #1 to 'write' (an open file expected, got number)" },
+    }
+    for _, case in ipairs(cases) do
+      local _, msg = fails(case[1])
+      assert.equal(case[2], msg:sub(1, #case[2]), case[1])
+    end
+  end)
+
+  it("in a filter or a region kind is an error object at the user's line", function()
+    local bare = h.tmpdir()
+    h.write(bare .. "/a.txt", "Red cross.\n")
+    local b = h.open(bare)
+    local cases = {
+      { "local r = b:where{ speaker = 'x' } return r", "no region kind has attribute 'speaker' (attributes: id, "
+        .. "language, title, type); speaker turns come from a grammar" },
+      { "local r = b:where{ kind = 'turn' } return r", "no region kind 'turn' in this corpus" },
+      { "local r = b:values('speaker') return r", "no region kind has attribute 'speaker'" },
+      { "local r = b:freq{ by = 'speaker' } return r", "no region kind has attribute 'speaker'" },
+      { "local r = b:regions('turn') return r", "no region kind 'turn' in this corpus" },
+      { "local r = c:regions('turn', { nosuch = 'x' }) return r", "regions of kind 'turn' have no attribute 'nosuch'" },
+      { "local r = c:find('cuba'):regions('nosuch') return r", "no region kind 'nosuch' in this corpus" },
+      { "local r = c:where{ speaker = { {} } } return r",
+        "the value of 'speaker' must be a string or a list of strings (item 1 is a table)" },
+      { "local r = c:dispersion('cuba', { by = 'nosuch' }) return r", "no region kind has attribute 'nosuch'" },
+    }
+    for _, case in ipairs(cases) do
+      local e, msg = fails(case[1], 1, { b = b })
+      assert.is_true(E.is(e), case[1])
+      assert.equal(case[2], msg:sub(1, #case[2]), case[1])
+    end
+    b:close()
+  end)
+
+  it("blames the innermost user function, through any depth of the toolkit", function()
+    -- a bad query reaches the parser through collocates, dispersion, kwic with context
+    for _, call in ipairs({ "c:collocates(q)", "c:dispersion(q)", "c:kwic(q, { context = 'turn' })", "c:count(q)",
+                            "c:where{ type = 'telegram' }:find(q)" }) do
+      local e = fails("local q = 'inspection NEAR/x cross'\nlocal function helper()\n  local r = " .. call
+        .. "\n  return r\nend\nlocal r = helper()\nreturn r", 3)
+      assert.is_true(E.is(e), call)
+      assert.equal(17, e.pos)
+    end
+  end)
+
+  it("of using a closed corpus, sub-corpus, hit list or document is an error object at the user's line", function()
+    local cases = {
+      "local s = c:where{ type = 'telegram' }\ns:close()\nlocal n = s:count('cuba') return n",
+      "local s = c:where{ type = 'telegram' }\ns:close()\nlocal r = s:regions('turn') return r",
+      "local s = c:where{ type = 'telegram' }\ns:close()\nfor d in s:docs() do end",
+      "local d = parley.open()\nd:close()\nlocal n = d:count('cuba') return n",
+      "local d = parley.open()\nlocal hits = d:find('cuba') d:close()\nlocal r = hits:locate() return r",
+      "local d = parley.open()\nlocal doc = d:doc(1) d:close()\nlocal t = doc:text() return t",
+    }
+    for _, src in ipairs(cases) do
+      local e, msg = fails(src, 3)
+      assert.is_true(E.is(e), src)
+      assert.equal("attempt to use a closed corpus", msg)
+    end
+    -- the parent of a closed sub-corpus is still open
+    assert.is_true(c:count("cuba") > 0)
+  end)
+
+  it("on the command line prints no traceback and no toolkit position", function()
+    local bare = h.tmpdir()
+    h.write(bare .. "/a.txt", "Red cross.\n")
+    local out, err, code = h.run({ "speakers", "--corpus", bare })
+    clean_failure("speakers", nil, out, err, code)
+    out, err, code = h.run({ "kwic", "cuba", "--where", "speaker=x", "--corpus", bare })
+    clean_failure("kwic", "no region kind has attribute 'speaker'", out, err, code)
+  end)
+end)
