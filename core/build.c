@@ -668,7 +668,7 @@ static int build_body(lua_State *L) {
       batch_join(&bt);
       j->t_parallel += now_s() - tb;
       if (parley_interrupted(j->stop)) parley_interrupt_raise(L);  /* the joined batch may be partial */
-      if (err) luaL_error(L, "%s", err);
+      if (err) parley_error(L, "%s", err);
       progress(j, cur1, start);
       cur0 = cur1;
       cur1 = nx1;

@@ -101,6 +101,8 @@ void ixw_section(lua_State *L, ixwriter *w, const char *name, const void *p, siz
 void ixw_finish(lua_State *L, ixwriter *w, uint64_t ntokens, uint32_t ndocs, uint64_t nexact,
                 uint64_t nfold);
 void ixw_free(ixwriter *w);
+/* Raise the error of a failed write (errno says why), naming the index. */
+void ixw_failed(lua_State *L, ixwriter *w);
 
 /* ---------------------------------------------------------------- lexicon.c: the lexicon */
 

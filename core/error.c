@@ -6,8 +6,13 @@
 ** and `quiet = true`; they print as "where: msg".  The command line, the
 ** REPL and the bundled commands show them without a traceback; anything
 ** else raised (a string from a bug, luaL_argerror) keeps its traceback.
+** Errors of the API blame the code that called into the toolkit: level()
+** (and parley_error_caller in C) finds the first function up the stack
+** whose chunk is not one of the toolkit's modules (HOME/lua/…), so that a
+** mistake noticed deep inside is reported at the user's line.
 */
 #include <stdarg.h>
+#include <string.h>
 
 #include "parley.h"
 
@@ -38,6 +43,48 @@ int parley_error(lua_State *L, const char *fmt, ...) {
   return lua_error(L);
 }
 
+/*
+** Is the function at stack level `level` the caller's, outside the toolkit?
+** A Lua function whose chunk is not one of the toolkit's modules (under
+** HOME/lua/, HOME from package.loaded["parley.site"]).  prefix: "@HOME/lua/".
+*/
+static int outside(lua_State *L, int level, const char *prefix, size_t plen) {
+  lua_Debug ar;
+  if (!lua_getstack(L, level, &ar) || !lua_getinfo(L, "S", &ar)) return -1;   /* no such level */
+  if (ar.what[0] == 'C') return 0;
+  return plen == 0 || strncmp(ar.source, prefix, plen) != 0;
+}
+
+/* Push "@HOME/lua/" (or "" when the home is unknown). */
+static void push_prefix(lua_State *L) {
+  int top = lua_gettop(L);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  if (lua_getfield(L, -1, "parley.site") == LUA_TTABLE && lua_getfield(L, -1, "home") == LUA_TSTRING)
+    lua_pushfstring(L, "@%s/lua/", lua_tostring(L, -1));
+  else
+    lua_pushliteral(L, "");
+  lua_replace(L, top + 1);
+  lua_settop(L, top + 1);
+}
+
+/*
+** The level (as for error(), counted from the function running at level
+** `from` - 1) of the first function from level `from` up that is the
+** caller's rather than the toolkit's: where a mistake made through the
+** library API is blamed.  0 (no position) when there is none.
+*/
+int parley_caller_level(lua_State *L, int from) {
+  size_t plen;
+  const char *prefix;
+  int level, r;
+  push_prefix(L);
+  prefix = lua_tolstring(L, -1, &plen);
+  for (level = from; (r = outside(L, level, prefix, plen)) >= 0; level++)
+    if (r) break;
+  lua_pop(L, 1);
+  return r > 0 ? level : 0;
+}
+
 /* The position of the function `level` levels up ("chunk:line"), pushed; "" if unknown. */
 static void push_where(lua_State *L, int level) {
   size_t n;
@@ -47,6 +94,31 @@ static void push_where(lua_State *L, int level) {
     lua_pushlstring(L, lua_tostring(L, -1), n - 2);
     lua_remove(L, -2);
   }
+}
+
+/*
+** Raise an error object with a formatted message, positioned at the code
+** that called into the toolkit (parley_caller_level): for mistakes made
+** through the API that C notices, such as using a closed corpus.
+*/
+int parley_error_caller(lua_State *L, const char *fmt, ...) {
+  va_list ap;
+  size_t len, wlen = 0;
+  const char *msg, *where = NULL;
+  int level;
+  va_start(ap, fmt);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  level = parley_caller_level(L, 1);
+  if (level > 0) {
+    push_where(L, level);
+    where = lua_tolstring(L, -1, &wlen);
+  } else {
+    lua_pushnil(L);
+  }
+  msg = lua_tolstring(L, -2, &len);
+  push_error(L, msg, len, where, wlen);
+  return lua_error(L);
 }
 
 /*
@@ -88,6 +160,18 @@ static int error_raise(lua_State *L) {
   if (lua_isnil(L, 2)) { lua_pushinteger(L, 1); lua_replace(L, 2); }
   error_new(L);
   return lua_error(L);
+}
+
+/*
+** level() -> the level, as for error() and raise() called in the function
+** calling level, of the first function up the stack that is not the
+** toolkit's own (a user's script, the REPL's line): the caller of the API.
+** 0 when there is none.  error(msg, E.level()) blames the user's code
+** however deep inside the toolkit the mistake is found.
+*/
+static int error_level(lua_State *L) {
+  lua_pushinteger(L, parley_caller_level(L, 2));
+  return 1;
 }
 
 /* Is the value at i an error object? */
@@ -135,6 +219,7 @@ static const luaL_Reg error_funcs[] = {
   {"raise",   error_raise},
   {"is",      error_is},
   {"message", error_message},
+  {"level",   error_level},
   {NULL, NULL}
 };
 

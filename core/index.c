@@ -27,7 +27,7 @@ pl_corpus *check_corpus(lua_State *L, int i) {
 
 pl_corpus *to_corpus(lua_State *L, int i) {
   pl_corpus *c = check_corpus(L, i);
-  if (c->ix.base == NULL) luaL_error(L, "attempt to use a closed corpus");
+  if (c->ix.base == NULL) parley_error_caller(L, "attempt to use a closed corpus");
   return c;
 }
 
@@ -46,7 +46,7 @@ static void move_aside(pl_corpus *c) {
 
 int corpus_damaged(lua_State *L, pl_corpus *c) {
   move_aside(c);
-  return luaL_error(L, "%s: index is damaged (checksum mismatch); it was moved aside and "
+  return parley_error(L, "%s: index is damaged (checksum mismatch); it was moved aside and "
                     "will be rebuilt when the corpus is opened again", c->path);
 }
 
@@ -139,17 +139,18 @@ const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len) {
     int fd;
     if (path == NULL) corpus_damaged(L, c);
     fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) luaL_error(L, "%s: %s", path, strerror(errno));
+    if (fd < 0) parley_error(L, "%s: cannot read the source: %s", path, strerror(errno));
     if (fstat(fd, &st) != 0 || (uint64_t)st.st_size != doc->size) {
       close(fd);
-      luaL_error(L, "%s: changed since the index was built; reopen the corpus to rebuild it", path);
+      parley_error(L, "%s: changed since the index was built; reopen the corpus to rebuild it", path);
     }
     if (st.st_size > 0) {
       t->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
       if (t->map == MAP_FAILED) {
+        int e = errno;
         t->map = NULL;
         close(fd);
-        luaL_error(L, "%s: %s", path, strerror(errno));
+        parley_error(L, "%s: cannot read the source: %s", path, strerror(e));
       }
     }
     close(fd);
@@ -183,7 +184,7 @@ const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, siz
   }
   c->rbuf_doc = 0;
   fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) luaL_error(L, "%s: %s", path, strerror(errno));
+  if (fd < 0) parley_error(L, "%s: cannot read the source: %s", path, strerror(errno));
   while (got <= doc->size) {  /* one byte more than expected: a grown file is noticed */
     ssize_t r = read(fd, c->rbuf + got, (size_t)doc->size + 1 - got);
     if (r < 0 && errno == EINTR) continue;
@@ -192,7 +193,7 @@ const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, siz
   }
   close(fd);
   if (got != doc->size)
-    luaL_error(L, "%s: changed since the index was built; reopen the corpus to rebuild it", path);
+    parley_error(L, "%s: changed since the index was built; reopen the corpus to rebuild it", path);
   c->rbuf_doc = d + 1;
   *len = got;
   return c->rbuf;
@@ -643,7 +644,7 @@ static const char *lexicon_string(lua_State *L, pl_corpus *c, int ci, size_t *le
     s = corpus_fold_str(L, c, (uint32_t)f, &l);
     if (memchr(s, '\n', l) != NULL) {
       move_aside(c);
-      luaL_error(L, "%s: index is damaged (folded type %d holds a line break); it was moved aside "
+      parley_error(L, "%s: index is damaged (folded type %d holds a line break); it was moved aside "
                  "and will be rebuilt when the corpus is opened again", c->path, (int)f);
       return NULL;
     }

@@ -39,10 +39,15 @@ static int write_all(int fd, const unsigned char *p, size_t n) {
 int ixw_create(lua_State *L, const char *path, int flags, mode_t mode) {
   int fd = open(path, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
   if (fd < 0 && errno == EEXIST)
-    luaL_error(L, "cannot create %s: %s (a build never writes through an existing file or link; "
+    parley_error(L, "cannot create %s: %s (a build never writes through an existing file or link; "
                "remove it)", path, strerror(errno));
-  if (fd < 0) luaL_error(L, "cannot create %s: %s", path, strerror(errno));
+  if (fd < 0) parley_error(L, "cannot create %s: %s", path, strerror(errno));
   return fd;
+}
+
+/* Raise the error of a failed write of the index w (errno says why). */
+void ixw_failed(lua_State *L, ixwriter *w) {
+  parley_error(L, "cannot write the index %s: %s", w->path, strerror(errno));
 }
 
 void ixw_open(lua_State *L, ixwriter *w, const char *path) {
@@ -56,7 +61,7 @@ void ixw_open(lua_State *L, ixwriter *w, const char *path) {
   w->fd = ixw_create(L, w->tmp_path, O_WRONLY, 0644);
   w->created = 1;
   if (write(w->fd, zero, sizeof zero) != (ssize_t)sizeof zero)
-    luaL_error(L, "cannot write %s: %s", w->tmp_path, strerror(errno));
+    ixw_failed(L, w);
   w->off = IX_HEADER_SIZE;
 }
 
@@ -111,7 +116,7 @@ static ix_section *add_section(lua_State *L, ixwriter *w, const char *name, uint
 }
 
 void ixw_begin_section(lua_State *L, ixwriter *w, const char *name) {
-  if (ixw_align(w)) luaL_error(L, "cannot write index: %s", strerror(errno));
+  if (ixw_align(w)) ixw_failed(L, w);
   add_section(L, w, name, ixw_pos(w));
 }
 
@@ -122,7 +127,7 @@ void ixw_end_section(ixwriter *w) {
 
 void ixw_section(lua_State *L, ixwriter *w, const char *name, const void *p, size_t n) {
   ixw_begin_section(L, w, name);
-  if (ixw_write(w, p, n)) luaL_error(L, "cannot write index: %s", strerror(errno));
+  if (ixw_write(w, p, n)) ixw_failed(L, w);
   ixw_end_section(w);
 }
 
@@ -138,12 +143,12 @@ void ixw_finish(lua_State *L, ixwriter *w, uint64_t ntokens, uint32_t ndocs, uin
   unsigned char hdr[IX_HEADER_SIZE];
   uint64_t sums_off;
   ix_section *s;
-  if (ixw_align(w) || ixw_flush(w)) luaL_error(L, "cannot write index: %s", strerror(errno));
+  if (ixw_align(w) || ixw_flush(w)) ixw_failed(L, w);
   sums_off = w->off;
   s = add_section(L, w, IX_SEC_CHECKSUMS, sums_off);
   s->size = w->sums.n;
   if (write_all(w->fd, w->sums.p, w->sums.n) != 0)
-    luaL_error(L, "cannot write index: %s", strerror(errno));
+    ixw_failed(L, w);
   memcpy(w->h.magic, IX_MAGIC, 8);
   w->h.version = IX_VERSION;
   w->h.header_size = IX_HEADER_SIZE;
@@ -158,11 +163,11 @@ void ixw_finish(lua_State *L, ixwriter *w, uint64_t ntokens, uint32_t ndocs, uin
   memset(hdr, 0, sizeof hdr);
   memcpy(hdr, &w->h, sizeof w->h);
   if (pwrite(w->fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr || fsync(w->fd) != 0)
-    luaL_error(L, "cannot write index: %s", strerror(errno));
-  if (close(w->fd) != 0) { w->fd = -1; luaL_error(L, "cannot write index: %s", strerror(errno)); }
+    ixw_failed(L, w);
+  if (close(w->fd) != 0) { w->fd = -1; ixw_failed(L, w); }
   w->fd = -1;
   if (rename(w->tmp_path, w->path) != 0)
-    luaL_error(L, "cannot rename %s to %s: %s", w->tmp_path, w->path, strerror(errno));
+    parley_error(L, "cannot rename %s to %s: %s", w->tmp_path, w->path, strerror(errno));
   w->done = 1;
 }
 

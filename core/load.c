@@ -38,6 +38,8 @@
 
 /* Room for a message naming a long path. */
 #define ERRLEN 4352
+/* What an invalid UTF-8 message suggests: the option that exists for it. */
+#define REPAIR_HINT "--repair (repair = true in parley.open) replaces invalid UTF-8 with U+FFFD"
 
 /* Word-at-a-time tests: any byte with its high bit set, any zero byte. */
 #define ONES  ((uint64_t)0x0101010101010101u)
@@ -373,7 +375,7 @@ int pl_load_buffer(const char *name, const char *data, size_t len, int repair,
         utf8_next(s + where, len - where, &bad);
         for (k = 0; k < bad; k++)
           snprintf(bytes + 5 * k, sizeof bytes - 5 * k, " 0x%02X", s[where + k]);
-        return fail(err, errlen, "%s:%zu:%zu: invalid UTF-8 sequence (byte%s%s)",
+        return fail(err, errlen, "%s:%zu:%zu: invalid UTF-8 sequence (byte%s%s); " REPAIR_HINT,
                     name, line, col, bad > 1 ? "s" : "", bytes);
       }
       case LOAD_NUL:

@@ -36,6 +36,10 @@ int luaopen_parley_sandbox(lua_State *L);
 ** with a formatted message (as lua_pushfstring); parley_is_error tests a value. */
 #define PARLEY_ERROR "parley.Error"
 int parley_error(lua_State *L, const char *fmt, ...);
+/* parley_error_caller raises one positioned at the code that called into the
+** toolkit; parley_caller_level finds that code's level (from level `from` up). */
+int parley_error_caller(lua_State *L, const char *fmt, ...);
+int parley_caller_level(lua_State *L, int from);
 int parley_is_error(lua_State *L, int i);
 
 /*

@@ -29,7 +29,7 @@ void postings_open(lua_State *L, postings *p, const char *path) {
   if ((p->runs = fdopen(fd, "w+b")) == NULL) {
     int e = errno;
     close(fd);
-    luaL_error(L, "cannot open %s: %s", p->path, strerror(e));
+    parley_error(L, "cannot open %s: %s", p->path, strerror(e));
   }
 }
 
@@ -139,7 +139,7 @@ void postings_write(lua_State *L, postings *p, ixwriter *w, ix_exact *ex, size_t
   for (k = 0; k <= nb; k++) { cur[k] = end[k] = 0; boff[k] = blen[k] = 0; }
   for (k = nsegs; k-- > 0; ) { cur[segs[k].run] = k; }
   for (k = 0; k < nsegs; k++) end[segs[k].run] = k + 1;
-  if (fflush(p->runs) != 0) luaL_error(L, "cannot write postings run: %s", strerror(errno));
+  if (fflush(p->runs) != 0) parley_error(L, "cannot write %s: %s", p->path, strerror(errno));
   fd = fileno(p->runs);
   ixw_begin_section(L, w, IX_SEC_POSTINGS);
   base = ixw_pos(w);
@@ -156,20 +156,20 @@ void postings_write(lua_State *L, postings *p, ixwriter *w, ix_exact *ex, size_t
       if (cur[b] >= end[b] || segs[cur[b]].id != id) continue;
       sg = &segs[cur[b]++];
       n = ix_put_varint(tmp, any ? sg->first - last : sg->first);
-      if (ixw_write(w, tmp, n)) luaL_error(L, "cannot write index: %s", strerror(errno));
+      if (ixw_write(w, tmp, n)) ixw_failed(L, w);
       for (off = sg->off, left = sg->bytes; left > 0; ) {
         unsigned char *rb = bufs + b * (size_t)RUN_BUF;
         uint64_t have, take;
         if (off < boff[b] || off >= boff[b] + blen[b]) {
           ssize_t r = pread(fd, rb, RUN_BUF, (off_t)off);
-          if (r <= 0) luaL_error(L, "cannot read postings run: %s", r < 0 ? strerror(errno) : "short file");
+          if (r <= 0) parley_error(L, "cannot read %s: %s", p->path, r < 0 ? strerror(errno) : "short file");
           boff[b] = off;
           blen[b] = (uint64_t)r;
         }
         have = boff[b] + blen[b] - off;
         take = have < left ? have : left;
         if (ixw_write(w, rb + (off - boff[b]), (size_t)take))
-          luaL_error(L, "cannot write index: %s", strerror(errno));
+          ixw_failed(L, w);
         off += take;
         left -= take;
       }

@@ -1,12 +1,14 @@
 /*
 ** sandbox.c — `parley.sandbox`: a Lua state of its own for code that the
-** user did not write (a corpus' grammars), so that opening someone else's
-** corpus never runs its code with the user's rights.
+** user did not write (a corpus' grammars, its manifest and other data
+** files), so that opening someone else's corpus never runs its code with
+** the user's rights.
 **
 ** A sandbox owns a fresh lua_State.  Restricted (the default), the state
 ** has only what a grammar may use: the base library without dofile,
 ** loadfile, print and warn, string, table, math, utf8, LPeg (the shared
-** object the host runs, opened here by dlopen) and parley.text.  There is
+** object the host runs, opened here by dlopen; left out for data files,
+** lua/parley/data.lua) and parley.text.  There is
 ** no io, os, package or debug.  The boot chunk (lua/parley/grammar/boot.lua,
 ** handed in as source) runs first and builds the rest: a `require` limited
 ** to the modules the host hands in, text-only `load`, no finalizers.
@@ -343,9 +345,12 @@ static int open_protected(lua_State *S) {
       lua_setglobal(S, unsafe[i]);
     }
   }
-  luaL_requiref(S, "lpeg", job->open_lpeg, 1);
+  if (job->open_lpeg) {
+    luaL_requiref(S, "lpeg", job->open_lpeg, 1);
+    lua_pop(S, 1);
+  }
   luaL_requiref(S, "parley.text", luaopen_parley_text, 0);
-  lua_pop(S, 2);
+  lua_pop(S, 1);
   if (luaL_loadbufferx(S, job->boot, job->bootlen, job->bootname, "t") != LUA_OK) return lua_error(S);
   lua_pushboolean(S, job->sb->trusted);
   luaL_getsubtable(S, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
@@ -357,8 +362,9 @@ static int open_protected(lua_State *S) {
 
 /*
 ** Open sandbox sb (its storage is the caller's; zeroed here): a new state
-** with the libraries above, LPeg from the shared object at lpeg_path, and
-** the boot chunk boot[0..bootlen) run in it.  lim NULL: the defaults.
+** with the libraries above, LPeg from the shared object at lpeg_path (NULL:
+** none, for code that needs no LPeg, such as data files), and the boot
+** chunk boot[0..bootlen) run in it.  lim NULL: the defaults.
 ** PL_SANDBOX_OK, or another code with a message in err (sb is then closed).
 */
 int pl_sandbox_open(pl_sandbox *sb, const pl_sandbox_limits *lim, const char *lpeg_path, int trusted,
@@ -369,16 +375,19 @@ int pl_sandbox_open(pl_sandbox *sb, const pl_sandbox_limits *lim, const char *lp
   if (lim) sb->lim = *lim;
   else pl_sandbox_defaults(&sb->lim);
   sb->trusted = trusted != 0;
-  sb->lpeg = dlopen(lpeg_path, RTLD_NOW | RTLD_LOCAL);
-  if (!sb->lpeg) {
-    fail(err, errlen, "cannot load LPeg for a sandbox: %s", dlerror());
-    return PL_SANDBOX_FAILED;
-  }
-  *(void **)&job.open_lpeg = dlsym(sb->lpeg, "luaopen_lpeg");
-  if (!job.open_lpeg) {
-    fail(err, errlen, "cannot load LPeg for a sandbox: %s has no luaopen_lpeg", lpeg_path);
-    pl_sandbox_close(sb);
-    return PL_SANDBOX_FAILED;
+  job.open_lpeg = NULL;
+  if (lpeg_path) {
+    sb->lpeg = dlopen(lpeg_path, RTLD_NOW | RTLD_LOCAL);
+    if (!sb->lpeg) {
+      fail(err, errlen, "cannot load LPeg for a sandbox: %s", dlerror());
+      return PL_SANDBOX_FAILED;
+    }
+    *(void **)&job.open_lpeg = dlsym(sb->lpeg, "luaopen_lpeg");
+    if (!job.open_lpeg) {
+      fail(err, errlen, "cannot load LPeg for a sandbox: %s has no luaopen_lpeg", lpeg_path);
+      pl_sandbox_close(sb);
+      return PL_SANDBOX_FAILED;
+    }
   }
   sb->limit = sb->lim.mem_base;
   sb->L = lua_newstate(sandbox_alloc, sb);
@@ -547,8 +556,10 @@ static uint64_t opt_count(lua_State *L, const char *k, uint64_t def) {
 }
 
 /*
-** new{ boot = SOURCE, boot_name = "@…", trusted = bool, lpeg = PATH,
+** new{ boot = SOURCE, boot_name = "@…", trusted = bool, lpeg = PATH | false,
 **      memory =, memory_per_byte =, steps =, steps_per_byte = } -> sandbox | nil, message
+** lpeg: the LPeg shared object to open in the sandbox (default: the one this
+** process runs; false: none).
 */
 static int sandbox_new(lua_State *L) {
   pl_sandbox_limits lim;
@@ -581,7 +592,8 @@ static int sandbox_new(lua_State *L) {
       return 2;
     }
   }
-  lpeg = luaL_checkstring(L, -1);
+  if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) lpeg = NULL;
+  else lpeg = luaL_checkstring(L, -1);
   sb = push_sandbox(L);
   rc = pl_sandbox_open(sb, &lim, lpeg, trusted, boot, bootlen, name, err, sizeof err);
   if (rc != PL_SANDBOX_OK) {

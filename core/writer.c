@@ -21,7 +21,10 @@
 ** Memory comes from the Lua allocator and is freed by the writer's __gc,
 ** so an error between two rows leaks nothing.
 */
+#include <errno.h>
+#include <locale.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,10 +86,24 @@ static void spaces(lua_State *L, pl_writer *w, int n) {
   }
 }
 
+/* Raise the error of a failed write (errno says why), naming where it went. */
+static void write_failed(lua_State *L, pl_writer *w) {
+  int e = errno;
+  char link[64], path[1024];
+  ssize_t n = -1;
+  if (w->f == stdout) parley_error(L, "cannot write to standard output: %s", strerror(e));
+  if (fileno(w->f) >= 0) {
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fileno(w->f));
+    n = readlink(link, path, sizeof path - 1);
+  }
+  if (n > 0) path[n] = '\0';
+  parley_error(L, "cannot write to %s: %s", n > 0 ? path : "the output file", strerror(e));
+}
+
 /* Write the output to the file once there is a block of it (or everything, at the end). */
 static void flush(lua_State *L, pl_writer *w, int all) {
   if (w->f == NULL || w->out.n == 0 || (!all && w->out.n < WR_FLUSH)) return;
-  if (fwrite(w->out.p, 1, w->out.n, w->f) != w->out.n) luaL_error(L, "cannot write output");
+  if (fwrite(w->out.p, 1, w->out.n, w->f) != w->out.n) write_failed(L, w);
   w->out.n = 0;
 }
 
@@ -541,7 +558,7 @@ static int finish(lua_State *L, pl_writer *w) {
     lua_remove(L, -2);
   } else if (w->f) {
     flush(L, w, 1);
-    if (fflush(w->f) != 0) luaL_error(L, "cannot write output");
+    if (fflush(w->f) != 0) write_failed(L, w);
     lua_pushboolean(L, 1);
   } else {
     lua_pushlstring(L, w->out.p ? w->out.p : "", w->out.n);

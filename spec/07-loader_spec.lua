@@ -4,6 +4,8 @@
 local h = require "spec.helpers"
 local loader = require "parley.loader"
 local text = require "parley.text"
+-- what the loader's message on invalid UTF-8 suggests
+local REPAIR = "; --repair (repair = true in parley.open) replaces invalid UTF-8 with U+FFFD"
 
 local dinner = assert(h.read(h.dinner))
 local telegram = assert(h.read(h.telegram))
@@ -94,7 +96,7 @@ describe("parley.loader", function()
       h.write(path, "one\r\ntwo\r\nthré\xC0e\r\n")
       local t, msg = loader.read(path)
       assert.is_nil(t)
-      assert.equal(path .. ":3:5: invalid UTF-8 sequence (byte 0xC0)", msg)
+      assert.equal(path .. ":3:5: invalid UTF-8 sequence (byte 0xC0)" .. REPAIR, msg)
     end)
 
     it("repairs a file when asked, with a warning naming it", function()
@@ -210,24 +212,24 @@ describe("parley.loader", function()
     end)
 
     it("gives line and column in characters of the first invalid sequence", function()
-      assert.equal("doc.txt:3:5: invalid UTF-8 sequence (byte 0xC0)",
+      assert.equal("doc.txt:3:5: invalid UTF-8 sequence (byte 0xC0)" .. REPAIR,
         refused("doc.txt", "line one\nline two\nabcd\xC0 rest\n"))
       -- four two-byte characters (8 bytes) before the bad byte: column 5
-      assert.equal("doc.txt:3:5: invalid UTF-8 sequence (byte 0xFF)",
+      assert.equal("doc.txt:3:5: invalid UTF-8 sequence (byte 0xFF)" .. REPAIR,
         refused("doc.txt", "α\nβ\nßüñé\xFF\n"))
       -- a decomposed é counts as two characters of the original line
-      assert.equal("doc.txt:3:5: invalid UTF-8 sequence (byte 0x80)",
+      assert.equal("doc.txt:3:5: invalid UTF-8 sequence (byte 0x80)" .. REPAIR,
         refused("doc.txt", "\n\nae" .. ACUTE .. "—\x80"))
       -- CRLF and CR lines, and a BOM, which is not a column
-      assert.equal("d:3:5: invalid UTF-8 sequence (byte 0xC0)", refused("d", "a\r\nb\r\nxyzw\xC0"))
-      assert.equal("d:3:5: invalid UTF-8 sequence (byte 0xC0)", refused("d", "a\rb\rxyzw\xC0"))
-      assert.equal("d:1:5: invalid UTF-8 sequence (byte 0xC0)", refused("d", BOM .. "abcd\xC0"))
+      assert.equal("d:3:5: invalid UTF-8 sequence (byte 0xC0)" .. REPAIR, refused("d", "a\r\nb\r\nxyzw\xC0"))
+      assert.equal("d:3:5: invalid UTF-8 sequence (byte 0xC0)" .. REPAIR, refused("d", "a\rb\rxyzw\xC0"))
+      assert.equal("d:1:5: invalid UTF-8 sequence (byte 0xC0)" .. REPAIR, refused("d", BOM .. "abcd\xC0"))
     end)
 
     it("refuses a sequence truncated at the end of the file", function()
-      assert.equal("t:2:4: invalid UTF-8 sequence (bytes 0xE2 0x80)", refused("t", "x\nabc\xE2\x80"))
-      assert.equal("t:1:1: invalid UTF-8 sequence (bytes 0xF0 0x9F 0x98)", refused("t", "\xF0\x9F\x98"))
-      assert.equal("t:1:2: invalid UTF-8 sequence (byte 0xC3)", refused("t", "a\xC3"))
+      assert.equal("t:2:4: invalid UTF-8 sequence (bytes 0xE2 0x80)" .. REPAIR, refused("t", "x\nabc\xE2\x80"))
+      assert.equal("t:1:1: invalid UTF-8 sequence (bytes 0xF0 0x9F 0x98)" .. REPAIR, refused("t", "\xF0\x9F\x98"))
+      assert.equal("t:1:2: invalid UTF-8 sequence (byte 0xC3)" .. REPAIR, refused("t", "a\xC3"))
     end)
 
     it("refuses overlong forms, surrogates, values above U+10FFFF and stray bytes", function()
@@ -237,7 +239,7 @@ describe("parley.loader", function()
         "\xF5\x80\x80\x80", "\xF8\x88\x80\x80\x80", "\xFF", "\x80", "\xBF",
       }
       for _, bad in ipairs(cases) do
-        assert.matches("^s:1:3: invalid UTF%-8 sequence %(byte 0x%x%x%)$",
+        assert.matches("^s:1:3: invalid UTF%-8 sequence %(byte 0x%x%x%); %-%-repair",
           refused("s", "ok" .. bad .. "ok"))
       end
       -- the edges of the valid ranges
@@ -279,7 +281,7 @@ describe("parley.loader", function()
       for i = 1, 40 do
         local pre = ("a"):rep(i - 1)
         assert.equal("w:1:" .. i .. ": binary file (NUL byte)", refused("w", pre .. "\0" .. pre))
-        assert.equal("w:1:" .. i .. ": invalid UTF-8 sequence (byte 0xC0)",
+        assert.equal("w:1:" .. i .. ": invalid UTF-8 sequence (byte 0xC0)" .. REPAIR,
           refused("w", pre .. "\xC0" .. pre))
         local t, info = loader.normalize("w", pre .. "\r" .. pre .. "\r\n" .. pre .. "é" .. pre)
         assert.equal(pre .. "\n" .. pre .. "\n" .. pre .. "é" .. pre, t)

@@ -7,6 +7,8 @@ local h = require "spec.helpers"
 local parley = require "parley"
 local text = require "parley.text"
 local tokenizer = require "parley.tokenizer"
+-- what the loader's message on invalid UTF-8 suggests
+local REPAIR = "; --repair (repair = true in parley.open) replaces invalid UTF-8 with U+FFFD"
 
 local dinner = assert(h.read(h.dinner))
 local telegram = assert(h.read(h.telegram))
@@ -170,17 +172,17 @@ describe("parley.open", function()
 
   describe("a manifest with a mistake", function()
     local cases = {
-      { "return 42", "the manifest must return a table" },
-      { "return { documents = 'a.txt' }", "'documents' must be a list" },
-      { "return { documents = { 'a.txt' } }", "documents[1]: must be a table" },
-      { "return { documents = { { id = 'a' } } }", "documents[1]: 'path' must be a string" },
-      { "return { documents = { { path = 'a.txt', id = 7 } } }", "documents[1] (a.txt): 'id' must be a string" },
+      { "return 42", "the manifest must return a table, not a number (42)" },
+      { "return { documents = 'a.txt' }", "'documents' must be a list of documents { path = …, … }, not a string" },
+      { "return { documents = { 'a.txt' } }", "documents[1]: must be a table { path = …, … }, not a string" },
+      { "return { documents = { { id = 'a' } } }", "documents[1]: 'path' must be the path of a file in the corpus folder, not nothing" },
+      { "return { documents = { { path = 'a.txt', id = 7 } } }", "documents[1] (a.txt): 'id' must be a string, not a number (7)" },
       { "return { documents = { { path = 'a.txt', id = 'x' }, { path = 'b.txt', id = 'y' },\n"
         .. "  { path = 'b.txt', id = 'x' } } }", "documents[3] (b.txt): duplicate id 'x' (also documents[1])" },
       -- ids guessed from the paths clash too
       { "return { documents = { { path = 'a.txt' }, { path = 'a.md' } } }",
         "documents[2] (a.md): duplicate id 'a' (also documents[1])" },
-      { "return { name = {}, documents = {} }", "'name' must be a string" },
+      { "return { name = {}, documents = {} }", "'name' must be a string, not a table" },
     }
     for _, bad_date in ipairs({ "'Nov 1, 1962'", "'1962-13-01'", "'1962-11-31'", "'1962-02-29'",
                                 "'1962-11-1'", "'62-11-01'", "1962", "'1962-11-01 noon'" }) do
@@ -292,10 +294,10 @@ describe("parley.open", function()
     it("with invalid UTF-8 are refused with file, line and column", function()
       -- line 3 is "thré" (4 characters, 5 bytes) and then the bad byte: column 5
       local dir = folder({ ["good.txt"] = "fine\n", ["x.txt"] = "line one\nline two\nthré\xC0e\n" })
-      assert.equal(dir .. "/x.txt:3:5: invalid UTF-8 sequence (byte 0xC0)", refused(dir))
+      assert.equal(dir .. "/x.txt:3:5: invalid UTF-8 sequence (byte 0xC0)" .. REPAIR, refused(dir))
       -- the same with CRLF line ends and a BOM, which count neither as lines nor as columns
       h.write(dir .. "/x.txt", BOM .. "line one\r\nline two\r\nthré\xC0e\r\n")
-      assert.equal(dir .. "/x.txt:3:5: invalid UTF-8 sequence (byte 0xC0)", refused(dir))
+      assert.equal(dir .. "/x.txt:3:5: invalid UTF-8 sequence (byte 0xC0)" .. REPAIR, refused(dir))
       -- a surrogate half after two dashes of three bytes each: line 1, column 3
       h.write(dir .. "/x.txt", "——\xED\xA0\x80")
       assert.matches("^" .. esc(dir) .. "/x%.txt:1:3: invalid UTF%-8 sequence", refused(dir))
@@ -323,7 +325,7 @@ describe("parley.open", function()
       assert.equal(want, out)
       assert.equal("", err)
       -- but a strict open does not accept what was repaired
-      assert.equal(dir .. "/a.txt:1:11: invalid UTF-8 sequence (byte 0xC0)", refused(dir))
+      assert.equal(dir .. "/a.txt:1:11: invalid UTF-8 sequence (byte 0xC0)" .. REPAIR, refused(dir))
     end)
 
     it("holding a NUL byte are refused as binary, even when repairing", function()
@@ -542,7 +544,7 @@ describe("sub-corpora", function()
 
   it("raise for an attribute no region kind has, or a filter that is not a table", function()
     assert.error_matches(function() c:where{ archive = "AVPRF" } end, "no region kind has attribute 'archive'")
-    assert.error_matches(function() c:where("type=telegram") end, "bad argument #1 to 'where' %(table expected%)")
+    assert.error_matches(function() c:where("type=telegram") end, "bad argument #1 to 'where' %(a filter table expected, got string%)")
   end)
 end)
 

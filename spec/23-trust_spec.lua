@@ -168,7 +168,7 @@ describe("a corpus from someone else", function()
       with('{ "../nowhere" }', "")
       assert.equal(dir .. "/corpus.lua: roots[1] (../nowhere): no such folder", refused(dir))
       with("'/srv'", "")
-      assert.equal(dir .. "/corpus.lua: 'roots' must be a list of folders", refused(dir))
+      assert.equal(dir .. "/corpus.lua: 'roots' must be a list of folders, not a string", refused(dir))
     end)
 
     it("include the manifest itself: a corpus.lua linked from outside is refused", function()
@@ -484,12 +484,12 @@ describe("a corpus from someone else", function()
       local cases = {
         { "{ path = 'a.txt' }, { path = 'x.txt', date = 'November 1962' }",
           "documents[2] (x.txt): 'date' must be an ISO 8601 date such as 1962-11-01" },
-        { "{ path = 'x.txt', grammar = 7 }", "documents[1] (x.txt): 'grammar' must be a string" },
-        { "{ path = 'x.txt', title = { 'a' } }", "documents[1] (x.txt): 'title' must be a string" },
-        { "{ path = 'x.txt', type = true }", "documents[1] (x.txt): 'type' must be a string" },
-        { "{ path = 'x.txt', id = 7 }", "documents[1] (x.txt): 'id' must be a string" },
+        { "{ path = 'x.txt', grammar = 7 }", "documents[1] (x.txt): 'grammar' must be a string, not a number (7)" },
+        { "{ path = 'x.txt', title = { 'a' } }", "documents[1] (x.txt): 'title' must be a string, not a table" },
+        { "{ path = 'x.txt', type = true }", "documents[1] (x.txt): 'type' must be a string, not a boolean (true)" },
+        { "{ path = 'x.txt', id = 7 }", "documents[1] (x.txt): 'id' must be a string, not a number (7)" },
         { "{ path = 'x.txt\\0../../etc/passwd' }", "documents[1]: 'path' holds a NUL byte" },
-        { "{ path = 3 }", "documents[1]: 'path' must be a string" },
+        { "{ path = 3 }", "documents[1]: 'path' must be the path of a file in the corpus folder, not a number (3)" },
       }
       for _, case in ipairs(cases) do
         local dir = folder({ ["a.txt"] = "a\n", ["x.txt"] = "x\n",

@@ -134,8 +134,8 @@ describe("hits", function()
       assert.equal(h.corpus .. "/1962-11-01-mikoyan-mccloy-stevenson-dinner.txt", r.path)
     end
     assert.equal(2, #hits:locate(2, 3))
-    assert.error_matches(function() hits:locate("x") end, "i and j must be whole numbers")
-    assert.error_matches(function() hits:locate(1, 2, 5) end, "opts must be a table")
+    assert.error_matches(function() hits:locate("x") end, "bad argument #1 to 'locate' %(a hit number expected, got string%)")
+    assert.error_matches(function() hits:locate(1, 2, 5) end, "bad argument #3 to 'locate' %(options must be a table, got number%)")
   end)
 
   it("regions gives the region around each hit, as region_at does, a table of its own each", function()

@@ -225,7 +225,7 @@ end
 function Command:main(args, out)
   local ok, err = xpcall(function()
     local opts = self:parse(args or {})
-    if opts.help then (out or io.stdout):write(self:help()) return end
+    if opts.help then output.put(out or io.stdout, self:help()) return end
     self.run(opts, out or io.stdout)
   end, function(e)
     if E.is(e) then return e end

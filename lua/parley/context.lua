@@ -10,14 +10,14 @@ local M = {}
 -- label(ix, kind) -> the attribute that labels a region of kind (speaker
 -- when it has one, else its first attribute; nil for a kind without
 -- attributes), or raises when the corpus has no such kind.
-function M.label(ix, kind, level)
+function M.label(ix, kind)
   local attrs
   for _, k in ipairs(ix:kinds()) do if k.name == kind then attrs = k.attrs end end
   if not attrs then
     local names = {}
     for _, k in ipairs(ix:kinds()) do names[#names + 1] = k.name end
     E.raise(("no region kind '%s' in this corpus (kinds: %s)%s"):format(kind, table.concat(names, ", "),
-      require("parley.corpus").grammar_hint(kind)), level + 1)
+      require("parley.corpus").grammar_hint(kind)), E.level())
   end
   for _, a in ipairs(attrs) do
     if a == "speaker" then return a end
@@ -33,16 +33,16 @@ function M.context_columns(attr)
   return cols
 end
 
--- context(corpus, hits, opts, level) -> rows (opts.format "rows" or none), or
+-- context(corpus, hits, opts) -> rows (opts.format "rows" or none), or
 -- the text or true as output.write gives: the concordance of a hit list
 -- whose context is the whole region of kind opts.context around each hit:
 -- { doc, line, col, [label], left, match, right, docno, pos, stop_pos, len,
 -- start, stop, region_start, region_stop }.  A hit outside any such region
 -- keeps opts.width characters each side and no label.  Order and limit as
 -- for kwic; tty shows a record per hit.
-function M.context(corpus, hits, opts, level)
+function M.context(corpus, hits, opts)
   local ix = corpus.ix
-  local attr = M.label(ix, opts.context, level + 1)
+  local attr = M.label(ix, opts.context)
   local o = { context = opts.context, label = attr, width = opts.width, sort = opts.sort, limit = opts.limit }
   if not opts.format or opts.format == "rows" then
     o.format = "rows"

@@ -48,7 +48,17 @@ local function index_meta(m, opts)
     manifest_stamp = m.stamp,
     grammar_hash = m.grammar_hash,
     grammar_sources = m.grammar_sources,
+    -- said again by every open, the fast ones included
+    roots_warnings = m.outside_roots and manifest.roots_warnings(m.manifest, m.outside_roots) or nil,
   }
+end
+
+-- The warnings an index records for every open (roots outside the folder).
+local function recorded_warnings(meta)
+  local list = type(meta) == "table" and meta.roots_warnings
+  for _, w in ipairs(type(list) == "table" and list or {}) do
+    if type(w) == "string" then io.stderr:write("parley: warning: ", w, "\n") end
+  end
 end
 
 -- Is the opened index current for manifest m, opened with opts?  Returns
@@ -103,6 +113,12 @@ local function remove_stale(path)
   end
 end
 
+-- The message of an error caught while building (an error object's, or the string).
+local function reason(e)
+  if E.is(e) then return E.message(e) end
+  return tostring(e)
+end
+
 local function build(m, path, opts)
   local dir = path:match("^(.*)/[^/]*$")
   if dir and dir ~= "" then
@@ -147,7 +163,7 @@ local function build(m, path, opts)
         end
       end
     end)
-    if not ok then return nil, err end
+    if not ok then return nil, reason(err) end
   end
   local progress = opts.progress
   if progress == nil then progress = require("parley.readline").isatty(2) end
@@ -156,7 +172,7 @@ local function build(m, path, opts)
     kinds = kinds, repair = opts.repair, progress = progress, threads = opts.threads,
     batch_mb = opts.batch_mb,
   })
-  if not ok then return nil, stats end
+  if not ok then return nil, reason(stats) end
   for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write(clean("parley: warning: " .. line), "\n") end
   return stats
 end
@@ -227,6 +243,15 @@ end
 -- was not read), "checked" (the index was compared with the manifest and is
 -- current) or "built".
 function M.open(dir, opts)
+  if dir ~= nil and type(dir) ~= "string" then
+    error("bad argument #1 to 'open' (a folder's path expected, got " .. type(dir) .. ")", E.level())
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    error("bad argument #2 to 'open' (options must be a table, got " .. type(opts) .. ")", E.level())
+  end
+  if opts and opts.index ~= nil and type(opts.index) ~= "string" then
+    error("bad argument #2 to 'open' (index must be the path of a file, got " .. type(opts.index) .. ")", E.level())
+  end
   opts = opts or {}
   dir = dir or ((require("parley").home or ".") .. "/corpus")
   dir = dir:gsub("/+$", "")
@@ -251,6 +276,7 @@ function M.open(dir, opts)
       -- an index is someone else's file too: on this path it may name only
       -- regular files inside the folder (anything else takes the checked path)
       if fresh and (opts.check == false or not ix:stale(nil, nil, (dir == "/" and "" or dir) .. "/")) then
+        recorded_warnings(meta)
         return M.wrap(ix, dir, path, meta, "fast")
       end
       ix:close()
@@ -316,6 +342,54 @@ local function merge(a, b)
   return o
 end
 
+-- ---------------------------------------------------------------- argument checks
+
+-- A mistake in a call of the API raises `bad argument #n to 'name' (why)`
+-- at the caller's line (parley.error.level: the first function up the
+-- stack that is not the toolkit's), however deep inside it is noticed.
+local function argerror(n, name, why)
+  error(("bad argument #%d to '%s' (%s)"):format(n, name, why), E.level())
+end
+M.argerror = argerror
+
+local function is_count(v) return math.type(v) == "integer" and v >= 0 end
+
+-- The checks of option values: true when v is acceptable, else false and what it must be.
+local CHECK = {
+  count = function(v) return is_count(v), "a whole number, at least 0" end,
+  boolean = function(v) return type(v) == "boolean", "true or false" end,
+  string = function(v) return type(v) == "string", "a string" end,
+  file = function(v) return io.type(v) == "file", "an open file" end,
+  format = function(v)
+    if v == "rows" then return true end
+    for _, f in ipairs(output.formats) do if v == f then return true end end
+    return false, "one of " .. table.concat(output.formats, ", ")
+  end,
+  width = function(v) return math.type(v) == "integer" and v >= 1 and v <= 100000, "a whole number from 1 to 100000" end,
+}
+
+-- check_opts(opts, n, name, spec) -> opts (a table): opts, argument #n of
+-- name, must be nil or a table whose fields named in spec (field -> kind of
+-- CHECK) are absent or of that kind.
+local function check_opts(opts, n, name, spec)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then argerror(n, name, "options must be a table, got " .. type(opts)) end
+  for k, kind in pairs(spec) do
+    local v = opts[k]
+    if v ~= nil then
+      local ok, what = CHECK[kind](v)
+      if not ok then
+        argerror(n, name, ("%s must be %s, got %s"):format(k, what, type(v) == "string" and "'" .. v .. "'" or tostring(v)))
+      end
+    end
+  end
+  return opts
+end
+M.check_opts = check_opts
+
+local REPORT_OPTS = { fold = "boolean", punct = "boolean", min = "count", limit = "count", by = "string",
+                      format = "format", file = "file" }
+
 local Hits = {}
 local BLOCK = 256   -- hits[i] locates this many hits at once, for loops over hits[i]
 Hits.__index = function(self, k)
@@ -342,10 +416,9 @@ Hits.__tostring = function(self) return ("<hits: %s for %s>"):format(output.numb
 -- opts.context = n, left and right: n characters of context.
 function Hits:locate(i, j, opts)
   local n = #self._hits
-  if (i ~= nil and math.type(i) ~= "integer") or (j ~= nil and math.type(j) ~= "integer") then
-    E.raise("hits:locate(i, j): i and j must be whole numbers (hit numbers, 1 to " .. n .. ")", 2)
-  end
-  if opts ~= nil and type(opts) ~= "table" then E.raise("hits:locate(i, j, opts): opts must be a table", 2) end
+  if i ~= nil and math.type(i) ~= "integer" then argerror(1, "locate", "a hit number expected, got " .. type(i)) end
+  if j ~= nil and math.type(j) ~= "integer" then argerror(2, "locate", "a hit number expected, got " .. type(j)) end
+  check_opts(opts, 3, "locate", { context = "width" })
   local width = opts and opts.context
   if width ~= nil and (math.type(width) ~= "integer" or width <= 0) then
     E.raise("hits:locate: opts.context must be a whole number of characters", 2)
@@ -371,7 +444,7 @@ function Hits:totable() return self:locate() end
 function Hits:ipairs() return ipairs(self:locate()) end
 for _, fmt in ipairs(output.formats) do
   Hits[fmt] = function(self, opts)
-    local o = merge(opts, { format = fmt })
+    local o = merge(check_opts(opts, 1, fmt, {}), { format = fmt })
     return self._corpus:kwic(self, o)
   end
 end
@@ -380,7 +453,7 @@ end
 function Hits:regions(kind)
   local ix = self._corpus.ix
   if type(kind) ~= "string" or not self._corpus:has_kind(kind) then
-    E.raise(("hits:regions: no region kind '%s' in this corpus%s"):format(tostring(kind), M.grammar_hint(kind)), 2)
+    E.raise(("no region kind '%s' in this corpus%s"):format(tostring(kind), M.grammar_hint(kind)), E.level())
   end
   local around, out, seen = ix:enclosing(kind, self._hits), {}, {}
   for i, n in ipairs(around) do
@@ -404,17 +477,20 @@ function Hits.__show(self)
 end
 -- find(q) -> hits: every match of query q (see parley.query), in corpus order.
 function Corpus:find(q)
-  local hits = hits_of(self, q, 2)
+  local level = E.level()
+  local hits = hits_of(self, q, level > 0 and level or 2)
   return setmetatable({ _corpus = self, _hits = hits, _query = q }, Hits)
 end
 
 -- count(q) -> the number of matches of q.  One token of folded types (a
 -- word, a prefix, a pattern) is counted from the lexicon, without postings.
 function Corpus:count(q)
-  local plan = query.plan(self.ix, query.parse(q, 2), 2)
+  local level = E.level()
+  level = level > 0 and level or 2
+  local plan = query.plan(self.ix, query.parse(q, level), level)
   local n = not self.within and query.quick(self.ix, plan)
   if n then return n end
-  return #hits_of(self, q, 2, plan)
+  return #hits_of(self, q, level, plan)
 end
 
 local SORTS = { doc = true, left = true, right = true, match = true }
@@ -424,28 +500,31 @@ local SORTS = { doc = true, left = true, right = true, match = true }
 -- context = KIND: the whole region of that kind around each hit as context
 -- (rows also carry its speaker; see parley.context).
 function Corpus:kwic(q, opts)
-  opts = opts or {}
+  opts = check_opts(opts, 2, "kwic", { limit = "count", format = "format", file = "file" })
   if opts.width ~= nil and (type(opts.width) ~= "number" or opts.width <= 0) then
-    error("bad argument #2 to 'kwic' (width must be positive)", 2)
+    argerror(2, "kwic", "width must be positive")
   end
+  check_opts(opts, 2, "kwic", { width = "width" })
   if opts.sort ~= nil and not SORTS[opts.sort] then
-    error(("bad argument #2 to 'kwic' (sort must be doc, left, right or match, got '%s')"):format(
-      tostring(opts.sort)), 2)
+    argerror(2, "kwic", ("sort must be doc, left, right or match, got '%s'"):format(tostring(opts.sort)))
   end
+  if type(q) == "table" and getmetatable(q) ~= Hits then argerror(1, "kwic", "a query or a hit list expected, got a table") end
+  local level = E.level()
+  level = level > 0 and level or 2
   if opts.context ~= nil and type(opts.context) ~= "string" then
-    error("bad argument #2 to 'kwic' (context must be a region kind)", 2)
+    argerror(2, "kwic", "context must be a region kind")
   end
   local hits
   if type(q) == "table" then
     hits = q._hits
   elseif opts.limit and (opts.sort or "doc") == "doc" and not self.within and not self._cache[q] then
     -- the first `limit` hits in corpus order: no need to read every posting
-    hits = query.run(self.ix, query.parse(q, 2), opts.limit, 2)
+    hits = query.run(self.ix, query.parse(q, level), opts.limit, level)
   else
-    hits = hits_of(self, q, 2)
+    hits = hits_of(self, q, level)
   end
   if opts.context then  -- whole regions as context: parley.context
-    return require("parley.context").context(self, hits, opts, 2)
+    return require("parley.context").context(self, hits, opts)
   end
   if opts.format and opts.format ~= "rows" then
     return self.ix:kwic(hits, opts)
@@ -458,7 +537,7 @@ end
 -- freq(opts) -> result rows { word, count }, commonest first.
 -- opts: fold (true), min, limit, punct (false), format, file.
 function Corpus:freq(opts)
-  opts = merge(opts, { within = self.within })
+  opts = merge(check_opts(opts, 1, "freq", REPORT_OPTS), { within = self.within })
   if opts.by then return self:freq_by(opts) end
   if opts.format and opts.format ~= "rows" then return self.ix:freq(opts) end
   return result.new("frequency list", function(extra) return self.ix:freq(merge(opts, extra)) end)
@@ -491,9 +570,9 @@ end
 -- per value of a region attribute, rows { [ATTR], ngram, count }.
 function Corpus:ngrams(n, opts)
   if math.type(n) ~= "integer" or n < 1 or n > 8 then  -- now, not when the rows are read
-    error("bad argument #1 to 'ngrams' (n must be between 1 and 8)", 2)
+    argerror(1, "ngrams", "n must be between 1 and 8")
   end
-  opts = merge(opts, { within = self.within })
+  opts = merge(check_opts(opts, 2, "ngrams", REPORT_OPTS), { within = self.within })
   if opts.by then return by_values(self, opts, function(sub) return self.ix:ngrams(n, sub) end) end
   if opts.format and opts.format ~= "rows" then return self.ix:ngrams(n, opts) end
   return result.new(n .. "-grams", function(extra) return self.ix:ngrams(n, merge(opts, extra)) end)
@@ -507,6 +586,7 @@ function Corpus:dispersion(q, opts) return require("parley.dispersion").dispersi
 -- values(attr [, kind]) -> the distinct values of a region attribute (speaker,
 -- side, type …) in the index, sorted, and the region kind that has it.
 function Corpus:values(attr, kind)
+  if type(attr) ~= "string" then argerror(1, "values", "an attribute name expected, got " .. type(attr)) end
   kind = self:kind_with(attr, kind)
   local values, seen = {}, {}
   for i = 1, self:region_count(kind) do
@@ -531,9 +611,9 @@ function Corpus:kind_with(attr, kind)
     end
   end
   if found then return found end
-  if kind then E.raise(("regions of kind '%s' have no attribute '%s'"):format(kind, attr), 3) end
-  E.raise(("no region kind has attribute '%s' (attributes: %s)%s"):format(attr,
-    table.concat(self:attributes(), ", "), M.grammar_hint(attr)), 3)
+  if kind then E.raise(("regions of kind '%s' have no attribute '%s'"):format(kind, attr), E.level()) end
+  E.raise(("no region kind has attribute '%s' (attributes: %s)%s"):format(tostring(attr),
+    table.concat(self:attributes(), ", "), M.grammar_hint(attr)), E.level())
 end
 
 -- What turns and their attributes come from, for the messages of a corpus
@@ -564,23 +644,40 @@ function Corpus:region_count(kind)
   return 0
 end
 
--- Split a filter into its region kind and its attribute conditions.
-local function kind_of(self, filter, level)
+-- Split a filter into its region kind and its attribute conditions (values
+-- as strings, or lists of strings); a mistake raises at the caller's line.
+local function kind_of(self, filter)
   local kind, attrs = filter.kind, {}
   if kind ~= nil and (type(kind) ~= "string" or not self:has_kind(kind)) then
-    E.raise(("no region kind '%s' in this corpus%s"):format(tostring(kind), M.grammar_hint(kind)), level + 1)
+    E.raise(("no region kind '%s' in this corpus%s"):format(tostring(kind), M.grammar_hint(kind)), E.level())
   end
   for k, v in pairs(filter) do
     if k ~= "kind" then
-      if type(k) ~= "string" then E.raise("a filter's keys must be attribute names", level + 1) end
-      if type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "table" then
-        E.raise(("the value of '%s' must be a string or a list of strings"):format(k), level + 1)
-      end
-      attrs[k] = type(v) == "number" and tostring(v) or v
+      if type(k) ~= "string" then E.raise("a filter's keys must be attribute names", E.level()) end
+      attrs[k] = M.filter_value(k, v)
       kind = kind or self:kind_with(k)
     end
   end
   return kind or "document", attrs
+end
+
+-- A filter's value for attribute k: a string (a number becomes one) or a
+-- list of them; anything else raises at the caller's line.
+function M.filter_value(k, v)
+  if type(v) == "number" then return tostring(v) end
+  if type(v) == "string" then return v end
+  if type(v) == "table" then
+    local list = {}
+    for i, x in ipairs(v) do
+      if type(x) ~= "string" and type(x) ~= "number" then
+        E.raise(("the value of '%s' must be a string or a list of strings (item %d is a %s)"):format(k, i, type(x)),
+          E.level())
+      end
+      list[i] = tostring(x)
+    end
+    return list
+  end
+  E.raise(("the value of '%s' must be a string or a list of strings, not a %s"):format(k, type(v)), E.level())
 end
 
 function Corpus:has_kind(kind)
@@ -607,7 +704,7 @@ end
 -- (speaker = "McCloy" is "John McCloy"); "" stands for regions without the
 -- attribute.  A filter none of whose values any region has is a mistake,
 -- which raises naming the values there are, rather than selecting nothing.
-local function resolve(self, kind, attr, v, level)
+local function resolve(self, kind, attr, v)
   local list = type(v) == "table" and v or { v }
   local values = self:values(attr, kind)
   local have = {}
@@ -625,7 +722,7 @@ local function resolve(self, kind, attr, v, level)
   end
   if unknown then  -- no value of the filter is any region's (a list may name some absent ones)
     local asked = type(v) == "table" and table.concat(out, "|") or unknown
-    E.raise(("no %ss where %s=%s; %s"):format(kind, attr, asked, M.values_list(attr, values)), level + 1)
+    E.raise(("no %ss where %s=%s; %s"):format(kind, attr, asked, M.values_list(attr, values)), E.level())
   end
   return type(v) == "table" and out or out[1]
 end
@@ -636,10 +733,11 @@ end
 -- speaker labels (the `label` regions a grammar marks), which are not what
 -- the speaker said.
 function Corpus:spans(filter)
-  local kind, attrs = kind_of(self, filter, 2)
+  if type(filter) ~= "table" then argerror(1, "spans", "a filter table expected, got " .. type(filter)) end
+  local kind, attrs = kind_of(self, filter)
   for k, v in pairs(attrs) do
     self:kind_with(k, kind)
-    attrs[k] = resolve(self, kind, k, v, 2)
+    attrs[k] = resolve(self, kind, k, v)
   end
   local spans = self.ix:regions(kind, attrs)
   spans = spans:union(spans:sub(1, 0))
@@ -655,10 +753,13 @@ end
 -- where{ kind = "turn", side = {"US", "UN"} }.  Sub-corpora of turns leave
 -- the speakers' labels out (see spans).
 function Corpus:where(filter)
-  if type(filter) ~= "table" then error("bad argument #1 to 'where' (table expected)", 2) end
+  if type(filter) ~= "table" then argerror(1, "where", "a filter table expected, got " .. type(filter)) end
   local spans, kind, extent = self:spans(filter)
   local desc = {}
-  for k, v in pairs(filter) do desc[#desc + 1] = k .. "=" .. (type(v) == "table" and table.concat(v, "|") or tostring(v)) end
+  for k, v in pairs(filter) do
+    v = k == "kind" and v or M.filter_value(k, v)
+    desc[#desc + 1] = k .. "=" .. (type(v) == "table" and table.concat(v, "|") or tostring(v))
+  end
   table.sort(desc)
   local sub = self:sub(spans, table.concat(desc, " "))
   sub.kind, sub.extent = kind, extent
@@ -699,9 +800,18 @@ end
 -- document's text; nil for a region that holds no token), located in one pass.
 function Corpus:regions(kind, filter)
   if not self:has_kind(kind) then
-    E.raise(("no region kind '%s' in this corpus%s"):format(tostring(kind), M.grammar_hint(kind)), 2)
+    E.raise(("no region kind '%s' in this corpus%s"):format(tostring(kind), M.grammar_hint(kind)), E.level())
   end
-  for k in pairs(filter or {}) do self:kind_with(k, kind) end
+  if filter ~= nil and type(filter) ~= "table" then argerror(2, "regions", "a filter table expected, got " .. type(filter)) end
+  if filter then
+    local f = {}
+    for k, v in pairs(filter) do
+      if type(k) ~= "string" then E.raise("a filter's keys must be attribute names", E.level()) end
+      self:kind_with(k, kind)
+      f[k] = M.filter_value(k, v)
+    end
+    filter = f
+  end
   local spans = self.ix:regions(kind, filter)
   -- the regions of a sub-corpus: those inside the regions it selects (whole,
   -- so that a sub-corpus of turns still holds its turns and their labels)
@@ -730,6 +840,15 @@ end
 -- row { doc, docno, line, col, start, stop … } (in the original file), in
 -- the order given, from one pass.
 function Corpus:at(positions)
+  if type(positions) ~= "table" then argerror(1, "at", "a list of corpus positions expected, got " .. type(positions)) end
+  local ntokens = self.ix:stats().tokens
+  for i = 1, #positions do
+    local p = positions[i]
+    if math.type(p) ~= "integer" or p < 0 or p >= ntokens then
+      argerror(1, "at", ("position %s (item %d) is not a token of the corpus: positions go from 0 to %d"):format(
+        tostring(p), i, ntokens - 1))
+    end
+  end
   local order = {}
   for i = 1, #positions do order[i] = i end
   table.sort(order, function(a, b) return positions[a] < positions[b] end)
@@ -745,6 +864,9 @@ end
 -- text: { doc, line, col (in the original file), start, stop, text, captures }.
 function Corpus:scan(pattern)
   local lpeg = require "lpeg"
+  if not lpeg.type(pattern) and type(pattern) ~= "string" then
+    argerror(1, "scan", "an LPeg pattern expected, got " .. type(pattern))
+  end
   local p = lpeg.P(pattern)
   local finder = lpeg.P { lpeg.Cp() * lpeg.Ct(p) * lpeg.Cp() + 1 * lpeg.V(1) }
   local out = {}
@@ -798,6 +920,9 @@ end
 
 -- doc(id or number) -> the document
 function Corpus:doc(which)
+  if type(which) ~= "string" and math.type(which) ~= "integer" then
+    argerror(1, "doc", "a document id or number expected, got " .. (math.type(which) or type(which)))
+  end
   local n = self.ix:stats().documents
   if type(which) == "number" then
     if which >= 1 and which <= n then return M.doc(self, which) end
@@ -819,7 +944,7 @@ end
 function Corpus:verify() return self.ix:verify() end
 -- What a closed sub-corpus holds instead of the index: every use raises.
 local closed_index = setmetatable({}, { __index = function()
-  return function() E.raise("attempt to use a closed corpus", 2) end
+  return function() E.raise("attempt to use a closed corpus", E.level()) end
 end })
 
 -- close(): close the index; a sub-corpus made with where closes only itself,

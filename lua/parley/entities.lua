@@ -83,13 +83,11 @@ end
 -- register of the corpus, parley.gazetteer, then the extra entries.
 function M.entries(corpus, extra)
   local out = {}
-  local ok, register = pcall(function() return people.load(corpus.manifest) end)
-  if ok and register then
-    for _, p in ipairs(register.people) do
-      local variants = { p.name }
-      for _, a in ipairs(p.aliases or {}) do variants[#variants + 1] = a end
-      out[#out + 1] = { name = p.name, type = "person", variants = variants }
-    end
+  -- a broken register is an error (naming its file), not a corpus without people
+  for _, p in ipairs(people.load(corpus.manifest).people) do
+    local variants = { p.name }
+    for _, a in ipairs(p.aliases or {}) do variants[#variants + 1] = a end
+    out[#out + 1] = { name = p.name, type = "person", variants = variants }
   end
   for _, list in ipairs({ require "parley.gazetteer", extra or {} }) do
     for _, e in ipairs(list) do out[#out + 1] = e end

@@ -29,10 +29,40 @@ end
 -- sub-corpus `part` (without speaker labels when part is made of turns: they
 -- are no one's words on either side).
 function M.rest(whole, part)
+  for n, c in ipairs({ whole, part }) do
+    if type(c) ~= "table" or type(c.where) ~= "function" or c.ix == nil then
+      error(("bad argument #%d to 'rest' (a corpus or a sub-corpus expected, got %s)"):format(n, type(c)), E.level())
+    end
+  end
   local spans = whole.within or require("parley.hits").from(whole.ix, { 0, whole.ix:stats().tokens })
   spans = spans:minus(part.within or spans)
   if part.kind == "turn" and whole:has_kind("label") then spans = spans:minus(whole.ix:regions("label")) end
   return whole:sub(spans, "rest of " .. tostring(part.filter or part.name))
+end
+
+-- Is v something keyness can compare: a corpus or sub-corpus (it has freq
+-- and size methods), or a profile ({ freq = { word = n }, size = n })?
+local function comparable(v)
+  if type(v) ~= "table" then return false end
+  if type(v.freq) == "table" then return type(v.size) == "number" end
+  return type(v.freq) == "function" and type(v.size) == "function"
+end
+
+-- Check the arguments of keyness(a, b, opts), numbered as for the method
+-- a:keyness(b, opts); a mistake raises at the caller's line.
+local function check_args(a, b, opts)
+  local function got(v) return type(v) == "table" and "a table that is none of these" or type(v) end
+  if not comparable(a) then
+    error(("calling 'keyness' on bad self (a corpus, a sub-corpus or a profile expected, got %s)"):format(got(a)),
+      E.level())
+  end
+  if not comparable(b) then
+    error(("bad argument #1 to 'keyness' (a corpus, a sub-corpus or a profile expected, got %s)"):format(got(b)),
+      E.level())
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    error(("bad argument #2 to 'keyness' (options must be a table, got %s)"):format(type(opts)), E.level())
+  end
 end
 
 local function by_stat(stat)
@@ -52,14 +82,23 @@ end
 -- (sort key: "ll", "chi2", "log_ratio" or "pct_diff"; by absolute value),
 -- limit.  Relative frequencies are per 10 000 tokens.
 function M.keyness(a, b, opts)
+  check_args(a, b, opts)
   opts = opts or {}
   local min, direction, stat = opts.min or 3, opts.direction or "a", opts.stat or "ll"
-  if math.type(min) ~= "integer" or min < 1 then error("bad argument #2 to 'keyness' (min must be a whole number >= 1)", 2) end
+  if math.type(min) ~= "integer" or min < 1 then
+    error("bad argument #2 to 'keyness' (min must be a whole number >= 1)", E.level())
+  end
   if not DIRECTION[direction] then
-    error(("bad argument #2 to 'keyness' (direction must be a, b or both, got '%s')"):format(tostring(direction)), 2)
+    error(("bad argument #2 to 'keyness' (direction must be a, b or both, got '%s')"):format(tostring(direction)),
+      E.level())
   end
   if not STAT[stat] then
-    error(("bad argument #2 to 'keyness' (stat must be ll, chi2, log_ratio or pct_diff, got '%s')"):format(tostring(stat)), 2)
+    error(("bad argument #2 to 'keyness' (stat must be ll, chi2, log_ratio or pct_diff, got '%s')"):format(
+      tostring(stat)), E.level())
+  end
+  if opts.limit ~= nil and (math.type(opts.limit) ~= "integer" or opts.limit < 0) then
+    error(("bad argument #2 to 'keyness' (limit must be a whole number, at least 0, got %s)"):format(
+      tostring(opts.limit)), E.level())
   end
   local pa, pb = M.profile(a), M.profile(b)
   local n1, n2 = pa.size, pb.size

@@ -1,17 +1,23 @@
 -- Corpus manifests: `corpus.lua` in the corpus folder returns a table with
 -- name, title, description and documents ({ path, id, title, date, type,
--- grammar, language, translator, source, ... }) and, optionally, roots: the
--- folders outside the corpus folder that documents may come from.  A folder
--- without one is a corpus of its *.txt and *.md files, with metadata guessed
--- from the names.  A corpus is someone else's data: the manifest runs with no
--- library at all, and no document is read from outside the folder (links
--- resolved) or its declared roots.
+-- grammar, language, translator, source, ... }) and, optionally, people (the
+-- person register, or the path of its file) and roots: the folders outside
+-- the corpus folder that documents may come from (each named in a warning
+-- at every open).  A folder without one is a corpus of its *.txt and *.md
+-- files, with metadata guessed from the names.  A corpus is someone else's
+-- data: the manifest runs as a data file (parley.data: a sandbox, nothing in
+-- its environment, plain data back), every documented field is checked, and
+-- no document or register is read from outside the folder (links resolved)
+-- or its declared roots.
+local E = require "parley.error"
 local fs = require "parley.fs"
 local index = require "parley.index"
 
 local M = {}
 
-local read_file = require("parley.data").read
+local data = require "parley.data"
+local people = require "parley.people"
+local read_file = data.read
 
 local function fail(where, msg)
   return nil, ("%s: %s"):format(where, msg)
@@ -42,22 +48,66 @@ local function iso_date(s)
   return d >= 1 and d <= days
 end
 
--- Fields of a document that must be strings when present.
-local STRING_FIELDS = { "id", "title", "type", "grammar", "language" }
+-- Fields that must be strings when present: of the manifest, of a document.
+local TOP_STRINGS = { "name", "title", "description" }
+local STRING_FIELDS = { "title", "type", "grammar", "language", "translator", "source" }
 
+-- What v is, for messages: "nothing", "a number (5)", "a table" …
+local function a(v)
+  local t = type(v)
+  if t == "nil" then return "nothing" end
+  if t == "number" or t == "boolean" then return ("a %s (%s)"):format(t, tostring(v)) end
+  return "a " .. t
+end
+
+-- Is t a list (keys 1..n only)?  true, or false and a key that is not.
+local function list(t)
+  local n = #t
+  for k in pairs(t) do
+    if math.type(k) ~= "integer" or k < 1 or k > n then return false, k end
+  end
+  return true
+end
+
+-- Check every documented field of manifest m (from file `where`); fill in
+-- document ids from paths.  m | nil, message naming the field (and the
+-- document, by number and path).
 local function validate(m, where)
-  if type(m) ~= "table" then return fail(where, "the manifest must return a table") end
-  if type(m.documents) ~= "table" then return fail(where, "'documents' must be a list") end
+  if type(m) ~= "table" then return fail(where, "the manifest must return a table, not " .. a(m)) end
+  for _, k in ipairs(TOP_STRINGS) do
+    if m[k] ~= nil and type(m[k]) ~= "string" then
+      return fail(where, ("'%s' must be a string, not %s"):format(k, a(m[k])))
+    end
+  end
+  if type(m.documents) ~= "table" then
+    return fail(where, "'documents' must be a list of documents { path = …, … }, not " .. a(m.documents))
+  end
+  local is_list, key = list(m.documents)
+  if not is_list then
+    return fail(where, ("'documents' must be a list (it has the key %s)"):format(type(key) == "string" and ("'%s'"):format(key) or tostring(key)))
+  end
   local ids = {}
   for i, d in ipairs(m.documents) do
     local at = ("%s: documents[%d]"):format(where, i)
-    if type(d) ~= "table" then return nil, at .. ": must be a table" end
-    if type(d.path) ~= "string" or d.path == "" then return nil, at .. ": 'path' must be a string" end
+    if type(d) ~= "table" then return nil, ("%s: must be a table { path = …, … }, not %s"):format(at, a(d)) end
+    if type(d.path) ~= "string" then
+      return nil, ("%s: 'path' must be the path of a file in the corpus folder, not %s"):format(at, a(d.path))
+    end
+    if d.path == "" then return nil, at .. ": 'path' must be a non-empty path (a file in the corpus folder)" end
     if d.path:find("\0", 1, true) then return nil, at .. ": 'path' holds a NUL byte" end
     at = ("%s (%s)"):format(at, d.path)  -- from here on, errors name the document by its path too
-    if d.id == nil then d.id = d.path:gsub("%.[^.]*$", "") end
+    if d.id == nil then
+      d.id = d.path:gsub("%.[^./]*$", "")
+      if d.id == "" then d.id = d.path end
+    elseif type(d.id) ~= "string" then
+      return nil, ("%s: 'id' must be a string, not %s"):format(at, a(d.id))
+    elseif d.id == "" then
+      return nil, at .. ": 'id' must not be empty (leave it out to use the path)"
+    end
     for _, k in ipairs(STRING_FIELDS) do
-      if d[k] ~= nil and type(d[k]) ~= "string" then return nil, ("%s: '%s' must be a string"):format(at, k) end
+      if d[k] ~= nil and type(d[k]) ~= "string" then
+        return nil, ("%s: '%s' must be a string, not %s"):format(at, k, a(d[k]))
+      end
     end
     if ids[d.id] then return nil, ("%s: duplicate id '%s' (also documents[%d])"):format(at, d.id, ids[d.id]) end
     ids[d.id] = i
@@ -65,16 +115,39 @@ local function validate(m, where)
       return nil, at .. ": 'date' must be an ISO 8601 date such as 1962-11-01"
     end
   end
-  if m.name ~= nil and type(m.name) ~= "string" then return fail(where, "'name' must be a string") end
   if m.roots ~= nil then
-    if type(m.roots) ~= "table" then return fail(where, "'roots' must be a list of folders") end
+    if type(m.roots) ~= "table" then return fail(where, "'roots' must be a list of folders, not " .. a(m.roots)) end
     for i, r in ipairs(m.roots) do
       if type(r) ~= "string" or r == "" or r:find("\0", 1, true) then
         return fail(where, ("roots[%d]: must be the path of a folder"):format(i))
       end
     end
   end
+  if type(m.people) == "string" then
+    if m.people == "" or m.people:find("\0", 1, true) then
+      return fail(where, "'people' must be the path of a register file in the corpus folder")
+    end
+  elseif m.people ~= nil then
+    local ok, err = people.check(m.people, where, "people")
+    if not ok then return nil, err end
+  end
   return m
+end
+
+-- The message of a manifest whose value is not plain data (data.eval's
+-- detail), naming the document by number and path and the field.
+local function not_data(where, detail)
+  local at, names = detail.at, detail.names
+  local what = ("holds %s; a manifest holds only strings, numbers, booleans and tables of them"):format(detail.what)
+  if at[1] == "documents" and math.type(at[2]) == "integer" then
+    local doc = names[3] or {}
+    local name = ("documents[%d]"):format(at[2])
+    if doc.path then name = ("%s (%s)"):format(name, tostring(doc.path)) end
+    if #at == 2 then return ("%s: %s %s"):format(where, name, what) end
+    return ("%s: %s: '%s' %s"):format(where, name, data.where({ table.unpack(at, 3) }), what)
+  end
+  if #at == 0 then return ("%s: returns %s"):format(where, detail.what) end
+  return ("%s: '%s' %s"):format(where, data.where(at), what)
 end
 
 -- Is real path p inside the folder whose real path is root?
@@ -111,8 +184,23 @@ local function allowed_roots(m, dir, where)
     if not st then return fail(where, ("roots[%d] (%s): no such folder"):format(i, r)) end
     if st.type ~= "directory" then return fail(where, ("roots[%d] (%s): not a folder"):format(i, r)) end
     roots[#roots + 1] = rr
+    if not inside(rr, real) then  -- the manifest widens the corpus' boundary: say so
+      m.outside_roots = m.outside_roots or {}
+      m.outside_roots[#m.outside_roots + 1] = { i, r, rr }
+    end
   end
   return roots
+end
+
+-- The warnings of a manifest whose roots lie outside the corpus folder (one
+-- per root), from the list allowed_roots made: { { index, as written, real path } }.
+function M.roots_warnings(where, outside)
+  local out = {}
+  for _, o in ipairs(outside or {}) do
+    out[#out + 1] = ("%s: roots[%d] (%s) lets documents come from %s, outside the corpus folder")
+      :format(where, o[1], o[2], o[3])
+  end
+  return out
 end
 
 -- Every document of manifest m must lie in the folder (its real path, after
@@ -121,6 +209,7 @@ end
 local function check_locations(m, dir, where)
   local roots, err = allowed_roots(m, dir, where)
   if not roots then return nil, err end
+  for _, w in ipairs(M.roots_warnings(where, m.outside_roots)) do m.warnings[#m.warnings + 1] = w end
   local declared, folders = m.roots ~= nil and #m.roots > 0, {}
   for i, d in ipairs(m.documents) do
     local at = ("%s: documents[%d] (%s)"):format(where, i, d.path)
@@ -135,6 +224,28 @@ local function check_locations(m, dir, where)
       return nil, ("%s: outside the corpus folder%s (its real path is %s); "
         .. "list the folder holding it in 'roots' to allow it"):format(at, declared and " and its roots" or "", real)
     end
+  end
+  return roots
+end
+
+-- The person register file of manifest m (its `people` field, or the
+-- folder's people.lua) must be a file inside the folder or its roots, as
+-- documents must.  true | nil, message
+local function check_register(m, roots, where)
+  local path = people.file(m)
+  if not path then return true end
+  local named = type(m.people) == "string"
+  local at = named and ("%s: 'people' (%s)"):format(where, m.people) or path
+  local st = fs.stat(path)
+  if not st then
+    return nil, ("%s: no such file%s"):format(at, named and " " .. path or "")
+  end
+  if st.type ~= "file" then return nil, ("%s: a folder, not a file"):format(at) end
+  local real = fs.realpath(path)
+  local ok = false
+  for _, r in ipairs(real and roots or {}) do ok = ok or inside(real, r) end
+  if not ok then
+    return nil, ("%s: outside the corpus folder (its real path is %s)"):format(at, tostring(real))
   end
   return true
 end
@@ -237,15 +348,20 @@ function M.read(dir)
       return nil, ("%s: a symbolic link to %s, outside the corpus folder"):format(mpath, real)
     end
   end
-  local src = mst and read_file(mpath)
-  local m, err
+  local src, m, err
+  if mst then
+    src, err = read_file(mpath)
+    if not src then return nil, err end
+  end
   if src then
-    local v, lerr = require("parley.data").eval(src, mpath)
-    if v == nil then return nil, lerr end
+    local v, lerr, detail = data.eval(src, mpath)
+    if v == nil then return nil, detail and not_data(mpath, detail) or lerr end
     m, err = validate(v, mpath)
     if not m then return nil, err end
     m.hash = index.hash(src)
     m.warnings = {}  -- parley's own, whatever the manifest says
+    m.outside_roots = nil
+    m.manifest = mpath
   else
     m, err = listing(dir, { documents = {}, warnings = {} })
     if not m then return nil, err end
@@ -255,14 +371,16 @@ function M.read(dir)
   for _, d in ipairs(m.documents) do
     d.fullpath = d.path:sub(1, 1) == "/" and d.path or (dir .. "/" .. d.path)
   end
-  if src then
-    local ok, lerr = check_locations(m, dir, mpath)
-    if not ok then return nil, lerr end
-  end
   m.dir = dir
+  if src then
+    local roots, lerr = check_locations(m, dir, mpath)
+    if not roots then return nil, lerr end
+    local ok, rerr = check_register(m, roots, mpath)
+    if not ok then return nil, rerr end
+  end
   m.stamp = M.stamp(dir)
   local ok, err2 = pcall(M.fingerprint_grammars, m)
-  if not ok then return nil, err2 end
+  if not ok then return nil, E.is(err2) and E.message(err2) or tostring(err2) end
   return m
 end
 

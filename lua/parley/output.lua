@@ -8,6 +8,7 @@
 -- and csv write a table value; json always gets the value itself; tty =
 -- false: left out on a terminal, for a fact the caption gives, the same in
 -- every row, which the other formats carry in a column).
+local E = require "parley.error"
 local writer = require "parley.writer"
 
 local M = {}
@@ -46,6 +47,18 @@ function M.render(rows, cols, fmt, opts)
   local w = M.writer(cols, fmt, nil, opts)
   w:write(rows)
   return w:close()
+end
+
+-- put(file, text): write text to a Lua file handle and flush it, or raise an
+-- error object saying why and where (as the writer does for tables).
+function M.put(file, text)
+  local ok, err = file:write(text)
+  if ok then ok, err = file:flush() end
+  if not ok then
+    local where = file == io.stdout and "standard output" or file == io.stderr and "standard error"
+      or "the output file"
+    E.raise(("cannot write to %s: %s"):format(where, tostring(err)), 0)
+  end
 end
 
 -- ranked{ name = n, … } -> { { name =, count = }, … }, commonest first (ties

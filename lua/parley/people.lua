@@ -16,6 +16,49 @@ local function key(name)
 end
 M.key = key
 
+-- What v is, for messages: "nothing", "a number (5)", "a table" …
+local function a(v)
+  local t = type(v)
+  if t == "nil" then return "nothing" end
+  if t == "number" or t == "boolean" then return ("a %s (%s)"):format(t, tostring(v)) end
+  return "a " .. t
+end
+
+-- check(list, where, field) -> true | nil, message: is list a register (a
+-- list of { name =, aliases = { … }, side =, role = })?  where names the
+-- file, field (such as "people") the manifest field that holds it.
+function M.check(list, where, field)
+  local function at(i) return field and ("%s: %s[%d]"):format(where, field, i) or ("%s: entry %d"):format(where, i) end
+  if type(list) ~= "table" then
+    return nil, ("%s: %s must be a list of persons { name = …, aliases = { … } }, not %s"):format(
+      where, field and "'" .. field .. "'" or "a person register", a(list))
+  end
+  local n = #list
+  for k in pairs(list) do
+    if math.type(k) ~= "integer" or k < 1 or k > n then
+      return nil, ("%s: %s must be a list of persons (it has the key %s)"):format(
+        where, field and "'" .. field .. "'" or "a person register", type(k) == "string" and "'" .. k .. "'" or tostring(k))
+    end
+  end
+  for i, p in ipairs(list) do
+    if type(p) ~= "table" then return nil, ("%s: must be a table { name = …, aliases = { … } }, not %s"):format(at(i), a(p)) end
+    if type(p.name) ~= "string" or p.name == "" then
+      return nil, ("%s: 'name' must be a non-empty string, not %s"):format(at(i), a(p.name))
+    end
+    local who = ("%s (%s)"):format(at(i), p.name)
+    for _, k in ipairs({ "side", "role" }) do
+      if p[k] ~= nil and type(p[k]) ~= "string" then return nil, ("%s: '%s' must be a string, not %s"):format(who, k, a(p[k])) end
+    end
+    if p.aliases ~= nil then
+      if type(p.aliases) ~= "table" then return nil, ("%s: 'aliases' must be a list of names, not %s"):format(who, a(p.aliases)) end
+      for j, alias in ipairs(p.aliases) do
+        if type(alias) ~= "string" then return nil, ("%s: aliases[%d] must be a string, not %s"):format(who, j, a(alias)) end
+      end
+    end
+  end
+  return true
+end
+
 -- new(list) -> register: list of person tables (name, aliases, side, role).
 function M.new(list)
   local self = setmetatable({ people = {}, by_key = {} }, Register)
@@ -52,18 +95,37 @@ function Register:names()
   return out
 end
 
--- load(m) -> register of manifest m (m.people, or DIR/people.lua; empty if neither).
+-- The register file of manifest m: m.people when it names one (relative
+-- to the corpus folder), else DIR/people.lua if there is one; or nil.
+function M.file(m)
+  if type(m.people) == "string" then
+    if m.people:sub(1, 1) == "/" or not m.dir then return m.people end
+    return m.dir .. "/" .. m.people
+  end
+  if m.people == nil and m.dir then
+    local path = m.dir .. "/people.lua"
+    if require("parley.fs").lstat(path) then return path end
+  end
+  return nil
+end
+
+-- load(m) -> register of manifest m: m.people (a list, or the register file
+-- it names), or DIR/people.lua, or empty if neither.  A register file that is
+-- missing or malformed raises an error object naming it.
 function M.load(m)
   local list = m.people
-  if list == nil and m.dir then
-    local path = m.dir .. "/people.lua"
-    local f = io.open(path, "rb")
-    if f then
-      f:close()
-      local v, err = require("parley.data").load(path)
-      if v == nil then error(err, 0) end
-      list = v
+  local path = M.file(m)
+  if path then
+    local v, err = require("parley.data").load(path)
+    if v == nil and err then
+      if type(m.people) == "string" and m.manifest then
+        err = ("%s: 'people': %s"):format(m.manifest, err)
+      end
+      require("parley.error").raise(err, 0)
     end
+    local ok, cerr = M.check(v, path)
+    if not ok then require("parley.error").raise(cerr, 0) end
+    list = v
   end
   return M.new(list)
 end

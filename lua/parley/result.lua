@@ -3,6 +3,7 @@
 -- formats.  `r[i]` and `#r` read the rows; `r:tsv()`, `r:csv()`, `r:json()`,
 -- `r:md()`, `r:html()`, `r:tty()` return the text; `r:write(f, fmt)` streams
 -- to a file without building the text in memory.
+local E = require "parley.error"
 local output = require "parley.output"
 
 local M = {}
@@ -33,6 +34,15 @@ end
 
 -- Write in format fmt (default tty) to file f (default io.stdout).
 function Result:write(f, fmt)
+  if f ~= nil and io.type(f) ~= "file" then
+    error(("bad argument #1 to 'write' (an open file expected, got %s)"):format(io.type(f) or type(f)), E.level())
+  end
+  local known = fmt == nil
+  for _, name in ipairs(output.formats) do known = known or fmt == name end
+  if not known then
+    error(("bad argument #2 to 'write' (format must be one of %s, got %s)"):format(
+      table.concat(output.formats, ", "), tostring(fmt)), E.level())
+  end
   return self._fetch({ format = fmt or "tty", file = f or io.stdout })
 end
 

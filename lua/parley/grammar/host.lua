@@ -131,7 +131,7 @@ function M.source_files(m)
   table.sort(data)
   for _, f in ipairs(data) do add(f) end
   if m.dir then
-    add(m.dir .. "/people.lua")
+    add(people.file(m) or m.dir .. "/people.lua")   -- the manifest's register file, or the folder's
     local cdir = m.dir .. "/grammars"
     add(cdir)
     local st = fs.stat(cdir)
