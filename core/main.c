@@ -571,5 +571,14 @@ int main(int argc, char **argv) {
   ok = lua_toboolean(L, -1);
   report(L, status);
   lua_close(L);
+  /* what a script printed must have reached standard output: a full disk is a failure */
+  errno = 0;
+  if ((fflush(stdout) != 0 || ferror(stdout)) && ok && status == LUA_OK) {
+    char msg[256];
+    if (errno) snprintf(msg, sizeof msg, "cannot write to standard output: %s", strerror(errno));
+    else snprintf(msg, sizeof msg, "cannot write to standard output: a write failed (is the disk full?)");
+    report_message(NULL, msg);
+    ok = 0;
+  }
   return (ok && status == LUA_OK) ? EXIT_SUCCESS : EXIT_FAILURE;
 }

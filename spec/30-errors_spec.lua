@@ -160,6 +160,17 @@ describe("a full disk", function()
     end)
   end
 
+  it("fails a script whose printing never reached standard output", function()
+    if not full then pending("no /dev/full") return end
+    for _, code_ in ipairs({ "print(1)", "io.write(('x'):rep(100000))" }) do
+      local err, code = to_full({ "-e", code_ })
+      assert.equal(1, code, code_)
+      assert.equal("parley: cannot write to standard output: a write failed (is the disk full?)\n", err)
+    end
+    local err, code = to_full({ "-e", "local x = 1" })  -- nothing written: nothing failed
+    assert.equal(0, code, err)
+  end)
+
   it("names the file a table was written to", function()
     if not full then pending("no /dev/full") return end
     local out, err, code = lua([[
