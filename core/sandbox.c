@@ -44,6 +44,7 @@
 
 #include "lualib.h"
 #include "parley.h"
+#include "writer.h"
 
 #define MiB                 ((size_t)1 << 20)
 #define DEFAULT_MEM_BASE    (256 * MiB)
@@ -676,8 +677,11 @@ static int sandbox_close(lua_State *L) {
 static int sandbox_tostring(lua_State *L) {
   pl_sandbox *sb = check_sandbox(L, 1);
   if (!sb->L) lua_pushliteral(L, "sandbox (closed)");
-  else lua_pushfstring(L, "sandbox (%s, %d KiB)", sb->trusted ? "trusted" : "restricted",
-                       (int)((sb->used + 1023) / 1024));
+  else {
+    char kib[32];
+    wr_human_number(kib, sizeof kib, (lua_Number)((sb->used + 1023) / 1024), 1, 0);
+    lua_pushfstring(L, "sandbox (%s, %s KiB)", sb->trusted ? "trusted" : "restricted", kib);
+  }
   return 1;
 }
 
