@@ -18,6 +18,7 @@
 ** a bad argument) leaks nothing; the worker threads never call Lua.
 */
 #include <errno.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -28,6 +29,8 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "escape.h"
+#include "reader.h"
 
 #define BUILD_JOB "parley.BuildJob"
 #define MAX_ATTRS IX_MAX_ATTRS
@@ -35,38 +38,72 @@
 
 /* ---------------------------------------------------------------- the job */
 
-typedef struct doc_in {
+/* A source of the spec: a file the text reader (NULL reader) or a reader of reader.h reads. */
+typedef struct src_in {
   uint32_t path, path_len;         /* in job->strings (NUL-terminated there) */
   ix_str id, meta;
   ix_str attrs[MAX_ATTRS];
   uint64_t size;
   int64_t mtime;
   uint32_t mtime_ns;
-  buf regions;                     /* uint32: kind, start byte, end byte, then attrs as off,len */
-} doc_in;
+  buf regions;                     /* grammar regions, uint32: kind, start byte, end byte, then attrs as off,len */
+  int map;                         /* its reader: job->maps[map]; -1 for the text reader */
+  uint32_t ndocs;                  /* documents it gave */
+} src_in;
+
+/* How a reader's declarations land in the index: its kinds and document attributes by job number. */
+typedef struct reader_map {
+  const pl_reader *reader;
+  uint32_t kind[MAX_KINDS];                  /* reader kind -> job kind */
+  int8_t attr[MAX_KINDS][PL_READER_MAX_ATTRS];   /* reader kind's attribute -> the job kind's, or -1 */
+  int doc_attr[MAX_ATTRS];                   /* job document attribute -> reader's, or -1 */
+} reader_map;
+
+#define MAX_READERS 4
 
 /*
-** What a worker makes of one document (besides its token ids, in job->ids): its
-** stream records already encoded, one byte per record giving its length (to
-** place skip entries), its line starts, and the tokens that start sentences
-** (bit 31 set: also a paragraph).  Tokens and text are kept only when the
-** main thread still needs them (grammar regions; an embedded text).
+** What a worker makes of one document (a text source is one document, a
+** reader's source as many as the reader found): its token ids, its stream
+** records already encoded, one byte per record giving its length (to place
+** skip entries), its line starts, and the tokens that start sentences (bit
+** 31 set: also a paragraph).  Tokens and text are kept only when the main
+** thread still needs them (regions to map; an embedded text).
 */
 typedef struct doc_work {
   pl_loaded text;
   pl_tokens toks;
+  doc_ids ids;
   buf stream, reclen, lines, marks;
   size_t repaired;
   uint64_t hash;
   int embedded;
-  int failed;
-  char err[600];
+  const pl_rdoc *rdoc;             /* a reader's document (regions, attributes, metadata), or NULL */
 } doc_work;
 
 static void work_free(doc_work *w) {
   pl_loaded_free(&w->text);
   pl_tokens_free(&w->toks);
+  free(w->ids.v);
+  w->ids.v = NULL;
   buf_free(&w->stream); buf_free(&w->reclen); buf_free(&w->lines); buf_free(&w->marks);
+}
+
+/* What a worker makes of one source: its documents. */
+typedef struct src_work {
+  doc_work *docs;
+  size_t ndocs;
+  pl_rdocs rd;                     /* a reader's output, which docs[k].rdoc point into */
+  int failed;
+  char err[600];
+} src_work;
+
+static void src_work_free(src_work *sw) {
+  size_t k;
+  for (k = 0; k < sw->ndocs; k++) work_free(&sw->docs[k]);
+  free(sw->docs);
+  sw->docs = NULL;
+  sw->ndocs = 0;
+  pl_rdocs_free(&sw->rd);
 }
 
 typedef struct kind_out {
@@ -80,29 +117,33 @@ typedef struct kind_out {
 typedef struct job {
   /* input */
   buf strings;                     /* the "strings" section */
-  doc_in *docs;
-  size_t ndocs;
+  src_in *srcs;
+  size_t nsrcs;
   uint32_t ndoc_attrs;
-  kind_out kinds[MAX_KINDS];       /* 0 document, 1 paragraph, 2 sentence, then grammar kinds */
+  kind_out kinds[MAX_KINDS];       /* 0 document, 1 paragraph, 2 sentence, then grammar and reader kinds */
   uint32_t nkinds;
-  int repair, progress, nthreads;
+  reader_map maps[MAX_READERS];
+  int nmaps;
+  int repair, progress, nthreads, skip_bad;
   size_t batch_bytes;
   /* the parts, each with its own free function */
   lexicon lex;                     /* the exact types (lexicon.c) */
   postings post;                   /* the postings runs (postings.c) */
   ixwriter out;                    /* the index file (ixwrite.c) */
   /* batch */
-  doc_work *work;
-  doc_ids *ids;                    /* per document: its tokens' exact ids, until spilled */
-  size_t b1;                       /* the batch being tokenised ends here */
+  src_work *work;
+  size_t b1;                       /* the batch being read ends here */
   atomic_size_t next;
   /* output, kept until its sections are written */
   buf stream_skips;                /* ix_skip */
   buf lines, texts, srcmap, docs_out;  /* srcmap: ix_anchor, each document's map back to its source */
   uint64_t ntokens, stream_start;
+  uint32_t ndocs;                  /* documents written so far */
+  wbuf meta;                       /* a reader document's metadata, as JSON, while it is made */
   buf warn_text;
+  uint32_t nskipped;
   double t_parallel, t_encode;
-  const parley_flag *stop;         /* Ctrl-C (parley.h): workers stop taking documents */
+  const parley_flag *stop;         /* Ctrl-C (parley.h): workers stop taking sources */
 } job;
 
 static job *check_job(lua_State *L, int i) { return luaL_checkudata(L, i, BUILD_JOB); }
@@ -112,40 +153,42 @@ static int job_gc(lua_State *L) {
   job *j = check_job(L, 1);
   size_t i;
   if (j->work) {
-    for (i = 0; i < j->ndocs; i++) work_free(&j->work[i]);
+    for (i = 0; i < j->nsrcs; i++) src_work_free(&j->work[i]);
     free(j->work);
     j->work = NULL;
   }
-  if (j->docs) {
-    for (i = 0; i < j->ndocs; i++) buf_free(&j->docs[i].regions);
-    free(j->docs);
-    j->docs = NULL;
+  if (j->srcs) {
+    for (i = 0; i < j->nsrcs; i++) buf_free(&j->srcs[i].regions);
+    free(j->srcs);
+    j->srcs = NULL;
   }
   for (i = 0; i < MAX_KINDS; i++) buf_free(&j->kinds[i].recs);
-  if (j->ids) {
-    for (i = 0; i < j->ndocs; i++) free(j->ids[i].v);
-    free(j->ids);
-    j->ids = NULL;
-  }
   ixw_free(&j->out);
   postings_free(&j->post);
   lex_free(&j->lex);
   buf_free(&j->strings); buf_free(&j->stream_skips);
   buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->srcmap); buf_free(&j->docs_out);
   buf_free(&j->warn_text);
+  wb_free(&j->meta);
   return 0;
 }
 
 /* ---------------------------------------------------------------- input */
 
-/* Append a string (NUL-terminated) to the strings blob; returns its ref. */
+/* Append a string (NUL-terminated) to the strings blob as *r; NULL or why not. */
+static const char *add_str(job *j, const char *s, size_t len, ix_str *r) {
+  if (len > UINT32_MAX || j->strings.n + len + 1 > UINT32_MAX) return "too much metadata (over 4 GiB)";
+  r->off = (uint32_t)j->strings.n;
+  r->len = (uint32_t)len;
+  if (buf_add(&j->strings, s, len) != 0 || buf_add(&j->strings, "", 1) != 0) return "not enough memory";
+  return NULL;
+}
+
+/* The same, raising on failure; returns the ref. */
 static ix_str add_string(lua_State *L, job *j, const char *s, size_t len) {
-  ix_str r;
-  if (j->strings.n + len + 1 > UINT32_MAX) luaL_error(L, "too much metadata (over 4 GiB)");
-  r.off = (uint32_t)j->strings.n;
-  r.len = (uint32_t)len;
-  if (buf_add(&j->strings, s, len) != 0 || buf_add(&j->strings, "", 1) != 0)
-    luaL_error(L, "not enough memory");
+  ix_str r = { 0, 0 };
+  const char *err = add_str(j, s, len, &r);
+  if (err) luaL_error(L, "%s", err);
   return r;
 }
 
@@ -193,7 +236,7 @@ static void add_kind(lua_State *L, job *j, const char *name, int attrs) {
 }
 
 /* Read docs[i].regions: { {kind=K, s=, e=, attrs={...}}, ... } (K 1-based over spec.kinds). */
-static void read_regions(lua_State *L, job *j, doc_in *d, int t) {
+static void read_regions(lua_State *L, job *j, src_in *d, int t) {
   lua_Integer n, i;
   lua_getfield(L, t, "regions");
   if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
@@ -210,7 +253,7 @@ static void read_regions(lua_State *L, job *j, doc_in *d, int t) {
     s = field_int(L, r, "s", -1);
     e = field_int(L, r, "e", -1);
     if (kind < 3 || kind >= (lua_Integer)j->nkinds || s < 0 || e < s || e > UINT32_MAX)
-      luaL_error(L, "bad region #%d in document %d", (int)i, (int)(d - j->docs) + 1);
+      luaL_error(L, "bad region #%d in document %d", (int)i, (int)(d - j->srcs) + 1);
     if (buf_u32(&d->regions, (uint32_t)kind) || buf_u32(&d->regions, (uint32_t)s) ||
         buf_u32(&d->regions, (uint32_t)e))
       luaL_error(L, "not enough memory");
@@ -232,12 +275,63 @@ static void read_regions(lua_State *L, job *j, doc_in *d, int t) {
   lua_pop(L, 1);
 }
 
+/* The job's number of a region kind or document attribute of that name (-1: none). */
+static int kind_named(const job *j, const char *name) {
+  uint32_t k;
+  for (k = 0; k < j->nkinds; k++)
+    if (strcmp((const char *)j->strings.p + j->kinds[k].name.off, name) == 0) return (int)k;
+  return -1;
+}
+
+/*
+** The map of the reader called name, made on first use: its region kinds and
+** document attributes must have been declared in the spec (spec.kinds and
+** spec.doc_attrs, which the host takes from parley.reader.info).
+*/
+static int reader_of(lua_State *L, job *j, const char *name) {
+  const pl_reader *r = pl_reader_find(name);
+  reader_map *m;
+  size_t k;
+  uint32_t a;
+  int i;
+  if (r == NULL) luaL_error(L, "bad build spec: no reader '%s'", name);
+  for (i = 0; i < j->nmaps; i++) if (j->maps[i].reader == r) return i;
+  if (j->nmaps >= MAX_READERS) luaL_error(L, "bad build spec: too many readers");
+  m = &j->maps[j->nmaps];
+  m->reader = r;
+  for (k = 0; k < r->nkinds; k++) {
+    int kn = kind_named(j, r->kinds[k].name);
+    size_t ra;
+    if (kn < 3 || k >= MAX_KINDS)
+      luaL_error(L, "bad build spec: reader '%s' needs the region kind '%s'", name, r->kinds[k].name);
+    m->kind[k] = (uint32_t)kn;
+    for (ra = 0; ra < PL_READER_MAX_ATTRS; ra++) {
+      const char *an = r->kinds[k].attrs[ra];
+      m->attr[k][ra] = -1;
+      if (an == NULL) break;
+      for (a = 0; a < j->kinds[kn].nattrs; a++)
+        if (strcmp((const char *)j->strings.p + j->kinds[kn].attr_names[a].off, an) == 0) m->attr[k][ra] = (int8_t)a;
+      if (m->attr[k][ra] < 0)
+        luaL_error(L, "bad build spec: region kind '%s' needs the attribute '%s' of reader '%s'",
+                   r->kinds[k].name, an, name);
+    }
+    for (; ra < PL_READER_MAX_ATTRS; ra++) m->attr[k][ra] = -1;
+  }
+  for (a = 0; a < j->ndoc_attrs; a++) {
+    const char *an = (const char *)j->strings.p + j->kinds[0].attr_names[a].off;
+    m->doc_attr[a] = -1;
+    for (i = 0; r->doc_attrs[i]; i++) if (strcmp(r->doc_attrs[i], an) == 0) m->doc_attr[a] = i;
+  }
+  return j->nmaps++;
+}
+
 static void read_spec(lua_State *L, job *j, int spec) {
   size_t i;
   lua_Integer nd;
   j->repair = (lua_getfield(L, spec, "repair"), lua_toboolean(L, -1));
   j->progress = (lua_getfield(L, spec, "progress"), lua_toboolean(L, -1));
-  lua_pop(L, 2);
+  j->skip_bad = (lua_getfield(L, spec, "skip_bad"), lua_toboolean(L, -1));
+  lua_pop(L, 3);
   j->nthreads = (int)field_int(L, spec, "threads", sysconf(_SC_NPROCESSORS_ONLN));
   if (j->nthreads < 1) j->nthreads = 1;
   if (j->nthreads > MAX_THREADS) j->nthreads = MAX_THREADS;
@@ -265,18 +359,17 @@ static void read_spec(lua_State *L, job *j, int spec) {
     }
   }
   lua_pop(L, 1);
-  /* documents */
+  /* sources */
   lua_getfield(L, spec, "docs");
   luaL_checktype(L, -1, LUA_TTABLE);
   nd = (lua_Integer)lua_rawlen(L, -1);
   if (nd >= UINT32_MAX) luaL_error(L, "too many documents");
-  j->docs = calloc((size_t)nd + 1, sizeof *j->docs);
+  j->srcs = calloc((size_t)nd + 1, sizeof *j->srcs);
   j->work = calloc((size_t)nd + 1, sizeof *j->work);
-  j->ids = calloc((size_t)nd + 1, sizeof *j->ids);
-  if (!j->docs || !j->work || !j->ids) luaL_error(L, "not enough memory");
-  j->ndocs = (size_t)nd;
-  for (i = 0; i < j->ndocs; i++) {
-    doc_in *d = &j->docs[i];
+  if (!j->srcs || !j->work) luaL_error(L, "not enough memory");
+  j->nsrcs = (size_t)nd;
+  for (i = 0; i < j->nsrcs; i++) {
+    src_in *d = &j->srcs[i];
     int t;
     uint32_t a;
     ix_str p;
@@ -303,6 +396,9 @@ static void read_spec(lua_State *L, job *j, int spec) {
       d->attrs[a] = add_string(L, j, s ? s : "", s ? len : 0);
     }
     lua_pop(L, 1);
+    lua_getfield(L, t, "reader");
+    d->map = lua_isnil(L, -1) ? -1 : reader_of(L, j, luaL_checkstring(L, -1));
+    lua_pop(L, 1);
     read_regions(L, j, d, t);
     lua_pop(L, 1);
   }
@@ -312,8 +408,8 @@ static void read_spec(lua_State *L, job *j, int spec) {
 /* ---------------------------------------------------------------- workers */
 
 /* Encode a tokenised document's stream records, line starts and sentence marks. */
-static int encode_work(job *j, size_t i, doc_work *w) {
-  const uint32_t *ids = j->ids[i].v;
+static int encode_work(int keep_toks, doc_work *w) {
+  const uint32_t *ids = w->ids.v;
   const char *text = w->text.text, *p, *end = text + w->text.len;
   uint32_t prev_end = 0;
   size_t k;
@@ -348,33 +444,72 @@ static int encode_work(job *j, size_t i, doc_work *w) {
     if (buf_u32(&w->lines, (uint32_t)(p - text))) return -1;
   }
   /* the main thread needs the tokens only to map grammar regions, the text only to embed it */
-  if (j->docs[i].regions.n == 0) pl_tokens_free(&w->toks);
+  if (!keep_toks) pl_tokens_free(&w->toks);
   if (!w->embedded) pl_loaded_free(&w->text);
   return 0;
 }
 
-/* Load, tokenise, intern and encode document i, as worker thread `thread`. */
-static void work_doc(job *j, unsigned thread, size_t i) {
-  doc_work *w = &j->work[i];
-  doc_ids *ids = &j->ids[i];
-  const char *path = (const char *)j->strings.p + j->docs[i].path;
-  if (pl_load_file(path, j->repair, &w->text, w->err, sizeof w->err) != 0) { w->failed = 1; return; }
+/* Tokenise, intern and encode a document whose text is loaded; NULL or why not. */
+static const char *process(job *j, unsigned thread, int keep_toks, doc_work *w) {
   if (pl_tokenize(w->text.text, w->text.len, &w->toks) != 0 ||
-      (w->toks.n && (ids->v = malloc(w->toks.n * sizeof *ids->v)) == NULL)) {
-    snprintf(w->err, sizeof w->err, "%s: not enough memory to tokenise", path);
-    w->failed = 1;
-    return;
+      (w->toks.n && (w->ids.v = malloc(w->toks.n * sizeof *w->ids.v)) == NULL))
+    return "not enough memory to tokenise";
+  w->ids.n = w->toks.n;
+  if (lex_intern(&j->lex, thread, w->text.text, w->toks.v, w->toks.n, w->ids.v) != 0)
+    return "not enough memory for the lexicon";
+  if (encode_work(keep_toks, w) != 0) return "not enough memory to encode";
+  return NULL;
+}
+
+/* Hand a reader's document to its doc_work: the text (NUL-terminated) and the anchors move over. */
+static int take_rdoc(pl_rdoc *d, doc_work *w) {
+  char *t = realloc(d->text, d->len + 1);
+  if (t == NULL) return -1;
+  t[d->len] = '\0';
+  w->text.text = t;
+  w->text.len = d->len;
+  w->text.identity = 0;
+  w->text.anchors = d->anchors;
+  w->text.nanchors = d->nanchors;
+  d->text = NULL;
+  d->len = d->cap = 0;
+  d->anchors = NULL;
+  d->nanchors = d->acap = 0;
+  w->rdoc = d;
+  return 0;
+}
+
+/* Read, tokenise, intern and encode source i, as worker thread `thread`. */
+static void work_source(job *j, unsigned thread, size_t i) {
+  src_work *sw = &j->work[i];
+  const src_in *s = &j->srcs[i];
+  const char *path = (const char *)j->strings.p + s->path, *err = NULL;
+  size_t k;
+  if (s->map < 0) {                       /* the text reader: the file is the document */
+    if ((sw->docs = calloc(1, sizeof *sw->docs)) == NULL) { err = "not enough memory"; goto failed; }
+    sw->ndocs = 1;
+    if (pl_load_file(path, j->repair, &sw->docs[0].text, sw->err, sizeof sw->err) != 0) { sw->failed = 1; return; }
+    err = process(j, thread, s->regions.n > 0, &sw->docs[0]);
+  } else {
+    const pl_reader *r = j->maps[s->map].reader;
+    char *data;
+    size_t n;
+    int rc;
+    if (pl_read_file(path, &data, &n, sw->err, sizeof sw->err) != 0) { sw->failed = 1; return; }
+    rc = r->read(path, data, n, &sw->rd, sw->err, sizeof sw->err);
+    free(data);
+    if (rc != 0) { sw->failed = 1; return; }
+    if (sw->rd.n && (sw->docs = calloc(sw->rd.n, sizeof *sw->docs)) == NULL) { err = "not enough memory"; goto failed; }
+    sw->ndocs = sw->rd.n;
+    for (k = 0; k < sw->ndocs && !err; k++) {
+      if (take_rdoc(&sw->rd.v[k], &sw->docs[k]) != 0) err = "not enough memory";
+      else err = process(j, thread, sw->rd.v[k].nregions > 0, &sw->docs[k]);
+    }
   }
-  ids->n = w->toks.n;
-  if (lex_intern(&j->lex, thread, w->text.text, w->toks.v, w->toks.n, ids->v) != 0) {
-    snprintf(w->err, sizeof w->err, "%s: not enough memory for the lexicon", path);
-    w->failed = 1;
-    return;
-  }
-  if (encode_work(j, i, w) != 0) {
-    snprintf(w->err, sizeof w->err, "%s: not enough memory to encode", path);
-    w->failed = 1;
-  }
+  if (!err) return;
+failed:
+  snprintf(sw->err, sizeof sw->err, "%s: %s", path, err);
+  sw->failed = 1;
 }
 
 typedef struct worker { job *j; unsigned thread; } worker;
@@ -393,48 +528,148 @@ static void *worker_main(void *arg) {
     if (parley_interrupted(j->stop)) break;
     i = atomic_fetch_add(&j->next, 1);
     if (i >= j->b1) break;
-    work_doc(j, wk->thread, i);
+    work_source(j, wk->thread, i);
   }
   return NULL;
 }
 
 /* ---------------------------------------------------------------- encoding a batch */
 
-static void progress(job *j, size_t done_docs, double t0) {
+static void progress(job *j, size_t done_srcs, uint64_t done_bytes, uint64_t all_bytes, double t0) {
   double now;
   struct timespec ts;
   if (!j->progress) return;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
-  fprintf(stderr, "\rindexing %3d%%  %zu/%zu documents  %.1f M tokens  %.1f s ",
-          (int)(100.0 * done_docs / (j->ndocs ? j->ndocs : 1)), done_docs, j->ndocs,
-          (double)j->ntokens / 1e6, now - t0);
+  fprintf(stderr, "\rindexing %3d%%  %zu/%zu files  %u documents  %.1f M tokens  %.1f s ",
+          (int)(100.0 * (double)done_bytes / (double)(all_bytes ? all_bytes : 1)), done_srcs, j->nsrcs,
+          (unsigned)j->ndocs, (double)j->ntokens / 1e6, now - t0);
   fflush(stderr);
 }
 
+/* A reader document's metadata as a JSON object, into j->meta (protected: raises when out of memory). */
+typedef struct meta_job { job *j; const src_in *s; const pl_rdoc *d; } meta_job;
+
+static int meta_json(lua_State *L) {
+  meta_job *mj = lua_touserdata(L, 1);
+  const pl_rdoc *d = mj->d;
+  const char *src = (const char *)mj->j->strings.p + mj->s->meta.off;
+  size_t k, n = 0, srclen = mj->s->meta.len;
+  wbuf *b = &mj->j->meta;
+  b->n = 0;
+  wb_addc(L, b, '{');
+  /* the reader's pairs, a key once (several values make a list), in order of first appearance */
+  for (k = 0; k < d->nmeta; k++) {
+    pl_rstr key = d->meta[k].key;
+    size_t m, count = 0;
+    int seen = 0;
+    for (m = 0; m < k && !seen; m++)
+      seen = d->meta[m].key.len == key.len && memcmp(pl_rstr_ptr(d, d->meta[m].key), pl_rstr_ptr(d, key), key.len) == 0;
+    if (seen) continue;
+    for (m = k; m < d->nmeta; m++)
+      count += d->meta[m].key.len == key.len && memcmp(pl_rstr_ptr(d, d->meta[m].key), pl_rstr_ptr(d, key), key.len) == 0;
+    if (n++) wb_addc(L, b, ',');
+    esc_json(L, b, pl_rstr_ptr(d, key), key.len);
+    wb_addz(L, b, count > 1 ? ":[" : ":");
+    for (m = k, count = 0; m < d->nmeta; m++) {
+      if (d->meta[m].key.len != key.len || memcmp(pl_rstr_ptr(d, d->meta[m].key), pl_rstr_ptr(d, key), key.len) != 0) continue;
+      if (count++) wb_addc(L, b, ',');
+      esc_json(L, b, pl_rstr_ptr(d, d->meta[m].value), d->meta[m].value.len);
+    }
+    if (count > 1) wb_addc(L, b, ']');
+  }
+  /* then the source's own (the manifest's fields: a JSON object), which win where a key repeats */
+  if (srclen > 2 && src[0] == '{' && src[srclen - 1] == '}') {
+    if (n) wb_addc(L, b, ',');
+    wb_add(L, b, src + 1, srclen - 2);
+  }
+  wb_addc(L, b, '}');
+  return 0;
+}
+
+/* The token span of the byte span [s, e) of a document: the tokens that start inside it. */
+static void token_span(const doc_work *w, uint64_t first, uint32_t s, uint32_t e, uint32_t span[2]) {
+  size_t lo = 0, hi = w->toks.n, lo2;
+  while (lo < hi) { size_t mm = (lo + hi) / 2; if (w->toks.v[mm].start < s) lo = mm + 1; else hi = mm; }
+  lo2 = lo; hi = w->toks.n;
+  while (lo2 < hi) { size_t mm = (lo2 + hi) / 2; if (w->toks.v[mm].start < e) lo2 = mm + 1; else hi = mm; }
+  span[0] = (uint32_t)(first + lo);
+  span[1] = (uint32_t)(first + lo2);
+}
+
+/* A reader document's regions, mapped onto the job's kinds and attributes. */
+static const char *reader_regions(job *j, const reader_map *m, const doc_work *w, uint64_t first) {
+  const pl_rdoc *d = w->rdoc;
+  size_t r;
+  const char *err;
+  for (r = 0; r < d->nregions; r++) {
+    const pl_rregion *rg = &d->regions[r];
+    kind_out *ko;
+    ix_str vals[MAX_ATTRS];
+    uint32_t span[2];
+    size_t a;
+    if (rg->kind >= m->reader->nkinds || rg->start > rg->end || rg->end > w->text.len) return "a reader made a bad region";
+    ko = &j->kinds[m->kind[rg->kind]];
+    memset(vals, 0, sizeof vals);
+    for (a = 0; a < ko->nattrs; a++) if ((err = add_str(j, "", 0, &vals[a])) != NULL) return err;
+    for (a = 0; a < PL_READER_MAX_ATTRS && m->attr[rg->kind][a] >= 0; a++)
+      if ((err = add_str(j, pl_rstr_ptr(d, rg->attrs[a]), rg->attrs[a].len, &vals[m->attr[rg->kind][a]])) != NULL)
+        return err;
+    token_span(w, first, rg->start, rg->end, span);
+    if (buf_add(&ko->recs, span, sizeof span) || buf_add(&ko->recs, vals, ko->nattrs * sizeof(ix_str)))
+      return "not enough memory";
+    ko->count++;
+  }
+  return NULL;
+}
+
 /*
-** Append document i (already encoded by a worker) to the stream and its
-** regions to the tables.  Returns NULL, or an error message.
+** Append a document of source i (already encoded by a worker) to the stream
+** and its regions to the tables.  Returns NULL, or an error message.
 */
-static const char *encode_doc(job *j, size_t i) {
-  doc_work *w = &j->work[i];
-  doc_in *d = &j->docs[i];
-  size_t ntok = j->ids[i].n;
+static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
+  src_in *d = &j->srcs[i];
+  const reader_map *map = d->map >= 0 ? &j->maps[d->map] : NULL;
+  size_t ntok = w->ids.n;
   ix_doc out;
+  ix_str attrs[MAX_ATTRS];
   uint64_t first = j->ntokens, k;
   const uint32_t *marks = (const uint32_t *)w->marks.p;
   size_t nmarks = w->marks.n / 4, m;
+  const char *err;
   memset(&out, 0, sizeof out);
   if (j->ntokens + ntok >= IX_MAX_TOKENS) return "corpus too large: an index holds at most 4 294 967 294 tokens";
+  if (j->ndocs >= UINT32_MAX - 1) return "too many documents";
   out.first = first;
   out.ntok = (uint32_t)ntok;
   out.size = d->size;
   out.mtime = d->mtime;
   out.mtime_ns = d->mtime_ns;
   out.hash = w->hash;
+  out.source = (uint32_t)i;
   out.path.off = d->path; out.path.len = d->path_len;
   out.id = d->id;
   out.meta = d->meta;
+  memcpy(attrs, d->attrs, sizeof attrs);
+  if (map) {  /* a reader's document: its id, attributes and metadata before the source's */
+    const pl_rdoc *rd = w->rdoc;
+    meta_job mj;
+    uint32_t a;
+    if ((err = add_str(j, pl_rstr_ptr(rd, rd->id), rd->id.len, &out.id)) != NULL) return err;
+    attrs[0] = out.id;
+    out.flags |= IX_DOC_READ;
+    for (a = 1; a < j->ndoc_attrs; a++) {
+      int ra = map->doc_attr[a];
+      if (ra >= 0 && rd->attrs[ra].len > 0 &&
+          (err = add_str(j, pl_rstr_ptr(rd, rd->attrs[ra]), rd->attrs[ra].len, &attrs[a])) != NULL)
+        return err;
+    }
+    mj.j = j; mj.s = d; mj.d = rd;
+    lua_pushcfunction(L, meta_json);
+    lua_pushlightuserdata(L, &mj);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) { lua_pop(L, 1); return "not enough memory"; }
+    if ((err = add_str(j, j->meta.p, j->meta.n, &out.meta)) != NULL) return err;
+  }
   if (w->repaired) out.flags |= IX_DOC_REPAIRED;
   out.lines = j->lines.n / 4;
   out.nlines = (uint32_t)(w->lines.n / 4);
@@ -465,7 +700,7 @@ static const char *encode_doc(job *j, size_t i) {
         ix_get_token(&q, rec + w->stream.n, &id, &gap);
         sk.stream = stream_at + at;
         sk.start = prev_end + (uint32_t)gap;
-        sk.doc = (uint32_t)i;
+        sk.doc = j->ndocs;
         if (buf_add(&j->stream_skips, &sk, sizeof sk)) return "not enough memory";
         next += IX_SKIP;
         prev_end = sk.start + j->lex.len_main[id];
@@ -500,7 +735,7 @@ static const char *encode_doc(job *j, size_t i) {
   {
     uint32_t r[2] = { (uint32_t)first, (uint32_t)j->ntokens };
     if (buf_add(&j->kinds[0].recs, r, sizeof r) ||
-        buf_add(&j->kinds[0].recs, d->attrs, j->ndoc_attrs * sizeof(ix_str)))
+        buf_add(&j->kinds[0].recs, attrs, j->ndoc_attrs * sizeof(ix_str)))
       return "not enough memory";
     j->kinds[0].count++;
   }
@@ -509,15 +744,9 @@ static const char *encode_doc(job *j, size_t i) {
     const uint32_t *r = (const uint32_t *)d->regions.p;
     size_t at = 0, nw = d->regions.n / 4;
     while (at + 3 <= nw) {
-      uint32_t kind = r[at], s = r[at + 1], e = r[at + 2];
-      kind_out *ko = &j->kinds[kind];
-      size_t lo = 0, hi = w->toks.n, lo2;
+      kind_out *ko = &j->kinds[r[at]];
       uint32_t span[2];
-      while (lo < hi) { size_t mm = (lo + hi) / 2; if (w->toks.v[mm].start < s) lo = mm + 1; else hi = mm; }
-      lo2 = lo; hi = w->toks.n;
-      while (lo2 < hi) { size_t mm = (lo2 + hi) / 2; if (w->toks.v[mm].start < e) lo2 = mm + 1; else hi = mm; }
-      span[0] = (uint32_t)(first + lo);
-      span[1] = (uint32_t)(first + lo2);
+      token_span(w, first, r[at + 1], r[at + 2], span);
       if (buf_add(&ko->recs, span, sizeof span) ||
           buf_add(&ko->recs, r + at + 3, ko->nattrs * sizeof(ix_str)))
         return "not enough memory";
@@ -525,7 +754,9 @@ static const char *encode_doc(job *j, size_t i) {
       at += 3 + 2 * (size_t)ko->nattrs;
     }
   }
+  if (map && (err = reader_regions(j, map, w, first)) != NULL) return err;
   if (buf_add(&j->docs_out, &out, sizeof out)) return "not enough memory";
+  j->ndocs++;
   return NULL;
 }
 
@@ -538,7 +769,7 @@ static double now_s(void) {
 /* The end of the batch that starts at document b0: about batch_bytes of sources. */
 static size_t next_batch(const job *j, size_t b0) {
   size_t i = b0, bytes = 0;
-  while (i < j->ndocs && (bytes < j->batch_bytes || i == b0)) bytes += j->docs[i++].size;
+  while (i < j->nsrcs && (bytes < j->batch_bytes || i == b0)) bytes += j->srcs[i++].size;
   return i;
 }
 
@@ -569,33 +800,62 @@ static void batch_join(batch *b) {
   b->nth = 0;
 }
 
-/* Encode documents [b0, b1), already tokenised; NULL or an error message. */
-static const char *batch_encode(job *j, size_t b0, size_t b1) {
-  size_t i, nexact;
+/* Add a line to the warnings the build returns; NULL or why not. */
+static const char *warn(job *j, const char *fmt, ...) {
+  char msg[800];
+  va_list ap;
+  int len;
+  va_start(ap, fmt);
+  len = vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (len < 0) return NULL;
+  if ((size_t)len >= sizeof msg) len = (int)sizeof msg - 1;
+  if (buf_add(&j->warn_text, msg, (size_t)len) || buf_add(&j->warn_text, "\n", 1)) return "not enough memory";
+  return NULL;
+}
+
+/*
+** Encode the documents of sources [b0, b1), already read and tokenised, in
+** source order; NULL or an error message.  A source that failed is the
+** build's error, or with skip_bad a warning (and no documents).
+*/
+static const char *batch_encode(lua_State *L, job *j, size_t b0, size_t b1) {
+  size_t i, k, nexact, nd = 0, at = 0;
   uint64_t first = j->ntokens;
   const char *err;
-  for (i = b0; i < b1; i++)
-    if (j->work[i].failed) return j->work[i].err;
-  if ((err = lex_sync(&j->lex, &nexact)) != NULL) return err;
+  doc_ids *ids;
   for (i = b0; i < b1; i++) {
-    doc_work *w = &j->work[i];
-    if (w->repaired) {
-      char msg[700];
-      int len = snprintf(msg, sizeof msg, "%s: replaced %zu invalid UTF-8 sequence%s with U+FFFD\n",
-                         (const char *)j->strings.p + j->docs[i].path, w->repaired,
-                         w->repaired == 1 ? "" : "s");
-      if (len > 0 && buf_add(&j->warn_text, msg, (size_t)len < sizeof msg ? (size_t)len : sizeof msg - 1))
-        return "not enough memory";
+    src_work *sw = &j->work[i];
+    if (sw->failed) {
+      if (!j->skip_bad) return sw->err;
+      if ((err = warn(j, "skipped %s", sw->err)) != NULL) return err;
+      j->nskipped++;
+      src_work_free(sw);
     }
-    if ((err = encode_doc(j, i)) != NULL) return err;
-    pl_loaded_free(&w->text);
-    pl_tokens_free(&w->toks);
-    buf_free(&w->stream); buf_free(&w->reclen); buf_free(&w->lines); buf_free(&w->marks);
+    nd += sw->ndocs;
   }
-  if ((err = postings_spill(&j->post, j->ids + b0, b1 - b0, first, nexact, j->lex.freq)) != NULL)
-    return err;
-  for (i = b0; i < b1; i++) { free(j->ids[i].v); j->ids[i].v = NULL; }
-  return NULL;
+  if ((err = lex_sync(&j->lex, &nexact)) != NULL) return err;
+  if ((ids = calloc(nd ? nd : 1, sizeof *ids)) == NULL) return "not enough memory";
+  for (i = b0; i < b1 && !err; i++) {
+    src_work *sw = &j->work[i];
+    for (k = 0; k < sw->ndocs && !err; k++) {
+      doc_work *w = &sw->docs[k];
+      if (w->repaired)
+        err = warn(j, "%s: replaced %zu invalid UTF-8 sequence%s with U+FFFD",
+                   (const char *)j->strings.p + j->srcs[i].path, w->repaired,
+                   w->repaired == 1 ? "" : "s");
+      if (!err) err = encode_doc(L, j, i, w);
+      if (!err) j->srcs[i].ndocs++;
+      ids[at++] = w->ids;
+      pl_loaded_free(&w->text);
+      pl_tokens_free(&w->toks);
+      buf_free(&w->stream); buf_free(&w->reclen); buf_free(&w->lines); buf_free(&w->marks);
+    }
+  }
+  if (!err) err = postings_spill(&j->post, ids, at, first, nexact, j->lex.freq);
+  free(ids);
+  for (i = b0; i < b1; i++) src_work_free(&j->work[i]);
+  return err;
 }
 
 /* ---------------------------------------------------------------- finishing */
@@ -615,6 +875,36 @@ static void write_regions(lua_State *L, job *j) {
     buf_free(&ko->recs);
   }
   ixw_section(L, &j->out, IX_SEC_REGIONS, rk, j->nkinds * sizeof *rk);
+}
+
+/*
+** The "meta" section: the host's JSON object, and for the sources that gave
+** no documents (skipped, or holding none) what the freshness check needs,
+** as "empty_sources": [ { source = (1-based), path =, stamp = "size:mtime:ns" } ].
+*/
+static void write_meta(lua_State *L, job *j, const char *meta, size_t len) {
+  wbuf *b = &j->meta;
+  size_t i, n = 0;
+  b->n = 0;
+  while (len > 0 && meta[len - 1] != '}') len--;
+  if (len == 0 || meta[0] != '{') luaL_error(L, "bad build spec: meta must be a JSON object");
+  wb_add(L, b, meta, len - 1);
+  for (i = 0; i < j->nsrcs; i++) {
+    const src_in *s = &j->srcs[i];
+    char num[96];
+    if (s->ndocs) continue;
+    if (n++ == 0) wb_addz(L, b, len > 2 ? ",\"empty_sources\":[" : "\"empty_sources\":[");
+    else wb_addc(L, b, ',');
+    snprintf(num, sizeof num, "{\"source\":%zu,\"path\":", i + 1);
+    wb_addz(L, b, num);
+    esc_json(L, b, (const char *)j->strings.p + s->path, s->path_len);
+    snprintf(num, sizeof num, ",\"stamp\":\"%llu:%lld:%u\"}", (unsigned long long)s->size,
+             (long long)s->mtime, (unsigned)s->mtime_ns);
+    wb_addz(L, b, num);
+  }
+  if (n) wb_addc(L, b, ']');
+  wb_addc(L, b, '}');
+  ixw_section(L, &j->out, IX_SEC_META, b->p, b->n);
 }
 
 /*
@@ -638,6 +928,7 @@ static int build_body(lua_State *L) {
   lua_getfield(L, 1, "output");
   output = luaL_checkstring(L, -1);          /* stays on the stack */
   read_spec(L, j, 1);
+  wb_init(L, &j->meta);
   lex_init(L, &j->lex);
   ixw_open(L, &j->out, output);
   postings_open(L, &j->post, output);
@@ -651,8 +942,10 @@ static int build_body(lua_State *L) {
   */
   {
     batch bt;
-    size_t cur0 = 0, cur1 = next_batch(j, 0), nx1;
+    size_t cur0 = 0, cur1 = next_batch(j, 0), nx1, done = 0;
+    uint64_t done_bytes = 0, all_bytes = 0;
     const char *err = NULL;
+    for (nx1 = 0; nx1 < j->nsrcs; nx1++) all_bytes += j->srcs[nx1].size;
     double tb = now_s();
     memset(&bt, 0, sizeof bt);
     if (cur1 > cur0) { batch_start(j, &bt, cur0, cur1, wk); batch_join(&bt); }
@@ -662,14 +955,15 @@ static int build_body(lua_State *L) {
       nx1 = next_batch(j, cur1);
       if (nx1 > cur1) batch_start(j, &bt, cur1, nx1, wk);
       tb = now_s();
-      err = batch_encode(j, cur0, cur1);
+      err = batch_encode(L, j, cur0, cur1);
       j->t_encode += now_s() - tb;
       tb = now_s();
       batch_join(&bt);
       j->t_parallel += now_s() - tb;
       if (parley_interrupted(j->stop)) parley_interrupt_raise(L);  /* the joined batch may be partial */
       if (err) parley_error(L, "%s", err);
-      progress(j, cur1, start);
+      for (; done < cur1; done++) done_bytes += j->srcs[done].size;
+      progress(j, cur1, done_bytes, all_bytes, start);
       cur0 = cur1;
       cur1 = nx1;
     }
@@ -690,12 +984,13 @@ static int build_body(lua_State *L) {
   ixw_section(L, &j->out, IX_SEC_SRCMAP, j->srcmap.p, j->srcmap.n);
   write_regions(L, j);
   ixw_section(L, &j->out, IX_SEC_STRINGS, j->strings.p, j->strings.n);
-  ixw_section(L, &j->out, IX_SEC_META, meta, meta_len);
-  ixw_finish(L, &j->out, j->ntokens, (uint32_t)j->ndocs, j->lex.n, j->lex.nfold);
+  write_meta(L, j, meta, meta_len);
+  ixw_finish(L, &j->out, j->ntokens, j->ndocs, j->lex.n, j->lex.nfold);
   clock_gettime(CLOCK_MONOTONIC, &t0);
   lua_createtable(L, 0, 8);
   parley_setint(L, "tokens", (lua_Integer)j->ntokens);
   parley_setint(L, "documents", (lua_Integer)j->ndocs);
+  parley_setint(L, "skipped", (lua_Integer)j->nskipped);
   parley_setint(L, "types", (lua_Integer)j->lex.n);
   parley_setint(L, "folded_types", (lua_Integer)j->lex.nfold);
   parley_setint(L, "bytes", (lua_Integer)j->out.h.file_size);

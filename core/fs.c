@@ -130,9 +130,20 @@ static int fs_realpath(lua_State *L) {
   return 1;
 }
 
+/* Do the folder's own permission bits let this process's user write in it?
+** (root may write anywhere; a folder its owner made read-only is still read-only.) */
+static int mode_allows_write(const struct stat *st) {
+  if (st->st_uid == geteuid()) return (st->st_mode & S_IWUSR) != 0;
+  if (st->st_gid == getegid()) return (st->st_mode & S_IWGRP) != 0;
+  if (geteuid() == 0) return (st->st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) != 0;
+  return (st->st_mode & S_IWOTH) != 0;
+}
+
 /*
 ** writable(dir) -> true | false, msg: is dir a folder itself (not a symbolic
-** link to one) that this process may create files in?  Nothing is written.
+** link to one) that this process may create files in, and that its mode
+** marks as writable for this user?  Nothing is written.  The mode counts,
+** not only access(): root may write into a read-only corpus, and must not.
 */
 static int fs_writable(lua_State *L) {
   const char *path = check_path(L, 1);
@@ -141,6 +152,7 @@ static int fs_writable(lua_State *L) {
   if (lstat(path, &st) != 0) e = errno;
   else if (!S_ISDIR(st.st_mode)) e = 0;
   else if (faccessat(AT_FDCWD, path, W_OK | X_OK, AT_EACCESS) != 0) e = errno;
+  else if (!mode_allows_write(&st)) e = EACCES;
   else {
     lua_pushboolean(L, 1);
     return 1;

@@ -233,6 +233,7 @@ static int corpus_doc(lua_State *L) {
   lua_setfield(L, -2, "embedded");
   lua_pushboolean(L, doc->flags & IX_DOC_REPAIRED);
   lua_setfield(L, -2, "repaired");
+  parley_setint(L, "source", (lua_Integer)doc->source + 1);
   return 1;
 }
 
@@ -278,6 +279,7 @@ static void *stale_run(void *arg) {
     const ix_doc *d = &sj->ix->docs[i];
     const char *p = sj->ix->strings + d->path.off;
     struct stat st;
+    if (i > sj->from && d->source == sj->ix->docs[i - 1].source) continue;  /* one stat per source */
     if (stat_in_dir(p, d->path.len, &dc, &st, sj->nofollow) != 0) { sj->bad = i; sj->missing = 1; break; }
     if ((sj->nofollow && !S_ISREG(st.st_mode)) || (uint64_t)st.st_size != d->size ||
         (int64_t)st.st_mtim.tv_sec != d->mtime || (uint32_t)st.st_mtim.tv_nsec != d->mtime_ns) {
@@ -304,9 +306,11 @@ static int inside(const char *path, size_t len, const char *prefix, size_t plen)
 }
 
 /*
-** stale([paths, ids [, inside]]) -> nil if every source still has the size
-** and modification time it was indexed with (and, given paths and ids, if
-** the index holds exactly those documents); otherwise a short reason.  One
+** stale([paths, ids [, inside [, nempty]]]) -> nil if every source still has
+** the size and modification time it was indexed with (and, given the paths
+** and ids of the sources, if the index holds exactly those sources, but for
+** nempty of them that gave no documents); otherwise a short reason.  The
+** documents of a reader's source share its path; their ids are the reader's.  One
 ** stat per source, shared between two threads; no tables built.  With
 ** inside (the fast path, where the manifest is not read), the index is not
 ** taken at its word: every source it names must lie under that prefix and
@@ -316,6 +320,7 @@ static int inside(const char *path, size_t len, const char *prefix, size_t plen)
 static int corpus_stale(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
   int given = !lua_isnoneornil(L, 2), k;
+  size_t nsrc = 0;
   size_t prefix_len = 0;
   const char *prefix = luaL_optlstring(L, 4, NULL, &prefix_len);
   uint32_t i, bad = UINT32_MAX;
@@ -325,39 +330,42 @@ static int corpus_stale(lua_State *L) {
   if (given) {
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
-    if (lua_rawlen(L, 2) != c->ix.ndocs || lua_rawlen(L, 3) != c->ix.ndocs) {
-      lua_pushliteral(L, "documents were added or removed");
-      return 1;
-    }
   }
   for (i = 0; i < c->ix.ndocs; i++) {  /* paths are checked (bounds, NUL) before any thread reads them */
     const ix_doc *d = &c->ix.docs[i];
     const char *ipath = ix_blob(c->ix.strings, c->ix.strings_size, d->path);
     const char *iid = ix_blob(c->ix.strings, c->ix.strings_size, d->id);
+    int first = i == 0 || d->source != c->ix.docs[i - 1].source;
     if (!ipath || !iid || d->path.off + (uint64_t)d->path.len >= c->ix.strings_size ||
         ix_touch(&c->ix, ipath, d->path.len + 1) || ix_touch(&c->ix, iid, d->id.len) ||
-        ipath[d->path.len] != '\0') {
+        ipath[d->path.len] != '\0' || (i == 0 ? d->source != 0 : d->source < c->ix.docs[i - 1].source)) {
       lua_pushliteral(L, "the index is damaged");
       return 1;
     }
-    if (prefix && !inside(ipath, d->path.len, prefix, prefix_len)) {
+    if (prefix && first && !inside(ipath, d->path.len, prefix, prefix_len)) {
       lua_pushfstring(L, "%s lies outside %s", ipath, prefix);
       return 1;
     }
-    if (given) {
+    if (given && first) {
+      /* the sources, in order: a source's documents are consecutive and share its path */
       size_t plen, ilen;
       const char *path, *id;
-      lua_rawgeti(L, 2, (lua_Integer)i + 1);
-      lua_rawgeti(L, 3, (lua_Integer)i + 1);
-      path = luaL_checklstring(L, -2, &plen);
-      id = luaL_checklstring(L, -1, &ilen);
-      if (plen != d->path.len || memcmp(path, ipath, plen) != 0 || ilen != d->id.len ||
-          memcmp(id, iid, ilen) != 0) {
+      nsrc++;
+      lua_rawgeti(L, 2, (lua_Integer)d->source + 1);
+      lua_rawgeti(L, 3, (lua_Integer)d->source + 1);
+      path = lua_tolstring(L, -2, &plen);
+      id = lua_tolstring(L, -1, &ilen);
+      if (!path || !id || plen != d->path.len || memcmp(path, ipath, plen) != 0 ||
+          (!(d->flags & IX_DOC_READ) && (ilen != d->id.len || memcmp(id, iid, ilen) != 0))) {
         lua_pushliteral(L, "the document list changed");
         return 1;
       }
       lua_pop(L, 2);
     }
+  }
+  if (given && nsrc + (size_t)luaL_optinteger(L, 5, 0) != lua_rawlen(L, 2)) {
+    lua_pushliteral(L, "documents were added or removed");
+    return 1;
   }
   for (k = 0; k < 2; k++) {
     sj[k].ix = &c->ix;

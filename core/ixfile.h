@@ -16,7 +16,7 @@
 
 #define IX_MAGIC        "PARLEYIX"
 /* Bump when the format, the tokeniser or folding changes what an index holds. */
-#define IX_VERSION      5u
+#define IX_VERSION      6u
 #define IX_HEADER_SIZE  4096u
 #define IX_BLOCK_SHIFT  16u                 /* checksum block: 64 KiB */
 #define IX_BLOCK_SIZE   (1u << IX_BLOCK_SHIFT)
@@ -77,6 +77,7 @@ typedef struct ix_doc {
   uint64_t text, text_len;           /* normalised text: offset in "texts" (IX_DOC_EMBEDDED) */
   ix_str path, id, meta;             /* meta is JSON */
   uint32_t nanchors;                 /* its map back to the source: srcmap[anchors .. anchors + nanchors) */
+  uint32_t source;                   /* the source it was read from (0-based; a reader's source holds several) */
   uint64_t anchors;
 } ix_doc;
 
@@ -84,7 +85,7 @@ typedef struct ix_doc {
 typedef struct ix_anchor { uint32_t text, src, line, col; } ix_anchor;
 _Static_assert(sizeof(ix_anchor) == 16, "ix_anchor is four uint32");
 
-enum { IX_DOC_EMBEDDED = 1, IX_DOC_REPAIRED = 2 };
+enum { IX_DOC_EMBEDDED = 1, IX_DOC_REPAIRED = 2, IX_DOC_READ = 4 /* made by a reader (reader.h) */ };
 
 typedef struct ix_exact {
   ix_str str;

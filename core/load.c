@@ -408,7 +408,7 @@ int pl_load_buffer(const char *name, const char *data, size_t len, int repair,
 ** change, or not be a regular file).  Directories and sources longer than
 ** MAX_TEXT are refused.
 */
-static int read_all(const char *path, char **buf, size_t *n, char *err, size_t errlen) {
+int pl_read_file(const char *path, char **buf, size_t *n, char *err, size_t errlen) {
   struct stat st;
   size_t cap, used = 0;
   char *b;
@@ -479,7 +479,7 @@ int pl_load_file(const char *path, int repair, pl_loaded *out, char *err, size_t
   int rc;
   memset(out, 0, sizeof *out);
   if (path == NULL) return fail(err, errlen, "?: no path");
-  if (read_all(path, &buf, &n, err, errlen) != 0) return -1;
+  if (pl_read_file(path, &buf, &n, err, errlen) != 0) return -1;
   rc = pl_load_buffer(path, buf, n, repair, out, err, errlen);
   free(buf);
   return rc;
@@ -597,7 +597,7 @@ static int loader_read(lua_State *L) {
   pl_loaded l;
   char *buf;
   size_t n;
-  if (read_all(path, &buf, &n, err, sizeof err) != 0) {
+  if (pl_read_file(path, &buf, &n, err, sizeof err) != 0) {
     memset(&l, 0, sizeof l);
     return push_loaded(L, -1, &l, path, 0, 0, err);
   }

@@ -149,6 +149,9 @@ typedef struct pl_loaded {
   size_t nanchors;
 } pl_loaded;
 
+/* The whole of path, as it is, in a fresh malloc'ed *buf of *n bytes (folders
+** and files over 4 GiB refused); 0, or -1 with a message naming path. */
+int pl_read_file(const char *path, char **buf, size_t *n, char *err, size_t errlen);
 /* Return 0 and fill *out, or -1 with a message in err[0..errlen). */
 int pl_load_file(const char *path, int repair, pl_loaded *out, char *err, size_t errlen);
 int pl_load_buffer(const char *name, const char *data, size_t len, int repair,

@@ -40,6 +40,8 @@ M.opt.format = { "format", arg = "FMT", choices = output.formats, default = "tty
 M.opt.limit = { "limit", arg = "N", number = true, min = 0, help = "at most N rows" }
 M.opt.repair = { "repair",
   help = "replace invalid UTF-8 in the sources with U+FFFD (a warning per file) instead of refusing them" }
+M.opt.skip_bad = { "skip-bad",
+  help = "index the other files when one is malformed (each skipped file is named, with why) instead of stopping" }
 M.opt.trust = { "trust-grammars",
   help = "run the corpus's own grammars with full Lua (only for corpora you trust; see docs/grammars.md)" }
 
@@ -255,7 +257,7 @@ end
 
 -- Open the corpus named by opts.corpus (default: the bundled one).
 function M.open_corpus(opts)
-  local corpus, err = require("parley").open(opts.corpus, { repair = opts.repair,
+  local corpus, err = require("parley").open(opts.corpus, { repair = opts.repair, skip_bad = opts.skip_bad,
                                                            trust_grammars = opts.trust_grammars })
   if not corpus then M.fail(err) end
   return corpus

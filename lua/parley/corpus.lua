@@ -41,6 +41,7 @@ local function index_meta(m, opts)
   return {
     format = 1,
     repair = opts.repair and true or nil,
+    skip_bad = opts.skip_bad and true or nil,
     name = m.name,
     title = m.title,
     description = m.description,
@@ -70,19 +71,47 @@ local function current(ix, m, opts)
   if meta.grammar_hash ~= m.grammar_hash then return false, "a grammar changed" end
   local paths, ids = {}, {}
   for i, d in ipairs(m.documents) do paths[i], ids[i] = d.fullpath, d.id end
-  local why = ix:stale(paths, ids)
+  local empty = type(meta.empty_sources) == "table" and meta.empty_sources or {}
+  local why = ix:stale(paths, ids, nil, #empty)
   if why then return false, why end
+  if not manifest.sources_unchanged(empty) then return false, "a file that gave no documents changed" end
+  if meta.skip_bad and not opts.skip_bad then return false, "it was built skipping bad files" end
   if meta.repair and not opts.repair then  -- a strict open must not accept repaired text
-    for i, d in ipairs(m.documents) do
-      if ix:doc(i).repaired then return false, d.path .. " was repaired" end
+    for i = 1, ix:stats().documents do
+      local d = ix:doc(i)
+      if d.repaired then return false, d.path .. " was repaired" end
     end
   end
   return true
 end
 
--- String-valued document fields become attributes of the `document` region.
-local function doc_attrs(m)
-  local names, seen = { "id" }, { id = true, path = true }
+-- The readers (reader.h) the manifest's documents use, but the text reader:
+-- a sorted list of { name =, doc_attrs =, kinds = } (parley.reader.info).
+local function readers_used(m)
+  local names, seen = {}, {}
+  for _, d in ipairs(m.documents) do
+    if d.reader and d.reader ~= "text" and not seen[d.reader] then
+      seen[d.reader] = true
+      names[#names + 1] = d.reader
+    end
+  end
+  table.sort(names)
+  local out = {}
+  for i, n in ipairs(names) do
+    out[i] = require("parley.reader").info(n) or error(("no reader '%s'"):format(n), 0)
+  end
+  return out
+end
+
+-- String-valued document fields become attributes of the `document` region,
+-- then the readers' document attributes.
+local function doc_attrs(m, readers)
+  local names, seen = { "id" }, { id = true, path = true, reader = true }
+  for _, r in ipairs(readers) do
+    for _, a in ipairs(r.doc_attrs) do
+      if not seen[a] and #names < 16 then seen[a] = true; names[#names + 1] = a end
+    end
+  end
   for _, d in ipairs(m.documents) do
     local keys = {}
     for k, v in pairs(d) do
@@ -126,7 +155,8 @@ local function build(m, path, opts)
     if not ok then return nil, err end
   end
   remove_stale(path)
-  local attrs = doc_attrs(m)
+  local readers = readers_used(m)
+  local attrs = doc_attrs(m, readers)
   local docs = {}
   for i, d in ipairs(m.documents) do
     local s, err = fs.stat(d.fullpath)
@@ -141,15 +171,16 @@ local function build(m, path, opts)
     docs[i] = {
       path = d.fullpath, id = d.id, meta = json(meta), attrs = values,
       size = s.size, mtime = s.mtime, mtime_ns = s.mtime_ns,
+      reader = d.reader ~= "text" and d.reader or nil,
     }
   end
   -- grammars: regions and metadata from each document's text, each grammar
   -- in a sandbox of its own; the index builder starts only after all ran
-  local kinds
+  local kinds, kind_index
   if #grammars.used(m) > 0 then
     local ok, err = pcall(function()
       local session <close> = grammars.session(m, opts)
-      kinds = session:kinds()
+      kinds, kind_index = session:kinds()
       for i, d in ipairs(m.documents) do
         if d.grammar then
           local txt, info = loader.read(d.fullpath, { repair = opts.repair })
@@ -165,12 +196,21 @@ local function build(m, path, opts)
     end)
     if not ok then return nil, reason(err) end
   end
+  if #readers > 0 then
+    local ok, err = pcall(function()
+      kinds, kind_index = kinds or {}, kind_index or {}
+      for _, r in ipairs(readers) do
+        for _, k in ipairs(r.kinds) do grammars.add_kind(kinds, kind_index, k.name, k.attrs) end
+      end
+    end)
+    if not ok then return nil, reason(err) end
+  end
   local progress = opts.progress
   if progress == nil then progress = require("parley.readline").isatty(2) end
   local ok, stats = pcall(indexer.build, {
     output = path, meta = json(index_meta(m, opts)), docs = docs, doc_attrs = attrs,
     kinds = kinds, repair = opts.repair, progress = progress, threads = opts.threads,
-    batch_mb = opts.batch_mb,
+    batch_mb = opts.batch_mb, skip_bad = opts.skip_bad,
   })
   if not ok then return nil, reason(stats) end
   for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write(clean("parley: warning: " .. line), "\n") end
@@ -272,7 +312,8 @@ function M.open(dir, opts)
       local ok, mt = pcall(cjson.decode, ix:stats().meta)
       meta = ok and type(mt) == "table" and mt or nil
       local fresh = meta and meta.manifest_stamp and meta.manifest_stamp == manifest.stamp(dir)
-        and manifest.sources_unchanged(meta.grammar_sources) and not (meta.repair and not opts.repair)
+        and manifest.sources_unchanged(meta.grammar_sources) and manifest.sources_unchanged(meta.empty_sources)
+        and not (meta.repair and not opts.repair) and not (meta.skip_bad and not opts.skip_bad)
       -- an index is someone else's file too: on this path it may name only
       -- regular files inside the folder (anything else takes the checked path)
       if fresh and (opts.check == false or not ix:stale(nil, nil, (dir == "/" and "" or dir) .. "/")) then

@@ -48,6 +48,34 @@ local function iso_date(s)
   return d >= 1 and d <= days
 end
 
+-- The readers a document may name (reader.h): the text reader, and TEI P5 XML.
+local READERS = { text = true, tei = true }
+local READER_NAMES = "'text' or 'tei'"
+
+-- Does the file at path look like TEI (its first 4 KiB name the TEI element
+-- or namespace)?  -> true | false | nil, message
+local function sniff_tei(path)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local head = f:read(4096) or ""
+  f:close()
+  return head:find("<TEI[%s>]") ~= nil or head:find("<[%w_]+:TEI[%s>]") ~= nil
+    or head:find("http://www.tei-c.org/ns/1.0", 1, true) ~= nil
+end
+
+-- The reader of a document the manifest gave none: XML files are TEI (or
+-- refused), everything else is text.  -> reader | nil, message
+local function reader_for(d)
+  if not d.fullpath:lower():find("%.xml$") then return "text" end
+  local tei, err = sniff_tei(d.fullpath)
+  if tei == nil then return nil, err end
+  if not tei then
+    return nil, ("%s: an XML file that is not TEI (parley reads XML as TEI P5; give it reader = \"text\" "
+      .. "to index the markup as words)"):format(d.fullpath)
+  end
+  return "tei"
+end
+
 -- Fields that must be strings when present: of the manifest, of a document.
 local TOP_STRINGS = { "name", "title", "description" }
 local STRING_FIELDS = { "title", "type", "grammar", "language", "translator", "source" }
@@ -111,6 +139,10 @@ local function validate(m, where)
     end
     if ids[d.id] then return nil, ("%s: duplicate id '%s' (also documents[%d])"):format(at, d.id, ids[d.id]) end
     ids[d.id] = i
+    if d.reader ~= nil and not READERS[d.reader] then
+      return nil, ("%s: 'reader' must be one of %s, not %s"):format(at, READER_NAMES, type(d.reader) == "string"
+        and ("'%s'"):format(d.reader) or a(d.reader))
+    end
     if d.date ~= nil and not iso_date(d.date) then
       return nil, at .. ": 'date' must be an ISO 8601 date such as 1962-11-01"
     end
@@ -269,8 +301,10 @@ end
 
 -- Are the recorded grammar source files all unchanged?  (nil list: no grammars)
 function M.sources_unchanged(list)
-  for _, s in ipairs(list or {}) do
-    if M.file_stamp(s.path) ~= s.stamp then return false end
+  if list == nil then return true end
+  if type(list) ~= "table" then return false end   -- the index says it: never taken at its word
+  for _, s in ipairs(list) do
+    if type(s) ~= "table" or type(s.path) ~= "string" or M.file_stamp(s.path) ~= s.stamp then return false end
   end
   return true
 end
@@ -297,17 +331,35 @@ function M.fingerprint_grammars(m)
   m.grammar_sources = sources
 end
 
--- The documents of a folder without a manifest: its *.txt and *.md files.  A
+-- Files of a folder that are about the corpus rather than part of it.
+local DOCUMENTATION = { "^readme", "^license", "^licence", "^copying", "^changes", "^changelog", "^notice", "^authors" }
+
+local function is_documentation(name)
+  local base = name:lower()
+  for _, p in ipairs(DOCUMENTATION) do if base:find(p) then return true end end
+  return false
+end
+
+-- The documents of a folder without a manifest: its *.txt and *.md files
+-- (text) and its TEI *.xml files.  Nothing is left out silently: a README
+-- (or licence …) is documentation, not a document, and is named as such;
+-- files no reader takes and subfolders are named in one warning each.  A
 -- symbolic link among them is followed only when its target lies inside the
 -- folder; one that leads outside (or nowhere) is not indexed, with a warning.
 local function listing(dir, m)
   local names, err = fs.dir(dir)
   if not names then return nil, err end
   local folder  -- the folder's real path, once a link needs it
-  local listed = {}
+  local listed, docs_skipped, unknown, folders = {}, {}, {}, {}
   for _, n in ipairs(names) do
-    if n:find("%.txt$") or n:find("%.md$") then
-      local full = dir .. "/" .. n
+    local full = dir .. "/" .. n
+    local lower = n:lower()
+    local text, xml = lower:find("%.txt$") or lower:find("%.md$"), lower:find("%.xml$")
+    if n:sub(1, 1) == "." then
+      -- hidden: the index's own folder, editors' files
+    elseif (text or xml) and is_documentation(n) then
+      docs_skipped[#docs_skipped + 1] = n
+    elseif text or xml then
       local s = fs.lstat(full)
       if s and s.type == "link" then
         folder = folder or fs.realpath(dir)
@@ -324,10 +376,50 @@ local function listing(dir, m)
         end
       end
       if s and s.type == "file" then
-        m.documents[#m.documents + 1] = guess(n)
-        listed[#listed + 1] = n
+        local d = guess(n)
+        if xml then
+          local tei, terr = sniff_tei(full)
+          if tei == nil then return nil, terr end
+          d.reader = tei and "tei" or nil
+        else
+          d.reader = "text"
+        end
+        if d.reader then
+          m.documents[#m.documents + 1] = d
+          listed[#listed + 1] = n
+        else
+          unknown[#unknown + 1] = n .. " (XML, not TEI)"
+        end
+      elseif s and s.type == "directory" then
+        folders[#folders + 1] = n .. "/"
+      end
+    else
+      local s = fs.stat(full)
+      if s and s.type == "directory" then
+        if n ~= "grammars" then folders[#folders + 1] = n .. "/" end
+      elseif n ~= "people.lua" and n ~= "families.lua" and n ~= "gazetteer.lua" then
+        unknown[#unknown + 1] = n
       end
     end
+  end
+  local function some(list)
+    local shown = {}
+    for i = 1, math.min(#list, 5) do shown[i] = list[i] end
+    return table.concat(shown, ", ") .. (#list > 5 and (", and %d more"):format(#list - 5) or "")
+  end
+  if #docs_skipped > 0 then
+    m.warnings[#m.warnings + 1] = ("%s: %s %s documentation, not %s; not indexed (a corpus.lua that lists "
+      .. "%s makes %s a document)"):format(dir, some(docs_skipped), #docs_skipped == 1 and "is" or "are",
+      #docs_skipped == 1 and "a document" or "documents", #docs_skipped == 1 and "it" or "them",
+      #docs_skipped == 1 and "it" or "them")
+  end
+  if #unknown > 0 then
+    m.warnings[#m.warnings + 1] = ("%s: %d file%s skipped: unknown format (parley reads .txt, .md and TEI .xml): %s")
+      :format(dir, #unknown, #unknown == 1 and "" or "s", some(unknown))
+  end
+  if #folders > 0 then
+    m.warnings[#m.warnings + 1] = ("%s: %d folder%s not read (only the folder's own files are; a corpus.lua "
+      .. "can list files in subfolders): %s"):format(dir, #folders, #folders == 1 and "" or "s", some(folders))
   end
   -- only the documents: the index's own folder must not make the listing change
   m.hash = index.hash("listing:" .. table.concat(listed, "\0"))
@@ -375,6 +467,17 @@ function M.read(dir)
   if src then
     local roots, lerr = check_locations(m, dir, mpath)
     if not roots then return nil, lerr end
+    for _, d in ipairs(m.documents) do
+      if d.reader == nil then
+        local r, rerr = reader_for(d)
+        if not r then return nil, rerr end
+        d.reader = r
+      end
+      if d.reader ~= "text" and d.grammar ~= nil then
+        return nil, ("%s: %s: a grammar runs over text documents; the %s reader finds the structure of "
+          .. "its documents itself (grammars over its paragraphs are not supported yet)"):format(mpath, d.path, d.reader)
+      end
+    end
     local ok, rerr = check_register(m, roots, mpath)
     if not ok then return nil, rerr end
   end

@@ -10,7 +10,7 @@ return cli.command {
   options = {
     cli.opt.corpus,
     { "kind", arg = "KIND", multi = true, choices = annotations.kinds, help = "only this kind (repeat for more)" },
-    cli.opt.where, cli.opt.format, cli.opt.repair, cli.opt.trust,
+    cli.opt.where, cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   notes = "The kinds come from the documents' grammars (the transcript grammar marks all four).",
   examples = { "parley annotations --kind transliteration", "parley annotations --format md" },

@@ -14,7 +14,7 @@ return cli.command {
     { "right", arg = "N", number = true, min = 0, default = 5, help = "tokens of the window after each hit" },
     { "min", arg = "N", number = true, default = 2, help = "least number of co-occurrences" },
     { "measure", arg = "M", choices = collocates.measures, default = "logdice", help = "sort by this measure" },
-    cli.opt.where, cli.opt.limit, cli.opt.format, cli.opt.repair, cli.opt.trust,
+    cli.opt.where, cli.opt.limit, cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   notes = [[
 counting (docs/statistics.md): surface co-occurrence — the windows of all hits are

@@ -13,7 +13,7 @@ return cli.command {
     { "gazetteer", arg = "FILE", help = "more entries: a Lua file returning { { name =, type =, variants = { … } }, … }" },
     cli.opt.where,
     { "min", arg = "N", number = true, default = 1, help = "least count" },
-    cli.opt.format, cli.opt.repair, cli.opt.trust,
+    cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   notes = [[
 a gazetteer file is Lua data, for example

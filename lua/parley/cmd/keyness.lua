@@ -17,7 +17,7 @@ return cli.command {
     { "stat", arg = "STAT", choices = keyness.stats, default = "ll", help = "sort by this statistic (absolute value)" },
     { "direction", arg = "SIDE", choices = { "a", "b", "both" }, default = "a",
       help = "the words over-represented in A, in B, or both" },
-    cli.opt.limit, cli.opt.format, cli.opt.repair, cli.opt.trust,
+    cli.opt.limit, cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   notes = [[
 Formulas and their references: docs/statistics.md. Relative frequencies are per 10 000

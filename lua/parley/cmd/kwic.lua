@@ -17,7 +17,7 @@ return cli.command {
     { "context", arg = "KIND",
       help = "show each match inside its whole region of this kind (turn, point, sentence …), "
         .. "labelled with its speaker" },
-    cli.opt.format, cli.opt.repair, cli.opt.trust,
+    cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   notes = [[
 query forms:

@@ -14,7 +14,7 @@ return cli.command {
     { "punct", help = "let sequences run across punctuation and include it" },
     cli.opt.where,
     { "limit", arg = "N", number = true, min = 0, help = "at most N rows (per list with --by)" },
-    cli.opt.format, cli.opt.repair, cli.opt.trust,
+    cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   notes = "An n-gram never spans a document boundary or (unless --punct) punctuation; in turns (--by speaker, --where speaker=…) the speakers' labels are left out.",
   examples = { "parley ngrams 3 --min 3", "parley ngrams --by speaker --limit 5 --format csv" },

@@ -11,7 +11,7 @@ return cli.command {
   options = {
     cli.opt.corpus,
     { "all", help = "paragraphs, sentences and speaker labels too" },
-    cli.opt.format, cli.opt.repair, cli.opt.trust,
+    cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   examples = { "parley outline dinner", "parley outline telegram-1962-11-02 --format json" },
   run = function(opts, out)

@@ -10,7 +10,7 @@ return cli.command {
   options = {
     cli.opt.corpus,
     { "top", arg = "N", number = true, default = 8, help = "commonest words shown per document" },
-    cli.opt.where, cli.opt.format, cli.opt.repair, cli.opt.trust,
+    cli.opt.where, cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   notes = "On a terminal each document is a block of lines; the other formats give one row a document.",
   examples = { "parley overview", "parley overview --corpus path/to/corpus --top 5 --format csv" },

@@ -24,7 +24,7 @@ return cli.command {
     { "by", arg = "WHAT", choices = { "speaker", "doc" }, default = "speaker",
       help = "one row per speaker, or per document and speaker" },
     { "matrix", help = "who follows whom: turns of each speaker (rows) followed by each (columns)" },
-    cli.opt.where, cli.opt.format, cli.opt.repair, cli.opt.trust,
+    cli.opt.where, cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   notes = [[
 counting: a turn of several speakers ("Stevenson and McCloy stated that …") counts

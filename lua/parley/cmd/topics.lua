@@ -36,7 +36,7 @@ return cli.command {
     { "where", arg = "ATTR=VALUE", multi = true,
       help = "the text to follow (default: the documents of type transcript, or the whole corpus)" },
     { "parts", arg = "N", number = true, default = 10, help = "equal stretches of text for the course and the dispersion" },
-    cli.opt.format, cli.opt.repair, cli.opt.trust,
+    cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   notes = "the default families, for the bundled Cuban missile crisis corpus: " .. defaults_text()
     .. ".\n" .. HOW_TO .. "\n" .. COUNTING,

@@ -299,7 +299,33 @@ function M.session(m, opts)
   return self
 end
 
--- Region kinds of the grammars in use, in a fixed order: { { name =, attrs = {...} } }.
+-- Add region kind k with attribute names attrs to the list out ({ { name =,
+-- attrs = } }, indexed by name in index): a kind met again gains the
+-- attributes it lacked, in order.  Grammars and readers declare kinds alike.
+function M.add_kind(out, index, k, attrs)
+  if index[k] then
+    local have = out[index[k]].attrs
+    for _, a in ipairs(attrs) do
+      local dup = false
+      for _, b in ipairs(have) do dup = dup or a == b end
+      if not dup then have[#have + 1] = a end
+    end
+    if #have > grammar.MAX_ATTRS then
+      error(("kind '%s' has more than %d attributes"):format(k, grammar.MAX_ATTRS), 0)
+    end
+  else
+    local copy = {}
+    for i, a in ipairs(attrs) do copy[i] = a end
+    out[#out + 1] = { name = k, attrs = copy }
+    index[k] = #out
+  end
+  if #out > grammar.MAX_KINDS then
+    error(("the grammars and readers define more than %d region kinds"):format(grammar.MAX_KINDS), 0)
+  end
+end
+
+-- Region kinds of the grammars in use, in a fixed order: { { name =, attrs = {...} } }
+-- (index: name -> position, to add more with M.add_kind).
 function Session:kinds()
   local out, index = {}, {}
   for _, spec in ipairs(M.used(self.m)) do
@@ -307,29 +333,9 @@ function Session:kinds()
     local knames = {}
     for k in pairs(kinds) do knames[#knames + 1] = k end
     table.sort(knames)
-    for _, k in ipairs(knames) do
-      if index[k] then
-        local have = out[index[k]].attrs
-        for _, a in ipairs(kinds[k]) do
-          local dup = false
-          for _, b in ipairs(have) do dup = dup or a == b end
-          if not dup then have[#have + 1] = a end
-        end
-        if #have > grammar.MAX_ATTRS then
-          error(("kind '%s' has more than %d attributes"):format(k, grammar.MAX_ATTRS), 0)
-        end
-      else
-        local attrs = {}
-        for i, a in ipairs(kinds[k]) do attrs[i] = a end
-        out[#out + 1] = { name = k, attrs = attrs }
-        index[k] = #out
-      end
-    end
+    for _, k in ipairs(knames) do M.add_kind(out, index, k, kinds[k]) end
   end
-  if #out > grammar.MAX_KINDS then
-    error(("the grammars define more than %d region kinds"):format(grammar.MAX_KINDS), 0)
-  end
-  return out
+  return out, index
 end
 
 -- apply(d, text, kinds) -> regions for the index builder (0-based, end-exclusive
