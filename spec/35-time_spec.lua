@@ -139,7 +139,7 @@ describe("parley.dates", function()
     assert.same({ "1962-10-30", "1962-10-31", "1962-11-01", "1962-11-02" }, keys)
     keys = {}
     for i, p in ipairs(dates.periods(dates.days(1962, 12, 30), dates.days(1963, 1, 7), "week")) do keys[i] = p.key end
-    assert.same({ "1962-W52", "1963-W01", "1963-W02" }, keys)   -- 1962-12-30 is a Sunday; 1963-12-31 a Monday
+    assert.same({ "1962-W52", "1963-W01", "1963-W02" }, keys)   -- 1962-12-30 is a Sunday; Monday 1962-12-31 starts 1963-W01
     keys = {}
     for i, p in ipairs(dates.periods(dates.days(1962, 11, 15), dates.days(1963, 2, 1), "month")) do keys[i] = p.key end
     assert.same({ "1962-11", "1962-12", "1963-01", "1963-02" }, keys)

@@ -582,6 +582,12 @@ end
 function Corpus:keyness(other, opts) return require("parley.keyness").keyness(self, other, opts) end
 function Corpus:collocates(q, opts) return require("parley.collocates").collocates(self, q, opts) end
 function Corpus:dispersion(q, opts) return require("parley.dispersion").dispersion(self, q, opts) end
+-- Mentions per period of the documents' dates (lua/parley/timeline.lua).
+function Corpus:timeline(q, opts)
+  if type(q) ~= "string" then argerror(1, "timeline", "a query expected, got " .. type(q)) end
+  check_opts(opts, 2, "timeline", { by = "string", split = "string" })
+  return require("parley.timeline").timeline(self, merge(opts, { query = q }))
+end
 
 -- values(attr [, kind]) -> the distinct values of a region attribute (speaker,
 -- side, type …) in the index, sorted, and the region kind that has it.
