@@ -586,7 +586,16 @@ function Corpus:dispersion(q, opts) return require("parley.dispersion").dispersi
 function Corpus:timeline(q, opts)
   if type(q) ~= "string" then argerror(1, "timeline", "a query expected, got " .. type(q)) end
   check_opts(opts, 2, "timeline", { by = "string", split = "string" })
-  return require("parley.timeline").timeline(self, merge(opts, { query = q }))
+  local timeline = require "parley.timeline"
+  local o = merge(opts, { query = q })
+  local rows, info = timeline.timeline(self, o)
+  local cols = timeline.columns(o)
+  return result.new("timeline of " .. q, function(extra)
+    if extra.format == "rows" then return rows end
+    local shown = extra.limit and { table.unpack(rows, 1, extra.limit) } or rows
+    if extra.file then return output.write(shown, cols, extra.format, extra.file) end
+    return output.render(shown, cols, extra.format)
+  end), info
 end
 
 -- values(attr [, kind]) -> the distinct values of a region attribute (speaker,
@@ -856,7 +865,9 @@ end
 
 -- where(filter) -> a sub-corpus with the same API, restricted to the regions
 -- whose attributes match: where{ type = "telegram" }, where{ speaker = "McCloy" },
--- where{ kind = "turn", side = {"US", "UN"} }.  Sub-corpora of turns leave
+-- where{ kind = "turn", side = {"US", "UN"} }; where{ from = "1962-10", to =
+-- "1962-11-30" }: the documents dated in that range (see dated_spans), with
+-- the undated ones it left out counted in sub.undated.  Sub-corpora of turns leave
 -- the speakers' labels out (see spans).
 function Corpus:where(filter)
   if type(filter) ~= "table" then argerror(1, "where", "a filter table expected, got " .. type(filter)) end
