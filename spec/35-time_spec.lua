@@ -275,6 +275,22 @@ describe("parley timeline", function()
     assert.same({ "1962", "q", 8 }, { rows[2].period, rows[2].family, rows[2].count })
   end)
 
+  it("splits by the TEI genre when documents have no type", function()
+    local g = h.tmpdir()
+    h.write(g .. "/corpus.lua", 'return { name = "g", documents = {\n'
+      .. '  { path = "x.txt", date = "1962-10-27", genre = "letter" },\n'
+      .. '  { path = "y.txt", date = "1962-10-27", genre = "minutes" },\n'
+      .. '  { path = "z.txt", date = "1962-10-28", genre = "letter" } } }\n')
+    h.write(g .. "/x.txt", "quarantine\n")
+    h.write(g .. "/y.txt", "quarantine and quarantine\n")
+    h.write(g .. "/z.txt", "nothing\n")
+    local rows = json { "timeline", "quarantine", "--corpus", g, "--split", "type", "--format", "json" }
+    local got = {}
+    for _, r in ipairs(rows) do got[#got + 1] = ("%s %s %d %d %d"):format(r.period, r.type, r.count, r.docs, r.words) end
+    assert.same({ "1962-10-27 letter 1 1 1", "1962-10-27 minutes 2 1 3", "1962-10-28 letter 0 1 1",
+                  "1962-10-28 minutes 0 0 0" }, got)
+  end)
+
   it("agrees with grep on the bundled corpus, per day and per speaker", function()
     local c = h.open()
     local rows = json { "timeline", "quarantine", "--by", "day", "--format", "json" }
