@@ -375,6 +375,17 @@ describe("parley.svg", function()
       assert.truthy(out:find("#0072B2", 1, true) and out:find("#E69F00", 1, true))   -- Okabe–Ito
       assert.falsy(out:find("%d%.%d%d%d"))                 -- no number with more than two decimals
     end
+    -- past the palette's eight colours, series differ by dash (lines) and opacity (bars) too,
+    -- and the chart grows to give every series a line of the legend
+    local many = { title = "many", categories = { "a", "b" }, series = {} }
+    for i = 1, 20 do many.series[i] = { name = "s" .. i, values = { i, i } } end
+    local lc, bc = svg.line_chart(many), svg.bar_chart(many)
+    assert.is_true(well_formed(lc) and well_formed(bc))
+    assert.equal(8, select(2, lc:gsub('<polyline points="[^"]*" fill="none" stroke="#[%x]+" stroke%-width="2"/>', "")))
+    assert.equal(2 * 8, select(2, lc:gsub('stroke%-dasharray="6 3"/>', "")))   -- s9…s16: a line and a legend swatch each
+    assert.equal(tonumber(lc:match('height="(%d+)"')), tonumber(bc:match('height="(%d+)"')))
+    assert.is_true(tonumber(lc:match('<svg[^>]- height="(%d+)"')) >= 44 + 18 * 20)
+    assert.truthy(bc:find('fill="#0072B2" fill-opacity="0.6"', 1, true))
     -- the line breaks where a value is missing: two runs for the second series
     local line = svg.line_chart(spec)
     assert.equal(3, select(2, line:gsub("<polyline", "")))

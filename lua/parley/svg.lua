@@ -192,29 +192,59 @@ function M.x_axis(band, labels, y, x0, x1, label, height)
   return table.concat(out, "\n")
 end
 
--- legend(names, x, y) -> markup: a swatch and a name per series, one a line.
-function M.legend(names, x, y)
+-- color(i) -> the palette's i-th colour (again from the start after eight).
+function M.color(i) return M.palette[(i - 1) % #M.palette + 1] end
+
+-- How series i is drawn besides its colour, so that series past the eighth
+-- are told apart too: a dash pattern for its line and an opacity for its bar
+-- (none for the first eight, then "6 3" and 0.6, then "2 2" and 0.35, …).
+local DASHES, OPACITY = { false, "6 3", "2 2", "8 2 2 2" }, { false, 0.6, 0.35, 0.8 }
+function M.dash(i)
+  local cycle = (i - 1) // #M.palette % #DASHES + 1
+  return DASHES[cycle] or nil
+end
+function M.opacity(i)
+  local cycle = (i - 1) // #M.palette % #OPACITY + 1
+  return OPACITY[cycle] or nil
+end
+
+-- The attributes that draw series i as a line or as a bar.
+local function line_style(i)
+  return { { "fill", "none" }, { "stroke", M.color(i) }, { "stroke-width", 2 }, { "stroke-dasharray", M.dash(i) } }
+end
+local function bar_style(i)
+  return { { "fill", M.color(i) }, { "fill-opacity", M.opacity(i) } }
+end
+
+-- legend(names, x, y, kind) -> markup: a swatch (a stretch of line for kind
+-- "line", a square for "bar") and a name per series, one a line.
+function M.legend(names, x, y, kind)
   local out = {}
   for i, name in ipairs(names) do
     local yy = y + (i - 1) * 18
-    out[#out + 1] = M.el("rect", { { "x", x }, { "y", yy - 10 }, { "width", 12 }, { "height", 12 },
-                                   { "fill", M.color(i) } })
-    out[#out + 1] = M.text(x + 18, yy, name, { { "fill", AXIS } })
+    if kind == "line" then
+      local a = { { "x1", x }, { "y1", yy - 4 }, { "x2", x + 14 }, { "y2", yy - 4 } }
+      for _, p in ipairs(line_style(i)) do a[#a + 1] = p end
+      out[#out + 1] = M.el("line", a)
+    else
+      local a = { { "x", x }, { "y", yy - 10 }, { "width", 12 }, { "height", 12 } }
+      for _, p in ipairs(bar_style(i)) do a[#a + 1] = p end
+      out[#out + 1] = M.el("rect", a)
+    end
+    out[#out + 1] = M.text(x + 20, yy, name, { { "fill", AXIS } })
   end
   return table.concat(out, "\n")
 end
-
--- color(i) -> the palette's i-th colour (again from the start after eight).
-function M.color(i) return M.palette[(i - 1) % #M.palette + 1] end
 
 -- ------------------------------------------------------------ charts
 
 -- The frame every chart shares: sizes, the plot area (room for a legend on
 -- the right when there are several series), the scales and axes.
-local function frame(spec)
+local function frame(spec, kind)
   local w, h = spec.width or 720, spec.height or 400
   local series = spec.series or {}
   local legend_w = #series > 1 and 200 or 0
+  if legend_w > 0 then h = math.max(h, 44 + 10 + 18 * #series + 56) end  -- room for every name
   local area = { left = 64, right = w - 20 - legend_w, top = 44, bottom = h - 56 - (spec.note and 18 or 0) }
   local max = 0
   for _, s in ipairs(series) do
@@ -233,7 +263,7 @@ local function frame(spec)
   if legend_w > 0 then
     local names = {}
     for i, s in ipairs(series) do names[i] = s.name end
-    body[#body + 1] = M.legend(names, area.right + 20, area.top + 10)
+    body[#body + 1] = M.legend(names, area.right + 20, area.top + 10, kind)
   end
   if spec.note then body[#body + 1] = M.text(10, h - 10, spec.note, { { "fill", AXIS }, { "font-size", 11 } }) end
   return w, h, series, x, y, body
@@ -247,7 +277,7 @@ end
 -- line_chart(spec) -> SVG text: a line per series (broken where a value is
 -- missing), with a dot at each value when there are at most 60 categories.
 function M.line_chart(spec)
-  local w, h, series, x, y, body = frame(spec)
+  local w, h, series, x, y, body = frame(spec, "line")
   local dots = #spec.categories <= 60
   for si, s in ipairs(series) do
     local color, runs, run = M.color(si), {}, nil
@@ -267,8 +297,9 @@ function M.line_chart(spec)
     if run then runs[#runs + 1] = run end
     local lines = {}
     for _, r in ipairs(runs) do
-      lines[#lines + 1] = M.el("polyline", { { "points", table.concat(r, " ") }, { "fill", "none" },
-                                             { "stroke", color }, { "stroke-width", 2 } })
+      local a = { { "points", table.concat(r, " ") } }
+      for _, p in ipairs(line_style(si)) do a[#a + 1] = p end
+      lines[#lines + 1] = M.el("polyline", a)
     end
     body[#body + 1] = M.el("g", { { "class", "series" } },
       M.el("title", nil, M.escape(s.name or "")) .. table.concat(lines) .. table.concat(parts))
@@ -278,7 +309,7 @@ end
 
 -- bar_chart(spec) -> SVG text: a group of bars per category, a bar per series.
 function M.bar_chart(spec)
-  local w, h, series, x, y, body = frame(spec)
+  local w, h, series, x, y, body = frame(spec, "bar")
   local n = math.max(1, #series)
   for si, s in ipairs(series) do
     local bw = x.width / n
@@ -287,8 +318,9 @@ function M.bar_chart(spec)
       local v = s.values[i]
       if v and v == v and v ~= math.huge and v > 0 then
         local top = y:map(v)
-        bars[#bars + 1] = M.el("rect", { { "x", x:x(i) + (si - 1) * bw }, { "y", top }, { "width", bw },
-                                         { "height", y.r0 - top }, { "fill", M.color(si) } })
+        local a = { { "x", x:x(i) + (si - 1) * bw }, { "y", top }, { "width", bw }, { "height", y.r0 - top } }
+        for _, p in ipairs(bar_style(si)) do a[#a + 1] = p end
+        bars[#bars + 1] = M.el("rect", a)
       end
     end
     body[#body + 1] = M.el("g", { { "class", "series" } }, M.el("title", nil, M.escape(s.name or "")) .. table.concat(bars))
