@@ -34,9 +34,16 @@ M.opt = {}
 M.opt.corpus = { "corpus", arg = "DIR", help = "the corpus folder (default: the bundled corpus)" }
 M.opt.where = { "where", arg = "ATTR=VALUE", multi = true,
   help = "only the regions whose attribute has this value (type=telegram, speaker=McCloy); "
-    .. "repeat for more conditions, or the same attribute for either value" }
+    .. "repeat for more conditions, or the same attribute for either value; from=DATE and to=DATE "
+    .. "(1962, 1962-11 or 1962-11-01) keep the documents dated in that range, undated ones left out" }
 M.opt.format = { "format", arg = "FMT", choices = output.formats, default = "tty",
   help = "tty (aligned, for reading), tsv, csv (RFC 4180), json, md (Markdown) or html (a table)" }
+-- --format for a command that also draws its rows as a chart (svg).
+M.opt.chart_format = { "format", arg = "FMT", default = "tty",
+  help = "tty (aligned, for reading), tsv, csv (RFC 4180), json, md (Markdown), html (a table) or svg (a chart)" }
+M.opt.chart_format.choices = {}
+for _, f in ipairs(output.formats) do table.insert(M.opt.chart_format.choices, f) end
+for _, f in ipairs(output.chart_formats) do table.insert(M.opt.chart_format.choices, f) end
 M.opt.limit = { "limit", arg = "N", number = true, min = 0, help = "at most N rows" }
 M.opt.repair = { "repair",
   help = "replace invalid UTF-8 in the sources with U+FFFD (a warning per file) instead of refusing them" }
@@ -270,7 +277,7 @@ function M.selects_nothing(corpus, filter, sub)
   local what, wanted = {}, {}
   for k, v in pairs(filter) do
     what[#what + 1] = k .. "=" .. (type(v) == "table" and table.concat(v, "|") or tostring(v))
-    wanted[#wanted + 1] = k
+    if k ~= "from" and k ~= "to" then wanted[#wanted + 1] = k end
   end
   table.sort(what)
   table.sort(wanted)
@@ -292,6 +299,13 @@ function M.selects_nothing(corpus, filter, sub)
         out[#out + 1] = require("parley.corpus").values_list(k, values)
       end
     end
+  end
+  if filter.from or filter.to then  -- the dates there are
+    local first, last, undated = require("parley.timeline").date_span(corpus)
+    missing = true
+    out[#out + 1] = (first and ("documents are dated from %s to %s"):format(first, last) or "no document is dated")
+      .. (undated > 0 and (", %s undated"):format(output.number(undated)) or "")
+    if #wanted > 0 then out[#out + 1] = "or the other conditions hold outside that range" end
   end
   if not missing then out[#out + 1] = "each condition holds somewhere, but not together" end
   return table.concat(out, "; ")

@@ -623,6 +623,21 @@ end
 function Corpus:keyness(other, opts) return require("parley.keyness").keyness(self, other, opts) end
 function Corpus:collocates(q, opts) return require("parley.collocates").collocates(self, q, opts) end
 function Corpus:dispersion(q, opts) return require("parley.dispersion").dispersion(self, q, opts) end
+-- Mentions per period of the documents' dates (lua/parley/timeline.lua).
+function Corpus:timeline(q, opts)
+  if type(q) ~= "string" then argerror(1, "timeline", "a query expected, got " .. type(q)) end
+  check_opts(opts, 2, "timeline", { by = "string", split = "string" })
+  local timeline = require "parley.timeline"
+  local o = merge(opts, { query = q })
+  local rows, info = timeline.timeline(self, o)
+  local cols = timeline.columns(o)
+  return result.new("timeline of " .. q, function(extra)
+    if extra.format == "rows" then return rows end
+    local shown = extra.limit and { table.unpack(rows, 1, extra.limit) } or rows
+    if extra.file then return output.write(shown, cols, extra.format, extra.file) end
+    return output.render(shown, cols, extra.format)
+  end), info
+end
 
 -- values(attr [, kind]) -> the distinct values of a region attribute (speaker,
 -- side, type …) in the index, sorted, and the region kind that has it.
@@ -768,6 +783,105 @@ local function resolve(self, kind, attr, v)
   return type(v) == "table" and out or out[1]
 end
 
+-- ---------------------------------------------------------------- dates
+
+-- document_dates(corpus) -> for every document of the index, in order, { s,
+-- e (its token span, end exclusive), id, attrs, date, date_to (parsed by
+-- parley.dates; nil when the attribute is "" or absent), bad (a date that
+-- does not parse: the document counts as undated) }.
+function M.document_dates(self)
+  local dates = require "parley.dates"
+  local out = {}
+  for i = 1, self:region_count("document") do
+    local s, e, attrs = self.ix:region("document", i)
+    local d = { s = s, e = e, id = attrs.id, attrs = attrs }
+    if attrs.date ~= nil and attrs.date ~= "" then
+      d.date = dates.parse(attrs.date)
+      if not d.date then d.bad = attrs.date end
+    end
+    if d.date and attrs.date_to ~= nil and attrs.date_to ~= "" then
+      d.date_to = dates.parse(attrs.date_to)
+      if not d.date_to then d.date, d.bad = nil, attrs.date_to end
+    end
+    out[i] = d
+  end
+  return out
+end
+
+-- The documents of the index that hold some of this (sub-)corpus: for each
+-- entry of list (document_dates entries), true or false.
+local function in_scope(self, list)
+  if not self.within then
+    local all = {}
+    for i = 1, #list do all[i] = true end
+    return all
+  end
+  local flat = {}
+  for i, d in ipairs(list) do flat[2 * i - 1], flat[2 * i] = d.s, d.e end
+  local counts = self.within:count_in(require("parley.hits").from(self.ix, flat))
+  local out = {}
+  for i = 1, #list do out[i] = (counts[i] or 0) > 0 end
+  return out
+end
+M.in_scope = in_scope
+
+-- The date range of a filter's from and to (dates of any precision: from =
+-- "1962" is from 1962-01-01, to = "1962-11" up to 1962-11-30); a value that
+-- is not a date raises naming it.
+local function date_range(filter)
+  local dates = require "parley.dates"
+  local range = {}
+  for _, k in ipairs { "from", "to" } do
+    local v = filter[k]
+    if math.type(v) == "integer" then v = tostring(v) end  -- from = 1962: a year
+    if v ~= nil then
+      if type(v) ~= "string" then
+        E.raise(("the value of '%s' must be a date such as 1962-11-01, not a %s"):format(k, type(v)), E.level())
+      end
+      local d, err = dates.parse(v)
+      if not d then E.raise(k .. "=" .. v .. ": " .. err, E.level()) end
+      range[k] = d
+    end
+  end
+  if range.from and range.to and range.from.first > range.to.last then
+    E.raise(("from=%s is after to=%s"):format(range.from.text, range.to.text), E.level())
+  end
+  return range
+end
+
+-- The spans of a filter with from and/or to: the documents whose dates
+-- overlap the range (a date of month or year precision, or one with a
+-- date_to, is the stretch of days it may denote; it is selected when any of
+-- them lies in the range), narrowed by the filter's other keys.  Undated
+-- documents are never selected; the fourth result says how many of this
+-- (sub-)corpus's were left out: { undated =, from =, to = }.
+local function dated_spans(self, filter)
+  local dates = require "parley.dates"
+  local range = date_range(filter)
+  local rest = {}
+  for k, v in pairs(filter) do if k ~= "from" and k ~= "to" then rest[k] = v end end
+  local flat, undated = {}, {}
+  for _, d in ipairs(M.document_dates(self)) do
+    if not d.date then undated[#undated + 1] = d
+    elseif dates.overlaps(d.date, d.date_to, range.from, range.to) then
+      flat[#flat + 1], flat[#flat + 2] = d.s, d.e
+    end
+  end
+  local n = 0
+  for _, yes in ipairs(in_scope(self, undated)) do if yes then n = n + 1 end end
+  local docs = require("parley.hits").from(self.ix, flat)
+  local spans, kind, extent
+  if next(rest) then
+    spans, kind, extent = self:spans(rest)
+    spans, extent = spans:intersect(docs), extent:inside(docs)
+  else
+    spans, kind, extent = docs, "document", docs
+    if self.within then spans = spans:intersect(self.within) end
+    if self.extent or self.within then extent = extent:inside(self.extent or self.within) end
+  end
+  return spans, kind, extent, { undated = n, from = range.from, to = range.to }
+end
+
 -- spans(filter) -> the text of the regions a filter selects, as a hit list
 -- in this (sub-)corpus: one span per stretch of text (a turn given to two
 -- speakers is recorded twice but counts once), and for turns without their
@@ -775,6 +889,7 @@ end
 -- the speaker said.
 function Corpus:spans(filter)
   if type(filter) ~= "table" then argerror(1, "spans", "a filter table expected, got " .. type(filter)) end
+  if filter.from ~= nil or filter.to ~= nil then return dated_spans(self, filter) end
   local kind, attrs = kind_of(self, filter)
   for k, v in pairs(attrs) do
     self:kind_with(k, kind)
@@ -791,11 +906,13 @@ end
 
 -- where(filter) -> a sub-corpus with the same API, restricted to the regions
 -- whose attributes match: where{ type = "telegram" }, where{ speaker = "McCloy" },
--- where{ kind = "turn", side = {"US", "UN"} }.  Sub-corpora of turns leave
+-- where{ kind = "turn", side = {"US", "UN"} }; where{ from = "1962-10", to =
+-- "1962-11-30" }: the documents dated in that range (see dated_spans), with
+-- the undated ones it left out counted in sub.undated.  Sub-corpora of turns leave
 -- the speakers' labels out (see spans).
 function Corpus:where(filter)
   if type(filter) ~= "table" then argerror(1, "where", "a filter table expected, got " .. type(filter)) end
-  local spans, kind, extent = self:spans(filter)
+  local spans, kind, extent, dated = self:spans(filter)
   local desc = {}
   for k, v in pairs(filter) do
     v = k == "kind" and v or M.filter_value(k, v)
@@ -804,6 +921,11 @@ function Corpus:where(filter)
   table.sort(desc)
   local sub = self:sub(spans, table.concat(desc, " "))
   sub.kind, sub.extent = kind, extent
+  -- a date filter: the undated documents it left out, and its range (nested
+  -- filters keep the outer one's)
+  sub.undated = dated and dated.undated or self.undated
+  sub.date_from = dated and dated.from or self.date_from
+  sub.date_to = dated and dated.to or self.date_to
   return sub
 end
 

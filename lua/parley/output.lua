@@ -15,6 +15,16 @@ local M = {}
 
 M.formats = writer.formats
 
+-- The chart formats, which a command that draws its rows offers besides the
+-- table formats: svg (lua/parley/svg.lua).
+M.chart_formats = { "svg" }
+
+local function is_chart(fmt)
+  for _, f in ipairs(M.chart_formats) do if f == fmt then return true end end
+  return false
+end
+M.is_chart = is_chart
+
 -- The human form of a number, as tables show it ("7892", "12 345", "0.0417").
 M.number = writer.number
 
@@ -35,8 +45,15 @@ function M.writer(cols, fmt, file, opts)
                      layout = opts.layout }
 end
 
--- write(rows, columns, fmt, file, opts): write a table (default: tty to io.stdout).
+-- write(rows, columns, fmt, file, opts): write a table (default: tty to
+-- io.stdout).  The one way out for a command's rows: in a chart format (svg)
+-- the same rows go to opts.chart(rows, fmt), which returns the chart's text,
+-- instead of the table writer.
 function M.write(rows, cols, fmt, file, opts)
+  if is_chart(fmt) then
+    if not (opts and opts.chart) then E.raise(("no %s chart of this table"):format(fmt), 0) end
+    return M.put(file or io.stdout, opts.chart(rows, fmt))
+  end
   local w = M.writer(cols, fmt, file or io.stdout, opts)
   w:write(rows)
   return w:close()
