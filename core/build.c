@@ -46,8 +46,8 @@ typedef struct src_in {
   uint64_t size;
   int64_t mtime;
   uint32_t mtime_ns;
-  buf regions;                     /* grammar regions, uint32: kind, start byte, end byte, then attrs as off,len */
   int map;                         /* its reader: job->maps[map]; -1 for the text reader */
+  int grammar;                     /* its grammar: job->grammars[grammar]; -1 for none */
   uint32_t ndocs;                  /* documents it gave */
 } src_in;
 
@@ -60,6 +60,14 @@ typedef struct reader_map {
 } reader_map;
 
 #define MAX_READERS 4
+#define MAX_GRAMMARS 16
+
+/* A grammar the workers run: a sandbox per worker thread (core/sandbox.c), and its name for messages. */
+typedef struct grammar_in {
+  pl_sandbox *sb[MAX_THREADS];
+  int nsb;
+  ix_str name;
+} grammar_in;
 
 /*
 ** What a worker makes of one document (a text source is one document, a
@@ -78,6 +86,9 @@ typedef struct doc_work {
   uint64_t hash;
   int embedded;
   const pl_rdoc *rdoc;             /* a reader's document (regions, attributes, metadata), or NULL */
+  size_t text_len;                 /* the text's length (the text itself may be freed before encoding) */
+  char *gpack;                     /* what its grammar found, packed (lua/parley/grammar/pack.lua), or NULL */
+  size_t gpack_len;
 } doc_work;
 
 static void work_free(doc_work *w) {
@@ -85,6 +96,8 @@ static void work_free(doc_work *w) {
   pl_tokens_free(&w->toks);
   free(w->ids.v);
   w->ids.v = NULL;
+  free(w->gpack);
+  w->gpack = NULL;
   buf_free(&w->stream); buf_free(&w->reclen); buf_free(&w->lines); buf_free(&w->marks);
 }
 
@@ -124,6 +137,8 @@ typedef struct job {
   uint32_t nkinds;
   reader_map maps[MAX_READERS];
   int nmaps;
+  grammar_in grammars[MAX_GRAMMARS];
+  int ngrammars;
   int repair, progress, nthreads, skip_bad;
   size_t batch_bytes;
   /* the parts, each with its own free function */
@@ -158,7 +173,6 @@ static int job_gc(lua_State *L) {
     j->work = NULL;
   }
   if (j->srcs) {
-    for (i = 0; i < j->nsrcs; i++) buf_free(&j->srcs[i].regions);
     free(j->srcs);
     j->srcs = NULL;
   }
@@ -235,43 +249,41 @@ static void add_kind(lua_State *L, job *j, const char *name, int attrs) {
   k->nattrs = n;
 }
 
-/* Read docs[i].regions: { {kind=K, s=, e=, attrs={...}}, ... } (K 1-based over spec.kinds). */
-static void read_regions(lua_State *L, job *j, src_in *d, int t) {
-  lua_Integer n, i;
-  lua_getfield(L, t, "regions");
+/* The worker threads a build uses, given the value at i (nil: one per core). */
+static int threads_for(lua_State *L, int i) {
+  lua_Integer n = lua_isnoneornil(L, i) ? (lua_Integer)sysconf(_SC_NPROCESSORS_ONLN) : luaL_checkinteger(L, i);
+  return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+/* spec.grammars: { { sandboxes = { parley.Sandbox … }, name = } }; the workers are as many as the sandboxes. */
+static void read_grammars(lua_State *L, job *j, int spec) {
+  lua_Integer g, ng;
+  lua_getfield(L, spec, "grammars");
   if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
   luaL_checktype(L, -1, LUA_TTABLE);
-  n = (lua_Integer)lua_rawlen(L, -1);
-  for (i = 1; i <= n; i++) {
-    lua_Integer kind, s, e;
-    uint32_t a;
-    int r;
-    lua_rawgeti(L, -1, i);
-    r = lua_gettop(L);
-    luaL_checktype(L, r, LUA_TTABLE);
-    kind = field_int(L, r, "kind", 0) + 2;  /* after document, paragraph, sentence */
-    s = field_int(L, r, "s", -1);
-    e = field_int(L, r, "e", -1);
-    if (kind < 3 || kind >= (lua_Integer)j->nkinds || s < 0 || e < s || e > UINT32_MAX)
-      luaL_error(L, "bad region #%d in document %d", (int)i, (int)(d - j->srcs) + 1);
-    if (buf_u32(&d->regions, (uint32_t)kind) || buf_u32(&d->regions, (uint32_t)s) ||
-        buf_u32(&d->regions, (uint32_t)e))
-      luaL_error(L, "not enough memory");
-    lua_getfield(L, r, "attrs");
-    for (a = 0; a < j->kinds[kind].nattrs; a++) {
-      ix_str v = { 0, 0 };
-      if (lua_istable(L, -1)) {
-        size_t len;
-        const char *sv;
-        lua_rawgeti(L, -1, a + 1);
-        sv = lua_tolstring(L, -1, &len);
-        v = add_string(L, j, sv ? sv : "", sv ? len : 0);
-        lua_pop(L, 1);
-      }
-      if (buf_add(&d->regions, &v, sizeof v)) luaL_error(L, "not enough memory");
+  ng = (lua_Integer)lua_rawlen(L, -1);
+  if (ng > MAX_GRAMMARS) luaL_error(L, "too many grammars (at most %d)", MAX_GRAMMARS);
+  for (g = 1; g <= ng; g++) {
+    grammar_in *gi = &j->grammars[g - 1];
+    int t, nsb;
+    lua_rawgeti(L, -1, g);
+    luaL_checktype(L, -1, LUA_TTABLE);
+    gi->name = field_string(L, j, lua_gettop(L), "name", 1);
+    lua_getfield(L, -1, "sandboxes");
+    luaL_checktype(L, -1, LUA_TTABLE);
+    nsb = (int)lua_rawlen(L, -1);
+    if (nsb < 1) luaL_error(L, "bad build spec: a grammar needs a sandbox");
+    if (nsb > MAX_THREADS) nsb = MAX_THREADS;
+    for (t = 0; t < nsb; t++) {
+      lua_rawgeti(L, -1, t + 1);
+      gi->sb[t] = luaL_checkudata(L, -1, PARLEY_SANDBOX);
+      lua_pop(L, 1);
     }
+    gi->nsb = nsb;
+    if (j->nthreads > nsb) j->nthreads = nsb;   /* each worker owns one sandbox per grammar */
     lua_pop(L, 2);
   }
+  j->ngrammars = (int)ng;
   lua_pop(L, 1);
 }
 
@@ -332,9 +344,9 @@ static void read_spec(lua_State *L, job *j, int spec) {
   j->progress = (lua_getfield(L, spec, "progress"), lua_toboolean(L, -1));
   j->skip_bad = (lua_getfield(L, spec, "skip_bad"), lua_toboolean(L, -1));
   lua_pop(L, 3);
-  j->nthreads = (int)field_int(L, spec, "threads", sysconf(_SC_NPROCESSORS_ONLN));
-  if (j->nthreads < 1) j->nthreads = 1;
-  if (j->nthreads > MAX_THREADS) j->nthreads = MAX_THREADS;
+  lua_getfield(L, spec, "threads");
+  j->nthreads = threads_for(L, -1);
+  lua_pop(L, 1);
   j->batch_bytes = (size_t)field_int(L, spec, "batch_mb", 16) << 20;
   if (j->batch_bytes == 0) j->batch_bytes = 1;
   /* region kinds: document (with the document attributes), paragraph, sentence, then the grammar's */
@@ -359,6 +371,7 @@ static void read_spec(lua_State *L, job *j, int spec) {
     }
   }
   lua_pop(L, 1);
+  read_grammars(L, j, spec);
   /* sources */
   lua_getfield(L, spec, "docs");
   luaL_checktype(L, -1, LUA_TTABLE);
@@ -398,8 +411,10 @@ static void read_spec(lua_State *L, job *j, int spec) {
     lua_pop(L, 1);
     lua_getfield(L, t, "reader");
     d->map = lua_isnil(L, -1) ? -1 : reader_of(L, j, luaL_checkstring(L, -1));
-    lua_pop(L, 1);
-    read_regions(L, j, d, t);
+    lua_getfield(L, t, "grammar");
+    d->grammar = (int)luaL_optinteger(L, -1, 0) - 1;
+    if (d->grammar >= j->ngrammars) luaL_error(L, "bad build spec: document %d has no grammar %d", (int)i + 1, d->grammar + 1);
+    lua_pop(L, 2);
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
@@ -451,6 +466,7 @@ static int encode_work(int keep_toks, doc_work *w) {
 
 /* Tokenise, intern and encode a document whose text is loaded; NULL or why not. */
 static const char *process(job *j, unsigned thread, int keep_toks, doc_work *w) {
+  w->text_len = w->text.len;
   if (pl_tokenize(w->text.text, w->text.len, &w->toks) != 0 ||
       (w->toks.n && (w->ids.v = malloc(w->toks.n * sizeof *w->ids.v)) == NULL))
     return "not enough memory to tokenise";
@@ -479,6 +495,35 @@ static int take_rdoc(pl_rdoc *d, doc_work *w) {
   return 0;
 }
 
+/*
+** Run grammar g over a document's text in this thread's sandbox, as document
+** n of those the sandbox was prepared with; its packed result is kept in w.
+** 0, or -1 with the source failed (its message naming file and grammar).
+*/
+static int run_grammar(job *j, unsigned thread, int g, lua_Integer n, doc_work *w, src_work *sw) {
+  const grammar_in *gi = &j->grammars[g];
+  pl_sandbox *sb = gi->sb[thread < (unsigned)gi->nsb ? thread : 0];
+  const char *packed, *path = (const char *)j->strings.p + j->srcs[n - 1].path;
+  size_t len;
+  char err[500];
+  if (pl_sandbox_index(sb, w->text.text, w->text.len, n, &packed, &len, err, sizeof err) != PL_SANDBOX_OK) {
+    snprintf(sw->err, sizeof sw->err, "%s: %s: %s", path, (const char *)j->strings.p + gi->name.off, err);
+    sw->failed = 1;
+    return -1;
+  }
+  if ((w->gpack = malloc(len ? len : 1)) != NULL) {
+    memcpy(w->gpack, packed, len);
+    w->gpack_len = len;
+  }
+  lua_settop(sb->L, 0);
+  if (w->gpack == NULL) {
+    snprintf(sw->err, sizeof sw->err, "%s: not enough memory for what the grammar found", path);
+    sw->failed = 1;
+    return -1;
+  }
+  return 0;
+}
+
 /* Read, tokenise, intern and encode source i, as worker thread `thread`. */
 static void work_source(job *j, unsigned thread, size_t i) {
   src_work *sw = &j->work[i];
@@ -489,7 +534,8 @@ static void work_source(job *j, unsigned thread, size_t i) {
     if ((sw->docs = calloc(1, sizeof *sw->docs)) == NULL) { err = "not enough memory"; goto failed; }
     sw->ndocs = 1;
     if (pl_load_file(path, j->repair, &sw->docs[0].text, sw->err, sizeof sw->err) != 0) { sw->failed = 1; return; }
-    err = process(j, thread, s->regions.n > 0, &sw->docs[0]);
+    if (s->grammar >= 0 && run_grammar(j, thread, s->grammar, i + 1, &sw->docs[0], sw) != 0) return;
+    err = process(j, thread, sw->docs[0].gpack != NULL, &sw->docs[0]);
   } else {
     const pl_reader *r = j->maps[s->map].reader;
     char *data;
@@ -548,7 +594,21 @@ static void progress(job *j, size_t done_srcs, uint64_t done_bytes, uint64_t all
 }
 
 /* A reader document's metadata as a JSON object, into j->meta (protected: raises when out of memory). */
-typedef struct meta_job { job *j; const src_in *s; const pl_rdoc *d; } meta_job;
+typedef struct meta_job {
+  job *j;
+  const src_in *s;
+  const pl_rdoc *d;                /* a reader's document, or NULL */
+  const char *gmeta;               /* what its grammar found (a JSON object), or NULL */
+  uint32_t gmeta_len;
+} meta_job;
+
+/* Append the members of the JSON object s[0..len) (if it has any), after a comma if n; -> n + members. */
+static size_t add_members(lua_State *L, wbuf *b, const char *s, size_t len, size_t n) {
+  if (len <= 2 || s[0] != '{' || s[len - 1] != '}') return n;
+  if (n) wb_addc(L, b, ',');
+  wb_add(L, b, s + 1, len - 2);
+  return n + 1;
+}
 
 static int meta_json(lua_State *L) {
   meta_job *mj = lua_touserdata(L, 1);
@@ -559,7 +619,7 @@ static int meta_json(lua_State *L) {
   b->n = 0;
   wb_addc(L, b, '{');
   /* the reader's pairs, a key once (several values make a list), in order of first appearance */
-  for (k = 0; k < d->nmeta; k++) {
+  for (k = 0; d && k < d->nmeta; k++) {
     pl_rstr key = d->meta[k].key;
     size_t m, count = 0;
     int seen = 0;
@@ -578,11 +638,9 @@ static int meta_json(lua_State *L) {
     }
     if (count > 1) wb_addc(L, b, ']');
   }
-  /* then the source's own (the manifest's fields: a JSON object), which win where a key repeats */
-  if (srclen > 2 && src[0] == '{' && src[srclen - 1] == '}') {
-    if (n) wb_addc(L, b, ',');
-    wb_add(L, b, src + 1, srclen - 2);
-  }
+  /* then what its grammar found, then the source's own (the manifest's fields), which win where a key repeats */
+  if (mj->gmeta) n = add_members(L, b, mj->gmeta, mj->gmeta_len, n);
+  add_members(L, b, src, srclen, n);
   wb_addc(L, b, '}');
   return 0;
 }
@@ -608,7 +666,7 @@ static const char *reader_regions(job *j, const reader_map *m, const doc_work *w
     ix_str vals[MAX_ATTRS];
     uint32_t span[2];
     size_t a;
-    if (rg->kind >= m->reader->nkinds || rg->start > rg->end || rg->end > w->text.len) return "a reader made a bad region";
+    if (rg->kind >= m->reader->nkinds || rg->start > rg->end || rg->end > w->text_len) return "a reader made a bad region";
     ko = &j->kinds[m->kind[rg->kind]];
     memset(vals, 0, sizeof vals);
     for (a = 0; a < ko->nattrs; a++) if ((err = add_str(j, "", 0, &vals[a])) != NULL) return err;
@@ -621,6 +679,57 @@ static const char *reader_regions(job *j, const reader_map *m, const doc_work *w
     ko->count++;
   }
   return NULL;
+}
+
+/* Read a u32 or an s4 string of a packed grammar result; -1 past its end. */
+static int unpack_u32(const char *p, size_t n, size_t *at, uint32_t *v) {
+  if (n - *at < 4) return -1;
+  memcpy(v, p + *at, 4);
+  *at += 4;
+  return 0;
+}
+
+static int unpack_str(const char *p, size_t n, size_t *at, const char **s, uint32_t *len) {
+  if (unpack_u32(p, n, at, len) != 0 || n - *at < *len) return -1;
+  *s = p + *at;
+  *at += *len;
+  return 0;
+}
+
+/* The regions of a packed grammar result (lua/parley/grammar/pack.lua) into the tables. */
+static const char *grammar_regions(job *j, const doc_work *w, uint64_t first) {
+  const char *p = w->gpack, *err, *meta;
+  size_t n = w->gpack_len, at = 0;
+  uint32_t nr, r, mlen;
+  if (unpack_str(p, n, &at, &meta, &mlen) != 0 || unpack_u32(p, n, &at, &nr) != 0)
+    return "a grammar's result is damaged";
+  for (r = 0; r < nr; r++) {
+    uint32_t k = 0, s = 0, e = 0, a, span[2];
+    kind_out *ko;
+    if (unpack_u32(p, n, &at, &k) || unpack_u32(p, n, &at, &s) || unpack_u32(p, n, &at, &e) ||
+        k >= j->nkinds - 3 || s > e || e > w->text_len)
+      return "a grammar's result is damaged";
+    ko = &j->kinds[k + 3];
+    token_span(w, first, s, e, span);
+    if (buf_add(&ko->recs, span, sizeof span)) return "not enough memory";
+    for (a = 0; a < ko->nattrs; a++) {
+      const char *v;
+      uint32_t len;
+      ix_str ref;
+      if (unpack_str(p, n, &at, &v, &len) != 0) return "a grammar's result is damaged";
+      if ((err = add_str(j, v, len, &ref)) != NULL) return err;
+      if (buf_add(&ko->recs, &ref, sizeof ref)) return "not enough memory";
+    }
+    ko->count++;
+  }
+  return NULL;
+}
+
+/* The metadata (a JSON object) at the head of a packed grammar result, or NULL. */
+static const char *grammar_meta(const doc_work *w, uint32_t *len) {
+  const char *s;
+  size_t at = 0;
+  return unpack_str(w->gpack, w->gpack_len, &at, &s, len) == 0 ? s : NULL;
 }
 
 /*
@@ -653,7 +762,6 @@ static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
   memcpy(attrs, d->attrs, sizeof attrs);
   if (map) {  /* a reader's document: its id, attributes and metadata before the source's */
     const pl_rdoc *rd = w->rdoc;
-    meta_job mj;
     uint32_t a;
     if ((err = add_str(j, pl_rstr_ptr(rd, rd->id), rd->id.len, &out.id)) != NULL) return err;
     attrs[0] = out.id;
@@ -664,7 +772,12 @@ static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
           (err = add_str(j, pl_rstr_ptr(rd, rd->attrs[ra]), rd->attrs[ra].len, &attrs[a])) != NULL)
         return err;
     }
-    mj.j = j; mj.s = d; mj.d = rd;
+  }
+  if (map || w->gpack) {  /* metadata: the reader's, the grammar's, the source's */
+    meta_job mj;
+    memset(&mj, 0, sizeof mj);
+    mj.j = j; mj.s = d; mj.d = map ? w->rdoc : NULL;
+    if (w->gpack) mj.gmeta = grammar_meta(w, &mj.gmeta_len);
     lua_pushcfunction(L, meta_json);
     lua_pushlightuserdata(L, &mj);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) { lua_pop(L, 1); return "not enough memory"; }
@@ -739,21 +852,8 @@ static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
       return "not enough memory";
     j->kinds[0].count++;
   }
-  /* grammar regions: byte spans to token spans (tokens starting inside the span) */
-  {
-    const uint32_t *r = (const uint32_t *)d->regions.p;
-    size_t at = 0, nw = d->regions.n / 4;
-    while (at + 3 <= nw) {
-      kind_out *ko = &j->kinds[r[at]];
-      uint32_t span[2];
-      token_span(w, first, r[at + 1], r[at + 2], span);
-      if (buf_add(&ko->recs, span, sizeof span) ||
-          buf_add(&ko->recs, r + at + 3, ko->nattrs * sizeof(ix_str)))
-        return "not enough memory";
-      ko->count++;
-      at += 3 + 2 * (size_t)ko->nattrs;
-    }
-  }
+  /* what the grammar found: byte spans to token spans (tokens starting inside the span) */
+  if (w->gpack && (err = grammar_regions(j, w, first)) != NULL) return err;
   if (map && (err = reader_regions(j, map, w, first)) != NULL) return err;
   if (buf_add(&j->docs_out, &out, sizeof out)) return "not enough memory";
   j->ndocs++;
@@ -1031,8 +1131,15 @@ static int indexer_build(lua_State *L) {
   return 1;
 }
 
+/* threads([n]) -> the worker threads a build given threads = n uses (nil: one per core) */
+static int indexer_threads(lua_State *L) {
+  lua_pushinteger(L, threads_for(L, 1));
+  return 1;
+}
+
 static const luaL_Reg indexer_funcs[] = {
   {"build", indexer_build},
+  {"threads", indexer_threads},
   {NULL, NULL}
 };
 

@@ -420,6 +420,8 @@ typedef struct call_job {
   size_t len;
   lua_State *from;        /* arguments copied from this state (NULL: none) */
   int first, nargs;
+  int with_num;           /* an integer last argument */
+  lua_Integer num;
 } call_job;
 
 static int call_protected(lua_State *S) {
@@ -438,6 +440,10 @@ static int call_protected(lua_State *S) {
     snprintf(name, sizeof name, "argument #%d", n + 1);
     copier_init(&c, job->from, S, job->sb->limit, name);
     copy_value(&c, job->first + i, 0);
+    n++;
+  }
+  if (job->with_num) {
+    lua_pushinteger(S, job->num);
     n++;
   }
   lua_call(S, n, 1);
@@ -483,7 +489,7 @@ static int run_call(pl_sandbox *sb, call_job *job, size_t input, char *err, size
 */
 int pl_sandbox_call(pl_sandbox *sb, const char *entry, lua_State *from, int first, int nargs,
                     char *err, size_t errlen) {
-  call_job job = { sb, entry, NULL, 0, from, from ? lua_absindex(from, first) : 0, from ? nargs : 0 };
+  call_job job = { sb, entry, NULL, 0, from, from ? lua_absindex(from, first) : 0, from ? nargs : 0, 0, 0 };
   return run_call(sb, &job, string_bytes(from, job.first, job.nargs), err, errlen);
 }
 
@@ -495,8 +501,27 @@ int pl_sandbox_call(pl_sandbox *sb, const char *entry, lua_State *from, int firs
 */
 int pl_sandbox_parse(pl_sandbox *sb, const char *text, size_t len, lua_State *from, int doc,
                      char *err, size_t errlen) {
-  call_job job = { sb, "parse", text, len, from, from ? lua_absindex(from, doc) : 0, from ? 1 : 0 };
+  call_job job = { sb, "parse", text, len, from, from ? lua_absindex(from, doc) : 0, from ? 1 : 0, 0, 0 };
   return run_call(sb, &job, len, err, errlen);
+}
+
+/*
+** The build's entry point, for a worker thread (no host state): parse
+** text[0..len) as document `doc` of the documents the host prepared (the
+** boot's `index`), leaving on sb->L's stack the result packed as a string
+** (lua/parley/grammar/pack.lua says how), or a message in err.
+*/
+int pl_sandbox_index(pl_sandbox *sb, const char *text, size_t len, lua_Integer doc,
+                     const char **out, size_t *outlen, char *err, size_t errlen) {
+  call_job job = { sb, "index", text, len, NULL, 0, 0, 1, doc };
+  int rc = run_call(sb, &job, len, err, errlen);
+  if (rc != PL_SANDBOX_OK) return rc;
+  if ((*out = lua_tolstring(sb->L, -1, outlen)) == NULL) {
+    fail(err, errlen, "the grammar's result was not packed");
+    lua_settop(sb->L, 0);
+    return PL_SANDBOX_FAILED;
+  }
+  return rc;
 }
 
 /* Close sb: closed first, then its state (finalizers get CLOSE_STEPS), then LPeg. */

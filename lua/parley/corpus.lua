@@ -15,7 +15,6 @@ local output = require "parley.output"
 local manifest = require "parley.manifest"
 local people = require "parley.people"
 local grammars = require "parley.grammar.host"
-local loader = require "parley.loader"
 
 local M = {}
 
@@ -174,44 +173,34 @@ local function build(m, path, opts)
       reader = d.reader ~= "text" and d.reader or nil,
     }
   end
-  -- grammars: regions and metadata from each document's text, each grammar
-  -- in a sandbox of its own; the index builder starts only after all ran
-  local kinds, kind_index
-  if #grammars.used(m) > 0 then
-    local ok, err = pcall(function()
-      local session <close> = grammars.session(m, opts)
-      kinds, kind_index = session:kinds()
-      for i, d in ipairs(m.documents) do
-        if d.grammar then
-          local txt, info = loader.read(d.fullpath, { repair = opts.repair })
-          if not txt then error(info, 0) end
-          local regions, gmeta, used = session:apply(d, txt, kinds)
-          docs[i].regions = regions
-          local meta = cjson.decode(docs[i].meta)
-          for k, v in pairs(gmeta or {}) do if meta[k] == nil then meta[k] = v end end
-          meta.grammar_used = used   -- meta.grammar is the manifest's own field
-          docs[i].meta = json(meta)
-        end
-      end
-    end)
-    if not ok then return nil, reason(err) end
-  end
-  if #readers > 0 then
-    local ok, err = pcall(function()
-      kinds, kind_index = kinds or {}, kind_index or {}
-      for _, r in ipairs(readers) do
-        for _, k in ipairs(r.kinds) do grammars.add_kind(kinds, kind_index, k.name, k.attrs) end
-      end
-    end)
-    if not ok then return nil, reason(err) end
-  end
   local progress = opts.progress
   if progress == nil then progress = require("parley.readline").isatty(2) end
-  local ok, stats = pcall(indexer.build, {
-    output = path, meta = json(index_meta(m, opts)), docs = docs, doc_attrs = attrs,
-    kinds = kinds, repair = opts.repair, progress = progress, threads = opts.threads,
-    batch_mb = opts.batch_mb, skip_bad = opts.skip_bad,
-  })
+  -- region kinds: the grammars' and the readers'; grammars run in the build's
+  -- worker threads, each thread with a sandbox of its own per grammar
+  local ok, stats = pcall(function()
+    local kinds, kind_index = {}, {}
+    local session <close> = #grammars.used(m) > 0 and grammars.session(m, opts) or nil
+    if session then kinds, kind_index = session:kinds() end
+    for _, r in ipairs(readers) do
+      for _, k in ipairs(r.kinds) do grammars.add_kind(kinds, kind_index, k.name, k.attrs) end
+    end
+    local gspec
+    if session then
+      local of_doc
+      gspec, of_doc = session:for_build(kinds, indexer.threads(opts.threads))
+      for i, d in pairs(of_doc) do
+        docs[i].grammar = d
+        local meta = cjson.decode(docs[i].meta)
+        meta.grammar_used = session:used_by(m.documents[i])   -- meta.grammar is the manifest's own field
+        docs[i].meta = json(meta)
+      end
+    end
+    return indexer.build{
+      output = path, meta = json(index_meta(m, opts)), docs = docs, doc_attrs = attrs,
+      kinds = kinds, grammars = gspec, repair = opts.repair, progress = progress, threads = opts.threads,
+      batch_mb = opts.batch_mb, skip_bad = opts.skip_bad,
+    }
+  end)
   if not ok then return nil, reason(stats) end
   for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write(clean("parley: warning: " .. line), "\n") end
   return stats

@@ -10,6 +10,11 @@
 --                                    description and its person register (a list)
 --   load{ module =, name =, file = } -> { name, description, kinds, data_files }
 --   parse(text, doc) -> { regions = …, meta = … }   (with the grammar loaded last)
+--   prepare{ kinds =, docs = }     for a build: the build's region kinds (a list
+--                                    of { name, attrs }, numbered from 0 on) and
+--                                    the documents this sandbox will parse, by number
+--   index(text, n) -> string        parse document n for the build, the result
+--                                    checked, ordered and packed (parley.grammar.pack)
 -- Only copies of plain data cross between the host and this state.
 local trusted, loaded = ...
 
@@ -132,6 +137,21 @@ end
 
 function entries.parse(text, doc)
   return current.parse(text, { doc = doc or {}, people = register, corpus = corpus })
+end
+
+local build  -- what prepare gave: { kinds = by name, docs = by number }
+
+function entries.prepare(info)
+  local kinds = {}
+  for i, k in ipairs(info.kinds or {}) do kinds[k.name] = { attrs = k.attrs or {}, number = i - 1 } end
+  build = { kinds = kinds, docs = info.docs or {} }
+  return true
+end
+
+function entries.index(text, n)
+  if not build then error("the sandbox was not prepared for a build", 0) end
+  local res = current.parse(text, { doc = build.docs[n] or {}, people = register, corpus = corpus })
+  return require("parley.grammar.pack").pack(res, text, build.kinds)
 end
 
 return entries

@@ -272,9 +272,10 @@ Session.__close = function(self) self:close() end
 function M.session(m, opts)
   opts = opts or {}
   local trusted = opts.trust_grammars == true or os.getenv("PARLEY_TRUST_GRAMMARS") == "1"
-  local self = setmetatable({ m = m, trusted = trusted, by_spec = {}, list = {} }, Session)
   local register_list = people.load(m).people
   local allowed = builtin_data()
+  local self = setmetatable({ m = m, trusted = trusted, by_spec = {}, list = {}, extra = {},
+                              register_list = register_list, allowed = allowed }, Session)
   local by_path = {}
   local ok, err = pcall(function()
     for _, spec in ipairs(M.used(m)) do
@@ -287,6 +288,7 @@ function M.session(m, opts)
       if not entry then
         local where = ("%s: grammar '%s' (%s %s)"):format(first.fullpath or first.path, g.name, g.source, g.file)
         entry = g
+        entry.where = where
         entry.sandbox, entry.info = open_sandbox(g, m, where, trusted, register_list, allowed)
         check_kinds(where, entry.info.kinds)
         by_path[g.path] = entry
@@ -338,44 +340,40 @@ function Session:kinds()
   return out, index
 end
 
--- apply(d, text, kinds) -> regions for the index builder (0-based, end-exclusive
--- byte spans; kind numbers as in kinds), the metadata the grammar found, and
--- which grammar it was ({ name, source, file }).
-function Session:apply(d, text, kinds)
+-- for_build(kinds, threads) -> what the index builder needs to run the
+-- grammars in its worker threads: for each grammar in use, one sandbox per
+-- thread (the session's own, and threads - 1 more opened alike), each
+-- prepared with the build's region kinds and the documents it will parse
+-- (by their number in the manifest); and per document its grammar's number.
+-- -> { { sandboxes = { … }, name = "grammar 'NAME' (SOURCE FILE)" } }, { [doc] = number }
+function Session:for_build(kinds, threads)
+  local out, of_doc = {}, {}
+  for gi, g in ipairs(self.list) do
+    local mine = {}
+    for i, d in ipairs(self.m.documents) do
+      if d.grammar ~= nil and self.by_spec[d.grammar] == g then mine[i] = d; of_doc[i] = gi end
+    end
+    local boxes = { g.sandbox }
+    for t = 2, threads do
+      local sb = open_sandbox(g, self.m, g.where, self.trusted, self.register_list, self.allowed)
+      self.extra[#self.extra + 1] = sb
+      boxes[t] = sb
+    end
+    for _, sb in ipairs(boxes) do call(sb, g.where, "prepare", { kinds = kinds, docs = mine }) end
+    out[gi] = { sandboxes = boxes, name = ("grammar '%s' (%s %s)"):format(g.name, g.source, g.file) }
+  end
+  return out, of_doc
+end
+
+-- Which grammar document d used: { name, source, file } (its stored metadata's grammar_used).
+function Session:used_by(d)
   local g = self.by_spec[d.grammar]
-  local where = ("%s: grammar '%s' (%s %s)"):format(d.fullpath or d.path, g.name, g.source, g.file)
-  local res, err = g.sandbox:parse(text, d)
-  if res == nil and err then error(("%s: %s"):format(where, err), 0) end
-  if res == nil then res = {} end
-  if type(res) ~= "table" or (res.regions ~= nil and type(res.regions) ~= "table")
-      or (res.meta ~= nil and type(res.meta) ~= "table") then
-    error(("%s: parse must return { regions = { … }, meta = { … } }"):format(where), 0)
-  end
-  local kindno, attrs_of = {}, {}
-  for i, k in ipairs(kinds) do kindno[k.name], attrs_of[k.name] = i, k.attrs end
-  local out = {}
-  for i, r in ipairs(res.regions or {}) do
-    local k = type(r) == "table" and kindno[r.kind]
-    if not k then
-      error(("%s: region #%d is of undeclared kind '%s'"):format(where, i, tostring(type(r) == "table" and r.kind)), 0)
-    end
-    local start, stop = math.tointeger(r.start), math.tointeger(r.stop)
-    if not start or not stop or start < 1 or stop < start - 1 or stop > #text then
-      error(("%s: region #%d (%s) has a bad span %s..%s"):format(where, i, r.kind,
-        tostring(r.start), tostring(r.stop)), 0)
-    end
-    local values = {}
-    for a, name in ipairs(attrs_of[r.kind]) do
-      local v = type(r.attrs) == "table" and r.attrs[name] or nil
-      values[a] = v ~= nil and tostring(v) or ""
-    end
-    out[#out + 1] = { kind = k, s = start - 1, e = stop, attrs = values }
-  end
-  return out, res.meta, { name = g.name, source = g.source, file = g.file }
+  return g and { name = g.name, source = g.source, file = g.file }
 end
 
 function Session:close()
   for _, g in ipairs(self.list) do g.sandbox:close() end
+  for _, sb in ipairs(self.extra) do sb:close() end
 end
 
 return M

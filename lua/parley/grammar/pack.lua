@@ -1,0 +1,141 @@
+-- Packing a grammar's result for the index builder, inside the grammar's
+-- sandbox (lua/parley/grammar/boot.lua, entry `index`), so that a worker
+-- thread of the build (core/build.c) takes it as one string without a host
+-- Lua state.  The result is checked as the host would check it, and put in
+-- a defined order: regions by start, longer first, then by kind, then as
+-- the grammar listed them; metadata as JSON with its keys sorted.  So the
+-- index is the same whichever worker (whichever Lua state, whose string
+-- hashing and so `pairs` order are its own) parsed a document.
+--
+-- The packed string (little-endian): s4 the metadata as JSON; u32 n, then n
+-- regions: u32 kind (its number in the build's list of kinds after the three
+-- built-in ones, from 0), u32 start byte (0-based), u32 end byte (exclusive),
+-- then one s4 string per attribute of the kind, in the build's order.
+local M = {}
+
+local type, pairs, ipairs, tostring, error = type, pairs, ipairs, tostring, error
+local math_type, concat, sort, pack, format = math.type, table.concat, table.sort, string.pack, string.format
+
+local MAX_DEPTH = 16
+
+-- The message a value that cannot leave a sandbox gets (as core/sandbox.c's copy says it).
+local function refuse(what, path)
+  error(("cannot pass %s out of or into a sandbox (at %s)"):format(what, path), 0)
+end
+
+local function quote(s)
+  return '"' .. s:gsub('[%c"\\]', function(c)
+    if c == '"' then return '\\"' elseif c == "\\" then return "\\\\"
+    elseif c == "\n" then return "\\n" elseif c == "\t" then return "\\t" elseif c == "\r" then return "\\r" end
+    return format("\\u%04x", c:byte())
+  end) .. '"'
+end
+
+-- JSON of plain data v (strings, numbers, booleans, tables without
+-- metatables), keys sorted; out is a list of pieces, budget a table { left = bytes }.
+local function encode(v, out, path, depth, budget)
+  local t = type(v)
+  if t == "string" then
+    out[#out + 1] = quote(v)
+    budget.left = budget.left - #v
+  elseif t == "number" then
+    if math_type(v) == "integer" then out[#out + 1] = tostring(v)
+    elseif v ~= v or v == math.huge or v == -math.huge then out[#out + 1] = "null"
+    else out[#out + 1] = format("%.17g", v) end
+  elseif t == "boolean" then
+    out[#out + 1] = tostring(v)
+  elseif t == "nil" then
+    out[#out + 1] = "null"
+  elseif t == "table" then
+    if getmetatable(v) ~= nil then refuse("a table with a metatable", path) end
+    if depth >= MAX_DEPTH then error(("tables nested more than %d deep cannot pass (at %s)"):format(MAX_DEPTH, path), 0) end
+    budget.left = budget.left - 16
+    local n, keys, count = #v, {}, 0
+    for k in pairs(v) do
+      count = count + 1
+      local kt = type(k)
+      if kt ~= "string" and not (kt == "number" and math_type(k) == "integer") then
+        refuse("a " .. kt .. " key", path)
+      end
+      keys[#keys + 1] = k
+    end
+    if count == n then                     -- a list (an empty table too)
+      out[#out + 1] = "["
+      for i = 1, n do
+        if i > 1 then out[#out + 1] = "," end
+        encode(v[i], out, path .. "[" .. i .. "]", depth + 1, budget)
+      end
+      out[#out + 1] = "]"
+    else
+      for i, k in ipairs(keys) do keys[i] = tostring(k) end
+      sort(keys)
+      out[#out + 1] = "{"
+      for i, k in ipairs(keys) do
+        if i > 1 then out[#out + 1] = "," end
+        out[#out + 1] = quote(k)
+        out[#out + 1] = ":"
+        local value = v[k]
+        if value == nil then value = v[math.tointeger(tonumber(k))] end
+        encode(value, out, path .. "." .. k, depth + 1, budget)
+      end
+      out[#out + 1] = "}"
+    end
+  else
+    refuse("a " .. t, path)
+  end
+  budget.left = budget.left - 1
+  if budget.left < 0 then error("value too large to pass", 0) end
+end
+
+-- json(v, path, limit) -> JSON text of v, or raises when v is not plain data
+-- or would take more than about limit bytes (a table counts 16).
+function M.json(v, path, limit)
+  local out = {}
+  encode(v, out, path or "value", 0, { left = limit or 64 * 1024 * 1024 })
+  return concat(out)
+end
+
+-- pack(res, text, kinds) -> the packed string, or raises a message.  res is
+-- what the grammar's parse returned; kinds: the build's region kinds by name,
+-- { name = { attrs = { … }, number = (0-based kind number) } }.
+function M.pack(res, text, kinds)
+  if res == nil then res = {} end
+  if type(res) ~= "table" or (res.regions ~= nil and type(res.regions) ~= "table")
+      or (res.meta ~= nil and type(res.meta) ~= "table") then
+    error("parse must return { regions = { … }, meta = { … } }", 0)
+  end
+  local list = {}
+  for i, r in ipairs(res.regions or {}) do
+    if type(r) ~= "table" then refuse("a " .. type(r), ("result.regions[%d]"):format(i)) end
+    local k = type(r.kind) == "string" and kinds[r.kind]
+    if not k then error(("region #%d is of undeclared kind '%s'"):format(i, tostring(r.kind)), 0) end
+    local start, stop = math.tointeger(r.start), math.tointeger(r.stop)
+    if not start or not stop or start < 1 or stop < start - 1 or stop > #text then
+      error(("region #%d (%s) has a bad span %s..%s"):format(i, r.kind, tostring(r.start), tostring(r.stop)), 0)
+    end
+    local values = {}
+    for a, name in ipairs(k.attrs) do
+      local v = type(r.attrs) == "table" and r.attrs[name] or nil
+      local vt = type(v)
+      if v ~= nil and vt ~= "string" and vt ~= "number" and vt ~= "boolean" then
+        refuse("a " .. vt, ("result.regions[%d].attrs.%s"):format(i, name))
+      end
+      values[a] = v ~= nil and tostring(v) or ""
+    end
+    list[#list + 1] = { k = k.number, s = start - 1, e = stop, values = values, i = i }
+  end
+  sort(list, function(a, b)
+    if a.s ~= b.s then return a.s < b.s end
+    if a.e ~= b.e then return a.e > b.e end
+    if a.k ~= b.k then return a.k < b.k end
+    return a.i < b.i
+  end)
+  local out = { pack("<s4", M.json(res.meta or {}, "result.meta", 16 * 1024 * 1024 + 64 * #text)), pack("<I4", #list) }
+  for _, r in ipairs(list) do
+    out[#out + 1] = pack("<I4I4I4", r.k, r.s, r.e)
+    for _, v in ipairs(r.values) do out[#out + 1] = pack("<s4", v) end
+  end
+  return concat(out)
+end
+
+return M
