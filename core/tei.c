@@ -59,20 +59,25 @@ static const pl_reader_kind kinds[NKINDS] = {
   {"page",     {"n", NULL}},
 };
 
-/* genre: the earliest of these phrases in the lower-cased head (at one place, the first listed) */
-static const struct { const char *phrase, *genre; } genres[] = {
-  {"editorial note",                      "editorial"},
-  {"memorandum of telephone conversation", "telephone"},
-  {"transcript of telephone",             "telephone"},
-  {"telephone conversation",              "telephone"},
-  {"memorandum",                          "memorandum"},
-  {"telegram",                            "telegram"},
-  {"cable",                               "telegram"},
-  {"airgram",                             "telegram"},
-  {"minutes",                             "minutes"},
-  {"summary record",                      "minutes"},
-  {"letter",                              "letter"},
-  {"note",                                "note"},
+/*
+** genre, from the lower-cased head: the first "anywhere" phrase it holds
+** (a memorandum of a telephone conversation is a telephone record), else
+** the earliest of the other phrases (at one place, the first listed).
+** Phrases match at the start of a word.
+*/
+static const struct { const char *phrase, *genre; int anywhere; } genres[] = {
+  {"editorial note",          "editorial",  1},
+  {"transcript of telephone", "telephone",  1},
+  {"telephone conversation",  "telephone",  1},
+  {"telephone call",          "telephone",  1},
+  {"memorandum",              "memorandum", 0},
+  {"telegram",                "telegram",   0},
+  {"cable",                   "telegram",   0},
+  {"airgram",                 "telegram",   0},
+  {"minutes",                 "minutes",    0},
+  {"summary record",          "minutes",    0},
+  {"letter",                  "letter",     0},
+  {"note",                    "note",       0},
 };
 
 /* ---- elements ---- */
@@ -204,6 +209,7 @@ typedef struct tei {
   sbuf date, date_to, div_date, div_date_to;
   int participants;          /* inside a list of participants */
   int item_pers;             /* the current participants' item has a persName */
+  int item_loose;            /* and text of its own (not only a heading in <hi>) */
   uint32_t item_start;
   long pers_region;          /* the persName being read (its region in the current sink) */
   int pers_participant;
@@ -329,6 +335,32 @@ static int maybe_not_nfc(const char *s, size_t n) {
 static int sink_word(tei *t, sink *k, const char *s, size_t n, size_t src, int copy, size_t bytes) {
   pl_rdoc *d = k->d;
   int i;
+  if (!k->brk && !k->space && k->para && d->len > 0 && (unsigned char)s[0] >= 0x80 && maybe_not_nfc(s, n)) {
+    /* a combining mark (say a character reference) right after text: normalise it with the
+       character before, which keeps that character's place in the map */
+    size_t last = d->len - 1, r;
+    utf8proc_uint8_t *nfc = NULL;
+    char *both;
+    utf8proc_ssize_t m;
+    while (last > 0 && ((unsigned char)d->text[last] & 0xC0) == 0x80) last--;
+    r = d->len - last;
+    both = malloc(r + n);
+    if (both == NULL) return -1;
+    memcpy(both, d->text + last, r);
+    memcpy(both + r, s, n);
+    m = utf8proc_map((const utf8proc_uint8_t *)both, (utf8proc_ssize_t)(r + n), &nfc,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    free(both);
+    if (m < 0) return -1;
+    for (i = 0; i < k->nlazy; i++) d->regions[k->lazy[i]].start = (uint32_t)last;
+    k->nlazy = 0;
+    while (d->nanchors > 0 && d->anchors[d->nanchors - 1].text > last) d->nanchors--;
+    d->len = last;
+    i = pl_rdoc_text(d, (const char *)nfc, (size_t)m);
+    free(nfc);
+    k->expect = -1;
+    return i;
+  }
   if (k->brk) {
     if (d->len > 0 && pl_rdoc_text(d, "\n\n", 2)) return -1;
     k->brk = k->space = 0;
@@ -546,6 +578,7 @@ static const char *genre_of(const char *title, size_t n) {
     while ((at = strstr(at, genres[g].phrase)) != NULL) {
       size_t pos = (size_t)(at - low);
       if (pos == 0 || !((low[pos - 1] >= 'a' && low[pos - 1] <= 'z'))) {
+        if (genres[g].anywhere) return genres[g].genre;
         if (pos < best) { best = pos; genre = genres[g].genre; }
         break;
       }
@@ -847,7 +880,7 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts) {
     break;
   }
   case E_ITEM:
-    if (t->participants) { t->item_pers = 0; t->item_start = (uint32_t)k->d->len; }
+    if (t->participants) { t->item_pers = t->item_loose = 0; t->item_start = (uint32_t)k->d->len; }
     break;
   case E_PERSNAME: {
     const char *c = attr(atts, NULL, "corresp");
@@ -987,7 +1020,7 @@ static void on_end(void *ud, const XML_Char *name) {
     if (f->region >= 0) { persname_close(t, f); f->region = -1; }
     break;
   case E_ITEM:
-    if (t->participants && !t->item_pers && k == &t->body) {
+    if (t->participants && !t->item_pers && t->item_loose && k == &t->body) {
       size_t n;
       const char *s = sink_text(k, t->item_start, &n);
       while (n > 0 && (s[0] == '\n' || s[0] == ' ')) { s++; n--; }
@@ -1039,6 +1072,11 @@ static void on_text(void *ud, const XML_Char *s, int len) {
   if (t->cap_role && !t->cap_name && sb_squeeze(&t->role, s, n)) { oom(t); return; }
   if (t->doc < 0 || t->header || t->sk == NULL) return;
   k = t->sk;
+  if (t->participants && t->stack[t->depth - 1].e == E_ITEM && !t->item_loose) {
+    while (i < n && is_space((unsigned char)s[i])) i++;
+    t->item_loose = i < n;
+    i = 0;
+  }
   at = XML_GetCurrentByteIndex(t->p);
   count = XML_GetCurrentByteCount(t->p);
   src = at >= 0 ? (size_t)at : (size_t)(t->last_src >= 0 ? t->last_src : 0);
