@@ -158,6 +158,8 @@ typedef struct sink {
 
 typedef struct pnote {       /* a note being collected */
   pl_rdoc d;
+  long ref;                  /* its noteref region in the body */
+  char *target;              /* its target attribute without '#' (malloc'ed; NULL: none) */
   pl_rstr n, type, id, anchor;   /* in d.strs */
   int source;                /* type="source" */
 } pnote;
@@ -625,7 +627,7 @@ static int append_note(pl_rdoc *d, pnote *nt) {
   size_t i;
   int a;
   pl_rregion *r;
-  if (d->len > 0 && pl_rdoc_text(d, "\n\n", 2)) return -1;
+  if (d->len > 0 && nt->d.len > 0 && pl_rdoc_text(d, "\n\n", 2)) return -1;   /* an empty note: no paragraph */
   base = (uint32_t)d->len;
   {  /* the text up to each anchor, then the anchor (pl_rdoc_anchor marks the text's end) */
     uint32_t at = 0;
@@ -660,6 +662,34 @@ static int append_note(pl_rdoc *d, pnote *nt) {
 static void free_rdoc(pl_rdoc *d) {
   free(d->text); free(d->anchors); free(d->strs); free(d->meta); free(d->regions);
   memset(d, 0, sizeof *d);
+}
+
+typedef struct rsort { pl_rregion r; size_t i; } rsort;
+
+static int rsort_cmp(const void *a, const void *b) {
+  const rsort *x = a, *y = b;
+  if (x->r.start != y->r.start) return x->r.start < y->r.start ? -1 : 1;
+  return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+** Regions in document order (by start; at one start, in the order they were
+** opened, the enclosing one first).  They are made in that order but for a
+** zero-width region met before the paragraph break of a region opened
+** earlier, so a sort is rarely needed.
+*/
+static int sort_regions(pl_rdoc *d) {
+  size_t i;
+  rsort *v;
+  for (i = 1; i < d->nregions; i++) if (d->regions[i].start < d->regions[i - 1].start) break;
+  if (i >= d->nregions) return 0;
+  v = malloc(d->nregions * sizeof *v);
+  if (v == NULL) return -1;
+  for (i = 0; i < d->nregions; i++) { v[i].r = d->regions[i]; v[i].i = i; }
+  qsort(v, d->nregions, sizeof *v, rsort_cmp);
+  for (i = 0; i < d->nregions; i++) d->regions[i] = v[i].r;
+  free(v);
+  return 0;
 }
 
 static int doc_close(tei *t) {
@@ -728,9 +758,10 @@ static int doc_close(tei *t) {
     }
     if (rc == 0) rc = append_note(d, nt);
   }
-  for (i = 0; i < t->nnotes; i++) free_rdoc(&t->notes[i].d);
+  for (i = 0; i < t->nnotes; i++) { free_rdoc(&t->notes[i].d); free(t->notes[i].target); }
   t->nnotes = 0;
   if (rc || pl_rdoc_str(d, genre, strlen(genre), &d->attrs[A_GENRE])) return -1;
+  if (sort_regions(d)) return -1;
   /* text always begins at an anchor (its first word's); an empty document gets its start tag's */
   if (d->nanchors == 0) {
     cursor_to(t, t->doc_src);
@@ -776,6 +807,15 @@ static void note_open(tei *t, const XML_Char **atts) {
   }
   nt = &t->notes[t->nnotes++];
   memset(nt, 0, sizeof *nt);
+  nt->ref = r;
+  if (attr(atts, NULL, "target")) {
+    size_t tn;
+    const char *tid = ref_id(attr(atts, NULL, "target"), &tn);
+    nt->target = malloc(tn + 1);
+    if (nt->target == NULL) { oom(t); return; }
+    memcpy(nt->target, tid, tn);
+    nt->target[tn] = '\0';
+  }
   if (pl_rdoc_str(&nt->d, "", 0, &empty) ||
       pl_rdoc_str(&nt->d, n ? n : "", n ? strlen(n) : 0, &nt->n) ||
       pl_rdoc_str(&nt->d, type ? type : "", type ? strlen(type) : 0, &nt->type) ||
@@ -1001,7 +1041,16 @@ static void on_end(void *ud, const XML_Char *name) {
     return;
   }
   if (f->note) {
+    pnote *nt = &t->notes[t->nnotes - 1];
     t->sk = &t->body;
+    if (nt->d.len == 0 && nt->target) {
+      /* an empty note pointing at another (<note target="#d49fn3"/>): a second reference to it */
+      pl_rdoc *d = cur_doc(t);
+      if (set_attr(d, nt->ref, 1, nt->target, strlen(nt->target))) oom(t);
+      free(nt->target);
+      free_rdoc(&nt->d);
+      t->nnotes--;
+    }
     t->depth--;
     return;
   }
@@ -1226,7 +1275,7 @@ static int finish(tei *t, size_t people0) {
 static void tei_free(tei *t) {
   size_t i;
   if (t->p) XML_ParserFree(t->p);
-  for (i = 0; i < t->nnotes; i++) free_rdoc(&t->notes[i].d);
+  for (i = 0; i < t->nnotes; i++) { free_rdoc(&t->notes[i].d); free(t->notes[i].target); }
   for (i = 0; i < t->nfix; i++) free(t->fix[i].ref);
   free(t->notes); free(t->fix); free(t->stack);
   free(t->volume.b); free(t->name.b); free(t->role.b); free(t->pid.b);

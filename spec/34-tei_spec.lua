@@ -417,7 +417,7 @@ describe("the tei reader on hostile input", function()
 <TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>
 <div type="document" xml:id="2"><p>One<note n="1">outer <note n="x">inner</note> end</note>.</p></div>
 <div type="document"><p><persName corresp="#a">Al <persName>Bo</persName></persName> met.</p></div>
-<div type="document" xml:id="2"><p>Three.</p></div>
+<div type="document" xml:id="2"><p>Three<note n="1" xml:id="fn1">Once.</note> and again<note n="###" target="#fn1"/>.</p></div>
 </body></text></TEI>
 ]])
     local docs = read(path)
@@ -426,6 +426,11 @@ describe("the tei reader on hostile input", function()
     assert.equal(1, #of_kind(docs[1], "note"))
     assert.equal("Al Bo met.", docs[2].text)
     assert.same({ "Al Bo" }, metas(docs[2], "persname"))
+    -- an empty note pointing at another is a second reference to it, not a note of its own
+    assert.equal("Three and again.\n\nOnce.", docs[3].text)
+    local refs = of_kind(docs[3], "noteref")
+    assert.same({ "fn1", "fn1" }, { refs[1].attrs.id, refs[2].attrs.id })
+    assert.equal(1, #of_kind(docs[3], "note"))
     check_map(path, docs)
   end)
 end)
@@ -439,17 +444,24 @@ describe("the tei reader on the FRUS sample", function()
     for path in p:lines() do paths[#paths + 1] = path end
     p:close()
     if #paths == 0 then pending("the FRUS sample is not at " .. frus) return end
-    local n, divs, dated = 0, 0, 0
+    local n, divs, dated, unsorted, bad_text = 0, 0, 0, 0, 0
     for _, path in ipairs(paths) do
       local docs, err = reader.read(path)
       assert(docs, err)
       n = n + #docs
       divs = divs + select(2, h.read(path):gsub('<div type="document"', ""))
-      for _, x in ipairs(docs) do if x.attrs.date ~= "" then dated = dated + 1 end end
+      for _, x in ipairs(docs) do
+        if x.attrs.date ~= "" then dated = dated + 1 end
+        for i = 2, #x.regions do if x.regions[i].start < x.regions[i - 1].start then unsorted = unsorted + 1 end end
+        for i = 2, #x.anchors do if x.anchors[i].text <= x.anchors[i - 1].text then unsorted = unsorted + 1 end end
+        if x.text:find("^%s") or x.text:find("%s$") or x.text:find("\n\n\n", 1, true) or x.text:find("  ", 1, true)
+           or x.text:find("[^\n]\n[^\n]") or x.text:find(" \n", 1, true) or x.text:find("\n ", 1, true) or not utf8.len(x.text) then bad_text = bad_text + 1 end
+      end
     end
     assert.equal(43, #paths)
     assert.equal(divs, n)
     assert.equal(14541, n)
+    assert.same({ 0, 0 }, { unsorted, bad_text })   -- regions and anchors in order; whitespace squeezed
     assert.is_true(dated >= 12358)                 -- the README's count of machine-readable dates
   end)
 end)
