@@ -63,7 +63,7 @@ static const pl_reader_kind kinds[NKINDS] = {
 ** genre, from the lower-cased head: the first "anywhere" phrase it holds
 ** (a memorandum of a telephone conversation is a telephone record), else
 ** the earliest of the other phrases (at one place, the first listed).
-** Phrases match at the start of a word.
+** Phrases match whole words (a plural 's' allowed).
 */
 static const struct { const char *phrase, *genre; int anywhere; } genres[] = {
   {"editorial note",          "editorial",  1},
@@ -76,6 +76,8 @@ static const struct { const char *phrase, *genre; int anywhere; } genres[] = {
   {"airgram",                 "telegram",   0},
   {"minutes",                 "minutes",    0},
   {"summary record",          "minutes",    0},
+  {"summary notes",           "minutes",    0},
+  {"notes of",                "minutes",    0},
   {"letter",                  "letter",     0},
   {"note",                    "note",       0},
 };
@@ -579,7 +581,9 @@ static const char *genre_of(const char *title, size_t n) {
     const char *at = low;
     while ((at = strstr(at, genres[g].phrase)) != NULL) {
       size_t pos = (size_t)(at - low);
-      if (pos == 0 || !((low[pos - 1] >= 'a' && low[pos - 1] <= 'z'))) {
+      const char *end = at + strlen(genres[g].phrase);
+      if (*end == 's') end++;
+      if ((pos == 0 || !(low[pos - 1] >= 'a' && low[pos - 1] <= 'z')) && !(*end >= 'a' && *end <= 'z')) {
         if (genres[g].anywhere) return genres[g].genre;
         if (pos < best) { best = pos; genre = genres[g].genre; }
         break;

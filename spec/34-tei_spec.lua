@@ -412,6 +412,26 @@ describe("the tei reader on hostile input", function()
     assert.same({ 3, 9 }, { line_col(docs[1], docs[1].text:find("au")) })
   end)
 
+  it("chooses genres by one table of phrases in the head, or the source note of an older volume", function()
+    local heads = {
+      { "12. Notes of Meeting", "minutes" }, { "13. Summary Record of the 514th Meeting", "minutes" },
+      { "14. Airgram From the Embassy in Paris", "telegram" }, { "15. Note From the Soviet Government", "note" },
+      { "16. Paper Prepared in the Policy Planning Council", "other" },
+      { "17. Memorandum for the Record", "memorandum" }, { "18. Transcript of Telephone Conversation", "telephone" },
+      { "19. Letter From President Kennedy Enclosing a Telegram", "letter" },
+      { "20. Telegram From the Embassy Enclosing a Letter", "telegram" }, { "Editorial Note", "editorial" },
+    }
+    local xml = { '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>' }
+    for _, x in ipairs(heads) do xml[#xml + 1] = '<div type="document"><head>' .. x[1] .. '</head><p>Text.</p></div>' end
+    xml[#xml + 1] = '<div type="document"><note rend="inline" type="source">691.119/6–1948: Telegram</note>'
+      .. '<head>The Ambassador in Iran (Wiley) to the Secretary of State</head><p>Text.</p></div>'
+    xml[#xml + 1] = '</body></text></TEI>'
+    local docs = read(write("genres.xml", table.concat(xml, "\n")))
+    assert.equal(#heads + 1, #docs)
+    for i, x in ipairs(heads) do assert.equal(x[2], docs[i].attrs.genre, x[1]) end
+    assert.equal("telegram", docs[#docs].attrs.genre)
+  end)
+
   it("keeps ids unique, nests notes and persNames without losing text", function()
     local path = write("vol.xml", [[
 <TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>
