@@ -34,6 +34,7 @@
 
 #include "parley.h"
 #include "reader.h"
+#include "tei.h"
 
 #define NSSEP '\x01'
 #define NS_TEI  "http://www.tei-c.org/ns/1.0"
@@ -57,29 +58,6 @@ static const pl_reader_kind kinds[NKINDS] = {
   {"turn",     {"speaker", "who", NULL}},
   {"label",    {"speaker", NULL}},
   {"page",     {"n", NULL}},
-};
-
-/*
-** genre, from the lower-cased head: the first "anywhere" phrase it holds
-** (a memorandum of a telephone conversation is a telephone record), else
-** the earliest of the other phrases (at one place, the first listed).
-** Phrases match whole words (a plural 's' allowed).
-*/
-static const struct { const char *phrase, *genre; int anywhere; } genres[] = {
-  {"editorial note",          "editorial",  1},
-  {"transcript of telephone", "telephone",  1},
-  {"telephone conversation",  "telephone",  1},
-  {"telephone call",          "telephone",  1},
-  {"memorandum",              "memorandum", 0},
-  {"telegram",                "telegram",   0},
-  {"cable",                   "telegram",   0},
-  {"airgram",                 "telegram",   0},
-  {"minutes",                 "minutes",    0},
-  {"summary record",          "minutes",    0},
-  {"summary notes",           "minutes",    0},
-  {"notes of",                "minutes",    0},
-  {"letter",                  "letter",     0},
-  {"note",                    "note",       0},
 };
 
 /* ---- elements ---- */
@@ -467,131 +445,20 @@ static const char *ref_id(const char *v, size_t *n) {
   return v;
 }
 
-/* ---- dates ---- */
+/* ---- dates and genres (teimeta.c) ---- */
 
-static int digits(const char *s, int n) {
-  int i;
-  for (i = 0; i < n; i++) if (s[i] < '0' || s[i] > '9') return 0;
-  return 1;
-}
-
-/* An ISO 8601 value as YYYY-MM-DD, YYYY-MM or YYYY (the time of day dropped) into out; 0 if none. */
 static int iso_date(const char *v, sbuf *out) {
-  size_t n = 0;
-  if (v == NULL) return 0;
-  while (*v == ' ') v++;
-  if (!digits(v, 4)) return 0;
-  n = 4;
-  if (v[4] == '-' && digits(v + 5, 2) && (v[5] - '0') * 10 + (v[6] - '0') >= 1 &&
-      (v[5] - '0') * 10 + (v[6] - '0') <= 12) {
-    n = 7;
-    if (v[7] == '-' && digits(v + 8, 2) && (v[8] - '0') * 10 + (v[9] - '0') >= 1 &&
-        (v[8] - '0') * 10 + (v[9] - '0') <= 31) n = 10;
-  }
-  if (v[n] != '\0' && v[n] != 'T' && v[n] != ' ' && v[n] != '-' && v[n] != '+' && v[n] != 'Z') return 0;
+  char b[PL_TEI_DATE];
+  size_t n = pl_tei_iso_date(v, b);
   out->n = 0;
-  return sb_add(out, v, n) == 0;
+  return n > 0 && sb_add(out, b, n) == 0;
 }
 
-static const struct { const char *name; int month; } months[] = {
-  {"january", 1}, {"february", 2}, {"march", 3}, {"april", 4}, {"may", 5}, {"june", 6},
-  {"july", 7}, {"august", 8}, {"september", 9}, {"october", 10}, {"november", 11}, {"december", 12},
-  {"jan", 1}, {"feb", 2}, {"mar", 3}, {"apr", 4}, {"jun", 6}, {"jul", 7}, {"aug", 8},
-  {"sep", 9}, {"sept", 9}, {"oct", 10}, {"nov", 11}, {"dec", 12},
-};
-
-typedef struct dtok { int kind; long v; } dtok;   /* kind: 1 month, 2 number (v; digits in -v?), 3 other */
-
-/* A textual date in s[0..n) ("August 28, 1963", "28 August 1963", "August 1963", "1963") into out. */
 static int text_date(const char *s, size_t n, sbuf *out) {
-  dtok tk[64];
-  int nt = 0, i, year = -1;
-  size_t k = 0;
-  char buf[64];
-  while (k < n && nt < 64) {
-    unsigned char c = (unsigned char)s[k];
-    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
-      char w[12];
-      size_t j = 0, m;
-      tk[nt].kind = 3; tk[nt].v = 0;
-      while (k < n && (((unsigned char)s[k] | 0x20) >= 'a' && ((unsigned char)s[k] | 0x20) <= 'z')) {
-        if (j < sizeof w - 1) w[j++] = (char)(s[k] | 0x20);
-        k++;
-      }
-      w[j] = '\0';
-      for (m = 0; m < sizeof months / sizeof months[0]; m++)
-        if (strcmp(w, months[m].name) == 0) { tk[nt].kind = 1; tk[nt].v = months[m].month; }
-      if (tk[nt].kind == 1 && k < n && s[k] == '.') k++;
-      nt++;
-    } else if (c >= '0' && c <= '9') {
-      long v = 0;
-      int nd = 0;
-      while (k < n && s[k] >= '0' && s[k] <= '9') { if (nd < 6) v = v * 10 + (s[k] - '0'); nd++; k++; }
-      tk[nt].kind = 2;
-      tk[nt].v = nd <= 4 ? v * 10 + nd : 0;   /* value and digit count together */
-      nt++;
-      if (k < n && (s[k] == ',' )) k++;
-    } else if (is_space(c) || c == ',') {
-      k++;
-    } else {
-      tk[nt].kind = 3; tk[nt].v = 0; nt++;
-      k++;
-      while (k < n && (((unsigned char)s[k]) & 0xC0) == 0x80) k++;
-    }
-  }
-#define NUMV(x) (tk[x].kind == 2 ? tk[x].v / 10 : -1)
-#define NUMD(x) (tk[x].kind == 2 ? tk[x].v % 10 : 0)
-#define ISYEAR(x) ((x) < nt && NUMD(x) == 4 && NUMV(x) >= 1000)
-#define ISDAY(x) ((x) < nt && NUMD(x) >= 1 && NUMD(x) <= 2 && NUMV(x) >= 1 && NUMV(x) <= 31)
-  for (i = 0; i < nt; i++) {
-    if (tk[i].kind == 1 && ISDAY(i + 1) && ISYEAR(i + 2)) {
-      snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", NUMV(i + 2), tk[i].v, NUMV(i + 1));
-      break;
-    }
-    if (ISDAY(i) && i + 1 < nt && tk[i + 1].kind == 1 && ISYEAR(i + 2)) {
-      snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", NUMV(i + 2), tk[i + 1].v, NUMV(i));
-      break;
-    }
-    if (tk[i].kind == 1 && ISYEAR(i + 1)) {
-      snprintf(buf, sizeof buf, "%04ld-%02ld", NUMV(i + 1), tk[i].v);
-      break;
-    }
-    if (year < 0 && ISYEAR(i)) year = i;
-  }
-  if (i == nt) {
-    if (year < 0) return 0;
-    snprintf(buf, sizeof buf, "%04ld", NUMV(year));
-  }
-#undef NUMV
-#undef NUMD
-#undef ISYEAR
-#undef ISDAY
+  char b[PL_TEI_DATE];
+  size_t k = pl_tei_text_date(s, n, b);
   out->n = 0;
-  return sb_add(out, buf, strlen(buf)) == 0;
-}
-
-static const char *genre_of(const char *title, size_t n) {
-  char low[512];
-  size_t i, g, best = SIZE_MAX;
-  const char *genre = "other";
-  if (n >= sizeof low) n = sizeof low - 1;
-  for (i = 0; i < n; i++) low[i] = (char)((title[i] >= 'A' && title[i] <= 'Z') ? title[i] | 0x20 : title[i]);
-  low[n] = '\0';
-  for (g = 0; g < sizeof genres / sizeof genres[0]; g++) {
-    const char *at = low;
-    while ((at = strstr(at, genres[g].phrase)) != NULL) {
-      size_t pos = (size_t)(at - low);
-      const char *end = at + strlen(genres[g].phrase);
-      if (*end == 's') end++;
-      if ((pos == 0 || !(low[pos - 1] >= 'a' && low[pos - 1] <= 'z')) && !(*end >= 'a' && *end <= 'z')) {
-        if (genres[g].anywhere) return genres[g].genre;
-        if (pos < best) { best = pos; genre = genres[g].genre; }
-        break;
-      }
-      at++;
-    }
-  }
-  return genre;
+  return k > 0 && sb_add(out, b, k) == 0;
 }
 
 /* ---- documents ---- */
@@ -718,7 +585,7 @@ static int doc_close(tei *t) {
       flat[m++] = c;
     }
     rc = pl_rdoc_str(d, flat, m, &d->attrs[A_TITLE]);
-    genre = genre_of(flat, m);
+    genre = pl_tei_genre(flat, m);
     free(flat);
   }
   if (rc) return -1;
@@ -757,7 +624,7 @@ static int doc_close(tei *t) {
       if (rc == 0 && strcmp(genre, "other") == 0) {
         const char *colon = memchr(s, ':', n);
         while (colon && memchr(colon + 1, ':', n - (size_t)(colon + 1 - s))) colon = memchr(colon + 1, ':', n - (size_t)(colon + 1 - s));
-        if (colon && n - (size_t)(colon - s) < 40) genre = genre_of(colon + 1, n - (size_t)(colon + 1 - s));
+        if (colon && n - (size_t)(colon - s) < 40) genre = pl_tei_genre(colon + 1, n - (size_t)(colon + 1 - s));
       }
     }
     if (rc == 0) rc = append_note(d, nt);
