@@ -542,6 +542,7 @@ static void work_source(job *j, unsigned thread, size_t i) {
     size_t n;
     int rc;
     if (pl_read_file(path, &data, &n, sw->err, sizeof sw->err) != 0) { sw->failed = 1; return; }
+    sw->rd.stop = j->stop;             /* Ctrl-C stops a large source between its pieces */
     rc = r->read(path, data, n, &sw->rd, sw->err, sizeof sw->err);
     free(data);
     if (rc != 0) { sw->failed = 1; return; }

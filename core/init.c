@@ -17,6 +17,7 @@ static const luaL_Reg parley_libs[] = {
   {"parley.hits",     luaopen_parley_hits},
   {"parley.writer",   luaopen_parley_writer},
   {"parley.sandbox",  luaopen_parley_sandbox},
+  {"parley.reader",   luaopen_parley_reader},
   {NULL, NULL}
 };
 

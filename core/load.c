@@ -150,6 +150,8 @@ static int nfc_inert(uint32_t cp) {
   return lo < sizeof inert / sizeof inert[0] && inert[lo][0] <= cp;
 }
 
+int pl_nfc_inert(uint32_t cp) { return nfc_inert(cp); }
+
 /*
 ** Line and column (1-based) of byte pos of s[0..len), counting from start
 ** (after any BOM).  LF, CRLF and CR end lines; columns count characters,

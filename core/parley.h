@@ -31,6 +31,7 @@ int luaopen_parley_hits(lua_State *L);
 int luaopen_parley_error(lua_State *L);
 int luaopen_parley_writer(lua_State *L);
 int luaopen_parley_sandbox(lua_State *L);
+int luaopen_parley_reader(lua_State *L);
 
 /* error.c: errors a user can act on (see there).  parley_error raises one
 ** with a formatted message (as lua_pushfstring); parley_is_error tests a value. */
@@ -157,6 +158,9 @@ int pl_load_file(const char *path, int repair, pl_loaded *out, char *err, size_t
 int pl_load_buffer(const char *name, const char *data, size_t len, int repair,
                    pl_loaded *out, char *err, size_t errlen);
 void pl_loaded_free(pl_loaded *l);
+/* Whether code point cp stays as it is in NFC and combines with nothing
+** before it (a run of such characters after an ASCII one is NFC already). */
+int pl_nfc_inert(uint32_t cp);
 
 /*
 ** token.c — the tokeniser (pure C, thread-safe, no Lua calls).

@@ -58,7 +58,28 @@ typedef struct pl_rdoc {
   pl_rregion *regions; size_t nregions, rcap;
 } pl_rdoc;
 
-typedef struct pl_rdocs { pl_rdoc *v; size_t n, cap; } pl_rdocs;
+/*
+** The source's person register (a TEI volume's list of persons: every
+** persName with an xml:id): id, name, and role (what the entry says about
+** the person after the name), strings in strs.
+*/
+typedef struct pl_rperson { pl_rstr id, name, role; } pl_rperson;
+typedef struct pl_rpeople {
+  pl_rperson *v; size_t n, cap;
+  char *strs; size_t nstrs, scap;
+} pl_rpeople;
+
+/*
+** What a reader fills: the documents, the source's person register, and
+** stop, an optional interruption flag set by the caller (NULL: never
+** interrupted); a reader tests it between pieces of a large source and
+** fails with "interrupted".  A zeroed pl_rdocs is empty and ready.
+*/
+typedef struct pl_rdocs {
+  pl_rdoc *v; size_t n, cap;
+  pl_rpeople people;
+  const parley_flag *stop;
+} pl_rdocs;
 
 typedef struct pl_reader {
   const char *name;                        /* "tei" */
@@ -85,8 +106,15 @@ int pl_rdoc_str(pl_rdoc *d, const char *s, size_t n, pl_rstr *out);
 int pl_rdoc_meta(pl_rdoc *d, const char *key, const char *v, size_t n);
 /* A region of kind over [start, end) with no attributes set yet (NULL: no memory). */
 pl_rregion *pl_rdoc_region(pl_rdoc *d, uint32_t kind, uint32_t start, uint32_t end);
-void pl_rdocs_free(pl_rdocs *ds);
+void pl_rdocs_free(pl_rdocs *ds);                           /* documents and register; stop is kept */
+/* A person of the register (0, or -1 when out of memory). */
+int pl_rpeople_add(pl_rpeople *p, const char *id, size_t idn, const char *name, size_t namen,
+                   const char *role, size_t rolen);
 
 static inline const char *pl_rstr_ptr(const pl_rdoc *d, pl_rstr s) { return d->strs + s.off; }
+static inline const char *pl_rperson_ptr(const pl_rpeople *p, pl_rstr s) { return p->strs + s.off; }
+
+/* tei.c: the "tei" reader (TEI P5 over expat). */
+extern const pl_reader pl_reader_tei;
 
 #endif

@@ -6,6 +6,7 @@ local M = {
   version = site.version or "0.1.0",
   home = site.home,
   text = require "parley.text",
+  reader = require "parley.reader",
 }
 
 -- Pretty-print values (nested tables, cycles, long lists) as the REPL does.
