@@ -127,6 +127,58 @@ static void count_spans(lua_State *L, pl_corpus *c, const pl_hits *spans, count_
   }
 }
 
+/* The string of one folded (fold) or exact type (the lexicon's block checked on first use). */
+static type_str type_string(lua_State *L, pl_corpus *c, int fold, uint32_t id) {
+  ix_str s = fold ? c->ix.fold[id].str : c->ix.exact[id].str;
+  type_str t;
+  t.s = ix_blob(c->ix.lexstr, c->ix.lexstr_size, s);
+  t.len = s.len;
+  if (t.s == NULL || ix_touch(&c->ix, t.s, s.len)) corpus_damaged(L, c);
+  return t;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/*
+** Count the types of the tokens in spans (about `tokens` of them) by sorting
+** their ids: work and memory in the sub-corpus's size, not the lexicon's.
+** Pushes the rows (a userdata) and returns them, *n of them.
+*/
+static count_row *count_sparse(lua_State *L, pl_corpus *c, const pl_hits *spans, size_t tokens, int fold,
+                               size_t *n) {
+  const parley_flag *stop = parley_interrupt_flag(L);
+  uint32_t *ids = lua_newuserdatauv(L, (tokens + 1) * sizeof *ids, 0);
+  count_row *rows;
+  size_t i, k = 0, steps = 0, nr = 0;
+  for (i = 0; i < spans->n; i++) {
+    uint32_t s = spans->span[2 * i], e = spans->span[2 * i + 1];
+    ix_cursor cur;
+    if (s >= e) continue;
+    if (e > c->ix.ntokens || ix_seek(&c->ix, s, &cur)) corpus_damaged(L, c);
+    for (;;) {
+      parley_check_interrupt(L, stop, ++steps);
+      if (cur.id >= c->ix.nexact || k >= tokens) corpus_damaged(L, c);
+      ids[k++] = fold ? c->ix.exact[cur.id].fold : cur.id;
+      if (cur.pos + 1 >= e) break;
+      if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
+    }
+  }
+  qsort(ids, k, sizeof *ids, cmp_u32);
+  rows = lua_newuserdatauv(L, (k + 1) * sizeof *rows, 0);
+  for (i = 0; i < k; i++) {
+    if (nr > 0 && rows[nr - 1].id == ids[i]) { rows[nr - 1].count++; continue; }
+    if (ids[i] >= (fold ? c->ix.nfold : c->ix.nexact)) corpus_damaged(L, c);
+    rows[nr].id = ids[i];
+    rows[nr++].count = 1;
+  }
+  lua_remove(L, -2);   /* the ids */
+  *n = nr;
+  return rows;
+}
+
 /*
 ** freq(opts) -> rows | text | true: the frequency list, commonest first
 ** (ties in alphabetical order).  opts: fold (true), min (1), limit, punct
@@ -143,8 +195,7 @@ static int report_freq(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
   int whole;
   count_row *rows;
-  size_t nrows = 0, i, ntypes;
-  const type_str *names;
+  size_t nrows = 0, nr, i, ntypes;
   count_opts co;
   pl_writer *w;
   const parley_flag *stop;
@@ -153,34 +204,47 @@ static int report_freq(lua_State *L) {
   whole = lua_isnil(L, -1);
   lua_pop(L, 1);
   ntypes = (size_t)(co.fold ? c->ix.nfold : c->ix.nexact);
-  rows = lua_newuserdatauv(L, (ntypes + 1) * sizeof *rows, 0);  /* 3 */
-  names = type_strings(L, c, co.fold);                           /* 4 */
+  if (ix_touch(&c->ix, c->ix.exact, (size_t)c->ix.nexact * sizeof(ix_exact)) ||
+      ix_touch(&c->ix, c->ix.fold, (size_t)c->ix.nfold * sizeof(ix_fold)))
+    corpus_damaged(L, c);
   if (whole && co.fold) {
     /* the index keeps the folded types in frequency order already */
     const uint32_t *order = c->ix.freqorder;
-    if (ix_touch(&c->ix, order, ntypes * sizeof *order) ||
-        ix_touch(&c->ix, c->ix.fold, ntypes * sizeof(ix_fold)))
-      corpus_damaged(L, c);
+    rows = lua_newuserdatauv(L, (ntypes + 1) * sizeof *rows, 0);  /* 3 */
+    if (ix_touch(&c->ix, order, ntypes * sizeof *order)) corpus_damaged(L, c);
     for (i = 0; i < ntypes; i++) {
       uint32_t id = order[i];
       if (id >= ntypes) corpus_damaged(L, c);
       rows[i].id = id;
       rows[i].count = c->ix.fold[id].freq;
     }
+    nr = ntypes;
   } else if (whole) {
-    if (ix_touch(&c->ix, c->ix.exact, ntypes * sizeof(ix_exact))) corpus_damaged(L, c);
+    rows = lua_newuserdatauv(L, (ntypes + 1) * sizeof *rows, 0);  /* 3 */
     for (i = 0; i < ntypes; i++) {
       rows[i].id = (uint32_t)i;
       rows[i].count = c->ix.exact[i].freq;
     }
+    nr = ntypes;
   } else {
-    memset(rows, 0, (ntypes + 1) * sizeof *rows);
-    count_spans(L, c, scan_spans(L, c, 2, 1), rows, ntypes, co.fold);
-    lua_pop(L, 1);
-    for (i = 0; i < ntypes; i++) rows[i].id = (uint32_t)i;
+    const pl_hits *spans = scan_spans(L, c, 2, 1);                 /* 3 */
+    uint64_t tokens = 0;
+    for (i = 0; i < spans->n; i++)
+      if (spans->span[2 * i + 1] > spans->span[2 * i]) tokens += spans->span[2 * i + 1] - spans->span[2 * i];
+    if (tokens < ntypes / 4) {
+      /* a small sub-corpus (a document of an archive): its types, not the lexicon's */
+      rows = count_sparse(L, c, spans, (size_t)tokens, co.fold, &nr);   /* 4 */
+    } else {
+      rows = lua_newuserdatauv(L, (ntypes + 1) * sizeof *rows, 0);     /* 4 */
+      memset(rows, 0, (ntypes + 1) * sizeof *rows);
+      count_spans(L, c, spans, rows, ntypes, co.fold);
+      for (i = 0; i < ntypes; i++) rows[i].id = (uint32_t)i;
+      nr = ntypes;
+    }
+    lua_remove(L, -2);
   }
   /* keep the counted types at or above min, commonest first */
-  for (i = 0; i < ntypes; i++) {
+  for (i = 0; i < nr; i++) {
     uint32_t id = rows[i].id, kind = co.fold ? c->ix.fold[id].kind : c->ix.exact[id].kind;
     if (rows[i].count < (uint64_t)(co.min > 0 ? co.min : 1)) continue;
     if (!co.punct && !pl_token_is_word((int)kind)) continue;
@@ -188,13 +252,13 @@ static int report_freq(lua_State *L) {
   }
   if (!(co.fold && whole)) qsort(rows, nrows, sizeof *rows, cmp_count_row);
   if (co.limit >= 0 && (size_t)co.limit < nrows) nrows = (size_t)co.limit;
-  w = wr_push(L, co.fmt, co.file, cols, 3, NULL);                /* 5 */
+  w = wr_push(L, co.fmt, co.file, cols, 3, NULL);                /* 4 */
   stop = parley_interrupt_flag(L);
   for (i = 0; i < nrows; i++) {
-    const type_str *t = &names[rows[i].id];
+    type_str t = type_string(L, c, co.fold, rows[i].id);
     const char *kind = pl_token_kind_name(co.fold ? c->ix.fold[rows[i].id].kind : c->ix.exact[rows[i].id].kind);
     parley_check_interrupt(L, stop, i + 1);
-    wr_str(L, w, t->s, t->len);
+    wr_str(L, w, t.s, t.len);
     wr_int(L, w, (lua_Integer)rows[i].count);
     wr_str(L, w, kind, strlen(kind));
     wr_end_row(L, w);

@@ -749,11 +749,26 @@ end
 -- (speaker = "McCloy" is "John McCloy"); "" stands for regions without the
 -- attribute.  A filter none of whose values any region has is a mistake,
 -- which raises naming the values there are, rather than selecting nothing.
+-- The values of attribute attr of kind's regions (Corpus:values) and their
+-- set, made once per index: an archive's filters ask for them again and again.
+local value_sets = setmetatable({}, { __mode = "k" })
+local function value_set(self, kind, attr)
+  local per = value_sets[self.ix]
+  if not per then per = {}; value_sets[self.ix] = per end
+  local key = kind .. "\0" .. attr
+  local e = per[key]
+  if not e then
+    local values, have = self:values(attr, kind), {}
+    for _, x in ipairs(values) do have[tostring(x)] = true end
+    e = { values = values, have = have }
+    per[key] = e
+  end
+  return e.values, e.have
+end
+
 local function resolve(self, kind, attr, v)
   local list = type(v) == "table" and v or { v }
-  local values = self:values(attr, kind)
-  local have = {}
-  for _, x in ipairs(values) do have[tostring(x)] = true end
+  local values, have = value_set(self, kind, attr)
   local out, unknown = {}, nil
   for i, x in ipairs(list) do
     x = tostring(x)

@@ -381,6 +381,8 @@ local function listing(dir, m)
           local tei, terr = sniff_tei(full)
           if tei == nil then return nil, terr end
           d.reader = tei and "tei" or nil
+          -- a volume holds many documents, which the reader dates, titles and types itself
+          d.title, d.type, d.date, d.language = nil, nil, nil, nil
         else
           d.reader = "text"
         end

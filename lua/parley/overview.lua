@@ -33,16 +33,21 @@ function M.show_words(list)
   return table.concat(parts, ", ")
 end
 
+local function nonempty(s) return s ~= "" and s or nil end
+
 -- rows(corpus, top) -> one row per document: { doc, date, type, title, lines,
 -- tokens, commonest = { { word, count } … } }, and a one-line summary of the corpus.
 function M.rows(corpus, top)
   local st = corpus:stats()
   local rows = {}
+  local spans = corpus.ix:regions("document")   -- document i is region i: one span each, no filter per document
   for doc in corpus:docs() do
-    local m = doc.meta
-    local sub = corpus:where{ id = doc.id }
-    rows[#rows + 1] = { doc = doc.id, date = m.date, type = m.type, title = m.title or doc.path,
-                        lines = #doc:lines(), tokens = sub:size(), commonest = M.top_words(sub, top) }
+    local m, info = doc.meta, doc._info
+    local _, _, attrs = corpus.ix:region("document", doc.number)
+    local sub = corpus:sub(spans:sub(doc.number, doc.number), "id=" .. doc.id)
+    rows[#rows + 1] = { doc = doc.id, date = m.date or nonempty(attrs.date), type = m.type or nonempty(attrs.genre),
+                        title = m.title or nonempty(attrs.title) or doc.path,
+                        lines = info.lines, tokens = info.ntokens, commonest = M.top_words(sub, top) }
   end
   local summary = ("%s — %s\n%s, %s, %s (folded)"):format(corpus.name, corpus.title or "",
     output.count(st.documents, "document"), output.count(st.tokens, "token"),
