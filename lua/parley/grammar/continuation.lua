@@ -10,6 +10,7 @@
 --   f:sentence{ pronoun = 2 }          -- "They/Both …": the last two named
 --   f:sentence{ subject = true }       -- "McCloy received …": a named subject that
 --                                      -- does not speak; no one's turn, none open
+--                                      -- (a group instead of true: "He" may be it)
 --   f:sentence{ narrator = true }      -- "It was clear that …": the note taker's
 --   f:sentence{ mentions = { [name] = true } }   -- no speaker named as subject:
 --                                      -- the open turn goes on, unless the sentence
@@ -90,6 +91,7 @@ function Follower:sentence(facts)
     if not same then self.group, self.turn = group, nil end
     return "pronoun", self.group, self.turn, same
   end
+  if type(facts.subject) == "table" then self:remember(facts.subject) end   -- "He" may be this one
   if facts.subject or facts.narrator or not self.group then self:reset(); return nil end
   for _, s in ipairs(self.group) do
     if facts.mentions and facts.mentions[s.name] then self:reset(); return nil end
