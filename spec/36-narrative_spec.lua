@@ -221,6 +221,20 @@ describe("narrative grammar: the header and the participants", function()
     assert.equal("Arnold Lissance", (bare:canonical("Mr. Lissance")))
   end)
 
+  it("reads the one-line form too, and the names given in the configuration", function()
+    local tutorial = h.root .. "/spec/fixtures/testimony"
+    local txt = assert(h.read(tutorial .. "/1962-10-30-memcon.txt"))
+    local g = narrative.new{ name = "narrative-test", names = { ["the visitor"] = "Ivan Petrov" } }
+    local res = g.parse(txt .. "\nThe visitor asked whether the ships would turn back.\n",
+                        { people = people.load{ dir = tutorial } })
+    assert.same({ "James Harlan", "Ivan Petrov", "Paul Lane" }, res.meta.participants)
+    assert.equal("Shipping in the Caribbean", res.meta.subject)
+    local last = of_kind(res, "turn")
+    assert.equal("Ivan Petrov", last[#last].attrs.speaker)       -- "The visitor", in no register
+    assert.equal("The visitor asked whether the ships would turn back.", text_of(txt .. "\n"
+      .. "The visitor asked whether the ships would turn back.\n", last[#last]))
+  end)
+
   it("gives the labelled grammar's header the block form as an option", function()
     local txt = "Memorandum\n\nSUBJECT\nShipping in the Caribbean\nPARTICIPANTS:\nUnited States:\n"
       .. "The Secretary\nSoviet Union:\nAmbassador Petrov\n\nThe Secretary said that it was late.\n"

@@ -52,7 +52,7 @@ local lib = require "parley.grammar.lib"
 local header = require "parley.grammar.header"
 local continuation = require "parley.grammar.continuation"
 
-local P, C, Cc, Cp, Ct, Cg = lpeg.P, lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg
+local C, Cc, Cp, Ct, Cg = lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg
 local sp, gap, wordchar = lib.sp, lib.gap, lib.wordchar
 
 local M = {}
@@ -192,10 +192,14 @@ function M.register(base, participants, cfg)
     end
   end
   for written, who in pairs(cfg.names or {}) do
-    if type(written) == "string" then
+    if type(written) == "string" and type(who) == "string" then
       local p = added[who] or (base:find(who) and added[base:find(who).name])
-      if p then p.aliases[#p.aliases + 1] = written
-      else list[#list + 1] = { name = who, aliases = { written } }; added[who] = list[#list] end
+      if not p then
+        p = { name = who, aliases = {} }
+        list[#list + 1], added[who] = p, p
+      end
+      p.aliases[#p.aliases + 1] = written                        -- and at a sentence start
+      p.aliases[#p.aliases + 1] = written:sub(1, 1):upper() .. written:sub(2)
     end
   end
   return people.new(list), order
@@ -275,9 +279,11 @@ function M.participants(txt, cfg, lines)
       end
       regions[#regions + 1] = f
       if name == pname then
-        if not alone and #values == 1 then                -- "Participants: A; B, interpreter"
+        if not alone then                                 -- "Participants: A; B,\n  C, interpreter"
           local parts = {}
-          for part in values[1]:gmatch("[^;]+") do parts[#parts + 1] = part end
+          for part in table.concat(values, " "):gmatch("[^;]+") do
+            if part:find("%S") then parts[#parts + 1] = part end
+          end
           values = parts
         end
         for _, e in ipairs(header.participants(values, cfg.sides)) do entries[#entries + 1] = e end
