@@ -291,5 +291,9 @@ describe("narrative grammar: hostile and odd inputs", function()
     assert.equal(1, d236:where{ kind = "turn", speaker = RUSK }:count("chancery"))
     assert.equal(1, #c:where{ id = "constructed-1962-10-29" }:regions("turn", { speaker = "Mr. Orlov" }))
     assert.equal("narrative", c:doc("frus1964-68v14-d236").meta.grammar_used.name)
+    -- as docs/grammars.md says of the constructed memorandum
+    local meta = c:doc("constructed-1962-10-29").meta
+    assert.equal("Shipping in the Caribbean; the hailing of ships at sea", meta.subject)
+    assert.same({ HARLAN, LANE, PETROV, SOKOLOV }, meta.participants)
   end)
 end)
