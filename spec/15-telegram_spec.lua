@@ -108,13 +108,14 @@ describe("telegram grammar: Mikoyan's telegram", function()
     { "McCloy and Stevenson agreed that it would be good", { MCCLOY, STEVENSON } },
     { "McCloy and Stevenson expressed satisfaction", { MCCLOY, STEVENSON } },
     { "Stevenson underlined that the USSR and USA", { STEVENSON } },
+    { "Both of them were inquiring whether", { MCCLOY, STEVENSON } },   -- the last two named
     { "I said in response that for the moment", { MIKOYAN } },
   }
 
   it("attributes reported speech to the speakers the text names", function()
     local turns, want = of_kind(res, "turn"), 0
     for _, e in ipairs(expected) do want = want + #e[2] end
-    assert.equal(want, #turns)                  -- 32 attributions, 7 of them by two speakers
+    assert.equal(want, #turns)                  -- 33 attributions, 8 of them by two speakers
     local used = {}
     for _, e in ipairs(expected) do
       local got = {}
@@ -140,13 +141,16 @@ describe("telegram grammar: Mikoyan's telegram", function()
       end
     end
     assert.equal("We are glad, - said McCloy, - that today our plane had not come under fire "
-      .. "when it had been flying over Cuba.", turn_starting("We are glad"))
+      .. "when it had been flying over Cuba. As far as we know the anti-aircraft missiles in Cuba are "
+      .. "in the hands of your people, not the Cubans, although it's possible that there are some "
+      .. "Cuban personnel.", turn_starting("We are glad"))   -- with the sentence that continues it
     assert.truthy(turn_starting("we mentioned that"):find("non%-aggression guarantee to Cuba$"))
     assert.equal("McCloy and Stevenson expressed satisfaction over the exchange of opinions",
       turn_starting("McCloy and Stevenson expressed"))
     local across = turn_starting("If Castro is against")      -- a sentence across the paragraph break
     assert.truthy(across:find("when they would be\n\nremoved", 1, true))
-    assert.truthy(across:find("Soviet technological secrets%.$"))
+    assert.truthy(across:find("Soviet technological secrets. We do know roughly", 1, true))
+    assert.truthy(across:find("In this case we could manage without ground verification%.$"))
     local _, joint = turn_starting("Stevenson and McCloy stated")
     assert.equal("Stevenson and McCloy", joint.attrs.label)
     -- names that are not speakers here
@@ -156,6 +160,56 @@ describe("telegram grammar: Mikoyan's telegram", function()
       assert.is_false(starts(text_of(source, t), "We do know roughly"))
       assert.is_false(starts(text_of(source, t), "McCloy received a very firm response"))
     end
+  end)
+
+  -- Sentences that name no speaker, read one by one: whose reported speech
+  -- each continues (the turn, by its first words, that takes it in), or
+  -- that it is in no turn and why.  Read in the file, sentence by sentence.
+  it("continues a turn over the sentences that name no speaker, within its point", function()
+    local function owners(sentence)
+      local out = {}
+      for _, t in ipairs(of_kind(res, "turn")) do
+        local s = text_of(source, t)
+        if s:find(sentence, 1, true) then out[#out + 1] = t.attrs.speaker end
+      end
+      table.sort(out)
+      return out
+    end
+    local continued = {
+      -- point 1: the Americans' list of the documents, after "the Americans agreed"
+      { "In their opinion, these documents must include:", { AM } },
+      { "The statement by the Soviet government must be the first.", { AM } },
+      { "The texts of these statements will be coordinated in advance.", { AM } },
+      { "It is foreseen that a corresponding statement will be made", { AM } },
+      { "All these statements must be presented to the Security Council.", { AM } },
+      -- point 3: McCloy's own "we", after "…, continued McCloy, …" and "…, said McCloy, …"
+      { "We do know roughly how many missiles", { MCCLOY } },
+      { "In this case we could manage without ground verification.", { MCCLOY } },
+      { "As far as we know the anti-aircraft missiles", { MCCLOY } },
+      -- point 4: Stevenson's, after "Stevenson said that …"
+      { "We could in some form elaborate mutual guarantees", { STEVENSON } },
+      { "If Castro is afraid of them, they are afraid of him, too.", { STEVENSON } },
+      { "But perhaps we can consider the possibility", { STEVENSON } },
+      { "I hope that steadily we will succeed", { STEVENSON } },
+    }
+    for _, c in ipairs(continued) do assert.same(c[2], owners(c[1]), c[1]) end
+    local nobody = {
+      "The unwillingness of the Americans to sign a protocol",     -- names the turn's speaker: Mikoyan's comment
+      "The Americans by all means were evading discussion",        -- a named subject that does not speak
+      "Nevertheless, in the course of conversation they were obliged",
+      "McCloy and Stevenson evaded a clear answer",
+      "There has been a detailed discussion of methods",           -- a point opens with no one speaking
+      "McCloy received a very firm response",
+      "It was clear that in the immediate future",                 -- the author's conclusion
+    }
+    for _, s in ipairs(nobody) do assert.same({}, owners(s), s) end
+    -- "Both of them" is one turn each, with its own label
+    local both = {}
+    for _, l in ipairs(of_kind(res, "label")) do
+      if text_of(source, l) == "Both of them were inquiring whether" then both[#both + 1] = l.attrs.speaker end
+    end
+    table.sort(both)
+    assert.same({ STEVENSON, MCCLOY }, both)
   end)
 
   it("finds the direct quotes and gives them the speakers of their turn", function()
@@ -266,6 +320,24 @@ describe("telegram grammar: tricky variants", function()
     assert.equal(STEVENSON, quotes[1].attrs.speaker)
     assert.equal("«this is new»", text_of(txt, quotes[2]))
     assert.equal(MIKOYAN, quotes[2].attrs.speaker)
+  end)
+
+  it("gives a pronoun the last named, and ends a continuation at a point or a named subject", function()
+    local txt = HEAD .. "They asked whether the plan was ready. 1. Stevenson said that time was short. "
+      .. "He added that ships were at sea. The fleet is large. McCloy noted that it was late. "
+      .. "Both of them asked for more. The talks went on. 2. The matter is closed. "
+      .. "Castro was not present.\n\n3.XI.62 A. MIKOYAN\n"
+    local res = parse(txt)
+    local got = {}
+    for _, t in ipairs(of_kind(res, "turn")) do got[#got + 1] = { text_of(txt, t), t.attrs.speaker } end
+    table.sort(got, function(a, b) return a[1] < b[1] or a[1] == b[1] and a[2] < b[2] end)
+    assert.same({
+      { "Both of them asked for more. The talks went on.", STEVENSON },   -- "the last two named"
+      { "Both of them asked for more. The talks went on.", MCCLOY },
+      { "He added that ships were at sea. The fleet is large.", STEVENSON },
+      { "McCloy noted that it was late.", MCCLOY },
+      { "Stevenson said that time was short.", STEVENSON },
+    }, got)
   end)
 
   it("copes with an empty text and a text without fields", function()

@@ -102,13 +102,16 @@ end
 -- Recorded from the index the grammars built before they ran in sandboxes
 -- (the same function over a fresh build of the bundled corpus, commit
 -- bf1f777): count and digest per kind; and the digest of the metadata the
--- grammars found (what the manifest entry does not give).
+-- grammars found (what the manifest entry does not give).  The turns were
+-- "121 4644e59b4111bbd2" until the telegram's turns went on over the sentences
+-- that name no speaker (spec/15 lists them, read by hand): two more ("Both of
+-- them were inquiring …"), five longer.
 local BEFORE = {
   document = "2 03efeb6c06c83edb", paragraph = "107 16da15d305f0b3fd",
   sentence = "356 1c4944a26d0a667a", editorial_note = "6 751fd7f8dc112a7f",
   field = "6 26cb455d305cc9bb", point = "8 29c3188d68851cdc", preamble = "1 e206d25fa2ce65a4",
   quote = "15 c6d8874dc133c881", signoff = "1 07d0d72d19e1658c", source_note = "1 25768fad469edb00",
-  supplied = "17 e91ffa92bed80fe7", turn = "121 4644e59b4111bbd2", footer = "1 b9ad4371eb66e760",
+  supplied = "17 e91ffa92bed80fe7", turn = "123 6433cd9b73087443", footer = "1 b9ad4371eb66e760",
   header = "1 7ea070ed6e9cad7d", narration = "3 e51b0e3f223928aa", scare_quote = "8 60202ac42a0f223a",
   transliteration = "5 8b294b0925843245",
 }
@@ -246,7 +249,7 @@ return require("parley.grammar").register{ name = "hostile", kinds = { turn = { 
       local want = parley.open(corpus_with(), { rebuild = true })
       local tel = function(x) return #x:where{ id = "telegram-1962-11-02" }:regions("turn") end
       assert.equal(tel(want), tel(c))
-      assert.equal(39, tel(c))
+      assert.equal(41, tel(c))
     end)
 
     it("cannot set globals", function()
@@ -321,7 +324,7 @@ return require("parley.grammar").register{ name = "hostile", kinds = { turn = { 
       local code = "local c = assert(parley.open(...)); print(#c:regions('turn'))"
       local out, err, status = h.run({ "-e", (code:gsub("%.%.%.", ("%q"):format(dir))) })
       assert.equal(0, status, err)
-      assert.equal("121\n", out)                      -- the built-in transcript's 82 turns and the telegram's 39
+      assert.equal("123\n", out)                      -- the built-in transcript's 82 turns and the telegram's 41
       assert.equal("parley: warning: " .. dir .. "/grammars/transcript.lua is ignored: 'transcript' is a "
         .. "built-in grammar (to use the corpus' file, write grammar = \"grammars/transcript.lua\" in the "
         .. "manifest)\n", err)

@@ -7,8 +7,9 @@
 --
 -- Resolution of the manifest's `grammar` field:
 --   "NAME"               a built-in grammar if there is one of that name
---                        (transcript, telegram, labelled; speakers is the former
---                        name of labelled), else the corpus' grammars/NAME.lua.
+--                        (transcript, telegram, labelled, narrative; speakers is
+--                        the former name of labelled), else the corpus'
+--                        grammars/NAME.lua.
 --                        A corpus file with a built-in's name is ignored, with a
 --                        warning saying how to use it:
 --   "grammars/NAME.lua"  the corpus' file, always (it may shadow a built-in)

@@ -35,6 +35,7 @@ M.builtin = {
   transcript = { module = "parley.grammar.transcript", data_files = { "/usr/share/dict/american-english" } },
   telegram = { module = "parley.grammar.telegram", data_files = {} },
   labelled = { module = "parley.grammar.labelled", data_files = {} },
+  narrative = { module = "parley.grammar.narrative", data_files = {} },
 }
 M.builtin.speakers = M.builtin.labelled
 

@@ -35,7 +35,11 @@
 --                 A note alone on its line(s) is no part of a turn.  Default { { "[", "]" } }
 --   skip          Lua patterns of lines that neither begin nor end a turn (page numbers)
 --   header        field names of a header at the top ("Participants", "Subject"):
---                 `Name: value` lines become field regions and document metadata
+--                 `Name: value` lines become field regions and document metadata;
+--                 with `blocks = true` in the list, a name may also stand alone on
+--                 its line ("SUBJECT", "PARTICIPANTS:") with its values on the lines
+--                 below, one a line, to a blank line or the next field name
+--                 (sub-headings such as "United States:" are no participants)
 -- Region kinds: turn (speaker, side, mode "direct" or "reported", direction, label),
 -- label (speaker: the words that open a turn and that its speaker did not say, "Q.",
 -- "McCloy (in a jocular tone):", "The Secretary said that"), narration, supplied,
@@ -44,6 +48,7 @@ local lpeg = require "lpeg"
 local grammar = require "parley.grammar"
 local people = require "parley.people"
 local lib = require "parley.grammar.lib"
+local fields = require "parley.grammar.header"
 
 local P, V, C, Cg, Ct, Cp = lpeg.P, lpeg.V, lpeg.C, lpeg.Cg, lpeg.Ct, lpeg.Cp
 local sp, nl, gap = lib.sp, lib.nl, lib.gap
@@ -129,19 +134,20 @@ local function header(cfg, txt, lines, regions, meta, register)
   if not cfg.header then return 1 end
   local wanted, i, found = {}, 1, false
   for _, f in ipairs(cfg.header) do wanted[f:lower()] = true end
-  local function field_at(l)
-    local name, value = txt:sub(l.s, l.e):match("^([%a ]-):%s*(.*)$")
-    if name and wanted[name:lower()] then return name:lower():gsub("%s+", "_"), value end
-  end
+  local function field_at(l) return fields.field(txt:sub(l.s, l.e), wanted, cfg.header.blocks) end
   while lines[i] do
     local l = lines[i]
-    local name, value = field_at(l)
+    local name, value, alone = field_at(l)
     if name then
       local f = { kind = "field", start = l.s, stop = l.e, attrs = { name = name } }
+      local list = alone and cfg.header.blocks and name == "participants"   -- one a line
       i = i + 1
       while lines[i] and not lines[i].blank and not field_at(lines[i]) do
-        f.stop, value = lines[i].e, value .. " " .. txt:sub(lines[i].s, lines[i].e)
-        i = i + 1
+        local line = txt:sub(lines[i].s, lines[i].e)
+        if not (list and fields.side_of(line)) then
+          value = value == "" and line or value .. (list and "; " or " ") .. line
+        end
+        f.stop, i = lines[i].e, i + 1
       end
       regions[#regions + 1], found = f, true
       value = lib.squeeze(value)

@@ -11,7 +11,12 @@
 --              date such as 2.XI.62 or a stray "5." is no point
 --   turn       reported speech where the text names the speaker: "Stevenson said
 --              that …", "…, said McCloy, …", "According to McCloy, …".  "We" and
---              "I" are the telegram's author.  Several speakers ("Stevenson and
+--              "I" are the telegram's author.  A sentence that names no speaker
+--              continues the turn before it in its point ("We do know roughly …"
+--              after "…, continued McCloy, …"), unless it names that turn's
+--              speaker or another subject, or is the author's comment ("It was
+--              clear that …"); "Both of them were inquiring …" is the last two
+--              named (lua/parley/grammar/continuation.lua).  Several speakers ("Stevenson and
 --              McCloy stated that …") give one region per speaker over the same
 --              span, each labelled "Stevenson and McCloy".  All turns are mode
 --              "reported": the telegram reports; its verbatim words are quotes
@@ -29,6 +34,7 @@ local lpeg = require "lpeg"
 local grammar = require "parley.grammar"
 local people = require "parley.people"
 local lib = require "parley.grammar.lib"
+local continuation = require "parley.grammar.continuation"
 
 local P, S, V = lpeg.P, lpeg.S, lpeg.V
 local C, Cc, Cg, Ct, Cp = lpeg.C, lpeg.Cc, lpeg.Cg, lpeg.Ct, lpeg.Cp
@@ -109,8 +115,8 @@ local Document = P{ "Document",
              + item("bold", P"**" * Cg(C((1 - P"**" - lib.parbreak)^1), "value") * "**"),
   -- the body: a flat list of what the scanner meets at word starts
   Body       = Ct((V"Item" + V"Word" + 1)^0),
-  Item       = V"Signoff" + V"Point" + V"Quote" + V"Inverted" + V"According" + V"Subject"
-             + V"Participle" + V"End",
+  Item       = V"Signoff" + V"Point" + V"Quote" + V"Inverted" + V"According" + V"Pronoun"
+             + V"Subject" + V"Participle" + V"End",
   Word       = upper * "." * #(gap^-1 * upper)                   -- an initial ends nothing
              + (letter + digit)^1,
   Signoff    = item("signoff", Cg(lib.date, "date") * gap * Cg(C(lib.caps_name), "name")),
@@ -123,6 +129,8 @@ local Document = P{ "Document",
                  * #(sp^0 * ",")),
   Subject    = item("subject", Cg(V"Group", "names")
                  * Cg(V"Says" * Cc(true) + #(gap * lower) * Cc(false), "verb")),
+  Pronoun    = item("pronoun", Cg(lib.phrases(continuation.pronouns.two) * Cc(2)
+                 + lib.phrases(continuation.pronouns.one) * Cc(1), "n") * Cg(Cp(), "pe") * V"Says"),
   Says       = (gap * (adverb + lib.phrases(AUXILIARIES)))^0 * gap * lib.phrases(SPEECH_VERBS),
   Participle = item("participle", "," * gap * lib.phrases(PARTICIPLES)),
   End        = item("end", S".?!" * next_sentence),
@@ -196,32 +204,90 @@ local function attributions(txt, sent)
   return out
 end
 
-local function turns(txt, sent, stop, regions, spans, frames)
-  local list = attributions(txt, sent)
-  for k, a in ipairs(list) do
-    local e = list[k + 1] and cut_before(txt, list[k + 1].s) or stop
-    local labels, seen, span = {}, {}, { s = a.s, e = e, group = {} }
-    for _, n in ipairs(a.names) do labels[#labels + 1] = n.label end
-    for _, n in ipairs(a.names) do
-      if not seen[n.name or ""] then
-        seen[n.name or ""] = true
-        span.group[#span.group + 1] = n
-        regions[#regions + 1] = { kind = "turn", start = a.s, stop = e, attrs = {
-          speaker = n.name, side = n.side, mode = "reported", label = table.concat(labels, " and ") } }
-        frames[#frames + 1] = { kind = "label", start = a.label[1], stop = math.min(a.label[2], e),
-                                attrs = { speaker = n.name } }
+-- One turn region per speaker of a group over a.s..e, and their label regions;
+-- returns the turn (its regions and span, which a continued sentence extends).
+local function emit(a, e, regions, spans, frames)
+  local labels, seen, span = {}, {}, { s = a.s, e = e, group = {} }
+  local turn = { span = span, regions = {} }
+  for _, n in ipairs(a.names) do labels[#labels + 1] = n.label end
+  for _, n in ipairs(a.names) do
+    if not seen[n.name or ""] then
+      seen[n.name or ""] = true
+      span.group[#span.group + 1] = n
+      local r = { kind = "turn", start = a.s, stop = e, attrs = {
+        speaker = n.name, side = n.side, mode = "reported", label = a.text or table.concat(labels, " and ") } }
+      regions[#regions + 1] = r
+      turn.regions[#turn.regions + 1] = r
+      frames[#frames + 1] = { kind = "label", start = a.label[1], stop = math.min(a.label[2], e),
+                              attrs = { speaker = n.name } }
+    end
+  end
+  spans[#spans + 1] = span
+  return turn
+end
+
+local narrator = lib.phrases(continuation.narrator)
+local FIRST = {}
+for _, w in ipairs(FIRST_PERSON) do FIRST[w] = true end
+
+-- What a sentence without an attribution tells the follower: a pronoun that
+-- speaks ("Both of them were inquiring"), a named subject that does not
+-- ("McCloy received …"; the author's "We do know" is no such subject: it may
+-- be a speaker's "we"), the author's comment, and whom it names.
+local function facts_of(txt, sent, who)
+  local facts = { mentions = {} }
+  local mentions = facts.mentions
+  local first = who and lpeg.Ct(who):match(txt, sent.s)       -- "Rusk and Kennedy's letter …"
+  if first and first[1] and not FIRST[first[1].label] then facts.subject = true end
+  for _, it in ipairs(sent) do
+    local at_start = it.s == sent.s
+    if it.t == "pronoun" and at_start then facts.pronoun = facts.pronoun or it end
+    if it.names then
+      for _, n in ipairs(it.names) do
+        if not FIRST[n.label] then
+          mentions[n.name] = true
+          if at_start and it.t == "subject" then facts.subject = true end
+        end
       end
     end
-    spans[#spans + 1] = span
+  end
+  facts.narrator = sent.s and narrator:match(txt, sent.s) ~= nil
+  return facts
+end
+
+local function turns(txt, sent, stop, regions, spans, frames, follow, who)
+  if txt:sub(1, sent.s - 1):find("\n[ \t]*\n[ \t]*$") then follow:reset() end  -- a paragraph's first
+  local list = attributions(txt, sent)
+  if #list == 0 then
+    local facts = facts_of(txt, sent, who)
+    local p = facts.pronoun
+    local how, group, turn = follow:sentence{ pronoun = p and p.n, subject = facts.subject,
+                                              narrator = facts.narrator, mentions = facts.mentions }
+    if how == "pronoun" then
+      local a = { s = p.s, names = group, label = { p.s, frame_tail:match(txt, p.e) - 1 },
+                  text = txt:sub(p.s, p.pe - 1) }
+      follow:open(emit(a, stop, regions, spans, frames))
+    elseif how == "continued" and turn then
+      for _, r in ipairs(turn.regions) do r.stop = stop end
+      turn.span.e = stop
+    end
+    return
+  end
+  for k, a in ipairs(list) do
+    local e = list[k + 1] and cut_before(txt, list[k + 1].s) or stop
+    local turn = emit(a, e, regions, spans, frames)
+    follow:sentence{ named = turn.span.group }
+    follow:open(turn)
   end
 end
 
 -- ------------------------------------------------------------ the body
 
-local function body(txt, from, items, regions, register, frames)
+local function body(txt, from, items, regions, register, frames, who)
   local sent, points, quotes, spans, signoff = { s = txt:find("%S", from) }, {}, {}, {}, nil
+  local follow = continuation.new()
   local function close(stop)
-    if sent.s and stop >= sent.s then turns(txt, sent, stop, regions, spans, frames) end
+    if sent.s and stop >= sent.s then turns(txt, sent, stop, regions, spans, frames, follow, who) end
     sent = { s = txt:find("%S", stop + 1) }
   end
   for _, it in ipairs(items) do
@@ -231,6 +297,7 @@ local function body(txt, from, items, regions, register, frames)
       if at_start and it.number == #points + 1 then
         if #sent > 0 then close(trim_end(txt, it.s - 1)) end
         points[#points + 1] = it
+        follow:reset()                       -- a point opens with no one speaking
         sent = { s = it.e }
       end
     elseif it.t == "signoff" and not signoff then
@@ -285,10 +352,11 @@ local function parse(txt, ctx)
   local author = doc.author or at and signed_by:match(txt, at)
   local name, side
   if author then name, side = register:canonical(author) end
-  local tree = Document:match(txt, 1, { speakers = speakers(register, name, side) })
+  local who = speakers(register, name, side)
+  local tree = Document:match(txt, 1, { speakers = who })
   header(txt, tree.fields, regions, meta)
   local labels = {}
-  body(txt, tree.body, tree.items, regions, register, labels)
+  body(txt, tree.body, tree.items, regions, register, labels, who)
   return { regions = lib.merge_regions(lib.sort_regions(regions), labels), meta = meta }
 end
 

@@ -1,0 +1,522 @@
+-- Grammar "narrative": a narrative memorandum of conversation, the commonest
+-- document of FRUS.  No speaker labels: the note taker reports, in the third
+-- person, who said what ("Mr. Kuznetsov observed that …", "…, the Secretary
+-- said, …", "He added …"), and a header lists the participants:
+--
+--   SUBJECT:
+--   Germany and Berlin
+--
+--   PARTICIPANTS:
+--   U.S.
+--   The Secretary
+--   U.S.S.R.
+--   Vasiliy Vasilyevich Kuznetsov, First Deputy Foreign Minister
+--
+-- Each sentence is given to its speaker: a name (or title) followed by a verb
+-- of saying, at the sentence start or after a comma; "He"/"She" are the last
+-- speaker named, "They"/"Both" the last two; a sentence that names no one
+-- goes on with the turn before it (lua/parley/grammar/continuation.lua).  One
+-- speaker's consecutive sentences and paragraphs are one turn.  Names are
+-- resolved through the corpus' register and the participants: "the Secretary"
+-- is the participant who is a Secretary, "Mr. Kuznetsov" Vasiliy Vasilyevich
+-- Kuznetsov.  A name found in neither keeps its text as the speaker.
+--
+-- Configurable like the labelled grammar:
+--   local narrative = require "parley.grammar.narrative"
+--   return narrative.new{ name = "memcon", names = { ["the Secretary"] = "Dean Rusk" },
+--                         verbs = { "said", "stated", … }, participants = "PARTICIPANTS" }
+-- Options (all optional):
+--   name, description  the registry entry (default "narrative")
+--   names         more names: as written -> speaker ("the President" = "John F. Kennedy")
+--   verbs         the verbs of saying after a name (default M.verbs)
+--   participants  the header word of the participants block (default "Participants")
+--   header        the header's field names (default Date, Time, Place, Subject, Participants)
+--   sides         sub-heading -> side (default parley.grammar.header's sides)
+--   first_person  who "I"/"We" is (a name), or true for the manifest's author;
+--                 default: nobody ("I asked …" is no one's turn)
+--   narrator      sentence openings that are the note taker's (default continuation.narrator)
+-- Region kinds: turn (speaker, side, mode "reported", label), label (speaker: the
+-- reporting frame "Mr. Kuznetsov observed that", ", he said,"), narration, field
+-- (name; the participants block is one), header (the title and date lines above
+-- the fields), supplied, editorial_note.  Meta: subject, participants (canonical
+-- names, in the block's order), the other fields by name.
+--
+-- The attribution is separable from how participants are found:
+-- M.attribute(txt, from, register, cfg) gives the turns of txt[from..] for any
+-- register (a TEI reader's participants, say); M.participants(...) reads a
+-- plain-text block; M.register(people, participants, cfg) joins the two.
+local lpeg = require "lpeg"
+local grammar = require "parley.grammar"
+local people = require "parley.people"
+local lib = require "parley.grammar.lib"
+local header = require "parley.grammar.header"
+local continuation = require "parley.grammar.continuation"
+
+local C, Cc, Cp, Ct, Cg = lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg
+local sp, gap, wordchar = lib.sp, lib.gap, lib.wordchar
+
+local M = {}
+
+-- ------------------------------------------------------------ data
+
+M.verbs = {
+  "said", "says", "stated", "replied", "continued", "asked", "noted", "remarked", "observed",
+  "pointed out", "agreed", "added", "explained", "suggested", "emphasized", "emphasised",
+  "expressed the hope", "expressed the view", "expressed the opinion", "expressed", "commented",
+  "responded", "answered", "inquired", "enquired", "indicated", "told", "reminded", "assured",
+  "declared", "insisted", "stressed", "urged", "proposed", "recalled", "mentioned", "wondered",
+  "thought", "believed", "felt", "hoped", "went on to say", "reiterated", "repeated", "confirmed",
+  "affirmed", "argued", "objected", "countered", "interjected", "acknowledged", "conceded",
+  "maintained", "warned", "promised", "requested", "rejoined", "underlined", "recognized",
+  "concluded", "summarized", "wished to stress", "wished to", "wanted to know", "raised",
+  "referred", "described", "outlined", "reported", "queried", "doubted", "denied", "predicted",
+}
+M.header = { "Date", "Time", "Place", "Subject", "Participants", "Copies", "Copy to" }
+-- Titles that may stand before a name ("Ambassador Dobrynin", "Mr. Rusk") and
+-- that make "the TITLE" a participant's name when only one participant has it.
+M.titles = { "Mr.", "Mrs.", "Miss", "Ms.", "Dr.", "Amb.", "Ambassador", "Secretary", "Secretary of State",
+  "Foreign Minister", "Deputy Foreign Minister", "First Deputy Foreign Minister", "Minister",
+  "Prime Minister", "President", "Vice President", "Chancellor", "Chairman", "Senator", "Governor",
+  "General", "Gen.", "Admiral", "Lord", "Sir", "Under Secretary", "Assistant Secretary", "Counselor",
+  "Director", "Deputy Secretary", "Chief" }
+-- What a role says someone is, as a title ("Soviet Ambassador" -> "Ambassador").
+local ROLE_TITLES = { { "Secretary of State", "Secretary" }, { "Vice President", "Vice President" },
+  { "President", "President" }, { "Prime Minister", "Prime Minister" },
+  { "Foreign Minister", "Foreign Minister" }, { "Ambassador", "Ambassador" },
+  { "Chancellor", "Chancellor" }, { "Under Secretary", "Under Secretary" } }
+M.first_person = { "I", "We" }
+local AUXILIARIES = { "had", "has", "have", "was", "were", "would", "did", "does", "will", "could", "then" }
+local ADVERBS = { "also", "then", "again", "further", "first", "finally", "too", "once more", "next",
+  "subsequently", "however" }
+local ADDRESSEES = { "me", "him", "her", "us", "them" }
+local CONJUNCTIONS = { "that", "whether", "if", "how", "why", "what", "when" }
+local ABBREVIATIONS = { Mr = true, Mrs = true, Ms = true, Dr = true, Amb = true, Gen = true, St = true,
+  Sen = true, Gov = true, Jr = true, Sr = true, No = true, Lt = true, Col = true, Adm = true,
+  Messrs = true, Rep = true, Prof = true, Vol = true, pp = true, cf = true }
+
+-- ------------------------------------------------------------ the register
+
+local function squeeze(s) return lib.squeeze(s) end
+
+-- title_of(s) -> title, rest: a leading title of a written name ("Amb. Llewellyn
+-- E. Thompson" -> "Amb.", "Llewellyn E. Thompson"), longest first.
+local sorted_titles = {}
+for _, t in ipairs(M.titles) do sorted_titles[#sorted_titles + 1] = t end
+table.sort(sorted_titles, function(a, b) return #a > #b end)
+local function title_of(s)
+  local bare = s:gsub("^[Tt]he%s+", "")
+  for _, t in ipairs(sorted_titles) do
+    if bare:sub(1, #t) == t and (#bare == #t or bare:sub(#t + 1, #t + 1):find("%s")) then
+      return t, squeeze(bare:sub(#t + 1))
+    end
+  end
+  return nil, s
+end
+
+local function surname(name)
+  local words = {}
+  for w in name:gmatch("[^%s]+") do
+    if not w:find("^%(") and not ({ ["Jr."] = true, ["Sr."] = true, ["III"] = true })[w] then words[#words + 1] = w end
+  end
+  local last = words[#words]
+  return last and last:find("^%u[%a'%-]+$") and last or nil
+end
+
+-- register(people, participants, cfg) -> a register of the corpus' people and
+-- the document's participants (each resolved through the corpus' register
+-- where it knows them), with the names a memorandum uses for them: surname,
+-- "Mr. Surname", "TITLE Surname", and "the TITLE" when one participant alone
+-- has that title.  Also the canonical names, in order, for the metadata.
+function M.register(base, participants, cfg)
+  cfg = cfg or {}
+  base = base or people.new{}
+  local list, added, order, by_title = {}, {}, {}, {}
+  for _, p in ipairs(base.people) do
+    list[#list + 1] = { name = p.name, side = p.side, role = p.role, aliases = { table.unpack(p.aliases or {}) } }
+    added[p.name] = list[#list]
+  end
+  for _, e in ipairs(participants) do
+    local title, bare = title_of(e.name)
+    local person = base:find(e.written) or base:find(e.name) or base:find(bare)
+      or (cfg.names and cfg.names[e.name] and base:find(cfg.names[e.name]))
+    if not person and title and bare == "" then        -- "The Secretary": whose role says so, if one
+      local word, found, n = title:gsub("^Amb%.$", "Ambassador"), nil, 0
+      for _, p in ipairs(base.people) do
+        if p.role and p.role:find(word, 1, true) then found, n = p, n + 1 end
+      end
+      if n == 1 then person = found end
+    end
+    local entry
+    if person then
+      entry = added[person.name]
+    else
+      local name = (cfg.names and cfg.names[e.name]) or (bare ~= "" and bare) or e.name
+      entry = added[name] or { name = name, side = e.side, role = e.role, aliases = {} }
+      if not added[name] then list[#list + 1], added[name] = entry, entry end
+    end
+    entry.side = entry.side or e.side
+    local aliases = entry.aliases
+    local function alias(a) if a and a ~= "" and a ~= entry.name then aliases[#aliases + 1] = a end end
+    alias(e.written); alias(e.name); alias(bare)
+    local sur = surname(bare)
+    local titles = {}
+    if title then titles[#titles + 1] = title end
+    for _, rt in ipairs(ROLE_TITLES) do
+      if (e.role and e.role:find(rt[1], 1, true)) or e.name:find(rt[1], 1, true) then
+        titles[#titles + 1] = rt[2]
+        break
+      end
+    end
+    if sur then
+      alias(sur)
+      for _, t in ipairs { "Mr.", "Mrs.", "Ambassador", "Amb." } do alias(t .. " " .. sur) end
+      for _, t in ipairs(titles) do alias(t .. " " .. sur) end
+    end
+    for _, t in ipairs(titles) do
+      local word = t:gsub("^Amb%.$", "Ambassador")
+      if not word:find("%.$") then
+        by_title[word] = by_title[word] or {}
+        by_title[word][entry] = true
+      end
+    end
+    local seen = false
+    for _, n in ipairs(order) do seen = seen or n == entry.name end
+    if not seen then order[#order + 1] = entry.name end
+  end
+  for t, set in pairs(by_title) do                 -- "the Ambassador": only one may be
+    local only, n = nil, 0
+    for entry in pairs(set) do only, n = entry, n + 1 end
+    if n == 1 then
+      only.aliases[#only.aliases + 1] = "the " .. t
+      only.aliases[#only.aliases + 1] = "The " .. t
+    end
+  end
+  for written, who in pairs(cfg.names or {}) do
+    if type(written) == "string" and type(who) == "string" then
+      local p = added[who] or (base:find(who) and added[base:find(who).name])
+      if not p then
+        p = { name = who, aliases = {} }
+        list[#list + 1], added[who] = p, p
+      end
+      p.aliases[#p.aliases + 1] = written                        -- and at a sentence start
+      p.aliases[#p.aliases + 1] = written:sub(1, 1):upper() .. written:sub(2)
+    end
+  end
+  return people.new(list), order
+end
+
+-- ------------------------------------------------------------ lines and header
+
+local function lines_of(txt)
+  local out, at = {}, 1
+  while at <= #txt do
+    local e = txt:find("\n", at, true) or #txt + 1
+    local s = txt:match("^[ \t]*()", at)
+    local last = lib.trim_end(txt, e - 1, s)
+    out[#out + 1] = { s = s, e = last, blank = last < s or nil }
+    at = e + 1
+  end
+  return out
+end
+
+-- A paragraph that reads as an entry of a participants list: short lines
+-- that do not end a sentence ("Ambassador Dobrynin", "Mr. Karpov, interpreter").
+local function entry_like(txt, lines, i)
+  local n = 0
+  while lines[i] and not lines[i].blank do
+    local line = txt:sub(lines[i].s, lines[i].e)
+    local _, words = line:gsub("%S+", "")
+    if words > 12 or line:find("%l[.?!]$") or line:find("^[%[(]") then return false end
+    n, i = n + 1, i + 1
+  end
+  return n > 0 and n <= 3
+end
+
+-- participants(txt, cfg) -> header regions, meta, participant entries, the
+-- byte where the narrative begins.  Title lines before the first field are a
+-- header region; each field a field region.
+function M.participants(txt, cfg, lines)
+  cfg = cfg or {}
+  lines = lines or lines_of(txt)
+  local wanted, pname = {}, header.key(cfg.participants or "Participants")
+  for _, f in ipairs(cfg.header or M.header) do wanted[f:lower()] = true end
+  wanted[(cfg.participants or "Participants"):lower()] = true
+  local regions, meta, entries = {}, {}, {}
+  local first_field
+  for k, l in ipairs(lines) do
+    if not l.blank and header.field(txt:sub(l.s, l.e), wanted, true) then first_field = k break end
+    if k > 12 then break end
+  end
+  if not first_field then return regions, meta, entries, 1 end
+  local title_s, title_e
+  for k = 1, first_field - 1 do
+    if not lines[k].blank then title_s, title_e = title_s or lines[k].s, lines[k].e end
+  end
+  if title_s then regions[#regions + 1] = { kind = "header", start = title_s, stop = title_e, attrs = {} } end
+  local i, body = first_field, nil
+  while lines[i] do
+    local l = lines[i]
+    local name, value, alone = nil, nil, nil
+    if not l.blank then name, value, alone = header.field(txt:sub(l.s, l.e), wanted, true) end
+    if name then
+      local f = { kind = "field", start = l.s, stop = l.e, attrs = { name = name } }
+      local values = { value ~= "" and value or nil }
+      i = i + 1
+      while true do
+        while lines[i] and not lines[i].blank and not header.field(txt:sub(lines[i].s, lines[i].e), wanted, true) do
+          values[#values + 1] = txt:sub(lines[i].s, lines[i].e)
+          f.stop, i = lines[i].e, i + 1
+        end
+        -- the participants, one a paragraph: go on over a blank line to the next entry
+        local j = i
+        while lines[j] and lines[j].blank do j = j + 1 end
+        if name == pname and j > i and lines[j] and not header.field(txt:sub(lines[j].s, lines[j].e), wanted, true)
+            and entry_like(txt, lines, j) then
+          i = j
+        else
+          break
+        end
+      end
+      regions[#regions + 1] = f
+      if name == pname then
+        if not alone then                                 -- "Participants: A; B,\n  C, interpreter"
+          local parts = {}
+          for part in table.concat(values, " "):gmatch("[^;]+") do
+            if part:find("%S") then parts[#parts + 1] = part end
+          end
+          values = parts
+        end
+        for _, e in ipairs(header.participants(values, cfg.sides)) do entries[#entries + 1] = e end
+      else
+        meta[name] = squeeze(table.concat(values, " "))
+      end
+    elseif l.blank then
+      i = i + 1
+    else
+      body = l.s
+      break
+    end
+  end
+  return regions, meta, entries, body or #txt + 1
+end
+
+-- ------------------------------------------------------------ sentences
+
+-- The sentences of txt[s..e] (a paragraph): { s, e } each, split after . ? !
+-- (and a closing quote) before a capital, not after a title or an initial.
+local function sentences(txt, s, e, out)
+  local part, start = txt:sub(s, e), 1
+  for p, q in part:gmatch("()[.?!][\"\226\128\157\153)]*()%s+[\"\226\128\156\152(]?[%u%d]") do
+    local word = part:sub(math.max(1, p - 12), p - 1):match("(%a+)$")
+    if p > start and not (word and (ABBREVIATIONS[word] or #word == 1 and word:find("%u"))) then
+      out[#out + 1] = { s = s + start - 1, e = s + q - 2 }
+      start = part:find("%S", q)
+    end
+  end
+  if start and start <= #part then out[#out + 1] = { s = s + start - 1, e = e } end
+  return out
+end
+
+-- ------------------------------------------------------------ attribution
+
+local function dyn(key) return lib.dynamic(key) end
+local adverb = lib.ly_adverb + lib.phrases(ADVERBS)
+local honorific = lib.phrases(M.titles)
+local tail = (gap * lib.phrases(ADDRESSEES))^-1 * (gap * lib.phrases(CONJUNCTIONS))^-1 * (sp^0 * ":")^-1
+
+-- The patterns of one configuration: a frame is a subject and a verb.
+local function compile(cfg)
+  local verb = lib.phrases(cfg.verbs or M.verbs)
+  local pre = (sp^0 * "," + gap * adverb * (sp^0 * ",")^-1)^0   -- ", however," "then"
+  local says = pre * ((gap * (adverb + lib.phrases(AUXILIARIES)) * (sp^0 * ",")^-1)^0 * gap * verb)
+  local person = dyn("titled") + dyn("names") + dyn("generic")
+  local group = Ct(person * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * person)^-1)
+  local pron = lib.phrases(continuation.pronouns.two) * Cc(2) + lib.phrases(continuation.pronouns.one) * Cc(1)
+  local first = lib.phrases(M.first_person)
+  local frame = Ct(Cg(Cp(), "s") * (Cg(group, "group") + Cg(pron, "pronoun") + Cg(C(first), "first"))
+    * Cg(Cp(), "se") * says * tail * Cg(Cp(), "e"))
+  local inverted = Ct(Cg(Cp(), "s") * lib.phrases { "said", "continued", "added", "replied", "asked",
+    "observed", "noted", "remarked", "went on" } * gap * (Cg(group, "group") + Cg(pron, "pronoun"))
+    * Cg(Cp(), "se") * #(sp^0 * lpeg.S",.;:!?") * Cg(Cp(), "e"))
+  local subject = Ct(Cg(group, "group") * #(gap * lib.lower))
+  return { frame = frame, inverted = inverted, subject = subject, person = person,
+           narrator = lib.phrases(cfg.narrator or continuation.narrator) }
+end
+
+-- attribute(txt, from, register, cfg) -> regions (turn, label, narration):
+-- the turns of the narrative txt[from..], sentence by sentence.
+function M.attribute(txt, from, register, cfg, ctx)
+  cfg = cfg or {}
+  local pat = cfg._compiled or compile(cfg)
+  local names = lib.names(register, { wrap = true })
+  local state = {
+    names = names,
+    -- "Mr. Rusk", "Secretary Rusk": a title before a name of the register
+    titled = lib.span(C(honorific * gap) * names, function(t, p)
+      return { label = squeeze(t .. p.label), name = p.name, side = p.side } end),
+    -- "Mr. Smith", whom no register knows: the name as written
+    generic = lib.span(C(honorific * gap * lib.any_name * (gap * lib.any_name)^-1) * -wordchar,
+      function(label) return { label = squeeze(label), name = squeeze(label) } end),
+  }
+  local anyone = state.titled + names + state.generic
+  local who_first
+  if cfg.first_person then
+    local n = cfg.first_person == true and ctx and ctx.doc and ctx.doc.author or cfg.first_person
+    if type(n) == "string" then
+      local name, side = register:canonical(n)
+      who_first = { name = name, side = side }
+    end
+  end
+  -- the speakers of a subject "Mr. Rusk and Ambassador Dobrynin", once each
+  local function group_of(g)
+    local out, seen = {}, {}
+    for _, p in ipairs(g) do
+      if not seen[p.name] then seen[p.name] = true; out[#out + 1] = { name = p.name, side = p.side, label = p.label } end
+    end
+    return out
+  end
+  -- the frame of a sentence: at its start, after a comma, or inverted after a comma
+  local function frame_of(sent)
+    local f = pat.frame:match(txt, sent.s, state)
+    if f then return f end
+    local at = sent.s
+    while true do
+      local c = txt:find(",", at, true)
+      if not c or c >= sent.e then return nil end
+      local w = txt:find("%S", c + 1)
+      if w and w <= sent.e then
+        f = pat.frame:match(txt, w, state) or pat.inverted:match(txt, w, state)
+        if f and f.e - 1 <= sent.e then return f end
+      end
+      at = c + 1
+    end
+  end
+
+  local follow = continuation.new()
+  local regions, labels, paras = {}, {}, {}
+  local turn, narr                       -- the open turn { regions }, the open narration region
+  local lines = lines_of(txt)
+  local ps
+  for _, l in ipairs(lines) do            -- paragraphs of the narrative
+    if l.s >= from then
+      if l.blank then
+        if ps then paras[#paras + 1] = ps; ps = nil end
+      else
+        ps = ps or { s = l.s }
+        ps.e = l.e
+      end
+    end
+  end
+  if ps then paras[#paras + 1] = ps end
+  local sents = {}
+  for _, p in ipairs(paras) do                 -- a note alone in its paragraph is no sentence
+    local note = lib.bracket:match(txt, p.s)
+    if not (note and note.stop == p.e) then sentences(txt, p.s, p.e, sents) end
+  end
+
+  local function open_turn(group, sent, f)
+    local t = { regions = {} }
+    local label = {}
+    for _, s in ipairs(group) do label[#label + 1] = s.label end
+    for _, s in ipairs(group) do
+      local r = { kind = "turn", start = sent.s, stop = sent.e, attrs = {
+        speaker = s.name, side = s.side, mode = "reported", label = f and f.label or table.concat(label, " and ") } }
+      regions[#regions + 1] = r
+      t.regions[#t.regions + 1] = r
+    end
+    follow:open(t)
+    return t
+  end
+  local function frame_labels(group, f)
+    local stop = lib.trim_end(txt, f.e - 1)
+    for _, s in ipairs(group) do
+      labels[#labels + 1] = { kind = "label", start = f.s, stop = stop, attrs = { speaker = s.name } }
+    end
+  end
+
+  for _, sent in ipairs(sents) do
+    local f = frame_of(sent)
+    local how, group, t, same
+    if f and f.group then
+      local g = group_of(f.group)
+      f.label = squeeze(txt:sub(f.s, f.se - 1))
+      how, group, t, same = follow:sentence{ named = g }
+    elseif f and f.pronoun then
+      f.label = squeeze(txt:sub(f.s, f.se - 1))
+      how, group, t, same = follow:sentence{ pronoun = f.pronoun }
+    elseif f and f.first and who_first then
+      f.label = f.first
+      how, group, t, same = follow:sentence{ named = { { name = who_first.name, side = who_first.side, label = f.first } } }
+    else
+      local subj = pat.subject:match(txt, sent.s, state)
+      local mentions = {}
+      for _, _, p in lib.find_all(anyone, txt:sub(sent.s, sent.e), 1) do
+        if p.name then mentions[p.name] = true end
+      end
+      -- "I asked …" with no one to be "I" is no one's; "We did not know …" may be
+      -- a speaker's own "we", and goes on with the turn
+      local subject = subj and group_of(subj.group) or (f and f.first and true) or nil
+      how, group, t, same = follow:sentence{ subject = subject,
+        narrator = pat.narrator:match(txt, sent.s) ~= nil, mentions = mentions }
+      f = nil
+    end
+    if how then
+      narr = nil
+      if same and t and t == turn then
+        for _, r in ipairs(t.regions) do r.stop = sent.e end
+      else
+        turn = open_turn(group, sent, f)
+      end
+      if f then frame_labels(group, f) end
+    else
+      turn = nil
+      if narr then narr.stop = sent.e
+      else
+        narr = { kind = "narration", start = sent.s, stop = sent.e, attrs = {} }
+        regions[#regions + 1] = narr
+      end
+    end
+  end
+  return regions, labels
+end
+
+-- ------------------------------------------------------------ the grammar
+
+local function notes(txt, from, regions)
+  for _, _, b in lib.find_all(lib.bracket, txt, from) do
+    regions[#regions + 1] = { kind = b.editorial and "editorial_note" or "supplied", start = b.start,
+                              stop = b.stop, attrs = { text = b.text } }
+  end
+end
+
+function M.new(cfg)
+  cfg = cfg or {}
+  local compiled = compile(cfg)
+  local acfg = setmetatable({ _compiled = compiled }, { __index = cfg })
+
+  local function parse(txt, ctx)
+    ctx = ctx or {}
+    local lines = lines_of(txt)
+    local regions, meta, entries, from = M.participants(txt, cfg, lines)
+    local register, order = M.register(ctx.people, entries, cfg)
+    if #order > 0 then meta.participants = order end
+    local turns, labels = M.attribute(txt, from, register, acfg, ctx)
+    for _, r in ipairs(turns) do regions[#regions + 1] = r end
+    notes(txt, from, regions)
+    return { regions = lib.merge_regions(lib.sort_regions(regions), labels), meta = meta }
+  end
+
+  return grammar.register{
+    name = cfg.name or "narrative",
+    description = cfg.description or "a narrative memorandum of conversation (reported speech, a participants block)",
+    kinds = {
+      turn = { "speaker", "side", "mode", "direction", "label" }, label = { "speaker" }, narration = {},
+      field = { "name" }, header = {}, supplied = { "text" }, editorial_note = { "text" },
+    },
+    parse = parse,
+  }
+end
+
+M.grammar = M.new{ name = "narrative" }
+
+return M
