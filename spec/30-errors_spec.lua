@@ -484,8 +484,9 @@ describe("a mistake made through the Lua API", function()
   end)
 
   it("in a filter or a region kind is an error object at the user's line", function()
-    local bare = h.tmpdir()
+    local bare = h.tmpdir()      -- a corpus whose documents have no grammar (a bare folder's get "auto")
     h.write(bare .. "/a.txt", "Red cross.\n")
+    h.write(bare .. "/corpus.lua", "return { documents = { { path = 'a.txt', id = 'a', title = 'a', type = 'document', language = 'en' } } }")
     local b = h.open(bare)
     local cases = {
       { "local r = b:where{ speaker = 'x' } return r", "no region kind has attribute 'speaker' (attributes: id, "
@@ -540,6 +541,7 @@ describe("a mistake made through the Lua API", function()
   it("on the command line prints no traceback and no toolkit position", function()
     local bare = h.tmpdir()
     h.write(bare .. "/a.txt", "Red cross.\n")
+    h.write(bare .. "/corpus.lua", "return { documents = { { path = 'a.txt' } } }")   -- no grammar
     local out, err, code = h.run({ "speakers", "--corpus", bare })
     clean_failure("speakers", nil, out, err, code)
     out, err, code = h.run({ "kwic", "cuba", "--where", "speaker=x", "--corpus", bare })

@@ -29,7 +29,8 @@ local function guess(name)
   local date = base:match("^(%d%d%d%d%-%d%d%-%d%d)") or base:match("(%d%d%d%d%-%d%d%-%d%d)")
   local title = base:gsub("^%d%d%d%d%-%d%d%-%d%d[-_ ]*", ""):gsub("[-_]+", " ")
   return { path = name, id = base, title = title ~= "" and title or base, date = date,
-           type = "document", language = "en" }
+           type = "document", language = "en",
+           grammar = "auto" }  -- h-labels: a bare folder's documents get turns (lua/parley/grammar/auto.lua)
 end
 
 -- Is s an ISO 8601 date (1962, 1962-11, 1962-11-01, optionally followed by a time)?
