@@ -13,11 +13,12 @@
 --   --           reasons = { "…" } }
 --
 -- A label is up to four capitalised words at a line's start (after any
--- indent), ended by ":" — or by "." when it is a single capital (`Q.`), in
+-- indent), followed by words on its line, ended by ":" — or by "." when it is a single capital (`Q.`), in
 -- capitals (`MR. HALE.`), or two words or more (`Mr. Hale.`); "Mr.", "Dr."
 -- and initials ("A. I.") do not end one.  A convention is found when at least
 -- opts.min_lines (default 4) lines start with labels that each start at least
--- opts.min_count (default 2) lines, and there are two such labels or more.
+-- opts.min_count (default 2) lines, and there are two such labels or more;
+-- then a label in capitals that starts one line only (`MR. HALE:`) is one too.
 local lpeg = require "lpeg"
 local people = require "parley.people"
 
@@ -41,12 +42,13 @@ function M.label_of(line, opts)
     tokens[#tokens + 1] = tok
     if #tokens > (opts.max_words or M.defaults.max_words) + 1 then break end
   end
+  if #tokens < 2 then return nil end            -- a label is followed by what is said
   local dot                                   -- a single capital's "." ("Q."), if nothing longer
   for k = 1, math.min(#tokens, opts.max_words or M.defaults.max_words) do
     local tok = tokens[k]
     if not capitalised(tok) then break end
     local body, sep = tok:match("^(.-)([:%.])$")
-    if sep == ":" and body ~= "" and not body:find("[,;?!:]") then
+    if sep == ":" and body ~= "" and not body:find("[,;?!:]") and tokens[k + 1] then
       return table.concat(tokens, " ", 1, k - 1) .. (k > 1 and " " or "") .. body, ":"
     end
     if sep == "." and body ~= "" and not body:find("[,;?!:]") then
@@ -58,7 +60,7 @@ function M.label_of(line, opts)
           if not (tokens[2] and tokens[2]:find("^%u%.$")) then return body, "." end
           dot = body
         end
-      elseif caps or titled then
+      elseif (caps or titled) and tokens[k + 1] then
         return table.concat(tokens, " ", 1, k - 1) .. (k > 1 and " " or "") .. body, "."
       else
         break
@@ -118,6 +120,17 @@ function M.detect(text, opts)
       kept[#kept + 1] = e
       labelled = labelled + e.lines
       for s in pairs(e.seps) do seps[s] = true end
+    end
+  end
+  -- once there is a convention, a label in capitals seen once ("MR. HALE:") is one of its labels too
+  if #kept >= 2 and labelled >= min_lines then
+    for _, key in ipairs(order) do
+      local e = by_key[key]
+      local sep = next(e.seps)
+      if e.lines < min_count and seps[sep] and e.label:find("^[%u%.'’%- ]+$") and e.label:find("%u%u") then
+        kept[#kept + 1] = e
+        labelled = labelled + e.lines
+      end
     end
   end
   table.sort(kept, function(a, b) return a.lines > b.lines or a.lines == b.lines and a.label < b.label end)
