@@ -14,10 +14,13 @@ local detect = require "parley.grammar.detect"
 
 local M = {}
 
-M.hint = "to give it turns, name a grammar in the manifest (corpus.lua): "
-  .. "documents = { { path = \"x.txt\", grammar = \"labelled\" } } takes any name of the person register "
-  .. "before \":\" as a label; grammars/NAME.lua with labelled.new{ speakers = { … }, separator = … } "
-  .. "configures others (docs/grammars.md)"
+-- hint(path): how to configure a document's labels, the manifest line first.
+function M.hint(path)
+  return ("to give it turns, write the folder a manifest, corpus.lua: return { documents = { { path = %q, "
+    .. "grammar = \"labelled\" } } } takes any name of the person register (people.lua) before \":\" as a "
+    .. "label; for other labels name a grammar of your own, grammars/NAME.lua, that returns "
+    .. "labelled.new{ speakers = { \"Q\", \"A\" }, separator = \".\" } (docs/grammars.md)"):format(path or "x.txt")
+end
 
 local parsers = {}             -- one labelled parser per convention found
 
@@ -31,7 +34,7 @@ function M.parse(text, ctx)
   local detected = { labels = report.labels, separator = report.separator, confidence = report.confidence,
                      level = report.level, reasons = report.reasons }
   if not cfg then
-    detected.hint = M.hint
+    detected.hint = M.hint(ctx and ctx.doc and ctx.doc.path)
     return { regions = {}, meta = { detected = detected } }
   end
   local k = key(cfg)

@@ -273,7 +273,7 @@ end
 -- The lines that end a turn: dashed separators anywhere, and an all-capital
 -- heading that is a paragraph of its own.  { PATTERN, alone = true }: the line
 -- must have blank lines (or the text's ends) on both sides.
-M.breaks = { "^%-%-%-+.-%-%-%-+$", "^%-%-%-+$", "^%*[%s%*]*%*$", { "^%u[%u%d%s%p]*%u%p?$", alone = true } }
+M.breaks = { "^%-%-%-+.-%-%-%-+$", "^%-%-%-+$", "^%*[%s%*]*%*$", { "^%u[%u%d%s%p]*[%u%d]%p?$", alone = true } }
 -- The lines that open the notes: what follows, up to the next break or
 -- labelled turn, is a footnote region.
 M.footnotes = { "^%-+%s*[Ff][Oo][Oo][Tt][Nn][Oo][Tt][Ee][Ss]?%s*%-+$", "^[Ff]ootnotes?:?$", "^FOOTNOTES?:?$" }
