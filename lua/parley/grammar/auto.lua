@@ -30,7 +30,7 @@ local function key(cfg)
 end
 
 function M.parse(text, ctx)
-  local cfg, report = detect.detect(text)
+  local cfg, report = detect.detect(text, { register = ctx and ctx.people })
   local detected = { labels = report.labels, separator = report.separator, confidence = report.confidence,
                      level = report.level, reasons = report.reasons }
   if not cfg then

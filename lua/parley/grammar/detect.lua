@@ -18,7 +18,8 @@
 -- and initials ("A. I.") do not end one.  A convention is found when at least
 -- opts.min_lines (default 4) lines start with labels that each start at least
 -- opts.min_count (default 2) lines, and there are two such labels or more;
--- then a label in capitals that starts one line only (`MR. HALE:`) is one too.
+-- then a label that starts one line only is one too if it is in capitals
+-- (`MR. HALE:`) or a name of the person register opts.register.
 local lpeg = require "lpeg"
 local people = require "parley.people"
 
@@ -81,7 +82,8 @@ end
 
 local function pct(x) return ("%d%%"):format(math.floor(x * 100 + 0.5)) end
 
--- detect(text, opts) -> cfg | nil, report (see the top of the file).
+-- detect(text, opts) -> cfg | nil, report (see the top of the file).  opts: min_count,
+-- min_lines, max_words, register.
 function M.detect(text, opts)
   opts = opts or {}
   local min_count = opts.min_count or M.defaults.min_count
@@ -122,12 +124,14 @@ function M.detect(text, opts)
       for s in pairs(e.seps) do seps[s] = true end
     end
   end
-  -- once there is a convention, a label in capitals seen once ("MR. HALE:") is one of its labels too
+  -- once there is a convention, a label seen once is one of its labels too if it is in
+  -- capitals ("MR. HALE:") or a name of opts.register (a parley.people register)
   if #kept >= 2 and labelled >= min_lines then
     for _, key in ipairs(order) do
       local e = by_key[key]
       local sep = next(e.seps)
-      if e.lines < min_count and seps[sep] and e.label:find("^[%u%.'’%- ]+$") and e.label:find("%u%u") then
+      if e.lines < min_count and seps[sep] and (e.label:find("^[%u%.'’%- ]+$") and e.label:find("%u%u")
+          or opts.register and opts.register:find(e.label)) then
         kept[#kept + 1] = e
         labelled = labelled + e.lines
       end
