@@ -101,7 +101,7 @@ describe("grammar tutorial text", function()
       assert.equal(assert(h.read(h.root .. "/" .. path), path), code, path)
       n = n + 1
     end
-    assert.equal(4, n)   -- corpus.lua, people.lua and the two grammars
+    assert.equal(10, n)  -- corpus.lua, people.lua and the two grammars; the label corpus' manifest and five grammars
     -- and every Lua block in the tutorial is one of them
     local _, blocks = tutorial:gsub("```lua\n", "")
     assert.equal(n, blocks)
@@ -113,7 +113,7 @@ describe("grammar tutorial text", function()
       assert.truthy(assert(h.read(h.root .. "/" .. path)):find(excerpt, 1, true), path)
       n = n + 1
     end
-    assert.equal(2, n)
+    assert.equal(6, n)
   end)
 
   it("shows what parley prints", function()
@@ -126,7 +126,7 @@ describe("grammar tutorial text", function()
       assert.equal(shown, out, cmd)
       n = n + 1
     end
-    assert.equal(4, n)
+    assert.equal(9, n)   -- the tutorial's four, and five of the label conventions
   end)
 
   it("runs its REPL session", function()
