@@ -175,9 +175,54 @@ describe("the labelled grammar's label conventions", function()
     assert.equal(1, lib.edit_distance("Müller", "Muller"))            -- code points, not bytes
     assert.equal(4, lib.edit_distance("wright", "wrong", 5))
     assert.equal(2, lib.edit_distance("abcdef", "uvwxyz", 1))         -- past the limit: limit + 1
+    -- and against a plain full-table implementation, on random strings and limits
+    local function plain(a, b)
+      local d = {}
+      for i = 0, #a do d[i] = { [0] = i } end
+      for j = 0, #b do d[0][j] = j end
+      for i = 1, #a do
+        for j = 1, #b do
+          d[i][j] = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a:sub(i, i) == b:sub(j, j) and 0 or 1))
+          if i > 1 and j > 1 and a:sub(i, i) == b:sub(j - 1, j - 1) and a:sub(i - 1, i - 1) == b:sub(j, j) then
+            d[i][j] = math.min(d[i][j], d[i - 2][j - 2] + 1)
+          end
+        end
+      end
+      return d[#a][#b]
+    end
+    local seed = 1962
+    local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648 return seed % n end
+    for _ = 1, 500 do
+      local a, b = {}, {}
+      for i = 1, rnd(9) do a[i] = string.char(97 + rnd(3)) end
+      for i = 1, rnd(9) do b[i] = string.char(97 + rnd(3)) end
+      a, b = table.concat(a), table.concat(b)
+      local want = plain(a, b)
+      assert.equal(want, lib.edit_distance(a, b), a .. "/" .. b)
+      for _, limit in ipairs { 0, 1, 2 } do
+        assert.equal(math.min(want, limit + 1), lib.edit_distance(a, b, limit), a .. "/" .. b .. "/" .. limit)
+      end
+    end
     assert.equal(0, lib.fuzzy_limit(4))                               -- "Q", "JFK", "Rusk": never fuzzy
     assert.equal(1, lib.fuzzy_limit(8))
     assert.equal(2, lib.fuzzy_limit(40))
+  end)
+
+  it("copes with hostile text: empty, unclosed brackets by the thousand, NUL bytes, no line ends", function()
+    local g = labelled.build{ stage = true, across_blank = true, ocr = true, trailing_name = true,
+                              continuation = true, notes = { { "[", "]" }, { "(", ")", kind = "editorial_note" } } }
+    for _, txt in ipairs { "", "(", "[", ")", "\n\n\n", ("(["):rep(50000), ("QUESTION: (x\n"):rep(5000),
+                           ("\0"):rep(100) .. "Walt Rostow: x", ("Walt Rostow: " .. ("word "):rep(20000)) } do
+      local res = g(txt, { people = register })
+      assert.is_table(res.regions)
+      for _, r in ipairs(res.regions) do
+        assert.is_true(r.start >= 1 and r.stop <= #txt and r.start <= r.stop + 1, r.kind)
+      end
+    end
+    -- a note may not run on for ever: its closing bracket must come within labelled.max_note bytes
+    local long = "Walt Rostow: [" .. ("x"):rep(labelled.max_note + 1) .. "] done\n"
+    local res = g(long, { people = register })
+    for _, r in ipairs(res.regions) do assert.is_not.equal("supplied", r.kind) end
   end)
 
   it("lets a function say who a label is", function()

@@ -60,6 +60,7 @@ M.reported = {
 }
 M.skip = { "^%s*%-?%s*%d+%s*%-?%s*$" }     -- a page number alone on its line
 M.conjunctions = { "that", "whether" }      -- end the label of a reported turn
+M.max_note = 4000                           -- bytes inside a note's brackets, at most
 
 local adverb = lib.ly_adverb + lib.phrases{ "also", "again", "then" }
 
@@ -104,7 +105,16 @@ local function note_pattern(n, across)
       return { start = b.start, stop = b.stop, text = b.text, open = "[",
                kind = b.editorial and "editorial_note" or "supplied" } end
   end
-  local body = open * C((1 - close - (across and P(false) or lib.parbreak))^0) * close
+  -- the closing bracket within M.max_note bytes (and, unless across, before a blank line),
+  -- found with string.find so that unclosed brackets cost no more than that each
+  local c = n[2]
+  local body = lpeg.Cmt(open, function(subject, i)
+    local stop = subject:find(c, i, true)
+    if not stop or stop - i > M.max_note then return false end
+    local inner = subject:sub(i, stop - 1)
+    if not across and inner:find("\n[ \t]*\n") then return false end
+    return stop + #c, inner
+  end)
   return Cp() * body * Cp() / function(s, text, e)
     local kind = n.kind
     if n[1] == "[" and not kind then
@@ -241,28 +251,33 @@ end
 -- quotation mark, a parenthesis or the line end ("Senator Wright, however"
 -- is no label).
 local function fuzzy_label(txt, l, candidates, opts, fold, sep)
-  local line = txt:sub(l.s, l.e)
+  local line = txt:sub(l.s, math.min(l.e, l.s + 200))          -- a label is near the start
   local tokens = {}
   for s, tok in line:gmatch("()(%S+)") do
     tokens[#tokens + 1] = { s = s, e = s + #tok - 1 }
     if #tokens >= 6 then break end
   end
   local best
+  local prefixes = {}                    -- per number of words: the folded label as written, or false
   for _, c in ipairs(candidates) do
-    local t = tokens[c.words]
-    if t then
-      local last = line:sub(t.e, t.e)
-      local written = line:sub(1, t.e - 1)
-      local after = line:sub(t.e + 1)
+    local k = c.words
+    local t = tokens[k]
+    if t and prefixes[k] == nil then
+      local last, written, after = line:sub(t.e, t.e), line:sub(1, t.e - 1), txt:sub(l.s + t.e, l.e)
       local ok_sep = last:find("^[%.,:]$") and (after == "" or after:find("^%s"))
       if ok_sep and last ~= sep then
         ok_sep = after:find("^%s*$") or after:find("^%s+[%u%d\"“'‘(]")
       end
-      if ok_sep and written ~= "" then
-        local limit = lib.fuzzy_limit(c.len, opts)
-        local d = lib.edit_distance(fold(written), c.key, limit)
-        if d <= limit and (d > 0 or last ~= sep) and (not best or d < best.distance) then
-          best = { s = l.s, e = l.s + t.e, text = written, label = c.text, distance = d, separator = last }
+      prefixes[k] = ok_sep and written ~= "" and { key = fold(written), text = written, last = last, e = t.e } or false
+      if prefixes[k] then prefixes[k].len = utf8.len(prefixes[k].key) or #prefixes[k].key end
+    end
+    local w = t and prefixes[k]
+    if w then
+      local limit = lib.fuzzy_limit(c.len, opts)
+      if math.abs(w.len - c.len) <= limit then
+        local d = lib.edit_distance(w.key, c.key, limit)
+        if d <= limit and (d > 0 or w.last ~= sep) and (not best or d < best.distance) then
+          best = { s = l.s, e = l.s + w.e, text = w.text, label = c.text, distance = d, separator = w.last }
         end
       end
     end

@@ -304,22 +304,26 @@ function M.edit_distance(a, b, limit)
   local n, m = #x, #y
   limit = limit or math.max(n, m)
   if math.abs(n - m) > limit then return limit + 1 end
+  -- only the cells within `limit` of the diagonal can stay within the limit
+  local INF = limit + 1
   local prev2, prev, cur = {}, {}, {}
-  for j = 0, m do prev[j] = j end
+  for j = 0, math.min(m, limit) do prev[j] = j end
   for i = 1, n do
-    cur[0] = i
-    local best = i
-    for j = 1, m do
-      local cost = x[i] == y[j] and 0 or 1
-      local d = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-      if i > 1 and j > 1 and x[i] == y[j - 1] and x[i - 1] == y[j] then d = math.min(d, prev2[j - 2] + 1) end
+    local lo, hi = math.max(1, i - limit), math.min(m, i + limit)
+    cur[lo - 1] = lo == 1 and i or INF
+    local best = cur[lo - 1]
+    for j = lo, hi do
+      local d = math.min((prev[j] or INF) + 1, (cur[j - 1] or INF) + 1, (prev[j - 1] or INF) + (x[i] == y[j] and 0 or 1))
+      if i > 1 and j > 1 and x[i] == y[j - 1] and x[i - 1] == y[j] then d = math.min(d, (prev2[j - 2] or INF) + 1) end
       cur[j] = d
       if d < best then best = d end
     end
+    cur[hi + 1] = nil
     if best > limit then return limit + 1 end
-    prev2, prev, cur = prev, cur, prev2
+    prev2, prev, cur = prev, cur, {}
   end
-  return prev[m] <= limit and prev[m] or limit + 1
+  local d = prev[m] or INF
+  return d <= limit and d or limit + 1
 end
 
 -- fuzzy_limit(len, opts) -> the largest edit distance allowed for a label of
