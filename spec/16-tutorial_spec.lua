@@ -101,7 +101,7 @@ describe("grammar tutorial text", function()
       assert.equal(assert(h.read(h.root .. "/" .. path), path), code, path)
       n = n + 1
     end
-    assert.equal(5, n)   -- corpus.lua, people.lua and the two grammars; the narrative grammar's
+    assert.equal(11, n)  -- corpus.lua, people.lua and the two grammars; the narrative grammar's; the label corpus' manifest and five grammars
     -- and every Lua block in the tutorial is one of them
     local _, blocks = tutorial:gsub("```lua\n", "")
     assert.equal(n, blocks)
@@ -113,7 +113,7 @@ describe("grammar tutorial text", function()
       assert.truthy(assert(h.read(h.root .. "/" .. path)):find(excerpt, 1, true), path)
       n = n + 1
     end
-    assert.equal(5, n)   -- two of the tutorial corpus, three of the narrative fixtures
+    assert.equal(9, n)   -- two of the tutorial corpus, three of the narrative fixtures, four of the label conventions
   end)
 
   it("shows what parley prints", function()
@@ -126,7 +126,7 @@ describe("grammar tutorial text", function()
       assert.equal(shown, out, cmd)
       n = n + 1
     end
-    assert.equal(5, n)   -- four of the tutorial corpus, one of the narrative fixtures
+    assert.equal(10, n)  -- the tutorial's four, one of the narrative fixtures, five of the label conventions
   end)
 
   it("runs its REPL session", function()

@@ -203,10 +203,11 @@ describe("a data file", function()
     clean_failure("topics", esc(path) .. ": No such file or directory\n$", out, err, code)
   end)
 
-  it("runs with nothing in its environment, not even the string methods", function()
-    for _, src in ipairs({ "return os.time()", "return string.rep('x', 3)", "return ('x'):rep(3)",
+  it("runs with the safe standard functions only: no io, os, load, require or metatables", function()
+    for _, src in ipairs({ "return os.time()", "return string.dump(function() end)", "return setmetatable({}, {})",
                            "return require('os')", "return io.open('/etc/passwd')", "return load('return 1')()",
-                           "return getmetatable('')", "return print('x')", "return _G.x" }) do
+                           "return getmetatable('')", "return print('x')", "return _G.x", "return dofile('x')",
+                           "return rawset({}, 1, 2)", "return debug.traceback()", "return collectgarbage()" }) do
       local v, err = data.eval(src, "x.lua")
       assert.is_nil(v, src)
       assert.matches("^x%.lua:1: attempt to", err, nil, src)
@@ -214,8 +215,28 @@ describe("a data file", function()
     -- what data needs works: constructors, concatenation, arithmetic, locals
     assert.same({ a = "xy", n = 7, list = { 1, 2, "three" }, yes = true },
       data.eval("local x = 'x' return { a = x .. 'y', n = 3 + 4, list = { 1, 2, 'three' }, yes = true }", "x.lua"))
-    -- and the host's own string methods are untouched
+    -- and a manifest that builds its list with ipairs, pairs, select, type, tostring, tonumber,
+    -- string.*, table.*, math.* and the string methods
+    local src = [[
+      local docs = {}
+      for i, name in ipairs { "a", "b" } do
+        docs[#docs + 1] = { path = name .. ".txt", id = ("doc-%d"):format(i), title = string.upper(name),
+                            n = tonumber("1" .. i), kind = type(name), count = select("#", 1, 2, 3) }
+      end
+      local keys = {}
+      for k in pairs(docs[1]) do keys[#keys + 1] = k end
+      table.sort(keys)
+      return { documents = docs, keys = table.concat(keys, ","), max = math.max(3, 9), s = tostring(4) }
+    ]]
+    assert.same({ documents = {
+        { path = "a.txt", id = "doc-1", title = "A", n = 11, kind = "string", count = 3 },
+        { path = "b.txt", id = "doc-2", title = "B", n = 12, kind = "string", count = 3 } },
+      keys = "count,id,kind,n,path,title", max = 9, s = "4" }, data.eval(src, "corpus.lua"))
+    -- what it changes of its library is its own: the host's string methods are untouched
+    assert.same({ "xx", "nil" }, data.eval("string.upper = nil return { ('x'):rep(2), type(string.upper) }", "x.lua"))
+    assert.same({ "X" }, data.eval("return { string.upper('x') }", "x.lua"))   -- the next file has its own
     assert.equal("xxx", ("x"):rep(3))
+    assert.equal("function", type(string.rep))
   end)
 
   it("that loops or eats memory is stopped, naming the file", function()
@@ -484,8 +505,9 @@ describe("a mistake made through the Lua API", function()
   end)
 
   it("in a filter or a region kind is an error object at the user's line", function()
-    local bare = h.tmpdir()
+    local bare = h.tmpdir()      -- a corpus whose documents have no grammar (a bare folder's get "auto")
     h.write(bare .. "/a.txt", "Red cross.\n")
+    h.write(bare .. "/corpus.lua", "return { documents = { { path = 'a.txt', id = 'a', title = 'a', type = 'document', language = 'en' } } }")
     local b = h.open(bare)
     local cases = {
       { "local r = b:where{ speaker = 'x' } return r", "no region kind has attribute 'speaker' (attributes: id, "
@@ -540,6 +562,7 @@ describe("a mistake made through the Lua API", function()
   it("on the command line prints no traceback and no toolkit position", function()
     local bare = h.tmpdir()
     h.write(bare .. "/a.txt", "Red cross.\n")
+    h.write(bare .. "/corpus.lua", "return { documents = { { path = 'a.txt' } } }")   -- no grammar
     local out, err, code = h.run({ "speakers", "--corpus", bare })
     clean_failure("speakers", nil, out, err, code)
     out, err, code = h.run({ "kwic", "cuba", "--where", "speaker=x", "--corpus", bare })

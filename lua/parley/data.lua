@@ -1,7 +1,7 @@
 -- Lua data files (manifests, person registers, gazetteers, keyword families)
 -- are someone else's files: each runs in a sandbox of its own (core/sandbox.c:
 -- a Lua state apart from the host's, bounded in instructions and memory) with
--- nothing in its environment, not even the string methods, and only a copy
+-- only the safe standard functions (lua/parley/data_sandbox.lua), and only a copy
 -- of the value it returns comes back, if that is plain data (strings,
 -- numbers, booleans and tables of them; no functions, no metatables, no
 -- table that contains itself, at most 16 levels deep).  A data file builds

@@ -29,7 +29,8 @@ local function guess(name)
   local date = base:match("^(%d%d%d%d%-%d%d%-%d%d)") or base:match("(%d%d%d%d%-%d%d%-%d%d)")
   local title = base:gsub("^%d%d%d%d%-%d%d%-%d%d[-_ ]*", ""):gsub("[-_]+", " ")
   return { path = name, id = base, title = title ~= "" and title or base, date = date,
-           type = "document", language = "en" }
+           type = "document", language = "en",
+           grammar = "auto" }  -- a bare folder's documents get turns (lua/parley/grammar/auto.lua)
 end
 
 -- Is s an ISO 8601 date (1962, 1962-11, 1962-11-01, optionally followed by a time)?
@@ -382,7 +383,7 @@ local function listing(dir, m)
           if tei == nil then return nil, terr end
           d.reader = tei and "tei" or nil
           -- a volume holds many documents, which the reader dates, titles and types itself
-          d.title, d.type, d.date, d.language = nil, nil, nil, nil
+          d.title, d.type, d.date, d.language, d.grammar = nil, nil, nil, nil, nil
         else
           d.reader = "text"
         end

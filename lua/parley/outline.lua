@@ -102,6 +102,46 @@ function M.caption(corpus, doc)
   return ("%s (%s): %s"):format(doc.id, rel, how)
 end
 
+-- What the grammar reported about the labels of doc, for a reader to check:
+-- the convention the auto grammar found (meta.detected) and every label read
+-- fuzzily (meta.fuzzy_labels).  -> a list of { caption =, rows =, columns = }
+-- tables and a list of lines of text (a convention not found, and how to configure one).
+function M.label_report(doc)
+  local meta = doc.meta
+  local tables, lines = {}, {}
+  local d = type(meta.detected) == "table" and meta.detected
+  if d and type(d.labels) == "table" and d.level ~= "none" then
+    local rows = {}
+    for i, l in ipairs(d.labels) do
+      rows[i] = { label = tostring(l.label), separator = tostring(l.separator), lines = math.tointeger(l.lines) or l.lines }
+    end
+    tables[#tables + 1] = {
+      caption = ("labels the auto grammar found: confidence %d%% (%s)"):format(
+        math.floor((tonumber(d.confidence) or 0) * 100 + 0.5), tostring(d.level)),
+      rows = rows,
+      columns = { { name = "label" }, { name = "separator" }, { name = "lines", plain = true } },
+    }
+  elseif d then
+    lines[#lines + 1] = ("no speaker labels found: %s; %s"):format(
+      tostring(type(d.reasons) == "table" and d.reasons[1] or "none recurs"), tostring(d.hint))
+  end
+  if type(meta.fuzzy_labels) == "table" and #meta.fuzzy_labels > 0 then
+    local rows = {}
+    for i, f in ipairs(meta.fuzzy_labels) do
+      rows[i] = { line = math.tointeger(f.line) or f.line, text = tostring(f.text) .. tostring(f.separator or ""), label = tostring(f.label),
+                  speaker = tostring(f.speaker), distance = math.tointeger(f.distance) or f.distance }
+    end
+    tables[#tables + 1] = {
+      caption = ("labels read fuzzily (check them): %d"):format(#rows),
+      rows = rows,
+      columns = { { name = "line", plain = true }, { name = "text", title = "as written" },
+                  { name = "label", title = "taken for" }, { name = "speaker" },
+                  { name = "distance", plain = true } },
+    }
+  end
+  return tables, lines
+end
+
 M.columns = {
   { name = "kind" },
   { name = "start_line", title = "from", plain = true },

@@ -10,6 +10,7 @@
 --     parse = function(text, ctx) return { regions = {...}, meta = {...} } end,
 --     data_files = { "/usr/share/dict/american-english" },   -- read with grammar.data
 --   }
+-- and post-processed with parley.grammar.wrap(g, function(result, text, ctx) … end).
 -- parse gets the normalised text and a context { doc = manifest entry,
 -- people = the corpus' person register (parley.people), corpus = { name,
 -- title, description } }.  Each region is { kind = "turn", start = i, stop =
@@ -36,6 +37,7 @@ M.builtin = {
   telegram = { module = "parley.grammar.telegram", data_files = {} },
   labelled = { module = "parley.grammar.labelled", data_files = {} },
   narrative = { module = "parley.grammar.narrative", data_files = {} },
+  auto = { module = "parley.grammar.auto", data_files = {} },
 }
 M.builtin.speakers = M.builtin.labelled
 
@@ -66,6 +68,37 @@ function M.register(g)
   g.kinds = kinds
   M.registry[g.name] = g
   return g
+end
+
+-- wrap(g, fn, opts) -> a new grammar that parses as g does and then hands the
+-- result to fn(result, text, ctx), which returns the result to keep (it may
+-- change it in place and return it).  opts: name, description (default g's)
+-- and kinds: more region kinds { KIND = { "attr", … } }, merged with g's (an
+-- attribute list given here replaces g's for that kind).  Not registered: a
+-- grammar file returns it, or passes it to register.
+function M.wrap(g, fn, opts)
+  if type(g) ~= "table" or type(g.parse) ~= "function" then
+    error("bad argument #1 to 'wrap' (grammar expected)", 2)
+  end
+  if type(fn) ~= "function" then error("bad argument #2 to 'wrap' (function expected)", 2) end
+  if opts ~= nil and type(opts) ~= "table" then error("bad argument #3 to 'wrap' (table expected)", 2) end
+  opts = opts or {}
+  local kinds = {}
+  for k, v in pairs(g.kinds or {}) do kinds[k] = v end
+  for k, v in pairs(opts.kinds or {}) do kinds[k] = v end
+  local parse = g.parse
+  return {
+    name = opts.name or g.name, description = opts.description or g.description,
+    kinds = kinds, data_files = g.data_files,
+    parse = function(text, ctx)
+      local res = fn(parse(text, ctx), text, ctx)
+      if type(res) ~= "table" then
+        error(("grammar '%s': the function given to wrap returned %s, not the result table")
+          :format(tostring(opts.name or g.name), type(res)), 0)
+      end
+      return res
+    end,
+  }
 end
 
 -- get(name) -> grammar | nil, message: a registered grammar, or a built-in

@@ -57,7 +57,8 @@
 -- longer first; merge_regions(sorted, more) -> sorted with the regions of the list more
 -- merged in (sorted alike; at equal places sorted's come first); initials(s) ("Organization of American States" -> "OAS"); expands(text,
 -- b) -> the abbreviation bracket b spells out ("OAS [Organization of American States]")
--- or nil; roman(s); iso(y, m, d).  Tables: months, number_words, time_units, not_units.
+-- or nil; roman(s); iso(y, m, d); edit_distance(a, b, limit) (Damerau–Levenshtein on code
+-- points); fuzzy_limit(len, opts) (how far off a label of len characters may be).  Tables: months, number_words, time_units, not_units.
 local lpeg = require "lpeg"
 local chars = require "parley.grammar.lib.chars"
 local numbers = require "parley.grammar.lib.numbers"
@@ -280,6 +281,61 @@ function M.words_before(text, pos, n)
     e = s
   end
   return out
+end
+
+-- ------------------------------------------------------------ fuzzy matching (OCR)
+
+-- edit_distance(a, b, limit) -> the Damerau–Levenshtein distance (optimal string
+-- alignment: insertions, deletions, substitutions and transpositions of adjacent
+-- characters) between the code points of a and b, or limit + 1 as soon as it
+-- must exceed limit (default: no limit).  Invalid UTF-8 counts byte by byte.
+local function codepoints(s)
+  local out = {}
+  if utf8.len(s) then
+    for _, c in utf8.codes(s) do out[#out + 1] = c end
+  else
+    for i = 1, #s do out[i] = s:byte(i) end
+  end
+  return out
+end
+
+function M.edit_distance(a, b, limit)
+  local x, y = codepoints(a), codepoints(b)
+  local n, m = #x, #y
+  limit = limit or math.max(n, m)
+  if math.abs(n - m) > limit then return limit + 1 end
+  -- only the cells within `limit` of the diagonal can stay within the limit
+  local INF = limit + 1
+  local prev2, prev, cur = {}, {}, {}
+  for j = 0, math.min(m, limit) do prev[j] = j end
+  for i = 1, n do
+    local lo, hi = math.max(1, i - limit), math.min(m, i + limit)
+    cur[lo - 1] = lo == 1 and i or INF
+    local best = cur[lo - 1]
+    for j = lo, hi do
+      local d = math.min((prev[j] or INF) + 1, (cur[j - 1] or INF) + 1, (prev[j - 1] or INF) + (x[i] == y[j] and 0 or 1))
+      if i > 1 and j > 1 and x[i] == y[j - 1] and x[i - 1] == y[j] then d = math.min(d, (prev2[j - 2] or INF) + 1) end
+      cur[j] = d
+      if d < best then best = d end
+    end
+    cur[hi + 1] = nil
+    if best > limit then return limit + 1 end
+    prev2, prev, cur = prev, cur, {}
+  end
+  local d = prev[m] or INF
+  return d <= limit and d or limit + 1
+end
+
+-- fuzzy_limit(len, opts) -> the largest edit distance allowed for a label of
+-- len characters: floor(len * opts.ratio), at most opts.max_distance, and 0
+-- below opts.min_length characters, so that a short label ("Q", "JFK") never
+-- matches fuzzily.  Defaults: max_distance 2, ratio 0.15, min_length 5.
+M.fuzzy_defaults = { max_distance = 2, ratio = 0.15, min_length = 5 }
+function M.fuzzy_limit(len, opts)
+  opts = opts or {}
+  local d = M.fuzzy_defaults
+  if len < (opts.min_length or d.min_length) then return 0 end
+  return math.min(opts.max_distance or d.max_distance, math.floor(len * (opts.ratio or d.ratio)))
 end
 
 return M
