@@ -35,6 +35,7 @@
 #define BUILD_JOB "parley.BuildJob"
 #define MAX_ATTRS IX_MAX_ATTRS
 #define MAX_KINDS IX_MAX_KINDS
+#define MAX_GENRES 16
 
 /* ---------------------------------------------------------------- the job */
 
@@ -47,7 +48,10 @@ typedef struct src_in {
   int64_t mtime;
   uint32_t mtime_ns;
   int map;                         /* its reader: job->maps[map]; -1 for the text reader */
-  int grammar;                     /* its grammar: job->grammars[grammar]; -1 for none */
+  int grammar;                     /* its grammar (all its documents): job->grammars[grammar]; -1 for none */
+  uint32_t ngenres;                /* a reader's source: the grammar of each genre of document */
+  ix_str genre[MAX_GENRES];
+  int genre_grammar[MAX_GENRES];
   uint32_t ndocs;                  /* documents it gave */
 } src_in;
 
@@ -287,6 +291,32 @@ static void read_grammars(lua_State *L, job *j, int spec) {
   lua_pop(L, 1);
 }
 
+/* docs[i].genres: { { GENRE, grammar number } … }: which grammar reads a reader's document of each genre. */
+static void read_genres(lua_State *L, job *j, src_in *d, int t) {
+  lua_Integer k, n;
+  lua_getfield(L, t, "genres");
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
+  luaL_checktype(L, -1, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, -1);
+  if (n > MAX_GENRES) luaL_error(L, "bad build spec: too many genres");
+  for (k = 1; k <= n; k++) {
+    size_t len;
+    const char *g;
+    lua_Integer no;
+    lua_rawgeti(L, -1, k);
+    luaL_checktype(L, -1, LUA_TTABLE);
+    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -2, 2);
+    g = luaL_checklstring(L, -2, &len);
+    no = luaL_checkinteger(L, -1);
+    if (no < 1 || no > j->ngrammars) luaL_error(L, "bad build spec: genre '%s' has no grammar %d", g, (int)no);
+    d->genre[d->ngenres] = add_string(L, j, g, len);
+    d->genre_grammar[d->ngenres++] = (int)no - 1;
+    lua_pop(L, 3);
+  }
+  lua_pop(L, 1);
+}
+
 /* The job's number of a region kind or document attribute of that name (-1: none). */
 static int kind_named(const job *j, const char *name) {
   uint32_t k;
@@ -415,6 +445,7 @@ static void read_spec(lua_State *L, job *j, int spec) {
     d->grammar = (int)luaL_optinteger(L, -1, 0) - 1;
     if (d->grammar >= j->ngrammars) luaL_error(L, "bad build spec: document %d has no grammar %d", (int)i + 1, d->grammar + 1);
     lua_pop(L, 2);
+    read_genres(L, j, d, t);
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
@@ -500,13 +531,14 @@ static int take_rdoc(pl_rdoc *d, doc_work *w) {
 ** n of those the sandbox was prepared with; its packed result is kept in w.
 ** 0, or -1 with the source failed (its message naming file and grammar).
 */
-static int run_grammar(job *j, unsigned thread, int g, lua_Integer n, doc_work *w, src_work *sw) {
+static int run_grammar(job *j, unsigned thread, int g, lua_Integer n, doc_work *w, src_work *sw,
+                       int (*push)(lua_State *S, void *ud), void *ud) {
   const grammar_in *gi = &j->grammars[g];
   pl_sandbox *sb = gi->sb[thread < (unsigned)gi->nsb ? thread : 0];
   const char *packed, *path = (const char *)j->strings.p + j->srcs[n - 1].path;
   size_t len;
   char err[500];
-  if (pl_sandbox_index(sb, w->text.text, w->text.len, n, &packed, &len, err, sizeof err) != PL_SANDBOX_OK) {
+  if (pl_sandbox_index(sb, w->text.text, w->text.len, n, push, ud, &packed, &len, err, sizeof err) != PL_SANDBOX_OK) {
     snprintf(sw->err, sizeof sw->err, "%s: %s: %s", path, (const char *)j->strings.p + gi->name.off, err);
     sw->failed = 1;
     return -1;
@@ -524,6 +556,65 @@ static int run_grammar(job *j, unsigned thread, int g, lua_Integer n, doc_work *
   return 0;
 }
 
+/* What a grammar is told of a reader's document: a table pushed into its sandbox. */
+typedef struct rdoc_arg { const pl_reader *r; const pl_rdoc *d; const pl_rpeople *people; } rdoc_arg;
+
+/* The role the source's person register gives the person of that name, or "". */
+static void push_role(lua_State *S, const pl_rpeople *p, const char *name, size_t len) {
+  size_t k;
+  for (k = 0; p && k < p->n; k++) {
+    const pl_rperson *e = &p->v[k];
+    if (e->name.len == len && memcmp(pl_rperson_ptr(p, e->name), name, len) == 0) {
+      lua_pushlstring(S, pl_rperson_ptr(p, e->role), e->role.len);
+      return;
+    }
+  }
+  lua_pushliteral(S, "");
+}
+
+static int push_rdoc(lua_State *S, void *ud) {
+  const rdoc_arg *a = ud;
+  const pl_rdoc *d = a->d;
+  size_t k, n = 0;
+  int i;
+  lua_createtable(S, 0, 8);
+  lua_pushlstring(S, pl_rstr_ptr(d, d->id), d->id.len);
+  lua_setfield(S, -2, "id");
+  for (i = 0; a->r->doc_attrs[i] && i < PL_READER_MAX_DOC_ATTRS; i++) {
+    lua_pushlstring(S, pl_rstr_ptr(d, d->attrs[i]), d->attrs[i].len);
+    lua_setfield(S, -2, a->r->doc_attrs[i]);
+  }
+  lua_newtable(S);   /* participants: the names the markup lists as present, */
+  lua_newtable(S);   /* and the role the source's register gives each */
+  for (k = 0; k < d->nmeta; k++) {
+    const char *v = pl_rstr_ptr(d, d->meta[k].value);
+    if (d->meta[k].key.len != 11 || memcmp(pl_rstr_ptr(d, d->meta[k].key), "participant", 11) != 0) continue;
+    lua_pushlstring(S, v, d->meta[k].value.len);
+    lua_rawseti(S, -3, (lua_Integer)++n);
+    push_role(S, a->people, v, d->meta[k].value.len);
+    lua_rawseti(S, -2, (lua_Integer)n);
+  }
+  lua_setfield(S, -3, "participant_roles");
+  lua_setfield(S, -2, "participants");
+  return 1;
+}
+
+/* The grammar (job number) that reads a reader's document: the source's, else its genre's; -1: none. */
+static int grammar_of(const job *j, const src_in *s, const pl_reader *r, const pl_rdoc *d) {
+  uint32_t k;
+  int a;
+  if (s->grammar >= 0) return s->grammar;
+  for (a = 0; r->doc_attrs[a] && a < PL_READER_MAX_DOC_ATTRS; a++) {
+    if (strcmp(r->doc_attrs[a], "genre") != 0) continue;
+    for (k = 0; k < s->ngenres; k++) {
+      const ix_str *g = &s->genre[k];
+      if (g->len == d->attrs[a].len && memcmp((const char *)j->strings.p + g->off, pl_rstr_ptr(d, d->attrs[a]), g->len) == 0)
+        return s->genre_grammar[k];
+    }
+  }
+  return -1;
+}
+
 /* Read, tokenise, intern and encode source i, as worker thread `thread`. */
 static void work_source(job *j, unsigned thread, size_t i) {
   src_work *sw = &j->work[i];
@@ -534,7 +625,7 @@ static void work_source(job *j, unsigned thread, size_t i) {
     if ((sw->docs = calloc(1, sizeof *sw->docs)) == NULL) { err = "not enough memory"; goto failed; }
     sw->ndocs = 1;
     if (pl_load_file(path, j->repair, &sw->docs[0].text, sw->err, sizeof sw->err) != 0) { sw->failed = 1; return; }
-    if (s->grammar >= 0 && run_grammar(j, thread, s->grammar, i + 1, &sw->docs[0], sw) != 0) return;
+    if (s->grammar >= 0 && run_grammar(j, thread, s->grammar, i + 1, &sw->docs[0], sw, NULL, NULL) != 0) return;
     err = process(j, thread, sw->docs[0].gpack != NULL, &sw->docs[0]);
   } else {
     const pl_reader *r = j->maps[s->map].reader;
@@ -549,8 +640,15 @@ static void work_source(job *j, unsigned thread, size_t i) {
     if (sw->rd.n && (sw->docs = calloc(sw->rd.n, sizeof *sw->docs)) == NULL) { err = "not enough memory"; goto failed; }
     sw->ndocs = sw->rd.n;
     for (k = 0; k < sw->ndocs && !err; k++) {
-      if (take_rdoc(&sw->rd.v[k], &sw->docs[k]) != 0) err = "not enough memory";
-      else err = process(j, thread, sw->rd.v[k].nregions > 0, &sw->docs[k]);
+      int g;
+      rdoc_arg arg;
+      if (take_rdoc(&sw->rd.v[k], &sw->docs[k]) != 0) { err = "not enough memory"; break; }
+      g = grammar_of(j, s, r, &sw->rd.v[k]);
+      arg.r = r;
+      arg.d = &sw->rd.v[k];
+      arg.people = &sw->rd.people;
+      if (g >= 0 && run_grammar(j, thread, g, i + 1, &sw->docs[k], sw, push_rdoc, &arg) != 0) return;
+      err = process(j, thread, 1, &sw->docs[k]);
     }
   }
   if (!err) return;

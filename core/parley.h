@@ -223,6 +223,7 @@ int pl_sandbox_call(pl_sandbox *sb, const char *entry, lua_State *from, int firs
 int pl_sandbox_parse(pl_sandbox *sb, const char *text, size_t len, lua_State *from, int doc,
                      char *err, size_t errlen);
 int pl_sandbox_index(pl_sandbox *sb, const char *text, size_t len, lua_Integer doc,
+                     int (*push)(lua_State *S, void *ud), void *ud,
                      const char **out, size_t *outlen, char *err, size_t errlen);
 int pl_sandbox_copy(lua_State *from, int idx, lua_State *to, size_t limit, const char *name,
                     char *err, size_t errlen);

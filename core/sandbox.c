@@ -420,8 +420,10 @@ typedef struct call_job {
   size_t len;
   lua_State *from;        /* arguments copied from this state (NULL: none) */
   int first, nargs;
-  int with_num;           /* an integer last argument */
+  int with_num;           /* an integer argument after them */
   lua_Integer num;
+  int (*push)(lua_State *S, void *ud);   /* pushes one more argument (NULL: none); raises on failure */
+  void *ud;
 } call_job;
 
 static int call_protected(lua_State *S) {
@@ -444,6 +446,10 @@ static int call_protected(lua_State *S) {
   }
   if (job->with_num) {
     lua_pushinteger(S, job->num);
+    n++;
+  }
+  if (job->push) {
+    job->push(S, job->ud);
     n++;
   }
   lua_call(S, n, 1);
@@ -489,7 +495,7 @@ static int run_call(pl_sandbox *sb, call_job *job, size_t input, char *err, size
 */
 int pl_sandbox_call(pl_sandbox *sb, const char *entry, lua_State *from, int first, int nargs,
                     char *err, size_t errlen) {
-  call_job job = { sb, entry, NULL, 0, from, from ? lua_absindex(from, first) : 0, from ? nargs : 0, 0, 0 };
+  call_job job = { sb, entry, NULL, 0, from, from ? lua_absindex(from, first) : 0, from ? nargs : 0, 0, 0, NULL, NULL };
   return run_call(sb, &job, string_bytes(from, job.first, job.nargs), err, errlen);
 }
 
@@ -501,7 +507,7 @@ int pl_sandbox_call(pl_sandbox *sb, const char *entry, lua_State *from, int firs
 */
 int pl_sandbox_parse(pl_sandbox *sb, const char *text, size_t len, lua_State *from, int doc,
                      char *err, size_t errlen) {
-  call_job job = { sb, "parse", text, len, from, from ? lua_absindex(from, doc) : 0, from ? 1 : 0, 0, 0 };
+  call_job job = { sb, "parse", text, len, from, from ? lua_absindex(from, doc) : 0, from ? 1 : 0, 0, 0, NULL, NULL };
   return run_call(sb, &job, len, err, errlen);
 }
 
@@ -509,11 +515,14 @@ int pl_sandbox_parse(pl_sandbox *sb, const char *text, size_t len, lua_State *fr
 ** The build's entry point, for a worker thread (no host state): parse
 ** text[0..len) as document `doc` of the documents the host prepared (the
 ** boot's `index`), leaving on sb->L's stack the result packed as a string
-** (lua/parley/grammar/pack.lua says how), or a message in err.
+** (lua/parley/grammar/pack.lua says how), or a message in err.  push (or
+** NULL) pushes a third argument, what the reader knows of the document;
+** it runs inside the call, bounded and protected like it.
 */
 int pl_sandbox_index(pl_sandbox *sb, const char *text, size_t len, lua_Integer doc,
+                     int (*push)(lua_State *S, void *ud), void *ud,
                      const char **out, size_t *outlen, char *err, size_t errlen) {
-  call_job job = { sb, "index", text, len, NULL, 0, 0, 1, doc };
+  call_job job = { sb, "index", text, len, NULL, 0, 0, 1, doc, push, ud };
   int rc = run_call(sb, &job, len, err, errlen);
   if (rc != PL_SANDBOX_OK) return rc;
   if ((*out = lua_tolstring(sb->L, -1, outlen)) == NULL) {

@@ -36,9 +36,13 @@ Corpus.__methods = Corpus  -- for the REPL's completion (its __index is a functi
 local Doc = {}
 
 -- The JSON metadata of the index: what the fingerprint covers besides the sources.
+-- The way of reading sources an index was built with: raised when the
+-- readers or the choice of grammars change, so that such an index is rebuilt.
+local READING = 2
+
 local function index_meta(m, opts)
   return {
-    format = 1,
+    format = READING,
     repair = opts.repair and true or nil,
     skip_bad = opts.skip_bad and true or nil,
     name = m.name,
@@ -66,6 +70,7 @@ end
 local function current(ix, m, opts)
   local ok, meta = pcall(cjson.decode, ix:stats().meta)
   if not ok or type(meta) ~= "table" then return false, "unreadable metadata" end
+  if meta.format ~= READING then return false, "it was built by another version of parley" end
   if meta.manifest_hash ~= m.hash then return false, "the manifest changed" end
   if meta.grammar_hash ~= m.grammar_hash then return false, "a grammar changed" end
   local paths, ids = {}, {}
@@ -165,7 +170,7 @@ local function build(m, path, opts)
     for a, name in ipairs(attrs) do values[a] = d[name] ~= nil and tostring(d[name]) or "" end
     local meta = {}
     for k, v in pairs(d) do
-      if type(k) == "string" and k ~= "fullpath" and not k:find("^_") then meta[k] = v end
+      if type(k) == "string" and k ~= "fullpath" and k ~= "genre_grammars" and not k:find("^_") then meta[k] = v end
     end
     docs[i] = {
       path = d.fullpath, id = d.id, meta = json(meta), attrs = values,
@@ -186,8 +191,9 @@ local function build(m, path, opts)
     end
     local gspec
     if session then
-      local of_doc
-      gspec, of_doc = session:for_build(kinds, indexer.threads(opts.threads))
+      local of_doc, genres_of
+      gspec, of_doc, genres_of = session:for_build(kinds, indexer.threads(opts.threads))
+      for i, list in pairs(genres_of) do docs[i].genres = list end
       for i, d in pairs(of_doc) do
         docs[i].grammar = d
         local meta = cjson.decode(docs[i].meta)
@@ -300,7 +306,7 @@ function M.open(dir, opts)
     if ix then
       local ok, mt = pcall(cjson.decode, ix:stats().meta)
       meta = ok and type(mt) == "table" and mt or nil
-      local fresh = meta and meta.manifest_stamp and meta.manifest_stamp == manifest.stamp(dir)
+      local fresh = meta and meta.format == READING and meta.manifest_stamp and meta.manifest_stamp == manifest.stamp(dir)
         and manifest.sources_unchanged(meta.grammar_sources) and manifest.sources_unchanged(meta.empty_sources)
         and not (meta.repair and not opts.repair) and not (meta.skip_bad and not opts.skip_bad)
       -- an index is someone else's file too: on this path it may name only

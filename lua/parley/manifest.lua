@@ -49,6 +49,13 @@ local function iso_date(s)
   return d >= 1 and d <= days
 end
 
+-- The grammar that reads each genre of document a reader finds (the TEI
+-- reader's `genre`: core/teimeta.c); a manifest's `genres` changes it, and a
+-- source's own `grammar` applies to all its documents.  FRUS memoranda,
+-- telephone memoranda, minutes and telegrams are reported speech.
+M.GENRE_GRAMMARS = { memorandum = "narrative", telephone = "narrative", minutes = "narrative",
+                     telegram = "narrative" }
+
 -- The readers a document may name (reader.h): the text reader, and TEI P5 XML.
 local READERS = { text = true, tei = true }
 local READER_NAMES = "'text' or 'tei'"
@@ -476,13 +483,31 @@ function M.read(dir)
         if not r then return nil, rerr end
         d.reader = r
       end
-      if d.reader ~= "text" and d.grammar ~= nil then
-        return nil, ("%s: %s: a grammar runs over text documents; the %s reader finds the structure of "
-          .. "its documents itself (grammars over its paragraphs are not supported yet)"):format(mpath, d.path, d.reader)
-      end
     end
     local ok, rerr = check_register(m, roots, mpath)
     if not ok then return nil, rerr end
+  end
+  -- a reader's documents (a TEI volume's) get the grammar of their genre,
+  -- unless the source names one grammar for all of them
+  if m.genres ~= nil and type(m.genres) ~= "table" then
+    return nil, ("%s: 'genres' must be a table { GENRE = \"GRAMMAR\" | false }, not %s"):format(m.manifest or dir, a(m.genres))
+  end
+  for genre, g in pairs(m.genres or {}) do
+    if type(genre) ~= "string" or (g ~= false and type(g) ~= "string") then
+      return nil, ("%s: genres.%s must be the name of a grammar, or false for none"):format(m.manifest or dir, tostring(genre))
+    end
+  end
+  for _, d in ipairs(m.documents) do
+    if d.reader ~= "text" and d.grammar == nil then
+      local map = {}
+      for genre, g in pairs(M.GENRE_GRAMMARS) do map[genre] = g end
+      for genre, g in pairs(m.genres or {}) do map[genre] = g end
+      d.genre_grammars = map
+      local keys = {}
+      for genre, g in pairs(map) do keys[#keys + 1] = genre .. "=" .. tostring(g) end
+      table.sort(keys)
+      m.hash = index.hash(m.hash .. "\0genres:" .. table.concat(keys, ","))  -- a new choice rebuilds
+    end
   end
   m.stamp = M.stamp(dir)
   local ok, err2 = pcall(M.fingerprint_grammars, m)

@@ -13,7 +13,9 @@
 --   prepare{ kinds =, docs = }     for a build: the build's region kinds (a list
 --                                    of { name, attrs }, numbered from 0 on) and
 --                                    the documents this sandbox will parse, by number
---   index(text, n) -> string        parse document n for the build, the result
+--   index(text, n [, read]) -> string  parse document n (or, with read, the document
+--                                    a reader found in source n: { id, its attributes,
+--                                    participants }) for the build, the result
 --                                    checked, ordered and packed (parley.grammar.pack)
 -- Only copies of plain data cross between the host and this state.
 local trusted, loaded = ...
@@ -148,9 +150,16 @@ function entries.prepare(info)
   return true
 end
 
-function entries.index(text, n)
+function entries.index(text, n, read)
   if not build then error("the sandbox was not prepared for a build", 0) end
-  local res = current.parse(text, { doc = build.docs[n] or {}, people = register, corpus = corpus })
+  local doc = build.docs[n] or {}
+  if read then  -- a document a reader found in source n: what the reader knows of it first
+    local merged = {}
+    for k, v in pairs(doc) do merged[k] = v end
+    for k, v in pairs(read) do merged[k] = v end
+    doc = merged
+  end
+  local res = current.parse(text, { doc = doc, people = register, corpus = corpus })
   return require("parley.grammar.pack").pack(res, text, build.kinds)
 end
 

@@ -56,12 +56,16 @@ end
 -- The grammars a manifest uses: a sorted list of its `grammar` values.
 function M.used(m)
   local seen, names = {}, {}
-  for _, d in ipairs(m.documents) do
-    local g = d.grammar
+  local function add(g)
     if g ~= nil and not seen[g] then
       seen[g] = true
       names[#names + 1] = g
     end
+  end
+  for _, d in ipairs(m.documents) do
+    add(d.grammar)
+    -- a reader's source: the grammar of each genre of document it holds
+    for _, g in pairs(d.genre_grammars or {}) do if g then add(g) end end
   end
   table.sort(names, function(a, b) return tostring(a) < tostring(b) end)
   return names
@@ -281,7 +285,11 @@ function M.session(m, opts)
   local ok, err = pcall(function()
     for _, spec in ipairs(M.used(m)) do
       local first
-      for _, d in ipairs(m.documents) do if d.grammar == spec then first = first or d end end
+      for _, d in ipairs(m.documents) do
+        local by_genre = false
+        for _, g in pairs(d.genre_grammars or {}) do by_genre = by_genre or g == spec end
+        if d.grammar == spec or by_genre then first = first or d end
+      end
       local g, warning = M.resolve(spec, m.dir)
       if not g then error(("%s: %s"):format(first.fullpath or first.path, warning), 0) end
       if warning then io.stderr:write(require("parley.writer").clean("parley: warning: " .. warning), "\n") end
@@ -345,14 +353,26 @@ end
 -- grammars in its worker threads: for each grammar in use, one sandbox per
 -- thread (the session's own, and threads - 1 more opened alike), each
 -- prepared with the build's region kinds and the documents it will parse
--- (by their number in the manifest); and per document its grammar's number.
--- -> { { sandboxes = { … }, name = "grammar 'NAME' (SOURCE FILE)" } }, { [doc] = number }
+-- (by their number in the manifest); per document its grammar's number; and
+-- per reader's source the grammar of each genre of the documents it holds.
+-- -> { { sandboxes = { … }, name = "grammar 'NAME' (SOURCE FILE)" } }, { [doc] = number },
+--    { [doc] = { { GENRE, number } … } }
 function Session:for_build(kinds, threads)
-  local out, of_doc = {}, {}
+  local out, of_doc, genres_of = {}, {}, {}
   for gi, g in ipairs(self.list) do
     local mine = {}
     for i, d in ipairs(self.m.documents) do
       if d.grammar ~= nil and self.by_spec[d.grammar] == g then mine[i] = d; of_doc[i] = gi end
+      local genres = {}
+      for genre, name in pairs(d.genre_grammars or {}) do
+        if name and self.by_spec[name] == g then genres[#genres + 1] = genre end
+      end
+      table.sort(genres)
+      for _, genre in ipairs(genres) do
+        mine[i] = d
+        genres_of[i] = genres_of[i] or {}
+        table.insert(genres_of[i], { genre, gi })
+      end
     end
     local boxes = { g.sandbox }
     for t = 2, threads do
@@ -363,7 +383,8 @@ function Session:for_build(kinds, threads)
     for _, sb in ipairs(boxes) do call(sb, g.where, "prepare", { kinds = kinds, docs = mine }) end
     out[gi] = { sandboxes = boxes, name = ("grammar '%s' (%s %s)"):format(g.name, g.source, g.file) }
   end
-  return out, of_doc
+  for _, list in pairs(genres_of) do table.sort(list, function(a, b) return a[1] < b[1] end) end
+  return out, of_doc, genres_of
 end
 
 -- Which grammar document d used: { name, source, file } (its stored metadata's grammar_used).

@@ -489,6 +489,24 @@ local function notes(txt, from, regions)
   end
 end
 
+-- The participants a document's markup lists (a TEI reader's
+-- doc.participants: register names such as "Rusk, Dean", or the text),
+-- as entries of M.register: { name = "Dean Rusk", written = "Rusk, Dean", role =
+-- what the volume's list of persons says of them, "Secretary of State" }.
+function M.listed(doc)
+  local out = {}
+  local roles = type(doc) == "table" and type(doc.participant_roles) == "table" and doc.participant_roles or {}
+  for i, written in ipairs(type(doc) == "table" and type(doc.participants) == "table" and doc.participants or {}) do
+    if type(written) == "string" and written ~= "" then
+      local surname, given = written:match("^([^,]+),%s*(.-)%s*$")
+      local name = surname and given ~= "" and (given .. " " .. surname) or written
+      local role = type(roles[i]) == "string" and roles[i] ~= "" and roles[i] or nil
+      out[#out + 1] = { name = name, written = written, role = role }
+    end
+  end
+  return out
+end
+
 function M.new(cfg)
   cfg = cfg or {}
   local compiled = compile(cfg)
@@ -498,6 +516,7 @@ function M.new(cfg)
     ctx = ctx or {}
     local lines = lines_of(txt)
     local regions, meta, entries, from = M.participants(txt, cfg, lines)
+    if #entries == 0 then entries = M.listed(ctx.doc) end
     local register, order = M.register(ctx.people, entries, cfg)
     if #order > 0 then meta.participants = order end
     local turns, labels = M.attribute(txt, from, register, acfg, ctx)
