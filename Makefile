@@ -68,6 +68,7 @@ check-asan:
 bench: $(BUILD)/parley
 	@sh .ci/deps.sh $(BENCH_DEBS)
 	@$(BUILD)/parley bench/run.lua
+	@$(BUILD)/parley bench/archive.lua
 
 install: $(BUILD)/parley
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parley

@@ -799,22 +799,34 @@ end
 -- e (its token span, end exclusive), id, attrs, date, date_to (parsed by
 -- parley.dates; nil when the attribute is "" or absent), bad (a date that
 -- does not parse: the document counts as undated) }.
+-- Made once per index (an archive's documents are many; commands ask again),
+-- each distinct date string parsed once.  The entries are shared: read only.
+local dates_of = setmetatable({}, { __mode = "k" })
 function M.document_dates(self)
+  local cached = dates_of[self.ix]
+  if cached then return cached end
   local dates = require "parley.dates"
+  local parsed = {}
+  local function parse(v)
+    local p = parsed[v]
+    if p == nil then p = dates.parse(v) or false; parsed[v] = p end
+    return p or nil
+  end
   local out = {}
   for i = 1, self:region_count("document") do
     local s, e, attrs = self.ix:region("document", i)
     local d = { s = s, e = e, id = attrs.id, attrs = attrs }
     if attrs.date ~= nil and attrs.date ~= "" then
-      d.date = dates.parse(attrs.date)
+      d.date = parse(attrs.date)
       if not d.date then d.bad = attrs.date end
     end
     if d.date and attrs.date_to ~= nil and attrs.date_to ~= "" then
-      d.date_to = dates.parse(attrs.date_to)
+      d.date_to = parse(attrs.date_to)
       if not d.date_to then d.date, d.bad = nil, attrs.date_to end
     end
     out[i] = d
   end
+  dates_of[self.ix] = out
   return out
 end
 

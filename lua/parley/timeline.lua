@@ -149,9 +149,12 @@ function M.timeline(corpus, opts)
   local info = { by = by, split = opts.split, undated = { docs = 0, count = 0, words = 0 }, imprecise = 0,
                  documents = 0, filtered = corpus.undated or 0 }
   local undated = {}
+  local memo = {}   -- the line of each distinct date: archives have many documents a day
   for _, d in ipairs(docs) do
     if d.date then
-      local key, start, imprecise = line_of(d, by)
+      local m = memo[d.date]
+      if not m then m = { line_of(d, by) }; memo[d.date] = m end
+      local key, start, imprecise = m[1], m[2], m[3]
       d.line = key
       info.documents = info.documents + 1
       if imprecise then
