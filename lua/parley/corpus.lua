@@ -209,6 +209,11 @@ local function build(m, path, opts)
   end)
   if not ok then return nil, reason(stats) end
   for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write(clean("parley: warning: " .. line), "\n") end
+  if (stats.skipped or 0) > 0 then
+    io.stderr:write(("parley: warning: %s skipped as malformed (named above); the index holds the other %s\n")
+      :format(require("parley.output").count(stats.skipped, "file"),
+              require("parley.output").count(#m.documents - stats.skipped, "file")))
+  end
   return stats
 end
 
