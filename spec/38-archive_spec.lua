@@ -287,7 +287,7 @@ describe("a malformed volume among good ones", function()
     assert.same({}, require("parley.fs").dir(dir .. "/.parley") or {})   -- no temporary file either
     out, err, code = h.run({ "overview", "--corpus", dir, "--skip-bad" })
     assert.equal(0, code, err)
-    local skipped = grep(warnings(err), "skipped ")
+    local skipped = grep(warnings(err), "warning: skipped ")
     assert.equal(1, #skipped)
     assert.truthy(skipped[1]:find("skipped " .. where, 1, true), skipped[1])
     local good = #assert(reader.read(dir .. "/" .. FRUS)) + #assert(reader.read(dir .. "/hearing.xml"))
@@ -296,11 +296,11 @@ describe("a malformed volume among good ones", function()
     -- every later open says what was skipped: the index records it
     out, err, code = h.run({ "overview", "--corpus", dir, "--skip-bad" })
     assert.equal(0, code, err)
-    assert.same(skipped, grep(warnings(err), "skipped "))
+    assert.same(skipped, grep(warnings(err), "warning: skipped "))
     out, err, code = h.run({ "-e",
       ("local c = assert(parley.open(%q, { skip_bad = true })) print(c.opened, c:stats().documents)"):format(dir) })
     assert.equal(("fast\t%d\n"):format(good), out)
-    assert.same(skipped, grep(warnings(err), "skipped "))
+    assert.same(skipped, grep(warnings(err), "warning: skipped "))
     -- without --skip-bad the index that skipped a file is not current
     local none, oerr = parley.open(dir)
     assert.is_nil(none)
@@ -315,6 +315,28 @@ describe("a malformed volume among good ones", function()
     out, err, code = h.run({ "overview", "--corpus", dir })
     assert.equal(0, code, err)
     assert.truthy(out:find(("\n%d documents, "):format(good + 1), 1, true), out)
+  end)
+end)
+
+describe("several malformed volumes with --skip-bad", function()
+  after_each(h.cleanup)
+
+  it("names each, with its place, and indexes the rest", function()
+    local bad = { "unclosed.xml", "truncated.xml", "bad-entity.xml" }
+    local dir = tei_folder({ "hearing.xml", table.unpack(bad) })
+    h.write(dir .. "/empty.xml", "")   -- not even XML: unknown, not skipped
+    local out, err, code = h.run({ "-e", ("print(assert(parley.open(%q, { skip_bad = true })):stats().documents)")
+      :format(dir) })
+    assert.equal(0, code, err)
+    assert.equal(#assert(reader.read(dir .. "/hearing.xml")) .. "\n", out)
+    local skipped = grep(warnings(err), "warning: skipped ")
+    for _, n in ipairs(bad) do
+      local lines = grep(skipped, "skipped " .. dir .. "/" .. n .. ":")
+      assert.equal(1, #lines, n)
+      assert.truthy(lines[1]:find("^parley: warning: skipped [^:]+:%d+:%d+: %S"), lines[1])
+    end
+    assert.equal(#bad, #skipped)
+    assert.equal(1, #grep(warnings(err), "empty.xml (XML, not TEI)"))
   end)
 end)
 
@@ -507,6 +529,30 @@ describe("the frequency list of a small sub-corpus", function()
     end
     assert.is_true(small >= 5, "small sub-corpora: " .. small)
     assert.is_true(large >= 1, "large sub-corpora: " .. large)
+  end)
+
+  it("counts paragraphs of the bundled corpus as their tokens say", function()
+    local b <close> = h.open(h.corpus)
+    local spans, regions = b.ix:regions("paragraph"), b:regions("paragraph")
+    local tokens = {}
+    local checked = 0
+    for i = 1, #spans, 9 do
+      local s, e = spans:span(i)
+      local doc = regions[i].doc
+      tokens[doc] = tokens[doc] or b:doc(doc):tokens()
+      local want = {}
+      for _, tok in ipairs(tokens[doc]) do
+        if tok.pos >= s and tok.pos < e and (tok.kind == "word" or tok.kind == "number") then
+          local w = fold(tok.text)
+          want[w] = (want[w] or 0) + 1
+        end
+      end
+      local sub = b:sub(spans:sub(i, i), "paragraph " .. i)
+      assert.is_true(sub:size() < b:stats().folded_types / 4)   -- the sparse count
+      assert.same(want, freq_map(sub:freq():totable()), "paragraph " .. i)
+      checked = checked + 1
+    end
+    assert.is_true(checked >= 10)
   end)
 
   it("agrees with the whole corpus' list, and with the whole corpus taken as one span", function()
