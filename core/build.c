@@ -53,6 +53,8 @@ typedef struct src_in {
   ix_str genre[MAX_GENRES];
   int genre_grammar[MAX_GENRES];
   uint32_t ndocs;                  /* documents it gave */
+  int skipped;                     /* malformed and skipped (skip_bad): why, in job->skip_text */
+  size_t skip_off, skip_len;
 } src_in;
 
 /* How a reader's declarations land in the index: its kinds and document attributes by job number. */
@@ -160,6 +162,7 @@ typedef struct job {
   uint32_t ndocs;                  /* documents written so far */
   wbuf meta;                       /* a reader document's metadata, as JSON, while it is made */
   buf warn_text;
+  buf skip_text;                   /* why each skipped source was skipped (src_in.skip_off) */
   uint32_t nskipped;
   double t_parallel, t_encode;
   const parley_flag *stop;         /* Ctrl-C (parley.h): workers stop taking sources */
@@ -186,7 +189,7 @@ static int job_gc(lua_State *L) {
   lex_free(&j->lex);
   buf_free(&j->strings); buf_free(&j->stream_skips);
   buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->srcmap); buf_free(&j->docs_out);
-  buf_free(&j->warn_text);
+  buf_free(&j->warn_text); buf_free(&j->skip_text);
   wb_free(&j->meta);
   return 0;
 }
@@ -1028,6 +1031,11 @@ static const char *batch_encode(lua_State *L, job *j, size_t b0, size_t b1) {
     if (sw->failed) {
       if (!j->skip_bad) return sw->err;
       if ((err = warn(j, "skipped %s", sw->err)) != NULL) return err;
+      /* kept for the index's meta, so that every later open says so too */
+      j->srcs[i].skipped = 1;
+      j->srcs[i].skip_off = j->skip_text.n;
+      j->srcs[i].skip_len = strlen(sw->err);
+      if (buf_add(&j->skip_text, sw->err, j->srcs[i].skip_len) != 0) return "not enough memory";
       j->nskipped++;
       src_work_free(sw);
     }
@@ -1079,7 +1087,8 @@ static void write_regions(lua_State *L, job *j) {
 /*
 ** The "meta" section: the host's JSON object, and for the sources that gave
 ** no documents (skipped, or holding none) what the freshness check needs,
-** as "empty_sources": [ { source = (1-based), path =, stamp = "size:mtime:ns" } ].
+** as "empty_sources": [ { source = (1-based), path =, stamp = "size:mtime:ns",
+** skipped = "PATH:LINE:COL: why" (a source --skip-bad skipped) } ].
 */
 static void write_meta(lua_State *L, job *j, const char *meta, size_t len) {
   wbuf *b = &j->meta;
@@ -1100,6 +1109,12 @@ static void write_meta(lua_State *L, job *j, const char *meta, size_t len) {
     snprintf(num, sizeof num, ",\"stamp\":\"%llu:%lld:%u\"}", (unsigned long long)s->size,
              (long long)s->mtime, (unsigned)s->mtime_ns);
     wb_addz(L, b, num);
+    if (s->skipped) {  /* why: every open of this index repeats the warning */
+      b->n--;          /* the entry's closing brace */
+      wb_addz(L, b, ",\"skipped\":");
+      esc_json(L, b, (const char *)j->skip_text.p + s->skip_off, s->skip_len);
+      wb_addc(L, b, '}');
+    }
   }
   if (n) wb_addc(L, b, ']');
   wb_addc(L, b, '}');

@@ -37,8 +37,10 @@ local Doc = {}
 
 -- The JSON metadata of the index: what the fingerprint covers besides the sources.
 -- The way of reading sources an index was built with: raised when the
--- readers or the choice of grammars change, so that such an index is rebuilt.
-local READING = 2
+-- readers or the choice of grammars change, or the index records more for
+-- the opens after its build (3: the sources --skip-bad skipped, and why), so
+-- that such an index is rebuilt.
+local READING = 3
 
 local function index_meta(m, opts)
   return {
@@ -54,15 +56,28 @@ local function index_meta(m, opts)
     grammar_sources = m.grammar_sources,
     -- said again by every open, the fast ones included
     roots_warnings = m.outside_roots and manifest.roots_warnings(m.manifest, m.outside_roots) or nil,
+    -- what listing a folder without a manifest left out (the fast path does not list it)
+    listing_warnings = not m.manifest and #m.warnings > 0 and m.warnings or nil,
   }
 end
 
--- The warnings an index records for every open (roots outside the folder).
-local function recorded_warnings(meta)
-  local list = type(meta) == "table" and meta.roots_warnings
-  for _, w in ipairs(type(list) == "table" and list or {}) do
-    if type(w) == "string" then io.stderr:write("parley: warning: ", w, "\n") end
+-- The warnings an index records for every open: roots outside the folder and
+-- what the folder's listing left out (all = true: the fast path, which read
+-- neither manifest nor folder), and the sources --skip-bad skipped (the build
+-- adds them to empty_sources, core/build.c).
+local function recorded_warnings(meta, all)
+  if type(meta) ~= "table" then return end
+  local function say(list, field)
+    for _, w in ipairs(type(list) == "table" and list or {}) do
+      if field then w = type(w) == "table" and type(w[field]) == "string" and "skipped " .. w[field] or nil end
+      if type(w) == "string" then io.stderr:write(clean("parley: warning: " .. w), "\n") end
+    end
   end
+  if all then
+    say(meta.roots_warnings)
+    say(meta.listing_warnings)
+  end
+  say(meta.empty_sources, "skipped")
 end
 
 -- Is the opened index current for manifest m, opened with opts?  Returns
@@ -317,7 +332,7 @@ function M.open(dir, opts)
       -- an index is someone else's file too: on this path it may name only
       -- regular files inside the folder (anything else takes the checked path)
       if fresh and (opts.check == false or not ix:stale(nil, nil, (dir == "/" and "" or dir) .. "/")) then
-        recorded_warnings(meta)
+        recorded_warnings(meta, true)
         return M.wrap(ix, dir, path, meta, "fast")
       end
       ix:close()
@@ -345,6 +360,7 @@ function M.open(dir, opts)
     if not ix then return nil, why end
   end
   local ok, mt = pcall(cjson.decode, ix:stats().meta)
+  if ok and not built then recorded_warnings(mt, false) end   -- the manifest's own were said above
   local self = M.wrap(ix, dir, path, ok and mt or { name = m.name, title = m.title }, built and "built" or "checked")
   self.manifest, self.built = m, built
   return self

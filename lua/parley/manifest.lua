@@ -407,6 +407,8 @@ local function listing(dir, m)
       local s = fs.stat(full)
       if s and s.type == "directory" then
         if n ~= "grammars" then folders[#folders + 1] = n .. "/" end
+      elseif is_documentation(n) then
+        docs_skipped[#docs_skipped + 1] = n   -- LICENSE, COPYING … have no extension
       elseif n ~= "people.lua" and n ~= "families.lua" and n ~= "gazetteer.lua" then
         unknown[#unknown + 1] = n
       end
@@ -419,9 +421,9 @@ local function listing(dir, m)
   end
   if #docs_skipped > 0 then
     m.warnings[#m.warnings + 1] = ("%s: %s %s documentation, not %s; not indexed (a corpus.lua that lists "
-      .. "%s makes %s a document)"):format(dir, some(docs_skipped), #docs_skipped == 1 and "is" or "are",
+      .. "%s makes %s)"):format(dir, some(docs_skipped), #docs_skipped == 1 and "is" or "are",
       #docs_skipped == 1 and "a document" or "documents", #docs_skipped == 1 and "it" or "them",
-      #docs_skipped == 1 and "it" or "them")
+      #docs_skipped == 1 and "it a document" or "them documents")
   end
   if #unknown > 0 then
     m.warnings[#m.warnings + 1] = ("%s: %d file%s skipped: unknown format (parley reads .txt, .md and TEI .xml): %s")
