@@ -157,7 +157,8 @@ typedef struct job {
   atomic_size_t next;
   /* output, kept until its sections are written */
   buf stream_skips;                /* ix_skip */
-  buf lines, texts, srcmap, docs_out;  /* srcmap: ix_anchor, each document's map back to its source */
+  buf lines, docs_out;
+  spill texts, srcmap;             /* the embedded texts; ix_anchor, each document's map back to its source */
   uint64_t ntokens, stream_start;
   uint32_t ndocs;                  /* documents written so far */
   wbuf meta;                       /* a reader document's metadata, as JSON, while it is made */
@@ -188,7 +189,8 @@ static int job_gc(lua_State *L) {
   postings_free(&j->post);
   lex_free(&j->lex);
   buf_free(&j->strings); buf_free(&j->stream_skips);
-  buf_free(&j->lines); buf_free(&j->texts); buf_free(&j->srcmap); buf_free(&j->docs_out);
+  buf_free(&j->lines); buf_free(&j->docs_out);
+  spill_free(&j->texts); spill_free(&j->srcmap);
   buf_free(&j->warn_text); buf_free(&j->skip_text);
   wb_free(&j->meta);
   return 0;
@@ -891,14 +893,14 @@ static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
   if (buf_add(&j->lines, w->lines.p, w->lines.n)) return "not enough memory";
   if (w->embedded) {
     out.flags |= IX_DOC_EMBEDDED;
-    out.text = j->texts.n;
+    out.text = spill_size(&j->texts);
     out.text_len = w->text.len;
-    if (buf_add(&j->texts, w->text.text, w->text.len)) return "not enough memory";
+    if (spill_add(&j->texts, w->text.text, w->text.len)) return strerror(errno);
   }
   if (w->text.nanchors > 0) {  /* where positions in the text leave the source's columns */
-    out.anchors = j->srcmap.n / sizeof(ix_anchor);
+    out.anchors = spill_size(&j->srcmap) / sizeof(ix_anchor);
     out.nanchors = (uint32_t)w->text.nanchors;
-    if (buf_add(&j->srcmap, w->text.anchors, w->text.nanchors * sizeof(ix_anchor))) return "not enough memory";
+    if (spill_add(&j->srcmap, w->text.anchors, w->text.nanchors * sizeof(ix_anchor))) return strerror(errno);
   }
   /* skip entries for the positions that are multiples of IX_SKIP */
   {
@@ -1146,6 +1148,8 @@ static int build_body(lua_State *L) {
   lex_init(L, &j->lex);
   ixw_open(L, &j->out, output);
   postings_open(L, &j->post, output);
+  spill_open(L, &j->texts, output, "texts");
+  spill_open(L, &j->srcmap, output, "srcmap");
   for (t = 0; t < MAX_THREADS; t++) { wk[t].j = j; wk[t].thread = (unsigned)t; }
   /* the stream comes first, written batch by batch */
   ixw_begin_section(L, &j->out, IX_SEC_STREAM);
@@ -1194,8 +1198,8 @@ static int build_body(lua_State *L) {
   ixw_section(L, &j->out, IX_SEC_SKIPS, j->stream_skips.p, j->stream_skips.n);
   ixw_section(L, &j->out, IX_SEC_DOCS, j->docs_out.p, j->docs_out.n);
   ixw_section(L, &j->out, IX_SEC_LINES, j->lines.p, j->lines.n);
-  ixw_section(L, &j->out, IX_SEC_TEXTS, j->texts.p, j->texts.n);
-  ixw_section(L, &j->out, IX_SEC_SRCMAP, j->srcmap.p, j->srcmap.n);
+  ixw_section_spill(L, &j->out, IX_SEC_TEXTS, &j->texts);
+  ixw_section_spill(L, &j->out, IX_SEC_SRCMAP, &j->srcmap);
   write_regions(L, j);
   ixw_section(L, &j->out, IX_SEC_STRINGS, j->strings.p, j->strings.n);
   write_meta(L, j, meta, meta_len);
@@ -1232,6 +1236,7 @@ static int indexer_build(lua_State *L) {
   j = lua_newuserdatauv(L, sizeof *j, 0);
   memset(j, 0, sizeof *j);
   j->out.fd = -1;
+  j->texts.fd = j->srcmap.fd = -1;
   j->stop = parley_interrupt_flag(L);
   luaL_setmetatable(L, BUILD_JOB);
   lua_pushcfunction(L, build_body);

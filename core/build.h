@@ -104,6 +104,30 @@ void ixw_free(ixwriter *w);
 /* Raise the error of a failed write (errno says why), naming the index. */
 void ixw_failed(lua_State *L, ixwriter *w);
 
+/*
+** A section that grows with the archive (the embedded texts, the source
+** maps) is spilled as it grows: bytes gather in memory and go, a few MiB at a
+** time, to a temporary file in the index's folder that is unlinked as soon as
+** it is open (nothing is left behind, whatever happens); ixw_section_spill
+** copies it into the index at the end.  So a build's memory does not grow
+** with the archive for these sections.
+*/
+typedef struct spill {
+  buf mem;
+  int fd;                          /* -1 until opened */
+  uint64_t flushed;                /* bytes already in the file */
+} spill;
+
+/* Open the spill file PATH.spill-WHAT.PID (created, then unlinked at once); raises on failure. */
+void spill_open(lua_State *L, spill *s, const char *path, const char *what);
+/* Append bytes; 0, or -1 with errno set. */
+int spill_add(spill *s, const void *p, size_t n);
+/* The bytes appended so far (where the next byte will be in the section). */
+static inline uint64_t spill_size(const spill *s) { return s->flushed + s->mem.n; }
+/* The section `name` of w: the spilled bytes.  Raises on failure. */
+void ixw_section_spill(lua_State *L, ixwriter *w, const char *name, spill *s);
+void spill_free(spill *s);
+
 /* ---------------------------------------------------------------- lexicon.c: the lexicon */
 
 /* A string table slot: the first 8 bytes are kept inline, so most words compare without a pointer chase. */

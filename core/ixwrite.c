@@ -181,3 +181,65 @@ void ixw_free(ixwriter *w) {
   free(w->block); w->block = NULL;
   buf_free(&w->sums);
 }
+
+/* ---------------------------------------------------------------- spilled sections */
+
+#define SPILL_AT ((size_t)4 << 20)     /* bytes gathered before they go to the file */
+
+void spill_open(lua_State *L, spill *s, const char *path, const char *what) {
+  size_t len = strlen(path) + strlen(what) + 40;
+  char *name = malloc(len);
+  if (name == NULL) luaL_error(L, "not enough memory");
+  snprintf(name, len, "%s.spill-%s.%ld", path, what, (long)getpid());
+  s->fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (s->fd < 0) {
+    int e = errno;
+    lua_pushfstring(L, "cannot create %s: %s", name, strerror(e));
+    free(name);
+    parley_error(L, "%s", lua_tostring(L, -1));
+  }
+  unlink(name);                 /* the descriptor keeps it: no file is ever left behind */
+  free(name);
+}
+
+int spill_add(spill *s, const void *p, size_t n) {
+  if (buf_add(&s->mem, p, n) != 0) { errno = ENOMEM; return -1; }
+  if (s->mem.n >= SPILL_AT && s->fd >= 0) {
+    if (write_all(s->fd, s->mem.p, s->mem.n) != 0) return -1;
+    s->flushed += s->mem.n;
+    s->mem.n = 0;
+  }
+  return 0;
+}
+
+void ixw_section_spill(lua_State *L, ixwriter *w, const char *name, spill *s) {
+  unsigned char *chunk;
+  uint64_t at = 0;
+  ixw_begin_section(L, w, name);
+  if (s->flushed > 0) {
+    if ((chunk = malloc(1 << 20)) == NULL) luaL_error(L, "not enough memory");
+    while (at < s->flushed) {
+      size_t want = s->flushed - at < (1 << 20) ? (size_t)(s->flushed - at) : (size_t)1 << 20;
+      ssize_t r = pread(s->fd, chunk, want, (off_t)at);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) {
+        int e = r < 0 ? errno : EIO;
+        free(chunk);
+        parley_error(L, "cannot read back what the build spilled (%s): %s", name, strerror(e));
+      }
+      if (ixw_write(w, chunk, (size_t)r)) { free(chunk); ixw_failed(L, w); }
+      at += (uint64_t)r;
+    }
+    free(chunk);
+  }
+  if (ixw_write(w, s->mem.p, s->mem.n)) ixw_failed(L, w);
+  ixw_end_section(w);
+  buf_free(&s->mem);
+}
+
+void spill_free(spill *s) {
+  buf_free(&s->mem);
+  if (s->fd >= 0) close(s->fd);
+  s->fd = -1;
+  s->flushed = 0;
+}
