@@ -106,10 +106,14 @@ static int cmp_count_row(const void *a, const void *b) {
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Count the types of the tokens in spans into rows[id].count. */
-static void count_spans(lua_State *L, pl_corpus *c, const pl_hits *spans, count_row *rows,
-                        size_t ntypes, int fold) {
+/*
+** Call each(id, ud) for the type of every token of spans (folded with fold),
+** in order; the ids are checked against the lexicon.
+*/
+static void each_token(lua_State *L, pl_corpus *c, const pl_hits *spans, int fold,
+                       void (*each)(lua_State *L, pl_corpus *c, uint32_t id, void *ud), void *ud) {
   const parley_flag *stop = parley_interrupt_flag(L);
+  uint64_t ntypes = fold ? c->ix.nfold : c->ix.nexact;
   size_t i, steps = 0;
   for (i = 0; i < spans->n; i++) {
     uint32_t s = spans->span[2 * i], e = spans->span[2 * i + 1];
@@ -117,14 +121,26 @@ static void count_spans(lua_State *L, pl_corpus *c, const pl_hits *spans, count_
     if (s >= e) continue;
     if (e > c->ix.ntokens || ix_seek(&c->ix, s, &cur)) corpus_damaged(L, c);
     for (;;) {
+      uint32_t id;
       parley_check_interrupt(L, stop, ++steps);
-      uint32_t id = fold ? c->ix.exact[cur.id].fold : cur.id;
+      if (cur.id >= c->ix.nexact) corpus_damaged(L, c);
+      id = fold ? c->ix.exact[cur.id].fold : cur.id;
       if (id >= ntypes) corpus_damaged(L, c);
-      rows[id].count++;
+      each(L, c, id, ud);
       if (cur.pos + 1 >= e) break;
       if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
     }
   }
+}
+
+static void count_one(lua_State *L, pl_corpus *c, uint32_t id, void *ud) {
+  (void)L; (void)c;
+  ((count_row *)ud)[id].count++;
+}
+
+/* Count the types of the tokens in spans into rows[id].count. */
+static void count_spans(lua_State *L, pl_corpus *c, const pl_hits *spans, count_row *rows, int fold) {
+  each_token(L, c, spans, fold, count_one, rows);
 }
 
 /* The string of one folded (fold) or exact type (the lexicon's block checked on first use). */
@@ -142,35 +158,33 @@ static int cmp_u32(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+typedef struct id_list { uint32_t *v; size_t n, cap; } id_list;
+
+static void keep_id(lua_State *L, pl_corpus *c, uint32_t id, void *ud) {
+  id_list *l = ud;
+  if (l->n >= l->cap) corpus_damaged(L, c);   /* more tokens than the spans hold */
+  l->v[l->n++] = id;
+}
+
 /*
 ** Count the types of the tokens in spans (about `tokens` of them) by sorting
 ** their ids: work and memory in the sub-corpus's size, not the lexicon's.
 ** Pushes the rows (a userdata) and returns them, *n of them.
 */
+
 static count_row *count_sparse(lua_State *L, pl_corpus *c, const pl_hits *spans, size_t tokens, int fold,
                                size_t *n) {
-  const parley_flag *stop = parley_interrupt_flag(L);
+  id_list list;
   uint32_t *ids = lua_newuserdatauv(L, (tokens + 1) * sizeof *ids, 0);
   count_row *rows;
-  size_t i, k = 0, steps = 0, nr = 0;
-  for (i = 0; i < spans->n; i++) {
-    uint32_t s = spans->span[2 * i], e = spans->span[2 * i + 1];
-    ix_cursor cur;
-    if (s >= e) continue;
-    if (e > c->ix.ntokens || ix_seek(&c->ix, s, &cur)) corpus_damaged(L, c);
-    for (;;) {
-      parley_check_interrupt(L, stop, ++steps);
-      if (cur.id >= c->ix.nexact || k >= tokens) corpus_damaged(L, c);
-      ids[k++] = fold ? c->ix.exact[cur.id].fold : cur.id;
-      if (cur.pos + 1 >= e) break;
-      if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
-    }
-  }
+  size_t i, k, nr = 0;
+  list.v = ids; list.n = 0; list.cap = tokens;
+  each_token(L, c, spans, fold, keep_id, &list);
+  k = list.n;
   qsort(ids, k, sizeof *ids, cmp_u32);
   rows = lua_newuserdatauv(L, (k + 1) * sizeof *rows, 0);
   for (i = 0; i < k; i++) {
     if (nr > 0 && rows[nr - 1].id == ids[i]) { rows[nr - 1].count++; continue; }
-    if (ids[i] >= (fold ? c->ix.nfold : c->ix.nexact)) corpus_damaged(L, c);
     rows[nr].id = ids[i];
     rows[nr++].count = 1;
   }
@@ -237,7 +251,7 @@ static int report_freq(lua_State *L) {
     } else {
       rows = lua_newuserdatauv(L, (ntypes + 1) * sizeof *rows, 0);     /* 4 */
       memset(rows, 0, (ntypes + 1) * sizeof *rows);
-      count_spans(L, c, spans, rows, ntypes, co.fold);
+      count_spans(L, c, spans, rows, co.fold);
       for (i = 0; i < ntypes; i++) rows[i].id = (uint32_t)i;
       nr = ntypes;
     }
