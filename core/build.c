@@ -93,6 +93,7 @@ typedef struct doc_work {
   int embedded;
   const pl_rdoc *rdoc;             /* a reader's document (regions, attributes, metadata), or NULL */
   size_t text_len;                 /* the text's length (the text itself may be freed before encoding) */
+  uint32_t nwords;                 /* tokens that are words or numbers */
   char *gpack;                     /* what its grammar found, packed (lua/parley/grammar/pack.lua), or NULL */
   size_t gpack_len;
 } doc_work;
@@ -479,6 +480,7 @@ static int encode_work(int keep_toks, doc_work *w) {
     memcpy(rec + w->stream.n, tmp, n);
     w->stream.n += n;
     len[k] = (unsigned char)n;
+    w->nwords += pl_token_is_word(t->kind);
     prev_end = t->start + t->len;
     if (k == 0 || t->flags & (PL_TOKF_SENT | PL_TOKF_PARA)) {
       uint32_t m = (uint32_t)k | ((k == 0 || t->flags & PL_TOKF_PARA) ? 0x80000000u : 0);
@@ -860,6 +862,7 @@ static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
   out.mtime_ns = d->mtime_ns;
   out.hash = w->hash;
   out.source = (uint32_t)i;
+  out.nwords = w->nwords;
   out.path.off = d->path; out.path.len = d->path_len;
   out.id = d->id;
   out.meta = d->meta;

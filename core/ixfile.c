@@ -256,7 +256,7 @@ int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char 
     if (d->first + d->ntok > ix->ntokens || d->lines + d->nlines > ix->nlines ||
         d->anchors > ix->nanchors || d->nanchors > ix->nanchors - d->anchors ||
         (k > 0 && d->first != ix->docs[k - 1].first + ix->docs[k - 1].ntok) ||
-        (k > 0 && d->source < ix->docs[k - 1].source) ||
+        (k > 0 && d->source < ix->docs[k - 1].source) || d->nwords > d->ntok ||
         ((d->flags & IX_DOC_EMBEDDED) && (d->text > ix->texts_size || d->text_len > ix->texts_size - d->text))) {
       snprintf(err, errlen, "bad document record %u", (unsigned)k + 1);
       return -1;

@@ -16,7 +16,7 @@
 
 #define IX_MAGIC        "PARLEYIX"
 /* Bump when the format, the tokeniser or folding changes what an index holds. */
-#define IX_VERSION      6u
+#define IX_VERSION      7u
 #define IX_HEADER_SIZE  4096u
 #define IX_BLOCK_SHIFT  16u                 /* checksum block: 64 KiB */
 #define IX_BLOCK_SIZE   (1u << IX_BLOCK_SHIFT)
@@ -79,6 +79,8 @@ typedef struct ix_doc {
   uint32_t nanchors;                 /* its map back to the source: srcmap[anchors .. anchors + nanchors) */
   uint32_t source;                   /* the source it was read from (0-based; a reader's source holds several) */
   uint64_t anchors;
+  uint32_t nwords;                   /* its tokens that are words or numbers (pl_token_is_word) */
+  uint32_t reserved;
 } ix_doc;
 
 /* An anchor of a document's map back to its source (laid out as pl_anchor in parley.h). */
