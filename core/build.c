@@ -39,6 +39,9 @@
 
 /* ---------------------------------------------------------------- the job */
 
+/* A reader's document the manifest gives a grammar of its own: its id, and the grammar (job number, -1: none). */
+typedef struct doc_choice { ix_str id; int grammar; } doc_choice;
+
 /* A source of the spec: a file the text reader (NULL reader) or a reader of reader.h reads. */
 typedef struct src_in {
   uint32_t path, path_len;         /* in job->strings (NUL-terminated there) */
@@ -52,6 +55,8 @@ typedef struct src_in {
   uint32_t ngenres;                /* a reader's source: the grammar of each genre of document */
   ix_str genre[MAX_GENRES];
   int genre_grammar[MAX_GENRES];
+  doc_choice *chosen;              /* ... and of documents the manifest names by id (first) */
+  size_t nchosen;
   uint32_t ndocs;                  /* documents it gave */
   int skipped;                     /* malformed and skipped (skip_bad): why, in job->skip_text */
   size_t skip_off, skip_len;
@@ -182,6 +187,7 @@ static int job_gc(lua_State *L) {
     j->work = NULL;
   }
   if (j->srcs) {
+    for (i = 0; i < j->nsrcs; i++) free(j->srcs[i].chosen);
     free(j->srcs);
     j->srcs = NULL;
   }
@@ -323,6 +329,32 @@ static void read_genres(lua_State *L, job *j, src_in *d, int t) {
   lua_pop(L, 1);
 }
 
+/* docs[i].chosen: { { DOC_ID, grammar number or 0 (none) } … }: the grammar of a reader's document named by id. */
+static void read_chosen(lua_State *L, job *j, src_in *d, int t) {
+  lua_Integer k, n;
+  lua_getfield(L, t, "chosen");
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
+  luaL_checktype(L, -1, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, -1);
+  if (n > 0 && (d->chosen = calloc((size_t)n, sizeof *d->chosen)) == NULL) luaL_error(L, "not enough memory");
+  for (k = 1; k <= n; k++) {
+    size_t len;
+    const char *id;
+    lua_Integer no;
+    lua_rawgeti(L, -1, k);
+    luaL_checktype(L, -1, LUA_TTABLE);
+    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -2, 2);
+    id = luaL_checklstring(L, -2, &len);
+    no = luaL_checkinteger(L, -1);
+    if (no < 0 || no > j->ngrammars) luaL_error(L, "bad build spec: document '%s' has no grammar %d", id, (int)no);
+    d->chosen[d->nchosen].id = add_string(L, j, id, len);
+    d->chosen[d->nchosen++].grammar = (int)no - 1;
+    lua_pop(L, 3);
+  }
+  lua_pop(L, 1);
+}
+
 /* The job's number of a region kind or document attribute of that name (-1: none). */
 static int kind_named(const job *j, const char *name) {
   uint32_t k;
@@ -452,6 +484,7 @@ static void read_spec(lua_State *L, job *j, int spec) {
     if (d->grammar >= j->ngrammars) luaL_error(L, "bad build spec: document %d has no grammar %d", (int)i + 1, d->grammar + 1);
     lua_pop(L, 2);
     read_genres(L, j, d, t);
+    read_chosen(L, j, d, t);
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
@@ -606,10 +639,16 @@ static int push_rdoc(lua_State *S, void *ud) {
   return 1;
 }
 
-/* The grammar (job number) that reads a reader's document: the source's, else its genre's; -1: none. */
+/* The grammar (job number) that reads a reader's document: the one the manifest chose for it by id, else
+** the source's, else its genre's; -1: none. */
 static int grammar_of(const job *j, const src_in *s, const pl_reader *r, const pl_rdoc *d) {
   uint32_t k;
   int a;
+  for (k = 0; k < s->nchosen; k++) {
+    const ix_str *id = &s->chosen[k].id;
+    if (id->len == d->id.len && memcmp((const char *)j->strings.p + id->off, pl_rstr_ptr(d, d->id), id->len) == 0)
+      return s->chosen[k].grammar;
+  }
   if (s->grammar >= 0) return s->grammar;
   for (a = 0; r->doc_attrs[a] && a < PL_READER_MAX_DOC_ATTRS; a++) {
     if (strcmp(r->doc_attrs[a], "genre") != 0) continue;

@@ -479,6 +479,23 @@ describe("grammars of TEI documents by genre", function()
     assert.is_true(per_doc(c, "turn")["frus1961-63v04/d189"] >= 2)
     c:close()
   end)
+
+  it("reads a document the manifest names by id with the grammar given for it, or none", function()
+    local dir = tei_folder({ FRUS })
+    -- d5 is a telephone memorandum (narrative by genre), d62 an editorial note (no grammar by genre)
+    h.write(dir .. "/corpus.lua", ("return { documents = { { path = %q, grammars = { "
+      .. "[\"frus1961-63v04/d5\"] = false, [\"frus1961-63v04/d62\"] = \"narrative\" } } } }"):format(FRUS))
+    local c = h.open(dir)
+    local narration = per_doc(c, "narration")
+    assert.equal(0, narration["frus1961-63v04/d5"])
+    assert.is_true(narration["frus1961-63v04/d62"] > 0)
+    assert.is_true(narration["frus1961-63v04/d189"] > 0)   -- the others by their genre still
+    c:close()
+    h.write(dir .. "/corpus.lua", ("return { documents = { { path = %q, grammars = { d5 = 3 } } } }"):format(FRUS))
+    local ok, err = parley.open(dir)
+    assert.is_nil(ok)
+    assert.truthy(err:find("grammars[d5] must name a grammar", 1, true), err)
+  end)
 end)
 
 -- The folded frequency list of document d, counted here from its tokens

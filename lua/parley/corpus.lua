@@ -185,7 +185,9 @@ local function build(m, path, opts)
     for a, name in ipairs(attrs) do values[a] = d[name] ~= nil and tostring(d[name]) or "" end
     local meta = {}
     for k, v in pairs(d) do
-      if type(k) == "string" and k ~= "fullpath" and k ~= "genre_grammars" and not k:find("^_") then meta[k] = v end
+      if type(k) == "string" and k ~= "fullpath" and k ~= "genre_grammars" and k ~= "grammars" and not k:find("^_") then
+        meta[k] = v
+      end
     end
     docs[i] = {
       path = d.fullpath, id = d.id, meta = json(meta), attrs = values,
@@ -206,9 +208,10 @@ local function build(m, path, opts)
     end
     local gspec
     if session then
-      local of_doc, genres_of
-      gspec, of_doc, genres_of = session:for_build(kinds, indexer.threads(opts.threads))
+      local of_doc, genres_of, chosen_of
+      gspec, of_doc, genres_of, chosen_of = session:for_build(kinds, indexer.threads(opts.threads))
       for i, list in pairs(genres_of) do docs[i].genres = list end
+      for i, list in pairs(chosen_of) do docs[i].chosen = list end
       for i, d in pairs(of_doc) do
         docs[i].grammar = d
         local meta = cjson.decode(docs[i].meta)

@@ -147,6 +147,16 @@ local function validate(m, where)
     end
     if ids[d.id] then return nil, ("%s: duplicate id '%s' (also documents[%d])"):format(at, d.id, ids[d.id]) end
     ids[d.id] = i
+    if d.grammars ~= nil then
+      if type(d.grammars) ~= "table" then
+        return nil, ("%s: 'grammars' must be a table { [DOCUMENT_ID] = \"GRAMMAR\" | false }, not %s"):format(at, a(d.grammars))
+      end
+      for id, g in pairs(d.grammars) do
+        if type(id) ~= "string" or id == "" or (g ~= false and type(g) ~= "string") then
+          return nil, ("%s: grammars[%s] must name a grammar (or be false: none) for a document id"):format(at, tostring(id))
+        end
+      end
+    end
     if d.reader ~= nil and not READERS[d.reader] then
       return nil, ("%s: 'reader' must be one of %s, not %s"):format(at, READER_NAMES, type(d.reader) == "string"
         and ("'%s'"):format(d.reader) or a(d.reader))

@@ -64,8 +64,10 @@ function M.used(m)
   end
   for _, d in ipairs(m.documents) do
     add(d.grammar)
-    -- a reader's source: the grammar of each genre of document it holds
+    -- a reader's source: the grammar of each genre of document it holds, and
+    -- of the documents the manifest names
     for _, g in pairs(d.genre_grammars or {}) do if g then add(g) end end
+    for _, g in pairs(type(d.grammars) == "table" and d.grammars or {}) do if g then add(g) end end
   end
   table.sort(names, function(a, b) return tostring(a) < tostring(b) end)
   return names
@@ -356,7 +358,7 @@ end
 -- (by their number in the manifest); per document its grammar's number; and
 -- per reader's source the grammar of each genre of the documents it holds.
 -- -> { { sandboxes = { … }, name = "grammar 'NAME' (SOURCE FILE)" } }, { [doc] = number },
---    { [doc] = { { GENRE, number } … } }
+--    { [doc] = { { GENRE, number } … } }, { [doc] = { { DOCUMENT_ID, number or 0 (none) } … } }
 function Session:for_build(kinds, threads)
   local out, of_doc, genres_of = {}, {}, {}
   for gi, g in ipairs(self.list) do
@@ -366,6 +368,9 @@ function Session:for_build(kinds, threads)
       local genres = {}
       for genre, name in pairs(d.genre_grammars or {}) do
         if name and self.by_spec[name] == g then genres[#genres + 1] = genre end
+      end
+      for _, name in pairs(type(d.grammars) == "table" and d.grammars or {}) do
+        if name and self.by_spec[name] == g then mine[i] = d end
       end
       table.sort(genres)
       for _, genre in ipairs(genres) do
@@ -384,7 +389,18 @@ function Session:for_build(kinds, threads)
     out[gi] = { sandboxes = boxes, name = ("grammar '%s' (%s %s)"):format(g.name, g.source, g.file) }
   end
   for _, list in pairs(genres_of) do table.sort(list, function(a, b) return a[1] < b[1] end) end
-  return out, of_doc, genres_of
+  -- the documents of a reader's source that the manifest gives a grammar (or none) by id
+  local number, chosen_of = {}, {}
+  for gi, g in ipairs(self.list) do number[g] = gi end
+  for i, d in ipairs(self.m.documents) do
+    if type(d.grammars) == "table" then
+      local list = {}
+      for id, name in pairs(d.grammars) do list[#list + 1] = { id, name and number[self.by_spec[name]] or 0 } end
+      table.sort(list, function(a, b) return a[1] < b[1] end)
+      chosen_of[i] = list
+    end
+  end
+  return out, of_doc, genres_of, chosen_of
 end
 
 -- Which grammar document d used: { name, source, file } (its stored metadata's grammar_used).
