@@ -572,14 +572,18 @@ static int take_rdoc(pl_rdoc *d, doc_work *w) {
 ** 0, or -1 with the source failed (its message naming file and grammar).
 */
 static int run_grammar(job *j, unsigned thread, int g, lua_Integer n, doc_work *w, src_work *sw,
-                       int (*push)(lua_State *S, void *ud), void *ud) {
+                       int (*push)(lua_State *S, void *ud), void *ud, const char *doc_id) {
   const grammar_in *gi = &j->grammars[g];
   pl_sandbox *sb = gi->sb[thread < (unsigned)gi->nsb ? thread : 0];
   const char *packed, *path = (const char *)j->strings.p + j->srcs[n - 1].path;
   size_t len;
   char err[500];
   if (pl_sandbox_index(sb, w->text.text, w->text.len, n, push, ud, &packed, &len, err, sizeof err) != PL_SANDBOX_OK) {
-    snprintf(sw->err, sizeof sw->err, "%s: %s: %s", path, (const char *)j->strings.p + gi->name.off, err);
+    if (doc_id)  /* a reader's document: which of the source's documents */
+      snprintf(sw->err, sizeof sw->err, "%s: document %s: %s: %s", path, doc_id,
+               (const char *)j->strings.p + gi->name.off, err);
+    else
+      snprintf(sw->err, sizeof sw->err, "%s: %s: %s", path, (const char *)j->strings.p + gi->name.off, err);
     sw->failed = 1;
     return -1;
   }
@@ -671,7 +675,7 @@ static void work_source(job *j, unsigned thread, size_t i) {
     if ((sw->docs = calloc(1, sizeof *sw->docs)) == NULL) { err = "not enough memory"; goto failed; }
     sw->ndocs = 1;
     if (pl_load_file(path, j->repair, &sw->docs[0].text, sw->err, sizeof sw->err) != 0) { sw->failed = 1; return; }
-    if (s->grammar >= 0 && run_grammar(j, thread, s->grammar, i + 1, &sw->docs[0], sw, NULL, NULL) != 0) return;
+    if (s->grammar >= 0 && run_grammar(j, thread, s->grammar, i + 1, &sw->docs[0], sw, NULL, NULL, NULL) != 0) return;
     err = process(j, thread, sw->docs[0].gpack != NULL, &sw->docs[0]);
   } else {
     const pl_reader *r = j->maps[s->map].reader;
@@ -693,8 +697,9 @@ static void work_source(job *j, unsigned thread, size_t i) {
       arg.r = r;
       arg.d = &sw->rd.v[k];
       arg.people = &sw->rd.people;
-      if (g >= 0 && run_grammar(j, thread, g, i + 1, &sw->docs[k], sw, push_rdoc, &arg) != 0) return;
-      err = process(j, thread, 1, &sw->docs[k]);
+      if (g >= 0 && run_grammar(j, thread, g, i + 1, &sw->docs[k], sw, push_rdoc, &arg,
+                                pl_rstr_ptr(&sw->rd.v[k], sw->rd.v[k].id)) != 0) return;
+      err = process(j, thread, sw->rd.v[k].nregions > 0 || sw->docs[k].gpack != NULL, &sw->docs[k]);
     }
   }
   if (!err) return;

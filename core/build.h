@@ -37,7 +37,7 @@ static inline int buf_reserve(buf *b, size_t extra) {
   if (extra > SIZE_MAX - b->n) return -1;
   need = b->n + extra;
   if (need <= b->cap) return 0;
-  cap = b->cap ? b->cap : 4096;
+  cap = b->cap ? b->cap : (need < 256 ? 256 : need);   /* small documents stay small */
   while (cap < need) {
     if (cap > SIZE_MAX / 2) return -1;
     cap *= 2;

@@ -338,7 +338,7 @@ static int corpus_stale(lua_State *L) {
     int first = i == 0 || d->source != c->ix.docs[i - 1].source;
     if (!ipath || !iid || d->path.off + (uint64_t)d->path.len >= c->ix.strings_size ||
         ix_touch(&c->ix, ipath, d->path.len + 1) || ix_touch(&c->ix, iid, d->id.len) ||
-        ipath[d->path.len] != '\0' || (i == 0 ? d->source != 0 : d->source < c->ix.docs[i - 1].source)) {
+        ipath[d->path.len] != '\0' || (i > 0 && d->source < c->ix.docs[i - 1].source)) {
       lua_pushliteral(L, "the index is damaged");
       return 1;
     }

@@ -189,7 +189,10 @@ void ixw_free(ixwriter *w) {
 void spill_open(lua_State *L, spill *s, const char *path, const char *what) {
   size_t len = strlen(path) + strlen(what) + 40;
   char *name = malloc(len);
-  if (name == NULL) luaL_error(L, "not enough memory");
+  if (name == NULL) {
+    luaL_error(L, "not enough memory");
+    return;
+  }
   snprintf(name, len, "%s.spill-%s.%ld", path, what, (long)getpid());
   s->fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (s->fd < 0) {
