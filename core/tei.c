@@ -1065,7 +1065,8 @@ static int finish(tei *t, size_t people0) {
   person_ix *ix = malloc((np ? np : 1) * sizeof *ix);
   const char *vol = t->volume.b;
   size_t nvol = t->volume.n;
-  char **seen = NULL;
+  char **seen = NULL, **bases = NULL;    /* the ids given; the xml:ids met, with their next suffix */
+  size_t *bnext = NULL;
   size_t ndocs = t->out->n - t->first_doc, hcap = 16;
   int rc = 0;
   if (ix == NULL) return -1;
@@ -1114,14 +1115,25 @@ static int finish(tei *t, size_t people0) {
   }
   while (hcap < 2 * ndocs) hcap *= 2;
   seen = calloc(hcap, sizeof *seen);
-  if (seen == NULL) return -1;
+  bases = calloc(hcap, sizeof *bases);
+  bnext = calloc(hcap, sizeof *bnext);
+  if (seen == NULL || bases == NULL || bnext == NULL) { free(seen); free(bases); free(bnext); return -1; }
   for (i = t->first_doc; i < t->out->n && rc == 0; i++) {
     pl_rdoc *d = &t->out->v[i];
     const char *xid = pl_rstr_ptr(d, d->id);
-    size_t nx = d->id.len, k = 1;
+    size_t nx = d->id.len, k = 1, bslot;
     char num[32];
     sbuf id = {0};
     int stored = 0;
+    /* the suffix to try first: one past the last this id was given (ids that repeat stay linear) */
+    {
+      uint32_t h = 2166136261u;
+      size_t q;
+      for (q = 0; q < nx; q++) h = (h ^ (unsigned char)xid[q]) * 16777619u;
+      for (bslot = h & (hcap - 1); bases[bslot] &&
+           !(strlen(bases[bslot]) == nx && memcmp(bases[bslot], xid, nx) == 0); bslot = (bslot + 1) & (hcap - 1)) {}
+      if (nx && bases[bslot]) k = bnext[bslot];
+    }
     for (;;) {
       uint32_t h = 2166136261u;
       size_t q, slot;
@@ -1135,11 +1147,20 @@ static int finish(tei *t, size_t people0) {
       if (seen[slot] == NULL) { seen[slot] = id.b; stored = 1; break; }
       k++;
     }
+    if (rc == 0 && nx) {
+      if (bases[bslot] == NULL) {
+        if ((bases[bslot] = malloc(nx + 1)) == NULL) rc = -1;
+        else { memcpy(bases[bslot], xid, nx); bases[bslot][nx] = '\0'; }
+      }
+      bnext[bslot] = k + 1;
+    }
     if (rc == 0 && (pl_rdoc_str(d, id.b, id.n, &d->id) || pl_rdoc_str(d, vol, nvol, &d->attrs[A_VOLUME]))) rc = -1;
     if (!stored) free(id.b);
   }
-  for (i = 0; i < hcap; i++) free(seen[i]);
+  for (i = 0; i < hcap; i++) { free(seen[i]); free(bases[i]); }
   free(seen);
+  free(bases);
+  free(bnext);
   return rc;
 }
 
