@@ -1026,6 +1026,18 @@ function Corpus:regions(kind, filter)
   -- so that a sub-corpus of turns still holds its turns and their labels)
   if self.extent or self.within then spans = spans:inside(self.extent or self.within) end
   local located = self.ix:locate(spans)
+  -- an empty region (a footnote's anchor, a page break) holds no token: it is
+  -- placed where the token after it begins (at the corpus's end: the last token)
+  local empty, at_pos = {}, {}
+  local ntokens = self.ix:stats().tokens
+  for i = 1, #spans do
+    local s, e = spans:span(i)
+    if e <= s and ntokens > 0 then
+      empty[#empty + 1] = s < ntokens and s or ntokens - 1
+      at_pos[i] = #empty
+    end
+  end
+  local placed = #empty > 0 and self:at(empty) or {}
   local out, j, n = {}, 0, self:region_count(kind)
   for i = 1, #spans do
     local s, e = spans:span(i)
@@ -1037,9 +1049,10 @@ function Corpus:regions(kind, filter)
       rs, re_, attrs = self.ix:region(kind, j)
     until j >= n or rs == s and re_ == e and matches(attrs, filter)
     local row = e > s and located[i]
+    local near = not row and at_pos[i] and placed[at_pos[i]]
     out[i] = { kind = kind, pos = s, stop_pos = e - 1, attrs = attrs,
-               doc = row and row.doc or kind == "document" and attrs.id or nil,
-               line = row and row.line or 1, col = row and row.col or 1,
+               doc = row and row.doc or kind == "document" and attrs.id or near and near.doc or nil,
+               line = row and row.line or near and near.line or 1, col = row and row.col or near and near.col or 1,
                start = row and row.start or nil, stop = row and row.stop or nil }
   end
   return out
