@@ -38,19 +38,35 @@ static int digits(const char *s, int n) {
   return 1;
 }
 
+/* Is YYYY[-MM[-DD]] (n = 4, 7 or 10 characters of s) a date of the calendar: a year from 1, a month
+** 1-12, a day of that month?  (The manifest's dates are checked the same way: lua/parley/manifest.lua.) */
+static int calendar_date(const char *s, size_t n) {
+  static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0'), m, d;
+  if (y < 1) return 0;
+  if (n < 7) return 1;
+  m = (s[5] - '0') * 10 + (s[6] - '0');
+  if (m < 1 || m > 12) return 0;
+  if (n < 10) return 1;
+  d = (s[8] - '0') * 10 + (s[9] - '0');
+  if (m == 2 && d == 29) return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+  return d >= 1 && d <= days[m - 1];
+}
+
+/* An ISO date (YYYY, YYYY-MM or YYYY-MM-DD, a time after it dropped); a value that is not a date of
+** the calendar (1962-13, 1962-02-30) gives none: the document is undated, not dated otherwise. */
 size_t pl_tei_iso_date(const char *v, char out[PL_TEI_DATE]) {
   size_t n = 0;
   if (v == NULL) return 0;
   while (*v == ' ') v++;
   if (!digits(v, 4)) return 0;
   n = 4;
-  if (v[4] == '-' && digits(v + 5, 2) && (v[5] - '0') * 10 + (v[6] - '0') >= 1 &&
-      (v[5] - '0') * 10 + (v[6] - '0') <= 12) {
+  if (v[4] == '-' && digits(v + 5, 2)) {
     n = 7;
-    if (v[7] == '-' && digits(v + 8, 2) && (v[8] - '0') * 10 + (v[9] - '0') >= 1 &&
-        (v[8] - '0') * 10 + (v[9] - '0') <= 31) n = 10;
+    if (v[7] == '-' && digits(v + 8, 2)) n = 10;
   }
   if (v[n] != '\0' && v[n] != 'T' && v[n] != ' ' && v[n] != '-' && v[n] != '+' && v[n] != 'Z') return 0;
+  if (!calendar_date(v, n)) return 0;
   memcpy(out, v, n);
   out[n] = '\0';
   return n;
@@ -129,7 +145,7 @@ size_t pl_tei_text_date(const char *s, size_t n, char out[PL_TEI_DATE]) {
 #undef ISYEAR
 #undef ISDAY
   k = strlen(buf);
-  if (k >= PL_TEI_DATE) return 0;
+  if (k >= PL_TEI_DATE || (k != 4 && k != 7 && k != 10) || !calendar_date(buf, k)) return 0;
   memcpy(out, buf, k + 1);
   return k;
 }

@@ -485,3 +485,27 @@ describe("the tei reader on the FRUS sample", function()
     assert.is_true(dated >= 12358)                 -- the README's count of machine-readable dates
   end)
 end)
+
+describe("TEI dates that are not dates of the calendar", function()
+  after_each(h.cleanup)
+
+  it("leave the document undated rather than dated otherwise", function()
+    local cases = {
+      { '<date when="1962-02-30">', "" }, { '<date when="1962-13">', "" }, { '<date when="0000">', "" },
+      { '<date when="1964-02-29">', "1964-02-29" }, { '<date when="1963-02-29">', "" },
+      { "<date>February 30, 1962</date>", "" }, { "<date>February 28, 1962</date>", "1962-02-28" },
+      { '<date when="1962-11-01T10:30:00">', "1962-11-01" },
+    }
+    local body = {}
+    for i, c in ipairs(cases) do
+      local date = c[1]:find("</date>", 1, true) and c[1] or (c[1] .. "x</date>")
+      body[#body + 1] = ('<div type="document" xml:id="d%d"><dateline>Washington, %s</dateline><p>w</p></div>')
+        :format(i, date)
+    end
+    local path = h.tmpdir() .. "/dates.xml"
+    h.write(path, '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>' .. table.concat(body) .. "</body></text></TEI>")
+    local docs = assert(reader.read(path, "tei"))
+    assert.equal(#cases, #docs)
+    for i, c in ipairs(cases) do assert.equal(c[2], docs[i].attrs.date, c[1]) end
+  end)
+end)

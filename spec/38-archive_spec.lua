@@ -499,6 +499,18 @@ describe("grammars of TEI documents by genre", function()
     assert.is_nil(ok)
     assert.truthy(err:find("grammars[d5] must name a grammar", 1, true), err)
   end)
+
+  it("checks a manifest's genres: a grammar that does not exist is an error there, a genre no document has a warning", function()
+    local dir = tei_folder({ FRUS })
+    h.write(dir .. "/corpus.lua", ("return { genres = { telegram = \"nosuch\" }, documents = { { path = %q } } }"):format(FRUS))
+    local ok, err = parley.open(dir)
+    assert.is_nil(ok)
+    assert.truthy(err:find(dir .. "/corpus.lua: genres.telegram: no grammar 'nosuch'", 1, true), err)
+    h.write(dir .. "/corpus.lua", ("return { genres = { telgram = false }, documents = { { path = %q } } }"):format(FRUS))
+    local out, werr, code = h.run({ "-e", ("assert(parley.open(%q))"):format(dir) })
+    assert.equal(0, code, werr)
+    assert.truthy(werr:find("genres.telgram: no document has that genre", 1, true), werr)
+  end)
 end)
 
 -- The folded frequency list of document d, counted here from its tokens

@@ -55,6 +55,11 @@ end
 -- telephone memoranda, minutes and telegrams are reported speech.
 M.GENRE_GRAMMARS = { memorandum = "narrative", telephone = "narrative", minutes = "narrative",
                      telegram = "narrative" }
+-- The genres the TEI reader gives (core/teimeta.c), and how many a manifest may name (core/build.c).
+M.GENRE_LIST = "memorandum, telegram, telephone, letter, minutes, note, editorial, other"
+M.GENRES = {}
+for g in M.GENRE_LIST:gmatch("%a+") do M.GENRES[g] = true end
+M.MAX_GENRES = 16
 
 -- The readers a document may name (reader.h): the text reader, and TEI P5 XML.
 local READERS = { text = true, tei = true }
@@ -504,10 +509,24 @@ function M.read(dir)
   if m.genres ~= nil and type(m.genres) ~= "table" then
     return nil, ("%s: 'genres' must be a table { GENRE = \"GRAMMAR\" | false }, not %s"):format(m.manifest or dir, a(m.genres))
   end
+  local ngenres = 0
   for genre, g in pairs(m.genres or {}) do
+    local where = ("%s: genres.%s"):format(m.manifest or dir, tostring(genre))
+    ngenres = ngenres + 1
     if type(genre) ~= "string" or (g ~= false and type(g) ~= "string") then
-      return nil, ("%s: genres.%s must be the name of a grammar, or false for none"):format(m.manifest or dir, tostring(genre))
+      return nil, where .. " must be the name of a grammar, or false for none"
     end
+    if not M.GENRES[genre] then
+      m.warnings[#m.warnings + 1] = ("%s: no document has that genre (the TEI reader's genres are %s); ignored")
+        :format(where, M.GENRE_LIST)
+    end
+    if g then
+      local ok, why = require("parley.grammar.host").resolve(g, dir)
+      if not ok then return nil, ("%s: %s"):format(where, why) end
+    end
+  end
+  if ngenres > M.MAX_GENRES then
+    return nil, ("%s: 'genres' names %d genres; there are %d"):format(m.manifest or dir, ngenres, M.MAX_GENRES)
   end
   for _, d in ipairs(m.documents) do
     if d.reader ~= "text" and d.grammar == nil then
