@@ -65,12 +65,12 @@ M.MAX_GENRES = 16
 local READERS = { text = true, tei = true }
 local READER_NAMES = "'text' or 'tei'"
 
--- Does the file at path look like TEI (its first 4 KiB name the TEI element
+-- Does the file at path look like TEI (its first 64 KiB name the TEI element
 -- or namespace)?  -> true | false | nil, message
 local function sniff_tei(path)
   local f, err = io.open(path, "rb")
   if not f then return nil, err end
-  local head = f:read(4096) or ""
+  local head = f:read(65536) or ""   -- after a DTD or a long comment, still within the first 64 KiB
   f:close()
   return head:find("<TEI[%s>]") ~= nil or head:find("<[%w_]+:TEI[%s>]") ~= nil
     or head:find("http://www.tei-c.org/ns/1.0", 1, true) ~= nil
