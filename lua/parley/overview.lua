@@ -35,6 +35,14 @@ end
 
 local function nonempty(s) return s ~= "" and s or nil end
 
+-- Lines of a text as `wc -l` and Doc:lines count them: a last line without
+-- a newline counts, the empty rest after a final newline does not.
+function M.line_count(t)
+  local n = select(2, t:gsub("\n", "\n"))
+  if #t > 0 and t:sub(-1) ~= "\n" then n = n + 1 end
+  return n
+end
+
 -- rows(corpus, top) -> one row per document: { doc, date, type, title, lines,
 -- tokens, commonest = { { word, count } … } }, and a one-line summary of the corpus.
 function M.rows(corpus, top)
@@ -47,7 +55,7 @@ function M.rows(corpus, top)
     local sub = corpus:sub(spans:sub(doc.number, doc.number), "id=" .. doc.id)
     rows[#rows + 1] = { doc = doc.id, date = m.date or nonempty(attrs.date), type = m.type or nonempty(attrs.genre),
                         title = m.title or nonempty(attrs.title) or doc.path,
-                        lines = info.lines, tokens = info.ntokens, commonest = M.top_words(sub, top) }
+                        lines = M.line_count(doc:text()), tokens = info.ntokens, commonest = M.top_words(sub, top) }
   end
   local summary = ("%s — %s\n%s, %s, %s (folded)"):format(corpus.name, corpus.title or "",
     output.count(st.documents, "document"), output.count(st.tokens, "token"),
