@@ -52,7 +52,7 @@ local lib = require "parley.grammar.lib"
 local header = require "parley.grammar.header"
 local continuation = require "parley.grammar.continuation"
 
-local C, Cc, Cp, Ct, Cg = lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg
+local C, Cc, Cp, Ct, Cg, Cmt, Carg = lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg, lpeg.Cmt, lpeg.Carg
 local sp, gap, wordchar = lib.sp, lib.gap, lib.wordchar
 
 local M = {}
@@ -319,18 +319,103 @@ end
 
 -- ------------------------------------------------------------ attribution
 
-local function dyn(key) return lib.dynamic(key) end
 local adverb = lib.ly_adverb + lib.phrases(ADVERBS)
 local honorific = lib.phrases(M.titles)
 local tail = (gap * lib.phrases(ADDRESSEES))^-1 * (gap * lib.phrases(CONJUNCTIONS))^-1 * (sp^0 * ":")^-1
+local pkey = people.key
+
+-- The longest name of the register at byte i of s (state.by_key: the
+-- register's keys): up to six words, a line break allowed between two; a
+-- table lookup per word count, so that one pattern serves every document
+-- (no alternation of the register's names compiled per document).
+local MAXWORDS = 6
+local fold = require("parley.text").fold
+-- firsts(by_key): the first words of a register's keys (a cheap test before the lookups)
+local function firsts(by_key)
+  local out = {}
+  for k in pairs(by_key) do out[k:match("^[^ .]*")] = true end
+  return out
+end
+local function lookup(s, i, by_key, first)
+  local c = s:byte(i)
+  if not c then return nil end
+  if not (c >= 65 and c <= 90 or c >= 195 and c <= 197 or s:find("^[Tt]he%s", i)) then return nil end
+  if i > 1 and s:find("^[%w\128-\255]", i - 1) then return nil end     -- not inside a word
+  local w = s:match("^[%w\128-\255]+", i)
+  if not w or not first[w:find("[\128-\255]") and fold(w) or w:lower()] then return nil end
+  local ends, p = {}, i
+  for k = 1, MAXWORDS do
+    local _, b = s:find("^[%w%.'%-\128-\255]+", p)
+    if not b then break end
+    ends[k] = b
+    local q = s:match("^[ \t]*\n?[ \t]*()", b + 1)
+    if q == b + 1 then break end
+    p = q
+  end
+  for k = #ends, 1, -1 do
+    local e = ends[k]
+    local str = s:sub(i, e)
+    local person = by_key[pkey(str)]
+    while not person and str:find("[^%w]$") and #str > 1 do   -- "Rusk." "Rusk’s"? the name before
+      str, e = str:sub(1, -2), e - 1
+      if str:find("[%w.]$") then person = by_key[pkey(str)] end
+    end
+    if person then return e + 1, person, str end
+  end
+  return nil
+end
+M._lookup = lookup
+
+local names = Cmt(Carg(1), function(s, i, state)
+  local e, person, str = lookup(s, i, state.by_key, state.first)
+  if not e then return false end
+  return e, { label = squeeze(str), name = person.name, side = person.side, start = i, stop = e - 1 }
+end)
+-- "Mr. Rusk", "Secretary Rusk": a title before a name of the register
+local titled = lib.span(C(honorific * gap) * names, function(t, p)
+  return { label = squeeze(t .. p.label), name = p.name, side = p.side } end)
+-- "Mr. Smith", whom no register knows: the name as written
+local generic = lib.span(C(honorific * gap * lib.any_name * (gap * lib.any_name)^-1) * -wordchar,
+  function(label) return { label = squeeze(label), name = squeeze(label) } end)
+
+-- A subject no register knows, as telephone memoranda and memoranda without a
+-- participants block write them: "The President", "the Foreign Minister", "Sec",
+-- "Pres", a bare surname ("Ball", "Komer") or an initial ("B", "H."), only
+-- before a verb of saying.  Words that are not persons never are.
+M.bare_titles = { "President", "Vice President", "Secretary", "Secretary of State", "Under Secretary",
+  "Ambassador", "Foreign Minister", "Prime Minister", "Chancellor", "Chairman", "Congressman",
+  "Senator", "Governor", "General", "Minister", "Deputy Secretary", "Assistant Secretary", "Shah",
+  "King", "Premier", "Pope", "Emperor", "Director", "Attorney General", "Governor" }
+local ABBREVIATED = { Pres = "President", Sec = "Secretary", Secy = "Secretary", Secty = "Secretary",
+  Amb = "Ambassador", VP = "Vice President" }
+M.not_persons = { "He", "She", "They", "It", "We", "I", "You", "Both", "This", "That", "These", "Those",
+  "There", "Here", "What", "Which", "Who", "One", "Each", "All", "Everyone", "Nobody", "Someone",
+  "Department", "Government", "Embassy", "State", "Congress", "Press", "Agency", "Council", "Committee",
+  "Defense", "Treasury", "Soviets", "Americans", "Russians", "Chinese", "French", "British", "Germans",
+  "Japanese", "Israelis", "Arabs", "Communists", "NATO", "UN", "USSR", "US", "USG", "GOI", "GVN", "CIA",
+  "AID", "Moscow", "Washington", "Hanoi", "Peking", "Paris", "London", "Bonn", "Tokyo", "Cairo", "Saigon",
+  "Delhi", "Havana", "Source", "Note", "Memorandum", "Telegram", "Mr", "Mrs", "General", "Sir", "Then",
+  "Meanwhile", "However", "Later", "Finally", "Also", "Everybody", "Nobody", "Many", "Some", "Most",
+  "Another", "Neither", "Either", "Paper", "Report", "Statement", "Letter", "Times", "Post" }
+local NOT_PERSON = {}
+for _, w in ipairs(M.not_persons) do NOT_PERSON[w] = true end
+local bare_title = C(lpeg.S"Tt" * "he" * gap * lib.phrases(M.bare_titles) * ("." * sp^0 * #-lib.upper)^-1)
+local bare_word = C(lib.upper * (lib.letter + lpeg.S"'-")^0 * lpeg.P"."^-1) * #-wordchar
+local bare = lib.span(bare_title + bare_word, function(w)
+  local word = w:gsub("%.$", "")
+  if NOT_PERSON[word] then return nil end
+  return { label = w, bare = word }
+end)
+
+local person = titled + names + generic
+local anyone = person
 
 -- The patterns of one configuration: a frame is a subject and a verb.
 local function compile(cfg)
   local verb = lib.phrases(cfg.verbs or M.verbs)
   local pre = (sp^0 * "," + gap * adverb * (sp^0 * ",")^-1)^0   -- ", however," "then"
   local says = pre * ((gap * (adverb + lib.phrases(AUXILIARIES)) * (sp^0 * ",")^-1)^0 * gap * verb)
-  local person = dyn("titled") + dyn("names") + dyn("generic")
-  local group = Ct(person * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * person)^-1)
+  local group = Ct((person + bare) * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * (person + bare))^-1)
   local pron = lib.phrases(continuation.pronouns.two) * Cc(2) + lib.phrases(continuation.pronouns.one) * Cc(1)
   local first = lib.phrases(M.first_person)
   local frame = Ct(Cg(Cp(), "s") * (Cg(group, "group") + Cg(pron, "pronoun") + Cg(C(first), "first"))
@@ -338,27 +423,17 @@ local function compile(cfg)
   local inverted = Ct(Cg(Cp(), "s") * lib.phrases { "said", "continued", "added", "replied", "asked",
     "observed", "noted", "remarked", "went on" } * gap * (Cg(group, "group") + Cg(pron, "pronoun"))
     * Cg(Cp(), "se") * #(sp^0 * lpeg.S",.;:!?") * Cg(Cp(), "e"))
-  local subject = Ct(Cg(group, "group") * #(gap * lib.lower))
+  local subject = Ct(Cg(Ct(person * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * person)^-1), "group") * #(gap * lib.lower))
   return { frame = frame, inverted = inverted, subject = subject, person = person,
            narrator = lib.phrases(cfg.narrator or continuation.narrator) }
 end
 
 -- attribute(txt, from, register, cfg) -> regions (turn, label, narration):
 -- the turns of the narrative txt[from..], sentence by sentence.
-function M.attribute(txt, from, register, cfg, ctx)
+function M.attribute(txt, from, register, cfg, ctx, lines)
   cfg = cfg or {}
   local pat = cfg._compiled or compile(cfg)
-  local names = lib.names(register, { wrap = true })
-  local state = {
-    names = names,
-    -- "Mr. Rusk", "Secretary Rusk": a title before a name of the register
-    titled = lib.span(C(honorific * gap) * names, function(t, p)
-      return { label = squeeze(t .. p.label), name = p.name, side = p.side } end),
-    -- "Mr. Smith", whom no register knows: the name as written
-    generic = lib.span(C(honorific * gap * lib.any_name * (gap * lib.any_name)^-1) * -wordchar,
-      function(label) return { label = squeeze(label), name = squeeze(label) } end),
-  }
-  local anyone = state.titled + names + state.generic
+  local state = { by_key = register.by_key, first = firsts(register.by_key) }
   local who_first
   if cfg.first_person then
     local n = cfg.first_person == true and ctx and ctx.doc and ctx.doc.author or cfg.first_person
@@ -368,9 +443,29 @@ function M.attribute(txt, from, register, cfg, ctx)
     end
   end
   -- the speakers of a subject "Mr. Rusk and Ambassador Dobrynin", once each
+  local initials
+  local function resolve(p)               -- a bare subject: whom the register says, or as written
+    local t = p.bare:gsub("^[Tt]he%s+", "")
+    t = ABBREVIATED[t] or t
+    local who = state.by_key[pkey("the " .. t)] or state.by_key[pkey(t)]
+    if not who and t:find("^%u$") then    -- "H." = the one participant whose surname starts so
+      if not initials then
+        initials = {}
+        for _, q in ipairs(register.people) do
+          local k = (surname(q.name) or ""):sub(1, 1)
+          if k ~= "" then initials[k] = initials[k] == nil and q or false end
+        end
+      end
+      who = initials[t] or nil
+    end
+    if who then return { name = who.name, side = who.side, label = p.label } end
+    local written = p.label:gsub("^the%s", "The "):gsub("%.$", "")
+    return { name = squeeze(written), label = p.label }
+  end
   local function group_of(g)
     local out, seen = {}, {}
     for _, p in ipairs(g) do
+      if p.bare then p = resolve(p) end
       if not seen[p.name] then seen[p.name] = true; out[#out + 1] = { name = p.name, side = p.side, label = p.label } end
     end
     return out
@@ -395,7 +490,7 @@ function M.attribute(txt, from, register, cfg, ctx)
   local follow = continuation.new()
   local regions, labels, paras = {}, {}, {}
   local turn, narr                       -- the open turn { regions }, the open narration region
-  local lines = lines_of(txt)
+  lines = lines or lines_of(txt)
   local ps
   for _, l in ipairs(lines) do            -- paragraphs of the narrative
     if l.s >= from then
@@ -450,8 +545,15 @@ function M.attribute(txt, from, register, cfg, ctx)
     else
       local subj = pat.subject:match(txt, sent.s, state)
       local mentions = {}
-      for _, _, p in lib.find_all(anyone, txt:sub(sent.s, sent.e), 1) do
-        if p.name then mentions[p.name] = true end
+      if follow.group then                 -- does the sentence name the current speaker?
+        local at = sent.s
+        while true do
+          local w = txt:find("%f[%w\128-\255][%u\195-\197]", at)
+          if not w or w > sent.e then break end
+          local p = anyone:match(txt, w, state)
+          if p and p.name and p.stop <= sent.e then mentions[p.name] = true end
+          at = p and p.stop + 1 or w + 1
+        end
       end
       -- "I asked …" with no one to be "I" is no one's; "We did not know …" may be
       -- a speaker's own "we", and goes on with the turn
@@ -519,7 +621,7 @@ function M.new(cfg)
     if #entries == 0 then entries = M.listed(ctx.doc) end
     local register, order = M.register(ctx.people, entries, cfg)
     if #order > 0 then meta.participants = order end
-    local turns, labels = M.attribute(txt, from, register, acfg, ctx)
+    local turns, labels = M.attribute(txt, from, register, acfg, ctx, lines)
     for _, r in ipairs(turns) do regions[#regions + 1] = r end
     notes(txt, from, regions)
     return { regions = lib.merge_regions(lib.sort_regions(regions), labels), meta = meta }
