@@ -435,6 +435,12 @@ function M.attribute(txt, from, register, cfg, ctx, lines)
   local pat = cfg._compiled or compile(cfg)
   local state = { by_key = register.by_key, first = firsts(register.by_key) }
   local who_first
+  local drafter = cfg.first_person == nil and txt:match("Drafted by ([%u][%w%.' ]-%w)[%s,;.]")
+  if drafter then                  -- "I" of a memorandum is its drafter when the source note names him
+    drafter = drafter:gsub(" and$", ""):gsub(" of .*$", "")
+    local e, who = lookup(drafter, 1, register.by_key, firsts(register.by_key))
+    if e == #drafter + 1 then who_first = { name = who.name, side = who.side } end
+  end
   if cfg.first_person then
     local n = cfg.first_person == true and ctx and ctx.doc and ctx.doc.author or cfg.first_person
     if type(n) == "string" then
@@ -506,7 +512,20 @@ function M.attribute(txt, from, register, cfg, ctx, lines)
   local sents = {}
   for _, p in ipairs(paras) do                 -- a note alone in its paragraph is no sentence
     local note = lib.bracket:match(txt, p.s)
-    if not (note and note.stop == p.e) then sentences(txt, p.s, p.e, sents) end
+    if txt:find("^Source:", p.s) then
+      -- the source note (a TEI document's first footnote): it and what follows are notes
+      sents[#sents + 1] = { s = p.s, e = paras[#paras].e, stop = true }
+      break
+    elseif not (note and note.stop == p.e) then
+      local n0 = #sents
+      sentences(txt, p.s, p.e, sents)
+      local line = txt:sub(p.s, p.e)
+      local _, words = line:gsub("%S+", "")
+      -- "2. Discrimination by Jordan Against American Jews.": a heading ends the turn
+      if words <= 12 and line:find("^%d+%.%s+%u") and not line:find("\n") then
+        for k = n0 + 1, #sents do sents[k].stop = true end
+      end
+    end
   end
 
   local function open_turn(group, sent, f)
@@ -530,7 +549,7 @@ function M.attribute(txt, from, register, cfg, ctx, lines)
   end
 
   for _, sent in ipairs(sents) do
-    local f = frame_of(sent)
+    local f = not sent.stop and frame_of(sent) or nil
     local how, group, t, same
     if f and f.group then
       local g = group_of(f.group)
@@ -559,7 +578,7 @@ function M.attribute(txt, from, register, cfg, ctx, lines)
       -- a speaker's own "we", and goes on with the turn
       local subject = subj and group_of(subj.group) or (f and f.first and true) or nil
       how, group, t, same = follow:sentence{ subject = subject,
-        narrator = pat.narrator:match(txt, sent.s) ~= nil, mentions = mentions }
+        narrator = sent.stop or pat.narrator:match(txt, sent.s) ~= nil, mentions = mentions }
       f = nil
     end
     if how then
