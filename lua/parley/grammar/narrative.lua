@@ -330,46 +330,74 @@ local pkey = people.key
 -- (no alternation of the register's names compiled per document).
 local MAXWORDS = 6
 local fold = require("parley.text").fold
--- firsts(by_key): the first words of a register's keys (a cheap test before the lookups)
-local function firsts(by_key)
+-- A word as people.key has it: folded, "A.I." as "a. i."
+local function norm(tok)
+  local t = tok:find("[\128-\255]") and fold(tok) or tok:lower()
+  if t:find(".", 1, true) then t = t:gsub("%.", ". "):gsub("%s+$", ""):gsub("%s+", " ") end
+  return t
+end
+-- prefixes(by_key): every key and its first words ("the", "the secretary"), so that a
+-- name is read word by word only while some key begins so
+local function prefixes(by_key)
   local out = {}
-  for k in pairs(by_key) do out[k:match("^[^ .]*")] = true end
+  for k in pairs(by_key) do
+    local at = 1
+    while true do
+      local sp_at = k:find(" ", at, true)
+      if not sp_at then break end
+      out[k:sub(1, sp_at - 1)] = true
+      at = sp_at + 1
+    end
+    out[k] = true
+  end
   return out
 end
-local function lookup(s, i, by_key, first)
+local function lookup(s, i, by_key, prefix)
   local c = s:byte(i)
   if not c then return nil end
   if not (c >= 65 and c <= 90 or c >= 195 and c <= 197 or s:find("^[Tt]he%s", i)) then return nil end
   if i > 1 and s:find("^[%w\128-\255]", i - 1) then return nil end     -- not inside a word
-  local w = s:match("^[%w\128-\255]+", i)
-  if not w or not first[w:find("[\128-\255]") and fold(w) or w:lower()] then return nil end
-  local ends, p = {}, i
-  for k = 1, MAXWORDS do
+  local cand, p, best_e, best_key = nil, i, nil, nil
+  for _ = 1, MAXWORDS do
     local _, b = s:find("^[%w%.'%-\128-\255]+", p)
     if not b then break end
-    ends[k] = b
+    local tok = s:sub(p, b)
+    local n = norm(tok)
+    local whole = cand and cand .. " " .. n or n
+    if by_key[whole] then
+      best_e, best_key = b, whole
+    else                                  -- "Rusk." "Rusk’s" "Rusk," : the name before
+      local short = tok:match("^(.-)['\226][\128]?[\153]?s$") or tok:match("^(.-)[^%w]+$")
+      if short and short ~= "" then
+        local n2 = norm(short)
+        local k2 = cand and cand .. " " .. n2 or n2
+        if by_key[k2] then best_e, best_key = p + #short - 1, k2 end
+      end
+    end
+    if not prefix[whole] then break end
+    cand = whole
     local q = s:match("^[ \t]*\n?[ \t]*()", b + 1)
     if q == b + 1 then break end
     p = q
   end
-  for k = #ends, 1, -1 do
-    local e = ends[k]
-    local str = s:sub(i, e)
-    local person = by_key[pkey(str)]
-    while not person and str:find("[^%w]$") and #str > 1 do   -- "Rusk." "Rusk’s"? the name before
-      str, e = str:sub(1, -2), e - 1
-      if str:find("[%w.]$") then person = by_key[pkey(str)] end
-    end
-    if person then return e + 1, person, str end
-  end
+  if best_e then return best_e + 1, by_key[best_key], s:sub(i, best_e) end
   return nil
 end
 M._lookup = lookup
 
-local names = Cmt(Carg(1), function(s, i, state)
-  local e, person, str = lookup(s, i, state.by_key, state.first)
-  if not e then return false end
-  return e, { label = squeeze(str), name = person.name, side = person.side, start = i, stop = e - 1 }
+-- (a capital or "the" first, so that most positions are refused before Lua is called;
+-- the answer kept per position, as the frame, the subject and the mentions ask the same)
+local names = #(lib.upper + lpeg.S"Tt" * "he" * sp) * Cmt(Carg(1), function(s, i, state)
+  local memo = state.memo
+  local hit = memo[i]
+  if hit == nil then
+    local e, person, str = lookup(s, i, state.by_key, state.prefix)
+    hit = e and { e, person, squeeze(str) } or false
+    memo[i] = hit
+  end
+  if not hit then return false end
+  local person = hit[2]
+  return hit[1], { label = hit[3], name = person.name, side = person.side, start = i, stop = hit[1] - 1 }
 end)
 -- "Mr. Rusk", "Secretary Rusk": a title before a name of the register
 local titled = lib.span(C(honorific * gap) * names, function(t, p)
@@ -415,7 +443,9 @@ local function compile(cfg)
   local verb = lib.phrases(cfg.verbs or M.verbs)
   local pre = (sp^0 * "," + gap * adverb * (sp^0 * ",")^-1)^0   -- ", however," "then"
   local says = pre * ((gap * (adverb + lib.phrases(AUXILIARIES)) * (sp^0 * ",")^-1)^0 * gap * verb)
-  local group = Ct((person + bare) * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * (person + bare))^-1)
+  -- a bare subject only where a verb of saying follows it (no capture made for the others)
+  local bare_c = #((bare_title + bare_word) * says) * bare
+  local group = Ct((person + bare_c) * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * (person + bare))^-1)
   local pron = lib.phrases(continuation.pronouns.two) * Cc(2) + lib.phrases(continuation.pronouns.one) * Cc(1)
   local first = lib.phrases(M.first_person)
   local frame = Ct(Cg(Cp(), "s") * (Cg(group, "group") + Cg(pron, "pronoun") + Cg(C(first), "first"))
@@ -433,12 +463,12 @@ end
 function M.attribute(txt, from, register, cfg, ctx, lines)
   cfg = cfg or {}
   local pat = cfg._compiled or compile(cfg)
-  local state = { by_key = register.by_key, first = firsts(register.by_key) }
+  local state = { by_key = register.by_key, prefix = prefixes(register.by_key), memo = {} }
   local who_first
   local drafter = cfg.first_person == nil and txt:match("Drafted by ([%u][%w%.' ]-%w)[%s,;.]")
   if drafter then                  -- "I" of a memorandum is its drafter when the source note names him
     drafter = drafter:gsub(" and$", ""):gsub(" of .*$", "")
-    local e, who = lookup(drafter, 1, register.by_key, firsts(register.by_key))
+    local e, who = lookup(drafter, 1, register.by_key, prefixes(register.by_key))
     if e == #drafter + 1 then who_first = { name = who.name, side = who.side } end
   end
   if cfg.first_person then
@@ -519,11 +549,13 @@ function M.attribute(txt, from, register, cfg, ctx, lines)
     elseif not (note and note.stop == p.e) then
       local n0 = #sents
       sentences(txt, p.s, p.e, sents)
-      local line = txt:sub(p.s, p.e)
-      local _, words = line:gsub("%S+", "")
       -- "2. Discrimination by Jordan Against American Jews.": a heading ends the turn
-      if words <= 12 and line:find("^%d+%.%s+%u") and not line:find("\n") then
-        for k = n0 + 1, #sents do sents[k].stop = true end
+      if p.e - p.s < 120 and txt:find("^%d+%.%s+%u", p.s) then
+        local line = txt:sub(p.s, p.e)
+        local _, words = line:gsub("%S+", "")
+        if words <= 12 and not line:find("\n") then
+          for k = n0 + 1, #sents do sents[k].stop = true end
+        end
       end
     end
   end
