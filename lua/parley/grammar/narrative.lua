@@ -333,7 +333,7 @@ local fold = require("parley.text").fold
 -- A word as people.key has it: folded, "A.I." as "a. i."
 local function norm(tok)
   local t = tok:find("[\128-\255]") and fold(tok) or tok:lower()
-  if t:find(".", 1, true) then t = t:gsub("%.", ". "):gsub("%s+$", ""):gsub("%s+", " ") end
+  if t:find(".", 1, true) and #t > 1 then t = t:gsub("%.", ". "):gsub("%s+$", ""):gsub("%s+", " ") end
   return t
 end
 -- prefixes(by_key): every key and its first words ("the", "the secretary"), so that a
@@ -364,9 +364,11 @@ local function lookup(s, i, by_key, prefix)
     local tok = s:sub(p, b)
     local n = norm(tok)
     local whole = cand and cand .. " " .. n or n
+    local lb = tok:byte(-1)
     if by_key[whole] then
       best_e, best_key = b, whole
-    else                                  -- "Rusk." "Rusk’s" "Rusk," : the name before
+    elseif lb < 48 or lb > 122 or lb > 57 and lb < 65 or lb > 90 and lb < 97 or lb == 115 and tok:find("['\153]s$") then
+      -- "Rusk." "Rusk’s" "Rusk," : the name before
       local short = tok:match("^(.-)['\226][\128]?[\153]?s$") or tok:match("^(.-)[^%w]+$")
       if short and short ~= "" then
         local n2 = norm(short)
@@ -636,9 +638,18 @@ end
 -- ------------------------------------------------------------ the grammar
 
 local function notes(txt, from, regions)
-  for _, _, b in lib.find_all(lib.bracket, txt, from) do
-    regions[#regions + 1] = { kind = b.editorial and "editorial_note" or "supplied", start = b.start,
-                              stop = b.stop, attrs = { text = b.text } }
+  local at = from
+  while true do                          -- string.find to each "[", not a pattern tried at every byte
+    local o = txt:find("[", at, true)
+    if not o then return end
+    local b = lib.bracket:match(txt, o)
+    if b then
+      regions[#regions + 1] = { kind = b.editorial and "editorial_note" or "supplied", start = b.start,
+                                stop = b.stop, attrs = { text = b.text } }
+      at = b.stop + 1
+    else
+      at = o + 1
+    end
   end
 end
 
