@@ -319,7 +319,7 @@ describe("narrative grammar without a participants block", function()
     assert.are.equal(2, #t)
     assert.are.equal("Ball", t[1][1])
     assert.truthy(t[1][2]:find("^Ball asked Komer"))
-    assert.are.equal("Komer", t[2][1])
+    assert.are.equal("Robert W. Komer", t[2][1])            -- the head names him in full
     assert.truthy(t[2][2]:find("^Komer said that Feldman"))
     assert.truthy(t[2][2]:find("private discussions cause%.$"))
     for _, x in ipairs(t) do assert.falsy(x[2]:find("Source:", 1, true)) end
@@ -345,5 +345,32 @@ describe("narrative grammar without a participants block", function()
     assert.are.equal(1, #t)
     assert.are.equal("The Prime Minister", t[1].attrs.speaker)
     assert.are.equal("The Prime Minister explained that the treaty stood.", txt:sub(t[1].start, t[1].stop))
+  end)
+end)
+
+-- A telephone memorandum written as label lines (FRUS 1964-68 v28 d32, shortened:
+-- spec/fixtures/narrative/1964-04-21-harriman-forrestal-telephone.txt): the narrative
+-- grammar reads it as labelled, H and F resolved through the persons the head names.
+describe("narrative grammar on label lines", function()
+  it("gives each label line its speaker, the initials resolved, and ends at the source note", function()
+    local txt = h.read(dir .. "/1964-04-21-harriman-forrestal-telephone.txt")
+    local res = narrative.grammar.parse(txt, { doc = {}, people = people.new{} })
+    local t = of_kind(res, "turn")
+    -- by hand: five label lines, F H F H F; the Source line is no one's
+    local want = { "Michael V. Forrestal", "Harriman", "Michael V. Forrestal", "Harriman", "Michael V. Forrestal" }
+    assert.are.equal(#want, #t)
+    for i, w in ipairs(want) do assert.are.equal(w, t[i].attrs.speaker) end
+    assert.are.equal("H: I don't know. Marshall is preparing a memo for the Secretary.", txt:sub(t[4].start, t[4].stop))
+    for _, r in ipairs(t) do assert.falsy(txt:sub(r.start, r.stop):find("Source:", 1, true)) end
+    assert.are.same({ "Harriman", "Michael V. Forrestal" }, res.meta.participants)
+  end)
+
+  it("leaves a label that matches no one, or two, as written", function()
+    local txt = "Memorandum of Telephone Conversation Between Brown (Brown) and Bell (Bell)\n\n"
+      .. "B: One.\n\nX: Two.\n\nB: Three.\n\nX: Four.\n"
+    local t = of_kind(narrative.grammar.parse(txt, { doc = {}, people = people.new{} }), "turn")
+    assert.are.equal(4, #t)
+    assert.are.equal("B", t[1].attrs.speaker)
+    assert.are.equal("X", t[2].attrs.speaker)
   end)
 end)

@@ -51,6 +51,7 @@ local people = require "parley.people"
 local lib = require "parley.grammar.lib"
 local header = require "parley.grammar.header"
 local continuation = require "parley.grammar.continuation"
+local detect = require "parley.grammar.detect"
 
 local C, Cc, Cp, Ct, Cg, Cmt, Carg = lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg, lpeg.Cmt, lpeg.Carg
 local sp, gap, wordchar = lib.sp, lib.gap, lib.wordchar
@@ -671,6 +672,68 @@ function M.listed(doc)
   return out
 end
 
+-- The persons the head (the first line) of a memorandum of conversation names,
+-- as entries of M.register: "… Between the Under Secretary of State (Ball) and
+-- Robert W. Komer of the National Security Council Staff" -> Ball, Robert W. Komer.
+function M.head_names(txt)
+  local head = txt:match("^[^\n]*")
+  local out, seen = {}, {}
+  if not (head:find("Conversation", 1, true) or head:find("Meeting", 1, true)) then return out end
+  local function add(n) if not seen[n] then seen[n] = true; out[#out + 1] = { name = n } end end
+  for sur in head:gmatch("%((%u[%a'%-]+)%)") do add(sur) end
+  for n in head:gmatch("%f[%a]%u%a+ %u%. %u[%a'%-]+") do add(n) end        -- "Robert W. Komer"
+  for n in head:gmatch("%f[%a]%u%. %u%a+ %u[%a'%-]+") do add(n) end        -- "W. Averell Harriman"
+  return out
+end
+
+-- A document written as label lines ("H: I find …" / "F: I will …") is read by the
+-- labelled grammar configured as parley.grammar.detect finds it; a label resolves
+-- through the participants: a name or surname, or the initial of one participant alone.
+local function resolve_label(label, c)
+  local reg = c.people
+  local p = reg and reg:find(label)
+  if p then return p.name end
+  local l = label:gsub("%.$", "")
+  if reg and l:find("^%u$") then
+    local only
+    for _, q in ipairs(reg.people) do
+      if (surname(q.name) or ""):sub(1, 1) == l then
+        if only then return nil end
+        only = q
+      end
+    end
+    return only and only.name or nil
+  end
+  return nil
+end
+local labelled_parsers = {}
+local function labelled_for(dcfg)
+  local sep = type(dcfg.separator) == "string" and dcfg.separator or ".:"
+  local k = sep .. "\0" .. table.concat(dcfg.speakers, "\0") .. "\0\0" .. table.concat(dcfg.trailing_name or {}, "\0")
+  local parse = labelled_parsers[k]
+  if not parse then
+    local c = {}
+    for key, v in pairs(dcfg) do c[key] = v end
+    c.resolve = resolve_label
+    local lab = require "parley.grammar.labelled"
+    c.footnotes = { "^Source:" }                      -- a TEI document's notes follow its source note
+    for _, f in ipairs(lab.footnotes) do c.footnotes[#c.footnotes + 1] = f end
+    parse = require("parley.grammar.labelled").build(c)
+    labelled_parsers[k] = parse
+  end
+  return parse
+end
+-- Label lines at all?  ("\nH: ", "\nMR. BALL: "): the cheap test before detect reads every line.
+local function may_be_labelled(txt)
+  local n, at = 0, 1
+  while n < 4 do
+    local _, e = txt:find("\n[ \t]*%u[%u%a%.]*[ %u%a%.]-:[ \t]", at)
+    if not e then return false end
+    n, at = n + 1, e
+  end
+  return true
+end
+
 function M.new(cfg)
   cfg = cfg or {}
   local compiled = compile(cfg)
@@ -681,8 +744,20 @@ function M.new(cfg)
     local lines = lines_of(txt)
     local regions, meta, entries, from = M.participants(txt, cfg, lines)
     if #entries == 0 then entries = M.listed(ctx.doc) end
+    if #entries == 0 then entries = M.head_names(txt) end
     local register, order = M.register(ctx.people, entries, cfg)
     if #order > 0 then meta.participants = order end
+    if cfg.labels ~= false and may_be_labelled(txt) then
+      local dcfg, report = detect.detect(txt, { register = register })
+      if dcfg and report.level == "high" then
+        local res = labelled_for(dcfg)(txt, { doc = ctx.doc, people = register, corpus = ctx.corpus })
+        res.meta = res.meta or {}
+        if #order > 0 then res.meta.participants = order end
+        res.meta.detected = { labels = report.labels, separator = report.separator,
+                              confidence = report.confidence, level = report.level }
+        return res
+      end
+    end
     local turns, labels = M.attribute(txt, from, register, acfg, ctx, lines)
     for _, r in ipairs(turns) do regions[#regions + 1] = r end
     notes(txt, from, regions)
@@ -695,6 +770,7 @@ function M.new(cfg)
     kinds = {
       turn = { "speaker", "side", "mode", "direction", "label" }, label = { "speaker" }, narration = {},
       field = { "name" }, header = {}, supplied = { "text" }, editorial_note = { "text" },
+      heading = { "text" }, footnote = {}, stage = { "text" },       -- what the labelled grammar adds
     },
     parse = parse,
   }
