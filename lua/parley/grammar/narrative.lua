@@ -33,7 +33,17 @@
 --   header        the header's field names (default Date, Time, Place, Subject, Participants)
 --   sides         sub-heading -> side (default parley.grammar.header's sides)
 --   first_person  who "I"/"We" is (a name), or true for the manifest's author;
---                 default: nobody ("I asked …" is no one's turn)
+--                 default: the drafter a source note names ("Drafted by Harriman")
+--                 when the register knows him, else nobody ("I asked …" is no one's turn)
+--   labels        false: never hand a document of label lines ("H: …") to the
+--                 labelled grammar (default: do, when parley.grammar.detect is sure)
+-- Without a participants block or listed participants, the persons the head of a
+-- conversation names ("… Between the Under Secretary (Ball) and Robert W. Komer")
+-- are the register.  A subject no register knows is still a speaker before a verb
+-- of saying when it is a title ("The President", "Sec", "Pres"), a capitalised
+-- word not in M.not_persons ("Ball") or an initial ("H." = the one participant
+-- with that initial), kept as written when nothing resolves it.  The source
+-- note ("Source: …") and all after it, and a short numbered heading line, end a turn.
 --   narrator      sentence openings that are the note taker's (default continuation.narrator)
 -- Region kinds: turn (speaker, side, mode "reported", label), label (speaker: the
 -- reporting frame "Mr. Kuznetsov observed that", ", he said,"), narration, field
@@ -724,14 +734,21 @@ local function labelled_for(dcfg)
   return parse
 end
 -- Label lines at all?  ("\nH: ", "\nMR. BALL: "): the cheap test before detect reads every line.
+local LABEL_LINES = { "\n[ \t]*%u[%w%.'%-]*:[ \t]",                 -- "H: ", "Ball: "
+  "\n[ \t]*%u[%u%.'%- ]*%u%.?:[ \t]",                                 -- "MR. BALL: "
+  "\n[ \t]*%u%a*%.? %u[%w'%-]*:[ \t]" }                              -- "The President: ", "Mr. Ball: "
 local function may_be_labelled(txt)
-  local n, at = 0, 1
-  while n < 4 do
-    local _, e = txt:find("\n[ \t]*%u[%u%a%.]*[ %u%a%.]-:[ \t]", at)
-    if not e then return false end
-    n, at = n + 1, e
+  local n = 0
+  for _, pattern in ipairs(LABEL_LINES) do
+    local at = 1
+    while n < 4 do
+      local _, e = txt:find(pattern, at)
+      if not e then break end
+      n, at = n + 1, e
+    end
+    if n >= 4 then return true end
   end
-  return true
+  return false
 end
 
 function M.new(cfg)
@@ -747,7 +764,9 @@ function M.new(cfg)
     if #entries == 0 then entries = M.head_names(txt) end
     local register, order = M.register(ctx.people, entries, cfg)
     if #order > 0 then meta.participants = order end
-    if cfg.labels ~= false and may_be_labelled(txt) then
+    -- (not a telegram: its "A:", "B:" lines are an outline's, not speakers)
+    local genre = type(ctx.doc) == "table" and ctx.doc.genre
+    if cfg.labels ~= false and genre ~= "telegram" and may_be_labelled(txt) then
       local dcfg, report = detect.detect(txt, { register = register })
       if dcfg and report.level == "high" then
         local res = labelled_for(dcfg)(txt, { doc = ctx.doc, people = register, corpus = ctx.corpus })
