@@ -330,7 +330,8 @@ describe("narrative grammar without a participants block", function()
                   participant_roles = { "President of the United States", "Secretary of State" } }
     local t = turns_of("constructed-no-participants.txt", doc)
     -- by hand: The President noted -> Kennedy; The Secretary said, I said (drafted by Rusk),
-    -- Sec said -> Rusk, one turn; "The Department", "The Government", "Washington": nobody
+    -- Sec said -> Rusk, one turn; "The Department", "The Government", "Washington", "Argentine",
+    -- "Italian officials": nobody
     assert.are.equal(2, #t)
     assert.are.equal("John F. Kennedy", t[1][1])
     assert.are.equal("The President noted that the talks were useful.", t[1][2])

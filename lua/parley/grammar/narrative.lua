@@ -438,13 +438,21 @@ M.not_persons = { "He", "She", "They", "It", "We", "I", "You", "Both", "This", "
   "Delhi", "Havana", "Source", "Note", "Memorandum", "Telegram", "Mr", "Mrs", "General", "Sir", "Then",
   "Meanwhile", "However", "Later", "Finally", "Also", "Everybody", "Nobody", "Many", "Some", "Most",
   "Another", "Neither", "Either", "Paper", "Report", "Statement", "Letter", "Times", "Post" }
+-- and the words of nations ("Argentine thought that …"): these, and any word in -ese, -ian, -ish
+M.nationals = { "American", "Argentine", "Soviet", "Israeli", "Iraqi", "Pakistani", "Saudi", "Kuwaiti",
+  "Thai", "Cuban", "Mexican", "Korean", "German", "Moroccan", "Dominican", "Venezuelan", "Chilean",
+  "Peruvian", "African", "European", "Greek", "Turk", "Dutch", "Swiss", "Arab", "Afghan", "Nepali",
+  "Yemeni", "Omani", "Bengali", "Filipino", "Philippine", "Laotian", "Cambodian", "Czech", "Pole",
+  "Hungarian", "Yugoslav", "Belgian", "Canadian", "Australian", "Tanzanian", "Kenyan", "Ugandan" }
 local NOT_PERSON = {}
 for _, w in ipairs(M.not_persons) do NOT_PERSON[w] = true end
+for _, w in ipairs(M.nationals) do NOT_PERSON[w] = true; NOT_PERSON[w .. "s"] = true end
+local function national(w) return w:find("%lese$") or w:find("%lian$") or w:find("%lish$") end
 local bare_title = C(lpeg.S"Tt" * "he" * gap * lib.phrases(M.bare_titles) * ("." * sp^0 * #-lib.upper)^-1)
 local bare_word = C(lib.upper * (lib.letter + lpeg.S"'-")^0 * lpeg.P"."^-1) * #-wordchar
 local bare = lib.span(bare_title + bare_word, function(w)
   local word = w:gsub("%.$", "")
-  if NOT_PERSON[word] then return nil end
+  if NOT_PERSON[word] or national(word) then return nil end
   return { label = w, bare = word }
 end)
 
@@ -689,8 +697,14 @@ function M.head_names(txt)
   local head = txt:match("^[^\n]*")
   local out, seen = {}, {}
   if not (head:find("Conversation", 1, true) or head:find("Meeting", 1, true)) then return out end
-  local function add(n) if not seen[n] then seen[n] = true; out[#out + 1] = { name = n } end end
+  local function add(n, role) if not seen[n] then seen[n] = true; out[#out + 1] = { name = n, role = role } end end
   for sur in head:gmatch("%((%u[%a'%-]+)%)") do add(sur) end
+  for _, t in ipairs { "Secretary of State", "Secretary of Defense", "Under Secretary", "President",
+                       "Vice President", "Ambassador", "Senator", "Prime Minister", "Chancellor" } do
+    for sur in head:gmatch("%f[%a]" .. t .. " (%u[%a'%-]+)%f[^%a'%-]") do  -- "Secretary of State Rusk"
+      if not seen[sur] then seen[sur] = true; out[#out + 1] = { name = sur, role = t } end
+    end
+  end
   for n in head:gmatch("%f[%a]%u%a+ %u%. %u[%a'%-]+") do add(n) end        -- "Robert W. Komer"
   for n in head:gmatch("%f[%a]%u%. %u%a+ %u[%a'%-]+") do add(n) end        -- "W. Averell Harriman"
   return out
