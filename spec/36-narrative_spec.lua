@@ -331,7 +331,7 @@ describe("narrative grammar without a participants block", function()
     local t = turns_of("constructed-no-participants.txt", doc)
     -- by hand: The President noted -> Kennedy; The Secretary said, I said (drafted by Rusk),
     -- Sec said -> Rusk, one turn; "The Department", "The Government", "Washington", "Argentine",
-    -- "Italian officials": nobody
+    -- "Italian officials", "As noted", "When asked": nobody
     assert.are.equal(2, #t)
     assert.are.equal("John F. Kennedy", t[1][1])
     assert.are.equal("The President noted that the talks were useful.", t[1][2])
@@ -345,6 +345,12 @@ describe("narrative grammar without a participants block", function()
     local t = of_kind(res, "turn")
     assert.are.equal(1, #t)
     assert.are.equal("The Prime Minister", t[1].attrs.speaker)
+    -- a telegram's abbreviations: "FonMin" is the Foreign Minister the participants list
+    local t2 = of_kind(narrative.grammar.parse("Telegram\n\nFonMin said talks would go on. Nothing else.\n",
+      { doc = { participants = { "Gromyko, Andrei A." }, participant_roles = { "Soviet Foreign Minister" } },
+        people = people.new{} }), "turn")
+    assert.are.equal(1, #t2)
+    assert.are.equal("Andrei A. Gromyko", t2[1].attrs.speaker)
     assert.are.equal("The Prime Minister explained that the treaty stood.", txt:sub(t[1].start, t[1].stop))
   end)
 end)

@@ -428,7 +428,8 @@ M.bare_titles = { "President", "Vice President", "Secretary", "Secretary of Stat
   "Senator", "Governor", "General", "Minister", "Deputy Secretary", "Assistant Secretary", "Shah",
   "King", "Premier", "Pope", "Emperor", "Director", "Attorney General", "Governor" }
 local ABBREVIATED = { Pres = "President", Sec = "Secretary", Secy = "Secretary", Secty = "Secretary",
-  Amb = "Ambassador", VP = "Vice President" }
+  Amb = "Ambassador", VP = "Vice President", PriMin = "Prime Minister", FonMin = "Foreign Minister",
+  SecState = "Secretary" }
 M.not_persons = { "He", "She", "They", "It", "We", "I", "You", "Both", "This", "That", "These", "Those",
   "There", "Here", "What", "Which", "Who", "One", "Each", "All", "Everyone", "Nobody", "Someone",
   "Department", "Government", "Embassy", "State", "Congress", "Press", "Agency", "Council", "Committee",
@@ -437,7 +438,14 @@ M.not_persons = { "He", "She", "They", "It", "We", "I", "You", "Both", "This", "
   "AID", "Moscow", "Washington", "Hanoi", "Peking", "Paris", "London", "Bonn", "Tokyo", "Cairo", "Saigon",
   "Delhi", "Havana", "Source", "Note", "Memorandum", "Telegram", "Mr", "Mrs", "General", "Sir", "Then",
   "Meanwhile", "However", "Later", "Finally", "Also", "Everybody", "Nobody", "Many", "Some", "Most",
-  "Another", "Neither", "Either", "Paper", "Report", "Statement", "Letter", "Times", "Post" }
+  "Another", "Neither", "Either", "Paper", "Report", "Statement", "Letter", "Times", "Post",
+  -- sentence openings before a participle ("As noted above", "When asked", "The said …")
+  "As", "The", "When", "While", "After", "Before", "If", "Since", "Although", "Though", "Because",
+  "Unless", "Until", "Where", "Once", "In", "On", "At", "For", "From", "With", "Without", "By", "To",
+  "Of", "Under", "Upon", "And", "But", "Or", "Nor", "So", "Yet", "Not", "No", "Yes", "Only", "Just",
+  "Even", "Again", "Thus", "Hence", "Therefore", "Accordingly", "Furthermore", "Moreover",
+  "Nevertheless", "Such", "Any", "Every", "Other", "Others", "Our", "Their", "His", "Her", "Its",
+  "My", "Your", "Well", "Deptoff", "Embtel", "Deptel", "Now", "Today", "Yesterday", "Tomorrow", "Previously", "Earlier", "Unlike" }
 -- and the words of nations ("Argentine thought that …"): these, and any word in -ese, -ian, -ish
 M.nationals = { "American", "Argentine", "Soviet", "Israeli", "Iraqi", "Pakistani", "Saudi", "Kuwaiti",
   "Thai", "Cuban", "Mexican", "Korean", "German", "Moroccan", "Dominican", "Venezuelan", "Chilean",
