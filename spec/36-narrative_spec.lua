@@ -297,3 +297,87 @@ describe("narrative grammar: hostile and odd inputs", function()
     assert.same({ HARLAN, LANE, PETROV, SOKOLOV }, meta.participants)
   end)
 end)
+
+-- Memoranda without a participants block (spec/fixtures/narrative/1964-06-02-komer-ball-telephone.txt,
+-- the start of FRUS 1964-68 v18 d66, and constructed-no-participants.txt): a bare surname or a
+-- title before a verb of saying is a speaker; words that are not persons are not; a numbered
+-- heading and the source note end the turn; "I" is the drafter the source note names.
+describe("narrative grammar without a participants block", function()
+  local function turns_of(file, doc)
+    local txt = h.read(dir .. "/" .. file)
+    local res = narrative.grammar.parse(txt, { doc = doc or {}, people = people.new{} })
+    local out = {}
+    for _, r in ipairs(of_kind(res, "turn")) do
+      out[#out + 1] = { r.attrs.speaker, txt:sub(r.start, r.stop) }
+    end
+    return out, txt
+  end
+
+  it("gives a telephone memo's bare surnames their sentences, and stops at the source note", function()
+    local t = turns_of("1964-06-02-komer-ball-telephone.txt")
+    -- by hand: sentence 1 Ball's; sentences 2-4 Komer's (3 names no one who speaks)
+    assert.are.equal(2, #t)
+    assert.are.equal("Ball", t[1][1])
+    assert.truthy(t[1][2]:find("^Ball asked Komer"))
+    assert.are.equal("Robert W. Komer", t[2][1])            -- the head names him in full
+    assert.truthy(t[2][2]:find("^Komer said that Feldman"))
+    assert.truthy(t[2][2]:find("private discussions cause%.$"))
+    for _, x in ipairs(t) do assert.falsy(x[2]:find("Source:", 1, true)) end
+  end)
+
+  it("resolves titles through the listed participants, keeps non-persons out, ends a turn at a heading", function()
+    local doc = { participants = { "Kennedy, John F.", "Rusk, Dean" },
+                  participant_roles = { "President of the United States", "Secretary of State" } }
+    local t = turns_of("constructed-no-participants.txt", doc)
+    -- by hand: The President noted -> Kennedy; The Secretary said, I said (drafted by Rusk),
+    -- Sec said -> Rusk, one turn; "The Department", "The Government", "Washington", "Argentine",
+    -- "Italian officials", "As noted", "When asked": nobody
+    assert.are.equal(2, #t)
+    assert.are.equal("John F. Kennedy", t[1][1])
+    assert.are.equal("The President noted that the talks were useful.", t[1][2])
+    assert.are.equal("Dean Rusk", t[2][1])
+    assert.are.equal("The Secretary said that he agreed. I said that we would wait. Sec said the cable was sent.", t[2][2])
+  end)
+
+  it("keeps a title no one listed as written, and no drafter means I is nobody's", function()
+    local txt = "Memorandum\n\nThe Prime Minister explained that the treaty stood. I said that it did.\n"
+    local res = narrative.grammar.parse(txt, { doc = {}, people = people.new{} })
+    local t = of_kind(res, "turn")
+    assert.are.equal(1, #t)
+    assert.are.equal("The Prime Minister", t[1].attrs.speaker)
+    -- a telegram's abbreviations: "FonMin" is the Foreign Minister the participants list
+    local t2 = of_kind(narrative.grammar.parse("Telegram\n\nFonMin said talks would go on. Nothing else.\n",
+      { doc = { participants = { "Gromyko, Andrei A." }, participant_roles = { "Soviet Foreign Minister" } },
+        people = people.new{} }), "turn")
+    assert.are.equal(1, #t2)
+    assert.are.equal("Andrei A. Gromyko", t2[1].attrs.speaker)
+    assert.are.equal("The Prime Minister explained that the treaty stood.", txt:sub(t[1].start, t[1].stop))
+  end)
+end)
+
+-- A telephone memorandum written as label lines (FRUS 1964-68 v28 d32, shortened:
+-- spec/fixtures/narrative/1964-04-21-harriman-forrestal-telephone.txt): the narrative
+-- grammar reads it as labelled, H and F resolved through the persons the head names.
+describe("narrative grammar on label lines", function()
+  it("gives each label line its speaker, the initials resolved, and ends at the source note", function()
+    local txt = h.read(dir .. "/1964-04-21-harriman-forrestal-telephone.txt")
+    local res = narrative.grammar.parse(txt, { doc = {}, people = people.new{} })
+    local t = of_kind(res, "turn")
+    -- by hand: five label lines, F H F H F; the Source line is no one's
+    local want = { "Michael V. Forrestal", "Harriman", "Michael V. Forrestal", "Harriman", "Michael V. Forrestal" }
+    assert.are.equal(#want, #t)
+    for i, w in ipairs(want) do assert.are.equal(w, t[i].attrs.speaker) end
+    assert.are.equal("H: I don't know. Marshall is preparing a memo for the Secretary.", txt:sub(t[4].start, t[4].stop))
+    for _, r in ipairs(t) do assert.falsy(txt:sub(r.start, r.stop):find("Source:", 1, true)) end
+    assert.are.same({ "Harriman", "Michael V. Forrestal" }, res.meta.participants)
+  end)
+
+  it("leaves a label that matches no one, or two, as written", function()
+    local txt = "Memorandum of Telephone Conversation Between Brown (Brown) and Bell (Bell)\n\n"
+      .. "B: One.\n\nX: Two.\n\nB: Three.\n\nX: Four.\n"
+    local t = of_kind(narrative.grammar.parse(txt, { doc = {}, people = people.new{} }), "turn")
+    assert.are.equal(4, #t)
+    assert.are.equal("B", t[1].attrs.speaker)
+    assert.are.equal("X", t[2].attrs.speaker)
+  end)
+end)

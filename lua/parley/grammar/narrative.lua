@@ -33,7 +33,17 @@
 --   header        the header's field names (default Date, Time, Place, Subject, Participants)
 --   sides         sub-heading -> side (default parley.grammar.header's sides)
 --   first_person  who "I"/"We" is (a name), or true for the manifest's author;
---                 default: nobody ("I asked …" is no one's turn)
+--                 default: the drafter a source note names ("Drafted by Harriman")
+--                 when the register knows him, else nobody ("I asked …" is no one's turn)
+--   labels        false: never hand a document of label lines ("H: …") to the
+--                 labelled grammar (default: do, when parley.grammar.detect is sure)
+-- Without a participants block or listed participants, the persons the head of a
+-- conversation names ("… Between the Under Secretary (Ball) and Robert W. Komer")
+-- are the register.  A subject no register knows is still a speaker before a verb
+-- of saying when it is a title ("The President", "Sec", "Pres"), a capitalised
+-- word not in M.not_persons ("Ball") or an initial ("H." = the one participant
+-- with that initial), kept as written when nothing resolves it.  The source
+-- note ("Source: …") and all after it, and a short numbered heading line, end a turn.
 --   narrator      sentence openings that are the note taker's (default continuation.narrator)
 -- Region kinds: turn (speaker, side, mode "reported", label), label (speaker: the
 -- reporting frame "Mr. Kuznetsov observed that", ", he said,"), narration, field
@@ -51,8 +61,9 @@ local people = require "parley.people"
 local lib = require "parley.grammar.lib"
 local header = require "parley.grammar.header"
 local continuation = require "parley.grammar.continuation"
+local detect = require "parley.grammar.detect"
 
-local C, Cc, Cp, Ct, Cg = lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg
+local C, Cc, Cp, Ct, Cg, Cmt, Carg = lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg, lpeg.Cmt, lpeg.Carg
 local sp, gap, wordchar = lib.sp, lib.gap, lib.wordchar
 
 local M = {}
@@ -319,18 +330,151 @@ end
 
 -- ------------------------------------------------------------ attribution
 
-local function dyn(key) return lib.dynamic(key) end
 local adverb = lib.ly_adverb + lib.phrases(ADVERBS)
 local honorific = lib.phrases(M.titles)
 local tail = (gap * lib.phrases(ADDRESSEES))^-1 * (gap * lib.phrases(CONJUNCTIONS))^-1 * (sp^0 * ":")^-1
+local pkey = people.key
+
+-- The longest name of the register at byte i of s (state.by_key: the
+-- register's keys): up to six words, a line break allowed between two; a
+-- table lookup per word count, so that one pattern serves every document
+-- (no alternation of the register's names compiled per document).
+local MAXWORDS = 6
+local fold = require("parley.text").fold
+-- A word as people.key has it: folded, "A.I." as "a. i."
+local function norm(tok)
+  local t = tok:find("[\128-\255]") and fold(tok) or tok:lower()
+  if t:find(".", 1, true) and #t > 1 then t = t:gsub("%.", ". "):gsub("%s+$", ""):gsub("%s+", " ") end
+  return t
+end
+-- prefixes(by_key): every key and its first words ("the", "the secretary"), so that a
+-- name is read word by word only while some key begins so
+local function prefixes(by_key)
+  local out = {}
+  for k in pairs(by_key) do
+    local at = 1
+    while true do
+      local sp_at = k:find(" ", at, true)
+      if not sp_at then break end
+      out[k:sub(1, sp_at - 1)] = true
+      at = sp_at + 1
+    end
+    out[k] = true
+  end
+  return out
+end
+local function lookup(s, i, by_key, prefix)
+  local c = s:byte(i)
+  if not c then return nil end
+  if not (c >= 65 and c <= 90 or c >= 195 and c <= 197 or s:find("^[Tt]he%s", i)) then return nil end
+  if i > 1 and s:find("^[%w\128-\255]", i - 1) then return nil end     -- not inside a word
+  local cand, p, best_e, best_key = nil, i, nil, nil
+  for _ = 1, MAXWORDS do
+    local _, b = s:find("^[%w%.'%-\128-\255]+", p)
+    if not b then break end
+    local tok = s:sub(p, b)
+    local n = norm(tok)
+    local whole = cand and cand .. " " .. n or n
+    local lb = tok:byte(-1)
+    if by_key[whole] then
+      best_e, best_key = b, whole
+    elseif lb < 48 or lb > 122 or lb > 57 and lb < 65 or lb > 90 and lb < 97 or lb == 115 and tok:find("['\153]s$") then
+      -- "Rusk." "Rusk’s" "Rusk," : the name before
+      local short = tok:match("^(.-)['\226][\128]?[\153]?s$") or tok:match("^(.-)[^%w]+$")
+      if short and short ~= "" then
+        local n2 = norm(short)
+        local k2 = cand and cand .. " " .. n2 or n2
+        if by_key[k2] then best_e, best_key = p + #short - 1, k2 end
+      end
+    end
+    if not prefix[whole] then break end
+    cand = whole
+    local q = s:match("^[ \t]*\n?[ \t]*()", b + 1)
+    if q == b + 1 then break end
+    p = q
+  end
+  if best_e then return best_e + 1, by_key[best_key], s:sub(i, best_e) end
+  return nil
+end
+M._lookup = lookup
+
+-- (a capital or "the" first, so that most positions are refused before Lua is called;
+-- the answer kept per position, as the frame, the subject and the mentions ask the same)
+local names = #(lib.upper + lpeg.S"Tt" * "he" * sp) * Cmt(Carg(1), function(s, i, state)
+  local memo = state.memo
+  local hit = memo[i]
+  if hit == nil then
+    local e, person, str = lookup(s, i, state.by_key, state.prefix)
+    hit = e and { e, person, squeeze(str) } or false
+    memo[i] = hit
+  end
+  if not hit then return false end
+  local person = hit[2]
+  return hit[1], { label = hit[3], name = person.name, side = person.side, start = i, stop = hit[1] - 1 }
+end)
+-- "Mr. Rusk", "Secretary Rusk": a title before a name of the register
+local titled = lib.span(C(honorific * gap) * names, function(t, p)
+  return { label = squeeze(t .. p.label), name = p.name, side = p.side } end)
+-- "Mr. Smith", whom no register knows: the name as written
+local generic = lib.span(C(honorific * gap * lib.any_name * (gap * lib.any_name)^-1) * -wordchar,
+  function(label) return { label = squeeze(label), name = squeeze(label) } end)
+
+-- A subject no register knows, as telephone memoranda and memoranda without a
+-- participants block write them: "The President", "the Foreign Minister", "Sec",
+-- "Pres", a bare surname ("Ball", "Komer") or an initial ("B", "H."), only
+-- before a verb of saying.  Words that are not persons never are.
+M.bare_titles = { "President", "Vice President", "Secretary", "Secretary of State", "Under Secretary",
+  "Ambassador", "Foreign Minister", "Prime Minister", "Chancellor", "Chairman", "Congressman",
+  "Senator", "Governor", "General", "Minister", "Deputy Secretary", "Assistant Secretary", "Shah",
+  "King", "Premier", "Pope", "Emperor", "Director", "Attorney General", "Governor" }
+local ABBREVIATED = { Pres = "President", Sec = "Secretary", Secy = "Secretary", Secty = "Secretary",
+  Amb = "Ambassador", VP = "Vice President", PriMin = "Prime Minister", FonMin = "Foreign Minister",
+  SecState = "Secretary" }
+M.not_persons = { "He", "She", "They", "It", "We", "I", "You", "Both", "This", "That", "These", "Those",
+  "There", "Here", "What", "Which", "Who", "One", "Each", "All", "Everyone", "Nobody", "Someone",
+  "Department", "Government", "Embassy", "State", "Congress", "Press", "Agency", "Council", "Committee",
+  "Defense", "Treasury", "Soviets", "Americans", "Russians", "Chinese", "French", "British", "Germans",
+  "Japanese", "Israelis", "Arabs", "Communists", "NATO", "UN", "USSR", "US", "USG", "GOI", "GVN", "CIA",
+  "AID", "Moscow", "Washington", "Hanoi", "Peking", "Paris", "London", "Bonn", "Tokyo", "Cairo", "Saigon",
+  "Delhi", "Havana", "Source", "Note", "Memorandum", "Telegram", "Mr", "Mrs", "General", "Sir", "Then",
+  "Meanwhile", "However", "Later", "Finally", "Also", "Everybody", "Nobody", "Many", "Some", "Most",
+  "Another", "Neither", "Either", "Paper", "Report", "Statement", "Letter", "Times", "Post",
+  -- sentence openings before a participle ("As noted above", "When asked", "The said …")
+  "As", "The", "When", "While", "After", "Before", "If", "Since", "Although", "Though", "Because",
+  "Unless", "Until", "Where", "Once", "In", "On", "At", "For", "From", "With", "Without", "By", "To",
+  "Of", "Under", "Upon", "And", "But", "Or", "Nor", "So", "Yet", "Not", "No", "Yes", "Only", "Just",
+  "Even", "Again", "Thus", "Hence", "Therefore", "Accordingly", "Furthermore", "Moreover",
+  "Nevertheless", "Such", "Any", "Every", "Other", "Others", "Our", "Their", "His", "Her", "Its",
+  "My", "Your", "Well", "Deptoff", "Embtel", "Deptel", "Now", "Today", "Yesterday", "Tomorrow", "Previously", "Earlier", "Unlike" }
+-- and the words of nations ("Argentine thought that …"): these, and any word in -ese, -ian, -ish
+M.nationals = { "American", "Argentine", "Soviet", "Israeli", "Iraqi", "Pakistani", "Saudi", "Kuwaiti",
+  "Thai", "Cuban", "Mexican", "Korean", "German", "Moroccan", "Dominican", "Venezuelan", "Chilean",
+  "Peruvian", "African", "European", "Greek", "Turk", "Dutch", "Swiss", "Arab", "Afghan", "Nepali",
+  "Yemeni", "Omani", "Bengali", "Filipino", "Philippine", "Laotian", "Cambodian", "Czech", "Pole",
+  "Hungarian", "Yugoslav", "Belgian", "Canadian", "Australian", "Tanzanian", "Kenyan", "Ugandan" }
+local NOT_PERSON = {}
+for _, w in ipairs(M.not_persons) do NOT_PERSON[w] = true end
+for _, w in ipairs(M.nationals) do NOT_PERSON[w] = true; NOT_PERSON[w .. "s"] = true end
+local function national(w) return w:find("%lese$") or w:find("%lian$") or w:find("%lish$") end
+local bare_title = C(lpeg.S"Tt" * "he" * gap * lib.phrases(M.bare_titles) * ("." * sp^0 * #-lib.upper)^-1)
+local bare_word = C(lib.upper * (lib.letter + lpeg.S"'-")^0 * lpeg.P"."^-1) * #-wordchar
+local bare = lib.span(bare_title + bare_word, function(w)
+  local word = w:gsub("%.$", "")
+  if NOT_PERSON[word] or national(word) then return nil end
+  return { label = w, bare = word }
+end)
+
+local person = titled + names + generic
+local anyone = person
 
 -- The patterns of one configuration: a frame is a subject and a verb.
 local function compile(cfg)
   local verb = lib.phrases(cfg.verbs or M.verbs)
   local pre = (sp^0 * "," + gap * adverb * (sp^0 * ",")^-1)^0   -- ", however," "then"
   local says = pre * ((gap * (adverb + lib.phrases(AUXILIARIES)) * (sp^0 * ",")^-1)^0 * gap * verb)
-  local person = dyn("titled") + dyn("names") + dyn("generic")
-  local group = Ct(person * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * person)^-1)
+  -- a bare subject only where a verb of saying follows it (no capture made for the others)
+  local bare_c = #((bare_title + bare_word) * says) * bare
+  local group = Ct((person + bare_c) * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * (person + bare))^-1)
   local pron = lib.phrases(continuation.pronouns.two) * Cc(2) + lib.phrases(continuation.pronouns.one) * Cc(1)
   local first = lib.phrases(M.first_person)
   local frame = Ct(Cg(Cp(), "s") * (Cg(group, "group") + Cg(pron, "pronoun") + Cg(C(first), "first"))
@@ -338,28 +482,24 @@ local function compile(cfg)
   local inverted = Ct(Cg(Cp(), "s") * lib.phrases { "said", "continued", "added", "replied", "asked",
     "observed", "noted", "remarked", "went on" } * gap * (Cg(group, "group") + Cg(pron, "pronoun"))
     * Cg(Cp(), "se") * #(sp^0 * lpeg.S",.;:!?") * Cg(Cp(), "e"))
-  local subject = Ct(Cg(group, "group") * #(gap * lib.lower))
+  local subject = Ct(Cg(Ct(person * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * person)^-1), "group") * #(gap * lib.lower))
   return { frame = frame, inverted = inverted, subject = subject, person = person,
            narrator = lib.phrases(cfg.narrator or continuation.narrator) }
 end
 
 -- attribute(txt, from, register, cfg) -> regions (turn, label, narration):
 -- the turns of the narrative txt[from..], sentence by sentence.
-function M.attribute(txt, from, register, cfg, ctx)
+function M.attribute(txt, from, register, cfg, ctx, lines)
   cfg = cfg or {}
   local pat = cfg._compiled or compile(cfg)
-  local names = lib.names(register, { wrap = true })
-  local state = {
-    names = names,
-    -- "Mr. Rusk", "Secretary Rusk": a title before a name of the register
-    titled = lib.span(C(honorific * gap) * names, function(t, p)
-      return { label = squeeze(t .. p.label), name = p.name, side = p.side } end),
-    -- "Mr. Smith", whom no register knows: the name as written
-    generic = lib.span(C(honorific * gap * lib.any_name * (gap * lib.any_name)^-1) * -wordchar,
-      function(label) return { label = squeeze(label), name = squeeze(label) } end),
-  }
-  local anyone = state.titled + names + state.generic
+  local state = { by_key = register.by_key, prefix = prefixes(register.by_key), memo = {} }
   local who_first
+  local drafter = cfg.first_person == nil and txt:match("Drafted by ([%u][%w%.' ]-%w)[%s,;.]")
+  if drafter then                  -- "I" of a memorandum is its drafter when the source note names him
+    drafter = drafter:gsub(" and$", ""):gsub(" of .*$", "")
+    local e, who = lookup(drafter, 1, register.by_key, prefixes(register.by_key))
+    if e == #drafter + 1 then who_first = { name = who.name, side = who.side } end
+  end
   if cfg.first_person then
     local n = cfg.first_person == true and ctx and ctx.doc and ctx.doc.author or cfg.first_person
     if type(n) == "string" then
@@ -368,9 +508,29 @@ function M.attribute(txt, from, register, cfg, ctx)
     end
   end
   -- the speakers of a subject "Mr. Rusk and Ambassador Dobrynin", once each
+  local initials
+  local function resolve(p)               -- a bare subject: whom the register says, or as written
+    local t = p.bare:gsub("^[Tt]he%s+", "")
+    t = ABBREVIATED[t] or t
+    local who = state.by_key[pkey("the " .. t)] or state.by_key[pkey(t)]
+    if not who and t:find("^%u$") then    -- "H." = the one participant whose surname starts so
+      if not initials then
+        initials = {}
+        for _, q in ipairs(register.people) do
+          local k = (surname(q.name) or ""):sub(1, 1)
+          if k ~= "" then initials[k] = initials[k] == nil and q or false end
+        end
+      end
+      who = initials[t] or nil
+    end
+    if who then return { name = who.name, side = who.side, label = p.label } end
+    local written = p.label:gsub("^the%s", "The "):gsub("%.$", "")
+    return { name = squeeze(written), label = p.label }
+  end
   local function group_of(g)
     local out, seen = {}, {}
     for _, p in ipairs(g) do
+      if p.bare then p = resolve(p) end
       if not seen[p.name] then seen[p.name] = true; out[#out + 1] = { name = p.name, side = p.side, label = p.label } end
     end
     return out
@@ -395,7 +555,7 @@ function M.attribute(txt, from, register, cfg, ctx)
   local follow = continuation.new()
   local regions, labels, paras = {}, {}, {}
   local turn, narr                       -- the open turn { regions }, the open narration region
-  local lines = lines_of(txt)
+  lines = lines or lines_of(txt)
   local ps
   for _, l in ipairs(lines) do            -- paragraphs of the narrative
     if l.s >= from then
@@ -411,7 +571,22 @@ function M.attribute(txt, from, register, cfg, ctx)
   local sents = {}
   for _, p in ipairs(paras) do                 -- a note alone in its paragraph is no sentence
     local note = lib.bracket:match(txt, p.s)
-    if not (note and note.stop == p.e) then sentences(txt, p.s, p.e, sents) end
+    if txt:find("^Source:", p.s) then
+      -- the source note (a TEI document's first footnote): it and what follows are notes
+      sents[#sents + 1] = { s = p.s, e = paras[#paras].e, stop = true }
+      break
+    elseif not (note and note.stop == p.e) then
+      local n0 = #sents
+      sentences(txt, p.s, p.e, sents)
+      -- "2. Discrimination by Jordan Against American Jews.": a heading ends the turn
+      if p.e - p.s < 120 and txt:find("^%d+%.%s+%u", p.s) then
+        local line = txt:sub(p.s, p.e)
+        local _, words = line:gsub("%S+", "")
+        if words <= 12 and not line:find("\n") then
+          for k = n0 + 1, #sents do sents[k].stop = true end
+        end
+      end
+    end
   end
 
   local function open_turn(group, sent, f)
@@ -435,7 +610,7 @@ function M.attribute(txt, from, register, cfg, ctx)
   end
 
   for _, sent in ipairs(sents) do
-    local f = frame_of(sent)
+    local f = not sent.stop and frame_of(sent) or nil
     local how, group, t, same
     if f and f.group then
       local g = group_of(f.group)
@@ -450,14 +625,21 @@ function M.attribute(txt, from, register, cfg, ctx)
     else
       local subj = pat.subject:match(txt, sent.s, state)
       local mentions = {}
-      for _, _, p in lib.find_all(anyone, txt:sub(sent.s, sent.e), 1) do
-        if p.name then mentions[p.name] = true end
+      if follow.group then                 -- does the sentence name the current speaker?
+        local at = sent.s
+        while true do
+          local w = txt:find("%f[%w\128-\255][%u\195-\197]", at)
+          if not w or w > sent.e then break end
+          local p = anyone:match(txt, w, state)
+          if p and p.name and p.stop <= sent.e then mentions[p.name] = true end
+          at = p and p.stop + 1 or w + 1
+        end
       end
       -- "I asked …" with no one to be "I" is no one's; "We did not know …" may be
       -- a speaker's own "we", and goes on with the turn
       local subject = subj and group_of(subj.group) or (f and f.first and true) or nil
       how, group, t, same = follow:sentence{ subject = subject,
-        narrator = pat.narrator:match(txt, sent.s) ~= nil, mentions = mentions }
+        narrator = sent.stop or pat.narrator:match(txt, sent.s) ~= nil, mentions = mentions }
       f = nil
     end
     if how then
@@ -483,9 +665,18 @@ end
 -- ------------------------------------------------------------ the grammar
 
 local function notes(txt, from, regions)
-  for _, _, b in lib.find_all(lib.bracket, txt, from) do
-    regions[#regions + 1] = { kind = b.editorial and "editorial_note" or "supplied", start = b.start,
-                              stop = b.stop, attrs = { text = b.text } }
+  local at = from
+  while true do                          -- string.find to each "[", not a pattern tried at every byte
+    local o = txt:find("[", at, true)
+    if not o then return end
+    local b = lib.bracket:match(txt, o)
+    if b then
+      regions[#regions + 1] = { kind = b.editorial and "editorial_note" or "supplied", start = b.start,
+                                stop = b.stop, attrs = { text = b.text } }
+      at = b.stop + 1
+    else
+      at = o + 1
+    end
   end
 end
 
@@ -507,6 +698,81 @@ function M.listed(doc)
   return out
 end
 
+-- The persons the head (the first line) of a memorandum of conversation names,
+-- as entries of M.register: "… Between the Under Secretary of State (Ball) and
+-- Robert W. Komer of the National Security Council Staff" -> Ball, Robert W. Komer.
+function M.head_names(txt)
+  local head = txt:match("^[^\n]*")
+  local out, seen = {}, {}
+  if not (head:find("Conversation", 1, true) or head:find("Meeting", 1, true)) then return out end
+  local function add(n, role) if not seen[n] then seen[n] = true; out[#out + 1] = { name = n, role = role } end end
+  for sur in head:gmatch("%((%u[%a'%-]+)%)") do add(sur) end
+  for _, t in ipairs { "Secretary of State", "Secretary of Defense", "Under Secretary", "President",
+                       "Vice President", "Ambassador", "Senator", "Prime Minister", "Chancellor" } do
+    for sur in head:gmatch("%f[%a]" .. t .. " (%u[%a'%-]+)%f[^%a'%-]") do  -- "Secretary of State Rusk"
+      if not seen[sur] then seen[sur] = true; out[#out + 1] = { name = sur, role = t } end
+    end
+  end
+  for n in head:gmatch("%f[%a]%u%a+ %u%. %u[%a'%-]+") do add(n) end        -- "Robert W. Komer"
+  for n in head:gmatch("%f[%a]%u%. %u%a+ %u[%a'%-]+") do add(n) end        -- "W. Averell Harriman"
+  return out
+end
+
+-- A document written as label lines ("H: I find …" / "F: I will …") is read by the
+-- labelled grammar configured as parley.grammar.detect finds it; a label resolves
+-- through the participants: a name or surname, or the initial of one participant alone.
+local function resolve_label(label, c)
+  local reg = c.people
+  local p = reg and reg:find(label)
+  if p then return p.name end
+  local l = label:gsub("%.$", "")
+  if reg and l:find("^%u$") then
+    local only
+    for _, q in ipairs(reg.people) do
+      if (surname(q.name) or ""):sub(1, 1) == l then
+        if only then return nil end
+        only = q
+      end
+    end
+    return only and only.name or nil
+  end
+  return nil
+end
+local labelled_parsers = {}
+local function labelled_for(dcfg)
+  local sep = type(dcfg.separator) == "string" and dcfg.separator or ".:"
+  local k = sep .. "\0" .. table.concat(dcfg.speakers, "\0") .. "\0\0" .. table.concat(dcfg.trailing_name or {}, "\0")
+  local parse = labelled_parsers[k]
+  if not parse then
+    local c = {}
+    for key, v in pairs(dcfg) do c[key] = v end
+    c.resolve = resolve_label
+    local lab = require "parley.grammar.labelled"
+    c.footnotes = { "^Source:" }                      -- a TEI document's notes follow its source note
+    for _, f in ipairs(lab.footnotes) do c.footnotes[#c.footnotes + 1] = f end
+    parse = require("parley.grammar.labelled").build(c)
+    labelled_parsers[k] = parse
+  end
+  return parse
+end
+-- Label lines at all?  ("\nH: ", "\nMR. BALL: "): the cheap test before detect reads every line.
+local LABEL_LINES = { "\n[ \t]*%u[%w%.'%-]*:[ \t]",                 -- "H: ", "Ball: "
+  "\n[ \t]*%u[%u%.'%- ]*%u%.?:[ \t]",                                 -- "MR. BALL: "
+  "\n[ \t]*%u%a*%.? %u[%w'%-]*:[ \t]" }                              -- "The President: ", "Mr. Ball: "
+local function may_be_labelled(txt)
+  local n = 0
+  for _, pattern in ipairs(LABEL_LINES) do
+    local at = 1
+    while n < 4 do
+      local _, e = txt:find(pattern, at)
+      if not e then break end
+      n, at = n + 1, e
+    end
+    if n >= 4 then return true end
+  end
+  return false
+end
+
 function M.new(cfg)
   cfg = cfg or {}
   local compiled = compile(cfg)
@@ -517,9 +783,23 @@ function M.new(cfg)
     local lines = lines_of(txt)
     local regions, meta, entries, from = M.participants(txt, cfg, lines)
     if #entries == 0 then entries = M.listed(ctx.doc) end
+    if #entries == 0 then entries = M.head_names(txt) end
     local register, order = M.register(ctx.people, entries, cfg)
     if #order > 0 then meta.participants = order end
-    local turns, labels = M.attribute(txt, from, register, acfg, ctx)
+    -- (not a telegram: its "A:", "B:" lines are an outline's, not speakers)
+    local genre = type(ctx.doc) == "table" and ctx.doc.genre
+    if cfg.labels ~= false and genre ~= "telegram" and may_be_labelled(txt) then
+      local dcfg, report = detect.detect(txt, { register = register })
+      if dcfg and report.level == "high" then
+        local res = labelled_for(dcfg)(txt, { doc = ctx.doc, people = register, corpus = ctx.corpus })
+        res.meta = res.meta or {}
+        if #order > 0 then res.meta.participants = order end
+        res.meta.detected = { labels = report.labels, separator = report.separator,
+                              confidence = report.confidence, level = report.level }
+        return res
+      end
+    end
+    local turns, labels = M.attribute(txt, from, register, acfg, ctx, lines)
     for _, r in ipairs(turns) do regions[#regions + 1] = r end
     notes(txt, from, regions)
     return { regions = lib.merge_regions(lib.sort_regions(regions), labels), meta = meta }
@@ -531,6 +811,7 @@ function M.new(cfg)
     kinds = {
       turn = { "speaker", "side", "mode", "direction", "label" }, label = { "speaker" }, narration = {},
       field = { "name" }, header = {}, supplied = { "text" }, editorial_note = { "text" },
+      heading = { "text" }, footnote = {}, stage = { "text" },       -- what the labelled grammar adds
     },
     parse = parse,
   }
