@@ -303,56 +303,57 @@ static void read_grammars(lua_State *L, job *j, int spec) {
   lua_pop(L, 1);
 }
 
-/* docs[i].genres: { { GENRE, grammar number } … }: which grammar reads a reader's document of each genre. */
-static void read_genres(lua_State *L, job *j, src_in *d, int t) {
+/*
+** A list { { NAME, grammar number } … } at docs[i][field], each pair handed to
+** add (number 1-based; 0 only where zero_ok: no grammar); the list's length
+** first to size.  Raises on a bad list.
+*/
+static void read_pairs(lua_State *L, job *j, src_in *d, int t, const char *field, int zero_ok,
+                       void (*size)(lua_State *L, src_in *d, lua_Integer n),
+                       void (*add)(src_in *d, ix_str name, int grammar)) {
   lua_Integer k, n;
-  lua_getfield(L, t, "genres");
+  lua_getfield(L, t, field);
   if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
   luaL_checktype(L, -1, LUA_TTABLE);
   n = (lua_Integer)lua_rawlen(L, -1);
-  if (n > MAX_GENRES) luaL_error(L, "bad build spec: too many genres");
+  size(L, d, n);
   for (k = 1; k <= n; k++) {
     size_t len;
-    const char *g;
+    const char *name;
     lua_Integer no;
     lua_rawgeti(L, -1, k);
     luaL_checktype(L, -1, LUA_TTABLE);
     lua_rawgeti(L, -1, 1);
     lua_rawgeti(L, -2, 2);
-    g = luaL_checklstring(L, -2, &len);
+    name = luaL_checklstring(L, -2, &len);
     no = luaL_checkinteger(L, -1);
-    if (no < 1 || no > j->ngrammars) luaL_error(L, "bad build spec: genre '%s' has no grammar %d", g, (int)no);
-    d->genre[d->ngenres] = add_string(L, j, g, len);
-    d->genre_grammar[d->ngenres++] = (int)no - 1;
+    if (no < (zero_ok ? 0 : 1) || no > j->ngrammars)
+      luaL_error(L, "bad build spec: %s '%s' has no grammar %d", field, name, (int)no);
+    add(d, add_string(L, j, name, len), (int)no - 1);
     lua_pop(L, 3);
   }
   lua_pop(L, 1);
 }
 
-/* docs[i].chosen: { { DOC_ID, grammar number or 0 (none) } … }: the grammar of a reader's document named by id. */
-static void read_chosen(lua_State *L, job *j, src_in *d, int t) {
-  lua_Integer k, n;
-  lua_getfield(L, t, "chosen");
-  if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
-  luaL_checktype(L, -1, LUA_TTABLE);
-  n = (lua_Integer)lua_rawlen(L, -1);
+/* docs[i].genres: which grammar reads a reader's document of each genre. */
+static void genres_size(lua_State *L, src_in *d, lua_Integer n) {
+  (void)d;
+  if (n > MAX_GENRES) luaL_error(L, "bad build spec: too many genres");
+}
+
+static void genres_add(src_in *d, ix_str name, int grammar) {
+  d->genre[d->ngenres] = name;
+  d->genre_grammar[d->ngenres++] = grammar;
+}
+
+/* docs[i].chosen: the grammar (or none: 0) of a reader's document named by id. */
+static void chosen_size(lua_State *L, src_in *d, lua_Integer n) {
   if (n > 0 && (d->chosen = calloc((size_t)n, sizeof *d->chosen)) == NULL) luaL_error(L, "not enough memory");
-  for (k = 1; k <= n; k++) {
-    size_t len;
-    const char *id;
-    lua_Integer no;
-    lua_rawgeti(L, -1, k);
-    luaL_checktype(L, -1, LUA_TTABLE);
-    lua_rawgeti(L, -1, 1);
-    lua_rawgeti(L, -2, 2);
-    id = luaL_checklstring(L, -2, &len);
-    no = luaL_checkinteger(L, -1);
-    if (no < 0 || no > j->ngrammars) luaL_error(L, "bad build spec: document '%s' has no grammar %d", id, (int)no);
-    d->chosen[d->nchosen].id = add_string(L, j, id, len);
-    d->chosen[d->nchosen++].grammar = (int)no - 1;
-    lua_pop(L, 3);
-  }
-  lua_pop(L, 1);
+}
+
+static void chosen_add(src_in *d, ix_str name, int grammar) {
+  d->chosen[d->nchosen].id = name;
+  d->chosen[d->nchosen++].grammar = grammar;
 }
 
 /* The job's number of a region kind or document attribute of that name (-1: none). */
@@ -483,8 +484,8 @@ static void read_spec(lua_State *L, job *j, int spec) {
     d->grammar = (int)luaL_optinteger(L, -1, 0) - 1;
     if (d->grammar >= j->ngrammars) luaL_error(L, "bad build spec: document %d has no grammar %d", (int)i + 1, d->grammar + 1);
     lua_pop(L, 2);
-    read_genres(L, j, d, t);
-    read_chosen(L, j, d, t);
+    read_pairs(L, j, d, t, "genres", 0, genres_size, genres_add);
+    read_pairs(L, j, d, t, "chosen", 1, chosen_size, chosen_add);
     lua_pop(L, 1);
   }
   lua_pop(L, 1);

@@ -162,17 +162,7 @@ local function compile(cfg)
 end
 
 -- The lines of txt: { s = first content byte, e = last, blank = true|nil }.
-local function lines_of(txt)
-  local out, at = {}, 1
-  while at <= #txt do
-    local e = txt:find("\n", at, true) or #txt + 1
-    local s = txt:match("^[ \t]*()", at)
-    local last = lib.trim_end(txt, e - 1, s)
-    out[#out + 1] = { s = s, e = last, blank = last < s or nil }
-    at = e + 1
-  end
-  return out
-end
+local lines_of = lib.line_spans
 
 -- Where sentences may begin in txt[s..e]: s, and after ". ", "? ", "! " (not
 -- after an initial such as the "A." of "A. I. Mikoyan").

@@ -248,6 +248,21 @@ function M.trim_end(text, pos, from)
   return pos
 end
 
+-- line_spans(txt) -> every line of txt, blank ones too: { s = first content
+-- byte, e = last, blank = true|nil } (leading blanks and trailing white space
+-- left out of s..e).
+function M.line_spans(txt)
+  local out, at = {}, 1
+  while at <= #txt do
+    local e = txt:find("\n", at, true) or #txt + 1
+    local s = txt:match("^[ \t]*()", at)
+    local last = M.trim_end(txt, e - 1, s)
+    out[#out + 1] = { s = s, e = last, blank = last < s or nil }
+    at = e + 1
+  end
+  return out
+end
+
 -- sort_regions(regions) -> regions, in text order, the longer first at one start.
 local function before(a, b) return a.start < b.start or a.start == b.start and a.stop > b.stop end
 function M.sort_regions(regions)

@@ -218,17 +218,7 @@ end
 
 -- ------------------------------------------------------------ lines and header
 
-local function lines_of(txt)
-  local out, at = {}, 1
-  while at <= #txt do
-    local e = txt:find("\n", at, true) or #txt + 1
-    local s = txt:match("^[ \t]*()", at)
-    local last = lib.trim_end(txt, e - 1, s)
-    out[#out + 1] = { s = s, e = last, blank = last < s or nil }
-    at = e + 1
-  end
-  return out
-end
+local lines_of = lib.line_spans
 
 -- A paragraph that reads as an entry of a participants list: short lines
 -- that do not end a sentence ("Ambassador Dobrynin", "Mr. Karpov, interpreter").
