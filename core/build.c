@@ -141,7 +141,8 @@ typedef struct kind_out {
 
 typedef struct job {
   /* input */
-  buf strings;                     /* the "strings" section */
+  buf strings;                     /* the "strings" section (grows while the main thread encodes) */
+  char *spec_strings;              /* a copy of what the spec put there, for the workers: never moves */
   src_in *srcs;
   size_t nsrcs;
   uint32_t ndoc_attrs;
@@ -196,6 +197,8 @@ static int job_gc(lua_State *L) {
   postings_free(&j->post);
   lex_free(&j->lex);
   buf_free(&j->strings); buf_free(&j->stream_skips);
+  free(j->spec_strings);
+  j->spec_strings = NULL;
   buf_free(&j->lines); buf_free(&j->docs_out);
   spill_free(&j->texts); spill_free(&j->srcmap);
   buf_free(&j->warn_text); buf_free(&j->skip_text);
@@ -576,15 +579,15 @@ static int run_grammar(job *j, unsigned thread, int g, lua_Integer n, doc_work *
                        int (*push)(lua_State *S, void *ud), void *ud, const char *doc_id) {
   const grammar_in *gi = &j->grammars[g];
   pl_sandbox *sb = gi->sb[thread < (unsigned)gi->nsb ? thread : 0];
-  const char *packed, *path = (const char *)j->strings.p + j->srcs[n - 1].path;
+  const char *packed, *path = j->spec_strings + j->srcs[n - 1].path;
   size_t len;
   char err[500];
   if (pl_sandbox_index(sb, w->text.text, w->text.len, n, push, ud, &packed, &len, err, sizeof err) != PL_SANDBOX_OK) {
     if (doc_id)  /* a reader's document: which of the source's documents */
       snprintf(sw->err, sizeof sw->err, "%s: document %s: %s: %s", path, doc_id,
-               (const char *)j->strings.p + gi->name.off, err);
+               j->spec_strings + gi->name.off, err);
     else
-      snprintf(sw->err, sizeof sw->err, "%s: %s: %s", path, (const char *)j->strings.p + gi->name.off, err);
+      snprintf(sw->err, sizeof sw->err, "%s: %s: %s", path, j->spec_strings + gi->name.off, err);
     sw->failed = 1;
     return -1;
   }
@@ -651,7 +654,7 @@ static int grammar_of(const job *j, const src_in *s, const pl_reader *r, const p
   int a;
   for (k = 0; k < s->nchosen; k++) {
     const ix_str *id = &s->chosen[k].id;
-    if (id->len == d->id.len && memcmp((const char *)j->strings.p + id->off, pl_rstr_ptr(d, d->id), id->len) == 0)
+    if (id->len == d->id.len && memcmp(j->spec_strings + id->off, pl_rstr_ptr(d, d->id), id->len) == 0)
       return s->chosen[k].grammar;
   }
   if (s->grammar >= 0) return s->grammar;
@@ -659,7 +662,7 @@ static int grammar_of(const job *j, const src_in *s, const pl_reader *r, const p
     if (strcmp(r->doc_attrs[a], "genre") != 0) continue;
     for (k = 0; k < s->ngenres; k++) {
       const ix_str *g = &s->genre[k];
-      if (g->len == d->attrs[a].len && memcmp((const char *)j->strings.p + g->off, pl_rstr_ptr(d, d->attrs[a]), g->len) == 0)
+      if (g->len == d->attrs[a].len && memcmp(j->spec_strings + g->off, pl_rstr_ptr(d, d->attrs[a]), g->len) == 0)
         return s->genre_grammar[k];
     }
   }
@@ -670,7 +673,7 @@ static int grammar_of(const job *j, const src_in *s, const pl_reader *r, const p
 static void work_source(job *j, unsigned thread, size_t i) {
   src_work *sw = &j->work[i];
   const src_in *s = &j->srcs[i];
-  const char *path = (const char *)j->strings.p + s->path, *err = NULL;
+  const char *path = j->spec_strings + s->path, *err = NULL;
   size_t k;
   if (s->map < 0) {                       /* the text reader: the file is the document */
     if ((sw->docs = calloc(1, sizeof *sw->docs)) == NULL) { err = "not enough memory"; goto failed; }
@@ -1196,6 +1199,10 @@ static int build_body(lua_State *L) {
   lua_getfield(L, 1, "output");
   output = luaL_checkstring(L, -1);          /* stays on the stack */
   read_spec(L, j, 1);
+  /* the workers read the spec's strings (paths, genres, ids, grammar names) while this thread adds more */
+  if ((j->spec_strings = malloc(j->strings.n + 1)) == NULL) luaL_error(L, "not enough memory");
+  memcpy(j->spec_strings, j->strings.p, j->strings.n);
+  j->spec_strings[j->strings.n] = '\0';
   wb_init(L, &j->meta);
   lex_init(L, &j->lex);
   ixw_open(L, &j->out, output);
