@@ -69,6 +69,7 @@ rows[#rows + 1] = { ("rare-word KWIC (%s, %d hits)"):format(rare, math.max(0, (k
 rows[#rows + 1] = { ("timeline by month (%s)"):format(frequent), lib.secs(timeline.seconds), "",
                     "faster than rg -c", ("rg -c %s (%s)"):format(lib.secs(rg_freq.seconds), lib.ratio(timeline.seconds, rg_freq.seconds)) }
 
-print(("Archive benchmark: %s (%.1f MB of TEI XML); timer: %s"):format(dir, mb, timer.name))
+local shown = dir:sub(1, #root + 1) == root .. "/" and dir:sub(#root + 2) or dir   -- as the repository names it
+print(("Archive benchmark: %s (%.1f MB of TEI XML); timer: %s"):format(shown, mb, timer.name))
 print(lib.table({ { "measure" }, { "parley", right = true }, { "" }, { "target" }, { "peer, same run (parley ÷ peer)" } }, rows))
 lib.run("rm -rf " .. lib.shq(tmp))
