@@ -78,6 +78,7 @@ typedef struct grammar_in {
   pl_sandbox *sb[MAX_THREADS];
   int nsb;
   ix_str name;
+  ix_str used;                     /* what a document's metadata says of it (grammar_used, JSON) */
 } grammar_in;
 
 /*
@@ -100,6 +101,7 @@ typedef struct doc_work {
   size_t text_len;                 /* the text's length (the text itself may be freed before encoding) */
   uint32_t nwords;                 /* tokens that are words or numbers */
   char *gpack;                     /* what its grammar found, packed (lua/parley/grammar/pack.lua), or NULL */
+  int grammar;                     /* which grammar that was (job number) */
   size_t gpack_len;
 } doc_work;
 
@@ -288,6 +290,7 @@ static void read_grammars(lua_State *L, job *j, int spec) {
     lua_rawgeti(L, -1, g);
     luaL_checktype(L, -1, LUA_TTABLE);
     gi->name = field_string(L, j, lua_gettop(L), "name", 1);
+    gi->used = field_string(L, j, lua_gettop(L), "used", 0);
     lua_getfield(L, -1, "sandboxes");
     luaL_checktype(L, -1, LUA_TTABLE);
     nsb = (int)lua_rawlen(L, -1);
@@ -591,6 +594,7 @@ static int run_grammar(job *j, unsigned thread, int g, lua_Integer n, doc_work *
     sw->failed = 1;
     return -1;
   }
+  w->grammar = g;
   if ((w->gpack = malloc(len ? len : 1)) != NULL) {
     memcpy(w->gpack, packed, len);
     w->gpack_len = len;
@@ -754,6 +758,8 @@ typedef struct meta_job {
   const pl_rdoc *d;                /* a reader's document, or NULL */
   const char *gmeta;               /* what its grammar found (a JSON object), or NULL */
   uint32_t gmeta_len;
+  const char *used;                /* a reader's document: which grammar read it (JSON), or NULL */
+  uint32_t used_len;
 } meta_job;
 
 /* Append the members of the JSON object s[0..len) (if it has any), after a comma if n; -> n + members. */
@@ -793,6 +799,11 @@ static int meta_json(lua_State *L) {
     if (count > 1) wb_addc(L, b, ']');
   }
   /* then what its grammar found, then the source's own (the manifest's fields), which win where a key repeats */
+  if (mj->used && mj->used_len > 0) {
+    if (n++) wb_addc(L, b, ',');
+    wb_addz(L, b, "\"grammar_used\":");
+    wb_add(L, b, mj->used, mj->used_len);
+  }
   if (mj->gmeta) n = add_members(L, b, mj->gmeta, mj->gmeta_len, n);
   add_members(L, b, src, srclen, n);
   wb_addc(L, b, '}');
@@ -933,6 +944,10 @@ static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
     memset(&mj, 0, sizeof mj);
     mj.j = j; mj.s = d; mj.d = map ? w->rdoc : NULL;
     if (w->gpack) mj.gmeta = grammar_meta(w, &mj.gmeta_len);
+    if (w->gpack && map) {
+      mj.used = (const char *)j->strings.p + j->grammars[w->grammar].used.off;
+      mj.used_len = j->grammars[w->grammar].used.len;
+    }
     lua_pushcfunction(L, meta_json);
     lua_pushlightuserdata(L, &mj);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) { lua_pop(L, 1); return "not enough memory"; }

@@ -462,6 +462,9 @@ describe("grammars of TEI documents by genre", function()
     local turns, narration = per_doc(c, "turn"), per_doc(c, "narration")
     -- the memorandum of conversation reports who said what: turns of the narrative grammar
     assert.is_true(turns["frus1961-63v04/d189"] >= 2)
+    assert.same({ name = "narrative", source = "built-in", file = "lua/parley/grammar/narrative.lua" },
+                c:doc("frus1961-63v04/d189").meta.grammar_used)
+    assert.is_nil(c:doc("frus1961-63v04/d62").meta.grammar_used)   -- an editorial note: no grammar
     for id, g in pairs(genre) do
       local narrative = g == "memorandum" or g == "telegram" or g == "telephone" or g == "minutes"
       assert.equal(narrative, narration[id] > 0, id .. " (" .. g .. ")")

@@ -94,10 +94,16 @@ end
 
 -- The line above the table: the document, and the grammar that parsed it.
 function M.caption(corpus, doc)
-  local g = doc.meta.grammar_used
+  local g, reader = doc.meta.grammar_used, doc.meta.reader
   local how = type(g) == "table" and ("grammar %s (%s, %s)"):format(tostring(g.name), tostring(g.source),
       tostring(g.file))
     or "no grammar (paragraphs and sentences only)"
+  if type(reader) == "string" and reader ~= "text" then
+    -- a reader's document: the reader found its structure; a grammar, if any, by its genre or the manifest
+    local _, _, attrs = corpus.ix:region("document", doc.number)
+    local genre = attrs.genre and attrs.genre ~= "" and (", genre " .. attrs.genre) or ""
+    how = ("read by the %s reader%s; %s"):format(reader, genre, how)
+  end
   local rel = doc.path:sub(1, #corpus.dir + 1) == corpus.dir .. "/" and doc.path:sub(#corpus.dir + 2) or doc.path
   return ("%s (%s): %s"):format(doc.id, rel, how)
 end

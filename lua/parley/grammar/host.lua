@@ -351,6 +351,13 @@ function Session:kinds()
   return out, index
 end
 
+-- What a reader's document's metadata says of the grammar that read it
+-- (grammar_used, as JSON: the builder writes it into each such document's).
+local function json_used(g)
+  local function q(v) return '"' .. tostring(v):gsub('[%c"\\]', function(c) return ("\\u%04x"):format(c:byte()) end) .. '"' end
+  return ('{"file":%s,"name":%s,"source":%s}'):format(q(g.file), q(g.name), q(g.source))
+end
+
 -- for_build(kinds, threads) -> what the index builder needs to run the
 -- grammars in its worker threads: for each grammar in use, one sandbox per
 -- thread (the session's own, and threads - 1 more opened alike), each
@@ -386,7 +393,8 @@ function Session:for_build(kinds, threads)
       boxes[t] = sb
     end
     for _, sb in ipairs(boxes) do call(sb, g.where, "prepare", { kinds = kinds, docs = mine }) end
-    out[gi] = { sandboxes = boxes, name = ("grammar '%s' (%s %s)"):format(g.name, g.source, g.file) }
+    out[gi] = { sandboxes = boxes, name = ("grammar '%s' (%s %s)"):format(g.name, g.source, g.file),
+                used = json_used(g) }
   end
   for _, list in pairs(genres_of) do table.sort(list, function(a, b) return a[1] < b[1] end) end
   -- the documents of a reader's source that the manifest gives a grammar (or none) by id
