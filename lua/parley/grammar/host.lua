@@ -354,8 +354,7 @@ end
 -- What a reader's document's metadata says of the grammar that read it
 -- (grammar_used, as JSON: the builder writes it into each such document's).
 local function json_used(g)
-  local function q(v) return '"' .. tostring(v):gsub('[%c"\\]', function(c) return ("\\u%04x"):format(c:byte()) end) .. '"' end
-  return ('{"file":%s,"name":%s,"source":%s}'):format(q(g.file), q(g.name), q(g.source))
+  return require("parley.grammar.pack").json({ name = g.name, source = g.source, file = g.file }, "grammar_used")
 end
 
 -- for_build(kinds, threads) -> what the index builder needs to run the
