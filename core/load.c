@@ -15,6 +15,7 @@
 ** are worked out from the input only when an error is reported.
 */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -514,18 +515,22 @@ static int push_text(lua_State *L) {
   return 1;
 }
 
-static int anchors_table(lua_State *L) {
-  const pl_loaded *l = (const pl_loaded *)lua_touserdata(L, 1);
+void pl_push_anchors(lua_State *L, const pl_anchor *a, size_t n) {
   size_t i;
-  lua_createtable(L, (int)l->nanchors, 0);
-  for (i = 0; i < l->nanchors; i++) {
+  lua_createtable(L, n > INT_MAX ? INT_MAX : (int)n, 0);
+  for (i = 0; i < n; i++) {
     lua_createtable(L, 0, 4);
-    parley_setint(L, "text", (lua_Integer)l->anchors[i].text + 1);
-    parley_setint(L, "src", (lua_Integer)l->anchors[i].src + 1);
-    parley_setint(L, "line", l->anchors[i].line);
-    parley_setint(L, "col", l->anchors[i].col);
+    parley_setint(L, "text", (lua_Integer)a[i].text + 1);
+    parley_setint(L, "src", (lua_Integer)a[i].src + 1);
+    parley_setint(L, "line", a[i].line);
+    parley_setint(L, "col", a[i].col);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+}
+
+static int anchors_table(lua_State *L) {
+  const pl_loaded *l = (const pl_loaded *)lua_touserdata(L, 1);
+  pl_push_anchors(L, l->anchors, l->nanchors);
   return 1;
 }
 

@@ -158,6 +158,8 @@ int pl_load_file(const char *path, int repair, pl_loaded *out, char *err, size_t
 int pl_load_buffer(const char *name, const char *data, size_t len, int repair,
                    pl_loaded *out, char *err, size_t errlen);
 void pl_loaded_free(pl_loaded *l);
+/* Push a map back to a source as a list of { text, src, line, col } (offsets 1-based). */
+void pl_push_anchors(lua_State *L, const pl_anchor *a, size_t n);
 /* Whether code point cp stays as it is in NFC and combines with nothing
 ** before it (a run of such characters after an ASCII one is NFC already). */
 int pl_nfc_inert(uint32_t cp);

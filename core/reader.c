@@ -237,15 +237,7 @@ static void push_doc(lua_State *L, const pl_reader *r, const pl_rdoc *d) {
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(L, -2, "regions");
-  lua_createtable(L, (int)d->nanchors, 0);
-  for (i = 0; i < d->nanchors; i++) {
-    lua_createtable(L, 0, 4);
-    parley_setint(L, "text", (lua_Integer)d->anchors[i].text + 1);
-    parley_setint(L, "src", (lua_Integer)d->anchors[i].src + 1);
-    parley_setint(L, "line", d->anchors[i].line);
-    parley_setint(L, "col", d->anchors[i].col);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  pl_push_anchors(L, d->anchors, d->nanchors);
   lua_setfield(L, -2, "anchors");
 }
 
