@@ -758,7 +758,7 @@ typedef struct meta_job {
   const pl_rdoc *d;                /* a reader's document, or NULL */
   const char *gmeta;               /* what its grammar found (a JSON object), or NULL */
   uint32_t gmeta_len;
-  const char *used;                /* a reader's document: which grammar read it (JSON), or NULL */
+  const char *used;                /* which grammar read it (JSON), or NULL */
   uint32_t used_len;
 } meta_job;
 
@@ -944,7 +944,7 @@ static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
     memset(&mj, 0, sizeof mj);
     mj.j = j; mj.s = d; mj.d = map ? w->rdoc : NULL;
     if (w->gpack) mj.gmeta = grammar_meta(w, &mj.gmeta_len);
-    if (w->gpack && map) {
+    if (w->gpack) {
       mj.used = (const char *)j->strings.p + j->grammars[w->grammar].used.off;
       mj.used_len = j->grammars[w->grammar].used.len;
     }

@@ -212,12 +212,9 @@ local function build(m, path, opts)
       gspec, of_doc, genres_of, chosen_of = session:for_build(kinds, indexer.threads(opts.threads))
       for i, list in pairs(genres_of) do docs[i].genres = list end
       for i, list in pairs(chosen_of) do docs[i].chosen = list end
-      for i, d in pairs(of_doc) do
-        docs[i].grammar = d
-        local meta = cjson.decode(docs[i].meta)
-        meta.grammar_used = session:used_by(m.documents[i])   -- meta.grammar is the manifest's own field
-        docs[i].meta = json(meta)
-      end
+      -- which grammar read a document goes into its metadata in the build
+      -- (grammar_used; meta.grammar is the manifest's own field)
+      for i, d in pairs(of_doc) do docs[i].grammar = d end
     end
     return indexer.build{
       output = path, meta = json(index_meta(m, opts)), docs = docs, doc_attrs = attrs,

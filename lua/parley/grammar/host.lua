@@ -352,7 +352,7 @@ function Session:kinds()
 end
 
 -- What a reader's document's metadata says of the grammar that read it
--- (grammar_used, as JSON: the builder writes it into each such document's).
+-- (grammar_used, as JSON: the builder writes it into the metadata of each document it read).
 local function json_used(g)
   return require("parley.grammar.pack").json({ name = g.name, source = g.source, file = g.file }, "grammar_used")
 end
@@ -408,12 +408,6 @@ function Session:for_build(kinds, threads)
     end
   end
   return out, of_doc, genres_of, chosen_of
-end
-
--- Which grammar document d used: { name, source, file } (its stored metadata's grammar_used).
-function Session:used_by(d)
-  local g = self.by_spec[d.grammar]
-  return g and { name = g.name, source = g.source, file = g.file }
 end
 
 function Session:close()
