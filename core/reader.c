@@ -74,15 +74,20 @@ int pl_rdoc_anchor(pl_rdoc *d, uint32_t src, uint32_t line, uint32_t col) {
   return 0;
 }
 
-int pl_rdoc_str(pl_rdoc *d, const char *s, size_t n, pl_rstr *out) {
-  if (n > MAX_SOURCE - d->nstrs) return -1;
-  if (grow((void **)&d->strs, &d->scap, d->nstrs + n + 1, 1)) return -1;
-  if (n) memcpy(d->strs + d->nstrs, s, n);
-  d->strs[d->nstrs + n] = '\0';
-  out->off = (uint32_t)d->nstrs;
+/* Append s[0..n) and a NUL to a blob of strings (*strs, *len bytes of *cap) as *out. */
+static int blob_add(char **strs, size_t *len, size_t *cap, const char *s, size_t n, pl_rstr *out) {
+  if (n > MAX_SOURCE - *len) return -1;
+  if (grow((void **)strs, cap, *len + n + 1, 1)) return -1;
+  if (n) memcpy(*strs + *len, s, n);
+  (*strs)[*len + n] = '\0';
+  out->off = (uint32_t)*len;
   out->len = (uint32_t)n;
-  d->nstrs += n + 1;
+  *len += n + 1;
   return 0;
+}
+
+int pl_rdoc_str(pl_rdoc *d, const char *s, size_t n, pl_rstr *out) {
+  return blob_add(&d->strs, &d->nstrs, &d->scap, s, n, out);
 }
 
 int pl_rdoc_meta(pl_rdoc *d, const char *key, const char *v, size_t n) {
@@ -105,14 +110,7 @@ pl_rregion *pl_rdoc_region(pl_rdoc *d, uint32_t kind, uint32_t start, uint32_t e
 }
 
 static int people_str(pl_rpeople *p, const char *s, size_t n, pl_rstr *out) {
-  if (n > MAX_SOURCE - p->nstrs) return -1;
-  if (grow((void **)&p->strs, &p->scap, p->nstrs + n + 1, 1)) return -1;
-  if (n) memcpy(p->strs + p->nstrs, s, n);
-  p->strs[p->nstrs + n] = '\0';
-  out->off = (uint32_t)p->nstrs;
-  out->len = (uint32_t)n;
-  p->nstrs += n + 1;
-  return 0;
+  return blob_add(&p->strs, &p->nstrs, &p->scap, s, n, out);
 }
 
 int pl_rpeople_add(pl_rpeople *p, const char *id, size_t idn, const char *name, size_t namen,
