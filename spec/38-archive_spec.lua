@@ -24,6 +24,23 @@ local function tei_folder(names)
   return d
 end
 
+-- Within a describe block: a tei_folder() corpus (prepare(dir) run on its
+-- folder first) opened once before its tests and closed after them; got(dir,
+-- corpus) receives it.
+local function open_once(prepare, got)
+  local c
+  setup(function()
+    local dir = tei_folder()
+    if prepare then prepare(dir) end
+    c = h.open(dir)
+    got(dir, c)
+  end)
+  teardown(function()
+    c:close()
+    h.cleanup()
+  end)
+end
+
 local function set(list)
   local t = {}
   for _, v in ipairs(list) do t[v] = true end
@@ -88,14 +105,7 @@ end
 
 describe("a folder of TEI volumes without a manifest", function()
   local dir, c
-  setup(function()
-    dir = tei_folder()
-    c = h.open(dir)
-  end)
-  teardown(function()
-    c:close()
-    h.cleanup()
-  end)
+  open_once(nil, function(d, x) dir, c = d, x end)
 
   it("holds the documents the reader finds in each file, no more, no fewer", function()
     local want = {}
@@ -540,18 +550,12 @@ end
 
 describe("the frequency list of a small sub-corpus", function()
   local dir, c
-  setup(function()
-    -- the bundled corpus' two documents and the TEI volumes in one folder: a lexicon
-    -- large enough that a TEI document is a small sub-corpus of it
-    dir = tei_folder()
-    cp(h.dinner, dir .. "/")
-    cp(h.telegram, dir .. "/")
-    c = h.open(dir)
-  end)
-  teardown(function()
-    c:close()
-    h.cleanup()
-  end)
+  -- the bundled corpus' two documents and the TEI volumes in one folder: a lexicon
+  -- large enough that a TEI document is a small sub-corpus of it
+  open_once(function(d)
+    cp(h.dinner, d .. "/")
+    cp(h.telegram, d .. "/")
+  end, function(d, x) dir, c = d, x end)
 
   it("counts each document's words as its tokens say, on both sides of the sparse threshold", function()
     local small, large = 0, 0
