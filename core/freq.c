@@ -281,6 +281,65 @@ static int report_freq(lua_State *L) {
 }
 
 /*
+** The word tokens in positions [s, e) (pl_token_is_word: what frequency
+** lists count): whole documents by the count the index keeps, the rest
+** token by token (the type table checked the first time: *steps is 0).
+** *steps counts the tokens walked, for interrupts.
+*/
+static uint64_t words_between(lua_State *L, pl_corpus *c, uint64_t s, uint64_t e, const parley_flag *stop,
+                              size_t *steps) {
+  uint64_t words = 0;
+  if (e > c->ix.ntokens) corpus_damaged(L, c);
+  while (s < e) {
+    const ix_doc *d = &c->ix.docs[ix_doc_of(&c->ix, s)];
+    uint64_t dend = d->first + d->ntok, stop_at = e < dend ? e : dend;
+    ix_cursor cur;
+    if (dend <= s) corpus_damaged(L, c);
+    if (s == d->first && e >= dend) {
+      words += d->nwords;
+      s = dend;
+      continue;
+    }
+    if (*steps == 0 && ix_touch(&c->ix, c->ix.exact, (size_t)c->ix.nexact * sizeof(ix_exact)))
+      corpus_damaged(L, c);
+    if (ix_seek(&c->ix, (uint32_t)s, &cur)) corpus_damaged(L, c);
+    for (;;) {
+      parley_check_interrupt(L, stop, ++*steps);
+      if (cur.id >= c->ix.nexact) corpus_damaged(L, c);
+      words += pl_token_is_word((int)c->ix.exact[cur.id].kind);
+      if (cur.pos + 1 >= stop_at) break;
+      if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
+    }
+    s = stop_at;
+  }
+  return words;
+}
+
+/* The hit list at stack index i, checked to be of the index at stack index 1. */
+static pl_hits *spans_of_index(lua_State *L, int i) {
+  pl_hits *h = check_hits(L, i);
+  lua_getiuservalue(L, i, 1);
+  luaL_argcheck(L, lua_rawequal(L, 1, -1), i, "spans of another index");
+  lua_pop(L, 1);
+  return h;
+}
+
+/* The words of spans h[i0..i1) clipped to [lo, hi), each token once (spans sorted by start). */
+static uint64_t words_of_spans(lua_State *L, pl_corpus *c, const pl_hits *h, size_t i0, size_t i1,
+                               uint64_t lo, uint64_t hi, const parley_flag *stop, size_t *steps) {
+  uint64_t done = lo, words = 0;     /* positions before done are counted */
+  size_t i;
+  for (i = i0; i < i1; i++) {
+    uint64_t s = h->span[2 * i], e = h->span[2 * i + 1];
+    if (s < done) s = done;
+    if (e > hi) e = hi;
+    if (s < e) words += words_between(L, c, s, e, stop, steps);
+    if (e > done) done = e;
+  }
+  return words;
+}
+
+/*
 ** words(spans) -> the number of word tokens in a hit list of spans of this
 ** index: the tokens whose kind the tokeniser made a word or a number (what
 ** frequency lists count, pl_token_is_word), each token once however many
@@ -288,48 +347,51 @@ static int report_freq(lua_State *L) {
 */
 static int count_words(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
-  pl_hits *h = check_hits(L, 2);
+  pl_hits *h = spans_of_index(L, 2);
   const parley_flag *stop = parley_interrupt_flag(L);
-  uint64_t done = 0, words = 0;     /* positions before done are counted */
-  size_t i, steps = 0;
-  lua_getiuservalue(L, 2, 1);
-  luaL_argcheck(L, lua_rawequal(L, 1, -1), 2, "spans of another index");
-  lua_pop(L, 1);
-  if (ix_touch(&c->ix, c->ix.exact, (size_t)c->ix.nexact * sizeof(ix_exact))) corpus_damaged(L, c);
-  for (i = 0; i < h->n; i++) {
-    uint64_t s = h->span[2 * i], e = h->span[2 * i + 1];
-    if (s < done) s = done;
-    if (e > c->ix.ntokens) corpus_damaged(L, c);
-    while (s < e) {
-      /* whole documents by the count the index keeps; the rest token by token */
-      const ix_doc *d = &c->ix.docs[ix_doc_of(&c->ix, s)];
-      uint64_t dend = d->first + d->ntok, stop_at = e < dend ? e : dend;
-      ix_cursor cur;
-      if (dend <= s) corpus_damaged(L, c);
-      if (s == d->first && e >= dend) {
-        words += d->nwords;
-        s = dend;
-        continue;
-      }
-      if (ix_seek(&c->ix, (uint32_t)s, &cur)) corpus_damaged(L, c);
-      for (;;) {
-        parley_check_interrupt(L, stop, ++steps);
-        if (cur.id >= c->ix.nexact) corpus_damaged(L, c);
-        words += pl_token_is_word((int)c->ix.exact[cur.id].kind);
-        if (cur.pos + 1 >= stop_at) break;
-        if (ix_next(&c->ix, &cur)) corpus_damaged(L, c);
-      }
-      s = stop_at;
-    }
-    if (e > done) done = e;
-  }
-  lua_pushinteger(L, (lua_Integer)words);
+  size_t steps = 0;
+  lua_pushinteger(L, (lua_Integer)words_of_spans(L, c, h, 0, h->n, 0, c->ix.ntokens, stop, &steps));
   return 1;
+}
+
+/*
+** words_by(regions, codes [, within]) -> words, docs: the word tokens of
+** each region (as words counts them) summed over the regions of each code (codes: a
+** whole number per region, as Index:column gives), and the number of
+** regions of each code (with within, of those that share a token with
+** it); both lists indexed by code, from 0 (regions without a value).
+*/
+static int count_words_by(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  pl_hits *g = spans_of_index(L, 2), *w = lua_isnoneornil(L, 4) ? NULL : spans_of_index(L, 4);
+  uint32_t max, *codes = hits_read_codes(L, 3, g->n, &max);
+  uint64_t *words = lua_newuserdatauv(L, 2 * ((size_t)max + 1) * sizeof *words, 0), *docs = words + max + 1;
+  const parley_flag *stop = parley_interrupt_flag(L);
+  size_t k, i = 0, steps = 0;
+  memset(words, 0, 2 * ((size_t)max + 1) * sizeof *words);
+  for (k = 0; k < g->n; k++) {
+    uint64_t s = g->span[2 * k], e = g->span[2 * k + 1];
+    if (w == NULL) {
+      words[codes[k]] += words_between(L, c, s, e, stop, &steps);
+      docs[codes[k]]++;
+    } else {
+      size_t j;
+      int shares = 0;
+      while (i < w->n && w->span[2 * i + 1] <= s) i++;
+      for (j = i; j < w->n && w->span[2 * j] < e; j++) shares = shares || w->span[2 * j + 1] > s;
+      words[codes[k]] += words_of_spans(L, c, w, i, j, s, e, stop, &steps);
+      docs[codes[k]] += shares;
+    }
+  }
+  hits_push_tally(L, words, max);
+  hits_push_tally(L, docs, max);
+  return 2;
 }
 
 static const luaL_Reg freq_methods[] = {
   {"freq",  report_freq},
   {"words", count_words},
+  {"words_by", count_words_by},
   {NULL, NULL}
 };
 

@@ -350,15 +350,125 @@ static int hits_count_in(lua_State *L) {
   return 1;
 }
 
-/* starts() -> list of the 0-based start positions (for scripts and tests) */
-static int hits_starts(lua_State *L) {
+/*
+** The codes of regions (a list at stack index t of a whole number >= 0 per
+** region, as Index:column gives) read into a new array, and their largest.
+** The array is a userdata left on the stack.
+*/
+uint32_t *hits_read_codes(lua_State *L, int t, size_t n, uint32_t *max) {
+  uint32_t *codes;
+  size_t i;
+  luaL_checktype(L, t, LUA_TTABLE);
+  luaL_argcheck(L, lua_rawlen(L, t) == n, t, "a code per region expected");
+  codes = lua_newuserdatauv(L, (n ? n : 1) * sizeof *codes, 0);
+  *max = 0;
+  for (i = 0; i < n; i++) {
+    int ok;
+    lua_Integer v;
+    lua_rawgeti(L, t, (lua_Integer)i + 1);
+    v = lua_tointegerx(L, -1, &ok);
+    lua_pop(L, 1);
+    luaL_argcheck(L, ok && v >= 0 && v <= UINT32_MAX - 1, t, "codes must be whole numbers >= 0");
+    codes[i] = (uint32_t)v;
+    if (codes[i] > *max) *max = codes[i];
+  }
+  return codes;
+}
+
+/* Push a list of n + 1 counts, indexed 0 … n (0: the regions without a code). */
+void hits_push_tally(lua_State *L, const uint64_t *v, uint32_t n) {
+  uint32_t i;
+  lua_createtable(L, (int)n, 1);
+  for (i = 0; i <= n; i++) {
+    lua_pushinteger(L, (lua_Integer)v[i]);
+    lua_rawseti(L, -2, (lua_Integer)i);
+  }
+}
+
+/*
+** count_by(regions, codes) -> counts, holding: the hits starting inside
+** each region (as count_in) summed over the regions of each code (codes: a
+** whole number per region, such as the value numbers of Index:column), and
+** the number of regions of each code that hold at least one; both lists are
+** indexed by code, from 0 (regions without a value).  Per-document figures
+** grouped by a document attribute in one call.
+*/
+static int hits_count_by(lua_State *L) {
+  pl_hits *h = check_hits(L, 1), *g = check_hits(L, 2);
+  uint32_t max, *codes = hits_read_codes(L, 3, g->n, &max);
+  uint64_t *counts = lua_newuserdatauv(L, 2 * ((size_t)max + 1) * sizeof *counts, 0), *holding = counts + max + 1;
+  size_t i = 0, k;
+  memset(counts, 0, 2 * ((size_t)max + 1) * sizeof *counts);
+  for (k = 0; k < g->n; k++) {
+    uint64_t n = 0;
+    while (i < h->n && h->span[2 * i] < g->span[2 * k]) i++;
+    while (i < h->n && h->span[2 * i] < g->span[2 * k + 1]) { n++; i++; }
+    counts[codes[k]] += n;
+    holding[codes[k]] += n > 0;
+  }
+  hits_push_tally(L, counts, max);
+  hits_push_tally(L, holding, max);
+  return 2;
+}
+
+/* A list of the starts (end = 0) or the ends (end = 1) of the hits. */
+static int push_bounds(lua_State *L, int end) {
   pl_hits *h = check_hits(L, 1);
   size_t i;
   lua_createtable(L, (int)h->n, 0);
   for (i = 0; i < h->n; i++) {
-    lua_pushinteger(L, h->span[2 * i]);
+    lua_pushinteger(L, h->span[2 * i + end]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  return 1;
+}
+
+/* starts() -> list of the 0-based start positions; ends() -> of the (exclusive) ends */
+static int hits_starts(lua_State *L) { return push_bounds(L, 0); }
+static int hits_ends(lua_State *L) { return push_bounds(L, 1); }
+
+/*
+** disjoint() -> the hits that do not overlap one another, read from the
+** start: of the hits starting at one position the longest, and then none
+** that starts before its end (so "aerial reconnaissance" is one mention,
+** not also "reconnaissance"): how mentions of several queries count once.
+*/
+static int hits_disjoint(lua_State *L) {
+  pl_hits *h = check_hits(L, 1), *r;
+  size_t i, n = 0;
+  uint32_t last = 0;
+  lua_getiuservalue(L, 1, 1);
+  r = push_hits(L, -1, h->n);
+  for (i = 0; i < h->n; i++) {
+    uint32_t s = h->span[2 * i], e = h->span[2 * i + 1];
+    while (i + 1 < h->n && h->span[2 * i + 2] == s) {  /* sorted by start, then end */
+      i++;
+      if (h->span[2 * i + 1] > e) e = h->span[2 * i + 1];
+    }
+    if (n > 0 && s < last) continue;
+    r->span[2 * n] = s;
+    r->span[2 * n + 1] = e;
+    last = e;
+    n++;
+  }
+  set_count(r, n);
+  return 1;
+}
+
+/* heads() -> a one-token span at the start of each hit (a mark per mention) */
+static int hits_heads(lua_State *L) {
+  pl_hits *h = check_hits(L, 1), *r;
+  size_t i, n = 0;
+  lua_getiuservalue(L, 1, 1);
+  r = push_hits(L, -1, h->n);
+  for (i = 0; i < h->n; i++) {
+    uint32_t s = h->span[2 * i];
+    if (n > 0 && r->span[2 * n - 2] == s) continue;
+    r->span[2 * n] = s;
+    r->span[2 * n + 1] = s + 1;
+    n++;
+  }
+  set_count(r, n);
   return 1;
 }
 
@@ -386,12 +496,16 @@ static const luaL_Reg hits_methods[] = {
   {"union",     hits_union},
   {"near",      hits_near},
   {"starts",    hits_starts},
+  {"ends",      hits_ends},
   {"windows",   hits_windows},
   {"minus",     hits_minus},
   {"intersect", hits_intersect},
   {"merged",    hits_merged},
   {"count_in",  hits_count_in},
+  {"count_by",  hits_count_by},
   {"width",     hits_width},
+  {"disjoint",  hits_disjoint},
+  {"heads",     hits_heads},
   {NULL, NULL}
 };
 

@@ -40,6 +40,11 @@ const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, siz
 pl_hits *check_hits(lua_State *L, int i);
 /* Push a new hit list of n spans anchored to the Index at stack index ci. */
 pl_hits *push_hits(lua_State *L, int ci, size_t n);
+/* Region codes (a list at stack index t, one per region) read into an
+** array left on the stack as a userdata, with their largest; and a list of
+** n + 1 counts indexed from 0 pushed (hits.c). */
+uint32_t *hits_read_codes(lua_State *L, int t, size_t n, uint32_t *max);
+void hits_push_tally(lua_State *L, const uint64_t *v, uint32_t n);
 /* The Index a hit list belongs to (pushes nothing). */
 pl_corpus *hits_corpus(lua_State *L, int hi);
 

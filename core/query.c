@@ -250,6 +250,17 @@ uint64_t region_enclosing(const uint32_t *r, size_t width, uint64_t count, uint6
   return 0;
 }
 
+/* The number of kind k's attribute called name, or its number of attributes if none is. */
+static uint32_t find_attr(pl_corpus *c, uint32_t k, const char *name, size_t len) {
+  const ix_rkind *rk = &c->ix.kinds[k];
+  uint32_t a;
+  for (a = 0; a < rk->nattrs; a++) {
+    const char *s = ix_blob(c->ix.strings, c->ix.strings_size, rk->attrs[a]);
+    if (s && rk->attrs[a].len == len && memcmp(s, name, len) == 0) break;
+  }
+  return a;
+}
+
 /* Does attribute value v (an ix_str) equal the Lua string/list at stack index f? */
 static int attr_matches(lua_State *L, pl_corpus *c, const uint32_t *v, int f) {
   ix_str s;
@@ -305,10 +316,7 @@ static int query_regions(lua_State *L) {
       if (!lua_isstring(L, -1) && !lua_istable(L, -1))
         luaL_argerror(L, 3, "attribute values must be strings or lists of strings");
       name = lua_tolstring(L, -2, &len);
-      for (a = 0; a < rk->nattrs; a++) {
-        const char *s = ix_blob(c->ix.strings, c->ix.strings_size, rk->attrs[a]);
-        if (s && rk->attrs[a].len == len && memcmp(s, name, len) == 0) break;
-      }
+      a = find_attr(c, k, name, len);
       if (a == rk->nattrs) {
         lua_pushfstring(L, "regions of kind '%s' have no attribute '%s'", lua_tostring(L, 2), name);
         return luaL_argerror(L, 3, lua_tostring(L, -1));
@@ -420,6 +428,70 @@ static int query_region(lua_State *L) {
   return 3;
 }
 
+/* The number of attribute attr (a name at stack index arg) of kind k; raises if it has none. */
+static uint32_t kind_attr(lua_State *L, pl_corpus *c, uint32_t k, int arg) {
+  size_t len;
+  const char *name = luaL_checklstring(L, arg, &len);
+  uint32_t a = find_attr(c, k, name, len);
+  if (a == c->ix.kinds[k].nattrs)
+    luaL_argerror(L, arg, lua_pushfstring(L, "regions of kind '%s' have no attribute '%s'", lua_tostring(L, 2), name));
+  return a;
+}
+
+/*
+** column(kind, attr) -> codes, values: attribute attr of every region of
+** kind in one call — values, its distinct non-empty values in order of
+** first appearance, and codes, for each region (in order) the number of
+** its value in values, 0 where it is empty.  What per-document figures
+** (dates, types) are computed from without a table per region.
+*/
+static int query_column(lua_State *L) {
+  pl_corpus *c = to_corpus(L, 1);
+  uint32_t k = corpus_kind(L, c, 2), a = kind_attr(L, c, k, 3);
+  size_t width, cap = 16, nvals = 0;
+  uint64_t count, i;
+  const uint32_t *r = corpus_regions(L, c, k, &width, &count);
+  const parley_flag *stop = parley_interrupt_flag(L);
+  ix_str *vals;                 /* distinct values; slots hold 1 + their number */
+  uint32_t *slots;
+  while (cap < 2 * count) cap *= 2;
+  slots = lua_newuserdatauv(L, cap * sizeof *slots, 0);   /* freed with the stack */
+  vals = lua_newuserdatauv(L, (count ? count : 1) * sizeof *vals, 0);
+  memset(slots, 0, cap * sizeof *slots);
+  lua_createtable(L, (int)count, 0);   /* codes */
+  lua_createtable(L, 16, 0);           /* values */
+  for (i = 0; i < count; i++) {
+    ix_str v;
+    const char *p;
+    size_t h;
+    lua_Integer code = 0;
+    parley_check_interrupt(L, stop, i);
+    v.off = r[i * width + 2 + 2 * a];
+    v.len = r[i * width + 3 + 2 * a];
+    p = ix_blob(c->ix.strings, c->ix.strings_size, v);
+    if (p == NULL || ix_touch(&c->ix, p, v.len)) corpus_damaged(L, c);
+    if (v.len > 0) {
+      h = (size_t)ix_hash(p, v.len, 0) & (cap - 1);
+      for (;; h = (h + 1) & (cap - 1)) {
+        if (slots[h] == 0) {
+          vals[nvals++] = v;
+          slots[h] = (uint32_t)nvals;
+          lua_pushlstring(L, p, v.len);
+          lua_rawseti(L, -2, (lua_Integer)nvals);
+          break;
+        }
+        if (vals[slots[h] - 1].len == v.len &&
+            memcmp(ix_blob(c->ix.strings, c->ix.strings_size, vals[slots[h] - 1]), p, v.len) == 0)
+          break;
+      }
+      code = slots[h];
+    }
+    lua_pushinteger(L, code);
+    lua_rawseti(L, -3, (lua_Integer)i + 1);
+  }
+  return 2;
+}
+
 /* doc_of(pos) -> the 1-based document holding corpus position pos */
 static int query_doc_of(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
@@ -434,6 +506,7 @@ static const luaL_Reg query_methods[] = {
   {"phrase",    query_phrase},
   {"regions",   query_regions},
   {"region",    query_region},
+  {"column",    query_column},
   {"region_at", query_region_at},
   {"enclosing", query_enclosing},
   {"doc_of",    query_doc_of},

@@ -660,13 +660,11 @@ end
 function Corpus:values(attr, kind)
   if type(attr) ~= "string" then argerror(1, "values", "an attribute name expected, got " .. type(attr)) end
   kind = self:kind_with(attr, kind)
-  local values, seen = {}, {}
-  for i = 1, self:region_count(kind) do
-    local _, _, attrs = self.ix:region(kind, i)
-    local v = attrs[attr]
-    if v ~= nil and not seen[v] then seen[v] = true; values[#values + 1] = v end
+  local codes, values = self.ix:column(kind, attr)
+  for _, c in ipairs(codes) do
+    if c == 0 then values[#values + 1] = ""; break end  -- regions without a value
   end
-  table.sort(values, function(a, b) return tostring(a) < tostring(b) end)
+  table.sort(values)
   return values, kind
 end
 
@@ -816,54 +814,69 @@ end
 
 -- ---------------------------------------------------------------- dates
 
--- document_dates(corpus) -> for every document of the index, in order, { s,
--- e (its token span, end exclusive), id, attrs, date, date_to (parsed by
--- parley.dates; nil when the attribute is "" or absent), bad (a date that
--- does not parse: the document counts as undated) }.
--- Made once per index (an archive's documents are many; commands ask again),
--- each distinct date string parsed once.  The entries are shared: read only.
+-- document_dates(corpus) -> the documents of the index and their dates, by
+-- the codes of Index:column: { n, regions (a hit list of the documents, in
+-- order), codes (per document, the number of its date in dates; 0 when it
+-- is undated: no date, or a date or date_to that does not parse), dates
+-- (per code, the date parsed by parley.dates), to_codes, to_dates (the same
+-- for date_to; 0 where a document has none), bad (the date strings that do
+-- not parse, sorted) }.  Made once per index (an archive's documents are
+-- many; commands ask again), each distinct date string parsed once; the
+-- per-document work is done in C (Hits:count_by, Index:words_by).  Read only.
 local dates_of = setmetatable({}, { __mode = "k" })
+local function has_attr(self, kind, attr)
+  for _, k in ipairs(self.ix:kinds()) do
+    if k.name == kind then
+      for _, a in ipairs(k.attrs) do if a == attr then return true end end
+    end
+  end
+  return false
+end
 function M.document_dates(self)
   local cached = dates_of[self.ix]
   if cached then return cached end
   local dates = require "parley.dates"
-  local parsed = {}
-  local function parse(v)
-    local p = parsed[v]
-    if p == nil then p = dates.parse(v) or false; parsed[v] = p end
-    return p or nil
-  end
-  local out = {}
-  for i = 1, self:region_count("document") do
-    local s, e, attrs = self.ix:region("document", i)
-    local d = { s = s, e = e, id = attrs.id, attrs = attrs }
-    if attrs.date ~= nil and attrs.date ~= "" then
-      d.date = parse(attrs.date)
-      if not d.date then d.bad = attrs.date end
+  local regions = self.ix:regions("document")
+  local n = #regions
+  local out = { n = n, regions = regions, bad = {} }
+  local bad = {}
+  local function column(attr)   -- codes and dates; codes of bad dates are marked in the set it returns
+    local codes, parsed, broken = {}, {}, {}
+    if has_attr(self, "document", attr) then
+      local values
+      codes, values = self.ix:column("document", attr)
+      for c, v in ipairs(values) do
+        parsed[c] = dates.parse(v) or false
+        if not parsed[c] then broken[c] = true; bad[#bad + 1] = v end
+      end
+    else
+      for i = 1, n do codes[i] = 0 end
     end
-    if d.date and attrs.date_to ~= nil and attrs.date_to ~= "" then
-      d.date_to = parse(attrs.date_to)
-      if not d.date_to then d.date, d.bad = nil, attrs.date_to end
-    end
-    out[i] = d
+    return codes, parsed, next(broken) and broken
   end
+  local codes, parsed, broken = column("date")
+  local to_codes, to_parsed, to_broken = column("date_to")
+  if broken or to_broken then   -- a document whose date or date_to does not parse is undated
+    for i = 1, n do
+      if (broken and broken[codes[i]]) or (to_broken and to_broken[to_codes[i]]) then codes[i], to_codes[i] = 0, 0 end
+    end
+  end
+  table.sort(bad)
+  out.codes, out.dates, out.to_codes, out.to_dates, out.bad = codes, parsed, to_codes, to_parsed, bad
   dates_of[self.ix] = out
   return out
 end
 
--- The documents of the index that hold some of this (sub-)corpus: for each
--- entry of list (document_dates entries), true or false.
-local function in_scope(self, list)
-  if not self.within then
-    local all = {}
-    for i = 1, #list do all[i] = true end
-    return all
-  end
-  local flat = {}
-  for i, d in ipairs(list) do flat[2 * i - 1], flat[2 * i] = d.s, d.e end
-  local counts = self.within:count_in(require("parley.hits").from(self.ix, flat))
+-- The documents of the index that hold some of this (sub-)corpus: a list
+-- of true or false, one per document of document_dates.
+local function in_scope(self, dd)
   local out = {}
-  for i = 1, #list do out[i] = (counts[i] or 0) > 0 end
+  if not self.within then
+    for i = 1, dd.n do out[i] = true end
+    return out
+  end
+  local counts = self.within:count_in(dd.regions)
+  for i = 1, dd.n do out[i] = counts[i] > 0 end
   return out
 end
 M.in_scope = in_scope
@@ -903,15 +916,18 @@ local function dated_spans(self, filter)
   local range = date_range(filter)
   local rest = {}
   for k, v in pairs(filter) do if k ~= "from" and k ~= "to" then rest[k] = v end end
-  local flat, undated = {}, {}
-  for _, d in ipairs(M.document_dates(self)) do
-    if not d.date then undated[#undated + 1] = d
-    elseif dates.overlaps(d.date, d.date_to, range.from, range.to) then
-      flat[#flat + 1], flat[#flat + 2] = d.s, d.e
+  local dd, flat, undated = M.document_dates(self), {}, 0
+  local inside = in_scope(self, dd)
+  local s, e = dd.regions:starts(), dd.regions:ends()
+  for i = 1, dd.n do
+    local date = dd.dates[dd.codes[i]]
+    if not date then
+      if inside[i] then undated = undated + 1 end
+    elseif dates.overlaps(date, dd.to_dates[dd.to_codes[i]], range.from, range.to) then
+      flat[#flat + 1], flat[#flat + 2] = s[i], e[i]
     end
   end
-  local n = 0
-  for _, yes in ipairs(in_scope(self, undated)) do if yes then n = n + 1 end end
+  local n = undated
   local docs = require("parley.hits").from(self.ix, flat)
   local spans, kind, extent
   if next(rest) then

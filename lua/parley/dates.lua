@@ -15,8 +15,9 @@ M.BY = { "year", "month", "week", "day" }
 
 local function leap(y) return y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0) end
 
+local MONTH_DAYS = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
 local function month_days(y, m)
-  return ({ 31, leap(y) and 29 or 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 })[m]
+  return m == 2 and leap(y) and 29 or MONTH_DAYS[m]
 end
 
 -- days(y, m, d) -> the day number of a calendar date (a well-known civil
@@ -59,12 +60,25 @@ end
 -- precision = "year"|"month"|"day", first, last (day numbers) }.  The forms
 -- are those manifests accept: YYYY, YYYY-MM, YYYY-MM-DD (or without the
 -- hyphens), a day optionally followed by a time (T10:30, ignored).
+local byte = string.byte
 function M.parse(s)
   if type(s) ~= "string" then return nil, ("a date must be a string, not a %s"):format(type(s)) end
+  if #s == 10 and byte(s, 5) == 45 and byte(s, 8) == 45 then   -- YYYY-MM-DD, the commonest, without a pattern
+    local y1, y2, y3, y4, _, m1, m2, _, d1, d2 = byte(s, 1, 10)
+    local y = (y1 - 48) * 1000 + (y2 - 48) * 100 + (y3 - 48) * 10 + (y4 - 48)
+    local m, d = (m1 - 48) * 10 + (m2 - 48), (d1 - 48) * 10 + (d2 - 48)
+    local digits = y1 >= 48 and y1 <= 57 and y2 >= 48 and y2 <= 57 and y3 >= 48 and y3 <= 57 and y4 >= 48 and
+      y4 <= 57 and m1 >= 48 and m1 <= 57 and m2 >= 48 and m2 <= 57 and d1 >= 48 and d1 <= 57 and d2 >= 48 and d2 <= 57
+    if digits and m >= 1 and m <= 12 and d >= 1 and d <= month_days(y, m) then
+      local n = M.days(y, m, d)
+      return { text = s, year = y, month = m, day = d, precision = "day", first = n, last = n }
+    end
+  end
   local y, m, d, rest = s:match("^(%d%d%d%d)%-?(%d?%d?)%-?(%d?%d?)(.*)$")
-  local bad = ("'%s' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"):format(s)
-  if not y or #m == 1 or #d == 1 or (m == "" and d ~= "") then return nil, bad end
-  if rest ~= "" and (d == "" or not rest:find("^T%d%d")) then return nil, bad end
+  if not y or #m == 1 or #d == 1 or (m == "" and d ~= "") or
+     (rest ~= "" and (d == "" or not rest:find("^T%d%d"))) then
+    return nil, ("'%s' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"):format(s)
+  end
   y = tonumber(y)
   local date = { text = s, year = y }
   if m == "" then

@@ -20,33 +20,43 @@ local function fail(msg) require("parley.error").raise(msg, 0) end
 -- At most this many periods in one timeline (a day a row from 1900 would be 45 000).
 M.MAX_PERIODS = 20000
 
--- The documents of the (sub-)corpus: document_dates entries that hold some of its text.
+-- The documents of the index and their dates (corpus.document_dates, by
+-- code), the codes as the (sub-)corpus sees them (a document that holds none
+-- of its text gets the code #dd.dates + 1, which no date has), and the
+-- number of its documents per code (from 0, the undated).
 local function scoped_docs(corpus)
-  local all = corpora.document_dates(corpus)
-  local inside = corpora.in_scope(corpus, all)
-  local out = {}
-  for i, d in ipairs(all) do
-    d.index = i
-    if inside[i] then out[#out + 1] = d end
+  local dd = corpora.document_dates(corpus)
+  local codes, outside = dd.codes, #dd.dates + 1
+  if corpus.within then
+    local inside = corpora.in_scope(corpus, dd)
+    codes = {}
+    for i = 1, dd.n do codes[i] = inside[i] and dd.codes[i] or outside end
   end
-  return out, all
+  local ndocs = { [0] = 0 }
+  for c = 1, outside do ndocs[c] = 0 end
+  for i = 1, dd.n do ndocs[codes[i]] = ndocs[codes[i]] + 1 end
+  return dd, codes, ndocs
 end
 
 -- date_span(corpus) -> the earliest and latest date (as written) among the
 -- (sub-)corpus's documents, and the number of undated ones; nil, nil, n when
 -- none is dated.
 function M.date_span(corpus)
-  local docs = scoped_docs(corpus)
-  local first, last, undated = nil, nil, 0
-  for _, d in ipairs(docs) do
-    if not d.date then undated = undated + 1
-    else
-      if not first or dates.compare(d.date, first) < 0 then first = d.date end
-      local e = d.date_to or d.date
-      if not last or dates.compare(e, last) > 0 then last = e end
+  local dd, codes, ndocs = scoped_docs(corpus)
+  local first, last = nil, nil
+  for c, d in ipairs(dd.dates) do
+    if d and ndocs[c] > 0 then
+      if not first or dates.compare(d, first) < 0 then first = d end
+      if not last or dates.compare(d, last) > 0 then last = d end
     end
   end
-  return first and first.text, last and last.text, undated
+  if #dd.to_dates > 0 then   -- a range ends at its date_to
+    for i = 1, dd.n do
+      local e = dd.to_dates[dd.to_codes[i]]
+      if e and dd.dates[codes[i]] and dates.compare(e, last) > 0 then last = e end
+    end
+  end
+  return first and first.text, last and last.text, ndocs[0]
 end
 
 -- default_by(corpus) -> the grouping for the span of the (sub-)corpus's
@@ -54,11 +64,12 @@ end
 -- to ten years, else year; never finer than the finest precision any date has).
 function M.default_by(corpus)
   local first, last, finest
-  for _, d in ipairs((scoped_docs(corpus))) do
-    if d.date then
-      first = math.min(first or d.date.first, d.date.first)
-      last = math.max(last or d.date.last, d.date.last)
-      if not finest or dates.PRECISION[d.date.precision] > dates.PRECISION[finest] then finest = d.date.precision end
+  local dd, _, ndocs = scoped_docs(corpus)
+  for c, d in ipairs(dd.dates) do
+    if d and ndocs[c] > 0 then
+      first = math.min(first or d.first, d.first)
+      last = math.max(last or d.last, d.last)
+      if not finest or dates.PRECISION[d.precision] > dates.PRECISION[finest] then finest = d.precision end
     end
   end
   if not first then return "year" end
@@ -100,9 +111,7 @@ local function series_of(corpus, families, split)
   end
   local out, whole = {}, {}
   for _, fam in ipairs(families) do
-    local flat = {}
-    for j, sp in ipairs(topics.mentions(corpus, fam)) do flat[2 * j - 1], flat[2 * j] = sp[1], sp[1] + 1 end
-    local marks = hits.from(corpus.ix, flat)
+    local marks = topics.mentions(corpus, fam):heads()
     whole[#whole + 1] = marks
     for _, g in ipairs(groups) do
       out[#out + 1] = { family = fam.name, split = g.split, spans = g.spans,
@@ -117,11 +126,22 @@ end
 -- precision (a line of its own: "1962-11" among days); its first day; and
 -- whether it is such an imprecise line.  A document with a date range
 -- (date_to) is counted at its date, its start.
-local function line_of(d, by)
-  local key, first = dates.period(d.date, by)
+local function line_of(date, by)
+  local key, first = dates.period(date, by)
   if key then return key, first, false end
-  key, first = dates.period(d.date, d.date.precision)
+  key, first = dates.period(date, date.precision)
   return key, first, true
+end
+
+-- A number naming the period of grouping by that holds a date precise
+-- enough for it (the same number for every date of that period), or nil:
+-- so that each period's key is made once, not once per distinct date.
+local function period_number(date, by)
+  if dates.PRECISION[date.precision] < (by == "week" and dates.PRECISION.day or dates.PRECISION[by]) then return nil end
+  if by == "year" then return date.year end
+  if by == "month" then return date.year * 16 + date.month end
+  if by == "week" then return date.first - dates.weekday(date.first) + 1 end
+  return date.first
 end
 
 -- timeline(corpus, opts) -> rows, info.  opts: families (a list of { name,
@@ -139,26 +159,27 @@ function M.timeline(corpus, opts)
   local families = opts.families or { { name = opts.query, opts.query } }
   local by = opts.by or M.default_by(corpus)
   if not dates.PRECISION[by] then fail(("--by must be year, month, week or day, got '%s'"):format(tostring(by))) end
-  local docs, all = scoped_docs(corpus)
-  local flat = {}
-  for i, d in ipairs(all) do flat[2 * i - 1], flat[2 * i] = d.s, d.e end
-  local regions = hits.from(corpus.ix, flat)
+  local dd, codes, ndocs = scoped_docs(corpus)
   -- the lines: every period from the first dated document (or the date
   -- filter's from) to the last (or its to), and the imprecise lines there are
   local lines, by_key, first, last = {}, {}, nil, nil
-  local info = { by = by, split = opts.split, undated = { docs = 0, count = 0, words = 0 }, imprecise = 0,
+  local info = { by = by, split = opts.split, undated = { docs = ndocs[0], count = 0, words = 0 }, imprecise = 0,
                  documents = 0, filtered = corpus.undated or 0 }
-  local undated = {}
-  local memo = {}   -- the line of each distinct date: archives have many documents a day
-  for _, d in ipairs(docs) do
-    if d.date then
-      local m = memo[d.date]
-      if not m then m = { line_of(d, by) }; memo[d.date] = m end
+  local line_of_code = {}   -- per date code: the key of its line (none for codes without documents)
+  local memo = {}           -- period_number -> the line of a period
+  for c, date in ipairs(dd.dates) do
+    if date and ndocs[c] > 0 then
+      local p = period_number(date, by)
+      local m = p and memo[p]
+      if not m then
+        m = { line_of(date, by) }
+        if p then memo[p] = m end
+      end
       local key, start, imprecise = m[1], m[2], m[3]
-      d.line = key
-      info.documents = info.documents + 1
+      line_of_code[c] = key
+      info.documents = info.documents + ndocs[c]
       if imprecise then
-        info.imprecise = info.imprecise + 1
+        info.imprecise = info.imprecise + ndocs[c]
         if not by_key[key] then
           by_key[key] = { key = key, first = start, imprecise = true }
           lines[#lines + 1] = by_key[key]
@@ -166,8 +187,6 @@ function M.timeline(corpus, opts)
       else
         first, last = math.min(first or start, start), math.max(last or start, start)
       end
-    else
-      undated[#undated + 1] = d
     end
   end
   if corpus.date_from then first = math.min(first or corpus.date_from.first, corpus.date_from.first) end
@@ -190,33 +209,35 @@ function M.timeline(corpus, opts)
     if a.imprecise ~= b.imprecise then return a.imprecise == true end  -- the coarser line first
     return a.key < b.key
   end)
-  -- the counts, a series at a time
+  -- the counts, a series at a time: per date code in C (Hits:count_by,
+  -- Index:words_by), summed per line here
   local series, whole = series_of(corpus, families, opts.split)
-  local cells = {}   -- cells[series][line key] = { count, docs, flat spans }
+  local sizes = {}   -- Index:words_by per distinct spans (every family of a split shares them)
+  local function words_by(spans)
+    local key = spans or false
+    if not sizes[key] then sizes[key] = { corpus.ix:words_by(dd.regions, codes, spans) } end
+    return sizes[key][1], sizes[key][2]
+  end
+  local cells = {}   -- cells[series][line key] = { count, docs, words }
   for si, s in ipairs(series) do
-    local counts = s.marks:count_in(regions)
-    local present = s.spans and s.spans:count_in(regions)
+    local counts = s.marks:count_by(dd.regions, codes)
+    local words, docs = words_by(s.spans)
     local t = {}
-    for _, d in ipairs(docs) do
-      if d.line and (not present or (present[d.index] or 0) > 0) then
-        local c = t[d.line] or { count = 0, docs = 0, flat = {} }
-        t[d.line] = c
-        c.count, c.docs = c.count + (counts[d.index] or 0), c.docs + 1
-        c.flat[#c.flat + 1], c.flat[#c.flat + 2] = d.s, d.e
+    for c, key in pairs(line_of_code) do
+      if docs[c] > 0 then
+        local cell = t[key]
+        if not cell then cell = { count = 0, docs = 0, words = 0 }; t[key] = cell end
+        cell.count, cell.docs, cell.words = cell.count + counts[c], cell.docs + docs[c], cell.words + words[c]
       end
     end
     cells[si] = t
-  end
-  local function words(spans, flat)
-    local p = hits.from(corpus.ix, flat)
-    return corpus.ix:words(spans and spans:intersect(p) or p)
   end
   local rows, split_col = {}, opts.split
   for _, line in ipairs(lines) do
     for si, s in ipairs(series) do
       local c = cells[si][line.key]
       local row = { period = line.key, count = c and c.count or 0, docs = c and c.docs or 0,
-                    words = c and words(s.spans, c.flat) or 0, imprecise = line.imprecise or nil }
+                    words = c and c.words or 0, imprecise = line.imprecise or nil }
       row.per_million = row.words > 0 and row.count / row.words * 1e6 or nil
       if opts.families then row.family = s.family end
       if split_col then row[split_col] = s.split end
@@ -224,15 +245,9 @@ function M.timeline(corpus, opts)
     end
   end
   -- the undated documents, apart: every family's mentions in them, and their words
-  if #undated > 0 then
-    local uflat = {}
-    for _, d in ipairs(undated) do uflat[#uflat + 1], uflat[#uflat + 2] = d.s, d.e end
-    info.undated.docs = #undated
-    info.undated.words = words(corpus.within, uflat)
-    for _, marks in ipairs(whole) do
-      local counts = marks:count_in(regions)
-      for _, d in ipairs(undated) do info.undated.count = info.undated.count + (counts[d.index] or 0) end
-    end
+  if ndocs[0] > 0 then
+    info.undated.words = (words_by(corpus.within))[0]
+    for _, marks in ipairs(whole) do info.undated.count = info.undated.count + marks:count_by(dd.regions, codes)[0] end
   end
   return rows, info
 end

@@ -56,24 +56,13 @@ function M.load(path)
   return out
 end
 
--- mentions(corpus, queries) -> sorted list of { start, stop } token spans
--- matched by any of the queries, overlaps resolved in favour of the earlier
--- and then the longer match (so "aerial reconnaissance" is one mention).
+-- mentions(corpus, queries) -> a hit list of the token spans matched by any
+-- of the queries, overlaps resolved in favour of the earlier and then the
+-- longer match (so "aerial reconnaissance" is one mention): Hits:disjoint.
 function M.mentions(corpus, queries)
-  local all = {}
-  for _, q in ipairs(queries) do
-    local hits = corpus:find(q)._hits
-    for i = 1, #hits do
-      local s, e = hits:span(i)
-      all[#all + 1] = { s, e }
-    end
-  end
-  table.sort(all, M.by_start_longest)
-  local out, last = {}, -1
-  for _, sp in ipairs(all) do
-    if sp[1] >= last then out[#out + 1] = sp; last = sp[2] end
-  end
-  return out
+  local all = hits.from(corpus.ix, {})
+  for _, q in ipairs(queries) do all = all:union(corpus:find(q)._hits) end
+  return all:disjoint()
 end
 
 -- The speakers of the (sub-)corpus's turns and the text of each one's turns
@@ -92,14 +81,12 @@ function M.speaker_spans(corpus)
   return out
 end
 
--- Who mentions what: for the sorted mention starts (token positions), the
--- tally { { name, count } … } of those inside each speaker's text (commonest
--- first), the earliest such position and its speaker (several, joined with
--- " and ", when a joint turn holds it).
-local function by_speaker(corpus, speakers, starts)
-  local flat = {}
-  for j, pos in ipairs(starts) do flat[2 * j - 1], flat[2 * j] = pos, pos + 1 end
-  local marks = hits.from(corpus.ix, flat)
+-- Who mentions what: for the mentions (a hit list; each counted where it
+-- starts), the tally { { name, count } … } of those inside each speaker's
+-- text (commonest first), the earliest such position and its speaker
+-- (several, joined with " and ", when a joint turn holds it).
+local function by_speaker(speakers, mentions)
+  local marks = mentions:heads()
   local counts, first, who = {}, nil, {}
   for _, sp in ipairs(speakers) do
     local mine = marks:inside(sp.spans)
@@ -131,9 +118,8 @@ function M.topics(corpus, families, opts)
   local rows, speakers, size = {}, M.speaker_spans(corpus), corpus:size()
   for i, fam in ipairs(families or M.families) do
     local spans = M.mentions(corpus, fam)
-    local starts = {}
-    for j, sp in ipairs(spans) do starts[j] = sp[1] end
-    local tally, first, first_speaker = by_speaker(corpus, speakers, starts)
+    local starts = spans:starts()
+    local tally, first, first_speaker = by_speaker(speakers, spans)
     local counts, sizes = dispersion.part_counts(corpus, starts, k)
     rows[#rows + 1] = { family = fam.name, mentions = #spans, speakers = tally, course = counts,
                         d = stats.juilland_d(counts, sizes), dp = stats.gries_dp(counts, sizes),
