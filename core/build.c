@@ -144,6 +144,8 @@ typedef struct kind_out {
 typedef struct job {
   /* input */
   buf strings;                     /* the "strings" section (grows while the main thread encodes) */
+  ix_str *interned;                /* open addressing over the short strings in it (add_str) */
+  size_t ninterned, interned_cap;
   char *spec_strings;              /* a copy of what the spec put there, for the workers: never moves */
   src_in *srcs;
   size_t nsrcs;
@@ -199,6 +201,8 @@ static int job_gc(lua_State *L) {
   postings_free(&j->post);
   lex_free(&j->lex);
   buf_free(&j->strings); buf_free(&j->stream_skips);
+  free(j->interned);
+  j->interned = NULL;
   free(j->spec_strings);
   j->spec_strings = NULL;
   buf_free(&j->lines); buf_free(&j->docs_out);
@@ -210,12 +214,56 @@ static int job_gc(lua_State *L) {
 
 /* ---------------------------------------------------------------- input */
 
-/* Append a string (NUL-terminated) to the strings blob as *r; NULL or why not. */
+/* Strings up to this long are stored once however often they recur (names, dates, kinds). */
+#define INTERN_MAX 256
+
+/* The slot of the interned string s in table t (of cap slots, a power of 2): its own or an empty one. */
+static size_t intern_slot(const job *j, const ix_str *t, size_t cap, const char *s, size_t len) {
+  size_t h = (size_t)ix_hash(s, len, 0) & (cap - 1);
+  while (t[h].off != UINT32_MAX &&
+         (t[h].len != len || memcmp((const char *)j->strings.p + t[h].off, s, len) != 0))
+    h = (h + 1) & (cap - 1);
+  return h;
+}
+
+/*
+** Append a string (NUL-terminated) to the strings blob as *r; NULL or why
+** not.  A short string already there is not stored again: the attribute
+** values of an archive's regions (speakers, names, dates) recur by the
+** thousand.  Strings are added in document order, so the blob is the same
+** whatever the thread count.
+*/
 static const char *add_str(job *j, const char *s, size_t len, ix_str *r) {
+  size_t h = 0;
+  if (len <= INTERN_MAX) {
+    if (2 * (j->ninterned + 1) > j->interned_cap) {   /* grow at half full */
+      size_t cap = j->interned_cap ? 2 * j->interned_cap : 1024, i;
+      ix_str *t = malloc(cap * sizeof *t);
+      if (t == NULL) return "not enough memory";
+      for (i = 0; i < cap; i++) t[i].off = UINT32_MAX;
+      for (i = 0; i < j->interned_cap; i++)
+        if (j->interned[i].off != UINT32_MAX) {
+          const ix_str *e = &j->interned[i];
+          t[intern_slot(j, t, cap, (const char *)j->strings.p + e->off, e->len)] = *e;
+        }
+      free(j->interned);
+      j->interned = t;
+      j->interned_cap = cap;
+    }
+    h = intern_slot(j, j->interned, j->interned_cap, s, len);
+    if (j->interned[h].off != UINT32_MAX) {
+      *r = j->interned[h];
+      return NULL;
+    }
+  }
   if (len > UINT32_MAX || j->strings.n + len + 1 > UINT32_MAX) return "too much metadata (over 4 GiB)";
   r->off = (uint32_t)j->strings.n;
   r->len = (uint32_t)len;
   if (buf_add(&j->strings, s, len) != 0 || buf_add(&j->strings, "", 1) != 0) return "not enough memory";
+  if (len <= INTERN_MAX) {
+    j->interned[h] = *r;
+    j->ninterned++;
+  }
   return NULL;
 }
 

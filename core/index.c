@@ -123,6 +123,15 @@ static int corpus_open(lua_State *L) {
 
 /* ---------------------------------------------------------------- documents */
 
+/* The source path of a document, checked (bounds, checksum, NUL); NULL if damaged. */
+static const char *doc_path(pl_corpus *c, const ix_doc *d) {
+  const char *p = ix_blob(c->ix.strings, c->ix.strings_size, d->path);
+  if (p == NULL || d->path.off + (uint64_t)d->path.len >= c->ix.strings_size ||
+      ix_touch(&c->ix, p, d->path.len + 1) || p[d->path.len] != '\0')
+    return NULL;
+  return p;
+}
+
 /* The normalised text of document d (mapped source or embedded copy). */
 const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len) {
   const ix_doc *doc = &c->ix.docs[d];
@@ -134,7 +143,7 @@ const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len) {
     return p;
   }
   if (!t->loaded) {
-    const char *path = ix_blob(c->ix.strings, c->ix.strings_size, doc->path);
+    const char *path = doc_path(c, doc);
     struct stat st;
     int fd;
     if (path == NULL) corpus_damaged(L, c);
@@ -174,7 +183,7 @@ const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, siz
   int fd;
   if ((doc->flags & IX_DOC_EMBEDDED) || c->texts[d].loaded) return corpus_text(L, c, d, len);
   if (c->rbuf_doc == d + 1) { *len = (size_t)doc->size; return c->rbuf; }
-  path = ix_blob(c->ix.strings, c->ix.strings_size, doc->path);
+  path = doc_path(c, doc);
   if (path == NULL) corpus_damaged(L, c);
   if (doc->size + 1 > c->rbuf_cap) {
     size_t cap = (size_t)doc->size + 1 > 2 * c->rbuf_cap ? (size_t)doc->size + 1 : 2 * c->rbuf_cap;
@@ -279,7 +288,7 @@ static void *stale_run(void *arg) {
     const ix_doc *d = &sj->ix->docs[i];
     const char *p = sj->ix->strings + d->path.off;
     struct stat st;
-    if (i > sj->from && d->source == sj->ix->docs[i - 1].source) continue;  /* one stat per source */
+    if (i > 0 && d->source == sj->ix->docs[i - 1].source) continue;  /* one stat per source, at its first */
     if (stat_in_dir(p, d->path.len, &dc, &st, sj->nofollow) != 0) { sj->bad = i; sj->missing = 1; break; }
     if ((sj->nofollow && !S_ISREG(st.st_mode)) || (uint64_t)st.st_size != d->size ||
         (int64_t)st.st_mtim.tv_sec != d->mtime || (uint32_t)st.st_mtim.tv_nsec != d->mtime_ns) {
@@ -331,14 +340,20 @@ static int corpus_stale(lua_State *L) {
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
   }
-  for (i = 0; i < c->ix.ndocs; i++) {  /* paths are checked (bounds, NUL) before any thread reads them */
+  for (i = 0; i < c->ix.ndocs; i++) {
+    /* the paths the threads read, a source's first document's, are checked
+    ** (bounds, NUL) before they do; its other documents' are not read here */
     const ix_doc *d = &c->ix.docs[i];
-    const char *ipath = ix_blob(c->ix.strings, c->ix.strings_size, d->path);
-    const char *iid = ix_blob(c->ix.strings, c->ix.strings_size, d->id);
+    const char *ipath, *iid;
     int first = i == 0 || d->source != c->ix.docs[i - 1].source;
-    if (!ipath || !iid || d->path.off + (uint64_t)d->path.len >= c->ix.strings_size ||
-        ix_touch(&c->ix, ipath, d->path.len + 1) || ix_touch(&c->ix, iid, d->id.len) ||
-        ipath[d->path.len] != '\0' || (i > 0 && d->source < c->ix.docs[i - 1].source)) {
+    if (i > 0 && d->source < c->ix.docs[i - 1].source) {
+      lua_pushliteral(L, "the index is damaged");
+      return 1;
+    }
+    if (!first) continue;
+    ipath = doc_path(c, d);
+    iid = ix_blob(c->ix.strings, c->ix.strings_size, d->id);
+    if (!ipath || !iid || ix_touch(&c->ix, iid, d->id.len)) {
       lua_pushliteral(L, "the index is damaged");
       return 1;
     }
