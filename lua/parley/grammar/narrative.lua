@@ -338,9 +338,11 @@ local function norm(tok)
   return t
 end
 -- prefixes(by_key): every key and its first words ("the", "the secretary"), so that a
--- name is read word by word only while some key begins so
+-- name is read word by word only while some key begins so; and the heads: the
+-- first run of letters and digits of every key ("a" of "a. i. mikoyan", "o" of
+-- "o'brien"), so that a capitalised word no name begins with is refused at once
 local function prefixes(by_key)
-  local out = {}
+  local out, heads = {}, {}
   for k in pairs(by_key) do
     local at = 1
     while true do
@@ -350,14 +352,20 @@ local function prefixes(by_key)
       at = sp_at + 1
     end
     out[k] = true
+    local head = k:match("^[%w\128-\255]+")
+    if head then heads[head] = true end
   end
-  return out
+  return out, heads
 end
-local function lookup(s, i, by_key, prefix)
+local function lookup(s, i, by_key, prefix, heads)
   local c = s:byte(i)
   if not c then return nil end
   if not (c >= 65 and c <= 90 or c >= 195 and c <= 197 or s:find("^[Tt]he%s", i)) then return nil end
   if i > 1 and s:find("^[%w\128-\255]", i - 1) then return nil end     -- not inside a word
+  if heads and c < 128 then                 -- most capitalised words begin no name of the register
+    local head = s:match("^[%w\128-\255]+", i)
+    if not head or (not head:find("[\128-\255]") and not heads[head:lower()]) then return nil end
+  end
   local cand, p, best_e, best_key = nil, i, nil, nil
   for _ = 1, MAXWORDS do
     local _, b = s:find("^[%w%.'%-\128-\255]+", p)
@@ -394,7 +402,7 @@ local names = #(lib.upper + lpeg.S"Tt" * "he" * sp) * Cmt(Carg(1), function(s, i
   local memo = state.memo
   local hit = memo[i]
   if hit == nil then
-    local e, person, str = lookup(s, i, state.by_key, state.prefix)
+    local e, person, str = lookup(s, i, state.by_key, state.prefix, state.heads)
     hit = e and { e, person, squeeze(str) } or false
     memo[i] = hit
   end
@@ -482,12 +490,13 @@ end
 function M.attribute(txt, from, register, cfg, ctx, lines)
   cfg = cfg or {}
   local pat = cfg._compiled or compile(cfg)
-  local state = { by_key = register.by_key, prefix = prefixes(register.by_key), memo = {} }
+  local prefix, heads = prefixes(register.by_key)
+  local state = { by_key = register.by_key, prefix = prefix, heads = heads, memo = {} }
   local who_first
   local drafter = cfg.first_person == nil and txt:match("Drafted by ([%u][%w%.' ]-%w)[%s,;.]")
   if drafter then                  -- "I" of a memorandum is its drafter when the source note names him
     drafter = drafter:gsub(" and$", ""):gsub(" of .*$", "")
-    local e, who = lookup(drafter, 1, register.by_key, prefixes(register.by_key))
+    local e, who = lookup(drafter, 1, register.by_key, prefix, heads)
     if e == #drafter + 1 then who_first = { name = who.name, side = who.side } end
   end
   if cfg.first_person then
