@@ -8,7 +8,7 @@ VERSION  := 0.1.0$(shell git rev-parse --short HEAD >/dev/null 2>&1 && echo "+g$
 
 # Debian 12 packages needed to build and test (bench peers are checked by `make bench`).
 DEBS     := gcc make pkg-config liblua5.4-dev lua5.4 lua-lpeg lua-lpeg-dev libutf8proc-dev \
-            libreadline-dev lua-busted lua-cjson wamerican libexpat1-dev
+            libreadline-dev lua-busted lua-cjson wamerican libexpat1-dev libstemmer-dev
 BENCH_DEBS := ripgrep python3-nltk time hyperfine
 
 # Warnings are errors here and in CI; packagers may build with `make WERROR=`.
@@ -19,7 +19,7 @@ WARN     := -Wall -Wextra $(WERROR) -Wshadow -Wmissing-prototypes -Wstrict-proto
 PKG_CFLAGS = $(shell pkg-config --cflags lua5.4 libutf8proc expat)
 PKG_LIBS   = $(shell pkg-config --libs lua5.4 libutf8proc expat)
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -I$(BUILD) -MMD -MP
-LIBS       = $(PKG_LIBS) -lreadline -lpthread -lm -ldl
+LIBS       = $(PKG_LIBS) -lstemmer -lreadline -lpthread -lm -ldl
 
 SRCS := $(wildcard core/*.c)
 OBJS := $(SRCS:core/%.c=$(BUILD)/%.o)

@@ -18,6 +18,7 @@ static const luaL_Reg parley_libs[] = {
   {"parley.writer",   luaopen_parley_writer},
   {"parley.sandbox",  luaopen_parley_sandbox},
   {"parley.reader",   luaopen_parley_reader},
+  {"parley.stem",     luaopen_parley_stem},
   {NULL, NULL}
 };
 

@@ -31,6 +31,7 @@ int luaopen_parley_hits(lua_State *L);
 int luaopen_parley_error(lua_State *L);
 int luaopen_parley_writer(lua_State *L);
 int luaopen_parley_sandbox(lua_State *L);
+int luaopen_parley_stem(lua_State *L);
 int luaopen_parley_reader(lua_State *L);
 
 /* error.c: errors a user can act on (see there).  parley_error raises one

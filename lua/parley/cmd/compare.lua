@@ -1,0 +1,84 @@
+-- `parley compare [REPORT RECORD]`: a report's claims held against the record
+-- of the same meeting (lua/parley/compare.lua).
+local cli = require "parley.cli"
+local compare = require "parley.compare"
+local output = require "parley.output"
+
+local COUNTING = [[
+claims: the report's sentences (outside its header fields, sign-off and source note) and,
+within them, each reported-speech clause its grammar attributes to a speaker. score: the
+share of the claim's content words (folded, stemmed, stop words and speakers' names left
+out; synonyms and numbers as one term), each weighted by its rarity among the record's
+sentences, that the passage (a sentence of the record) holds; combined: the same for the
+best three passages together. A claim is supported when combined >= --min-score (see
+docs/statistics.md). label: verbatim quote (a quotation of three words or more whose
+words the passage has, in order, for 90%), close paraphrase (score >= 0.4), summary,
+attribution shift (the best support was said by someone the report does not name),
+strength shift (a hedge against a firm statement, or a condition of the record left out),
+not found. flags: every shift that applies, and "numbers differ".]]
+
+local function list(v) return type(v) == "table" and table.concat(v, ", ") or tostring(v or "") end
+
+local COLUMNS = {
+  { name = "n", align = "right" }, { name = "line", align = "right" }, "point", "attributed_to", "label",
+  { name = "supported", tty = false },
+  { name = "flags", display = list, text = list },
+  { name = "score", align = "right" },
+  { name = "support", title = "best support", display = function(v)
+      local s = type(v) == "table" and v[1]
+      return s and ("%s, line %d (%.2f)"):format(s.speaker ~= "" and s.speaker or "narration", s.line, s.score) or ""
+    end, text = function(v)
+      local out = {}
+      for _, s in ipairs(type(v) == "table" and v or {}) do out[#out + 1] = ("%s:%d:%.3f"):format(s.speaker, s.line, s.score) end
+      return table.concat(out, "; ")
+    end },
+  { name = "text", max_width = 60 },
+}
+
+local COVERAGE = {
+  { name = "name", title = "speaker" }, { name = "turns", align = "right" },
+  { name = "covered_turns", title = "turns used", align = "right" },
+  { name = "words", align = "right" }, { name = "covered_words", title = "words used", align = "right" },
+  { name = "share", align = "right" },
+}
+
+return cli.command {
+  name = "compare",
+  summary = "Hold a report (a telegram, a cable) against the record of the same meeting: each claim "
+    .. "with its best support in the record, labelled, and what the report leaves out.",
+  args = { { "REPORT", "the report's document id (default: the bundled telegram)", optional = true },
+           { "RECORD", "the record's document id (default: the bundled dinner record)", optional = true } },
+  options = {
+    cli.opt.corpus,
+    { "min-score", arg = "X", number = true, help = "the combined score a claim needs to be supported [default: "
+        .. compare.MIN_SCORE .. "]" },
+    { "coverage", flag = true, help = "print the record's coverage per speaker instead of the claims" },
+    cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
+  },
+  notes = COUNTING,
+  examples = { "parley compare", "parley compare telegram-1962-11-02 dinner-1962-11-01 --format json",
+               "parley compare --corpus ../shared/corpora/frus REPORT_ID RECORD_ID" },
+  run = function(opts, out)
+    local corpus = cli.open_corpus(opts)
+    local report, record = opts[1], opts[2]
+    if not report or not record then
+      local r, c = compare.default_pair(corpus)
+      report, record = report or r, record or c
+      if not report or not record then
+        cli.fail("compare: give the report's and the record's document ids (this corpus has no telegram and "
+          .. "transcript to take by default)")
+      end
+    end
+    local claims, info = compare.compare(corpus, report, record, { min_score = opts.min_score })
+    if opts.coverage then
+      output.write(info.speakers, COVERAGE, opts.format, out,
+        { caption = ("coverage of %s by the claims of %s"):format(record, report) })
+      return
+    end
+    local supported = 0
+    for _, c in ipairs(claims) do if c.supported then supported = supported + 1 end end
+    output.write(claims, COLUMNS, opts.format, out, {
+      caption = ("%s against %s: %d claims, %d supported; %d of the record's %d turns used")
+        :format(report, record, #claims, supported, #info.turns - #info.omitted, #info.turns) })
+  end,
+}

@@ -1,0 +1,581 @@
+-- Comparing two accounts of one meeting: a report (a telegram, a cable, a
+-- memoir) held against the record of the same conversation.  The report is
+-- split into claims — its sentences, and within them the reported-speech
+-- clauses its grammar attributes to a speaker — and each claim is scored
+-- against every passage (sentence) of the record by the weighted share of
+-- its content words the passage holds: words folded, stemmed (Snowball,
+-- parley.stem), stop words left out, synonyms of the field's vocabulary and
+-- numbers written as words or digits made one term, each weighted by its
+-- rarity in the record.  docs/statistics.md defines the score; `parley
+-- compare` (lua/parley/cmd/compare.lua) prints the result.
+local text = require "parley.text"
+
+local M = {}
+
+-- A mistake in what was asked for (an error object, printed without a traceback).
+local function fail(msg) require("parley.error").raise(msg, 0) end
+
+-- The defaults: a claim is supported when its best passages together hold at
+-- least this share of its weighted content; a single passage holding at least
+-- PARAPHRASE of it makes the claim a close paraphrase; a quotation whose words
+-- the passage has in order for at least VERBATIM of them is verbatim.
+M.MIN_SCORE = 0.35
+M.PARAPHRASE = 0.4
+M.VERBATIM = 0.9
+M.TOP = 3               -- passages listed (and pooled for a summary) per claim
+
+-- Words that carry no content of their own (English; folded forms).
+M.STOP_WORDS = [[
+a about above after again against all also although am an and any are as at be because been before
+being below between both but by can cannot could did do does doing down during each either even
+ever every few for from further had has have having he her here hers herself him himself his how
+however i if in into is it its itself just let may me mine more most much must my myself neither
+no nor not now of off on once one only or other others otherwise our ours ourselves out over own
+same shall she should since so some such than that the their theirs them themselves then there
+these they this those though through thus to too under until up upon us very was we were what when
+where whether which while who whom whose why will with within without would yet you your yours
+yourself yourselves said say says saying told tell asked ask stated declared noted mentioned
+remarked added replied answered continued underlined emphasized observed
+]]
+
+-- Hedges: words by which a speaker makes a statement less firm.  A claim
+-- firmer than its support, or the reverse, is a strength shift.
+M.HEDGES = [[
+might perhaps possibly probably apparently maybe presumably likely unlikely hardly roughly
+approximately seemingly
+]]
+
+-- Conditions: a passage that makes something depend on a condition, where
+-- the claim does not, has its condition dropped (a strength shift too).
+M.CONDITIONS = { "if", "unless", "provided", "condition", "conditions", "conditioned" }
+
+-- Modal words: a statement with one of them (or a hedge) is not firm, so a
+-- hedge on one side against a modal on the other ("might" / "could") is no shift.
+M.MODALS = [[
+could can may would should will must cannot couldn't wouldn't
+]]
+
+-- Synonyms of the vocabulary of diplomatic records and their translations:
+-- each group's stems count as one term.  Extend with opts.synonyms (a list of
+-- lists of words).
+M.SYNONYMS = {
+  { "quarantine", "blockade" },
+  { "guarantee", "assurance", "assure", "commitment", "undertaking" },
+  { "inspection", "verification", "verify", "check", "checkup", "check-up", "control", "inspector", "inspect" },
+  { "armament", "armaments", "weapon", "weaponry", "arms" },
+  { "camp", "encampment" },
+  { "overflight", "overfly", "flight", "fly", "reconnaissance" },
+  { "dismantle", "dismantling", "disassemble", "disassembling" },
+  { "withdrawal", "withdraw", "evacuation", "evacuate", "removal", "remove", "ship away", "take away" },
+  { "non-aggression", "nonintervention", "non-intervention", "invasion", "invade", "attack" },
+  { "protocol", "document", "agreement", "treaty" },
+  { "exile", "émigré", "emigre" },
+  { "infection", "infect" },
+  { "normalize", "normalization", "normalizing", "relax", "relaxed", "lessen" },
+  { "satisfaction", "satisfied", "useful" },
+  { "confidence", "trust", "certain", "sure", "convinced" },
+  { "statement", "announcement", "declaration", "declare", "announce" },
+  { "antiaircraft", "anti-aircraft", "ground-air" },
+  { "americans", "american", "united", "usa", "u.s." },
+  { "soviet", "ussr", "russians", "russian" },
+}
+
+-- Numbers written as words, as the terms of the digits ("ten" is "#10").
+M.NUMBER_WORDS = { zero = 0, one = 1, two = 2, three = 3, four = 4, five = 5, six = 6, seven = 7, eight = 8,
+  nine = 9, ten = 10, eleven = 11, twelve = 12, thirteen = 13, fourteen = 14, fifteen = 15, sixteen = 16,
+  seventeen = 17, eighteen = 18, nineteen = 19, twenty = 20, thirty = 30, forty = 40, fifty = 50,
+  sixty = 60, seventy = 70, eighty = 80, ninety = 90, hundred = 100, thousand = 1000 }
+
+local function set_of(words)
+  local s = {}
+  for w in words:gmatch("%S+") do s[w] = true end
+  return s
+end
+local STOP, HEDGE, MODAL = set_of(M.STOP_WORDS), set_of(M.HEDGES), set_of(M.MODALS)
+local CONDITION = {}
+for _, w in ipairs(M.CONDITIONS) do CONDITION[w] = true end
+
+-- ------------------------------------------------------------ terms
+
+-- A term maker: fold, stem and map synonyms and numbers, remembering each
+-- word's term (an archive's words recur).
+local function term_maker(opts, people)
+  local stemmer = assert(require("parley.stem").new(opts.language or "english"))
+  local canon, memo, person = {}, {}, {}
+  for _, name in ipairs(people or {}) do      -- who speaks is not what is said: names are no content
+    for w in name:gmatch("[%w\128-\255]+") do if #w > 2 then person[text.fold(w)] = true end end
+  end
+  local function stem(w) return stemmer:stem(w) end
+  local groups = {}
+  for _, g in ipairs(M.SYNONYMS) do groups[#groups + 1] = g end
+  for _, g in ipairs(opts.synonyms or {}) do groups[#groups + 1] = g end
+  for _, g in ipairs(groups) do
+    local head = stem(text.fold(g[1]))
+    for _, w in ipairs(g) do
+      local s = stem(text.fold(w))
+      if not canon[s] then canon[s] = head end
+    end
+  end
+  -- term(word) -> a list of terms (a range "10-15" is two), or nil for no content
+  return function(word)
+    local t = memo[word]
+    if t ~= nil then return t or nil end
+    local f = text.fold(word)
+    local out = {}
+    if f:find("^%d[%d,.]*$") and not f:find("%.%d+%.") then
+      out[1] = "#" .. f:gsub(",", "")
+    elseif f:find("^%d+[-–]%d+$") then
+      local a, b = f:match("^(%d+)%D+(%d+)$")
+      out[1], out[2] = "#" .. a, "#" .. b
+    elseif M.NUMBER_WORDS[f] and f ~= "one" then
+      out[1] = "#" .. M.NUMBER_WORDS[f]
+    elseif not STOP[f] and not person[f] and f:find("[%a\128-\255]") and #f > 1 then
+      local s = stem(f)
+      out[1] = canon[s] or s
+    end
+    memo[word] = #out > 0 and out or false
+    return #out > 0 and out or nil
+  end
+end
+
+-- The words of tokens i..j of a token list, with their terms: { word, terms, tok }.
+local function words_of(tokens, i, j, term, skip)
+  local out = {}
+  for k = i, j do
+    local t = tokens[k]
+    if (t.kind == "word" or t.kind == "number") and not (skip and skip[t.pos]) then
+      out[#out + 1] = { word = t.text, folded = text.fold(t.text), terms = term(t.text), tok = t }
+    end
+  end
+  return out
+end
+
+-- ------------------------------------------------------------ units
+
+-- The 1-based index of the first token at or after corpus position pos (tokens sorted by pos).
+local function token_at(tokens, pos)
+  local lo, hi = 1, #tokens + 1
+  while lo < hi do
+    local m = (lo + hi) // 2
+    if tokens[m].pos < pos then lo = m + 1 else hi = m end
+  end
+  return lo
+end
+
+-- The document of a (sub-)corpus given by id (or number), with its tokens.
+local function document(corpus, id, what)
+  local ok, doc = pcall(corpus.doc, corpus, id)
+  if not ok or not doc then
+    local ids = {}
+    for d in corpus:docs() do ids[#ids + 1] = d.id end
+    fail(("no document '%s' for the %s in this corpus (documents: %s)"):format(tostring(id), what,
+      table.concat(ids, ", ", 1, math.min(#ids, 12)) .. (#ids > 12 and ", …" or "")))
+  end
+  return doc, doc:tokens()
+end
+
+-- The regions of kind in document doc of corpus, or {} when there are none.
+local function regions_in(corpus, doc, kind)
+  if not corpus:has_kind(kind) then return {} end
+  local sub = corpus:where{ id = doc.id }
+  return sub:regions(kind)
+end
+
+-- Positions inside regions of these kinds, as a set (labels, headers: not what anyone said).
+local function positions_in(corpus, doc, kinds)
+  local set = {}
+  for _, k in ipairs(kinds) do
+    for _, r in ipairs(regions_in(corpus, doc, k)) do
+      for p = r.pos, r.stop_pos do set[p] = true end
+    end
+  end
+  return set
+end
+
+-- The speakers of the turns that hold position pos: a list of { name, side, label }.
+local function speakers_at(turns, pos)
+  local out, seen = {}, {}
+  for _, t in ipairs(turns) do
+    if t.pos <= pos and pos <= t.stop_pos and not seen[t.attrs.speaker] then
+      seen[t.attrs.speaker] = true
+      out[#out + 1] = { name = t.attrs.speaker, side = t.attrs.side, label = t.attrs.label, turn = t }
+    end
+  end
+  return out
+end
+
+-- The passages of the record: its sentences, each with the speakers of the
+-- turn around its first word, its line, words and term set.
+local function line_finder(doc)
+  local starts = doc:line_starts()
+  return function(byte)   -- the line of a byte offset of the text (1-based)
+    local lo, hi = 1, #starts
+    while lo < hi do
+      local m = (lo + hi + 1) // 2
+      if starts[m] <= byte then lo = m else hi = m - 1 end
+    end
+    return lo
+  end
+end
+
+local function passages_of(corpus, doc, tokens, term)
+  local line_of = line_finder(doc)
+  local turns = regions_in(corpus, doc, "turn")
+  local skip = positions_in(corpus, doc, { "label" })
+  local out = {}
+  for _, s in ipairs(regions_in(corpus, doc, "sentence")) do
+    local i, j = token_at(tokens, s.pos), token_at(tokens, s.stop_pos + 1) - 1
+    local words = words_of(tokens, i, j, term, skip)
+    if #words > 0 then
+      local set = {}
+      for _, w in ipairs(words) do for _, t in ipairs(w.terms or {}) do set[t] = true end end
+      local who = speakers_at(turns, words[1].tok.pos)
+      out[#out + 1] = { line = s.line, last_line = line_of(s.stop), pos = s.pos, stop_pos = s.stop_pos, words = words, terms = set,
+                        speakers = who, turn = who[1] and who[1].turn or nil, start = s.start, stop = s.stop }
+    end
+  end
+  return out, turns
+end
+
+-- The claims of the report: its sentences outside its header fields, sign-off
+-- and source note, and within a sentence each span of a turn the grammar
+-- found (a reported-speech clause, with the speakers it names), or the
+-- sentence whole when no turn holds it.
+local NOT_CLAIMS = { "field", "signoff", "source_note", "header", "footer" }
+local function claims_of(corpus, doc, tokens, term)
+  local line_of = line_finder(doc)
+  local turns = regions_in(corpus, doc, "turn")
+  local skip = positions_in(corpus, doc, NOT_CLAIMS)
+  local quotes = regions_in(corpus, doc, "quote")
+  local points = regions_in(corpus, doc, "point")
+  local out = {}
+  local function point_at(pos)
+    for _, p in ipairs(points) do if p.pos <= pos and pos <= p.stop_pos then return tonumber(p.attrs.number) or p.attrs.number end end
+    return nil
+  end
+  local function add(s, e, who)
+    local i, j = token_at(tokens, s), token_at(tokens, e + 1) - 1
+    local words = words_of(tokens, i, j, term)
+    if #words == 0 then return end
+    local set, n = {}, 0
+    for _, w in ipairs(words) do for _, t in ipairs(w.terms or {}) do if not set[t] then set[t] = true; n = n + 1 end end end
+    if n == 0 then return end
+    local first, last = words[1].tok, words[#words].tok
+    local quote
+    for _, q in ipairs(quotes) do  -- a quotation of three words or more inside the claim (not a scare quote)
+      if q.pos >= s and q.stop_pos <= e and (not quote or q.pos < quote.pos) then
+        local nw = 0
+        for _, x in ipairs(words) do if x.tok.pos >= q.pos and x.tok.pos <= q.stop_pos then nw = nw + 1 end end
+        if nw >= 3 then quote = q end
+      end
+    end
+    out[#out + 1] = { pos = s, stop_pos = e, line = line_of(first.start), words = words, terms = set, speakers = who,
+                      point = point_at(s), quote = quote, start = first.start, stop = last.stop }
+  end
+  for _, sent in ipairs(regions_in(corpus, doc, "sentence")) do
+    if not skip[sent.pos] then
+      local spans, order = {}, {}
+      for _, t in ipairs(turns) do
+        if t.pos <= sent.stop_pos and t.stop_pos >= sent.pos then
+          local s, e = math.max(t.pos, sent.pos), math.min(t.stop_pos, sent.stop_pos)
+          local key = s .. ":" .. e
+          if not spans[key] then spans[key] = { s = s, e = e, who = {} }; order[#order + 1] = spans[key] end
+          local who = spans[key].who
+          who[#who + 1] = { name = t.attrs.speaker, side = t.attrs.side, label = t.attrs.label }
+        end
+      end
+      if #order == 0 then add(sent.pos, sent.stop_pos, {})
+      else
+        table.sort(order, function(a, b) return a.s < b.s end)
+        for _, sp in ipairs(order) do add(sp.s, sp.e, sp.who) end
+      end
+    end
+  end
+  return out
+end
+
+-- ------------------------------------------------------------ scoring
+
+-- The weight of each term: its rarity among the record's passages,
+-- ln(1 + N / df), N passages, df those holding it (a term none holds: df 1).
+local function weights(passages)
+  local df, n = {}, #passages
+  for _, p in ipairs(passages) do for t in pairs(p.terms) do df[t] = (df[t] or 0) + 1 end end
+  return function(t) return math.log(1 + n / (df[t] or 1)) end
+end
+
+-- score(claim, terms) -> the share of the claim's weighted terms in the set.
+local function share(claim, set, w)
+  local total, got = 0, 0
+  for t in pairs(claim.terms) do
+    local x = w(t)
+    total = total + x
+    if set[t] then got = got + x end
+  end
+  return total > 0 and got / total or 0
+end
+
+-- Word-level alignment of a quotation with a passage: the longest common
+-- subsequence of their folded words; { agree, total, ops = { { op = "="|"-"|"+", word } } }
+-- ("-": the quotation's word the passage lacks, "+": the passage's word in its place).
+function M.align(qwords, pwords)
+  local n, m = #qwords, #pwords
+  local L = {}
+  for i = 0, n do L[i] = {}; for j = 0, m do L[i][j] = 0 end end
+  local function same(a, b)
+    if a.folded == b.folded then return true end
+    local ta, tb = a.terms, b.terms
+    return ta and tb and ta[1] == tb[1] or false
+  end
+  for i = n, 1, -1 do
+    for j = m, 1, -1 do
+      if same(qwords[i], pwords[j]) then L[i - 1][j - 1] = L[i][j] + 1
+      else L[i - 1][j - 1] = math.max(L[i][j - 1], L[i - 1][j]) end
+    end
+  end
+  -- the passage's stretch that the quotation matches: from its first to its last agreeing word
+  local ops, i, j, agree = {}, 1, 1, 0
+  local started = false
+  while i <= n and j <= m do
+    if same(qwords[i], pwords[j]) then
+      ops[#ops + 1] = { op = "=", word = qwords[i].word }
+      agree, started, i, j = agree + 1, true, i + 1, j + 1
+    elseif L[i][j - 1] >= L[i - 1][j] then
+      ops[#ops + 1] = { op = "-", word = qwords[i].word }
+      i = i + 1
+    else
+      if started then ops[#ops + 1] = { op = "+", word = pwords[j].word } end
+      j = j + 1
+    end
+  end
+  for k = i, n do ops[#ops + 1] = { op = "-", word = qwords[k].word } end
+  -- trailing "+" after the last agreement are the passage going on, not a difference
+  while #ops > 0 and ops[#ops].op == "+" do ops[#ops] = nil end
+  return { agree = agree, total = n, ops = ops }
+end
+
+-- The alignment as text: agreeing words plain, [-missing-] and {+different+} words.
+function M.alignment_text(a)
+  local out = {}
+  for _, o in ipairs(a.ops) do
+    out[#out + 1] = o.op == "=" and o.word or o.op == "-" and "[-" .. o.word .. "-]" or "{+" .. o.word .. "+}"
+  end
+  return table.concat(out, " ")
+end
+
+-- Hedges, conditions and numbers of a list of words.
+local function features(words)
+  local hedges, cond, nums, modal = {}, false, {}, false
+  for _, w in ipairs(words) do
+    if HEDGE[w.folded] then hedges[#hedges + 1] = w.folded end
+    if MODAL[w.folded] then modal = true end
+    if CONDITION[w.folded] then cond = true end
+    for _, t in ipairs(w.terms or {}) do if t:sub(1, 1) == "#" then nums[t:sub(2)] = true end end
+  end
+  return hedges, cond, nums, modal or #hedges > 0
+end
+
+local function keys(set)
+  local out = {}
+  for k in pairs(set) do out[#out + 1] = k end
+  table.sort(out)
+  return out
+end
+
+-- Is a record speaker one the claim names?  Same name; or, for a claim the
+-- report gives to a group ("the Americans") or to its own "we", a speaker of
+-- the same side.
+local function attributed(claim, speakers)
+  for _, c in ipairs(claim.speakers) do
+    for _, s in ipairs(speakers) do
+      if c.name == s.name then return true end
+      local group = c.label and (c.label:find("^[Ww]e%f[%A]") or c.label:find("^[Oo]ur%f[%A]") or
+        c.label:lower():find("americans") or c.name:lower():find("^the ")) or c.name:lower():find("^the ")
+      if group and c.side and s.side and c.side == s.side then return true end
+    end
+  end
+  return false
+end
+
+local function names(list)
+  local out = {}
+  for _, s in ipairs(list) do out[#out + 1] = s.name end
+  return table.concat(out, " and ")
+end
+
+-- ------------------------------------------------------------ the comparison
+
+-- compare(corpus, report, record, opts) -> claims, info.  report and record:
+-- document ids (or numbers).  opts: min_score (M.MIN_SCORE), top (M.TOP),
+-- synonyms (more groups), language (the stemmer's, "english").  Each claim:
+-- { n, text, point, line, attributed_to, label, flags = { … }, supported,
+-- score (the best passage's), combined (the best passages' together),
+-- support = { { doc, line, speaker, score, excerpt, pos } … best first },
+-- quote = { text, agree, total, alignment } (a quotation's alignment),
+-- numbers = { claim = { … }, record = { … } } when they differ, hedges }.
+-- info: { report, record, coverage = rows per record turn, speakers = rows
+-- per speaker, sides = rows per side }.
+function M.compare(corpus, report, record, opts)
+  opts = opts or {}
+  local min_score = opts.min_score or M.MIN_SCORE
+  if type(min_score) ~= "number" or min_score < 0 or min_score > 1 then
+    fail(("--min-score must be a number from 0 to 1, got %s"):format(tostring(opts.min_score)))
+  end
+  local top = opts.top or M.TOP
+  local rdoc, rtoks = document(corpus, report, "report")
+  local cdoc, ctoks = document(corpus, record, "record")
+  local people = {}
+  for _, d in ipairs{ rdoc, cdoc } do
+    for _, t in ipairs(regions_in(corpus, d, "turn")) do people[#people + 1] = t.attrs.speaker or "" end
+  end
+  local term = term_maker(opts, people)
+  if rdoc.id == cdoc.id then fail("the report and the record are the same document: " .. rdoc.id) end
+  local passages, turns = passages_of(corpus, cdoc, ctoks, term)
+  if #passages == 0 then fail(("the record %s has no sentences to compare with"):format(cdoc.id)) end
+  local w = weights(passages)
+  local rtext, ctext = rdoc:text(), cdoc:text()
+  local function excerpt(t, s, e) return (t:sub(s, e):gsub("%s+", " ")) end
+  local claims = {}
+  for n, c in ipairs(claims_of(corpus, rdoc, rtoks, term)) do
+    local scored = {}
+    for _, p in ipairs(passages) do
+      local s = share(c, p.terms, w)
+      if s > 0 then scored[#scored + 1] = { p = p, score = s } end
+    end
+    table.sort(scored, function(a, b)
+      if a.score ~= b.score then return a.score > b.score end
+      return a.p.pos < b.p.pos
+    end)
+    local best = scored[1]
+    local pool = {}
+    for k = 1, math.min(top, #scored) do for t in pairs(scored[k].p.terms) do pool[t] = true end end
+    local combined = share(c, pool, w)
+    local claim = { n = n, text = excerpt(rtext, c.start, c.stop), point = c.point, line = c.line,
+                    attributed_to = names(c.speakers), score = best and best.score or 0, combined = combined,
+                    support = {}, flags = {} }
+    for k = 1, math.min(top, #scored) do
+      local p = scored[k].p
+      if scored[k].score >= min_score / 2 then
+        claim.support[#claim.support + 1] = { doc = cdoc.id, line = p.line, last_line = p.last_line, speaker = names(p.speakers),
+          score = scored[k].score, excerpt = excerpt(ctext, p.start, p.stop), pos = p.pos }
+      end
+    end
+    claim.supported = combined >= min_score and best ~= nil
+    if not claim.supported then
+      claim.label = "not found"
+    else
+      local bp = best.p
+      -- the quotation, aligned with the best passage
+      if c.quote then
+        local qw = {}
+        for _, x in ipairs(c.words) do if x.tok.pos >= c.quote.pos and x.tok.pos <= c.quote.stop_pos then qw[#qw + 1] = x end end
+        local a = M.align(qw, bp.words)
+        claim.quote = { text = excerpt(rtext, c.quote.start, c.quote.stop), agree = a.agree, total = a.total,
+                        alignment = M.alignment_text(a) }
+      end
+      if claim.quote and claim.quote.total > 0 and claim.quote.agree / claim.quote.total >= M.VERBATIM then
+        claim.label = "verbatim quote"
+      elseif best.score >= M.PARAPHRASE then
+        claim.label = "close paraphrase"
+      else
+        claim.label = "summary"
+      end
+      -- who said it
+      if #c.speakers > 0 and #bp.speakers > 0 and not attributed(c, bp.speakers) then
+        local any = false
+        for k = 2, math.min(top, #scored) do
+          local p = scored[k]
+          if p.score >= best.score * 0.9 and attributed(c, p.p.speakers) then any = true end
+        end
+        if not any then
+          claim.flags[#claim.flags + 1] = "attribution shift"
+          claim.said_by = names(bp.speakers)
+        end
+      end
+      -- how firmly, on what condition, with what numbers
+      local ch, ccond, cnum, cmodal = features(c.words)
+      local ph, pcond, pnum, pmodal = features(bp.words)
+      -- a hedge against a firm statement, either way, or the record's condition left out
+      if (#ph > 0 and not cmodal) or (#ch > 0 and not pmodal) or (pcond and not ccond) then
+        claim.flags[#claim.flags + 1] = "strength shift"
+        claim.hedges = { claim = ch, record = ph, condition_dropped = pcond and not ccond or nil }
+      end
+      local cn, pn = keys(cnum), keys(pnum)
+      if #cn > 0 and #pn > 0 and table.concat(cn, ",") ~= table.concat(pn, ",") then
+        claim.flags[#claim.flags + 1] = "numbers differ"
+        claim.numbers = { claim = cn, record = pn }
+      end
+      if claim.flags[1] == "attribution shift" then claim.label = "attribution shift"
+      elseif claim.flags[1] == "strength shift" and claim.label ~= "verbatim quote" then claim.label = "strength shift" end
+    end
+    claims[#claims + 1] = claim
+  end
+  return claims, M.coverage(corpus, cdoc, turns, passages, claims, ctoks)
+end
+
+-- coverage(...) -> { turns = per record turn { line, speaker, side, words, covered (claims
+-- supported by it, by line) }, speakers = per speaker { speaker, side, turns, covered_turns,
+-- words, covered_words, share }, sides = the same per side, omitted = the turns no claim uses }
+function M.coverage(corpus, cdoc, turns, passages, claims, ctoks)
+  local used = {}   -- record position of a passage -> claims it supports
+  for _, c in ipairs(claims) do
+    if c.supported then
+      for _, s in ipairs(c.support) do
+        used[s.pos] = used[s.pos] or {}
+        used[s.pos][#used[s.pos] + 1] = c.n
+      end
+    end
+  end
+  local skip = positions_in(corpus, cdoc, { "label" })
+  local rows, by_speaker, by_side = {}, {}, {}
+  for _, t in ipairs(turns) do
+    local i, j = token_at(ctoks, t.pos), token_at(ctoks, t.stop_pos + 1) - 1
+    local nwords = 0
+    for k = i, j do if (ctoks[k].kind == "word" or ctoks[k].kind == "number") and not skip[ctoks[k].pos] then nwords = nwords + 1 end end
+    local by = {}
+    for _, p in ipairs(passages) do
+      if p.pos >= t.pos and p.pos <= t.stop_pos and used[p.pos] then
+        for _, n in ipairs(used[p.pos]) do by[#by + 1] = n end
+      end
+    end
+    table.sort(by)
+    local row = { line = t.line, speaker = t.attrs.speaker or "", side = t.attrs.side or "", words = nwords,
+                  claims = by, covered = #by > 0 }
+    rows[#rows + 1] = row
+    for _, key in ipairs{ { by_speaker, row.speaker }, { by_side, row.side } } do
+      local tab, k = key[1], key[2]
+      local r = tab[k]
+      if not r then r = { name = k, turns = 0, covered_turns = 0, words = 0, covered_words = 0 }; tab[k] = r end
+      r.turns, r.words = r.turns + 1, r.words + nwords
+      if row.covered then r.covered_turns, r.covered_words = r.covered_turns + 1, r.covered_words + nwords end
+    end
+  end
+  local function list(tab)
+    local out = {}
+    for _, r in pairs(tab) do
+      r.share = r.words > 0 and r.covered_words / r.words or 0
+      out[#out + 1] = r
+    end
+    table.sort(out, function(a, b) return a.name < b.name end)
+    return out
+  end
+  local omitted = {}
+  for _, r in ipairs(rows) do if not r.covered then omitted[#omitted + 1] = r end end
+  return { report = nil, record = cdoc.id, turns = rows, speakers = list(by_speaker), sides = list(by_side),
+           omitted = omitted }
+end
+
+-- The default pair of a corpus: the bundled corpus's telegram (report) and
+-- dinner record; elsewhere the first document of type "telegram" and the
+-- first of type "transcript", if there are such; else nil.
+function M.default_pair(corpus)
+  local report, record
+  for d in corpus:docs() do
+    local t = d.meta and (d.meta.type or d.meta.genre)
+    if not report and t == "telegram" then report = d.id end
+    if not record and (t == "transcript" or t == "memorandum") then record = d.id end
+  end
+  return report, record
+end
+
+return M
