@@ -204,20 +204,14 @@ local function speakers_at(turns, pos)
   return out
 end
 
--- The passages of the record: its sentences, each with the speakers of the
--- turn around its first word, its line, words and term set.
+-- The line of a byte offset of a document's text (1-based), as a function.
 local function line_finder(doc)
-  local starts = doc:line_starts()
-  return function(byte)   -- the line of a byte offset of the text (1-based)
-    local lo, hi = 1, #starts
-    while lo < hi do
-      local m = (lo + hi + 1) // 2
-      if starts[m] <= byte then lo = m else hi = m - 1 end
-    end
-    return lo
-  end
+  local starts, line_of = doc:line_starts(), require("parley.data").line_of
+  return function(byte) return line_of(starts, byte) end
 end
 
+-- The passages of the record: its sentences, each with the speakers of the
+-- turn around its first word, its line, words and term set.
 local function passages_of(corpus, doc, tokens, term)
   local line_of = line_finder(doc)
   local turns = regions_in(corpus, doc, "turn")
