@@ -22,6 +22,7 @@ local function fail(msg) require("parley.error").raise(msg, 0) end
 M.MIN_SCORE = 0.35
 M.PARAPHRASE = 0.4
 M.VERBATIM = 0.9
+M.NEARLY = 0.75        -- a passage scoring this share of the best's is as good, for who said it
 M.TOP = 3               -- passages listed (and pooled for a summary) per claim
 
 -- Words that carry no content of their own (English; folded forms).
@@ -476,10 +477,11 @@ function M.compare(corpus, report, record, opts)
       end
       -- who said it
       if #c.speakers > 0 and #bp.speakers > 0 and not attributed(c, bp.speakers) then
-        local any = false
-        for k = 2, math.min(top, #scored) do
+        local any = false   -- a passage of a speaker the claim names, nearly as good, is support enough
+        for k = 2, #scored do
           local p = scored[k]
-          if p.score >= best.score * 0.9 and attributed(c, p.p.speakers) then any = true end
+          if p.score < best.score * M.NEARLY then break end
+          if attributed(c, p.p.speakers) then any = true; break end
         end
         if not any then
           claim.flags[#claim.flags + 1] = "attribution shift"
