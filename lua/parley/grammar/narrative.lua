@@ -305,16 +305,38 @@ end
 
 -- The sentences of txt[s..e] (a paragraph): { s, e } each, split after . ? !
 -- (and a closing quote) before a capital, not after a title or an initial.
+-- A sentence end: the stop, its closing quotes or bytes of one (the end of
+-- the sentence is before the spaces), the spaces (the next sentence starts
+-- after them), an opening quote or bracket byte and a capital or digit.  LPeg
+-- goes from stop to stop at the speed of a span instead of a Lua pattern tried
+-- at every byte of a substring of the paragraph.
+local space = lpeg.S" \t\n\v\f\r"               -- %s
+local stop_char = lpeg.S".?!"
+local sentence_end = Cp() * stop_char * lpeg.S"\"\226\128\157\153)"^0 * Cp() * space^1 * Cp()
+  * lpeg.S"\"\226\128\156\152("^-1 * lpeg.R("AZ", "09") * Cp()
+-- (the search gives up at a blank line: no paragraph holds one)
+local next_end = ((1 - lpeg.S".?!\n")^1 + (stop_char - sentence_end) + ("\n" - lib.parbreak))^0 * sentence_end
+local function is_letter(b) return b and (b >= 97 and b <= 122 or b >= 65 and b <= 90) end
 local function sentences(txt, s, e, out)
-  local part, start = txt:sub(s, e), 1
-  for p, q in part:gmatch("()[.?!][\"\226\128\157\153)]*()%s+[\"\226\128\156\152(]?[%u%d]") do
-    local word = part:sub(math.max(1, p - 12), p - 1):match("(%a+)$")
-    if p > start and not (word and (ABBREVIATIONS[word] or #word == 1 and word:find("%u"))) then
-      out[#out + 1] = { s = s + start - 1, e = s + q - 2 }
-      start = part:find("%S", q)
+  local start, at = s, s
+  while true do
+    local p, q, n, stop = next_end:match(txt, at)
+    -- past the paragraph: its last byte is no space, so no later end is in it
+    if not p or stop - 1 > e then break end
+    at = stop
+    if p > start then
+      -- the word before the stop (its last 12 letters at most, none before the paragraph)
+      local w, low = p, math.max(s, p - 12)
+      while w > low and is_letter(txt:byte(w - 1)) do w = w - 1 end
+      local len = p - w
+      local abbreviated = len > 0 and (len == 1 and txt:byte(w) <= 90 or len <= 6 and ABBREVIATIONS[txt:sub(w, p - 1)])
+      if not abbreviated then
+        out[#out + 1] = { s = start, e = q - 1 }
+        start = n
+      end
     end
   end
-  if start and start <= #part then out[#out + 1] = { s = s + start - 1, e = e } end
+  if start <= e then out[#out + 1] = { s = start, e = e } end
   return out
 end
 
