@@ -63,7 +63,7 @@ local header = require "parley.grammar.header"
 local continuation = require "parley.grammar.continuation"
 local detect = require "parley.grammar.detect"
 
-local C, Cc, Cp, Ct, Cg, Cmt, Carg = lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg, lpeg.Cmt, lpeg.Carg
+local P, C, Cc, Cp, Ct, Cg, Cmt, Carg = lpeg.P, lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg, lpeg.Cmt, lpeg.Carg
 local sp, gap, wordchar = lib.sp, lib.gap, lib.wordchar
 
 local M = {}
@@ -507,6 +507,20 @@ local function compile(cfg)
            narrator = lib.phrases(cfg.narrator or continuation.narrator) }
 end
 
+-- The drafter a source note names ("Drafted by Harriman."), or nil: the first
+-- "Drafted by" that a name follows (found by plain search, not by a pattern
+-- tried at every byte).
+local function drafted_by(txt)
+  local at = 1
+  while true do
+    local d = txt:find("Drafted by ", at, true)
+    if not d then return nil end
+    local name = txt:match("^Drafted by ([%u][%w%.' ]-%w)[%s,;.]", d)
+    if name then return name end
+    at = d + 1
+  end
+end
+
 -- attribute(txt, from, register, cfg) -> regions (turn, label, narration):
 -- the turns of the narrative txt[from..], sentence by sentence.
 function M.attribute(txt, from, register, cfg, ctx, lines)
@@ -515,7 +529,7 @@ function M.attribute(txt, from, register, cfg, ctx, lines)
   local prefix, heads = prefixes(register.by_key)
   local state = { by_key = register.by_key, prefix = prefix, heads = heads, memo = {} }
   local who_first
-  local drafter = cfg.first_person == nil and txt:match("Drafted by ([%u][%w%.' ]-%w)[%s,;.]")
+  local drafter = cfg.first_person == nil and drafted_by(txt)
   if drafter then                  -- "I" of a memorandum is its drafter when the source note names him
     drafter = drafter:gsub(" and$", ""):gsub(" of .*$", "")
     local e, who = lookup(drafter, 1, register.by_key, prefix, heads)
@@ -780,18 +794,34 @@ end
 local LABEL_LINES = { "\n[ \t]*%u[%w%.'%-]*:[ \t]",                 -- "H: ", "Ball: "
   "\n[ \t]*%u[%u%.'%- ]*%u%.?:[ \t]",                                 -- "MR. BALL: "
   "\n[ \t]*%u%a*%.? %u[%w'%-]*:[ \t]" }                              -- "The President: ", "Mr. Ball: "
+-- The same three as LPeg patterns, so that one search goes from line break to
+-- line break at the speed of a span, not three Lua patterns tried at every
+-- byte.  (No match holds a second line break, so four lines that match
+-- LABEL_LINES, counted once per pattern they match, are what is asked.)
+local LABEL_PATTERNS
+do
+  local S, R, P = lpeg.S, lpeg.R, lpeg.P
+  local indent, up, after = S" \t"^0, R"AZ", P":" * S" \t"
+  local caps_end = up * P"."^-1 * ":"
+  LABEL_PATTERNS = {
+    "\n" * indent * up * (R("AZ", "az", "09") + S".'-")^0 * after,
+    "\n" * indent * up * ((up + S".'- ") - caps_end)^0 * caps_end * S" \t",
+    "\n" * indent * up * R("AZ", "az")^0 * P"."^-1 * " " * up * (R("AZ", "az", "09") + S"'-")^0 * after,
+  }
+end
+local any_label_line = LABEL_PATTERNS[1] + LABEL_PATTERNS[2] + LABEL_PATTERNS[3]
+local next_label_line = ((1 - P"\n")^1 + ("\n" - any_label_line))^0 * Cp() * "\n"
 local function may_be_labelled(txt)
-  local n = 0
-  for _, pattern in ipairs(LABEL_LINES) do
-    local at = 1
-    while n < 4 do
-      local _, e = txt:find(pattern, at)
-      if not e then break end
-      n, at = n + 1, e
+  local n, at = 0, 1
+  while true do
+    local nl = next_label_line:match(txt, at)
+    if not nl then return false end
+    for _, p in ipairs(LABEL_PATTERNS) do
+      if p:match(txt, nl) then n = n + 1 end
     end
     if n >= 4 then return true end
+    at = nl + 1
   end
-  return false
 end
 
 function M.new(cfg)
