@@ -312,28 +312,29 @@ end
 -- at every byte of a substring of the paragraph.
 local space = lpeg.S" \t\n\v\f\r"               -- %s
 local stop_char = lpeg.S".?!"
-local sentence_end = Cp() * stop_char * lpeg.S"\"\226\128\157\153)"^0 * Cp() * space^1 * Cp()
-  * lpeg.S"\"\226\128\156\152("^-1 * lpeg.R("AZ", "09") * Cp()
+-- Is the word before the stop (its run of ASCII letters) a title or an
+-- initial?  Looked at behind the stop, so that no Lua code reads it; the byte
+-- before a paragraph is no letter, so the run never starts before the paragraph.
+local ascii_letter, abbreviation = lpeg.R("az", "AZ"), lpeg.B(lpeg.R"AZ") * -lpeg.B(lpeg.R("az", "AZ") * lpeg.R"AZ")
+for word in pairs(ABBREVIATIONS) do
+  abbreviation = abbreviation + lpeg.B(word) * -lpeg.B(ascii_letter * word)
+end
+local closing, opening = lpeg.S"\"\226\128\157\153)", lpeg.S"\"\226\128\156\152("
+local end_shape = stop_char * closing^0 * space^1 * opening^-1 * lpeg.R("AZ", "09")
+local sentence_end = Cp() * (abbreviation * Cc(true) + Cc(false)) * stop_char
+  * closing^0 * Cp() * space^1 * Cp() * opening^-1 * lpeg.R("AZ", "09") * Cp()
 -- (the search gives up at a blank line: no paragraph holds one)
-local next_end = ((1 - lpeg.S".?!\n")^1 + (stop_char - sentence_end) + ("\n" - lib.parbreak))^0 * sentence_end
-local function is_letter(b) return b and (b >= 97 and b <= 122 or b >= 65 and b <= 90) end
+local next_end = ((1 - lpeg.S".?!\n")^1 + (stop_char - end_shape) + ("\n" - lib.parbreak))^0 * sentence_end
 local function sentences(txt, s, e, out)
   local start, at = s, s
   while true do
-    local p, q, n, stop = next_end:match(txt, at)
+    local p, abbreviated, q, n, stop = next_end:match(txt, at)
     -- past the paragraph: its last byte is no space, so no later end is in it
     if not p or stop - 1 > e then break end
     at = stop
-    if p > start then
-      -- the word before the stop (its last 12 letters at most, none before the paragraph)
-      local w, low = p, math.max(s, p - 12)
-      while w > low and is_letter(txt:byte(w - 1)) do w = w - 1 end
-      local len = p - w
-      local abbreviated = len > 0 and (len == 1 and txt:byte(w) <= 90 or len <= 6 and ABBREVIATIONS[txt:sub(w, p - 1)])
-      if not abbreviated then
-        out[#out + 1] = { s = start, e = q - 1 }
-        start = n
-      end
+    if p > start and not abbreviated then
+      out[#out + 1] = { s = start, e = q - 1 }
+      start = n
     end
   end
   if start <= e then out[#out + 1] = { s = start, e = e } end
