@@ -380,14 +380,18 @@ local function prefixes(by_key)
   end
   return out, heads
 end
+-- (the first run of letters and digits at a byte, if it is all ASCII)
+local ascii_head = C(lpeg.R("az", "AZ", "09")^1) * -lpeg.R"\128\255"
 local function lookup(s, i, by_key, prefix, heads)
-  local c = s:byte(i)
+  local c, b = s:byte(i), i > 1 and s:byte(i - 1)
   if not c then return nil end
   if not (c >= 65 and c <= 90 or c >= 195 and c <= 197 or s:find("^[Tt]he%s", i)) then return nil end
-  if i > 1 and s:find("^[%w\128-\255]", i - 1) then return nil end     -- not inside a word
+  if b and (b >= 128 or b >= 97 and b <= 122 or b >= 65 and b <= 90 or b >= 48 and b <= 57) then
+    return nil                              -- not inside a word
+  end
   if heads and c < 128 then                 -- most capitalised words begin no name of the register
-    local head = s:match("^[%w\128-\255]+", i)
-    if not head or (not head:find("[\128-\255]") and not heads[head:lower()]) then return nil end
+    local head = ascii_head:match(s, i)
+    if head and not heads[head:lower()] then return nil end
   end
   local cand, p, best_e, best_key = nil, i, nil, nil
   for _ = 1, MAXWORDS do
@@ -420,8 +424,11 @@ end
 M._lookup = lookup
 
 -- (a capital or "the" first, so that most positions are refused before Lua is called;
--- the answer kept per position, as the frame, the subject and the mentions ask the same)
-local names = #(lib.upper + lpeg.S"Tt" * "he" * sp) * Cmt(Carg(1), function(s, i, state)
+-- the answer kept per position, as the frame, the subject and the mentions ask the same;
+-- the first byte taken before Lua is called, so that LPeg knows a name is never empty
+-- and lets it stand in a loop)
+local names = #(lib.upper + lpeg.S"Tt" * "he" * sp) * Cmt(1 * Carg(1), function(s, i, state)
+  i = i - 1
   local memo = state.memo
   local hit = memo[i]
   if hit == nil then
@@ -487,6 +494,12 @@ end)
 
 local person = titled + names + generic
 local anyone = person
+-- The persons a sentence names, as one LPeg pass: at every capital that begins
+-- a word, up to the sentence's last byte (the extra argument after the state),
+-- anyone there, going on after it; the caller keeps those that end in the sentence.
+local capital, word_byte = lpeg.R("AZ", "\195\197"), lpeg.R("az", "AZ", "09", "\128\255")
+local within = Cmt(Carg(2), function(_, i, e) return i <= e end)
+local mention_scan = Ct(((1 - capital)^1 + lpeg.B(word_byte) * capital + within * (anyone + capital))^0)
 
 -- The patterns of one configuration: a frame is a subject and a verb.
 local function compile(cfg)
@@ -660,22 +673,19 @@ function M.attribute(txt, from, register, cfg, ctx, lines)
       how, group, t, same = follow:sentence{ named = { { name = who_first.name, side = who_first.side, label = f.first } } }
     else
       local subj = pat.subject:match(txt, sent.s, state)
-      local mentions = {}
-      if follow.group then                 -- does the sentence name the current speaker?
-        local at = sent.s
-        while true do
-          local w = txt:find("%f[%w\128-\255][%u\195-\197]", at)
-          if not w or w > sent.e then break end
-          local p = anyone:match(txt, w, state)
-          if p and p.name and p.stop <= sent.e then mentions[p.name] = true end
-          at = p and p.stop + 1 or w + 1
-        end
-      end
       -- "I asked …" with no one to be "I" is no one's; "We did not know …" may be
       -- a speaker's own "we", and goes on with the turn
       local subject = subj and group_of(subj.group) or (f and f.first and true) or nil
-      how, group, t, same = follow:sentence{ subject = subject,
-        narrator = sent.stop or pat.narrator:match(txt, sent.s) ~= nil, mentions = mentions }
+      local narrator = sent.stop or pat.narrator:match(txt, sent.s) ~= nil
+      local mentions = {}
+      -- does the sentence name the current speaker?  (asked only where the turn
+      -- could go on: a subject or the narrator ends it whatever the sentence names)
+      if follow.group and not subject and not narrator then
+        for _, p in ipairs(mention_scan:match(txt, sent.s, state, sent.e)) do
+          if p.name and p.stop <= sent.e then mentions[p.name] = true end
+        end
+      end
+      how, group, t, same = follow:sentence{ subject = subject, narrator = narrator, mentions = mentions }
       f = nil
     end
     if how then
