@@ -378,7 +378,14 @@ local function prefixes(by_key)
     local head = k:match("^[%w\128-\255]+")
     if head then heads[head] = true end
   end
-  return out, heads
+  -- heads by the word as written ("The", "THE", "Rusk"): the lower-cased word is
+  -- made once per word of a document, not once per capitalised word
+  local written = setmetatable({}, { __index = function(t, w)
+    local yes = heads[w:lower()] == true
+    t[w] = yes
+    return yes
+  end })
+  return out, written
 end
 -- (the first run of letters and digits at a byte, if it is all ASCII)
 local ascii_head = C(lpeg.R("az", "AZ", "09")^1) * -lpeg.R"\128\255"
@@ -391,7 +398,7 @@ local function lookup(s, i, by_key, prefix, heads)
   end
   if heads and c < 128 then                 -- most capitalised words begin no name of the register
     local head = ascii_head:match(s, i)
-    if head and not heads[head:lower()] then return nil end
+    if head and not heads[head] then return nil end
   end
   local cand, p, best_e, best_key = nil, i, nil, nil
   for _ = 1, MAXWORDS do
@@ -492,6 +499,11 @@ local bare = lib.span(bare_title + bare_word, function(w)
   return { label = w, bare = word }
 end)
 
+-- A bare word that may be a person, for the look ahead to a verb: a word
+-- that is never one ("The", "He", "In") is refused before the verbs are tried
+-- (bare refuses it anyway).
+local maybe_person = Cmt(C(lib.upper * (lib.letter + lpeg.S"'-")^0) * lpeg.P"."^-1 * #-wordchar,
+  function(_, i, word) return not NOT_PERSON[word] and i end)
 local person = titled + names + generic
 local anyone = person
 -- The persons a sentence names, as one LPeg pass: at every capital that begins
@@ -507,7 +519,7 @@ local function compile(cfg)
   local pre = (sp^0 * "," + gap * adverb * (sp^0 * ",")^-1)^0   -- ", however," "then"
   local says = pre * ((gap * (adverb + lib.phrases(AUXILIARIES)) * (sp^0 * ",")^-1)^0 * gap * verb)
   -- a bare subject only where a verb of saying follows it (no capture made for the others)
-  local bare_c = #((bare_title + bare_word) * says) * bare
+  local bare_c = #((bare_title + maybe_person) * says) * bare
   local group = Ct((person + bare_c) * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * (person + bare))^-1)
   local pron = lib.phrases(continuation.pronouns.two) * Cc(2) + lib.phrases(continuation.pronouns.one) * Cc(1)
   local first = lib.phrases(M.first_person)
@@ -516,8 +528,16 @@ local function compile(cfg)
   local inverted = Ct(Cg(Cp(), "s") * lib.phrases { "said", "continued", "added", "replied", "asked",
     "observed", "noted", "remarked", "went on" } * gap * (Cg(group, "group") + Cg(pron, "pronoun"))
     * Cg(Cp(), "se") * #(sp^0 * lpeg.S",.;:!?") * Cg(Cp(), "e"))
+  -- the frame of a sentence txt[s..e]: at its start, else after the first comma
+  -- before e where a frame or an inverted one ("…, said Mr. Rusk,") ends within
+  -- the sentence (e the extra argument after the state): one LPeg match, from
+  -- comma to comma
+  local before_end = Cmt(Carg(2), function(_, i, e) return i < e end)
+  local ends_within = Cmt(Carg(2), function(_, i, e) return i - 1 <= e end)
+  local after_comma = P{ (1 - P",")^0 * before_end
+    * ("," * space^0 * (frame + inverted) * ends_within + "," * lpeg.V(1)) }
   local subject = Ct(Cg(Ct(person * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * person)^-1), "group") * #(gap * lib.lower))
-  return { frame = frame, inverted = inverted, subject = subject, person = person,
+  return { frame = frame, inverted = inverted, sentence_frame = frame + after_comma, subject = subject, person = person,
            narrator = lib.phrases(cfg.narrator or continuation.narrator) }
 end
 
@@ -585,21 +605,7 @@ function M.attribute(txt, from, register, cfg, ctx, lines)
     return out
   end
   -- the frame of a sentence: at its start, after a comma, or inverted after a comma
-  local function frame_of(sent)
-    local f = pat.frame:match(txt, sent.s, state)
-    if f then return f end
-    local at = sent.s
-    while true do
-      local c = txt:find(",", at, true)
-      if not c or c >= sent.e then return nil end
-      local w = txt:find("%S", c + 1)
-      if w and w <= sent.e then
-        f = pat.frame:match(txt, w, state) or pat.inverted:match(txt, w, state)
-        if f and f.e - 1 <= sent.e then return f end
-      end
-      at = c + 1
-    end
-  end
+  local function frame_of(sent) return pat.sentence_frame:match(txt, sent.s, state, sent.e) end
 
   local follow = continuation.new()
   local regions, labels, paras = {}, {}, {}
