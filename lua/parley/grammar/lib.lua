@@ -251,12 +251,15 @@ end
 -- line_spans(txt) -> every line of txt, blank ones too: { s = first content
 -- byte, e = last, blank = true|nil } (leading blanks and trailing white space
 -- left out of s..e).
+local byte = string.byte
+local function is_space(b) return b == 32 or b >= 9 and b <= 13 end     -- %s
 function M.line_spans(txt)
   local out, at = {}, 1
   while at <= #txt do
     local e = txt:find("\n", at, true) or #txt + 1
     local s = txt:match("^[ \t]*()", at)
-    local last = M.trim_end(txt, e - 1, s)
+    local last = e - 1                    -- trim_end, by bytes (it runs on every line of a document)
+    while last >= s and is_space(byte(txt, last)) do last = last - 1 end
     out[#out + 1] = { s = s, e = last, blank = last < s or nil }
     at = e + 1
   end

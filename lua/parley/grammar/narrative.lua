@@ -63,7 +63,7 @@ local header = require "parley.grammar.header"
 local continuation = require "parley.grammar.continuation"
 local detect = require "parley.grammar.detect"
 
-local C, Cc, Cp, Ct, Cg, Cmt, Carg = lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg, lpeg.Cmt, lpeg.Carg
+local P, C, Cc, Cp, Ct, Cg, Cmt, Carg = lpeg.P, lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cg, lpeg.Cmt, lpeg.Carg
 local sp, gap, wordchar = lib.sp, lib.gap, lib.wordchar
 
 local M = {}
@@ -305,16 +305,39 @@ end
 
 -- The sentences of txt[s..e] (a paragraph): { s, e } each, split after . ? !
 -- (and a closing quote) before a capital, not after a title or an initial.
+-- A sentence end: the stop, its closing quotes or bytes of one (the end of
+-- the sentence is before the spaces), the spaces (the next sentence starts
+-- after them), an opening quote or bracket byte and a capital or digit.  LPeg
+-- goes from stop to stop at the speed of a span instead of a Lua pattern tried
+-- at every byte of a substring of the paragraph.
+local space = lpeg.S" \t\n\v\f\r"               -- %s
+local stop_char = lpeg.S".?!"
+-- Is the word before the stop (its run of ASCII letters) a title or an
+-- initial?  Looked at behind the stop, so that no Lua code reads it; the byte
+-- before a paragraph is no letter, so the run never starts before the paragraph.
+local ascii_letter, abbreviation = lpeg.R("az", "AZ"), lpeg.B(lpeg.R"AZ") * -lpeg.B(lpeg.R("az", "AZ") * lpeg.R"AZ")
+for word in pairs(ABBREVIATIONS) do
+  abbreviation = abbreviation + lpeg.B(word) * -lpeg.B(ascii_letter * word)
+end
+local closing, opening = lpeg.S"\"\226\128\157\153)", lpeg.S"\"\226\128\156\152("
+local end_shape = stop_char * closing^0 * space^1 * opening^-1 * lpeg.R("AZ", "09")
+local sentence_end = Cp() * (abbreviation * Cc(true) + Cc(false)) * stop_char
+  * closing^0 * Cp() * space^1 * Cp() * opening^-1 * lpeg.R("AZ", "09") * Cp()
+-- (the search gives up at a blank line: no paragraph holds one)
+local next_end = ((1 - lpeg.S".?!\n")^1 + (stop_char - end_shape) + ("\n" - lib.parbreak))^0 * sentence_end
 local function sentences(txt, s, e, out)
-  local part, start = txt:sub(s, e), 1
-  for p, q in part:gmatch("()[.?!][\"\226\128\157\153)]*()%s+[\"\226\128\156\152(]?[%u%d]") do
-    local word = part:sub(math.max(1, p - 12), p - 1):match("(%a+)$")
-    if p > start and not (word and (ABBREVIATIONS[word] or #word == 1 and word:find("%u"))) then
-      out[#out + 1] = { s = s + start - 1, e = s + q - 2 }
-      start = part:find("%S", q)
+  local start, at = s, s
+  while true do
+    local p, abbreviated, q, n, stop = next_end:match(txt, at)
+    -- past the paragraph: its last byte is no space, so no later end is in it
+    if not p or stop - 1 > e then break end
+    at = stop
+    if p > start and not abbreviated then
+      out[#out + 1] = { s = start, e = q - 1 }
+      start = n
     end
   end
-  if start and start <= #part then out[#out + 1] = { s = s + start - 1, e = e } end
+  if start <= e then out[#out + 1] = { s = start, e = e } end
   return out
 end
 
@@ -355,16 +378,27 @@ local function prefixes(by_key)
     local head = k:match("^[%w\128-\255]+")
     if head then heads[head] = true end
   end
-  return out, heads
+  -- heads by the word as written ("The", "THE", "Rusk"): the lower-cased word is
+  -- made once per word of a document, not once per capitalised word
+  local written = setmetatable({}, { __index = function(t, w)
+    local yes = heads[w:lower()] == true
+    t[w] = yes
+    return yes
+  end })
+  return out, written
 end
+-- (the first run of letters and digits at a byte, if it is all ASCII)
+local ascii_head = C(lpeg.R("az", "AZ", "09")^1) * -lpeg.R"\128\255"
 local function lookup(s, i, by_key, prefix, heads)
-  local c = s:byte(i)
+  local c, b = s:byte(i), i > 1 and s:byte(i - 1)
   if not c then return nil end
   if not (c >= 65 and c <= 90 or c >= 195 and c <= 197 or s:find("^[Tt]he%s", i)) then return nil end
-  if i > 1 and s:find("^[%w\128-\255]", i - 1) then return nil end     -- not inside a word
+  if b and (b >= 128 or b >= 97 and b <= 122 or b >= 65 and b <= 90 or b >= 48 and b <= 57) then
+    return nil                              -- not inside a word
+  end
   if heads and c < 128 then                 -- most capitalised words begin no name of the register
-    local head = s:match("^[%w\128-\255]+", i)
-    if not head or (not head:find("[\128-\255]") and not heads[head:lower()]) then return nil end
+    local head = ascii_head:match(s, i)
+    if head and not heads[head] then return nil end
   end
   local cand, p, best_e, best_key = nil, i, nil, nil
   for _ = 1, MAXWORDS do
@@ -397,8 +431,11 @@ end
 M._lookup = lookup
 
 -- (a capital or "the" first, so that most positions are refused before Lua is called;
--- the answer kept per position, as the frame, the subject and the mentions ask the same)
-local names = #(lib.upper + lpeg.S"Tt" * "he" * sp) * Cmt(Carg(1), function(s, i, state)
+-- the answer kept per position, as the frame, the subject and the mentions ask the same;
+-- the first byte taken before Lua is called, so that LPeg knows a name is never empty
+-- and lets it stand in a loop)
+local names = #(lib.upper + lpeg.S"Tt" * "he" * sp) * Cmt(1 * Carg(1), function(s, i, state)
+  i = i - 1
   local memo = state.memo
   local hit = memo[i]
   if hit == nil then
@@ -462,8 +499,19 @@ local bare = lib.span(bare_title + bare_word, function(w)
   return { label = w, bare = word }
 end)
 
+-- A bare word that may be a person, for the look ahead to a verb: a word
+-- that is never one ("The", "He", "In") is refused before the verbs are tried
+-- (bare refuses it anyway).
+local maybe_person = Cmt(C(lib.upper * (lib.letter + lpeg.S"'-")^0) * lpeg.P"."^-1 * #-wordchar,
+  function(_, i, word) return not NOT_PERSON[word] and i end)
 local person = titled + names + generic
 local anyone = person
+-- The persons a sentence names, as one LPeg pass: at every capital that begins
+-- a word, up to the sentence's last byte (the extra argument after the state),
+-- anyone there, going on after it; the caller keeps those that end in the sentence.
+local capital, word_byte = lpeg.R("AZ", "\195\197"), lpeg.R("az", "AZ", "09", "\128\255")
+local within = Cmt(Carg(2), function(_, i, e) return i <= e end)
+local mention_scan = Ct(((1 - capital)^1 + lpeg.B(word_byte) * capital + within * (anyone + capital))^0)
 
 -- The patterns of one configuration: a frame is a subject and a verb.
 local function compile(cfg)
@@ -471,7 +519,7 @@ local function compile(cfg)
   local pre = (sp^0 * "," + gap * adverb * (sp^0 * ",")^-1)^0   -- ", however," "then"
   local says = pre * ((gap * (adverb + lib.phrases(AUXILIARIES)) * (sp^0 * ",")^-1)^0 * gap * verb)
   -- a bare subject only where a verb of saying follows it (no capture made for the others)
-  local bare_c = #((bare_title + bare_word) * says) * bare
+  local bare_c = #((bare_title + maybe_person) * says) * bare
   local group = Ct((person + bare_c) * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * (person + bare))^-1)
   local pron = lib.phrases(continuation.pronouns.two) * Cc(2) + lib.phrases(continuation.pronouns.one) * Cc(1)
   local first = lib.phrases(M.first_person)
@@ -480,9 +528,31 @@ local function compile(cfg)
   local inverted = Ct(Cg(Cp(), "s") * lib.phrases { "said", "continued", "added", "replied", "asked",
     "observed", "noted", "remarked", "went on" } * gap * (Cg(group, "group") + Cg(pron, "pronoun"))
     * Cg(Cp(), "se") * #(sp^0 * lpeg.S",.;:!?") * Cg(Cp(), "e"))
+  -- the frame of a sentence txt[s..e]: at its start, else after the first comma
+  -- before e where a frame or an inverted one ("…, said Mr. Rusk,") ends within
+  -- the sentence (e the extra argument after the state): one LPeg match, from
+  -- comma to comma
+  local before_end = Cmt(Carg(2), function(_, i, e) return i < e end)
+  local ends_within = Cmt(Carg(2), function(_, i, e) return i - 1 <= e end)
+  local after_comma = P{ (1 - P",")^0 * before_end
+    * ("," * space^0 * (frame + inverted) * ends_within + "," * lpeg.V(1)) }
   local subject = Ct(Cg(Ct(person * ((sp^0 * "," * gap * person)^0 * (sp^0 * ",")^-1 * gap * "and" * gap * person)^-1), "group") * #(gap * lib.lower))
-  return { frame = frame, inverted = inverted, subject = subject, person = person,
+  return { frame = frame, inverted = inverted, sentence_frame = frame + after_comma, subject = subject, person = person,
            narrator = lib.phrases(cfg.narrator or continuation.narrator) }
+end
+
+-- The drafter a source note names ("Drafted by Harriman."), or nil: the first
+-- "Drafted by" that a name follows (found by plain search, not by a pattern
+-- tried at every byte).
+local function drafted_by(txt)
+  local at = 1
+  while true do
+    local d = txt:find("Drafted by ", at, true)
+    if not d then return nil end
+    local name = txt:match("^Drafted by ([%u][%w%.' ]-%w)[%s,;.]", d)
+    if name then return name end
+    at = d + 1
+  end
 end
 
 -- attribute(txt, from, register, cfg) -> regions (turn, label, narration):
@@ -493,7 +563,7 @@ function M.attribute(txt, from, register, cfg, ctx, lines)
   local prefix, heads = prefixes(register.by_key)
   local state = { by_key = register.by_key, prefix = prefix, heads = heads, memo = {} }
   local who_first
-  local drafter = cfg.first_person == nil and txt:match("Drafted by ([%u][%w%.' ]-%w)[%s,;.]")
+  local drafter = cfg.first_person == nil and drafted_by(txt)
   if drafter then                  -- "I" of a memorandum is its drafter when the source note names him
     drafter = drafter:gsub(" and$", ""):gsub(" of .*$", "")
     local e, who = lookup(drafter, 1, register.by_key, prefix, heads)
@@ -535,21 +605,7 @@ function M.attribute(txt, from, register, cfg, ctx, lines)
     return out
   end
   -- the frame of a sentence: at its start, after a comma, or inverted after a comma
-  local function frame_of(sent)
-    local f = pat.frame:match(txt, sent.s, state)
-    if f then return f end
-    local at = sent.s
-    while true do
-      local c = txt:find(",", at, true)
-      if not c or c >= sent.e then return nil end
-      local w = txt:find("%S", c + 1)
-      if w and w <= sent.e then
-        f = pat.frame:match(txt, w, state) or pat.inverted:match(txt, w, state)
-        if f and f.e - 1 <= sent.e then return f end
-      end
-      at = c + 1
-    end
-  end
+  local function frame_of(sent) return pat.sentence_frame:match(txt, sent.s, state, sent.e) end
 
   local follow = continuation.new()
   local regions, labels, paras = {}, {}, {}
@@ -623,22 +679,19 @@ function M.attribute(txt, from, register, cfg, ctx, lines)
       how, group, t, same = follow:sentence{ named = { { name = who_first.name, side = who_first.side, label = f.first } } }
     else
       local subj = pat.subject:match(txt, sent.s, state)
-      local mentions = {}
-      if follow.group then                 -- does the sentence name the current speaker?
-        local at = sent.s
-        while true do
-          local w = txt:find("%f[%w\128-\255][%u\195-\197]", at)
-          if not w or w > sent.e then break end
-          local p = anyone:match(txt, w, state)
-          if p and p.name and p.stop <= sent.e then mentions[p.name] = true end
-          at = p and p.stop + 1 or w + 1
-        end
-      end
       -- "I asked …" with no one to be "I" is no one's; "We did not know …" may be
       -- a speaker's own "we", and goes on with the turn
       local subject = subj and group_of(subj.group) or (f and f.first and true) or nil
-      how, group, t, same = follow:sentence{ subject = subject,
-        narrator = sent.stop or pat.narrator:match(txt, sent.s) ~= nil, mentions = mentions }
+      local narrator = sent.stop or pat.narrator:match(txt, sent.s) ~= nil
+      local mentions = {}
+      -- does the sentence name the current speaker?  (asked only where the turn
+      -- could go on: a subject or the narrator ends it whatever the sentence names)
+      if follow.group and not subject and not narrator then
+        for _, p in ipairs(mention_scan:match(txt, sent.s, state, sent.e)) do
+          if p.name and p.stop <= sent.e then mentions[p.name] = true end
+        end
+      end
+      how, group, t, same = follow:sentence{ subject = subject, narrator = narrator, mentions = mentions }
       f = nil
     end
     if how then
@@ -758,18 +811,34 @@ end
 local LABEL_LINES = { "\n[ \t]*%u[%w%.'%-]*:[ \t]",                 -- "H: ", "Ball: "
   "\n[ \t]*%u[%u%.'%- ]*%u%.?:[ \t]",                                 -- "MR. BALL: "
   "\n[ \t]*%u%a*%.? %u[%w'%-]*:[ \t]" }                              -- "The President: ", "Mr. Ball: "
+-- The same three as LPeg patterns, so that one search goes from line break to
+-- line break at the speed of a span, not three Lua patterns tried at every
+-- byte.  (No match holds a second line break, so four lines that match
+-- LABEL_LINES, counted once per pattern they match, are what is asked.)
+local LABEL_PATTERNS
+do
+  local S, R, P = lpeg.S, lpeg.R, lpeg.P
+  local indent, up, after = S" \t"^0, R"AZ", P":" * S" \t"
+  local caps_end = up * P"."^-1 * ":"
+  LABEL_PATTERNS = {
+    "\n" * indent * up * (R("AZ", "az", "09") + S".'-")^0 * after,
+    "\n" * indent * up * ((up + S".'- ") - caps_end)^0 * caps_end * S" \t",
+    "\n" * indent * up * R("AZ", "az")^0 * P"."^-1 * " " * up * (R("AZ", "az", "09") + S"'-")^0 * after,
+  }
+end
+local any_label_line = LABEL_PATTERNS[1] + LABEL_PATTERNS[2] + LABEL_PATTERNS[3]
+local next_label_line = ((1 - P"\n")^1 + ("\n" - any_label_line))^0 * Cp() * "\n"
 local function may_be_labelled(txt)
-  local n = 0
-  for _, pattern in ipairs(LABEL_LINES) do
-    local at = 1
-    while n < 4 do
-      local _, e = txt:find(pattern, at)
-      if not e then break end
-      n, at = n + 1, e
+  local n, at = 0, 1
+  while true do
+    local nl = next_label_line:match(txt, at)
+    if not nl then return false end
+    for _, p in ipairs(LABEL_PATTERNS) do
+      if p:match(txt, nl) then n = n + 1 end
     end
     if n >= 4 then return true end
+    at = nl + 1
   end
-  return false
 end
 
 function M.new(cfg)
