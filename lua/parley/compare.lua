@@ -213,10 +213,24 @@ end
 
 -- The passages of the record: its sentences, each with the speakers of the
 -- turn around its first word, its line, words and term set.
+-- What is no one's words in a record or a report: headings, datelines, header
+-- fields and participants lists, footnotes and source notes (a TEI reader's
+-- notes stand apart at the end of the text), sign-offs; and speaker labels,
+-- whose words are not counted though their sentence is.
+M.NOT_TEXT = { "head", "dateline", "note", "list", "field", "header", "footer", "signoff", "source_note" }
+local function not_text(corpus, doc)
+  local kinds = { "label" }
+  for _, k in ipairs(M.NOT_TEXT) do kinds[#kinds + 1] = k end
+  return positions_in(corpus, doc, M.NOT_TEXT), positions_in(corpus, doc, kinds)
+end
+
+-- Claims shorter than this many words (a signature, a telegram's number) are none.
+M.MIN_WORDS = 4
+
 local function passages_of(corpus, doc, tokens, term)
   local line_of = line_finder(doc)
   local turns = regions_in(corpus, doc, "turn")
-  local skip = positions_in(corpus, doc, { "label" })
+  local _, skip = not_text(corpus, doc)
   local out = {}
   for _, s in ipairs(regions_in(corpus, doc, "sentence")) do
     local i, j = token_at(tokens, s.pos), token_at(tokens, s.stop_pos + 1) - 1
@@ -225,7 +239,7 @@ local function passages_of(corpus, doc, tokens, term)
       local set = {}
       for _, w in ipairs(words) do for _, t in ipairs(w.terms or {}) do set[t] = true end end
       local who = speakers_at(turns, words[1].tok.pos)
-      out[#out + 1] = { line = s.line, last_line = line_of(s.stop), pos = s.pos, stop_pos = s.stop_pos, words = words, terms = set,
+      out[#out + 1] = { line = s.line, last_line = s.line + line_of(s.stop) - line_of(s.start), pos = s.pos, stop_pos = s.stop_pos, words = words, terms = set,
                         speakers = who, turn = who[1] and who[1].turn or nil, start = s.start, stop = s.stop }
     end
   end
@@ -236,11 +250,9 @@ end
 -- and source note, and within a sentence each span of a turn the grammar
 -- found (a reported-speech clause, with the speakers it names), or the
 -- sentence whole when no turn holds it.
-local NOT_CLAIMS = { "field", "signoff", "source_note", "header", "footer" }
 local function claims_of(corpus, doc, tokens, term)
-  local line_of = line_finder(doc)
   local turns = regions_in(corpus, doc, "turn")
-  local skip = positions_in(corpus, doc, NOT_CLAIMS)
+  local structure, skip = not_text(corpus, doc)
   local quotes = regions_in(corpus, doc, "quote")
   local points = regions_in(corpus, doc, "point")
   local out = {}
@@ -250,12 +262,13 @@ local function claims_of(corpus, doc, tokens, term)
   end
   local function add(s, e, who)
     local i, j = token_at(tokens, s), token_at(tokens, e + 1) - 1
-    local words = words_of(tokens, i, j, term)
-    if #words == 0 then return end
+    local all = words_of(tokens, i, j, term)           -- its words, labels and all, for its text
+    local words = words_of(tokens, i, j, term, skip)   -- those that are what was said, for its terms
+    if #all < M.MIN_WORDS then return end
     local set, n = {}, 0
     for _, w in ipairs(words) do for _, t in ipairs(w.terms or {}) do if not set[t] then set[t] = true; n = n + 1 end end end
     if n == 0 then return end
-    local first, last = words[1].tok, words[#words].tok
+    local first, last = all[1].tok, all[#all].tok
     local quote
     for _, q in ipairs(quotes) do  -- a quotation of three words or more inside the claim (not a scare quote)
       if q.pos >= s and q.stop_pos <= e and (not quote or q.pos < quote.pos) then
@@ -264,11 +277,11 @@ local function claims_of(corpus, doc, tokens, term)
         if nw >= 3 then quote = q end
       end
     end
-    out[#out + 1] = { pos = s, stop_pos = e, line = line_of(first.start), words = words, terms = set, speakers = who,
+    out[#out + 1] = { pos = s, stop_pos = e, first_pos = first.pos, words = words, terms = set, speakers = who,
                       point = point_at(s), quote = quote, start = first.start, stop = last.stop }
   end
   for _, sent in ipairs(regions_in(corpus, doc, "sentence")) do
-    if not skip[sent.pos] then
+    if not structure[sent.pos] then
       local spans, order = {}, {}
       for _, t in ipairs(turns) do
         if t.pos <= sent.stop_pos and t.stop_pos >= sent.pos then
@@ -286,6 +299,10 @@ local function claims_of(corpus, doc, tokens, term)
       end
     end
   end
+  -- lines as the source has them (a TEI file's, through the index's map), in one call
+  local firsts = {}
+  for k, c in ipairs(out) do firsts[k] = c.first_pos end
+  for k, row in ipairs(#firsts > 0 and corpus:at(firsts) or {}) do out[k].line = row.line end
   return out
 end
 
@@ -380,7 +397,26 @@ end
 -- Is a record speaker one the claim names?  Same name; or, for a claim the
 -- report gives to a group ("the Americans") or to its own "we", a speaker of
 -- the same side.
-local function attributed(claim, speakers)
+-- Words of a speaker's name that say what, not who: a claim that names "the
+-- Soviet Ambassador" does not name Dobrynin; a name that is a title alone
+-- ("The Secretary") is named by its title.
+local TITLE_WORDS = {}
+for w in ("Soviet American British French German Ambassador Minister Foreign Prime President Secretary "
+          .. "Under Assistant Deputy General Senator Governor Chairman Mister"):gmatch("%a+") do TITLE_WORDS[w] = true end
+local function naming_words(name)
+  local own, titles = {}, {}
+  for w in name:gmatch("%u[%w\128-\255]+") do
+    if TITLE_WORDS[w] then titles[#titles + 1] = w elseif #w > 3 then own[#own + 1] = w end
+  end
+  return #own > 0 and own or titles
+end
+
+local function attributed(claim, speakers, text)
+  for _, s in ipairs(speakers) do   -- the claim itself names the speaker ("(b) Dobrynin replied …")
+    for _, w in ipairs(naming_words(s.name)) do
+      if text:find("%f[%w]" .. w .. "%f[%W]") then return true end
+    end
+  end
   for _, c in ipairs(claim.speakers) do
     for _, s in ipairs(speakers) do
       if c.name == s.name then return true end
@@ -476,12 +512,12 @@ function M.compare(corpus, report, record, opts)
         claim.label = "summary"
       end
       -- who said it
-      if #c.speakers > 0 and #bp.speakers > 0 and not attributed(c, bp.speakers) then
+      if #c.speakers > 0 and #bp.speakers > 0 and not attributed(c, bp.speakers, claim.text) then
         local any = false   -- a passage of a speaker the claim names, nearly as good, is support enough
         for k = 2, #scored do
           local p = scored[k]
           if p.score < best.score * M.NEARLY then break end
-          if attributed(c, p.p.speakers) then any = true; break end
+          if attributed(c, p.p.speakers, claim.text) then any = true; break end
         end
         if not any then
           claim.flags[#claim.flags + 1] = "attribution shift"
