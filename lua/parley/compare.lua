@@ -487,8 +487,14 @@ function M.compare(corpus, report, record, opts)
     for k = 1, math.min(top, #scored) do
       local p = scored[k].p
       if scored[k].score >= min_score / 2 then
+        local matched, seen = {}, {}   -- the passage's words that share a term with the claim
+        for _, w in ipairs(p.words) do
+          for _, t in ipairs(w.terms or {}) do
+            if c.terms[t] and not seen[w.folded] then seen[w.folded] = true; matched[#matched + 1] = w.word end
+          end
+        end
         claim.support[#claim.support + 1] = { doc = cdoc.id, line = p.line, last_line = p.last_line, speaker = names(p.speakers),
-          score = scored[k].score, excerpt = excerpt(ctext, p.start, p.stop), pos = p.pos }
+          score = scored[k].score, excerpt = excerpt(ctext, p.start, p.stop), pos = p.pos, matched = matched }
       end
     end
     claim.supported = combined >= min_score and best ~= nil
@@ -593,7 +599,13 @@ function M.coverage(corpus, cdoc, turns, passages, claims, ctoks)
   end
   local omitted = {}
   for _, r in ipairs(rows) do if not r.covered then omitted[#omitted + 1] = r end end
-  return { report = nil, record = cdoc.id, turns = rows, speakers = list(by_speaker), sides = list(by_side),
+  local ctext = cdoc:text()
+  local plist = {}   -- the record's passages in order, with the claims each supports
+  for _, p in ipairs(passages) do
+    plist[#plist + 1] = { pos = p.pos, line = p.line, speaker = names(p.speakers), text = (ctext:sub(p.start, p.stop):gsub("%s+", " ")),
+                          claims = used[p.pos] or {}, turn = p.turn and p.turn.pos or nil }
+  end
+  return { record = cdoc.id, passages = plist, turns = rows, speakers = list(by_speaker), sides = list(by_side),
            omitted = omitted }
 end
 

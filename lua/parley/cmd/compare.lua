@@ -15,7 +15,9 @@ docs/statistics.md). label: verbatim quote (a quotation of three words or more w
 words the passage has, in order, for 90%), close paraphrase (score >= 0.4), summary,
 attribution shift (the best support was said by someone the report does not name),
 strength shift (a hedge against a firm statement, or a condition of the record left out),
-not found. flags: every shift that applies, and "numbers differ".]]
+not found. flags: every shift that applies, and "numbers differ". --format html writes a
+self-contained side-by-side page: the claims, coloured by label, beside the record, with a
+strip of the record's turns showing which the report uses.]]
 
 local function list(v) return type(v) == "table" and table.concat(v, ", ") or tostring(v or "") end
 
@@ -73,6 +75,11 @@ return cli.command {
     if opts.coverage then
       output.write(info.speakers, COVERAGE, opts.format, out,
         { caption = ("coverage of %s by the claims of %s"):format(record, report) })
+      return
+    end
+    if opts.format == "html" then   -- the side-by-side view, a page of its own
+      output.put(out or io.stdout, require("parley.compare.html").page(claims, info,
+        { report = report, record = record, min_score = opts.min_score or compare.MIN_SCORE }))
       return
     end
     local supported = 0
