@@ -148,3 +148,91 @@ describe("parley compare", function()
     assert.matches("min%-score", err)
   end)
 end)
+
+describe("compare on a FRUS pair (spec/fixtures/compare/frus)", function()
+  -- The record: Rusk's conversation with Dobrynin, 30 August 1968 (d165). The report: the
+  -- telegram of 31 August to Bucharest (d166) in which Leddy tells the Romanian ambassador
+  -- "partial substance" of it, points (a)-(d); the rest of the telegram is Leddy's own
+  -- conversation with Bogdan, which the record does not hold.
+  local c = h.open(h.root .. "/spec/fixtures/compare/frus")
+  local claims = c:compare("frus1964-68v17/d166", "frus1964-68v17/d165")
+  local xml = h.root .. "/spec/fixtures/compare/frus/frus1964-68v17-d165-d166.xml"
+  local lines = {}
+  for l in io.lines(xml) do lines[#lines + 1] = l end
+
+  it("finds the Secretary's and Dobrynin's words that the telegram passes on, at their lines in the XML", function()
+    local b = claim_with(claims, "Dobrynin replied he had no information")
+    assert.is_true(b.supported)
+    assert.equal("Soviet Ambassador Anatoliy F. Dobrynin", b.support[1].speaker)
+    assert.truthy(lines[b.support[1].line]:find("he had no official information", 1, true)
+      or lines[b.support[1].line]:find("Dobrynin", 1, true))
+    assert.are_not.equal("attribution shift", b.label)   -- the claim names him
+    local a = claim_with(claims, "various reports received during past 24 hours")
+    assert.is_true(a.supported)
+    assert.equal("The Secretary", a.support[1].speaker)
+    local cc = claim_with(claims, "in name of humanity")
+    assert.is_true(cc.supported)
+    assert.equal("The Secretary", cc.support[1].speaker)
+    -- the claim's line is the telegram's line in the XML file
+    assert.truthy(lines[cc.line]:find("(c)", 1, true) or lines[cc.line]:find("Secretary said if Soviets", 1, true)
+      or lines[cc.line]:find("Main points", 1, true))
+  end)
+
+  it("does not find Leddy's own conversation with Bogdan in the record", function()
+    for _, f in ipairs { "In uninstructed call", "Bogdan appreciated info", "last-minute inclusion" } do
+      assert.is_false(claim_with(claims, f).supported, f)
+    end
+  end)
+
+  it("leaves the telegram's heading, number and source note out of the claims", function()
+    for _, x in ipairs(claims) do
+      assert.is_nil(x.text:find("^166%. Telegram"))
+      assert.is_nil(x.text:find("Central Files", 1, true))
+      assert.is_nil(x.text:find("^231372"))
+    end
+  end)
+end)
+
+describe("compare of sub-corpora and the HTML view", function()
+  it("takes sub-corpora for either side, with the same claims as their documents give", function()
+    local c = h.open()
+    local by_id = c:compare(REPORT, RECORD)
+    local by_sub = c:compare(c:where{ type = "telegram" }, c:where{ type = "transcript" })
+    assert.equal(#by_id, #by_sub)
+    for i = 1, #by_id do
+      assert.equal(by_id[i].text, by_sub[i].text)
+      assert.equal(by_id[i].label, by_sub[i].label)
+    end
+    assert.has_error(function() c:compare(REPORT, REPORT) end)
+  end)
+
+  it("writes one self-contained page: every claim, the record's sentences, a strip, nothing fetched", function()
+    local out, err, code = h.run { "compare", "--format", "html" }
+    assert.equal(0, code, err)
+    local claims = compare.compare(h.open(), REPORT, RECORD)
+    local n = select(2, out:gsub('<div class="claim" id="c%d+"', ""))
+    assert.equal(#claims, n)
+    assert.truthy(out:find("<svg", 1, true))
+    assert.truthy(out:find("<title>The record&#39;s 82 turns in order", 1, true))
+    -- nothing fetched: the only URL is the SVG namespace, which names, not loads
+    assert.is_nil((out:gsub('xmlns="http://www.w3.org/2000/svg"', "")):find("https?://"))
+    assert.is_nil(out:find("<script", 1, true))
+    -- the record's line 448, as a sentence the claims use
+    assert.truthy(out:find("If Castro is afraid of them, they, too, are afraid of him.", 1, true))
+  end)
+
+  it("escapes what the documents hold", function()
+    local dir = h.tmpdir()
+    h.write(dir .. "/corpus.lua", [[return { name = "hostile", documents = {
+      { id = "record", path = "record.txt", type = "transcript", grammar = "labelled" },
+      { id = "report", path = "report.txt", type = "telegram" } } }]])
+    h.write(dir .. "/record.txt", "ALICE: The <script>alert(1)</script> quarantine holds & the ships turn back today.\n\n"
+      .. "BOB: We shall inspect every ship in the harbour tomorrow.\n")
+    h.write(dir .. "/report.txt", "Alice said that the quarantine holds & the ships turn back today.\n")
+    local out, err, code = h.run { "compare", "report", "record", "--corpus", dir, "--format", "html" }
+    assert.equal(0, code, err)
+    assert.is_nil(out:find("<script>", 1, true))
+    assert.truthy(out:find("&lt;script&gt;", 1, true))
+    assert.truthy(out:find("&amp;", 1, true))
+  end)
+end)

@@ -436,16 +436,41 @@ end
 
 -- ------------------------------------------------------------ the comparison
 
+-- The documents a side of the comparison names: a document id (or number),
+-- a list of them, or a sub-corpus (corpus:where{…}, its documents); each
+-- { doc, tokens, text }.
+local function side_docs(corpus, x, what)
+  local ids = {}
+  if type(x) == "table" and x.ix then
+    for d in x:docs() do ids[#ids + 1] = d.id end
+    if #ids == 0 then fail(("the %s sub-corpus holds no documents"):format(what)) end
+  elseif type(x) == "table" then
+    for _, id in ipairs(x) do ids[#ids + 1] = id end
+    if #ids == 0 then fail(("no documents given for the %s"):format(what)) end
+  else
+    ids[1] = x
+  end
+  local out = {}
+  for _, id in ipairs(ids) do
+    local doc, tokens = document(corpus, id, what)
+    out[#out + 1] = { doc = doc, tokens = tokens, text = doc:text() }
+  end
+  return out
+end
+
+local function excerpt(t, s, e) return (t:sub(s, e):gsub("%s+", " ")) end
+
 -- compare(corpus, report, record, opts) -> claims, info.  report and record:
--- document ids (or numbers).  opts: min_score (M.MIN_SCORE), top (M.TOP),
--- synonyms (more groups), language (the stemmer's, "english").  Each claim:
--- { n, text, point, line, attributed_to, label, flags = { … }, supported,
--- score (the best passage's), combined (the best passages' together),
--- support = { { doc, line, speaker, score, excerpt, pos } … best first },
+-- a document id (or number), a list of ids, or a sub-corpus (corpus:where{…}).
+-- opts: min_score (M.MIN_SCORE), top (M.TOP), synonyms (more groups),
+-- language (the stemmer's, "english").  Each claim: { n, doc, text, point,
+-- line, attributed_to, label, flags = { … }, supported, score (the best
+-- passage's), combined (the best passages' together), support = { { doc,
+-- line, last_line, speaker, score, excerpt, pos, matched } … best first },
 -- quote = { text, agree, total, alignment } (a quotation's alignment),
--- numbers = { claim = { … }, record = { … } } when they differ, hedges }.
--- info: { report, record, coverage = rows per record turn, speakers = rows
--- per speaker, sides = rows per side }.
+-- said_by (with an attribution shift), numbers = { claim, record } when they
+-- differ, hedges }.  info (M.coverage): the record's passages and turns with
+-- the claims that use them, and rows per speaker and per side.
 function M.compare(corpus, report, record, opts)
   opts = opts or {}
   local min_score = opts.min_score or M.MIN_SCORE
@@ -453,108 +478,130 @@ function M.compare(corpus, report, record, opts)
     fail(("--min-score must be a number from 0 to 1, got %s"):format(tostring(opts.min_score)))
   end
   local top = opts.top or M.TOP
-  local rdoc, rtoks = document(corpus, report, "report")
-  local cdoc, ctoks = document(corpus, record, "record")
+  local reports, records = side_docs(corpus, report, "report"), side_docs(corpus, record, "record")
+  local in_record = {}
+  for _, r in ipairs(records) do in_record[r.doc.id] = true end
+  for _, r in ipairs(reports) do
+    if in_record[r.doc.id] then fail("the report and the record share a document: " .. r.doc.id) end
+  end
   local people = {}
-  for _, d in ipairs{ rdoc, cdoc } do
-    for _, t in ipairs(regions_in(corpus, d, "turn")) do people[#people + 1] = t.attrs.speaker or "" end
+  for _, side in ipairs{ reports, records } do
+    for _, r in ipairs(side) do
+      for _, t in ipairs(regions_in(corpus, r.doc, "turn")) do people[#people + 1] = t.attrs.speaker or "" end
+    end
   end
   local term = term_maker(opts, people)
-  if rdoc.id == cdoc.id then fail("the report and the record are the same document: " .. rdoc.id) end
-  local passages, turns = passages_of(corpus, cdoc, ctoks, term)
-  if #passages == 0 then fail(("the record %s has no sentences to compare with"):format(cdoc.id)) end
-  local w = weights(passages)
-  local rtext, ctext = rdoc:text(), cdoc:text()
-  local function excerpt(t, s, e) return (t:sub(s, e):gsub("%s+", " ")) end
-  local claims = {}
-  for n, c in ipairs(claims_of(corpus, rdoc, rtoks, term)) do
-    local scored = {}
-    for _, p in ipairs(passages) do
-      local s = share(c, p.terms, w)
-      if s > 0 then scored[#scored + 1] = { p = p, score = s } end
+  local passages = {}
+  for _, r in ipairs(records) do
+    local ps, turns = passages_of(corpus, r.doc, r.tokens, term)
+    r.turns = turns
+    for _, p in ipairs(ps) do
+      p.doc, p.text = r.doc.id, excerpt(r.text, p.start, p.stop)
+      passages[#passages + 1] = p
     end
-    table.sort(scored, function(a, b)
-      if a.score ~= b.score then return a.score > b.score end
-      return a.p.pos < b.p.pos
-    end)
-    local best = scored[1]
-    local pool = {}
-    for k = 1, math.min(top, #scored) do for t in pairs(scored[k].p.terms) do pool[t] = true end end
-    local combined = share(c, pool, w)
-    local claim = { n = n, text = excerpt(rtext, c.start, c.stop), point = c.point, line = c.line,
-                    attributed_to = names(c.speakers), score = best and best.score or 0, combined = combined,
-                    support = {}, flags = {} }
-    for k = 1, math.min(top, #scored) do
-      local p = scored[k].p
-      if scored[k].score >= min_score / 2 then
-        local matched, seen = {}, {}   -- the passage's words that share a term with the claim
-        for _, w in ipairs(p.words) do
-          for _, t in ipairs(w.terms or {}) do
-            if c.terms[t] and not seen[w.folded] then seen[w.folded] = true; matched[#matched + 1] = w.word end
-          end
-        end
-        claim.support[#claim.support + 1] = { doc = cdoc.id, line = p.line, last_line = p.last_line, speaker = names(p.speakers),
-          score = scored[k].score, excerpt = excerpt(ctext, p.start, p.stop), pos = p.pos, matched = matched }
-      end
-    end
-    claim.supported = combined >= min_score and best ~= nil
-    if not claim.supported then
-      claim.label = "not found"
-    else
-      local bp = best.p
-      -- the quotation, aligned with the best passage
-      if c.quote then
-        local qw = {}
-        for _, x in ipairs(c.words) do if x.tok.pos >= c.quote.pos and x.tok.pos <= c.quote.stop_pos then qw[#qw + 1] = x end end
-        local a = M.align(qw, bp.words)
-        claim.quote = { text = excerpt(rtext, c.quote.start, c.quote.stop), agree = a.agree, total = a.total,
-                        alignment = M.alignment_text(a) }
-      end
-      if claim.quote and claim.quote.total > 0 and claim.quote.agree / claim.quote.total >= M.VERBATIM then
-        claim.label = "verbatim quote"
-      elseif best.score >= M.PARAPHRASE then
-        claim.label = "close paraphrase"
-      else
-        claim.label = "summary"
-      end
-      -- who said it
-      if #c.speakers > 0 and #bp.speakers > 0 and not attributed(c, bp.speakers, claim.text) then
-        local any = false   -- a passage of a speaker the claim names, nearly as good, is support enough
-        for k = 2, #scored do
-          local p = scored[k]
-          if p.score < best.score * M.NEARLY then break end
-          if attributed(c, p.p.speakers, claim.text) then any = true; break end
-        end
-        if not any then
-          claim.flags[#claim.flags + 1] = "attribution shift"
-          claim.said_by = names(bp.speakers)
-        end
-      end
-      -- how firmly, on what condition, with what numbers
-      local ch, ccond, cnum, cmodal = features(c.words)
-      local ph, pcond, pnum, pmodal = features(bp.words)
-      -- a hedge against a firm statement, either way, or the record's condition left out
-      if (#ph > 0 and not cmodal) or (#ch > 0 and not pmodal) or (pcond and not ccond) then
-        claim.flags[#claim.flags + 1] = "strength shift"
-        claim.hedges = { claim = ch, record = ph, condition_dropped = pcond and not ccond or nil }
-      end
-      local cn, pn = keys(cnum), keys(pnum)
-      if #cn > 0 and #pn > 0 and table.concat(cn, ",") ~= table.concat(pn, ",") then
-        claim.flags[#claim.flags + 1] = "numbers differ"
-        claim.numbers = { claim = cn, record = pn }
-      end
-      if claim.flags[1] == "attribution shift" then claim.label = "attribution shift"
-      elseif claim.flags[1] == "strength shift" and claim.label ~= "verbatim quote" then claim.label = "strength shift" end
-    end
-    claims[#claims + 1] = claim
   end
-  return claims, M.coverage(corpus, cdoc, turns, passages, claims, ctoks)
+  if #passages == 0 then fail(("the record (%s) has no sentences to compare with"):format(records[1].doc.id)) end
+  local w = weights(passages)
+  local claims = {}
+  for _, r in ipairs(reports) do
+    for _, c in ipairs(claims_of(corpus, r.doc, r.tokens, term)) do
+      c.doc, c.text = r.doc.id, excerpt(r.text, c.start, c.stop)
+      if c.quote then c.quote.text = excerpt(r.text, c.quote.start, c.quote.stop) end
+      claims[#claims + 1] = M.judge(c, #claims + 1, passages, w, min_score, top)
+    end
+  end
+  return claims, M.coverage(corpus, records, passages, claims)
 end
 
--- coverage(...) -> { turns = per record turn { line, speaker, side, words, covered (claims
--- supported by it, by line) }, speakers = per speaker { speaker, side, turns, covered_turns,
--- words, covered_words, share }, sides = the same per side, omitted = the turns no claim uses }
-function M.coverage(corpus, cdoc, turns, passages, claims, ctoks)
+-- judge(c, n, passages, w, min_score, top) -> the claim as compare gives it:
+-- its passages scored and ranked, its label and flags.
+function M.judge(c, n, passages, w, min_score, top)
+  local scored = {}
+  for _, p in ipairs(passages) do
+    local s = share(c, p.terms, w)
+    if s > 0 then scored[#scored + 1] = { p = p, score = s } end
+  end
+  table.sort(scored, function(a, b)
+    if a.score ~= b.score then return a.score > b.score end
+    return a.p.pos < b.p.pos
+  end)
+  local best = scored[1]
+  local pool = {}
+  for k = 1, math.min(top, #scored) do for t in pairs(scored[k].p.terms) do pool[t] = true end end
+  local combined = share(c, pool, w)
+  local claim = { n = n, doc = c.doc, text = c.text, point = c.point, line = c.line,
+                  attributed_to = names(c.speakers), score = best and best.score or 0, combined = combined,
+                  support = {}, flags = {} }
+  for k = 1, math.min(top, #scored) do
+    local p = scored[k].p
+    if scored[k].score >= min_score / 2 then
+      local matched, seen = {}, {}   -- the passage's words that share a term with the claim
+      for _, x in ipairs(p.words) do
+        for _, t in ipairs(x.terms or {}) do
+          if c.terms[t] and not seen[x.folded] then seen[x.folded] = true; matched[#matched + 1] = x.word end
+        end
+      end
+      claim.support[#claim.support + 1] = { doc = p.doc, line = p.line, last_line = p.last_line, speaker = names(p.speakers),
+        score = scored[k].score, excerpt = p.text, pos = p.pos, matched = matched }
+    end
+  end
+  claim.supported = combined >= min_score and best ~= nil
+  if not claim.supported then
+    claim.label = "not found"
+    return claim
+  end
+  local bp = best.p
+  if c.quote then   -- the quotation, aligned with the best passage
+    local qw = {}
+    for _, x in ipairs(c.words) do if x.tok.pos >= c.quote.pos and x.tok.pos <= c.quote.stop_pos then qw[#qw + 1] = x end end
+    local a = M.align(qw, bp.words)
+    claim.quote = { text = c.quote.text, agree = a.agree, total = a.total, alignment = M.alignment_text(a) }
+  end
+  if claim.quote and claim.quote.total > 0 and claim.quote.agree / claim.quote.total >= M.VERBATIM then
+    claim.label = "verbatim quote"
+  elseif best.score >= M.PARAPHRASE then
+    claim.label = "close paraphrase"
+  else
+    claim.label = "summary"
+  end
+  -- who said it
+  if #c.speakers > 0 and #bp.speakers > 0 and not attributed(c, bp.speakers, claim.text) then
+    local any = false   -- a passage of a speaker the claim names, nearly as good, is support enough
+    for k = 2, #scored do
+      local p = scored[k]
+      if p.score < best.score * M.NEARLY then break end
+      if attributed(c, p.p.speakers, claim.text) then any = true; break end
+    end
+    if not any then
+      claim.flags[#claim.flags + 1] = "attribution shift"
+      claim.said_by = names(bp.speakers)
+    end
+  end
+  -- how firmly, on what condition, with what numbers
+  local ch, ccond, cnum, cmodal = features(c.words)
+  local ph, pcond, pnum, pmodal = features(bp.words)
+  -- a hedge against a firm statement, either way, or the record's condition left out
+  if (#ph > 0 and not cmodal) or (#ch > 0 and not pmodal) or (pcond and not ccond) then
+    claim.flags[#claim.flags + 1] = "strength shift"
+    claim.hedges = { claim = ch, record = ph, condition_dropped = pcond and not ccond or nil }
+  end
+  local cn, pn = keys(cnum), keys(pnum)
+  if #cn > 0 and #pn > 0 and table.concat(cn, ",") ~= table.concat(pn, ",") then
+    claim.flags[#claim.flags + 1] = "numbers differ"
+    claim.numbers = { claim = cn, record = pn }
+  end
+  if claim.flags[1] == "attribution shift" then claim.label = "attribution shift"
+  elseif claim.flags[1] == "strength shift" and claim.label ~= "verbatim quote" then claim.label = "strength shift" end
+  return claim
+end
+
+-- coverage(corpus, records, passages, claims) -> { passages = the record's
+-- passages in order { doc, pos, line, speaker, text, claims (the supported
+-- claims that list it), turn }, turns = per record turn { doc, line,
+-- speaker, side, words, claims, covered }, speakers = per speaker { name,
+-- turns, covered_turns, words, covered_words, share }, sides = the same per
+-- side, omitted = the turns no claim uses }.
+function M.coverage(corpus, records, passages, claims)
   local used = {}   -- record position of a passage -> claims it supports
   for _, c in ipairs(claims) do
     if c.supported then
@@ -564,49 +611,50 @@ function M.coverage(corpus, cdoc, turns, passages, claims, ctoks)
       end
     end
   end
-  local skip = positions_in(corpus, cdoc, { "label" })
   local rows, by_speaker, by_side = {}, {}, {}
-  for _, t in ipairs(turns) do
-    local i, j = token_at(ctoks, t.pos), token_at(ctoks, t.stop_pos + 1) - 1
-    local nwords = 0
-    for k = i, j do if (ctoks[k].kind == "word" or ctoks[k].kind == "number") and not skip[ctoks[k].pos] then nwords = nwords + 1 end end
-    local by = {}
-    for _, p in ipairs(passages) do
-      if p.pos >= t.pos and p.pos <= t.stop_pos and used[p.pos] then
-        for _, n in ipairs(used[p.pos]) do by[#by + 1] = n end
+  for _, r in ipairs(records) do
+    local ctoks = r.tokens
+    local skip = positions_in(corpus, r.doc, { "label" })
+    for _, t in ipairs(r.turns) do
+      local i, j = token_at(ctoks, t.pos), token_at(ctoks, t.stop_pos + 1) - 1
+      local nwords = 0
+      for k = i, j do if (ctoks[k].kind == "word" or ctoks[k].kind == "number") and not skip[ctoks[k].pos] then nwords = nwords + 1 end end
+      local by = {}
+      for _, p in ipairs(passages) do
+        if p.pos >= t.pos and p.pos <= t.stop_pos and used[p.pos] then
+          for _, n in ipairs(used[p.pos]) do by[#by + 1] = n end
+        end
       end
-    end
-    table.sort(by)
-    local row = { line = t.line, speaker = t.attrs.speaker or "", side = t.attrs.side or "", words = nwords,
-                  claims = by, covered = #by > 0 }
-    rows[#rows + 1] = row
-    for _, key in ipairs{ { by_speaker, row.speaker }, { by_side, row.side } } do
-      local tab, k = key[1], key[2]
-      local r = tab[k]
-      if not r then r = { name = k, turns = 0, covered_turns = 0, words = 0, covered_words = 0 }; tab[k] = r end
-      r.turns, r.words = r.turns + 1, r.words + nwords
-      if row.covered then r.covered_turns, r.covered_words = r.covered_turns + 1, r.covered_words + nwords end
+      table.sort(by)
+      local row = { doc = r.doc.id, line = t.line, speaker = t.attrs.speaker or "", side = t.attrs.side or "", words = nwords,
+                    claims = by, covered = #by > 0 }
+      rows[#rows + 1] = row
+      for _, key in ipairs{ { by_speaker, row.speaker }, { by_side, row.side } } do
+        local tab, k = key[1], key[2]
+        local e = tab[k]
+        if not e then e = { name = k, turns = 0, covered_turns = 0, words = 0, covered_words = 0 }; tab[k] = e end
+        e.turns, e.words = e.turns + 1, e.words + nwords
+        if row.covered then e.covered_turns, e.covered_words = e.covered_turns + 1, e.covered_words + nwords end
+      end
     end
   end
   local function list(tab)
     local out = {}
-    for _, r in pairs(tab) do
-      r.share = r.words > 0 and r.covered_words / r.words or 0
-      out[#out + 1] = r
+    for _, e in pairs(tab) do
+      e.share = e.words > 0 and e.covered_words / e.words or 0
+      out[#out + 1] = e
     end
-    table.sort(out, function(a, b) return a.name < b.name end)
+    table.sort(out, function(x, y) return x.name < y.name end)
     return out
   end
   local omitted = {}
-  for _, r in ipairs(rows) do if not r.covered then omitted[#omitted + 1] = r end end
-  local ctext = cdoc:text()
-  local plist = {}   -- the record's passages in order, with the claims each supports
+  for _, e in ipairs(rows) do if not e.covered then omitted[#omitted + 1] = e end end
+  local plist = {}
   for _, p in ipairs(passages) do
-    plist[#plist + 1] = { pos = p.pos, line = p.line, speaker = names(p.speakers), text = (ctext:sub(p.start, p.stop):gsub("%s+", " ")),
+    plist[#plist + 1] = { doc = p.doc, pos = p.pos, line = p.line, speaker = names(p.speakers), text = p.text,
                           claims = used[p.pos] or {}, turn = p.turn and p.turn.pos or nil }
   end
-  return { record = cdoc.id, passages = plist, turns = rows, speakers = list(by_speaker), sides = list(by_side),
-           omitted = omitted }
+  return { passages = plist, turns = rows, speakers = list(by_speaker), sides = list(by_side), omitted = omitted }
 end
 
 -- The default pair of a corpus: the bundled corpus's telegram (report) and

@@ -639,6 +639,12 @@ end
 function Corpus:keyness(other, opts) return require("parley.keyness").keyness(self, other, opts) end
 function Corpus:collocates(q, opts) return require("parley.collocates").collocates(self, q, opts) end
 function Corpus:dispersion(q, opts) return require("parley.dispersion").dispersion(self, q, opts) end
+-- A report's claims held against the record of the same meeting (lua/parley/compare.lua):
+-- report and record are document ids, lists of them, or sub-corpora.
+function Corpus:compare(report, record, opts)
+  check_opts(opts, 3, "compare", { min_score = "number", top = "number" })
+  return require("parley.compare").compare(self, report, record, opts)
+end
 -- Mentions per period of the documents' dates (lua/parley/timeline.lua).
 function Corpus:timeline(q, opts)
   if type(q) ~= "string" then argerror(1, "timeline", "a query expected, got " .. type(q)) end
