@@ -1058,10 +1058,14 @@ function Corpus:regions(kind, filter)
   end
   local placed = #empty > 0 and self:at(empty) or {}
   local out, j, n = {}, 0, self:region_count(kind)
+  local first = self.ix:numbers(kind, spans)   -- where each span's records begin, by binary search
+  local ps, pe
   for i = 1, #spans do
     local s, e = spans:span(i)
-    -- the spans come in record order: find this one's record (an empty region
-    -- holds no position, so region_at cannot find it)
+    -- the spans come in record order: find this one's record from the first
+    -- with its span (the same span twice, a turn given to two speakers: the next)
+    if not (s == ps and e == pe) and first[i] then j = first[i] - 1 end
+    ps, pe = s, e
     local rs, re_, attrs
     repeat
       j = j + 1
@@ -1159,6 +1163,18 @@ function Corpus:docs()
   end, self, nil
 end
 
+-- The number of each document id (the first, should two share one), made once per index.
+local numbers_of = setmetatable({}, { __mode = "k" })
+local function doc_numbers(self)
+  local map = numbers_of[self.ix]
+  if map then return map end
+  map = {}
+  local codes, ids = self.ix:column("document", "id")
+  for i = #codes, 1, -1 do if codes[i] > 0 then map[ids[codes[i]]] = i end end
+  numbers_of[self.ix] = map
+  return map
+end
+
 -- doc(id or number) -> the document
 function Corpus:doc(which)
   if type(which) ~= "string" and math.type(which) ~= "integer" then
@@ -1169,10 +1185,8 @@ function Corpus:doc(which)
     if which >= 1 and which <= n then return M.doc(self, which) end
     return nil
   end
-  for i = 1, n do
-    if self.ix:doc(i).id == which then return M.doc(self, i) end
-  end
-  return nil
+  local i = doc_numbers(self)[which]
+  return i and M.doc(self, i) or nil
 end
 
 function Corpus:stats()
