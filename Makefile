@@ -69,6 +69,7 @@ bench: $(BUILD)/parley
 	@sh .ci/deps.sh $(BENCH_DEBS)
 	@$(BUILD)/parley bench/run.lua
 	@$(BUILD)/parley bench/archive.lua
+	@$(BUILD)/parley bench/compare.lua
 
 install: $(BUILD)/parley
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parley

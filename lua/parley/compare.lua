@@ -501,6 +501,14 @@ function M.compare(corpus, report, record, opts)
     end
   end
   if #passages == 0 then fail(("the record (%s) has no sentences to compare with"):format(records[1].doc.id)) end
+  passages.by_term = {}   -- term -> the passages holding it, in order
+  for k, p in ipairs(passages) do
+    for t in pairs(p.terms) do
+      local list = passages.by_term[t]
+      if not list then list = {}; passages.by_term[t] = list end
+      list[#list + 1] = k
+    end
+  end
   local w = weights(passages)
   local claims = {}
   for _, r in ipairs(reports) do
@@ -516,10 +524,14 @@ end
 -- judge(c, n, passages, w, min_score, top) -> the claim as compare gives it:
 -- its passages scored and ranked, its label and flags.
 function M.judge(c, n, passages, w, min_score, top)
-  local scored = {}
-  for _, p in ipairs(passages) do
-    local s = share(c, p.terms, w)
-    if s > 0 then scored[#scored + 1] = { p = p, score = s } end
+  local scored, seen = {}, {}
+  for t in pairs(c.terms) do   -- only the passages that hold one of its terms can score
+    for _, k in ipairs(passages.by_term[t] or {}) do
+      if not seen[k] then
+        seen[k] = true
+        scored[#scored + 1] = { p = passages[k], score = share(c, passages[k].terms, w) }
+      end
+    end
   end
   table.sort(scored, function(a, b)
     if a.score ~= b.score then return a.score > b.score end
@@ -611,6 +623,16 @@ function M.coverage(corpus, records, passages, claims)
       end
     end
   end
+  local of_turn = {}   -- a turn -> the claims that use one of its passages
+  for _, p in ipairs(passages) do
+    if used[p.pos] then
+      for _, who in ipairs(p.speakers) do
+        local list = of_turn[who.turn] or {}
+        of_turn[who.turn] = list
+        for _, n in ipairs(used[p.pos]) do list[#list + 1] = n end
+      end
+    end
+  end
   local rows, by_speaker, by_side = {}, {}, {}
   for _, r in ipairs(records) do
     local ctoks = r.tokens
@@ -619,12 +641,7 @@ function M.coverage(corpus, records, passages, claims)
       local i, j = token_at(ctoks, t.pos), token_at(ctoks, t.stop_pos + 1) - 1
       local nwords = 0
       for k = i, j do if (ctoks[k].kind == "word" or ctoks[k].kind == "number") and not skip[ctoks[k].pos] then nwords = nwords + 1 end end
-      local by = {}
-      for _, p in ipairs(passages) do
-        if p.pos >= t.pos and p.pos <= t.stop_pos and used[p.pos] then
-          for _, n in ipairs(used[p.pos]) do by[#by + 1] = n end
-        end
-      end
+      local by = of_turn[t] or {}
       table.sort(by)
       local row = { doc = r.doc.id, line = t.line, speaker = t.attrs.speaker or "", side = t.attrs.side or "", words = nwords,
                     claims = by, covered = #by > 0 }
