@@ -50,14 +50,15 @@ approximately seemingly
 -- the claim does not, has its condition dropped (a strength shift too).
 M.CONDITIONS = { "if", "unless", "provided", "condition", "conditions", "conditioned" }
 
--- Modal words: a statement with one of them (or a hedge) is not firm, so a
--- hedge on one side against a modal on the other ("might" / "could") is no shift.
+-- Modals of possibility: a statement with one of them (or a hedge) is not
+-- firm, so a hedge on one side against such a modal on the other ("might" /
+-- "could") is no shift; "would", "will" and "must" state, they do not hedge.
 M.MODALS = [[
-could can may would should will must cannot couldn't wouldn't
+could may can
 ]]
 
 -- Synonyms of the vocabulary of diplomatic records and their translations:
--- each group's stems count as one term.  Extend with opts.synonyms (a list of
+-- each group's stems count as one term (single words: a word's first group wins).  Extend with opts.synonyms (a list of
 -- lists of words).
 M.SYNONYMS = {
   { "quarantine", "blockade" },
@@ -67,7 +68,7 @@ M.SYNONYMS = {
   { "camp", "encampment" },
   { "overflight", "overfly", "flight", "fly", "reconnaissance" },
   { "dismantle", "dismantling", "disassemble", "disassembling" },
-  { "withdrawal", "withdraw", "evacuation", "evacuate", "removal", "remove", "ship away", "take away" },
+  { "withdrawal", "withdraw", "evacuation", "evacuate", "removal", "remove" },
   { "non-aggression", "nonintervention", "non-intervention", "invasion", "invade", "attack" },
   { "protocol", "document", "agreement", "treaty" },
   { "exile", "émigré", "emigre" },
@@ -78,6 +79,13 @@ M.SYNONYMS = {
   { "statement", "announcement", "declaration", "declare", "announce" },
   { "antiaircraft", "anti-aircraft", "ground-air" },
   { "americans", "american", "united", "usa", "u.s." },
+  { "letter", "message", "missive" },
+  { "fix", "seal", "formulate", "register" },
+  { "immediately", "soon", "quickly" },
+  { "gradually", "steadily" },
+  { "eliminate", "liquidate", "abolish" },
+  { "reject", "refuse", "decline" },
+  { "plan", "proposal", "idea" },
   { "soviet", "ussr", "russians", "russian" },
 }
 
@@ -592,8 +600,11 @@ function M.judge(c, n, passages, w, min_score, top)
   -- how firmly, on what condition, with what numbers
   local ch, ccond, cnum, cmodal = features(c.words)
   local ph, pcond, pnum, pmodal = features(bp.words)
-  -- a hedge against a firm statement, either way, or the record's condition left out
-  if (#ph > 0 and not cmodal) or (#ch > 0 and not pmodal) or (pcond and not ccond) then
+  -- a hedge against a firm statement, either way, or the record's condition left out;
+  -- a question (asked, or ending in "?") asserts nothing to be firm about
+  local function question(t) return t:find("%?%s*$") or t:find("%f[%a][Aa]sk") or t:find("%f[%a][Ii]nquir") end
+  if not question(claim.text) and not question(bp.text) and
+     ((#ph > 0 and not cmodal) or (#ch > 0 and not pmodal) or (pcond and not ccond)) then
     claim.flags[#claim.flags + 1] = "strength shift"
     claim.hedges = { claim = ch, record = ph, condition_dropped = pcond and not ccond or nil }
   end
