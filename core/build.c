@@ -164,8 +164,13 @@ typedef struct job {
   ixwriter out;                    /* the index file (ixwrite.c) */
   /* batch */
   src_work *work;
-  size_t b1;                       /* the batch being read ends here */
-  atomic_size_t next;
+  atomic_size_t next;              /* the next source a worker takes */
+  pthread_mutex_t mu;              /* guards limit, done and quit; cv signals a change of them */
+  pthread_cond_t cv;
+  size_t limit;                    /* workers read sources below it (the batch after the one encoded) */
+  unsigned char *done;             /* per source: its work is finished */
+  int quit;                        /* the encoder stopped (an error, Ctrl-C): workers take no more */
+  int synced;                      /* mu and cv are initialised */
   /* output, kept until its sections are written */
   buf stream_skips;                /* ix_skip */
   buf lines, docs_out;
@@ -201,6 +206,13 @@ static int job_gc(lua_State *L) {
   postings_free(&j->post);
   lex_free(&j->lex);
   buf_free(&j->strings); buf_free(&j->stream_skips);
+  free(j->done);
+  j->done = NULL;
+  if (j->synced) {
+    pthread_cond_destroy(&j->cv);
+    pthread_mutex_destroy(&j->mu);
+    j->synced = 0;
+  }
   free(j->interned);
   j->interned = NULL;
   free(j->spec_strings);
@@ -766,21 +778,43 @@ failed:
 
 typedef struct worker { job *j; unsigned thread; } worker;
 
+/* Wait on the job's condition for at most a tenth of a second (so that Ctrl-C is seen). */
+static void job_wait(job *j) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_nsec += 100000000L;
+  if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+  pthread_cond_timedwait(&j->cv, &j->mu, &ts);
+}
+
 /*
-** A worker takes the batch's documents one at a time.  Ctrl-C is for the
-** Lua thread (workers start with SIGINT blocked, see batch_start); a worker
-** only sees the interruption flag and stops taking documents, and the Lua
-** thread raises once the batch is joined.
+** A worker takes the sources one at a time, in order, as far as the limit
+** the encoder sets (the end of the batch after the one it encodes): no
+** barrier at a batch's end, so a worker that finds the batch taken goes on
+** with the next while another finishes its last source.  Ctrl-C is for the
+** Lua thread (workers start with SIGINT blocked, see start_workers); a
+** worker only sees the interruption flag and stops taking sources, and the
+** Lua thread raises once the workers are joined.
 */
 static void *worker_main(void *arg) {
   worker *wk = arg;
   job *j = wk->j;
   for (;;) {
     size_t i;
+    int go;
     if (parley_interrupted(j->stop)) break;
     i = atomic_fetch_add(&j->next, 1);
-    if (i >= j->b1) break;
+    if (i >= j->nsrcs) break;
+    pthread_mutex_lock(&j->mu);
+    while (i >= j->limit && !j->quit && !parley_interrupted(j->stop)) job_wait(j);
+    go = !j->quit && !parley_interrupted(j->stop);
+    pthread_mutex_unlock(&j->mu);
+    if (!go) break;
     work_source(j, wk->thread, i);
+    pthread_mutex_lock(&j->mu);
+    j->done[i] = 1;
+    pthread_cond_broadcast(&j->cv);
+    pthread_mutex_unlock(&j->mu);
   }
   return NULL;
 }
@@ -1091,31 +1125,62 @@ static size_t next_batch(const job *j, size_t b0) {
   return i;
 }
 
-/* A batch being tokenised in the background. */
-typedef struct batch { pthread_t th[MAX_THREADS]; int nth; } batch;
+/* The worker threads of a build. */
+typedef struct workers { pthread_t th[MAX_THREADS]; int nth; } workers;
 
-/* Start worker threads on documents [b0, b1); the main thread does not wait. */
-static void batch_start(job *j, batch *b, size_t b0, size_t b1, worker *wk) {
+/* Start the worker threads (none when there is one thread to use or creating them fails). */
+static void start_workers(job *j, workers *w, worker *wk) {
   int t;
   sigset_t block, old;
-  j->b1 = b1;
-  atomic_store(&j->next, b0);
-  b->nth = 0;
+  w->nth = 0;
+  atomic_store(&j->next, 0);
+  if (j->nthreads <= 1 || j->nsrcs <= 1) return;
   sigemptyset(&block);
   sigaddset(&block, SIGINT);
   pthread_sigmask(SIG_BLOCK, &block, &old);  /* the workers inherit the mask: Ctrl-C stays ours */
-  for (t = 0; t < j->nthreads && (size_t)t < b1 - b0; t++) {
-    if (pthread_create(&b->th[t], NULL, worker_main, &wk[t]) != 0) break;
-    b->nth++;
+  for (t = 0; t < j->nthreads && (size_t)t < j->nsrcs; t++) {
+    if (pthread_create(&w->th[t], NULL, worker_main, &wk[t]) != 0) break;
+    w->nth++;
   }
   pthread_sigmask(SIG_SETMASK, &old, NULL);
-  if (b->nth == 0) worker_main(&wk[0]);  /* no threads: do it here */
 }
 
-static void batch_join(batch *b) {
+/* Tell the workers to stop taking sources, and join them. */
+static void stop_workers(job *j, workers *w) {
   int t;
-  for (t = 0; t < b->nth; t++) pthread_join(b->th[t], NULL);
-  b->nth = 0;
+  pthread_mutex_lock(&j->mu);
+  j->quit = 1;
+  pthread_cond_broadcast(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+  for (t = 0; t < w->nth; t++) pthread_join(w->th[t], NULL);
+  w->nth = 0;
+}
+
+/*
+** Let the workers read sources below limit and wait until sources [b0, b1)
+** are done (without workers, do them here); 0, or -1 on Ctrl-C.
+*/
+static int batch_ready(job *j, workers *w, size_t b0, size_t b1, size_t limit) {
+  size_t i;
+  pthread_mutex_lock(&j->mu);
+  j->limit = limit;
+  pthread_cond_broadcast(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+  if (w->nth == 0) {
+    for (i = b0; i < b1; i++) {
+      if (parley_interrupted(j->stop)) return -1;
+      work_source(j, 0, i);
+      j->done[i] = 1;
+    }
+    return 0;
+  }
+  pthread_mutex_lock(&j->mu);
+  for (i = b0; i < b1; i++) {
+    while (!j->done[i] && !parley_interrupted(j->stop)) job_wait(j);
+    if (!j->done[i]) break;
+  }
+  pthread_mutex_unlock(&j->mu);
+  return i < b1 ? -1 : 0;
 }
 
 /* Add a line to the warnings the build returns; NULL or why not. */
@@ -1277,36 +1342,46 @@ static int build_body(lua_State *L) {
   ixw_begin_section(L, &j->out, IX_SEC_STREAM);
   j->stream_start = ixw_pos(&j->out);
   /*
-  ** Pipelined: while the workers tokenise batch k + 1, this thread encodes
-  ** batch k.  Workers are always joined before an error is raised.
+  ** Pipelined: while the workers read and tokenise the sources of batch k + 1
+  ** (and, once those are all taken, go on into batch k + 2), this thread
+  ** encodes batch k, in source order.  Workers are always joined before an
+  ** error is raised.
   */
   {
-    batch bt;
+    workers wt;
     size_t cur0 = 0, cur1 = next_batch(j, 0), nx1, done = 0;
     uint64_t done_bytes = 0, all_bytes = 0;
     const char *err = NULL;
+    int rc;
     for (nx1 = 0; nx1 < j->nsrcs; nx1++) all_bytes += j->srcs[nx1].size;
-    double tb = now_s();
-    memset(&bt, 0, sizeof bt);
-    if (cur1 > cur0) { batch_start(j, &bt, cur0, cur1, wk); batch_join(&bt); }
-    j->t_parallel += now_s() - tb;
-    if (parley_interrupted(j->stop)) parley_interrupt_raise(L);
+    if ((j->done = calloc(j->nsrcs + 1, 1)) == NULL) luaL_error(L, "not enough memory");
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
+    j->synced = 1;
+    j->limit = cur1;
+    start_workers(j, &wt, wk);
     while (cur1 > cur0) {
+      double tb = now_s();
       nx1 = next_batch(j, cur1);
-      if (nx1 > cur1) batch_start(j, &bt, cur1, nx1, wk);
+      rc = batch_ready(j, &wt, cur0, cur1, nx1);
+      j->t_parallel += now_s() - tb;
+      if (rc != 0 || parley_interrupted(j->stop)) {
+        stop_workers(j, &wt);
+        parley_interrupt_raise(L);
+      }
       tb = now_s();
       err = batch_encode(L, j, cur0, cur1);
       j->t_encode += now_s() - tb;
-      tb = now_s();
-      batch_join(&bt);
-      j->t_parallel += now_s() - tb;
-      if (parley_interrupted(j->stop)) parley_interrupt_raise(L);  /* the joined batch may be partial */
-      if (err) parley_error(L, "%s", err);
+      if (err) {
+        stop_workers(j, &wt);
+        parley_error(L, "%s", err);
+      }
       for (; done < cur1; done++) done_bytes += j->srcs[done].size;
       progress(j, cur1, done_bytes, all_bytes, start);
       cur0 = cur1;
       cur1 = nx1;
     }
+    stop_workers(j, &wt);
   }
   ixw_end_section(&j->out);
   if (j->progress) fputs("\n", stderr);
