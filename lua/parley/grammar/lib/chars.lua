@@ -128,7 +128,7 @@ local function tree_of(list, opts)
   return pattern(root)
 end
 
-function M.phrases(list, opts)
+function M.phrase_tree(list, opts)
   opts = opts or {}
   local sorted = {}
   for i, s in ipairs(list) do sorted[i] = s end
@@ -138,7 +138,9 @@ function M.phrases(list, opts)
     p = P(false)
     for _, s in ipairs(sorted) do p = p + M.phrase(s, opts) end
   end
-  return wb * p * -wordchar
+  return p
 end
+
+function M.phrases(list, opts) return wb * M.phrase_tree(list, opts) * -wordchar end
 
 return M
