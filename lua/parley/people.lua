@@ -11,8 +11,17 @@ local Register = {}
 Register.__index = Register
 
 -- The key under which a name is looked up: folded, spaces and dots evened out.
+-- Kept per name as written: a grammar builds a register per document, and the
+-- same few names ("Mr. Rusk", "the Secretary") recur from document to document.
+-- (Emptied when it grows large, so that it stays small.)
+local keys, nkeys = {}, 0
 local function key(name)
-  return (text.fold(name):gsub("%.", ". "):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""))
+  local k = keys[name]
+  if k then return k end
+  k = text.fold(name):gsub("%.", ". "):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
+  if nkeys >= 20000 then keys, nkeys = {}, 0 end
+  keys[name], nkeys = k, nkeys + 1
+  return k
 end
 M.key = key
 

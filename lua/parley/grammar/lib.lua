@@ -35,6 +35,7 @@
 --   lib.speaker(src, opts) the same at the start of a line, after an optional indent;
 --                          without a register, any "A. B. Surname"-like name
 --   lib.phrases(list, opts)  any of these phrases, whole words, longest first (no capture)
+--   lib.phrase_tree(list, opts)  the same without the word boundaries before and after
 --   lib.phrase(s, opts)    one phrase, words apart by spaces (opts.wrap: or line breaks),
 --                          no word boundaries; opts.nocase as above (no capture)
 --   lib.dynamic(key)       matches the pattern found at state[key], where state is the

@@ -388,7 +388,9 @@ local function prefixes(by_key)
   return out, written
 end
 -- (the first run of letters and digits at a byte, if it is all ASCII)
-local ascii_head = C(lpeg.R("az", "AZ", "09")^1) * -lpeg.R"\128\255"
+local ascii_run = lpeg.R("az", "AZ", "09")^1
+local ascii_head = C(ascii_run) * -lpeg.R"\128\255"
+local read_name
 local function lookup(s, i, by_key, prefix, heads)
   local c, b = s:byte(i), i > 1 and s:byte(i - 1)
   if not c then return nil end
@@ -400,6 +402,11 @@ local function lookup(s, i, by_key, prefix, heads)
     local head = ascii_head:match(s, i)
     if head and not heads[head] then return nil end
   end
+  return read_name(s, i, by_key, prefix)
+end
+-- read_name(s, i, by_key, prefix): the name of the register at byte i, read word
+-- by word (what lookup does once the byte and the head word have let it).
+function read_name(s, i, by_key, prefix)
   local cand, p, best_e, best_key = nil, i, nil, nil
   for _ = 1, MAXWORDS do
     local _, b = s:find("^[%w%.'%-\128-\255]+", p)
@@ -430,23 +437,37 @@ local function lookup(s, i, by_key, prefix, heads)
 end
 M._lookup = lookup
 
--- (a capital or "the" first, so that most positions are refused before Lua is called;
--- the answer kept per position, as the frame, the subject and the mentions ask the same;
--- the first byte taken before Lua is called, so that LPeg knows a name is never empty
--- and lets it stand in a loop)
-local names = #(lib.upper + lpeg.S"Tt" * "he" * sp) * Cmt(1 * Carg(1), function(s, i, state)
-  i = i - 1
+-- lookup's tests of the byte at i and the one before, as LPeg: a capital or "the"
+-- first, not inside a word (so that most positions are refused before Lua is
+-- called); then the head word, when it is ASCII, captured for the Lua side to
+-- look up in the register's heads at once (no memo, no second match for it).
+-- A name that begins with a non-ASCII byte, or whose first run of ASCII letters
+-- a non-ASCII byte follows, is read without that test, as lookup does.
+-- The answer to a head is kept per position, as the frame, the subject and the
+-- mentions ask the same.  The head (or the first byte) is taken before Lua is
+-- called, so that LPeg knows a name is never empty and lets it stand in a loop;
+-- a name never ends inside its head word.
+local word_byte = lpeg.R("az", "AZ", "09", "\128\255")
+local function name_at(s, i, state)
   local memo = state.memo
   local hit = memo[i]
   if hit == nil then
-    local e, person, str = lookup(s, i, state.by_key, state.prefix, state.heads)
+    local e, person, str = read_name(s, i, state.by_key, state.prefix)
     hit = e and { e, person, squeeze(str) } or false
     memo[i] = hit
   end
   if not hit then return false end
   local person = hit[2]
   return hit[1], { label = hit[3], name = person.name, side = person.side, start = i, stop = hit[1] - 1 }
-end)
+end
+local names = #(lib.upper + lpeg.S"Tt" * "he" * sp) * -lpeg.B(word_byte) * (
+  Cmt(C(ascii_run) * #-lpeg.R"\128\255" * Carg(1), function(s, i, head, state)
+    if not state.heads[head] then return false end
+    return name_at(s, i - #head, state)
+  end)
+  + #(lpeg.R"\195\197" + ascii_run * lpeg.R"\128\255") * Cmt(1 * Carg(1), function(s, i, state)
+    return name_at(s, i - 1, state)
+  end))
 -- "Mr. Rusk", "Secretary Rusk": a title before a name of the register
 local titled = lib.span(C(honorific * gap) * names, function(t, p)
   return { label = squeeze(t .. p.label), name = p.name, side = p.side } end)
@@ -501,9 +522,18 @@ end)
 
 -- A bare word that may be a person, for the look ahead to a verb: a word
 -- that is never one ("The", "He", "In") is refused before the verbs are tried
--- (bare refuses it anyway).
-local maybe_person = Cmt(C(lib.upper * (lib.letter + lpeg.S"'-")^0) * lpeg.P"."^-1 * #-wordchar,
-  function(_, i, word) return not NOT_PERSON[word] and i end)
+-- (bare refuses it anyway), by LPeg alone, not a Lua call per capital.  The
+-- tree of those words goes on to the longest that matches; as all are letters
+-- only, a shorter one could not be the whole word there either.
+local not_person_words = {}
+for w in pairs(NOT_PERSON) do
+  assert(w:find("^%a+$"), w)
+  not_person_words[#not_person_words + 1] = w
+end
+table.sort(not_person_words)             -- (the same tree whatever the order of pairs)
+local person_word_end = -(lib.letter + lpeg.S"'-")
+local maybe_person = -(lib.phrase_tree(not_person_words) * person_word_end)
+  * lib.upper * (lib.letter + lpeg.S"'-")^0 * lpeg.P"."^-1 * #-wordchar
 local person = titled + names + generic
 local anyone = person
 -- The persons a sentence names, as one LPeg pass: at every capital that begins

@@ -14,7 +14,7 @@
 local M = {}
 
 local type, pairs, ipairs, tostring, error = type, pairs, ipairs, tostring, error
-local math_type, concat, sort, pack, format = math.type, table.concat, table.sort, string.pack, string.format
+local math_type, concat, sort, pack, format, unpack = math.type, table.concat, table.sort, string.pack, string.format, table.unpack
 
 local MAX_DEPTH = 16
 
@@ -131,9 +131,13 @@ function M.pack(res, text, kinds)
     return a.i < b.i
   end)
   local out = { pack("<s4", M.json(res.meta or {}, "result.meta", 16 * 1024 * 1024 + 64 * #text)), pack("<I4", #list) }
+  -- one string.pack per region: the kind's format, its three numbers and its attributes
+  local formats = {}
   for _, r in ipairs(list) do
-    out[#out + 1] = pack("<I4I4I4", r.k, r.s, r.e)
-    for _, v in ipairs(r.values) do out[#out + 1] = pack("<s4", v) end
+    local n = #r.values
+    local f = formats[n]
+    if not f then f = "<I4I4I4" .. ("s4"):rep(n); formats[n] = f end
+    out[#out + 1] = pack(f, r.k, r.s, r.e, unpack(r.values, 1, n))
   end
   return concat(out)
 end
