@@ -236,3 +236,71 @@ describe("compare of sub-corpora and the HTML view", function()
     assert.truthy(out:find("&amp;", 1, true))
   end)
 end)
+
+describe("compare: durations, omissions, unmentioned topics", function()
+  local c = h.open()
+  local claims, info = c:compare(REPORT, RECORD)
+
+  it("reads durations as days, words or digits, ranges and 'at least'", function()
+    local text = require "parley.text"
+    local function words(s)   -- word records as compare makes them, terms for the numbers only
+      local out = {}
+      for w in s:gmatch("%S+") do
+        local f = text.fold(w)
+        local n = compare.NUMBER_WORDS[f]
+        out[#out + 1] = { word = w, folded = f,
+          terms = f:find("^%d+$") and { "#" .. f } or f:find("^%d+%-%d+$") and { "#" .. f:match("^(%d+)"), "#" .. f:match("(%d+)$") }
+            or n and { "#" .. n } or nil }
+      end
+      return out
+    end
+    local d = compare.durations(words("some 10-15 days will be needed"))
+    assert.same({ 10, 15 }, { d[1].low, d[1].high })
+    d = compare.durations(words("not ten or fifteen days but probably a month"))
+    assert.equal(2, #d)
+    assert.same({ 10, 15, "ten or fifteen days" }, { d[1].low, d[1].high, d[1].text })
+    assert.same({ 30, 30 }, { d[2].low, d[2].high })
+    d = compare.durations(words("at least a month would be needed"))
+    assert.same({ 30, nil }, { d[1].low, d[1].high })
+    d = compare.durations(words("two to three weeks"))
+    assert.same({ 14, 21 }, { d[1].low, d[1].high })
+    -- the telegram's "at least a month" against the record's "probably a month" (line 398)
+    local x = claim_with(claims, "at least a month would be needed")
+    assert.same({ "a month" }, x.durations.claim)
+    assert.truthy(x.durations.record[2] == "a month")
+    assert.is_nil(table.concat(x.flags, ","):find("durations differ", 1, true))
+  end)
+
+  it("lists the record's turns that no claim uses, and those it uses are not among them", function()
+    assert.is_true(#info.omitted > 10)
+    local used = {}
+    for _, x in ipairs(claims) do
+      if x.supported then for _, s in ipairs(x.support) do used[s.line] = true end end
+    end
+    for _, t in ipairs(info.omitted) do
+      assert.is_false(t.covered)
+      assert.is_nil(used[t.line], "line " .. t.line)
+    end
+  end)
+
+  it("names the Red Cross, ten times in the record and never in the telegram, as unmentioned", function()
+    local record, report = h.read(h.dinner):lower(), h.read(h.telegram):lower()
+    assert.is_nil(report:find("red cross", 1, true))
+    assert.is_true(select(2, record:gsub("red cross", "")) >= 10)
+    local words = {}
+    for _, u in ipairs(info.unmentioned) do words[u.word] = u end
+    assert.truthy(words.red and words.cross)
+    assert.is_true(words.cross.mentions >= 10)
+    -- and nothing the telegram does say ("quarantine", "Guantanamo", "missiles")
+    for _, w in ipairs { "quarantine", "guantanamo", "missiles", "missile" } do assert.is_nil(words[w], w) end
+  end)
+
+  it("prints them as tables too", function()
+    local out, err, code = h.run { "compare", "--table", "unmentioned", "--format", "tsv" }
+    assert.equal(0, code, err)
+    assert.truthy(out:find("\ncross\t", 1, true))
+    out, err, code = h.run { "compare", "--table", "omitted", "--format", "csv" }
+    assert.equal(0, code, err)
+    assert.equal(#info.omitted + 1, #h.csv(out))   -- a header and a row per omitted turn
+  end)
+end)

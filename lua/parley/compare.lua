@@ -36,7 +36,7 @@ same shall she should since so some such than that the their theirs them themsel
 these they this those though through thus to too under until up upon us very was we were what when
 where whether which while who whom whose why will with within without would yet you your yours
 yourself yourselves said say says saying told tell asked ask stated declared noted mentioned
-remarked added replied answered continued underlined emphasized observed
+remarked added replied answered continued underlined emphasized observed like think believe kind already
 ]]
 
 -- Hedges: words by which a speaker makes a statement less firm.  A claim
@@ -80,6 +80,7 @@ M.SYNONYMS = {
   { "antiaircraft", "anti-aircraft", "ground-air" },
   { "americans", "american", "united", "usa", "u.s." },
   { "letter", "message", "missive" },
+  { "ship", "vessel", "tanker" },
   { "fix", "seal", "formulate", "register" },
   { "immediately", "soon", "quickly" },
   { "gradually", "steadily" },
@@ -138,7 +139,7 @@ local function term_maker(opts, people)
       out[1], out[2] = "#" .. a, "#" .. b
     elseif M.NUMBER_WORDS[f] and f ~= "one" then
       out[1] = "#" .. M.NUMBER_WORDS[f]
-    elseif not STOP[f] and not person[f] and f:find("[%a\128-\255]") and #f > 1 then
+    elseif not STOP[f] and not person[f] and f:find("[%a\128-\255]") and #f > 1 and not f:find("^%a%.$") then
       local s = stem(f)
       out[1] = canon[s] or s
     end
@@ -273,8 +274,9 @@ local function claims_of(corpus, doc, tokens, term)
     local all = words_of(tokens, i, j, term)           -- its words, labels and all, for its text
     local words = words_of(tokens, i, j, term, skip)   -- those that are what was said, for its terms
     if #all < M.MIN_WORDS then return end
-    local set, n = {}, 0
+    local set, n, any = {}, 0, {}
     for _, w in ipairs(words) do for _, t in ipairs(w.terms or {}) do if not set[t] then set[t] = true; n = n + 1 end end end
+    for _, w in ipairs(all) do for _, t in ipairs(w.terms or {}) do any[t] = true end end
     if n == 0 then return end
     local first, last = all[1].tok, all[#all].tok
     local quote
@@ -285,7 +287,7 @@ local function claims_of(corpus, doc, tokens, term)
         if nw >= 3 then quote = q end
       end
     end
-    out[#out + 1] = { pos = s, stop_pos = e, first_pos = first.pos, words = words, terms = set, speakers = who,
+    out[#out + 1] = { pos = s, stop_pos = e, first_pos = first.pos, words = words, all_terms = any, terms = set, speakers = who,
                       point = point_at(s), quote = quote, start = first.start, stop = last.stop }
   end
   for _, sent in ipairs(regions_in(corpus, doc, "sentence")) do
@@ -393,6 +395,65 @@ local function features(words)
     for _, t in ipairs(w.terms or {}) do if t:sub(1, 1) == "#" then nums[t:sub(2)] = true end end
   end
   return hedges, cond, nums, modal or #hedges > 0
+end
+
+-- Durations: a number, a range ("10-15", "ten to fifteen", "ten or fifteen")
+-- or "a"/"an" before a unit of time, in days ("a month" is 30), with "at
+-- least" / "at most" kept: { low, high (nil: open), text } each.
+M.UNITS = { hour = 1 / 24, hours = 1 / 24, day = 1, days = 1, week = 7, weeks = 7, month = 30, months = 30,
+            year = 365, years = 365 }
+function M.durations(words)
+  local out = {}
+  for i, w in ipairs(words) do
+    local unit = M.UNITS[w.folded]
+    if unit and i > 1 then
+      local nums, k, first = {}, i - 1, nil
+      while k >= 1 and k >= i - 4 do
+        local x = words[k]
+        local n = {}
+        for _, t in ipairs(x.terms or {}) do if t:sub(1, 1) == "#" then n[#n + 1] = tonumber(t:sub(2)) end end
+        if #n > 0 then
+          for m = #n, 1, -1 do table.insert(nums, 1, n[m]) end
+        elseif x.folded == "a" or x.folded == "an" then
+          if #nums == 0 then nums[1] = 1 end
+          first = k
+          break
+        elseif not (x.folded == "to" or x.folded == "or") then
+          break
+        end
+        first = k
+        k = k - 1
+      end
+      while first and first < i and not words[first].terms and words[first].folded ~= "a" and words[first].folded ~= "an" do
+        first = first + 1   -- a range starts with its first number
+      end
+      if #nums > 0 then
+        local low, high = math.min(table.unpack(nums)) * unit, math.max(table.unpack(nums)) * unit
+        local before = first >= 3 and words[first - 2].folded .. " " .. words[first - 1].folded or ""
+        if before == "at least" then high = nil elseif before == "at most" then low = 0 end
+        local parts = {}
+        for m = first, i do parts[#parts + 1] = words[m].word end
+        out[#out + 1] = { low = low, high = high, text = table.concat(parts, " ") }
+      end
+    end
+  end
+  return out
+end
+
+-- Do two lists of durations share one (their ranges of days overlap)?
+local function durations_meet(a, b)
+  for _, x in ipairs(a) do
+    for _, y in ipairs(b) do
+      if x.low <= (y.high or math.huge) and y.low <= (x.high or math.huge) then return true end
+    end
+  end
+  return false
+end
+
+local function texts(list)
+  local out = {}
+  for _, d in ipairs(list) do out[#out + 1] = d.text end
+  return out
 end
 
 local function keys(set)
@@ -523,10 +584,56 @@ function M.compare(corpus, report, record, opts)
     for _, c in ipairs(claims_of(corpus, r.doc, r.tokens, term)) do
       c.doc, c.text = r.doc.id, excerpt(r.text, c.start, c.stop)
       if c.quote then c.quote.text = excerpt(r.text, c.quote.start, c.quote.stop) end
-      claims[#claims + 1] = M.judge(c, #claims + 1, passages, w, min_score, top)
+      local judged = M.judge(c, #claims + 1, passages, w, min_score, top)
+      judged.terms = c.all_terms   -- every word of it, a speaker's frame too: what the report mentions
+      claims[#claims + 1] = judged
     end
   end
-  return claims, M.coverage(corpus, records, passages, claims)
+  local info = M.coverage(corpus, records, passages, claims)
+  info.unmentioned = M.unmentioned(passages, claims, w, opts.unmentioned or 20)
+  return claims, info
+end
+
+-- unmentioned(passages, claims, w, n) -> the record's topics the report never
+-- touches: its terms in at least three passages that no claim holds, by
+-- mentions × weight, the n first: { word (its commonest spelling), mentions
+-- (passages), lines (the first three), weight }.
+function M.unmentioned(passages, claims, w, n)
+  local said = {}
+  for _, c in ipairs(claims) do for t in pairs(c.terms or {}) do said[t] = true end end
+  local found, order = {}, {}
+  for _, p in ipairs(passages) do
+    local here = {}
+    for _, x in ipairs(p.words) do
+      for _, t in ipairs(x.terms or {}) do
+        if not said[t] and t:sub(1, 1) ~= "#" then
+          local e = found[t]
+          if not e then e = { term = t, mentions = 0, lines = {}, forms = {} }; found[t] = e; order[#order + 1] = e end
+          e.forms[x.folded] = (e.forms[x.folded] or 0) + 1
+          if not here[t] then
+            here[t] = true
+            e.mentions = e.mentions + 1
+            if #e.lines < 3 and e.lines[#e.lines] ~= p.line then e.lines[#e.lines + 1] = p.line end
+          end
+        end
+      end
+    end
+  end
+  local out = {}
+  for _, e in ipairs(order) do
+    if e.mentions >= 3 then
+      local best, bn = nil, -1
+      for f, k in pairs(e.forms) do if k > bn or (k == bn and f < best) then best, bn = f, k end end
+      out[#out + 1] = { word = best, mentions = e.mentions, lines = e.lines, weight = w(e.term) }
+    end
+  end
+  table.sort(out, function(a, b)
+    local x, y = a.mentions * a.weight, b.mentions * b.weight
+    if x ~= y then return x > y end
+    return a.word < b.word
+  end)
+  for k = #out, n + 1, -1 do out[k] = nil end
+  return out
 end
 
 -- judge(c, n, passages, w, min_score, top) -> the claim as compare gives it:
@@ -613,6 +720,9 @@ function M.judge(c, n, passages, w, min_score, top)
     claim.flags[#claim.flags + 1] = "numbers differ"
     claim.numbers = { claim = cn, record = pn }
   end
+  local cd, pd = M.durations(c.words), M.durations(bp.words)
+  if #cd > 0 or #pd > 0 then claim.durations = { claim = texts(cd), record = texts(pd) } end
+  if #cd > 0 and #pd > 0 and not durations_meet(cd, pd) then claim.flags[#claim.flags + 1] = "durations differ" end
   if claim.flags[1] == "attribution shift" then claim.label = "attribution shift"
   elseif claim.flags[1] == "strength shift" and claim.label ~= "verbatim quote" then claim.label = "strength shift" end
   return claim
@@ -655,7 +765,7 @@ function M.coverage(corpus, records, passages, claims)
       local by = of_turn[t] or {}
       table.sort(by)
       local row = { doc = r.doc.id, line = t.line, speaker = t.attrs.speaker or "", side = t.attrs.side or "", words = nwords,
-                    claims = by, covered = #by > 0 }
+                    claims = by, covered = #by > 0, text = t.start and excerpt(r.text, t.start, t.stop) or "" }
       rows[#rows + 1] = row
       for _, key in ipairs{ { by_speaker, row.speaker }, { by_side, row.side } } do
         local tab, k = key[1], key[2]

@@ -17,7 +17,9 @@ attribution shift (the best support was said by someone the report does not name
 strength shift (a hedge against a firm statement, or a condition of the record left out),
 not found. flags: every shift that applies, and "numbers differ". --format html writes a
 self-contained side-by-side page: the claims, coloured by label, beside the record, with a
-strip of the record's turns showing which the report uses.]]
+strip of the record's turns showing which the report uses. --table omitted lists the record's
+turns no claim uses; --table unmentioned the record's words (stemmed, synonyms together) in
+three sentences or more that no claim holds, by sentences x weight.]]
 
 local function list(v) return type(v) == "table" and table.concat(v, ", ") or tostring(v or "") end
 
@@ -44,6 +46,17 @@ local COVERAGE = {
   { name = "share", align = "right" },
 }
 
+local OMITTED = {
+  "doc", { name = "line", align = "right" }, "speaker", "side", { name = "words", align = "right" },
+  { name = "text", max_width = 70 },
+}
+
+local UNMENTIONED = {
+  "word", { name = "mentions", title = "sentences", align = "right" },
+  { name = "lines", title = "first lines", display = list, text = list },
+  { name = "weight", align = "right" },
+}
+
 return cli.command {
   name = "compare",
   summary = "Hold a report (a telegram, a cable) against the record of the same meeting: each claim "
@@ -54,7 +67,9 @@ return cli.command {
     cli.opt.corpus,
     { "min-score", arg = "X", number = true, help = "the combined score a claim needs to be supported [default: "
         .. compare.MIN_SCORE .. "]" },
-    { "coverage", flag = true, help = "print the record's coverage per speaker instead of the claims" },
+    { "table", arg = "WHAT", choices = { "claims", "coverage", "omitted", "unmentioned" }, default = "claims",
+      help = "what to print: the claims, the record's coverage per speaker, the record's turns no claim "
+        .. "uses, or the record's topics the report never mentions" },
     cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   notes = COUNTING,
@@ -72,9 +87,17 @@ return cli.command {
       end
     end
     local claims, info = compare.compare(corpus, report, record, { min_score = opts.min_score })
-    if opts.coverage then
+    if opts.table == "coverage" then
       output.write(info.speakers, COVERAGE, opts.format, out,
         { caption = ("coverage of %s by the claims of %s"):format(record, report) })
+      return
+    elseif opts.table == "omitted" then
+      output.write(info.omitted, OMITTED, opts.format, out,
+        { caption = ("the %d turns of %s that no claim of %s uses"):format(#info.omitted, record, report) })
+      return
+    elseif opts.table == "unmentioned" then
+      output.write(info.unmentioned, UNMENTIONED, opts.format, out,
+        { caption = ("words of %s in three sentences or more that %s never uses"):format(record, report) })
       return
     end
     if opts.format == "html" then   -- the side-by-side view, a page of its own

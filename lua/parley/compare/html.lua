@@ -167,6 +167,11 @@ function M.page(claims, info, opts)
     "</section></div>",
     "<h2>Coverage by speaker</h2>",
     coverage,
+    "<h2>What the report never mentions</h2>",
+    ("<p>%d of the record's %d turns are used by no claim (pale in the strip above). These words of the record stand in three sentences or more, and in no claim:</p>")
+      :format(#info.omitted, #info.turns),
+    output.render(info.unmentioned or {}, { "word", { name = "mentions", title = "sentences", align = "right" },
+      { name = "lines", title = "first lines", display = function(v) return table.concat(v, ", ") end } }, "html"),
     "</body></html>",
     "",
   }, "\n")
