@@ -125,7 +125,10 @@ describe("parley compare", function()
     for _, r in ipairs(rows) do
       assert.is_boolean(r.supported)
       assert.equal(r.label ~= "not found", r.supported)
-      for k = 2, #r.support do assert.is_true(r.support[k - 1].score >= r.support[k].score) end
+      -- the best first (a passage of a speaker the claim names may come before one scoring
+      -- up to a quarter higher), the others by score
+      for k = 3, #r.support do assert.is_true(r.support[k - 1].score >= r.support[k].score) end
+      for k = 2, #r.support do assert.is_true(r.support[1].score >= compare.NEARLY * r.support[k].score) end
       if r.text:find("If Castro is afraid of them", 1, true) then
         found = true
         assert.equal(448, r.support[1].line)

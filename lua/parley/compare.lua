@@ -652,6 +652,17 @@ function M.judge(c, n, passages, w, min_score, top)
     if a.score ~= b.score then return a.score > b.score end
     return a.p.pos < b.p.pos
   end)
+  -- of passages scoring nearly as well, one by a speaker the claim names comes first:
+  -- "McCloy said …" is better supported by McCloy's words than by another's on the topic
+  if #c.speakers > 0 and scored[1] and not attributed(c, scored[1].p.speakers, c.text) then
+    for k = 2, #scored do
+      if scored[k].score < scored[1].score * M.NEARLY then break end
+      if attributed(c, scored[k].p.speakers, c.text) then
+        table.insert(scored, 1, table.remove(scored, k))
+        break
+      end
+    end
+  end
   local best = scored[1]
   local pool = {}
   for k = 1, math.min(top, #scored) do for t in pairs(scored[k].p.terms) do pool[t] = true end end
