@@ -307,6 +307,7 @@ return require("parley.grammar").register{ name = "hostile", kinds = { turn = { 
         ["return { meta = { f = print or function() end } }"] = "cannot pass a function out of or into a sandbox (at result.meta.f)",
         ["return { meta = setmetatable({}, {}) }"] = "cannot pass a table with a metatable out of or into a sandbox (at result.meta)",
         ["return { meta = { [true] = 1 } }"] = "cannot pass a boolean key out of or into a sandbox (at result.meta)",
+        ["return { meta = { [1] = 'a', ['1'] = 'b', x = 1 } }"] = 'the keys 1 and "1" name the same member (at result.meta)',
         ["return { regions = { coroutine and coroutine.create(print) or require('lpeg').P(1) } }"] =
           "cannot pass a userdata out of or into a sandbox (at result.regions[1])",
         ["local t = {} t.t = t return { meta = t }"] = "tables nested more than 16 deep cannot pass",

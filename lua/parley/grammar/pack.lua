@@ -69,6 +69,11 @@ local function encode(v, out, path, depth, budget)
     else
       for i, k in ipairs(keys) do keys[i] = tostring(k) end
       sort(keys)
+      for i = 2, #keys do   -- 1 and "1" would be one JSON member twice
+        if keys[i] == keys[i - 1] then
+          error(("the keys %s and \"%s\" name the same member (at %s)"):format(keys[i], keys[i], path), 0)
+        end
+      end
       out[#out + 1] = "{"
       for i, k in ipairs(keys) do
         if i > 1 then out[#out + 1] = "," end
