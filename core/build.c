@@ -1224,6 +1224,7 @@ static const char *batch_encode(lua_State *L, job *j, size_t b0, size_t b1) {
              (err = warn(j, "%s: no documents in it (the %s reader found none)", (const char *)j->strings.p + j->srcs[i].path,
                          j->maps[j->srcs[i].map].reader->name)) != NULL)
       return err;
+    if (!sw->failed && sw->rd.warning[0] && (err = warn(j, "%s", sw->rd.warning)) != NULL) return err;
     nd += sw->ndocs;
   }
   if ((err = lex_sync(&j->lex, &nexact)) != NULL) return err;

@@ -316,8 +316,9 @@ static int reader_read(lua_State *L) {
     lua_setfield(L, -2, "role");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  if (ds->warning[0]) lua_pushstring(L, ds->warning); else lua_pushnil(L);
   pl_rdocs_free(ds);
-  return 2;
+  return 3;
 }
 
 static const luaL_Reg rdocs_meta[] = {

@@ -73,12 +73,15 @@ typedef struct pl_rpeople {
 ** What a reader fills: the documents, the source's person register, and
 ** stop, an optional interruption flag set by the caller (NULL: never
 ** interrupted); a reader tests it between pieces of a large source and
-** fails with "interrupted".  A zeroed pl_rdocs is empty and ready.
+** fails with "interrupted"; warning, a line the build shows, says what of
+** the source the documents do not hold (entities not loaded).  A zeroed
+** pl_rdocs is empty and ready.
 */
 typedef struct pl_rdocs {
   pl_rdoc *v; size_t n, cap;
   pl_rpeople people;
   const parley_flag *stop;
+  char warning[400];                       /* what the reader left out of the source, if anything */
 } pl_rdocs;
 
 typedef struct pl_reader {

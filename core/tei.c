@@ -201,6 +201,10 @@ typedef struct tei {
   sbuf speaker;
 
   fixup *fix; size_t nfix, fcap;
+  /* entities left out: external ones are never loaded; those an unread DTD declares are unknown */
+  size_t nexternal, nskipped;
+  char first_entity[80];
+  unsigned long entity_line, entity_col;
 } tei;
 
 static void oom(tei *t) {
@@ -1175,6 +1179,32 @@ static void tei_free(tei *t) {
   free(t->pers_ref.b); free(t->xmlid.b); free(t->who.b); free(t->speaker.b);
 }
 
+/* An entity left out of the text: counted, the first one named with its place. */
+static void left_out(tei *t, const XML_Char *name, int external) {
+  if (t->nexternal + t->nskipped == 0) {
+    snprintf(t->first_entity, sizeof t->first_entity, "%s", name ? name : "?");
+    t->entity_line = (unsigned long)XML_GetCurrentLineNumber(t->p);
+    t->entity_col = (unsigned long)XML_GetCurrentColumnNumber(t->p) + 1;
+  }
+  if (external) t->nexternal++; else t->nskipped++;
+}
+
+/* An external entity: never loaded (a corpus is not read outside its files), but said. */
+static int on_external(XML_Parser p, const XML_Char *context, const XML_Char *base, const XML_Char *system,
+                       const XML_Char *public_id) {
+  tei *t = XML_GetUserData(p);
+  const char *name = context ? strrchr(context, '\f') : NULL;   /* the context ends with the entity's name */
+  (void)base; (void)system; (void)public_id;
+  left_out(t, name ? name + 1 : context, 1);
+  return XML_STATUS_OK;
+}
+
+/* An entity whose declaration is in a DTD that is not read (&mdash; with a DOCTYPE's SYSTEM DTD). */
+static void on_skipped(void *ud, const XML_Char *name, int is_parameter) {
+  tei *t = ud;
+  if (!is_parameter) left_out(t, name, 0);
+}
+
 /* One pass over the file in one mode; 0, or -1 with a message. */
 static int parse(tei *t, char *err, size_t errlen) {
   const unsigned char *s = (const unsigned char *)t->data;
@@ -1186,6 +1216,8 @@ static int parse(tei *t, char *err, size_t errlen) {
   XML_SetCharacterDataHandler(t->p, on_text);
   XML_SetXmlDeclHandler(t->p, on_decl);
   XML_SetParamEntityParsing(t->p, XML_PARAM_ENTITY_PARSING_NEVER);
+  XML_SetExternalEntityRefHandler(t->p, on_external);
+  XML_SetSkippedEntityHandler(t->p, on_skipped);
   t->enc = ENC_UTF8;
   t->start = 0;
   if (t->len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == '<' && s[1] == 0))) t->enc = ENC_UTF16LE;
@@ -1237,6 +1269,12 @@ static int tei_read(const char *path, const char *data, size_t len, pl_rdocs *ou
     snprintf(err, errlen, "%s: out of memory", path);
     rc = -1;
   }
+  if (rc == 0 && t.nexternal + t.nskipped > 0)
+    snprintf(out->warning, sizeof out->warning,
+             "%s:%lu:%lu: entity '%s' left out of the text%s (%zu external entit%s not loaded: a corpus is never "
+             "read outside its files; %zu declared in a DTD that is not read)",
+             path, t.entity_line, t.entity_col, t.first_entity, t.nexternal + t.nskipped > 1 ? ", and others" : "",
+             t.nexternal, t.nexternal == 1 ? "y" : "ies", t.nskipped);
   tei_free(&t);
   return rc;
 }

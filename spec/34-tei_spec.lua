@@ -387,11 +387,30 @@ describe("the tei reader on hostile input", function()
     assert.is_nil(docs)
     assert.matches("amplification", err)
     local secret = write("secret.txt", "THE SECRET")
-    docs, err = reader.read(write("external.xml", '<?xml version="1.0"?>\n<!DOCTYPE TEI [\n<!ENTITY ext SYSTEM "'
-      .. secret .. '">\n]>\n<TEI><text><body><div type="document"><p>before &ext; after</p></div></body></text></TEI>\n'))
+    local path = write("external.xml", '<?xml version="1.0"?>\n<!DOCTYPE TEI [\n<!ENTITY ext SYSTEM "'
+      .. secret .. '">\n]>\n<TEI><text><body><div type="document"><p>before &ext; after</p></div></body></text></TEI>\n')
+    docs, err = reader.read(path)
     assert(docs, err)
     assert.is_nil(docs[1].text:find("SECRET", 1, true))
     assert.equal("before after", docs[1].text)
+    -- and says so: the file, the place of the first entity left out, how many of each sort
+    local _, _, warning = reader.read(path)
+    assert.equal(path .. ":5:49: entity 'ext' left out of the text (1 external entity not loaded: a corpus "
+      .. "is never read outside its files; 0 declared in a DTD that is not read)", warning)
+  end)
+
+  it("says which entities of a DTD it does not read are left out, in the build's warnings too", function()
+    local path = write("dtd.xml", '<?xml version="1.0"?>\n<!DOCTYPE TEI SYSTEM "tei_all.dtd">\n'
+      .. '<TEI><text><body><div type="document"><p>Rusk spoke&mdash;briefly&hellip;</p></div></body></text></TEI>\n')
+    local docs, _, warning = reader.read(path)
+    assert.equal("Rusk spokebriefly", docs[1].text)
+    assert.truthy(warning:find(path .. ":3:52: entity 'mdash' left out of the text, and others (0 external entities "
+      .. "not loaded: a corpus is never read outside its files; 2 declared in a DTD that is not read)", 1, true), warning)
+    local corpus = h.tmpdir()
+    assert(os.rename(path, corpus .. "/dtd.xml"))
+    local _, err, code = h.run { "overview", "--corpus", corpus }
+    assert.equal(0, code, err)
+    assert.truthy(err:find("warning: " .. corpus .. "/dtd.xml:3:52: entity 'mdash' left out", 1, true), err)
   end)
 
   it("reads ISO-8859-1 and UTF-16 files, with columns counted in characters", function()
