@@ -122,6 +122,8 @@ typedef struct src_work {
   pl_rdocs rd;                     /* a reader's output, which docs[k].rdoc point into */
   int failed;
   char err[600];
+  size_t ngrammar_failed;          /* with --skip-bad: documents indexed without their grammar's regions */
+  char grammar_err[600];           /* the first of them, and why */
 } src_work;
 
 static void src_work_free(src_work *sw) {
@@ -766,7 +768,14 @@ static void work_source(job *j, unsigned thread, size_t i) {
       arg.d = &sw->rd.v[k];
       arg.people = &sw->rd.people;
       if (g >= 0 && run_grammar(j, thread, g, i + 1, &sw->docs[k], sw, push_rdoc, &arg,
-                                pl_rstr_ptr(&sw->rd.v[k], sw->rd.v[k].id)) != 0) return;
+                                pl_rstr_ptr(&sw->rd.v[k], sw->rd.v[k].id)) != 0) {
+        /* with --skip-bad one document's grammar failing costs that document its turns, not
+        ** the source its other documents: it is indexed with what the reader found, and said */
+        if (!j->skip_bad || sw->ndocs < 2) return;
+        if (sw->ngrammar_failed++ == 0) memcpy(sw->grammar_err, sw->err, sizeof sw->err);
+        sw->failed = 0;
+        sw->err[0] = '\0';
+      }
       err = process(j, thread, sw->rd.v[k].nregions > 0 || sw->docs[k].gpack != NULL, &sw->docs[k]);
     }
   }
@@ -1225,6 +1234,10 @@ static const char *batch_encode(lua_State *L, job *j, size_t b0, size_t b1) {
                          j->maps[j->srcs[i].map].reader->name)) != NULL)
       return err;
     if (!sw->failed && sw->rd.warning[0] && (err = warn(j, "%s", sw->rd.warning)) != NULL) return err;
+    if (!sw->failed && sw->ngrammar_failed &&
+        (err = warn(j, "%s; indexed without its grammar's regions (--skip-bad: %zu of the file's %zu documents so)",
+                    sw->grammar_err, sw->ngrammar_failed, sw->ndocs)) != NULL)
+      return err;
     nd += sw->ndocs;
   }
   if ((err = lex_sync(&j->lex, &nexact)) != NULL) return err;

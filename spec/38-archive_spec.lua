@@ -658,3 +658,38 @@ describe("a build of many TEI documents in several batches on two threads", func
     c:close()
   end)
 end)
+
+describe("--skip-bad and a grammar failing on one document of a volume", function()
+  teardown(h.cleanup)
+  it("indexes the volume's other documents with their turns, and that one without, saying so", function()
+    local dir = h.tmpdir()
+    h.write(dir .. "/vol.xml", [[<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><idno type="frus">vol1</idno></teiHeader>
+<text><body>
+<div type="document" xml:id="d1" n="1"><head>1. Memorandum</head><p>Mr. Rusk said the quarantine holds.</p></div>
+<div type="document" xml:id="d2" n="2"><head>2. Memorandum</head><p>BOOM said the quarantine.</p></div>
+<div type="document" xml:id="d3" n="3"><head>3. Memorandum</head><p>Mr. Rusk said nothing of the quarantine.</p></div>
+</body></text></TEI>
+]])
+    assert(require("parley.fs").mkdir(dir .. "/grammars"))
+    h.write(dir .. "/grammars/fragile.lua", [[return require("parley.grammar").register{ name = "fragile",
+  kinds = { turn = { "speaker" } },
+  parse = function(text)
+    if text:find("BOOM", 1, true) then error("cannot read this one") end
+    return { regions = { { kind = "turn", start = 1, stop = #text, attrs = { speaker = "Rusk" } } } }
+  end }]])
+    h.write(dir .. "/corpus.lua", [[return { name = "fragile", documents = { { path = "vol.xml", grammar = "fragile" } } }]])
+    -- without --skip-bad the build stops, naming the file, the document and the grammar's error
+    local _, err, code = h.run { "overview", "--corpus", dir }
+    assert.equal(1, code)
+    assert.truthy(err:find(dir .. "/vol.xml: document vol1/d2: grammar 'fragile'", 1, true), err)
+    assert.truthy(err:find("cannot read this one", 1, true), err)
+    -- with it, the three documents are there (three mentions), two of them with a turn
+    local out
+    out, err, code = h.run { "-e", ("local c = assert(parley.open(%q, { skip_bad = true })); print(c:count('quarantine'), #c:regions('turn'))")
+      :format(dir) }
+    assert.equal(0, code, err)
+    assert.equal("3\t2\n", out)
+    assert.truthy(err:find("vol1/d2: grammar 'fragile'", 1, true), err)
+    assert.truthy(err:find("indexed without its grammar's regions (--skip-bad: 1 of the file's 3 documents so)", 1, true), err)
+  end)
+end)
