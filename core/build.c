@@ -953,10 +953,24 @@ static int unpack_str(const char *p, size_t n, size_t *at, const char **s, uint3
 }
 
 /* The regions of a packed grammar result (lua/parley/grammar/pack.lua) into the tables. */
-static const char *grammar_regions(job *j, const doc_work *w, uint64_t first) {
+/* Is attribute a of kind ko the one that names a speaker? */
+static int is_speaker_attr(const job *j, const kind_out *ko, uint32_t a) {
+  const ix_str *name = &ko->attr_names[a];
+  return name->len == 7 && memcmp((const char *)j->strings.p + name->off, "speaker", 7) == 0;
+}
+
+/*
+** The regions a grammar found in document w, decoded into the tables.  A
+** speaker a grammar named in a reader's document is named as the reader's
+** register names that person (reader->canonical: "The Secretary" in 1964 is
+** Dean Rusk), so that one person is one speaker across an archive.
+*/
+static const char *grammar_regions(job *j, const doc_work *w, uint64_t first, const pl_reader *reader,
+                                   const pl_rpeople *people) {
   const char *p = w->gpack, *err, *meta;
   size_t n = w->gpack_len, at = 0;
   uint32_t nr, r, mlen;
+  char named[256];
   if (unpack_str(p, n, &at, &meta, &mlen) != 0 || unpack_u32(p, n, &at, &nr) != 0)
     return "a grammar's result is damaged";
   for (r = 0; r < nr; r++) {
@@ -973,6 +987,10 @@ static const char *grammar_regions(job *j, const doc_work *w, uint64_t first) {
       uint32_t len;
       ix_str ref;
       if (unpack_str(p, n, &at, &v, &len) != 0) return "a grammar's result is damaged";
+      if (len > 0 && reader && reader->canonical && people && w->rdoc && is_speaker_attr(j, ko, a)) {
+        size_t m = reader->canonical(people, w->rdoc, v, len, named, sizeof named);
+        if (m > 0) { v = named; len = (uint32_t)m; }
+      }
       if ((err = add_str(j, v, len, &ref)) != NULL) return err;
       if (buf_add(&ko->recs, &ref, sizeof ref)) return "not enough memory";
     }
@@ -1114,7 +1132,8 @@ static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
     j->kinds[0].count++;
   }
   /* what the grammar found: byte spans to token spans (tokens starting inside the span) */
-  if (w->gpack && (err = grammar_regions(j, w, first)) != NULL) return err;
+  if (w->gpack && (err = grammar_regions(j, w, first, map ? map->reader : NULL, &j->work[i].rd.people)) != NULL)
+    return err;
   if (map && (err = reader_regions(j, map, w, first)) != NULL) return err;
   if (buf_add(&j->docs_out, &out, sizeof out)) return "not enough memory";
   j->ndocs++;

@@ -96,6 +96,13 @@ typedef struct pl_reader {
   ** documents, which pl_rdocs_free releases.
   */
   int (*read)(const char *path, const char *data, size_t len, pl_rdocs *out, char *err, size_t errlen);
+  /*
+  ** Optional: the register's name for a speaker as a grammar wrote it in
+  ** document d of the source ("The Secretary", "Secretary Rusk", "Rusk" ->
+  ** "Dean Rusk"), into out[0..cap), its length; 0 when the register knows
+  ** no one person so (the grammar's name stands).
+  */
+  size_t (*canonical)(const pl_rpeople *people, const pl_rdoc *d, const char *s, size_t n, char *out, size_t cap);
 } pl_reader;
 
 /* The reader of that name ("tei"), or NULL. */

@@ -1088,6 +1088,20 @@ static int finish(tei *t, size_t people0) {
       const pl_rperson *e = lookup(&view, ix, t->fix[j].ref, strlen(t->fix[j].ref));
       if (e) rc = pl_rdoc_str(d, pl_rperson_ptr(p, e->name), e->name.len, &d->meta[t->fix[j].meta].value);
     }
+    for (i = t->first_doc; i < t->out->n && rc == 0; i++) {   /* "The Secretary": who held the office then */
+      pl_rdoc *d = &t->out->v[i];
+      const char *date = pl_rstr_ptr(d, d->attrs[A_DATE]);
+      int year = d->attrs[A_DATE].len >= 4 ? atoi(date) : 0;
+      for (j = 0; j < d->nmeta && rc == 0; j++) {
+        const char *office, *v = pl_rstr_ptr(d, d->meta[j].value);
+        size_t k, found = 0, hit = 0;
+        if (d->meta[j].key.len != 11 || memcmp(pl_rstr_ptr(d, d->meta[j].key), "participant", 11) != 0) continue;
+        if ((office = pl_tei_office(v, d->meta[j].value.len)) == NULL) continue;
+        for (k = people0; k < p->n && found < 2; k++)
+          if (pl_tei_held(pl_rperson_ptr(p, p->v[k].role), p->v[k].role.len, office, year)) { hit = k; found++; }
+        if (found == 1) rc = pl_rdoc_str(d, pl_rperson_ptr(p, p->v[hit].name), p->v[hit].name.len, &d->meta[j].value);
+      }
+    }
     for (i = t->first_doc; i < t->out->n && rc == 0; i++) {
       pl_rdoc *d = &t->out->v[i];
       for (j = 0; j < d->nregions && rc == 0; j++) {
@@ -1279,6 +1293,26 @@ static int tei_read(const char *path, const char *data, size_t len, pl_rdocs *ou
   return rc;
 }
 
+/*
+** A speaker as a grammar named it, as the volume's register names that
+** person: offices by who held them at the document's date, surnames that
+** one entry alone has; "Given Surname".
+*/
+static size_t tei_canonical(const pl_rpeople *p, const pl_rdoc *d, const char *s, size_t n, char *out, size_t cap) {
+  enum { MAXP = 4096 };
+  const char *names[MAXP], *roles[MAXP];
+  size_t nlen[MAXP], rlen[MAXP], i, count = p->n < MAXP ? p->n : MAXP;
+  int year = d->attrs[A_DATE].len >= 4 ? atoi(pl_rstr_ptr(d, d->attrs[A_DATE])) : 0;
+  long hit;
+  if (count == 0) return 0;
+  for (i = 0; i < count; i++) {
+    names[i] = pl_rperson_ptr(p, p->v[i].name); nlen[i] = p->v[i].name.len;
+    roles[i] = pl_rperson_ptr(p, p->v[i].role); rlen[i] = p->v[i].role.len;
+  }
+  hit = pl_tei_person(names, nlen, roles, rlen, count, s, n, year);
+  return hit < 0 ? 0 : pl_tei_display(names[hit], nlen[hit], out, cap);
+}
+
 const pl_reader pl_reader_tei = {
-  "tei", doc_attrs, kinds, NKINDS, tei_read
+  "tei", doc_attrs, kinds, NKINDS, tei_read, tei_canonical
 };

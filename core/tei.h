@@ -24,4 +24,34 @@ size_t pl_tei_text_date(const char *s, size_t n, char out[PL_TEI_DATE]);
 /* The genre of a document with this head (a word of one table; "other" when none fits). */
 const char *pl_tei_genre(const char *head, size_t n);
 
+/*
+** The office a participant written as a title alone names ("The
+** Secretary": Secretary of State; "The President": President of the United
+** States; …), or NULL when s[0..n) is no such title.
+*/
+const char *pl_tei_office(const char *s, size_t n);
+
+/*
+** Does role (a register entry's: "Under Secretary of State to September
+** 1966; Ambassador to the United Nations, June–September 1968") say its
+** person held office in year?  The office must begin the role or one of its
+** parts (after "; "), followed by its end, a comma, a semicolon or a span
+** ("to", "until", "from", "since" a date, or YEAR–YEAR); a year outside the
+** span says no; year 0 (undated) takes any span.
+*/
+int pl_tei_held(const char *role, size_t n, const char *office, int year);
+
+/*
+** The register's person a speaker's name s[0..n) denotes in a document of
+** year (0: undated): an office title ("The Secretary", "President") by who
+** held it, else a surname, as the last word ("Secretary Rusk", "Mr. Rusk",
+** "Dean Rusk"), that one entry alone has ("Rusk, Dean"); NULL if none or
+** several.  Entries are given as names[i], roles[i] (lengths in nlen, rlen).
+*/
+long pl_tei_person(const char *const *names, const size_t *nlen, const char *const *roles, const size_t *rlen,
+                   size_t count, const char *s, size_t n, int year);
+
+/* A register's "Surname, Given" as "Given Surname" into out (cap bytes); its length (0: no room). */
+size_t pl_tei_display(const char *name, size_t n, char *out, size_t cap);
+
 #endif

@@ -5,6 +5,7 @@
 */
 #include <stdint.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "tei.h"
@@ -172,4 +173,155 @@ const char *pl_tei_genre(const char *title, size_t n) {
     }
   }
   return genre;
+}
+
+/* ---------------------------------------------------------------- offices */
+
+static const struct { const char *title, *office; } OFFICES[] = {
+  {"The Secretary", "Secretary of State"}, {"The Secretary of State", "Secretary of State"},
+  {"The President", "President of the United States"}, {"The Vice President", "Vice President of the United States"},
+  {"The Under Secretary", "Under Secretary of State"}, {"The Secretary of Defense", "Secretary of Defense"},
+  {"The Attorney General", "Attorney General"}, {"The Secretary of the Treasury", "Secretary of the Treasury"},
+  {NULL, NULL}
+};
+
+const char *pl_tei_office(const char *s, size_t n) {
+  int i;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '.')) n--;
+  for (i = 0; OFFICES[i].title; i++)
+    if (strlen(OFFICES[i].title) == n && memcmp(OFFICES[i].title, s, n) == 0) return OFFICES[i].office;
+  return NULL;
+}
+
+/* The first four-digit year in s[0..n), or 0. */
+static int first_year(const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i + 4 <= n; i++)
+    if (isdigit((unsigned char)s[i]) && isdigit((unsigned char)s[i + 1]) && isdigit((unsigned char)s[i + 2]) &&
+        isdigit((unsigned char)s[i + 3]) && (i + 4 == n || !isdigit((unsigned char)s[i + 4])) &&
+        (i == 0 || !isdigit((unsigned char)s[i - 1])))
+      return (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+  return 0;
+}
+
+/* Does the part p[0..n) of a role begin with office and say it was held in year? */
+static int part_held(const char *p, size_t n, const char *office, int year) {
+  size_t on = strlen(office), i;
+  const char *rest;
+  size_t rn;
+  if (n < on || memcmp(p, office, on) != 0) return 0;
+  rest = p + on;
+  rn = n - on;
+  if (rn == 0 || rest[0] == ',' || rest[0] == ';') return 1;
+  if (rest[0] != ' ') return 0;
+  if (year == 0) return 1;
+  /* the span, right after the office: "to September 1966", "until his death on November 22, 1963",
+  ** "from October 1966", "since 1965", "1964–1967" */
+  if ((rn >= 4 && memcmp(rest, " to ", 4) == 0) || (rn >= 7 && memcmp(rest, " until ", 7) == 0)) {
+    int y = first_year(rest, rn);
+    return y == 0 || year <= y;
+  }
+  if ((rn >= 6 && memcmp(rest, " from ", 6) == 0) || (rn >= 7 && memcmp(rest, " since ", 7) == 0)) {
+    int y = first_year(rest, rn);
+    return y == 0 || year >= y;
+  }
+  if (rn >= 5 && isdigit((unsigned char)rest[1])) {
+    int y0 = first_year(rest, rn), y1 = 0;
+    for (i = 5; i < rn && !y1; i++) if (isdigit((unsigned char)rest[i]) && !isdigit((unsigned char)rest[i - 1])) y1 = first_year(rest + i, rn - i);
+    if (y0 && y1) return year >= y0 && year <= y1;
+    if (y0) return year == y0;
+  }
+  return 0;   /* "Under Secretary of State for Political Affairs": another office */
+}
+
+int pl_tei_held(const char *role, size_t n, const char *office, int year) {
+  size_t at = 0;
+  while (at < n) {
+    size_t end = at;
+    while (end < n && role[end] != ';') end++;
+    if (part_held(role + at, end - at, office, year)) return 1;
+    at = end + 1;
+    while (at < n && role[at] == ' ') at++;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- speakers */
+
+long pl_tei_person(const char *const *names, const size_t *nlen, const char *const *roles, const size_t *rlen,
+                   size_t count, const char *s, size_t n, int year) {
+  char titled[96];
+  const char *office, *sur;
+  size_t i, sn, found = 0;
+  long hit = -1;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '.' || s[n - 1] == ',')) n--;
+  if (n == 0 || n > 80) return -1;
+  /* an office, with or without its article */
+  office = pl_tei_office(s, n);
+  if (!office && (n < 4 || memcmp(s, "The ", 4) != 0)) {
+    snprintf(titled, sizeof titled, "The %.*s", (int)n, s);
+    office = pl_tei_office(titled, strlen(titled));
+  }
+  if (office) {
+    for (i = 0; i < count && found < 2; i++)
+      if (pl_tei_held(roles[i], rlen[i], office, year)) { hit = (long)i; found++; }
+    return found == 1 ? hit : -1;
+  }
+  /* a surname: the last word, capitalised, that begins one entry alone ("Rusk, Dean") */
+  sur = s + n;
+  while (sur > s && sur[-1] != ' ') sur--;
+  sn = (size_t)(s + n - sur);
+  if (sn < 2 || !isupper((unsigned char)sur[0])) return -1;
+  for (i = 0; i < count && found < 2; i++)
+    if (nlen[i] > sn && memcmp(names[i], sur, sn) == 0 && names[i][sn] == ',') { hit = (long)i; found++; }
+  if (found != 1) return -1;
+  if (sur > s) {   /* words before the surname: a title ("Secretary Rusk"), or the given name ("Dean Rusk") */
+    static const char *const titles[] = { "Secretary", "Mr.", "Mrs.", "Mr", "Mrs", "Ambassador", "Amb.",
+      "President", "Senator", "General", "Gen.", "Minister", "Chairman", "Governor", "Dr.", "Sir", "Admiral", NULL };
+    const char *given = names[hit] + sn + 1;
+    size_t gn = nlen[hit] - sn - 1, w = 0;
+    int k, ok = 0;
+    while (gn > 0 && *given == ' ') { given++; gn--; }
+    while (w < (size_t)(sur - s) && s[w] != ' ') w++;              /* the first word */
+    for (k = 0; titles[k]; k++) if (strlen(titles[k]) == w && memcmp(titles[k], s, w) == 0) ok = 1;
+    if (!ok && w <= gn && memcmp(s, given, w) == 0) ok = 1;        /* "Dean" of "Rusk, Dean" */
+    if (!ok && w == 2 && s[1] == '.' && gn > 0 && given[0] == s[0]) ok = 1;   /* an initial: "D. Rusk" */
+    if (!ok) return -1;
+  }
+  return hit;
+}
+
+size_t pl_tei_display(const char *name, size_t n, char *out, size_t cap) {
+  const char *comma = memchr(name, ',', n);
+  size_t sn, gn, k, m;
+  const char *given;
+  char plain[256];
+  /* a parenthesis of the register's ("Brandt, Willy (Herbert Frahm)") is no part of the name shown */
+  for (k = 0, m = 0; k < n && m + 1 < sizeof plain; k++) {
+    if (name[k] == '(') {
+      const char *close = memchr(name + k, ')', n - k);
+      if (close) {
+        k = (size_t)(close - name);
+        while (m > 0 && plain[m - 1] == ' ') m--;
+        continue;
+      }
+    }
+    plain[m++] = name[k];
+  }
+  if (m < n) { name = plain; n = m; comma = memchr(name, ',', n); }
+  if (comma == NULL) {
+    if (n + 1 > cap) return 0;
+    memcpy(out, name, n);
+    return n;
+  }
+  sn = (size_t)(comma - name);
+  given = comma + 1;
+  gn = n - sn - 1;
+  while (gn > 0 && *given == ' ') { given++; gn--; }
+  if (gn == 0) { if (sn + 1 > cap) return 0; memcpy(out, name, sn); return sn; }
+  if (gn + 1 + sn + 1 > cap) return 0;
+  memcpy(out, given, gn);
+  out[gn] = ' ';
+  memcpy(out + gn + 1, name, sn);
+  return gn + 1 + sn;
 }

@@ -693,3 +693,41 @@ describe("--skip-bad and a grammar failing on one document of a volume", functio
     assert.truthy(err:find("indexed without its grammar's regions (--skip-bad: 1 of the file's 3 documents so)", 1, true), err)
   end)
 end)
+
+describe("speakers named as the volume's register names them", function()
+  -- spec/fixtures/tei/offices/vol.xml: a persons list giving offices with dates, as FRUS
+  -- volumes do, and documents that name their speakers by office and by surname
+  teardown(h.cleanup)
+  local dir = h.tmpdir()
+  assert(os.execute(("cp %s/spec/fixtures/tei/offices/vol.xml %s/"):format(h.shquote(h.root), h.shquote(dir))))
+  local c = assert(parley.open(dir))
+  local by_doc = {}
+  for _, r in ipairs(c:regions("turn")) do
+    by_doc[r.doc] = by_doc[r.doc] or {}
+    table.insert(by_doc[r.doc], { r.attrs.label, r.attrs.speaker })
+  end
+
+  it("gives an office the person who held it at the document's date", function()
+    -- 1962: "The President" is Kennedy (President until November 22, 1963); 1967: Johnson
+    assert.same({ { "The President", "John F. Kennedy" } }, by_doc["offices/d3"])
+    assert.same({ "The President", "Lyndon B. Johnson" }, by_doc["offices/d2"][1])
+    -- 1967: the Under Secretary is Katzenbach (from October 1966), not Ball (to September
+    -- 1966) nor Harriman (Under Secretary for Political Affairs, another office)
+    assert.same({ "The Under Secretary", "Nicholas deB. Katzenbach" }, by_doc["offices/d2"][2])
+  end)
+
+  it("gives a surname the one entry that has it, and a participant written as a title its holder", function()
+    assert.same({ "Secretary Rusk", "Dean Rusk" }, by_doc["offices/d2"][3])
+    assert.same({ "The Secretary", "Dean Rusk" }, by_doc["offices/d1"][1])
+    assert.same({ "Ambassador Dobrynin", "Anatoliy F. Dobrynin" }, by_doc["offices/d1"][2])
+    local participants = c:doc("offices/d1").meta.participant
+    assert.same({ "Rusk, Dean", "Dobrynin, Anatoliy F." }, participants)
+  end)
+
+  it("so that one person is one speaker", function()
+    local speakers = c:values("speaker")
+    local n = 0
+    for _, s in ipairs(speakers) do if s:find("Rusk", 1, true) or s:find("Secretary", 1, true) then n = n + 1 end end
+    assert.equal(1, n)
+  end)
+end)

@@ -38,9 +38,11 @@ local Doc = {}
 -- The JSON metadata of the index: what the fingerprint covers besides the sources.
 -- The way of reading sources an index was built with: raised when the
 -- readers or the choice of grammars change, or the index records more for
--- the opens after its build (3: the sources --skip-bad skipped, and why), so
--- that such an index is rebuilt.
-local READING = 3
+-- the opens after its build (3: the sources --skip-bad skipped, and why; 4:
+-- a TEI participant written as a title alone, "The Secretary", named by the
+-- register's holder of the office; 5: speakers as the reader's register
+-- names them), so that such an index is rebuilt.
+local READING = 5
 
 local function index_meta(m, opts)
   return {
