@@ -14,7 +14,8 @@
 --   }
 --
 -- An option is { NAME, arg = METAVAR (absent: a flag), help =, default =,
--- number = true (a whole number, at least min, default 1), choices = {…},
+-- number = true (a whole number, at least min, default 1), fraction = true (a
+-- number from 0 to 1), choices = {…},
 -- multi = true (may repeat: a list) }.  Mistakes and the errors a command
 -- raises with parley.error print as `parley: NAME: message` without a
 -- traceback, exit status 1.
@@ -186,6 +187,13 @@ function Command:parse(args)
           i = i + 1
           v = args[i]
           if v == nil then fail(("option '--%s' needs a value (%s)"):format(name, o.arg)) end
+        end
+        if o.fraction then   -- a share: a number from 0 to 1
+          local n = tonumber(v)
+          if not n or n ~= n or n < 0 or n > 1 then
+            fail(("option '--%s' needs a number from 0 to 1, got '%s'"):format(name, v))
+          end
+          v = n
         end
         if o.number then
           local n = tonumber(v)

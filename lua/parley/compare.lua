@@ -109,12 +109,15 @@ for _, w in ipairs(M.CONDITIONS) do CONDITION[w] = true end
 
 -- A term maker: fold, stem and map synonyms and numbers, remembering each
 -- word's term (an archive's words recur).
+-- Words of speakers' names that are titles or offices, not names: they stay content.
+local NAME_TITLES = set_of([[
+secretary ambassador minister president chairman senator governor general admiral foreign prime under
+assistant deputy vice soviet american british french german mr mrs dr sir
+]])
+
 local function term_maker(opts, people)
   local stemmer = assert(require("parley.stem").new(opts.language or "english"))
   local canon, memo, person = {}, {}, {}
-  for _, name in ipairs(people or {}) do      -- who speaks is not what is said: names are no content
-    for w in name:gmatch("[%w\128-\255]+") do if #w > 2 then person[text.fold(w)] = true end end
-  end
   local function stem(w) return stemmer:stem(w) end
   local groups = {}
   for _, g in ipairs(M.SYNONYMS) do groups[#groups + 1] = g end
@@ -124,6 +127,20 @@ local function term_maker(opts, people)
     for _, w in ipairs(g) do
       local s = stem(text.fold(w))
       if not canon[s] then canon[s] = head end
+    end
+  end
+  -- who speaks is not what is said: the words of speakers' names are no content (by
+  -- stem: "Dobrynin's" too), except titles, a group's name ("the Americans") and the
+  -- field's vocabulary
+  for _, name in ipairs(people or {}) do
+    if not name:find("^[Tt]he%s") then
+      for w in name:gmatch("[%w\128-\255]+") do
+        local f = text.fold(w)
+        if #f > 2 and not NAME_TITLES[f] then
+          local s = stem(f)
+          if not canon[s] then person[s] = true end
+        end
+      end
     end
   end
   -- term(word) -> a list of terms (a range "10-15" is two), or nil for no content
@@ -139,9 +156,9 @@ local function term_maker(opts, people)
       out[1], out[2] = "#" .. a, "#" .. b
     elseif M.NUMBER_WORDS[f] and f ~= "one" then
       out[1] = "#" .. M.NUMBER_WORDS[f]
-    elseif not STOP[f] and not person[f] and f:find("[%a\128-\255]") and #f > 1 and not f:find("^%a%.$") then
-      local s = stem(f)
-      out[1] = canon[s] or s
+    elseif not STOP[f] and f:find("[%a\128-\255]") and #f > 1 and not f:find("^%a%.$") then
+      local s = stem((f:gsub("'s$", ""):gsub("\226\128\153s$", "")))
+      if not person[s] then out[1] = canon[s] or s end
     end
     memo[word] = #out > 0 and out or false
     return #out > 0 and out or nil
@@ -233,8 +250,11 @@ local function not_text(corpus, doc)
   return positions_in(corpus, doc, M.NOT_TEXT), positions_in(corpus, doc, kinds)
 end
 
--- Claims shorter than this many words (a signature, a telegram's number) are none.
+-- Claims shorter than this many words (a signature, a telegram's number) are none;
+-- a stretch of a sentence outside its reported-speech turns ("At the same time,")
+-- is a claim when it has at least MIN_TERMS content terms.
 M.MIN_WORDS = 4
+M.MIN_TERMS = 3
 
 local function passages_of(corpus, doc, tokens, term)
   local line_of = line_finder(doc)
@@ -262,6 +282,7 @@ end
 local function claims_of(corpus, doc, tokens, term)
   local turns = regions_in(corpus, doc, "turn")
   local structure, skip = not_text(corpus, doc)
+  local labels = positions_in(corpus, doc, { "label" })
   local quotes = regions_in(corpus, doc, "quote")
   local points = regions_in(corpus, doc, "point")
   local out = {}
@@ -269,7 +290,7 @@ local function claims_of(corpus, doc, tokens, term)
     for _, p in ipairs(points) do if p.pos <= pos and pos <= p.stop_pos then return tonumber(p.attrs.number) or p.attrs.number end end
     return nil
   end
-  local function add(s, e, who)
+  local function add(s, e, who, min_terms)
     local i, j = token_at(tokens, s), token_at(tokens, e + 1) - 1
     local all = words_of(tokens, i, j, term)           -- its words, labels and all, for its text
     local words = words_of(tokens, i, j, term, skip)   -- those that are what was said, for its terms
@@ -277,8 +298,18 @@ local function claims_of(corpus, doc, tokens, term)
     local set, n, any = {}, 0, {}
     for _, w in ipairs(words) do for _, t in ipairs(w.terms or {}) do if not set[t] then set[t] = true; n = n + 1 end end end
     for _, w in ipairs(all) do for _, t in ipairs(w.terms or {}) do any[t] = true end end
-    if n == 0 then return end
-    local first, last = all[1].tok, all[#all].tok
+    local words_terms = 0   -- terms that are words, not numbers ("6. In the course of the conversation")
+    for t in pairs(set) do if t:sub(1, 1) ~= "#" then words_terms = words_terms + 1 end end
+    if n == 0 or words_terms < (min_terms or 0) then return end
+    local list = {}
+    for t in pairs(set) do list[#list + 1] = t end
+    table.sort(list)
+    -- the words that frame what was said ("Stevenson assured us that"): the labels in it,
+    -- else its first five words; a speaker named there is one the report gives it to
+    local frame = {}
+    for _, x in ipairs(all) do if labels[x.tok.pos] then frame[#frame + 1] = x.word end end
+    if #frame == 0 then for k = 1, math.min(5, #all) do frame[#frame + 1] = all[k].word end end
+    local first, last = all[1].tok, tokens[j]   -- to its last token: a closing quote or bracket too
     local quote
     for _, q in ipairs(quotes) do  -- a quotation of three words or more inside the claim (not a scare quote)
       if q.pos >= s and q.stop_pos <= e and (not quote or q.pos < quote.pos) then
@@ -287,7 +318,8 @@ local function claims_of(corpus, doc, tokens, term)
         if nw >= 3 then quote = q end
       end
     end
-    out[#out + 1] = { pos = s, stop_pos = e, first_pos = first.pos, words = words, all_terms = any, terms = set, speakers = who,
+    out[#out + 1] = { pos = s, stop_pos = e, first_pos = first.pos, words = words, all_terms = any, terms = set,
+                      term_list = list, frame = table.concat(frame, " "), speakers = who,
                       point = point_at(s), quote = quote, start = first.start, stop = last.stop }
   end
   for _, sent in ipairs(regions_in(corpus, doc, "sentence")) do
@@ -304,8 +336,15 @@ local function claims_of(corpus, doc, tokens, term)
       end
       if #order == 0 then add(sent.pos, sent.stop_pos, {})
       else
-        table.sort(order, function(a, b) return a.s < b.s end)
-        for _, sp in ipairs(order) do add(sp.s, sp.e, sp.who) end
+        -- the turns' spans, and the stretches of the sentence outside them, each a claim of its own
+        table.sort(order, function(a, b) if a.s ~= b.s then return a.s < b.s end return a.e < b.e end)
+        local at = sent.pos
+        for _, sp in ipairs(order) do
+          if sp.s > at then add(at, sp.s - 1, {}, M.MIN_TERMS) end
+          add(sp.s, sp.e, sp.who)
+          if sp.e + 1 > at then at = sp.e + 1 end
+        end
+        if at <= sent.stop_pos then add(at, sent.stop_pos, {}, M.MIN_TERMS) end
       end
     end
   end
@@ -329,7 +368,7 @@ end
 -- score(claim, terms) -> the share of the claim's weighted terms in the set.
 local function share(claim, set, w)
   local total, got = 0, 0
-  for t in pairs(claim.terms) do
+  for _, t in ipairs(claim.term_list) do   -- in a fixed order: sums of floats depend on it
     local x = w(t)
     total = total + x
     if set[t] then got = got + x end
@@ -491,7 +530,7 @@ local function attributed(claim, speakers, text)
       if c.name == s.name then return true end
       local group = c.label and (c.label:find("^[Ww]e%f[%A]") or c.label:find("^[Oo]ur%f[%A]") or
         c.label:lower():find("americans") or c.name:lower():find("^the ")) or c.name:lower():find("^the ")
-      if group and c.side and s.side and c.side == s.side then return true end
+      if group and c.side and s.side and c.side ~= "" and c.side == s.side then return true end
     end
   end
   return false
@@ -544,7 +583,7 @@ function M.compare(corpus, report, record, opts)
   opts = opts or {}
   local min_score = opts.min_score or M.MIN_SCORE
   if type(min_score) ~= "number" or min_score < 0 or min_score > 1 then
-    fail(("--min-score must be a number from 0 to 1, got %s"):format(tostring(opts.min_score)))
+    fail(("min_score must be a number from 0 to 1, got %s"):format(tostring(opts.min_score)))
   end
   local top = opts.top or M.TOP
   local reports, records = side_docs(corpus, report, "report"), side_docs(corpus, record, "record")
@@ -588,6 +627,10 @@ function M.compare(corpus, report, record, opts)
       judged.terms = c.all_terms   -- every word of it, a speaker's frame too: what the report mentions
       claims[#claims + 1] = judged
     end
+  end
+  if #claims == 0 then
+    fail(("the report (%s) has no claims to compare: no sentence of %d words or more outside its headings and notes")
+      :format(reports[1].doc.id, M.MIN_WORDS))
   end
   local info = M.coverage(corpus, records, passages, claims)
   info.unmentioned = M.unmentioned(passages, claims, w, opts.unmentioned or 20)
@@ -654,18 +697,20 @@ function M.judge(c, n, passages, w, min_score, top)
   end)
   -- of passages scoring nearly as well, one by a speaker the claim names comes first:
   -- "McCloy said …" is better supported by McCloy's words than by another's on the topic
-  if #c.speakers > 0 and scored[1] and not attributed(c, scored[1].p.speakers, c.text) then
+  if #c.speakers > 0 and scored[1] and not attributed(c, scored[1].p.speakers, c.frame) then
     for k = 2, #scored do
       if scored[k].score < scored[1].score * M.NEARLY then break end
-      if attributed(c, scored[k].p.speakers, c.text) then
+      if attributed(c, scored[k].p.speakers, c.frame) then
         table.insert(scored, 1, table.remove(scored, k))
         break
       end
     end
   end
   local best = scored[1]
-  local pool = {}
-  for k = 1, math.min(top, #scored) do for t in pairs(scored[k].p.terms) do pool[t] = true end end
+  local pool = {}   -- the passages listed as support (scoring at least half of min_score), together
+  for k = 1, math.min(top, #scored) do
+    if scored[k].score >= min_score / 2 then for t in pairs(scored[k].p.terms) do pool[t] = true end end
+  end
   local combined = share(c, pool, w)
   local claim = { n = n, doc = c.doc, text = c.text, point = c.point, line = c.line,
                   attributed_to = names(c.speakers), score = best and best.score or 0, combined = combined,
@@ -683,7 +728,7 @@ function M.judge(c, n, passages, w, min_score, top)
         score = scored[k].score, excerpt = p.text, pos = p.pos, matched = matched }
     end
   end
-  claim.supported = combined >= min_score and best ~= nil
+  claim.supported = combined >= min_score and #claim.support > 0
   if not claim.supported then
     claim.label = "not found"
     return claim
@@ -703,12 +748,12 @@ function M.judge(c, n, passages, w, min_score, top)
     claim.label = "summary"
   end
   -- who said it
-  if #c.speakers > 0 and #bp.speakers > 0 and not attributed(c, bp.speakers, claim.text) then
+  if #c.speakers > 0 and #bp.speakers > 0 and not attributed(c, bp.speakers, c.frame) then
     local any = false   -- a passage of a speaker the claim names, nearly as good, is support enough
     for k = 2, #scored do
       local p = scored[k]
       if p.score < best.score * M.NEARLY then break end
-      if attributed(c, p.p.speakers, claim.text) then any = true; break end
+      if attributed(c, p.p.speakers, c.frame) then any = true; break end
     end
     if not any then
       claim.flags[#claim.flags + 1] = "attribution shift"
@@ -746,13 +791,12 @@ end
 -- turns, covered_turns, words, covered_words, share }, sides = the same per
 -- side, omitted = the turns no claim uses }.
 function M.coverage(corpus, records, passages, claims)
-  local used = {}   -- record position of a passage -> claims it supports
+  local used = {}   -- record position of a passage -> the supported claims whose best support it is
   for _, c in ipairs(claims) do
-    if c.supported then
-      for _, s in ipairs(c.support) do
-        used[s.pos] = used[s.pos] or {}
-        used[s.pos][#used[s.pos] + 1] = c.n
-      end
+    local s = c.supported and c.support[1]
+    if s then
+      used[s.pos] = used[s.pos] or {}
+      used[s.pos][#used[s.pos] + 1] = c.n
     end
   end
   local of_turn = {}   -- a turn -> the claims that use one of its passages

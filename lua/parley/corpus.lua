@@ -425,6 +425,8 @@ local CHECK = {
     return false, "one of " .. table.concat(output.formats, ", ")
   end,
   width = function(v) return math.type(v) == "integer" and v >= 1 and v <= 100000, "a whole number from 1 to 100000" end,
+  share = function(v) return type(v) == "number" and v >= 0 and v <= 1, "a number from 0 to 1" end,
+  positive = function(v) return math.type(v) == "integer" and v >= 1, "a whole number, at least 1" end,
 }
 
 -- check_opts(opts, n, name, spec) -> opts (a table): opts, argument #n of
@@ -644,7 +646,7 @@ function Corpus:dispersion(q, opts) return require("parley.dispersion").dispersi
 -- A report's claims held against the record of the same meeting (lua/parley/compare.lua):
 -- report and record are document ids, lists of them, or sub-corpora.
 function Corpus:compare(report, record, opts)
-  check_opts(opts, 3, "compare", { min_score = "number", top = "number" })
+  check_opts(opts, 3, "compare", { min_score = "share", top = "positive" })
   return require("parley.compare").compare(self, report, record, opts)
 end
 -- Mentions per period of the documents' dates (lua/parley/timeline.lua).

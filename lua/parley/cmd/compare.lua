@@ -65,7 +65,7 @@ return cli.command {
            { "RECORD", "the record's document id (default: the bundled dinner record)", optional = true } },
   options = {
     cli.opt.corpus,
-    { "min-score", arg = "X", number = true, help = "the combined score a claim needs to be supported [default: "
+    { "min-score", arg = "X", fraction = true, help = "the combined score a claim needs to be supported [default: "
         .. compare.MIN_SCORE .. "]" },
     { "table", arg = "WHAT", choices = { "claims", "coverage", "omitted", "unmentioned" }, default = "claims",
       help = "what to print: the claims, the record's coverage per speaker, the record's turns no claim "
@@ -78,12 +78,14 @@ return cli.command {
   run = function(opts, out)
     local corpus = cli.open_corpus(opts)
     local report, record = opts[1], opts[2]
-    if not report or not record then
-      local r, c = compare.default_pair(corpus)
-      report, record = report or r, record or c
+    if report and not record then
+      cli.fail("compare: give both the report's and the record's document ids, or neither for the defaults")
+    end
+    if not report then
+      report, record = compare.default_pair(corpus)
       if not report or not record then
-        cli.fail("compare: give the report's and the record's document ids (this corpus has no telegram and "
-          .. "transcript to take by default)")
+        cli.fail("compare: give the report's and the record's document ids (this corpus has no document of "
+          .. "type or genre telegram, and none of type transcript or genre memorandum, to take by default)")
       end
     end
     local claims, info = compare.compare(corpus, report, record, { min_score = opts.min_score })
