@@ -102,6 +102,11 @@ local function set_of(words)
   return s
 end
 local STOP, HEDGE, MODAL = set_of(M.STOP_WORDS), set_of(M.HEDGES), set_of(M.MODALS)
+-- Verbs of saying: the words before one name who spoke.
+local SAYING = set_of([[
+said say says told asked stated declared noted mentioned remarked added replied answered continued
+underlined emphasized emphasised observed assured affirmed confirmed insisted suggested warned agreed
+]])
 local CONDITION = {}
 for _, w in ipairs(M.CONDITIONS) do CONDITION[w] = true end
 
@@ -309,6 +314,11 @@ local function claims_of(corpus, doc, tokens, term)
     local frame = {}
     for _, x in ipairs(all) do if labels[x.tok.pos] then frame[#frame + 1] = x.word end end
     if #frame == 0 then for k = 1, math.min(5, #all) do frame[#frame + 1] = all[k].word end end
+    for k = 2, #all do   -- and a subject before a verb of saying inside it ("(b) Dobrynin replied")
+      if SAYING[all[k].folded] then
+        for m = math.max(1, k - 2), k - 1 do frame[#frame + 1] = all[m].word end
+      end
+    end
     local first, last = all[1].tok, tokens[j]   -- to its last token: a closing quote or bracket too
     local quote
     for _, q in ipairs(quotes) do  -- a quotation of three words or more inside the claim (not a scare quote)
