@@ -6,18 +6,8 @@
 -- Run: build/parley bench/compare.lua [--dir DIR] [--volume ID] [--runs N] (or `make bench`).
 local lib = require "lib"
 
-local args = { dir = nil, volume = "frus1964-68v17", runs = 5 }
-do
-  local i = 1
-  while arg[i] do
-    local a = arg[i]
-    if a == "--dir" then args.dir = arg[i + 1]; i = i + 1
-    elseif a == "--volume" then args.volume = arg[i + 1]; i = i + 1
-    elseif a == "--runs" then args.runs = tonumber(arg[i + 1]); i = i + 1
-    else io.stderr:write("bench/compare.lua: unknown argument ", a, "\n"); os.exit(2) end
-    i = i + 1
-  end
-end
+local args = lib.options(arg, { dir = false, volume = "frus1964-68v17", runs = 5 }, "bench/compare.lua")
+if not args.dir then args.dir = nil end
 
 local root = parley.home or "."
 local archive = args.dir or (root .. "/../shared/corpora/frus")

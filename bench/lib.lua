@@ -28,6 +28,24 @@ end
 
 M.read = require("parley.data").read
 
+-- options(args, defaults, name) -> defaults with "--key value" pairs of args
+-- applied (numbers where the default is one); an unknown option exits 2.
+function M.options(args, defaults, name)
+  local out, i = {}, 1
+  for k, v in pairs(defaults) do out[k] = v end
+  while args[i] do
+    local key = args[i]:match("^%-%-(.+)$")
+    if not key or defaults[key] == nil then
+      io.stderr:write(name, ": unknown argument ", args[i], "\n")
+      os.exit(2)
+    end
+    local v = args[i + 1]
+    out[key] = type(defaults[key]) == "number" and tonumber(v) or v
+    i = i + 2
+  end
+  return out
+end
+
 function M.write(path, s)
   local f = assert(io.open(path, "wb"))
   assert(f:write(s))

@@ -390,11 +390,12 @@ static int query_region_at(lua_State *L) {
 }
 
 /*
-** enclosing(kind, hits) -> for each hit, the number (1-based) of the
-** innermost region of kind that holds its first token, or false: the
-** regions around a hit list in one call (KWIC with whole turns as context).
+** For each hit of the list at stack index 3, the number (1-based) that find
+** gives among the region records of kind (stack index 2), or false where it
+** gives 0: a list, in one call.
 */
-static int query_enclosing(lua_State *L) {
+typedef uint64_t (*record_finder)(const uint32_t *r, size_t width, uint64_t count, uint32_t s, uint32_t e);
+static int per_hit(lua_State *L, record_finder find) {
   pl_corpus *c = to_corpus(L, 1);
   uint32_t k = corpus_kind(L, c, 2);
   pl_hits *h = check_hits(L, 3);
@@ -404,13 +405,25 @@ static int query_enclosing(lua_State *L) {
   const parley_flag *stop = parley_interrupt_flag(L);
   lua_createtable(L, (int)h->n, 0);
   for (i = 0; i < h->n; i++) {
-    uint64_t found = region_enclosing(r, width, count, h->span[2 * i]);
+    uint64_t found = find(r, width, count, h->span[2 * i], h->span[2 * i + 1]);
     parley_check_interrupt(L, stop, i);
     if (found) lua_pushinteger(L, (lua_Integer)found); else lua_pushboolean(L, 0);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   return 1;
 }
+
+static uint64_t find_enclosing(const uint32_t *r, size_t width, uint64_t count, uint32_t s, uint32_t e) {
+  (void)e;
+  return region_enclosing(r, width, count, s);
+}
+
+/*
+** enclosing(kind, hits) -> for each hit, the number (1-based) of the
+** innermost region of kind that holds its first token, or false: the
+** regions around a hit list in one call (KWIC with whole turns as context).
+*/
+static int query_enclosing(lua_State *L) { return per_hit(L, find_enclosing); }
 
 /* region(kind, i) -> start, end, attrs of the i-th region of kind (1-based) */
 static int query_region(lua_State *L) {
@@ -492,36 +505,25 @@ static int query_column(lua_State *L) {
   return 2;
 }
 
+/* The first record with exactly the span s..e (records are sorted by start), 1-based; 0 if none. */
+static uint64_t find_exact(const uint32_t *r, size_t width, uint64_t count, uint32_t s, uint32_t e) {
+  uint64_t lo = 0, hi = count, j;
+  while (lo < hi) {  /* the first record starting at or after s */
+    uint64_t m = lo + (hi - lo) / 2;
+    if (r[m * width] < s) lo = m + 1; else hi = m;
+  }
+  for (j = lo; j < count && r[j * width] == s; j++)
+    if (r[j * width + 1] == e) return j + 1;
+  return 0;
+}
+
 /*
 ** numbers(kind, hits) -> for each hit, the 1-based number of the first
 ** region record of kind with exactly its start and end, or false: where a
-** sub-corpus's regions stand among all of an index's (records are sorted by
-** start), found by binary search instead of a walk from the first.
+** sub-corpus's regions stand among all of an index's, found by binary
+** search instead of a walk from the first.
 */
-static int query_numbers(lua_State *L) {
-  pl_corpus *c = to_corpus(L, 1);
-  uint32_t k = corpus_kind(L, c, 2);
-  pl_hits *h = check_hits(L, 3);
-  size_t width, i;
-  uint64_t count;
-  const uint32_t *r = corpus_regions(L, c, k, &width, &count);
-  const parley_flag *stop = parley_interrupt_flag(L);
-  lua_createtable(L, (int)h->n, 0);
-  for (i = 0; i < h->n; i++) {
-    uint32_t s = h->span[2 * i], e = h->span[2 * i + 1];
-    uint64_t lo = 0, hi = count, j;
-    parley_check_interrupt(L, stop, i);
-    while (lo < hi) {  /* the first record starting at or after s */
-      uint64_t m = lo + (hi - lo) / 2;
-      if (r[m * width] < s) lo = m + 1; else hi = m;
-    }
-    for (j = lo; j < count && r[j * width] == s && r[j * width + 1] != e; j++) {}
-    if (j < count && r[j * width] == s && r[j * width + 1] == e) lua_pushinteger(L, (lua_Integer)j + 1);
-    else lua_pushboolean(L, 0);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
-  return 1;
-}
+static int query_numbers(lua_State *L) { return per_hit(L, find_exact); }
 
 /* doc_of(pos) -> the 1-based document holding corpus position pos */
 static int query_doc_of(lua_State *L) {
