@@ -23,6 +23,7 @@ M.MIN_SCORE = 0.35
 M.PARAPHRASE = 0.4
 M.VERBATIM = 0.9
 M.NEARLY = 0.75        -- a passage scoring this share of the best's is as good, for who said it
+M.PAIR = 0.8           -- two sentences together score this share of what they hold: one must not win for its length
 M.TOP = 3               -- passages listed (and pooled for a summary) per claim
 
 -- Words that carry no content of their own (English; folded forms).
@@ -242,6 +243,13 @@ local function line_finder(doc)
   return function(byte) return line_of(starts, byte) end
 end
 
+-- The names of a list of speakers, joined: "John McCloy and Adlai Stevenson".
+local function names(list)
+  local out = {}
+  for _, s in ipairs(list) do out[#out + 1] = s.name end
+  return table.concat(out, " and ")
+end
+
 -- The passages of the record: its sentences, each with the speakers of the
 -- turn around its first word, its line, words and term set.
 -- What is no one's words in a record or a report: headings, datelines, header
@@ -295,6 +303,7 @@ local function claims_of(corpus, doc, tokens, term)
     for _, p in ipairs(points) do if p.pos <= pos and pos <= p.stop_pos then return tonumber(p.attrs.number) or p.attrs.number end end
     return nil
   end
+  local sentence_at   -- where the sentence being split into claims begins
   local function add(s, e, who, min_terms)
     local i, j = token_at(tokens, s), token_at(tokens, e + 1) - 1
     local all = words_of(tokens, i, j, term)           -- its words, labels and all, for its text
@@ -329,10 +338,11 @@ local function claims_of(corpus, doc, tokens, term)
       end
     end
     out[#out + 1] = { pos = s, stop_pos = e, first_pos = first.pos, words = words, all_terms = any, terms = set,
-                      term_list = list, frame = table.concat(frame, " "), speakers = who,
+                      term_list = list, frame = table.concat(frame, " "), speakers = who, opens = s == sentence_at,
                       point = point_at(s), quote = quote, start = first.start, stop = last.stop }
   end
   for _, sent in ipairs(regions_in(corpus, doc, "sentence")) do
+    sentence_at = sent.pos
     if not structure[sent.pos] then
       local spans, order = {}, {}
       for _, t in ipairs(turns) do
@@ -358,6 +368,28 @@ local function claims_of(corpus, doc, tokens, term)
       end
     end
   end
+  -- a sentence a page break cut in two ("… when they would be" / "removed, and …"): the
+  -- second part begins in lower case after no full stop, and is the same speakers' claim
+  local joined = {}
+  for _, c in ipairs(out) do
+    local prev = joined[#joined]
+    local first_char = c.words[1] and c.words[1].word:sub(1, 1) or ""
+    local before = prev and tokens[token_at(tokens, c.pos) - 1]
+    if prev and c.opens and first_char:find("^%l") and before and not before.text:find("^[.?!]") and
+       names(prev.speakers) == names(c.speakers) then
+      for _, x in ipairs(c.words) do prev.words[#prev.words + 1] = x end
+      for t in pairs(c.terms) do prev.terms[t] = true end
+      for t in pairs(c.all_terms) do prev.all_terms[t] = true end
+      local list = {}
+      for t in pairs(prev.terms) do list[#list + 1] = t end
+      table.sort(list)
+      prev.term_list, prev.stop_pos, prev.stop = list, c.stop_pos, c.stop
+      prev.quote = prev.quote or c.quote
+    else
+      joined[#joined + 1] = c
+    end
+  end
+  out = joined
   -- lines as the source has them (a TEI file's, through the index's map), in one call
   local firsts = {}
   for k, c in ipairs(out) do firsts[k] = c.first_pos end
@@ -546,12 +578,6 @@ local function attributed(claim, speakers, text)
   return false
 end
 
-local function names(list)
-  local out = {}
-  for _, s in ipairs(list) do out[#out + 1] = s.name end
-  return table.concat(out, " and ")
-end
-
 -- ------------------------------------------------------------ the comparison
 
 -- The documents a side of the comparison names: a document id (or number),
@@ -619,11 +645,29 @@ function M.compare(corpus, report, record, opts)
     end
   end
   if #passages == 0 then fail(("the record (%s) has no sentences to compare with"):format(records[1].doc.id)) end
-  passages.by_term = {}   -- term -> the passages holding it, in order
+  -- what a claim is scored against: each sentence, and each two sentences of one turn in a
+  -- row (a claim may sum up both: "rejected any inspection … and declared: 'You will have
+  -- to trust our word'")
+  local candidates = {}
   for k, p in ipairs(passages) do
+    candidates[#candidates + 1] = p
+    local q = passages[k + 1]
+    if q and q.doc == p.doc and p.turn and q.turn == p.turn then
+      local words, terms = {}, {}
+      for _, x in ipairs(p.words) do words[#words + 1] = x end
+      for _, x in ipairs(q.words) do words[#words + 1] = x end
+      for t in pairs(p.terms) do terms[t] = true end
+      for t in pairs(q.terms) do terms[t] = true end
+      candidates[#candidates + 1] = { line = p.line, last_line = q.last_line, pos = p.pos, stop_pos = q.stop_pos,
+        words = words, terms = terms, speakers = p.speakers, turn = p.turn, doc = p.doc, text = p.text .. " " .. q.text,
+        start = p.start, stop = q.stop, pair = true }
+    end
+  end
+  candidates.by_term = {}   -- term -> the candidates holding it, in order
+  for k, p in ipairs(candidates) do
     for t in pairs(p.terms) do
-      local list = passages.by_term[t]
-      if not list then list = {}; passages.by_term[t] = list end
+      local list = candidates.by_term[t]
+      if not list then list = {}; candidates.by_term[t] = list end
       list[#list + 1] = k
     end
   end
@@ -633,7 +677,7 @@ function M.compare(corpus, report, record, opts)
     for _, c in ipairs(claims_of(corpus, r.doc, r.tokens, term)) do
       c.doc, c.text = r.doc.id, excerpt(r.text, c.start, c.stop)
       if c.quote then c.quote.text = excerpt(r.text, c.quote.start, c.quote.stop) end
-      local judged = M.judge(c, #claims + 1, passages, w, min_score, top)
+      local judged = M.judge(c, #claims + 1, candidates, w, min_score, top)
       judged.terms = c.all_terms   -- every word of it, a speaker's frame too: what the report mentions
       claims[#claims + 1] = judged
     end
@@ -697,7 +741,8 @@ function M.judge(c, n, passages, w, min_score, top)
     for _, k in ipairs(passages.by_term[t] or {}) do
       if not seen[k] then
         seen[k] = true
-        scored[#scored + 1] = { p = passages[k], score = share(c, passages[k].terms, w) }
+        local x = share(c, passages[k].terms, w)
+        scored[#scored + 1] = { p = passages[k], score = passages[k].pair and x * M.PAIR or x }
       end
     end
   end
@@ -717,17 +762,26 @@ function M.judge(c, n, passages, w, min_score, top)
     end
   end
   local best = scored[1]
-  local pool = {}   -- the passages listed as support (scoring at least half of min_score), together
-  for k = 1, math.min(top, #scored) do
-    if scored[k].score >= min_score / 2 then for t in pairs(scored[k].p.terms) do pool[t] = true end end
+  -- the support listed: the best candidates scoring at least half of min_score, none
+  -- overlapping one listed before it (a sentence and the pair it begins are one place)
+  local listed = {}
+  for k = 1, #scored do
+    if #listed >= top or scored[k].score < min_score / 2 then break end
+    local p, clash = scored[k].p, false
+    for _, q in ipairs(listed) do
+      if p.doc == q.p.doc and p.pos <= q.p.stop_pos and q.p.pos <= p.stop_pos then clash = true end
+    end
+    if not clash then listed[#listed + 1] = scored[k] end
   end
+  local pool = {}   -- their terms together
+  for _, x in ipairs(listed) do for t in pairs(x.p.terms) do pool[t] = true end end
   local combined = share(c, pool, w)
   local claim = { n = n, doc = c.doc, text = c.text, point = c.point, line = c.line,
                   attributed_to = names(c.speakers), score = best and best.score or 0, combined = combined,
                   support = {}, flags = {} }
-  for k = 1, math.min(top, #scored) do
-    local p = scored[k].p
-    if scored[k].score >= min_score / 2 then
+  for _, x in ipairs(listed) do
+    local p = x.p
+    do
       local matched, seen = {}, {}   -- the passage's words that share a term with the claim
       for _, x in ipairs(p.words) do
         for _, t in ipairs(x.terms or {}) do
@@ -735,7 +789,7 @@ function M.judge(c, n, passages, w, min_score, top)
         end
       end
       claim.support[#claim.support + 1] = { doc = p.doc, line = p.line, last_line = p.last_line, speaker = names(p.speakers),
-        score = scored[k].score, excerpt = p.text, pos = p.pos, matched = matched }
+        score = x.score, excerpt = p.text, pos = p.pos, matched = matched }
     end
   end
   claim.supported = combined >= min_score and #claim.support > 0
