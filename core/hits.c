@@ -368,7 +368,8 @@ uint32_t *hits_read_codes(lua_State *L, int t, size_t n, uint32_t *max) {
     lua_rawgeti(L, t, (lua_Integer)i + 1);
     v = lua_tointegerx(L, -1, &ok);
     lua_pop(L, 1);
-    luaL_argcheck(L, ok && v >= 0 && v <= UINT32_MAX - 1, t, "codes must be whole numbers >= 0");
+    /* a code per region and one spare at most: the tallies are indexed by code */
+    luaL_argcheck(L, ok && v >= 0 && (uint64_t)v <= (uint64_t)n + 1, t, "codes must be whole numbers from 0 to #regions + 1");
     codes[i] = (uint32_t)v;
     if (codes[i] > *max) *max = codes[i];
   }

@@ -1299,18 +1299,9 @@ static int tei_read(const char *path, const char *data, size_t len, pl_rdocs *ou
 ** one entry alone has; "Given Surname".
 */
 static size_t tei_canonical(const pl_rpeople *p, const pl_rdoc *d, const char *s, size_t n, char *out, size_t cap) {
-  enum { MAXP = 4096 };
-  const char *names[MAXP], *roles[MAXP];
-  size_t nlen[MAXP], rlen[MAXP], i, count = p->n < MAXP ? p->n : MAXP;
   int year = d->attrs[A_DATE].len >= 4 ? atoi(pl_rstr_ptr(d, d->attrs[A_DATE])) : 0;
-  long hit;
-  if (count == 0) return 0;
-  for (i = 0; i < count; i++) {
-    names[i] = pl_rperson_ptr(p, p->v[i].name); nlen[i] = p->v[i].name.len;
-    roles[i] = pl_rperson_ptr(p, p->v[i].role); rlen[i] = p->v[i].role.len;
-  }
-  hit = pl_tei_person(names, nlen, roles, rlen, count, s, n, year);
-  return hit < 0 ? 0 : pl_tei_display(names[hit], nlen[hit], out, cap);
+  long hit = pl_tei_person(p, s, n, year);
+  return hit < 0 ? 0 : pl_tei_display(pl_rperson_ptr(p, p->v[hit].name), p->v[hit].name.len, out, cap);
 }
 
 const pl_reader pl_reader_tei = {

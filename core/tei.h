@@ -42,14 +42,14 @@ const char *pl_tei_office(const char *s, size_t n);
 int pl_tei_held(const char *role, size_t n, const char *office, int year);
 
 /*
-** The register's person a speaker's name s[0..n) denotes in a document of
-** year (0: undated): an office title ("The Secretary", "President") by who
-** held it, else a surname, as the last word ("Secretary Rusk", "Mr. Rusk",
-** "Dean Rusk"), that one entry alone has ("Rusk, Dean"); NULL if none or
-** several.  Entries are given as names[i], roles[i] (lengths in nlen, rlen).
+** The entry of register p (its number) that a speaker's name s[0..n)
+** denotes in a document of year (0: undated): an office title ("The
+** Secretary", "President") by who held it, else a surname, as the last
+** word ("Secretary Rusk", "Mr. Rusk", "Dean Rusk"), that one entry alone has
+** ("Rusk, Dean"); -1 if none or several.
 */
-long pl_tei_person(const char *const *names, const size_t *nlen, const char *const *roles, const size_t *rlen,
-                   size_t count, const char *s, size_t n, int year);
+struct pl_rpeople;
+long pl_tei_person(const struct pl_rpeople *p, const char *s, size_t n, int year);
 
 /* A register's "Surname, Given" as "Given Surname" into out (cap bytes); its length (0: no room). */
 size_t pl_tei_display(const char *name, size_t n, char *out, size_t cap);

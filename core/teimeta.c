@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "reader.h"
 #include "tei.h"
 
 /*
@@ -248,8 +249,7 @@ int pl_tei_held(const char *role, size_t n, const char *office, int year) {
 
 /* ---------------------------------------------------------------- speakers */
 
-long pl_tei_person(const char *const *names, const size_t *nlen, const char *const *roles, const size_t *rlen,
-                   size_t count, const char *s, size_t n, int year) {
+long pl_tei_person(const pl_rpeople *p, const char *s, size_t n, int year) {
   char titled[96];
   const char *office, *sur;
   size_t i, sn, found = 0;
@@ -263,8 +263,8 @@ long pl_tei_person(const char *const *names, const size_t *nlen, const char *con
     office = pl_tei_office(titled, strlen(titled));
   }
   if (office) {
-    for (i = 0; i < count && found < 2; i++)
-      if (pl_tei_held(roles[i], rlen[i], office, year)) { hit = (long)i; found++; }
+    for (i = 0; i < p->n && found < 2; i++)
+      if (pl_tei_held(pl_rperson_ptr(p, p->v[i].role), p->v[i].role.len, office, year)) { hit = (long)i; found++; }
     return found == 1 ? hit : -1;
   }
   /* a surname: the last word, capitalised, that begins one entry alone ("Rusk, Dean") */
@@ -272,14 +272,16 @@ long pl_tei_person(const char *const *names, const size_t *nlen, const char *con
   while (sur > s && sur[-1] != ' ') sur--;
   sn = (size_t)(s + n - sur);
   if (sn < 2 || !isupper((unsigned char)sur[0])) return -1;
-  for (i = 0; i < count && found < 2; i++)
-    if (nlen[i] > sn && memcmp(names[i], sur, sn) == 0 && names[i][sn] == ',') { hit = (long)i; found++; }
+  for (i = 0; i < p->n && found < 2; i++) {
+    const char *name = pl_rperson_ptr(p, p->v[i].name);
+    if (p->v[i].name.len > sn && memcmp(name, sur, sn) == 0 && name[sn] == ',') { hit = (long)i; found++; }
+  }
   if (found != 1) return -1;
   if (sur > s) {   /* words before the surname: a title ("Secretary Rusk"), or the given name ("Dean Rusk") */
     static const char *const titles[] = { "Secretary", "Mr.", "Mrs.", "Mr", "Mrs", "Ambassador", "Amb.",
       "President", "Senator", "General", "Gen.", "Minister", "Chairman", "Governor", "Dr.", "Sir", "Admiral", NULL };
-    const char *given = names[hit] + sn + 1;
-    size_t gn = nlen[hit] - sn - 1, w = 0;
+    const char *given = pl_rperson_ptr(p, p->v[hit].name) + sn + 1;
+    size_t gn = p->v[hit].name.len - sn - 1, w = 0;
     int k, ok = 0;
     while (gn > 0 && *given == ' ') { given++; gn--; }
     while (w < (size_t)(sur - s) && s[w] != ' ') w++;              /* the first word */
@@ -308,7 +310,7 @@ size_t pl_tei_display(const char *name, size_t n, char *out, size_t cap) {
     }
     plain[m++] = name[k];
   }
-  if (m < n) { name = plain; n = m; comma = memchr(name, ',', n); }
+  if (k == n && m < n) { name = plain; n = m; comma = memchr(name, ',', n); }   /* (not if cut short) */
   if (comma == NULL) {
     if (n + 1 > cap) return 0;
     memcpy(out, name, n);

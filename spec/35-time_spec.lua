@@ -31,18 +31,7 @@ local DOCS = {
   { "f", "1962-11-05", "telegram", "Nothing here at all." },
 }
 
-local function constructed()
-  local dir = h.tmpdir()
-  local m = { "return { name = \"dated\", documents = {" }
-  for _, d in ipairs(DOCS) do
-    h.write(dir .. "/" .. d[1] .. ".txt", d[4] .. "\n")
-    m[#m + 1] = ("  { id = %q, path = %q, type = %q%s%s },"):format(d[1], d[1] .. ".txt", d[3],
-      d[2] and (", date = %q"):format(d[2]) or "", d[5] and (", date_to = %q"):format(d[5]) or "")
-  end
-  m[#m + 1] = "} }\n"
-  h.write(dir .. "/corpus.lua", table.concat(m, "\n"))
-  return dir
-end
+local function constructed() return h.dated_corpus("dated", DOCS) end
 
 local function json(args)
   local out, err, code = h.run(args)

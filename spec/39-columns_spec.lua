@@ -6,30 +6,19 @@
 local h = require "spec.helpers"
 local hits = require "parley.hits"
 
--- id, type, date, text; words (tokens of class word or number) and mentions of "quarantine":
+-- id, type, date, text (the list below is id, date, type, text); words (tokens of class word or number) and mentions of "quarantine":
 --   a  memo      1962-10-28  "Quarantine now. The quarantine holds."  5 words, 2
 --   b  telegram  1962-10-30  "No quarantine today."                   3 words, 1
 --   c  memo      1962-10-28  "quarantine quarantine quarantine"       3 words, 3
 --   d  memo      (undated)   "A quarantine."                          2 words, 1
 local DOCS = {
-  { "a", "memo", "1962-10-28", "Quarantine now. The quarantine holds." },
-  { "b", "telegram", "1962-10-30", "No quarantine today." },
-  { "c", "memo", "1962-10-28", "quarantine quarantine quarantine" },
-  { "d", "memo", nil, "A quarantine." },
+  { "a", "1962-10-28", "memo", "Quarantine now. The quarantine holds." },
+  { "b", "1962-10-30", "telegram", "No quarantine today." },
+  { "c", "1962-10-28", "memo", "quarantine quarantine quarantine" },
+  { "d", nil, "memo", "A quarantine." },
 }
 
-local function constructed()
-  local dir = h.tmpdir()
-  local m = { "return { name = \"columns\", documents = {" }
-  for _, d in ipairs(DOCS) do
-    h.write(dir .. "/" .. d[1] .. ".txt", d[4] .. "\n")
-    m[#m + 1] = ("  { id = %q, path = %q, type = %q%s },"):format(d[1], d[1] .. ".txt", d[2],
-      d[3] and (", date = %q"):format(d[3]) or "")
-  end
-  m[#m + 1] = "} }\n"
-  h.write(dir .. "/corpus.lua", table.concat(m, "\n"))
-  return dir
-end
+local function constructed() return h.dated_corpus("columns", DOCS) end
 
 -- A list indexed from 0, as count_by and words_by give, as a plain table to compare.
 local function from0(t, n)
@@ -98,6 +87,7 @@ describe("Hits:count_by and Index:words_by", function()
     assert.has_error(function() marks:count_by(docs, { 1, 2 }) end)
     assert.has_error(function() marks:count_by(docs, { 1, -1, 1, 0 }) end)
     assert.has_error(function() c.ix:words_by(docs, { 1, 2, "x", 0 }) end)
+    assert.has_error(function() marks:count_by(docs, { 1, 99, 1, 0 }) end)   -- no tally of 99 for 4 regions
   end)
 end)
 

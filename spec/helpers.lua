@@ -38,6 +38,21 @@ function M.tmpdir()
   return d
 end
 
+-- dated_corpus(name, docs) -> a new corpus folder of one-line documents, each
+-- { id, date (or nil), type, text, date_to (or nil) }, listed in its manifest.
+function M.dated_corpus(name, docs)
+  local dir = M.tmpdir()
+  local m = { ("return { name = %q, documents = {"):format(name) }
+  for _, d in ipairs(docs) do
+    M.write(dir .. "/" .. d[1] .. ".txt", d[4] .. "\n")
+    m[#m + 1] = ("  { id = %q, path = %q, type = %q%s%s },"):format(d[1], d[1] .. ".txt", d[3],
+      d[2] and (", date = %q"):format(d[2]) or "", d[5] and (", date_to = %q"):format(d[5]) or "")
+  end
+  m[#m + 1] = "} }\n"
+  M.write(dir .. "/corpus.lua", table.concat(m, "\n"))
+  return dir
+end
+
 function M.cleanup()
   for i = #tmpdirs, 1, -1 do
     os.execute("rm -rf " .. M.shquote(tmpdirs[i]))
