@@ -113,14 +113,15 @@ for _, w in ipairs(M.CONDITIONS) do CONDITION[w] = true end
 
 -- ------------------------------------------------------------ terms
 
--- A term maker: fold, stem and map synonyms and numbers, remembering each
--- word's term (an archive's words recur).
--- Words of speakers' names that are titles or offices, not names: they stay content.
+-- Words of speakers' names that are titles or offices, not names: they stay content,
+-- and a claim naming one names no particular person (unless it is a whole name: "The Secretary").
 local NAME_TITLES = set_of([[
 secretary ambassador minister president chairman senator governor general admiral foreign prime under
 assistant deputy vice soviet american british french german mr mrs dr sir
 ]])
 
+-- A term maker: fold, stem and map synonyms and numbers, remembering each
+-- word's term (an archive's words recur).
 local function term_maker(opts, people)
   local stemmer = assert(require("parley.stem").new(opts.language or "english"))
   local canon, memo, person = {}, {}, {}
@@ -550,13 +551,10 @@ end
 -- Words of a speaker's name that say what, not who: a claim that names "the
 -- Soviet Ambassador" does not name Dobrynin; a name that is a title alone
 -- ("The Secretary") is named by its title.
-local TITLE_WORDS = {}
-for w in ("Soviet American British French German Ambassador Minister Foreign Prime President Secretary "
-          .. "Under Assistant Deputy General Senator Governor Chairman Mister"):gmatch("%a+") do TITLE_WORDS[w] = true end
 local function naming_words(name)
   local own, titles = {}, {}
   for w in name:gmatch("%u[%w\128-\255]+") do
-    if TITLE_WORDS[w] then titles[#titles + 1] = w elseif #w > 3 then own[#own + 1] = w end
+    if NAME_TITLES[text.fold(w)] then titles[#titles + 1] = w elseif #w > 3 then own[#own + 1] = w end
   end
   return #own > 0 and own or titles
 end
