@@ -87,7 +87,8 @@ M.SYNONYMS = {
   { "gradually", "steadily" },
   { "eliminate", "liquidate", "abolish" },
   { "reject", "refuse", "decline" },
-  { "plan", "proposal", "idea" },
+  { "plan", "proposal", "idea", "intend", "intention" },
+  { "perhaps", "maybe" },
   { "soviet", "ussr", "russians", "russian" },
 }
 
