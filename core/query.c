@@ -289,10 +289,33 @@ static int attr_matches(lua_State *L, pl_corpus *c, const uint32_t *v, int f) {
   }
 }
 
+/* Do the spans of g come in order without overlapping (each starts at or after the last's end)? */
+static int spans_disjoint(const pl_hits *g) {
+  size_t i;
+  for (i = 0; i < g->n; i++) {
+    if (g->span[2 * i] > g->span[2 * i + 1]) return 0;
+    if (i > 0 && g->span[2 * i] < g->span[2 * i - 1]) return 0;
+  }
+  return 1;
+}
+
+/* The first of count records (width words each) starting at or after pos. */
+static uint64_t region_from(const uint32_t *r, size_t width, uint64_t count, uint64_t pos) {
+  uint64_t lo = 0, hi = count;
+  while (lo < hi) {
+    uint64_t m = lo + (hi - lo) / 2;
+    if (r[m * width] < pos) lo = m + 1; else hi = m;
+  }
+  return lo;
+}
+
 /*
-** regions(kind [, filter]) -> hits: the spans of the regions of kind whose
-** attributes equal the filter's values ({ speaker = "McCloy" }, or a list
-** of accepted values).  Raises for an unknown kind or attribute.
+** regions(kind [, filter [, within]]) -> hits: the spans of the regions of
+** kind whose attributes equal the filter's values ({ speaker = "McCloy" },
+** or a list of accepted values), and, given a hit list within, only those
+** inside one of its spans whole (as regions(kind, filter):inside(within),
+** but a sub-corpus of one document reads only that document's records).
+** Raises for an unknown kind or attribute.
 */
 static int query_regions(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
@@ -304,7 +327,7 @@ static int query_regions(lua_State *L) {
   int fidx[IX_MAX_ATTRS];
   uint32_t fattr[IX_MAX_ATTRS];
   pl_hits *h;
-  lua_settop(L, 3);
+  lua_settop(L, 4);
   if (!lua_isnil(L, 3)) {
     uint32_t a;
     luaL_checktype(L, 3, LUA_TTABLE);
@@ -331,17 +354,61 @@ static int query_regions(lua_State *L) {
       nf++;
     }
   }
+  if (!lua_isnoneornil(L, 4)) {
+    const pl_hits *g = check_hits(L, 4);
+    if (hits_corpus(L, 4) != c) luaL_argerror(L, 4, "a hit list of this index expected");
+    if (spans_disjoint(g)) {  /* each span's records by binary search */
+      uint64_t next = 0, total = 0, j;
+      for (j = 0; j < g->n; j++) {  /* an upper bound of the count first */
+        uint64_t a = region_from(r, width, count, g->span[2 * j]);
+        uint64_t b = region_from(r, width, count, (uint64_t)g->span[2 * j + 1] + 1);
+        total += b - a;
+      }
+      h = push_hits(L, 1, (size_t)(total < count ? total : count));
+      for (j = 0; j < g->n; j++) {
+        uint32_t ws = g->span[2 * j], we = g->span[2 * j + 1];
+        uint64_t a = region_from(r, width, count, ws);
+        if (a < next) a = next;
+        for (i = a; i < count && r[i * width] <= we; i++) {
+          const uint32_t *rec = r + i * width;
+          size_t f;
+          int ok = rec[1] <= we;
+          for (f = 0; f < nf && ok; f++) ok = attr_matches(L, c, rec + 2 + 2 * fattr[f], fidx[f]);
+          if (!ok) continue;
+          if (rec[0] > rec[1] || rec[1] > c->ix.ntokens) corpus_damaged(L, c);
+          h->span[2 * n] = rec[0];
+          h->span[2 * n + 1] = rec[1];
+          n++;
+          next = i + 1;
+        }
+      }
+      h->n = n;
+      return 1;
+    }
+  }
   h = push_hits(L, 1, (size_t)count);
-  for (i = 0; i < count; i++) {
-    const uint32_t *rec = r + i * width;
-    size_t f;
-    int ok = 1;
-    for (f = 0; f < nf && ok; f++) ok = attr_matches(L, c, rec + 2 + 2 * fattr[f], fidx[f]);
-    if (!ok) continue;
-    if (rec[0] > rec[1] || rec[1] > c->ix.ntokens) corpus_damaged(L, c);
-    h->span[2 * n] = rec[0];
-    h->span[2 * n + 1] = rec[1];
-    n++;
+  {
+    const pl_hits *g = lua_isnoneornil(L, 4) ? NULL : check_hits(L, 4);
+    size_t gi = 0;
+    uint32_t maxend = 0;
+    for (i = 0; i < count; i++) {
+      const uint32_t *rec = r + i * width;
+      size_t f;
+      int ok = 1;
+      if (g) {  /* inside a span of g that starts at or before it (overlapping spans: any) */
+        while (gi < g->n && g->span[2 * gi] <= rec[0]) {
+          if (g->span[2 * gi + 1] > maxend) maxend = g->span[2 * gi + 1];
+          gi++;
+        }
+        if (gi == 0 || maxend < rec[1]) continue;
+      }
+      for (f = 0; f < nf && ok; f++) ok = attr_matches(L, c, rec + 2 + 2 * fattr[f], fidx[f]);
+      if (!ok) continue;
+      if (rec[0] > rec[1] || rec[1] > c->ix.ntokens) corpus_damaged(L, c);
+      h->span[2 * n] = rec[0];
+      h->span[2 * n + 1] = rec[1];
+      n++;
+    }
   }
   h->n = n;
   return 1;

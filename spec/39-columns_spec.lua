@@ -133,3 +133,50 @@ describe("recurring attribute values", function()
     assert.is_true(n >= 1 and n <= 3, "QUILLFEATHER stored " .. n .. " times")
   end)
 end)
+
+describe("Index:regions(kind, filter, within)", function()
+  -- the same spans as regions(kind, filter):inside(within), whether within's spans are
+  -- disjoint (read by binary search) or overlap (read in one pass), on the bundled corpus
+  local c = h.open()
+  local ix = c.ix
+  local n = ix:stats().tokens
+  local function same(a, b, what)
+    assert.equal(#a, #b, what)
+    for i = 1, #a do
+      local s, e = a:span(i)
+      local t, f = b:span(i)
+      assert.are.same({ s, e }, { t, f }, what .. " span " .. i)
+    end
+  end
+  it("agrees with inside() for random lists of spans, with and without a filter", function()
+    local seed = 1962
+    local function rand(m) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % m end
+    for trial = 1, 60 do
+      local flat, at = {}, 0
+      local overlap = trial % 3 == 0
+      for _ = 1, 1 + rand(8) do
+        local s = overlap and rand(n) or at + rand(n // 6)
+        local e = math.min(n, s + rand(n // 4))
+        if s > n then break end
+        flat[#flat + 1], flat[#flat + 2] = s, e
+        at = e
+      end
+      local within = hits.from(ix, flat)
+      for _, kind in ipairs { "sentence", "turn", "document" } do
+        same(ix:regions(kind, nil, within), ix:regions(kind):inside(within), kind .. " trial " .. trial)
+      end
+      local f = { speaker = "John McCloy" }
+      same(ix:regions("turn", f, within), ix:regions("turn", f):inside(within), "McCloy's turns, trial " .. trial)
+    end
+  end)
+  it("gives a document's own regions, and refuses a hit list of another index", function()
+    local docs = ix:regions("document")
+    local one = docs:sub(2, 2)
+    local s, e = one:span(1)
+    for i, t in ipairs { ix:regions("turn", nil, one) } do
+      for k = 1, #t do local a, b = t:span(k); assert.is_true(a >= s and b <= e, i) end
+    end
+    local other = h.open(h.root .. "/spec/fixtures/compare/frus")
+    assert.has_error(function() ix:regions("turn", nil, other.ix:regions("document")) end)
+  end)
+end)

@@ -210,9 +210,11 @@ local function document(corpus, id, what)
 end
 
 -- The regions of kind in document doc of corpus, or {} when there are none.
+local subs = setmetatable({}, { __mode = "k" })   -- doc -> its sub-corpus, made once
 local function regions_in(corpus, doc, kind)
   if not corpus:has_kind(kind) then return {} end
-  local sub = corpus:where{ id = doc.id }
+  local sub = subs[doc]
+  if not sub then sub = corpus:where{ id = doc.id }; subs[doc] = sub end
   return sub:regions(kind)
 end
 
@@ -406,7 +408,12 @@ end
 local function weights(passages)
   local df, n = {}, #passages
   for _, p in ipairs(passages) do for t in pairs(p.terms) do df[t] = (df[t] or 0) + 1 end end
-  return function(t) return math.log(1 + n / (df[t] or 1)) end
+  local memo = {}
+  return function(t)
+    local x = memo[t]
+    if not x then x = math.log(1 + n / (df[t] or 1)); memo[t] = x end
+    return x
+  end
 end
 
 -- score(claim, terms) -> the share of the claim's weighted terms in the set.
@@ -735,15 +742,29 @@ end
 -- judge(c, n, passages, w, min_score, top) -> the claim as compare gives it:
 -- its passages scored and ranked, its label and flags.
 function M.judge(c, n, passages, w, min_score, top)
-  local scored, seen = {}, {}
-  for t in pairs(c.terms) do   -- only the passages that hold one of its terms can score
+  -- share(c, passage) for every passage holding one of its terms, through the lists of
+  -- passages by term: the claim's terms in its order, so each sum adds as share's does
+  local got, hit, total = {}, {}, 0
+  for _, t in ipairs(c.term_list) do
+    local x = w(t)
+    total = total + x
     for _, k in ipairs(passages.by_term[t] or {}) do
-      if not seen[k] then
-        seen[k] = true
-        local x = share(c, passages[k].terms, w)
-        scored[#scored + 1] = { p = passages[k], score = passages[k].pair and x * M.PAIR or x }
-      end
+      local g = got[k]
+      if not g then hit[#hit + 1] = k; g = 0 end
+      got[k] = g + x
     end
+  end
+  local all, top_score = {}, 0
+  for i, k in ipairs(hit) do
+    local x = total > 0 and got[k] / total or 0
+    if passages[k].pair then x = x * M.PAIR end
+    all[i] = x
+    if x > top_score then top_score = x end
+  end
+  -- only those that can be listed or can stand in for the best are sorted
+  local floor, scored = math.min(min_score / 2, top_score * M.NEARLY), {}
+  for i, k in ipairs(hit) do
+    if all[i] >= floor then scored[#scored + 1] = { p = passages[k], score = all[i] } end
   end
   table.sort(scored, function(a, b)
     if a.score ~= b.score then return a.score > b.score end

@@ -1044,10 +1044,9 @@ function Corpus:regions(kind, filter)
     end
     filter = f
   end
-  local spans = self.ix:regions(kind, filter)
   -- the regions of a sub-corpus: those inside the regions it selects (whole,
   -- so that a sub-corpus of turns still holds its turns and their labels)
-  if self.extent or self.within then spans = spans:inside(self.extent or self.within) end
+  local spans = self.ix:regions(kind, filter, self.extent or self.within)
   local located = self.ix:locate(spans)
   -- an empty region (a footnote's anchor, a page break) holds no token: it is
   -- placed where the token after it begins (at the corpus's end: the last token)

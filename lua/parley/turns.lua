@@ -38,8 +38,7 @@ function M.turns(corpus)
   if not M.has_turns(corpus) then return out end
   -- the turns of a sub-corpus are those inside the regions it selects, whole
   -- (a sub-corpus of turns leaves their labels out of its text, not out of it)
-  local spans = ix:regions("turn")
-  if corpus.extent or corpus.within then spans = spans:inside(corpus.extent or corpus.within) end
+  local spans = ix:regions("turn", nil, corpus.extent or corpus.within)
   local keep = {}
   for i = 1, #spans do
     local s, e = spans:span(i)
