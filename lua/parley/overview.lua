@@ -43,11 +43,29 @@ function M.line_count(t)
   return n
 end
 
+-- A size in bytes as people read it: "812 bytes", "47.2 KB", "3.1 MB".
+function M.bytes(n)
+  if n < 1024 then return output.count(n, "byte") end
+  if n < 1024 * 1024 then return ("%.1f KB"):format(n / 1024) end
+  return ("%.1f MB"):format(n / (1024 * 1024))
+end
+
+-- The line of the summary that weighs the index against the text it holds
+-- (the documents' normalised text, text_bytes), so that a small corpus's
+-- index four times its text is seen: "index 182.0 KB, 3.9 times the text
+-- (47.0 KB)".  index_bytes: the index file's size.
+function M.weight(index_bytes, text_bytes)
+  local ratio = text_bytes > 0 and ("%.1f times"):format(index_bytes / text_bytes) or "no text, so no ratio to"
+  return ("index %s, %s the text (%s)"):format(M.bytes(index_bytes), ratio, M.bytes(text_bytes))
+end
+
 -- rows(corpus, top) -> one row per document: { doc, date, type, title, lines,
--- tokens, commonest = { { word, count } … } }, and a one-line summary of the corpus.
+-- tokens, commonest = { { word, count } … } }, and a summary of the corpus
+-- (its name and title; documents, tokens, words; the index against the text:
+-- M.weight, for the whole corpus, the one index a sub-corpus shares).
 function M.rows(corpus, top)
   local st = corpus:stats()
-  local rows = {}
+  local rows, text_bytes = {}, 0
   local spans = corpus.ix:regions("document")   -- document i is region i: one span each, no filter per document
   for doc in corpus:docs() do
     local m, info = doc.meta, doc._info
@@ -57,9 +75,10 @@ function M.rows(corpus, top)
                         title = m.title or nonempty(attrs.title) or doc.path,
                         lines = M.line_count(doc:text()), tokens = info.ntokens, commonest = M.top_words(sub, top) }
   end
-  local summary = ("%s — %s\n%s, %s, %s (folded)"):format(corpus.name, corpus.title or "",
+  for i = 1, st.documents do text_bytes = text_bytes + #corpus.ix:text(i) end
+  local summary = ("%s — %s\n%s, %s, %s (folded)\n%s"):format(corpus.name, corpus.title or "",
     output.count(st.documents, "document"), output.count(st.tokens, "token"),
-    output.count(st.folded_types, "distinct word"))
+    output.count(st.folded_types, "distinct word"), M.weight(st.bytes, text_bytes))
   return rows, summary
 end
 
