@@ -384,7 +384,8 @@ local function listing(dir, m)
       docs_skipped[#docs_skipped + 1] = n
     elseif text or xml then
       local s = fs.lstat(full)
-      if s and s.type == "link" then
+      local linked = s and s.type == "link"
+      if linked then
         folder = folder or fs.realpath(dir)
         local real = fs.realpath(full)
         if not real then
@@ -417,6 +418,10 @@ local function listing(dir, m)
         end
       elseif s and s.type == "directory" then
         folders[#folders + 1] = n .. "/"
+      elseif s then  -- a FIFO, socket or device: reading it could block, and it holds no document
+        m.warnings[#m.warnings + 1] = full .. ": not a regular file (a FIFO, socket or device); not indexed"
+      elseif not linked then  -- gone between the listing and its lstat
+        m.warnings[#m.warnings + 1] = full .. ": listed in the folder, then gone; not indexed"
       end
     else
       local s = fs.stat(full)
