@@ -19,6 +19,7 @@ static const luaL_Reg parley_libs[] = {
   {"parley.sandbox",  luaopen_parley_sandbox},
   {"parley.reader",   luaopen_parley_reader},
   {"parley.stem",     luaopen_parley_stem},
+  {"parley.lock",     luaopen_parley_lock},
   {NULL, NULL}
 };
 

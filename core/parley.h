@@ -33,6 +33,7 @@ int luaopen_parley_writer(lua_State *L);
 int luaopen_parley_sandbox(lua_State *L);
 int luaopen_parley_stem(lua_State *L);
 int luaopen_parley_reader(lua_State *L);
+int luaopen_parley_lock(lua_State *L);
 
 /* error.c: errors a user can act on (see there).  parley_error raises one
 ** with a formatted message (as lua_pushfstring); parley_is_error tests a value. */
@@ -203,6 +204,7 @@ void pl_tokens_free(pl_tokens *t);
 ** Lua type PARLEY_SANDBOX wraps one.  The caller owns the struct's storage.
 */
 #define PARLEY_SANDBOX "parley.Sandbox"
+#define PARLEY_LOCK    "parley.Lock"      /* lock.c: the build lock next to an index */
 enum { PL_SANDBOX_OK, PL_SANDBOX_FAILED, PL_SANDBOX_MEMORY, PL_SANDBOX_STEPS };
 typedef struct pl_sandbox_limits {
   size_t mem_base, mem_per_byte;         /* the state holds at most base + per_byte * input bytes */
