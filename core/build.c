@@ -1283,6 +1283,19 @@ static const char *batch_encode(lua_State *L, job *j, size_t b0, size_t b1) {
   return err;
 }
 
+/*
+** A batch that failed to write for want of room (its message is ENOSPC's
+** or EDQUOT's) raises "no room for the index" naming it, with what the
+** build needed so far: the index written, the texts and maps it spilled and
+** the postings runs, all bound for the index's folder.
+*/
+static void no_room(lua_State *L, job *j, const char *err) {
+  int e = strcmp(err, strerror(ENOSPC)) == 0 ? ENOSPC : strcmp(err, strerror(EDQUOT)) == 0 ? EDQUOT : 0;
+  if (e)
+    ixw_no_room(L, j->out.path, e, ixw_pos(&j->out) + spill_size(&j->texts) + spill_size(&j->srcmap)
+                + j->post.runs_off);
+}
+
 /* ---------------------------------------------------------------- finishing */
 
 static void write_regions(lua_State *L, job *j) {
@@ -1407,6 +1420,7 @@ static int build_body(lua_State *L) {
       j->t_encode += now_s() - tb;
       if (err) {
         stop_workers(j, &wt);
+        no_room(L, j, err);
         parley_error(L, "%s", err);
       }
       for (; done < cur1; done++) done_bytes += j->srcs[done].size;

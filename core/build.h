@@ -103,6 +103,9 @@ void ixw_finish(lua_State *L, ixwriter *w, uint64_t ntokens, uint32_t ndocs, uin
 void ixw_free(ixwriter *w);
 /* Raise the error of a failed write (errno says why), naming the index. */
 void ixw_failed(lua_State *L, ixwriter *w);
+/* Raise "no room for the index PATH" (errno e: ENOSPC or EDQUOT), an error
+** object with fields nospace, path, bytes (at least what it needs), reason. */
+void ixw_no_room(lua_State *L, const char *path, int e, uint64_t bytes);
 
 /*
 ** A section that grows with the archive (the embedded texts, the source
@@ -178,8 +181,7 @@ void lex_free(lexicon *lx);
 typedef struct doc_ids { uint32_t *v; size_t n; } doc_ids;
 
 typedef struct postings {
-  char *path;                      /* the runs file, PATH.runs.PID */
-  int created;                     /* ... created by this build */
+  char *path;                      /* the runs file, PATH.runs.PID (unlinked once open) */
   FILE *runs;
   uint64_t runs_off;               /* bytes written to it */
   uint32_t nruns;                  /* runs spilled (one per batch) */

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "parley.h"
@@ -139,11 +141,19 @@ static int mode_allows_write(const struct stat *st) {
   return (st->st_mode & S_IWOTH) != 0;
 }
 
+/* Is the file system holding path mounted read-only?  (access() says so
+** too, on Linux; asked on its own so that no kernel's answer is relied on.) */
+static int read_only_mount(const char *path) {
+  struct statvfs vfs;
+  return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
+}
+
 /*
 ** writable(dir) -> true | false, msg: is dir a folder itself (not a symbolic
 ** link to one) that this process may create files in, and that its mode
-** marks as writable for this user?  Nothing is written.  The mode counts,
-** not only access(): root may write into a read-only corpus, and must not.
+** marks as writable for this user, on a file system not mounted read-only?
+** Nothing is written.  The mode counts, not only access(): root may write
+** into a read-only corpus, and must not.
 */
 static int fs_writable(lua_State *L) {
   const char *path = check_path(L, 1);
@@ -151,6 +161,7 @@ static int fs_writable(lua_State *L) {
   int e;
   if (lstat(path, &st) != 0) e = errno;
   else if (!S_ISDIR(st.st_mode)) e = 0;
+  else if (read_only_mount(path)) e = EROFS;
   else if (faccessat(AT_FDCWD, path, W_OK | X_OK, AT_EACCESS) != 0) e = errno;
   else if (!mode_allows_write(&st)) e = EACCES;
   else {
@@ -218,6 +229,18 @@ static int fs_pid(lua_State *L) {
   return 1;
 }
 
+/*
+** alive(pid) -> is there a process with this id?  (kill with signal 0: it
+** exists when that succeeds or fails only for want of permission.)  What
+** names a build's temporary files after their process asks it.
+*/
+static int fs_alive(lua_State *L) {
+  lua_Integer pid = luaL_checkinteger(L, 1);
+  luaL_argcheck(L, pid > 0 && pid == (lua_Integer)(pid_t)pid, 1, "not a process id");
+  lua_pushboolean(L, kill((pid_t)pid, 0) == 0 || errno == EPERM);
+  return 1;
+}
+
 static const luaL_Reg fs_funcs[] = {
   {"dir",         fs_dir},
   {"stat",        fs_stat},
@@ -227,6 +250,7 @@ static const luaL_Reg fs_funcs[] = {
   {"private_dir", fs_private_dir},
   {"mkdir",       fs_mkdir},
   {"pid",         fs_pid},
+  {"alive",       fs_alive},
   {NULL, NULL}
 };
 

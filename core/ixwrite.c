@@ -41,13 +41,49 @@ int ixw_create(lua_State *L, const char *path, int flags, mode_t mode) {
   if (fd < 0 && errno == EEXIST)
     parley_error(L, "cannot create %s: %s (a build never writes through an existing file or link; "
                "remove it)", path, strerror(errno));
+  if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
+    parley_error(L, "cannot create %s: %s (a build writes its files next to the index; give parley.open "
+               "the option index = PATH of a place you may write in)", path, strerror(errno));
   if (fd < 0) parley_error(L, "cannot create %s: %s", path, strerror(errno));
   return fd;
 }
 
+/*
+** A write that found no room (ENOSPC, EDQUOT: errno e) raises an error
+** object like parley_error's with the fields the opener needs to place the
+** index elsewhere: nospace = true, path (where the index was going) and
+** bytes (at least what it needs: what the build had written, or was about
+** to write, when the disk was full).  The caller's cleanup removes the
+** temporary files, so nothing half-written is left.
+*/
+void ixw_no_room(lua_State *L, const char *path, int e, uint64_t bytes) {
+  double mb = (double)bytes / (1024.0 * 1024.0);
+  char size[32];
+  snprintf(size, sizeof size, mb < 0.1 ? "%.2f MB" : "%.1f MB", mb);
+  lua_createtable(L, 0, 6);
+  lua_pushfstring(L, "no room for the index %s: %s (it needs more than %s there; free some space, "
+                  "or give parley.open the option index = PATH of a place with room)",
+                  path, strerror(e), size);
+  lua_setfield(L, -2, "msg");
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, "quiet");
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, "nospace");
+  lua_pushstring(L, path);
+  lua_setfield(L, -2, "path");
+  lua_pushinteger(L, (lua_Integer)bytes);
+  lua_setfield(L, -2, "bytes");
+  lua_pushstring(L, strerror(e));
+  lua_setfield(L, -2, "reason");
+  luaL_setmetatable(L, PARLEY_ERROR);
+  lua_error(L);
+}
+
 /* Raise the error of a failed write of the index w (errno says why). */
 void ixw_failed(lua_State *L, ixwriter *w) {
-  parley_error(L, "cannot write the index %s: %s", w->path, strerror(errno));
+  int e = errno;
+  if (e == ENOSPC || e == EDQUOT) ixw_no_room(L, w->path, e, ixw_pos(w));
+  parley_error(L, "cannot write the index %s: %s", w->path, strerror(e));
 }
 
 void ixw_open(lua_State *L, ixwriter *w, const char *path) {

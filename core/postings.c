@@ -1,6 +1,7 @@
 /*
 ** postings.c — the postings of the index writer.  Each batch of documents
-** is spilled as one sorted run to a temporary file (PATH.runs.PID): per
+** is spilled as one sorted run to a temporary file (PATH.runs.PID, unlinked
+** as soon as it is created, so only its descriptor holds it): per
 ** exact id, in ascending order, a segment of varint deltas of its
 ** positions.  At the end the segments of every run are concatenated per id,
 ** re-based, into the "postings" section.  Memory holds one batch's positions
@@ -25,7 +26,9 @@ void postings_open(lua_State *L, postings *p, const char *path) {
   if ((p->path = malloc(len)) == NULL) luaL_error(L, "not enough memory");
   snprintf(p->path, len, "%s.runs.%ld", path, (long)getpid());
   fd = ixw_create(L, p->path, O_RDWR, 0600);
-  p->created = 1;
+  /* the descriptor keeps the file: unlinked at once, it is never left
+  ** behind, whenever the process dies (the name only guards the creation) */
+  unlink(p->path);
   if ((p->runs = fdopen(fd, "w+b")) == NULL) {
     int e = errno;
     close(fd);
@@ -139,7 +142,11 @@ void postings_write(lua_State *L, postings *p, ixwriter *w, ix_exact *ex, size_t
   for (k = 0; k <= nb; k++) { cur[k] = end[k] = 0; boff[k] = blen[k] = 0; }
   for (k = nsegs; k-- > 0; ) { cur[segs[k].run] = k; }
   for (k = 0; k < nsegs; k++) end[segs[k].run] = k + 1;
-  if (fflush(p->runs) != 0) parley_error(L, "cannot write %s: %s", p->path, strerror(errno));
+  if (fflush(p->runs) != 0) {
+    int e = errno;
+    if (e == ENOSPC || e == EDQUOT) ixw_no_room(L, w->path, e, ixw_pos(w) + p->runs_off);
+    parley_error(L, "cannot write %s: %s", p->path, strerror(e));
+  }
   fd = fileno(p->runs);
   ixw_begin_section(L, w, IX_SEC_POSTINGS);
   base = ixw_pos(w);
@@ -182,11 +189,9 @@ void postings_write(lua_State *L, postings *p, ixwriter *w, ix_exact *ex, size_t
   lua_pop(L, 3);
 }
 
-/* Close and remove the runs file, free the segment list. */
+/* Close the runs file (which removes it: it has no name), free the segment list. */
 void postings_free(postings *p) {
   if (p->runs) { fclose(p->runs); p->runs = NULL; }
-  if (p->created) unlink(p->path);
-  p->created = 0;
   free(p->path); p->path = NULL;
   buf_free(&p->segs);
   free(p->count); p->count = NULL;
