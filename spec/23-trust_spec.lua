@@ -358,7 +358,8 @@ describe("a corpus from someone else", function()
       sh(("mkdir %s/parley && chmod 777 %s/parley"):format(cache, cache))
       if UID == 0 then sh(("chown %d %s/parley"):format(who.uid, cache)) end
       assert.equal("nil\t" .. cache .. "/parley: writable by others (mode 0777); parley keeps indexes only "
-        .. "in a folder of your own\n", open())
+        .. "in a folder of your own: remove it, or set XDG_CACHE_HOME to a folder of your own that you may "
+        .. "write in, or give parley.open the option index = PATH\n", open())
       assert.same({}, fs.dir(cache .. "/parley"))
       if UID ~= 0 then
         pending("chown needs root: a cache folder owned by another user is checked only when the suite runs as root")
@@ -366,7 +367,8 @@ describe("a corpus from someone else", function()
       end
       sh(("chown 0 %s/parley && chmod 755 %s/parley"):format(cache, cache))
       assert.equal("nil\t" .. cache .. "/parley: owned by another user (uid 0, not 65534); parley keeps indexes "
-        .. "only in a folder of your own\n", open())
+        .. "only in a folder of your own: remove it, or set XDG_CACHE_HOME to a folder of your own that you "
+        .. "may write in, or give parley.open the option index = PATH\n", open())
       assert.same({}, fs.dir(cache .. "/parley"))
     end)
   end)

@@ -7,6 +7,7 @@ local E = require "parley.error"
 local json = require("parley.writer").json  -- sorted keys: the same sources give the same index bytes
 local clean = require("parley.writer").clean  -- warnings quote file names: shown as terminals show text
 local fs = require "parley.fs"
+local lock = require "parley.lock"
 local index = require "parley.index"
 local indexer = require "parley.indexer"
 local query = require "parley.query"
@@ -149,15 +150,24 @@ local function doc_attrs(m, readers)
   return names
 end
 
--- Remove temporary files left by builds that died (their process is gone).
--- A file named after this very process can only be left by a dead one
--- whose pid was reused (this process builds one index at a time).
+-- Remove the temporary files of builds whose process is gone: the index
+-- under construction, PATH.tmp.PID (core/ixwrite.c), and the postings runs
+-- of older versions, PATH.runs.PID (core/postings.c now unlinks its own at
+-- once).  Called at every open, not only before a build, so that a build
+-- killed before it could remove them does not leave them for good.  A file
+-- named after this very process can only be left by a dead one whose pid
+-- was reused (this process builds one index at a time); the files of a
+-- live process are never touched.
 local function remove_stale(path)
   local dir, base = path:match("^(.*)/([^/]*)$")
-  local own = tostring(fs.pid())
-  for _, name in ipairs(dir and fs.dir(dir) or {}) do
-    local kind, pid = name:match("^" .. base:gsub("%p", "%%%0") .. "%.(%a+)%.(%d+)$")
-    if (kind == "tmp" or kind == "runs") and (pid == own or not fs.stat("/proc/" .. pid)) then
+  if not dir then dir, base = ".", path end
+  if dir == "" then dir = "/" end
+  local own = fs.pid()
+  local prefix = "^" .. base:gsub("%p", "%%%0") .. "%.(%a+)%.(%d+)$"
+  for _, name in ipairs(fs.dir(dir) or {}) do
+    local kind, digits = name:match(prefix)
+    local pid = digits and #digits <= 9 and math.tointeger(tonumber(digits))
+    if (kind == "tmp" or kind == "runs") and pid and pid > 0 and (pid == own or not fs.alive(pid)) then
       os.remove(dir .. "/" .. name)
     end
   end
@@ -169,13 +179,9 @@ local function reason(e)
   return tostring(e)
 end
 
+-- build(m, path, opts) -> stats | nil, message, error (the error object
+-- raised, when there was one: a full disk's has nospace = true)
 local function build(m, path, opts)
-  local dir = path:match("^(.*)/[^/]*$")
-  if dir and dir ~= "" then
-    local ok, err = fs.mkdir(dir)
-    if not ok then return nil, err end
-  end
-  remove_stale(path)
   local readers = readers_used(m)
   local attrs = doc_attrs(m, readers)
   local docs = {}
@@ -224,7 +230,7 @@ local function build(m, path, opts)
       batch_mb = opts.batch_mb, skip_bad = opts.skip_bad,
     }
   end)
-  if not ok then return nil, reason(stats) end
+  if not ok then return nil, reason(stats), stats end
   for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write(clean("parley: warning: " .. line), "\n") end
   if (stats.skipped or 0) > 0 then
     io.stderr:write(("parley: warning: %s skipped as malformed (named above); the index holds the other %s\n")
@@ -234,51 +240,70 @@ local function build(m, path, opts)
   return stats
 end
 
+-- What a message about the cache ends with: how the user gets out of it.
+local CACHE_FIX = "set XDG_CACHE_HOME to a folder of your own that you may write in, "
+  .. "or give parley.open the option index = PATH"
+
 -- The user's cache folder for parley (XDG_CACHE_HOME/parley, else
--- ~/.cache/parley): made private (0700) if missing; refused if it is a link,
--- belongs to another user or can be written by others.  -> path | nil, message
-local function cache_root()
+-- ~/.cache/parley): made private (0700) if missing (unless probe: then only
+-- its path); refused if it is a link, belongs to another user or can be
+-- written by others.  why: why the index goes there, for the messages, which
+-- say what parley was doing, the path and the fix.  -> path | nil, message
+local function cache_root(why, probe)
   local base = os.getenv("XDG_CACHE_HOME")
   if not base or base:sub(1, 1) ~= "/" then  -- a relative XDG_CACHE_HOME is ignored, as XDG says
     local home = os.getenv("HOME")
     if not home or home:sub(1, 1) ~= "/" then
-      return nil, "no cache folder for the index (set XDG_CACHE_HOME or HOME to an absolute path)"
+      return nil, ("no cache folder for the index (%s): set XDG_CACHE_HOME or HOME to an absolute path, "
+        .. "or give parley.open the option index = PATH"):format(why)
     end
     base = home .. "/.cache"
   end
   base = base:gsub("/+$", "")
+  local root = base .. "/parley"
+  if probe then return root end
   if not fs.stat(base) then
     local ok, err = fs.mkdir(base)
-    if not ok then return nil, err end
+    if not ok then
+      return nil, ("cannot make the cache folder %s for the index (%s): %s; %s"):format(base, why, err, CACHE_FIX)
+    end
   end
-  local root = base .. "/parley"
   local ok, err = fs.private_dir(root)
-  if not ok then return nil, err .. "; parley keeps indexes only in a folder of your own" end
+  if not ok then
+    return nil, err .. "; parley keeps indexes only in a folder of your own: remove it, or " .. CACHE_FIX
+  end
   return root
 end
 
 -- The cache folder for the index of the corpus folder dir, known by its real
 -- identity (real path, device and inode, hashed) rather than by the path as
--- typed, with the folder's name in front for people.  -> path | nil, message
-local function cache_index(dir)
+-- typed, with the folder's name in front for people.  why: as for
+-- cache_root; probe: only say where it would be, making nothing.
+-- -> path | nil, message
+local function cache_index(dir, why, probe)
   local real, err = fs.realpath(dir)
   if not real then return nil, err end
   local st, serr = fs.stat(real)
   if not st then return nil, serr end
-  local root, rerr = cache_root()
+  local root, rerr = cache_root(why, probe)
   if not root then return nil, rerr end
   local name = (real:match("([^/]+)$") or "root"):gsub("[^%w._-]", "_"):sub(1, 40)
   local key = ("%s-%s"):format(name, index.hash(("%s\0%d\0%d"):format(real, st.dev, st.ino)))
-  local ok, kerr = fs.private_dir(root .. "/" .. key)
-  if not ok then return nil, kerr .. "; parley keeps indexes only in a folder of your own" end
+  if not probe then
+    local ok, kerr = fs.private_dir(root .. "/" .. key)
+    if not ok then
+      return nil, kerr .. "; parley keeps indexes only in a folder of your own: remove it, or " .. CACHE_FIX
+    end
+  end
   return root .. "/" .. key .. "/index"
 end
 
 -- Where the index of corpus folder dir lives: opts.index, else dir/.parley/index
 -- when that folder is (or can be made) a writable folder of its own, else (a
--- read-only corpus) the user's cache.  A .parley that is a link or not a
--- folder is refused: nothing is read or written through it.
--- -> path | nil, message
+-- read-only corpus) the user's cache.  An index that went to the cache
+-- because the folder had no room (see build_here) is found there while
+-- .parley holds none.  A .parley that is a link or not a folder is refused:
+-- nothing is read or written through it.  -> path | nil, message
 local function index_path(dir, opts)
   if opts.index then return opts.index end
   local own = dir .. "/.parley"
@@ -289,8 +314,84 @@ local function index_path(dir, opts)
   end
   -- dir itself may be reached through a link the user typed: ask of dir/. (the folder)
   if not st and fs.writable(dir .. "/.") and fs.mkdir(own) then st = fs.lstat(own) end
-  if st and st.type == "directory" and fs.writable(own) then return own .. "/index" end
-  return cache_index(dir)
+  if st and st.type == "directory" and fs.writable(own) then
+    if not fs.lstat(own .. "/index") then
+      local cached = cache_index(dir, "", true)
+      if cached and fs.lstat(cached) then return cached end
+    end
+    return own .. "/index"
+  end
+  return cache_index(dir, ("the corpus folder %s is read-only"):format(dir))
+end
+
+-- Megabytes, for messages.
+local function mb(bytes)
+  return ("%.1f MB"):format((bytes or 0) / 1048576)
+end
+
+-- Build the index of manifest m at path, one process at a time: first the
+-- lock next to it (PATH.lock, core/lock.c) is taken; a process that finds
+-- it held says so once on stderr and waits (Ctrl-C stops the wait), then,
+-- like one that got it at once, uses the index found at path when it is
+-- current for m (another process has just built it) instead of building it
+-- again.  Stale temporaries are removed under the lock.  Where the lock
+-- file cannot be made, the build goes on without it (and fails, if it must,
+-- with its own message).  -> ix, stats (nil: another process built it) |
+-- nil, message, error
+local function build_locked(m, path, opts)
+  local dir = path:match("^(.*)/[^/]*$")
+  if dir and dir ~= "" and not fs.stat(dir) then
+    local ok, err = fs.mkdir(dir)
+    if not ok then
+      return nil, ("cannot make the folder for the index %s: %s; give parley.open the option index = PATH "
+        .. "of a place you may write in"):format(path, err)
+    end
+  end
+  local lk <close> = lock.open(path .. ".lock")
+  if lk then
+    local got, waited = lk:try(), false
+    if got == false then
+      io.stderr:write(clean(("parley: waiting for another process that is building %s"):format(path)), "\n")
+      got, waited = lk:wait(), true
+    end
+    if got and (waited or not opts.rebuild) then
+      local ix = index.open(path)
+      if ix then
+        if current(ix, m, opts) then return ix end
+        ix:close()
+      end
+    end
+  end
+  remove_stale(path)
+  local stats, err, e = build(m, path, opts)
+  if not stats then return nil, err, e end
+  local ix, why = index.open(path)
+  if not ix then return nil, why end
+  return ix, stats
+end
+
+-- Build the index of corpus folder dir at path; when the disk has no room
+-- for it and path is the folder's own place (not opts.index, not the
+-- cache), build it in the cache instead, saying so; on a second full disk
+-- the message names both places and the size.  -> ix, stats, path | nil, message
+local function build_here(dir, m, path, opts)
+  local ix, stats, e = build_locked(m, path, opts)
+  if ix then return ix, stats, path end
+  if not (type(e) == "table" and e.nospace) or opts.index or path ~= dir .. "/.parley/index" then
+    return nil, stats
+  end
+  local cached, cerr = cache_index(dir, ("%s has no room for it"):format(dir))
+  if not cached then return nil, stats .. "; and " .. cerr end
+  io.stderr:write(clean(("parley: warning: no room for the index in %s/.parley (%s: it needs more than %s); "
+    .. "building it in %s instead"):format(dir, e.reason, mb(e.bytes), cached)), "\n")
+  local ix2, stats2, e2 = build_locked(m, cached, opts)
+  if ix2 then return ix2, stats2, cached end
+  if type(e2) == "table" and e2.nospace then
+    return nil, ("no room for the index of %s: it needs more than %s, and neither %s nor %s has it (%s); "
+      .. "free some space, or give parley.open the option index = PATH of a place with room")
+      :format(dir, mb(math.max(e.bytes or 0, e2.bytes or 0)), path, cached, e2.reason)
+  end
+  return nil, stats2
 end
 
 -- open(dir, opts) -> corpus | nil, message
@@ -320,6 +421,7 @@ function M.open(dir, opts)
   -- must come before the stamp that the next open compares
   local path, perr = index_path(dir, opts)
   if not path then return nil, perr end
+  remove_stale(path)
   local ix, meta, m
   -- the fast path: an index whose manifest stamp and sources are unchanged is
   -- used without reading the manifest (one stat per source, in C)
@@ -355,11 +457,8 @@ function M.open(dir, opts)
   end
   local built
   if not ix then
-    local stats, berr = build(m, path, opts)
-    if not stats then return nil, berr end
-    built = stats
-    ix, why = index.open(path)
-    if not ix then return nil, why end
+    ix, built, path = build_here(dir, m, path, opts)
+    if not ix then return nil, built end
   end
   local ok, mt = pcall(cjson.decode, ix:stats().meta)
   if ok and not built then recorded_warnings(mt, false) end   -- the manifest's own were said above
