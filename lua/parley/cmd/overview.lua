@@ -12,7 +12,8 @@ return cli.command {
     { "top", arg = "N", number = true, default = 8, help = "commonest words shown per document" },
     cli.opt.where, cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
-  notes = "On a terminal each document is a block of lines; the other formats give one row a document.",
+  notes = "On a terminal each document is a block of lines; the other formats give one row a document. "
+    .. "The caption weighs the index against the text (index 182.0 KB, 4.5 times the text (40.7 KB)).",
   examples = { "parley overview", "parley overview --corpus path/to/corpus --top 5 --format csv" },
   run = function(opts, out)
     local corpus = cli.scoped(opts, "overview")
