@@ -181,7 +181,7 @@ void lex_free(lexicon *lx);
 typedef struct doc_ids { uint32_t *v; size_t n; } doc_ids;
 
 typedef struct postings {
-  char *path;                      /* the runs file, PATH.runs.PID (unlinked once open) */
+  char *path;                      /* the runs file's name in messages, PATH.runs.PID (it has none on disk) */
   FILE *runs;
   uint64_t runs_off;               /* bytes written to it */
   uint32_t nruns;                  /* runs spilled (one per batch) */

@@ -1,12 +1,13 @@
 /*
 ** postings.c — the postings of the index writer.  Each batch of documents
-** is spilled as one sorted run to a temporary file (PATH.runs.PID, unlinked
-** as soon as it is created, so only its descriptor holds it): per
+** is spilled as one sorted run to a temporary file without a name (made
+** with O_TMPFILE, else created as PATH.runs.PID and unlinked at once): per
 ** exact id, in ascending order, a segment of varint deltas of its
 ** positions.  At the end the segments of every run are concatenated per id,
 ** re-based, into the "postings" section.  Memory holds one batch's positions
 ** and the segment list (an entry per type per run), never the whole postings.
 */
+#define _GNU_SOURCE            /* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,15 +21,40 @@
 /* One id's postings in one run: first and last position, count, and where its deltas are. */
 typedef struct seg { uint32_t id, run, count, first, last, bytes; uint64_t off; } seg;
 
+/*
+** A file without a name in the folder of path (O_TMPFILE), so that no kill
+** at any moment can leave it behind; -1 where the kernel or the file
+** system cannot make one.
+*/
+static int open_unnamed(const char *path) {
+#ifdef O_TMPFILE
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  size_t n = slash ? (size_t)(slash - path) : 1;
+  if (n >= sizeof dir) return -1;
+  if (!slash) memcpy(dir, ".", 1);
+  else if (n == 0) { memcpy(dir, "/", 1); n = 1; }
+  else memcpy(dir, path, n);
+  dir[n] = '\0';
+  return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#else
+  (void)path;
+  return -1;
+#endif
+}
+
 void postings_open(lua_State *L, postings *p, const char *path) {
   size_t len = strlen(path) + 32;
   int fd;
   if ((p->path = malloc(len)) == NULL) luaL_error(L, "not enough memory");
   snprintf(p->path, len, "%s.runs.%ld", path, (long)getpid());
-  fd = ixw_create(L, p->path, O_RDWR, 0600);
-  /* the descriptor keeps the file: unlinked at once, it is never left
-  ** behind, whenever the process dies (the name only guards the creation) */
-  unlink(p->path);
+  fd = open_unnamed(p->path);
+  if (fd < 0) {
+    /* no O_TMPFILE here: the descriptor keeps the file, unlinked at once
+    ** (the name only guards the creation, and names it in messages) */
+    fd = ixw_create(L, p->path, O_RDWR, 0600);
+    unlink(p->path);
+  }
   if ((p->runs = fdopen(fd, "w+b")) == NULL) {
     int e = errno;
     close(fd);

@@ -317,7 +317,9 @@ local function index_path(dir, opts)
   if st and st.type == "directory" and fs.writable(own) then
     if not fs.lstat(own .. "/index") then
       local cached = cache_index(dir, "", true)
-      if cached and fs.lstat(cached) then return cached end
+      -- found: asked again the full way, so that it is used only from private folders
+      cached = cached and fs.lstat(cached) and cache_index(dir, ("%s had no room for it"):format(dir))
+      if cached then return cached end
     end
     return own .. "/index"
   end
