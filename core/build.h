@@ -121,7 +121,9 @@ typedef struct spill {
   uint64_t flushed;                /* bytes already in the file */
 } spill;
 
-/* Open the spill file PATH.spill-WHAT.PID (created, then unlinked at once); raises on failure. */
+/* A file without a name (O_TMPFILE) in the folder of path; -1 where none can be made. */
+int ixw_unnamed(const char *path);
+/* Open the spill file: without a name, else PATH.spill-WHAT.PID created, then unlinked at once; raises on failure. */
 void spill_open(lua_State *L, spill *s, const char *path, const char *what);
 /* Append bytes; 0, or -1 with errno set. */
 int spill_add(spill *s, const void *p, size_t n);

@@ -6,6 +6,7 @@
 ** temporary name into place, so a reader sees the old index or the new one,
 ** never a part of one.
 */
+#define _GNU_SOURCE            /* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -222,6 +223,28 @@ void ixw_free(ixwriter *w) {
 
 #define SPILL_AT ((size_t)4 << 20)     /* bytes gathered before they go to the file */
 
+/*
+** A file without a name in the folder of path (O_TMPFILE), so that no kill
+** at any moment can leave it behind; -1 where the kernel or the file
+** system cannot make one.
+*/
+int ixw_unnamed(const char *path) {
+#ifdef O_TMPFILE
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  size_t n = slash ? (size_t)(slash - path) : 1;
+  if (n >= sizeof dir) return -1;
+  if (!slash) memcpy(dir, ".", 1);
+  else if (n == 0) { memcpy(dir, "/", 1); n = 1; }
+  else memcpy(dir, path, n);
+  dir[n] = '\0';
+  return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#else
+  (void)path;
+  return -1;
+#endif
+}
+
 void spill_open(lua_State *L, spill *s, const char *path, const char *what) {
   size_t len = strlen(path) + strlen(what) + 40;
   char *name = malloc(len);
@@ -230,6 +253,11 @@ void spill_open(lua_State *L, spill *s, const char *path, const char *what) {
     return;
   }
   snprintf(name, len, "%s.spill-%s.%ld", path, what, (long)getpid());
+  s->fd = ixw_unnamed(name);
+  if (s->fd >= 0) {
+    free(name);
+    return;
+  }
   s->fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (s->fd < 0) {
     int e = errno;

@@ -7,7 +7,6 @@
 ** re-based, into the "postings" section.  Memory holds one batch's positions
 ** and the segment list (an entry per type per run), never the whole postings.
 */
-#define _GNU_SOURCE            /* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,34 +20,12 @@
 /* One id's postings in one run: first and last position, count, and where its deltas are. */
 typedef struct seg { uint32_t id, run, count, first, last, bytes; uint64_t off; } seg;
 
-/*
-** A file without a name in the folder of path (O_TMPFILE), so that no kill
-** at any moment can leave it behind; -1 where the kernel or the file
-** system cannot make one.
-*/
-static int open_unnamed(const char *path) {
-#ifdef O_TMPFILE
-  char dir[4096];
-  const char *slash = strrchr(path, '/');
-  size_t n = slash ? (size_t)(slash - path) : 1;
-  if (n >= sizeof dir) return -1;
-  if (!slash) memcpy(dir, ".", 1);
-  else if (n == 0) { memcpy(dir, "/", 1); n = 1; }
-  else memcpy(dir, path, n);
-  dir[n] = '\0';
-  return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-#else
-  (void)path;
-  return -1;
-#endif
-}
-
 void postings_open(lua_State *L, postings *p, const char *path) {
   size_t len = strlen(path) + 32;
   int fd;
   if ((p->path = malloc(len)) == NULL) luaL_error(L, "not enough memory");
   snprintf(p->path, len, "%s.runs.%ld", path, (long)getpid());
-  fd = open_unnamed(p->path);
+  fd = ixw_unnamed(p->path);
   if (fd < 0) {
     /* no O_TMPFILE here: the descriptor keeps the file, unlinked at once
     ** (the name only guards the creation, and names it in messages) */

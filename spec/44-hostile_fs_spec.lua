@@ -198,6 +198,8 @@ describe("the file system as a hostile user leaves it", function()
       local ix = dir .. "/.parley/index"
       local planted = {
         ["index.tmp." .. dead] = false, ["index.runs." .. dead] = false,   -- dead: removed
+        ["index.spill-texts." .. dead] = false, ["index.spill-srcmap." .. dead] = false,
+        ["index.spill-texts." .. live] = true,
         ["index.tmp." .. live] = true, ["index.runs." .. live] = true,     -- live: kept
         ["index.tmp.x1"] = true, ["other.tmp." .. dead] = true,            -- not a build's: kept
       }

@@ -152,8 +152,9 @@ end
 
 -- Remove the temporary files of builds whose process is gone: the index
 -- under construction, PATH.tmp.PID (core/ixwrite.c), and the postings runs
--- of older versions, PATH.runs.PID (core/postings.c now unlinks its own at
--- once).  Called at every open, not only before a build, so that a build
+-- and spilled sections, PATH.runs.PID and PATH.spill-WHAT.PID, which a
+-- build makes without a name where it can, or unlinks at once (a kill
+-- between the two, or an older version, leaves them).  Called at every open, not only before a build, so that a build
 -- killed before it could remove them does not leave them for good.  A file
 -- named after this very process can only be left by a dead one whose pid
 -- was reused (this process builds one index at a time); the files of a
@@ -163,11 +164,12 @@ local function remove_stale(path)
   if not dir then dir, base = ".", path end
   if dir == "" then dir = "/" end
   local own = fs.pid()
-  local prefix = "^" .. base:gsub("%p", "%%%0") .. "%.(%a+)%.(%d+)$"
+  local prefix = "^" .. base:gsub("%p", "%%%0") .. "%.([%a-]+)%.(%d+)$"
   for _, name in ipairs(fs.dir(dir) or {}) do
     local kind, digits = name:match(prefix)
     local pid = digits and #digits <= 9 and math.tointeger(tonumber(digits))
-    if (kind == "tmp" or kind == "runs") and pid and pid > 0 and (pid == own or not fs.alive(pid)) then
+    local temporary = kind == "tmp" or kind == "runs" or kind == "spill-texts" or kind == "spill-srcmap"
+    if temporary and pid and pid > 0 and (pid == own or not fs.alive(pid)) then
       os.remove(dir .. "/" .. name)
     end
   end
