@@ -82,11 +82,25 @@ describe("an index build", function()
       pid = own_pid()
     end)
 
+    -- The runs file is made without a name (O_TMPFILE) where the file system
+    -- can: then its name is never used, the build goes on and what is planted
+    -- there stays as it was; elsewhere the name is refused as INDEX.tmp.PID is.
+    local function unnamed_runs(kind, c)
+      if kind ~= "runs" or not c then return false end
+      assert.is_not_nil(fs.stat(index))
+      return true
+    end
+
     for _, kind in ipairs({ "tmp", "runs" }) do
       it("a symbolic link at INDEX." .. kind .. ".PID", function()
         local planted = index .. "." .. kind .. "." .. pid
         assert(os.execute(("ln -s %s %s"):format(h.shquote(target), h.shquote(planted))))
         local c, err = write_index(index)
+        if unnamed_runs(kind, c) then
+          assert.equal("not an index\n", h.read(target))
+          assert.is_true(is_link(planted), "the planted link was removed")
+          return
+        end
         assert.is_nil(c)
         err = tostring(err)
         assert.truthy(err:find("cannot create " .. planted, 1, true), err)
@@ -111,6 +125,10 @@ describe("an index build", function()
       local planted = index .. ".runs." .. pid
       h.write(planted, "not a run\n")
       local c, err = write_index(index)
+      if unnamed_runs("runs", c) then
+        assert.equal("not a run\n", h.read(planted))
+        return
+      end
       assert.is_nil(c)
       assert.truthy(tostring(err):find("cannot create " .. planted, 1, true), tostring(err))
       assert.equal("not a run\n", h.read(planted))
