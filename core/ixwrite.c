@@ -58,9 +58,9 @@ int ixw_create(lua_State *L, const char *path, int flags, mode_t mode) {
 ** temporary files, so nothing half-written is left.
 */
 void ixw_no_room(lua_State *L, const char *path, int e, uint64_t bytes) {
-  double mb = (double)bytes / (1024.0 * 1024.0);
   char size[32];
-  snprintf(size, sizeof size, mb < 0.1 ? "%.2f MB" : "%.1f MB", mb);
+  if (bytes < 1024 * 1024) snprintf(size, sizeof size, "%.0f KB", (double)bytes / 1024.0);
+  else snprintf(size, sizeof size, "%.1f MB", (double)bytes / (1024.0 * 1024.0));
   lua_createtable(L, 0, 6);
   lua_pushfstring(L, "no room for the index %s: %s (it needs more than %s there; free some space, "
                   "or give parley.open the option index = PATH of a place with room)",

@@ -328,9 +328,11 @@ local function index_path(dir, opts)
   return cache_index(dir, ("the corpus folder %s is read-only"):format(dir))
 end
 
--- Megabytes, for messages.
+-- A size for messages: "132 KB", "30.8 MB" (as core/ixwrite.c writes it).
 local function mb(bytes)
-  return ("%.1f MB"):format((bytes or 0) / 1048576)
+  bytes = bytes or 0
+  if bytes < 1048576 then return ("%.0f KB"):format(bytes / 1024) end
+  return ("%.1f MB"):format(bytes / 1048576)
 end
 
 -- Build the index of manifest m at path, one process at a time: first the
