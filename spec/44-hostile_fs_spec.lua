@@ -204,7 +204,18 @@ describe("the file system as a hostile user leaves it", function()
         ["index.tmp.x1"] = true, ["other.tmp." .. dead] = true,            -- not a build's: kept
       }
       for name in pairs(planted) do h.write(dir .. "/.parley/" .. name, ("x"):rep(1000)) end
+      -- while another process holds the build lock (one whose pid may mean
+      -- nothing here, in another pid namespace), nothing is removed
+      local release = hold_lock(ix .. ".lock")
       local out
+      out, err, code = h.run({ "-e", opener(dir, "marker") })
+      assert.equal("", err)
+      assert.equal("fast\t" .. ix .. "\t2\n", out)
+      for name in pairs(planted) do assert.is_not_nil(fs.stat(dir .. "/.parley/" .. name), name) end
+      release()
+      for _ = 1, 600 do   -- until flock(1) has let go
+        if not os.execute("flock -n " .. q(ix .. ".lock") .. " true") then os.execute("sleep 0.05") else break end
+      end
       out, err, code = h.run({ "-e", opener(dir, "marker") })
       assert.equal("", err)
       assert.equal(0, code)
@@ -212,6 +223,7 @@ describe("the file system as a hostile user leaves it", function()
       for name, kept in pairs(planted) do
         assert.equal(kept, fs.stat(dir .. "/.parley/" .. name) ~= nil, name)
       end
+      assert.is_nil(fs.stat(ix .. ".lock"))   -- the lock taken to clean up went with it
     end)
 
     it("of a build killed at any moment are only its index.tmp.PID: the runs file has no name", function()

@@ -154,25 +154,31 @@ end
 -- under construction, PATH.tmp.PID (core/ixwrite.c), and the postings runs
 -- and spilled sections, PATH.runs.PID and PATH.spill-WHAT.PID, which a
 -- build makes without a name where it can, or unlinks at once (a kill
--- between the two, or an older version, leaves them).  Called at every open, not only before a build, so that a build
--- killed before it could remove them does not leave them for good.  A file
--- named after this very process can only be left by a dead one whose pid
--- was reused (this process builds one index at a time); the files of a
--- live process are never touched.
-local function remove_stale(path)
+-- between the two, or an older version, leaves them).  Called at every
+-- open, not only before a build, so that a build killed before it could
+-- remove them does not leave them for good.  A file named after this very
+-- process can only be left by a dead one whose pid was reused (this process
+-- builds one index at a time); the files of a live process are never
+-- touched.  Unless the caller holds the build lock (locked), they are
+-- removed only when the lock is free: a process of another pid namespace,
+-- whose pid means nothing here, may be building.
+local function remove_stale(path, locked)
   local dir, base = path:match("^(.*)/([^/]*)$")
   if not dir then dir, base = ".", path end
   if dir == "" then dir = "/" end
   local own = fs.pid()
   local prefix = "^" .. base:gsub("%p", "%%%0") .. "%.([%a-]+)%.(%d+)$"
+  local stale = {}
   for _, name in ipairs(fs.dir(dir) or {}) do
     local kind, digits = name:match(prefix)
     local pid = digits and #digits <= 9 and math.tointeger(tonumber(digits))
     local temporary = kind == "tmp" or kind == "runs" or kind == "spill-texts" or kind == "spill-srcmap"
-    if temporary and pid and pid > 0 and (pid == own or not fs.alive(pid)) then
-      os.remove(dir .. "/" .. name)
-    end
+    if temporary and pid and pid > 0 and (pid == own or not fs.alive(pid)) then stale[#stale + 1] = name end
   end
+  if #stale == 0 then return end
+  local lk <close> = not locked and lock.open(path .. ".lock") or nil
+  if lk and not lk:try() then return end   -- a build is on: the next open sees to them
+  for _, name in ipairs(stale) do os.remove(dir .. "/" .. name) end
 end
 
 -- The message of an error caught while building (an error object's, or the string).
@@ -368,7 +374,7 @@ local function build_locked(m, path, opts)
       end
     end
   end
-  remove_stale(path)
+  remove_stale(path, true)
   local stats, err, e = build(m, path, opts)
   if not stats then return nil, err, e end
   local ix, why = index.open(path)
