@@ -294,6 +294,8 @@ describe("a grammar's result that breaks the contract", function()
     { "{ regions = { { start = 1, stop = 5 } } }", "its kind is nothing (nil)" },
     { "{ regions = { { kind = 7, start = 1, stop = 5 } } }", "its kind is 7" },
     { "{ regions = { { kind = 'sentence', start = 1, stop = 5 } } }", "region #1 is of undeclared kind 'sentence'" },
+    { "{ regions = { { kind = ('é'):rep(150), start = 1, stop = 5 } } }",     -- cut at a character, not mid-way
+      "region #1 is of undeclared kind '" .. ("é"):rep(20) .. "…': its kind is the string \"" .. ("é"):rep(20) .. "…\"" },
     { "{ regions = { { kind = 'turn', start = 1, stop = 5, attrs = 'x' } } }",
       'region #1 (turn): its attrs is the string "x", not a table of attribute values' },
     { "{ regions = { { kind = 'turn', start = 1, stop = 5, attrs = { speeker = 'x' } } } }",

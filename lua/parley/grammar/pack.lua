@@ -100,13 +100,21 @@ function M.json(v, path, limit)
   return concat(out)
 end
 
--- A value as a message shows it: strings quoted and cut to 40 bytes, numbers
--- as Lua writes them (nan, inf, 1.5), other values by their type.
+-- s as a string, cut after 40 bytes (at a character's start) with an ellipsis.
+local function cut(s)
+  s = tostring(s)
+  if #s <= 40 then return s end
+  local n = 40
+  while n > 1 and s:byte(n + 1) and s:byte(n + 1) >= 0x80 and s:byte(n + 1) < 0xC0 do n = n - 1 end
+  return s:sub(1, n) .. "…"
+end
+
+-- A value as a message shows it: a string quoted and cut, a number as Lua
+-- writes it (NaN, inf, 1.5), nil as "nothing (nil)", other values by their type.
 local function shown(v)
   local t = type(v)
   if t == "string" then
-    local s = #v > 40 and v:sub(1, 40) .. "…" or v
-    return ("the string %s"):format(quote(s))
+    return ("the string %s"):format(quote(cut(v)))
   elseif t == "number" then
     if v ~= v then return "NaN" end
     return tostring(v)
@@ -178,7 +186,7 @@ function M.pack(res, text, kinds)
     local k = type(r.kind) == "string" and kinds[r.kind]
     if not k then
       error(("region #%d is of undeclared kind '%s': its kind is %s, and must be one the grammar declares "
-        .. "in kinds (%s)"):format(i, tostring(r.kind), shown(r.kind), kind_names(kinds)), 0)
+        .. "in kinds (%s)"):format(i, cut(r.kind), shown(r.kind), kind_names(kinds)), 0)
     end
     local start, head = bound(r, i, "start")
     local stop = bound(r, i, "stop")
@@ -209,7 +217,7 @@ function M.pack(res, text, kinds)
       if not declared then
         error(("region #%d (%s): its attrs has %s, which the grammar does not declare for kind '%s' (declared: %s); "
           .. "add it to kinds = { %s = { … } }"):format(i, r.kind,
-          type(name) == "string" and "the attribute " .. quote(name) or "a key " .. tostring(name), r.kind,
+          type(name) == "string" and "the attribute " .. quote(cut(name)) or "a key " .. tostring(name), r.kind,
           #k.attrs > 0 and "'" .. concat(k.attrs, "', '") .. "'" or "none", r.kind), 0)
       end
     end
