@@ -334,8 +334,7 @@ static int sink_word(tei *t, sink *k, const char *s, size_t n, size_t src, int c
     if (both == NULL) return -1;
     memcpy(both, d->text + last, r);
     memcpy(both + r, s, n);
-    m = utf8proc_map((const utf8proc_uint8_t *)both, (utf8proc_ssize_t)(r + n), &nfc,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    m = parley_nfc_map((const utf8proc_uint8_t *)both, (utf8proc_ssize_t)(r + n), &nfc);
     free(both);
     if (m < 0) return -1;
     for (i = 0; i < k->nlazy; i++) d->regions[k->lazy[i]].start = (uint32_t)last;
@@ -364,8 +363,7 @@ static int sink_word(tei *t, sink *k, const char *s, size_t n, size_t src, int c
   k->para = 1;
   if (maybe_not_nfc(s, n)) {
     utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &nfc,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    utf8proc_ssize_t r = parley_nfc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &nfc);
     if (r < 0) return -1;
     if ((size_t)r != n || memcmp(nfc, s, n) != 0) {
       int rc = pl_rdoc_text(d, (const char *)nfc, (size_t)r);

@@ -492,6 +492,29 @@ describe("hostile text", function()
     c:close()
   end)
 
+  it("normalises a base with 400 000 combining marks of two classes, in canonical order", function()
+    -- canonical ordering puts the cedillas (class 202) before the acutes (230);
+    -- the first acute then composes with the a (U+00E1), the rest stay.  The
+    -- text is read in a subprocess under `timeout`, a watchdog only: ordering
+    -- that is quadratic in the run (utf8proc's own) takes hours here, not 0.3 s.
+    local n = 200000
+    local marks = {}
+    for i = 1, 2 * n do marks[i] = i % 2 == 1 and "\u{327}" or "\u{301}" end
+    local dir = folder { ["x.txt"] = "a" .. table.concat(marks) .. " zqend\n", ["y.txt"] = "q" .. table.concat(marks) }
+    local want = "\u{E1}" .. ("\u{327}"):rep(n) .. ("\u{301}"):rep(n - 1) .. " zqend\n"
+    local code = ([[
+      local c = assert(parley.open(%q))
+      local h = c:find("zqend")[1]
+      local d = c:where{ id = "x" }:docs()()
+      print(h.line, h.col, d:text() == %q, #parley.text.normalize(%q), parley.text.fold(%q))
+    ]]):format(dir, want, "a" .. table.concat(marks), "a" .. table.concat(marks, "", 1, 2000))
+    local script = dir .. "/check.lua"
+    h.write(script, code)
+    local out, err, status = h.run({ "120", h.bin, script }, { bin = "timeout" })
+    assert.equal(0, status, err)
+    assert.equal(("1\t%d\ttrue\t%d\ta\n"):format(2 * n + 3, #want - 7), out)
+  end)
+
   it("keeps empty, blank and BOM-only files as documents with no tokens", function()
     local dir = folder {
       ["empty.txt"] = "", ["blank.txt"] = " \n\t\n  \r\n\r", ["bom.txt"] = BOM, ["bomnl.txt"] = BOM .. "\n\n",
