@@ -609,6 +609,18 @@ describe("unbalanced brackets and quotes", function()
     end)
   end
 
+  it("by the ten thousand in one telegram are all found (no limit of LPeg's stack)", function()
+    local dir = folder {
+      ["corpus.lua"] = "return { name = 'q', documents = { { path = 'd.md', id = 'd', grammar = 'telegram' } } }",
+      ["d.md"] = ('"q" '):rep(40000) .. "[a] [b " .. ("“r” "):rep(3000) .. "zqend\n",
+    }
+    local c = h.open(dir)
+    assert.equal(43000, #c:regions("quote"))
+    assert.equal(1, #c:regions("supplied"))
+    assert.equal(1, c:count("zqend"))
+    c:close()
+  end)
+
   it("in TEI speech leave its turns and their words as the markup says", function()
     local function tei(a, b)
       return '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>'
