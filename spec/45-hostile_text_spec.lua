@@ -331,6 +331,39 @@ describe("a grammar's result that breaks the contract", function()
     end
   end)
 
+  it("file that is no grammar is named, with what it returned and what a grammar file holds", function()
+    local function with_file(src)
+      local dir = corpus_with()
+      assert(os.execute("mkdir " .. h.shquote(dir .. "/grammars")))
+      h.write(dir .. "/grammars/mine.lua", src)
+      return dir
+    end
+    local WANT = "; a grammar file returns (or passes to parley.grammar.register) { name = \"mine\", kinds = "
+    for src, want in pairs {
+      ['return "garbage"'] = "grammars/mine.lua registered no grammar 'mine': it returned a string" .. WANT,
+      [""] = "grammars/mine.lua registered no grammar 'mine': it returned nothing" .. WANT,
+      ['return { name = "mine" }'] = "it returned a table without a parse function (its parse is nil)" .. WANT,
+      ['return { name = "other", parse = function() end }'] =
+        "it returned a grammar named 'other' (name it 'mine', as its file is named, or leave the name out)",
+      ['return { kinds = "x", parse = function() end }'] =
+        "grammars/mine.lua: bad argument #1 to 'register' (kinds must be a table)",
+      ['return { kinds = { ["bad kind!"] = {} }, parse = function() end }'] =
+        "bad region kind 'bad kind!': a kind is named by letters, digits and _",
+      ['return { kinds = { turn = { 1 } }, parse = function() end }'] =
+        "kind 'turn' has a bad attribute name 1: attribute names are strings of letters, digits and _",
+    } do
+      local dir = with_file(src)
+      local _, err, status = h.run({ "kwic", "quarantine", "--corpus", dir })
+      assert.equal(1, status, src)
+      assert.truthy(err:find("parley: kwic: " .. dir .. "/a.txt: grammar 'mine' (corpus grammars/mine.lua): ", 1, true), err)
+      assert.truthy(err:find(want, 1, true), src .. "\n" .. err)
+      assert.is_nil(err:find("boot.lua", 1, true), err)
+      local c, lerr = parley.open(dir)
+      assert.is_nil(c)
+      assert.truthy(tostring(lerr):find(want, 1, true), lerr)
+    end
+  end)
+
   it("is accepted where the contract allows it: nil, empty regions, whole floats, empty spans", function()
     for code, turns in pairs {
       ["nil"] = 0, ["{}"] = 0, ["{ regions = {} }"] = 0,
