@@ -642,6 +642,42 @@ describe("unbalanced brackets and quotes", function()
     end)
   end
 
+  it("added to the corpora of the specs change none of their turns", function()
+    -- every grammar the bundled corpus and the fixtures use, with " [", ' "', " “" or " ("
+    -- at the end of every few lines: each turn starts where it did, with its speaker
+    local function turns(dir)
+      local c = h.open(dir)
+      local out = {}
+      for _, r in ipairs(c:regions("turn")) do out[#out + 1] = ("%s:%d %s"):format(r.doc, r.line, tostring(r.attrs.speaker)) end
+      c:close()
+      return out
+    end
+    for _, fixture in ipairs { h.corpus, h.root .. "/spec/fixtures/testimony", h.root .. "/spec/fixtures/labels",
+                               h.root .. "/spec/fixtures/narrative" } do
+      local dir = h.tmpdir()
+      assert(os.execute(("cp -r %s/. %s/ && rm -rf %s/.parley"):format(h.shquote(fixture), h.shquote(dir), h.shquote(dir))))
+      local before, hostile = turns(dir), 0
+      local c = h.open(dir)
+      local paths = {}
+      for d in c:docs() do paths[#paths + 1] = d.path:sub(1, 1) == "/" and d.path or dir .. "/" .. d.path end
+      c:close()
+      for _, path in ipairs(paths) do
+        local s = assert(h.read(path))
+        assert(not s:find("\r", 1, true), path)
+        local n = 0
+        s = s:gsub("([^\n]*%S[^\n]*)\n", function(line)
+          n = n + 1
+          local add = n % 7 == 3 and " [" or n % 11 == 5 and ' "' or n % 13 == 6 and " “" or n % 17 == 8 and " (" or ""
+          if add ~= "" then hostile = hostile + 1 end
+          return line .. add .. "\n"
+        end)
+        h.write(path, s)
+      end
+      assert.truthy(hostile > 5, fixture)
+      assert.same(before, turns(dir), fixture)
+    end
+  end)
+
   it("by the ten thousand in one telegram are all found (no limit of LPeg's stack)", function()
     local dir = folder {
       ["corpus.lua"] = "return { name = 'q', documents = { { path = 'd.md', id = 'd', grammar = 'telegram' } } }",
