@@ -269,8 +269,8 @@ end
 
 -- sort_regions(regions) -> regions, in text order, the longer first at one
 -- start, and regions of one span in the order given (a joint turn's speakers
--- as the text names them).  table.sort is not stable, and picks its pivots at
--- random in lists of more than 100, so ties are ranked by their place.
+-- as the text names them).  table.sort is not stable (and may pick pivots at
+-- random on long lists), so ties are ranked by their place.
 local function before(a, b) return a.start < b.start or a.start == b.start and a.stop > b.stop end
 local function stable_sort(list)
   local rank = {}
