@@ -439,6 +439,26 @@ describe("hostile text", function()
     end
   end)
 
+  it("names a byte that is not UTF-8, and a NUL, in a TEI file at its line and column", function()
+    local head = '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>'
+      .. "<fileDesc><titleStmt><title>t</title></titleStmt></fileDesc></teiHeader><text><body>\n"
+      .. '<div type="document" xml:id="d1"><head>1. A letter</head>\n<p>Caf\u{E9} é ok '
+    for _, case in ipairs {
+      { "\xFF", "invalid UTF-8 sequence (byte 0xFF; the file is read as UTF-8, as it declares or XML assumes)" },
+      { "\xC0\xAF", "invalid UTF-8 sequence (byte 0xC0;" },
+      { "\xED\xA0\x80", "invalid UTF-8 sequence (byte 0xED;" },
+      { "\0", "binary file (NUL byte; XML allows none)" },
+    } do
+      local bytes = head .. case[1] .. " more</p></div></body></text></TEI>\n"
+      local dir = folder { ["v.xml"] = bytes }
+      local line, col = position(bytes, #head + 1)
+      local c, err = parley.open(dir)
+      assert.is_nil(c)
+      local want = ("%s/v.xml:%d:%d: %s"):format(dir, line, col, case[2])
+      assert.equal(want, tostring(err):sub(1, #want))
+    end
+  end)
+
   it("refuses a NUL byte at its line and column, also when repairing", function()
     math.randomseed(450)
     for trial = 1, 6 do
