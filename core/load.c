@@ -35,7 +35,6 @@
 #define MAX_TEXT (SIZE_MAX - 1)
 #endif
 
-#define NFC_OPTS (UTF8PROC_STABLE | UTF8PROC_COMPOSE)
 
 /* Room for a message naming a long path. */
 #define ERRLEN 4352
@@ -228,8 +227,7 @@ static int nfc_segment(obuf *o, size_t seg, size_t src0, size_t src1, pl_loaded 
   utf8proc_uint8_t *dst = NULL;
   size_t n = o->n - seg;
   int rc = LOAD_OK;
-  utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)o->b + seg,
-                                    (utf8proc_ssize_t)n, &dst, NFC_OPTS);
+  utf8proc_ssize_t r = parley_nfc_map((const utf8proc_uint8_t *)o->b + seg, (utf8proc_ssize_t)n, &dst);
   if (r < 0) return r == UTF8PROC_ERROR_OVERFLOW ? LOAD_TOOLONG : LOAD_NOMEM;
   if ((size_t)r != n || memcmp(dst, o->b + seg, n) != 0) {
     out->nfc = 1;

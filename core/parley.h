@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <utf8proc.h>
+
 #include "lua.h"
 #include "lauxlib.h"
 
@@ -120,6 +122,15 @@ void parley_openlibs(lua_State *L);
 size_t parley_fold(luaL_Buffer *b, const char *s, size_t len);
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
 int parley_utf8_seq(const unsigned char *s, size_t len, int32_t *cp);
+/*
+** utf8proc_decompose(s, len, buf, bufsize, opts), with canonical ordering in
+** time linear in a run of combining marks (utf8proc's is quadratic); and
+** utf8proc_map(s, len, dst, UTF8PROC_STABLE | UTF8PROC_COMPOSE) over it
+** (NFC into a malloc'ed *dst, the caller frees).  No Lua calls: any thread.
+*/
+utf8proc_ssize_t parley_decompose(const utf8proc_uint8_t *s, utf8proc_ssize_t len, utf8proc_int32_t *buf,
+                                  utf8proc_ssize_t bufsize, utf8proc_option_t opts);
+utf8proc_ssize_t parley_nfc_map(const utf8proc_uint8_t *s, utf8proc_ssize_t len, utf8proc_uint8_t **dst);
 
 
 /*

@@ -334,8 +334,7 @@ static int sink_word(tei *t, sink *k, const char *s, size_t n, size_t src, int c
     if (both == NULL) return -1;
     memcpy(both, d->text + last, r);
     memcpy(both + r, s, n);
-    m = utf8proc_map((const utf8proc_uint8_t *)both, (utf8proc_ssize_t)(r + n), &nfc,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    m = parley_nfc_map((const utf8proc_uint8_t *)both, (utf8proc_ssize_t)(r + n), &nfc);
     free(both);
     if (m < 0) return -1;
     for (i = 0; i < k->nlazy; i++) d->regions[k->lazy[i]].start = (uint32_t)last;
@@ -364,8 +363,7 @@ static int sink_word(tei *t, sink *k, const char *s, size_t n, size_t src, int c
   k->para = 1;
   if (maybe_not_nfc(s, n)) {
     utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &nfc,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    utf8proc_ssize_t r = parley_nfc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &nfc);
     if (r < 0) return -1;
     if ((size_t)r != n || memcmp(nfc, s, n) != 0) {
       int rc = pl_rdoc_text(d, (const char *)nfc, (size_t)r);
@@ -1251,9 +1249,24 @@ static int parse(tei *t, char *err, size_t errlen) {
     }
     if (XML_Parse(t->p, t->data + off, (int)n, final) != XML_STATUS_OK) {
       if (t->failed) snprintf(err, errlen, "%s: out of memory", t->path);
-      else snprintf(err, errlen, "%s:%lu:%lu: %s", t->path, (unsigned long)XML_GetCurrentLineNumber(t->p),
-                    (unsigned long)XML_GetCurrentColumnNumber(t->p) + 1,
-                    XML_ErrorString(XML_GetErrorCode(t->p)));
+      else {
+        unsigned long line = (unsigned long)XML_GetCurrentLineNumber(t->p);
+        unsigned long col = (unsigned long)XML_GetCurrentColumnNumber(t->p) + 1;
+        XML_Index at = XML_GetCurrentByteIndex(t->p);
+        int32_t cp;
+        /* expat's "invalid token" at a byte that is not UTF-8 or at a NUL: say which */
+        if (XML_GetErrorCode(t->p) == XML_ERROR_INVALID_TOKEN && t->enc == ENC_UTF8 && at >= 0 &&
+            (size_t)at < t->len && (s[at] == 0 || (s[at] >= 0x80 && parley_utf8_seq(s + at, t->len - (size_t)at, &cp) == 0)))
+        {
+          if (s[at] == 0)
+            snprintf(err, errlen, "%s:%lu:%lu: binary file (NUL byte; XML allows none)", t->path, line, col);
+          else
+            snprintf(err, errlen, "%s:%lu:%lu: invalid UTF-8 sequence (byte 0x%02X; the file is read as UTF-8, "
+                     "as it declares or XML assumes)", t->path, line, col, (unsigned)s[at]);
+        }
+        else
+          snprintf(err, errlen, "%s:%lu:%lu: %s", t->path, line, col, XML_ErrorString(XML_GetErrorCode(t->p)));
+      }
       return -1;
     }
     off += n;

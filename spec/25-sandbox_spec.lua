@@ -105,13 +105,17 @@ end
 -- grammars found (what the manifest entry does not give).  The turns were
 -- "121 4644e59b4111bbd2" until the telegram's turns went on over the sentences
 -- that name no speaker (spec/15 lists them, read by hand): two more ("Both of
--- them were inquiring …"), five longer.
+-- them were inquiring …"), five longer.  Turns and quotes were "123 6433cd9b73087443"
+-- and "15 c6d8874dc133c881" until regions of one span kept the grammar's order
+-- (lib.sort_regions): the telegram's four joint turns ("Stevenson and McCloy
+-- confirmed …", "McCloy and Stevenson said …") and its one joint quote now list
+-- their speakers as the text names them.
 local BEFORE = {
   document = "2 03efeb6c06c83edb", paragraph = "107 16da15d305f0b3fd",
   sentence = "356 1c4944a26d0a667a", editorial_note = "6 751fd7f8dc112a7f",
   field = "6 26cb455d305cc9bb", point = "8 29c3188d68851cdc", preamble = "1 e206d25fa2ce65a4",
-  quote = "15 c6d8874dc133c881", signoff = "1 07d0d72d19e1658c", source_note = "1 25768fad469edb00",
-  supplied = "17 e91ffa92bed80fe7", turn = "123 6433cd9b73087443", footer = "1 b9ad4371eb66e760",
+  quote = "15 69d18abb90105aea", signoff = "1 07d0d72d19e1658c", source_note = "1 25768fad469edb00",
+  supplied = "17 e91ffa92bed80fe7", turn = "123 e2d4e2676366bd9c", footer = "1 b9ad4371eb66e760",
   header = "1 7ea070ed6e9cad7d", narration = "3 e51b0e3f223928aa", scare_quote = "8 60202ac42a0f223a",
   transliteration = "5 8b294b0925843245",
 }

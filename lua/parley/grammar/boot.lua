@@ -115,6 +115,23 @@ function entries.setup(info)
   return true
 end
 
+-- Why the value v a grammar file returned is no grammar named name, and what one looks like.
+local function not_a_grammar(file, name, v)
+  local what
+  if type(v) ~= "table" then
+    what = v == true and "returned nothing" or ("returned a %s"):format(type(v))
+  elseif type(v.parse) ~= "function" then
+    what = ("returned a table without a parse function (its parse is %s)")
+      :format(v.parse == nil and "nil" or "a " .. type(v.parse))
+  else
+    what = ("returned a grammar named '%s' (name it '%s', as its file is named, or leave the name out)")
+      :format(tostring(v.name), name)
+  end
+  return ("%s registered no grammar '%s': it %s; a grammar file returns (or passes to "
+    .. "parley.grammar.register) { name = \"%s\", kinds = { KIND = { \"attr\", … } }, parse = "
+    .. "function(text, ctx) return { regions = { … }, meta = { … } } end } (docs/grammars.md)"):format(file, name, what, name)
+end
+
 function entries.load(spec)
   local grammar = require "parley.grammar"
   local v = require(spec.module)
@@ -123,10 +140,11 @@ function entries.load(spec)
   if type(g) == "table" and type(g.parse) == "function" and (g.name == nil or g.name == spec.name)
       and grammar.registry[spec.name] ~= g then
     g.name = spec.name
-    grammar.register(g)
+    local ok, err = pcall(grammar.register, g)   -- its mistake is the file's, not this line's
+    if not ok then error(("%s: %s"):format(spec.file, tostring(err):gsub("^[^:]*:%d+: ", "")), 0) end
   end
   g = grammar.registry[spec.name]
-  if not g then error(("%s registered no grammar '%s'"):format(spec.file, spec.name), 0) end
+  if not g then error(not_a_grammar(spec.file, spec.name, v), 0) end
   current = g
   local files, seen = {}, {}
   for _, r in pairs(grammar.registry) do

@@ -28,6 +28,37 @@ M.sides = {
 
 local function squeeze(s) return (s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")) end
 
+local function count(s, c) return select(2, s:gsub(c, "")) end
+
+-- tidy(s) -> s squeezed, without the brackets and quotation marks that stand
+-- unbalanced at its ends, as OCR and PDF text leave them ("MARY DOYLE [",
+-- "\"The Secretary", "Mr. Kuznetsov”"): no name, role or field ends so.
+-- Balanced ones stay: "Arnold Lissance (Interpreter)", "“Red” Smith".
+function M.tidy(s)
+  local prev
+  s = squeeze(s)
+  repeat
+    prev = s
+    local head, tail = s:sub(1, 1), s:sub(-1)
+    local curly_head, curly_tail = s:sub(1, 3), s:sub(-3)
+    if tail == "[" or tail == "(" then s = s:sub(1, -2)                    -- an opening at the end
+    elseif head == "]" or head == ")" then s = s:sub(2)                    -- a closing at the start
+    elseif curly_tail == "“" then s = s:sub(1, -4)
+    elseif curly_head == "”" then s = s:sub(4)
+    elseif tail == "]" and count(s, "%]") > count(s, "%[") then s = s:sub(1, -2)
+    elseif head == "[" and count(s, "%[") > count(s, "%]") then s = s:sub(2)
+    elseif tail == ")" and count(s, "%)") > count(s, "%(") then s = s:sub(1, -2)
+    elseif head == "(" and count(s, "%(") > count(s, "%)") then s = s:sub(2)
+    elseif curly_tail == "”" and count(s, "”") > count(s, "“") then s = s:sub(1, -4)
+    elseif curly_head == "“" and count(s, "“") > count(s, "”") then s = s:sub(4)
+    elseif (tail == '"' or head == '"') and count(s, '"') % 2 == 1 then
+      s = tail == '"' and s:sub(1, -2) or s:sub(2)
+    end
+    s = squeeze(s)
+  until s == prev
+  return s
+end
+
 -- The key of a field name: "Date and Time" -> "date_and_time".
 function M.key(name) return (squeeze(name):lower():gsub("%s+", "_")) end
 
@@ -36,6 +67,7 @@ function M.key(name) return (squeeze(name):lower():gsub("%s+", "_")) end
 -- whether the name stands alone (the values follow).  With blocks, a name
 -- alone needs no colon ("SUBJECT").  nil if the line opens no field.
 function M.field(line, wanted, blocks)
+  line = M.tidy(line)
   local name, value = line:match("^([%a][%a ]-)%s*:%s*(.*)$")
   if name and wanted[squeeze(name):lower()] then
     value = squeeze(value)
@@ -49,7 +81,7 @@ end
 -- line is no sub-heading ("United States:", "USSR", "Americans").
 function M.side_of(line, sides)
   sides = sides or M.sides
-  local s = squeeze(line)
+  local s = M.tidy(line)
   local bare = s:match("^(.-)%s*:$")
   if bare and not bare:find(",") then return sides[bare:lower()] or bare end
   return sides[s:lower()]
@@ -62,7 +94,7 @@ end
 function M.participants(lines, sides)
   local out, side = {}, nil
   for _, raw in ipairs(lines) do
-    local line = squeeze(raw)
+    local line = M.tidy(raw)
     local sd = M.side_of(line, sides)
     if sd then
       side = sd

@@ -256,14 +256,16 @@ end
 local function check_kinds(where, kinds)
   for kind, attrs in pairs(kinds) do
     if type(kind) ~= "string" or not kind:find("^[%w_]+$") or grammar.BUILTIN_KINDS[kind] then
-      error(("%s: bad region kind %s"):format(where, tostring(kind)), 0)
+      error(("%s: bad region kind %s: a kind is named by letters, digits and _, and is none of the built-in "
+        .. "document, paragraph and sentence"):format(where, type(kind) == "string" and "'" .. kind .. "'" or tostring(kind)), 0)
     end
     if type(attrs) ~= "table" or #attrs > grammar.MAX_ATTRS then
       error(("%s: kind '%s' needs a list of at most %d attribute names"):format(where, kind, grammar.MAX_ATTRS), 0)
     end
     for _, a in ipairs(attrs) do
       if type(a) ~= "string" or not a:find("^[%w_]+$") then
-        error(("%s: kind '%s' has a bad attribute name %s"):format(where, kind, tostring(a)), 0)
+        error(("%s: kind '%s' has a bad attribute name %s: attribute names are strings of letters, digits and _")
+          :format(where, kind, type(a) == "string" and "'" .. a .. "'" or tostring(a)), 0)
       end
     end
   end

@@ -426,9 +426,9 @@ function M.build(cfg)
         para_start = true
       else
         local switched
-        for _, sw in ipairs(cfg.switches or {}) do
-          local who = line:match(sw[1])
-          if who then roles[fold(sw.label)], switched = who, true end
+        for _, sw in ipairs(cfg.switches or {}) do    -- a stray bracket or quote at an end is OCR's
+          local who = line:match(sw[1]) or fields.tidy(line):match(sw[1])
+          if who then roles[fold(sw.label)], switched = fields.tidy(who), true end
         end
         local t = not switched and turn_ok and pat.turn:match(txt, l.s, state)
         local f = not switched and not t and fuzzy and turn_ok and fuzzy_label(txt, l, candidates, fuzzy, fold, sep)

@@ -267,15 +267,25 @@ function M.line_spans(txt)
   return out
 end
 
--- sort_regions(regions) -> regions, in text order, the longer first at one start.
+-- sort_regions(regions) -> regions, in text order, the longer first at one
+-- start, and regions of one span in the order given (a joint turn's speakers
+-- as the text names them).  table.sort is not stable (and may pick pivots at
+-- random on long lists), so ties are ranked by their place.
 local function before(a, b) return a.start < b.start or a.start == b.start and a.stop > b.stop end
-function M.sort_regions(regions)
-  table.sort(regions, before)
-  return regions
+local function stable_sort(list)
+  local rank = {}
+  for i, r in ipairs(list) do rank[r] = i end
+  table.sort(list, function(a, b)
+    if a.start ~= b.start then return a.start < b.start end
+    if a.stop ~= b.stop then return a.stop > b.stop end
+    return rank[a] < rank[b]
+  end)
+  return list
 end
+M.sort_regions = stable_sort
 
 function M.merge_regions(sorted, more)
-  table.sort(more, before)
+  stable_sort(more)
   local out, i, j = {}, 1, 1
   while sorted[i] or more[j] do
     if more[j] and (not sorted[i] or before(more[j], sorted[i])) then

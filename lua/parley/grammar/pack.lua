@@ -100,32 +100,126 @@ function M.json(v, path, limit)
   return concat(out)
 end
 
+-- s as a string, cut after 40 bytes (at a character's start) with an ellipsis.
+local function cut(s)
+  s = tostring(s)
+  if #s <= 40 then return s end
+  local n = 40
+  while n > 1 and s:byte(n + 1) and s:byte(n + 1) >= 0x80 and s:byte(n + 1) < 0xC0 do n = n - 1 end
+  return s:sub(1, n) .. "…"
+end
+
+-- A value as a message shows it: a string quoted and cut, a number as Lua
+-- writes it (NaN, inf, 1.5), nil as "nothing (nil)", other values by their type.
+local function shown(v)
+  local t = type(v)
+  if t == "string" then
+    return ("the string %s"):format(quote(cut(v)))
+  elseif t == "number" then
+    if v ~= v then return "NaN" end
+    return tostring(v)
+  elseif t == "nil" then
+    return "nothing (nil)"
+  end
+  return "a " .. t
+end
+
+local CONTRACT = "parse must return { regions = { … }, meta = { … } }"
+local SPAN = "start and stop are 1-based byte offsets into the text, inclusive, as for string.sub"
+
+-- The names of the declared kinds, for a message: "'label', 'turn'".
+local function kind_names(kinds)
+  local names = {}
+  for k in pairs(kinds) do names[#names + 1] = "'" .. k .. "'" end
+  sort(names)
+  return #names > 0 and concat(names, ", ") or "none"
+end
+
+-- A bound of region i's span as an integer (range checked by the caller), or raises
+-- saying which field is wrong, what it holds and what it must be.
+local function bound(r, i, field)
+  local function num(x) return x ~= x and "NaN" or tostring(x) end
+  local v, head = r[field], ("region #%d (%s) has a bad span %s..%s: "):format(i, tostring(r.kind),
+    num(r.start), num(r.stop))
+  local n = type(v) == "number" and math.tointeger(v)
+  if not n then
+    local why = type(v) ~= "number" and "a number" or (v ~= v or v == math.huge or v == -math.huge)
+      and "a finite whole number" or "a whole number (round it: math.floor)"
+    error(("%s%s is %s, not %s; %s"):format(head, field, shown(v), why, SPAN), 0)
+  end
+  return n, head
+end
+
 -- pack(res, text, kinds) -> the packed string, or raises a message.  res is
 -- what the grammar's parse returned; kinds: the build's region kinds by name,
--- { name = { attrs = { … }, number = (0-based kind number) } }.
+-- { name = { attrs = { … }, number = (0-based kind number) } }.  Every rule of
+-- the result's shape (docs/grammars.md, "The result of parse") is checked
+-- here, and a message names the field, what it holds and what it must be.
 function M.pack(res, text, kinds)
   if res == nil then res = {} end
-  if type(res) ~= "table" or (res.regions ~= nil and type(res.regions) ~= "table")
-      or (res.meta ~= nil and type(res.meta) ~= "table") then
-    error("parse must return { regions = { … }, meta = { … } }", 0)
+  if type(res) ~= "table" then
+    error(("%s: it returned %s"):format(CONTRACT, shown(res)), 0)
   end
-  local list = {}
-  for i, r in ipairs(res.regions or {}) do
-    if type(r) ~= "table" then refuse("a " .. type(r), ("result.regions[%d]"):format(i)) end
+  if res.regions ~= nil and type(res.regions) ~= "table" then
+    error(("%s: its regions is %s, not a list of region tables"):format(CONTRACT, shown(res.regions)), 0)
+  end
+  if res.meta ~= nil and type(res.meta) ~= "table" then
+    error(("%s: its meta is %s, not a table"):format(CONTRACT, shown(res.meta)), 0)
+  end
+  local regions, list = res.regions or {}, {}
+  local n = #regions
+  for k in pairs(regions) do
+    if math_type(k) ~= "integer" or k < 1 or k > n then
+      error(("%s: its regions must be a list (keys 1 to n, no gaps), but holds the key %s")
+        :format(CONTRACT, type(k) == "string" and quote(k) or tostring(k)), 0)
+    end
+  end
+  for i = 1, n do
+    local r = regions[i]
+    if r == nil then
+      error(("%s: its regions must be a list (keys 1 to n, no gaps), but regions[%d] is nil"):format(CONTRACT, i), 0)
+    end
+    if type(r) ~= "table" then
+      error(("cannot pass a %s out of or into a sandbox (at result.regions[%d]): it is %s, and a region is a "
+        .. "table { kind =, start =, stop =, attrs = }"):format(type(r), i, shown(r)), 0)
+    end
     local k = type(r.kind) == "string" and kinds[r.kind]
-    if not k then error(("region #%d is of undeclared kind '%s'"):format(i, tostring(r.kind)), 0) end
-    local start, stop = math.tointeger(r.start), math.tointeger(r.stop)
-    if not start or not stop or start < 1 or stop < start - 1 or stop > #text then
-      error(("region #%d (%s) has a bad span %s..%s"):format(i, r.kind, tostring(r.start), tostring(r.stop)), 0)
+    if not k then
+      error(("region #%d is of undeclared kind '%s': its kind is %s, and must be one the grammar declares "
+        .. "in kinds (%s)"):format(i, cut(r.kind), shown(r.kind), kind_names(kinds)), 0)
+    end
+    local start, head = bound(r, i, "start")
+    local stop = bound(r, i, "stop")
+    if start < 1 then
+      error(("%sstart is %d, before the text's first byte; %s (the first byte is 1)"):format(head, start, SPAN), 0)
+    elseif stop > #text then
+      error(("%sstop is %d, beyond the text's end (its last byte is %d); %s"):format(head, stop, #text, SPAN), 0)
+    elseif stop < start - 1 then
+      error(("%sstop (%d) is before start (%d); %s (an empty region has stop = start - 1)"):format(head, stop, start, SPAN), 0)
+    end
+    local attrs = r.attrs
+    if attrs ~= nil and type(attrs) ~= "table" then
+      error(("region #%d (%s): its attrs is %s, not a table of attribute values { name = \"value\" }")
+        :format(i, r.kind, shown(attrs)), 0)
     end
     local values = {}
     for a, name in ipairs(k.attrs) do
-      local v = type(r.attrs) == "table" and r.attrs[name] or nil
+      local v = attrs and attrs[name]
       local vt = type(v)
       if v ~= nil and vt ~= "string" and vt ~= "number" and vt ~= "boolean" then
         refuse("a " .. vt, ("result.regions[%d].attrs.%s"):format(i, name))
       end
       values[a] = v ~= nil and tostring(v) or ""
+    end
+    for name in pairs(attrs or {}) do
+      local declared = false
+      for _, d in ipairs(k.attrs) do declared = declared or d == name end
+      if not declared then
+        error(("region #%d (%s): its attrs has %s, which the grammar does not declare for kind '%s' (declared: %s); "
+          .. "add it to kinds = { %s = { … } }"):format(i, r.kind,
+          type(name) == "string" and "the attribute " .. quote(cut(name)) or "a key " .. tostring(name), r.kind,
+          #k.attrs > 0 and "'" .. concat(k.attrs, "', '") .. "'" or "none", r.kind), 0)
+      end
     end
     list[#list + 1] = { k = k.number, s = start - 1, e = stop, values = values, i = i }
   end

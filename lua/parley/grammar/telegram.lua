@@ -106,15 +106,20 @@ local function item(tag, patt)
   return Ct(Cg(Cc(tag), "t") * Cg(Cp(), "s") * patt * Cg(Cp(), "e"))
 end
 
-local Document = P{ "Document",
-  Document   = Ct(Cg(V"Header", "fields") * Cg(Cp(), "body") * Cg(V"Body", "items")),
+-- The header, and then the body in chunks of at most STEPS scanner steps:
+-- the scan is a possessive loop, so chunks find what one pass would, and the
+-- values match-time captures leave on the Lua stack (LPeg allows 32 767 at
+-- once) are freed at the end of each chunk, however long the document.
+local STEPS = 2048
+local rules = { "Document",
+  Document   = Ct(Cg(V"Header", "fields") * Cg(Cp(), "body")),
+  Chunk      = Ct((V"Item" + V"Word" + 1)^-STEPS) * Cp(),
   -- the Markdown header: **bold** lines, and **Label:** fields of one paragraph
   Header     = Ct((blank^0 * V"Field")^0),
   Field      = item("field", P"**" * Cg(C((1 - S"*:\n")^1), "label") * ":**"
                  * (blank^1 * -P"**" * Cg(C((1 - lib.parbreak)^1), "value"))^-1)
              + item("bold", P"**" * Cg(C((1 - P"**" - lib.parbreak)^1), "value") * "**"),
-  -- the body: a flat list of what the scanner meets at word starts
-  Body       = Ct((V"Item" + V"Word" + 1)^0),
+  -- the body: a flat list of what the scanner meets at word starts (Chunk above)
   Item       = V"Signoff" + V"Point" + V"Quote" + V"Inverted" + V"According" + V"Pronoun"
              + V"Subject" + V"Participle" + V"End",
   Word       = upper * "." * #(gap^-1 * upper)                   -- an initial ends nothing
@@ -137,6 +142,20 @@ local Document = P{ "Document",
   Group      = Ct(V"Name" * (gap * "and" * gap * V"Name")^0),
   Name       = lib.dynamic1("speakers", letter),     -- not empty: it stands in loops
 }
+local Document = P(rules)
+rules[1] = "Chunk"
+local Chunk = P(rules)
+
+-- The items of the body from byte at on, in order.
+local function scan(txt, at, state)
+  local items = {}
+  repeat
+    local list, nxt = Chunk:match(txt, at, state)
+    table.move(list, 1, #list, #items + 1, items)
+    at = nxt
+  until at > #txt
+  return items
+end
 
 -- ------------------------------------------------------------ header and notes
 
@@ -353,10 +372,11 @@ local function parse(txt, ctx)
   local name, side
   if author then name, side = register:canonical(author) end
   local who = speakers(register, name, side)
-  local tree = Document:match(txt, 1, { speakers = who })
+  local state = { speakers = who }
+  local tree = Document:match(txt, 1, state)
   header(txt, tree.fields, regions, meta)
   local labels = {}
-  body(txt, tree.body, tree.items, regions, register, labels, who)
+  body(txt, tree.body, scan(txt, tree.body, state), regions, register, labels, who)
   return { regions = lib.merge_regions(lib.sort_regions(regions), labels), meta = meta }
 end
 
