@@ -25,6 +25,7 @@
 -- pattern matches a type only followed by it (and consumes it).
 local lpeg = require "lpeg"
 local fault = require "parley.query.fault"
+local pcall = require("parley.error").pcall   -- an interruption is raised again, never caught here
 
 local P, R, S, V, B = lpeg.P, lpeg.R, lpeg.S, lpeg.V, lpeg.B
 local C, Cc, Cp, Ct, Cmt = lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cmt
