@@ -222,6 +222,8 @@ typedef struct pl_sandbox {
   uint64_t steps, steps_given;     /* instructions left in this call, and given to it */
   int refused, over;       /* this call hit the memory limit / ran out of instructions */
   int trusted;             /* the full standard library is open */
+  const parley_flag *stop; /* Ctrl-C (parley_interrupt_flag), tested by the count hook; or NULL */
+  int interrupted;         /* this call was stopped by it */
 } pl_sandbox;
 
 void pl_sandbox_defaults(pl_sandbox_limits *lim);
