@@ -1059,7 +1059,11 @@ static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
     }
     lua_pushcfunction(L, meta_json);
     lua_pushlightuserdata(L, &mj);
-    if (lua_pcall(L, 1, 0, 0) != LUA_OK) { lua_pop(L, 1); return "not enough memory"; }
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {   /* Ctrl-C's hook may fire on that call: say which */
+      int stopped = lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), PARLEY_INTERRUPTED) == 0;
+      lua_pop(L, 1);
+      return stopped ? PARLEY_INTERRUPTED : "not enough memory";
+    }
     if ((err = add_str(j, j->meta.p, j->meta.n, &out.meta)) != NULL) return err;
   }
   if (w->repaired) out.flags |= IX_DOC_REPAIRED;
@@ -1407,6 +1411,7 @@ static int build_body(lua_State *L) {
       j->t_encode += now_s() - tb;
       if (err) {
         stop_workers(j, &wt);
+        if (strcmp(err, PARLEY_INTERRUPTED) == 0) parley_interrupt_raise(L);
         parley_error(L, "%s", err);
       }
       for (; done < cur1; done++) done_bytes += j->srcs[done].size;

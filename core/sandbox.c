@@ -319,6 +319,8 @@ int pl_sandbox_copy(lua_State *from, int idx, lua_State *to, size_t limit, const
   lua_pushlightuserdata(to, &job);
   status = lua_pcall(to, 1, 1, 0);
   if (status != LUA_OK) {
+    /* Ctrl-C's hook fired in the host as the copy began: an interruption, not a failed copy */
+    if (lua_type(to, -1) == LUA_TSTRING && strcmp(lua_tostring(to, -1), PARLEY_INTERRUPTED) == 0) lua_error(to);
     fail(err, errlen, "%s", lua_type(to, -1) == LUA_TSTRING ? lua_tostring(to, -1) : "not enough memory");
     lua_pop(to, 1);
     return -1;
