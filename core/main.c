@@ -639,6 +639,7 @@ static int run_args(lua_State *L, char **argv, int n) {
   return 1;
 }
 
+#ifndef __SANITIZE_ADDRESS__
 /* The heap the process holds now (data and stack, /proc/self/statm), in bytes; 0 if unknown. */
 static size_t heap_now(void) {
   unsigned long size, res, shared, text, lib, data;
@@ -649,6 +650,7 @@ static size_t heap_now(void) {
   fclose(f);
   return n == 6 ? (size_t)data * (size_t)sysconf(_SC_PAGESIZE) : 0;
 }
+#endif
 
 #define STACKS_ALLOWANCE ((size_t)64 << 20)   /* the worker threads' stacks, outside the budget */
 
@@ -677,6 +679,7 @@ static int set_memory_limit(lua_State *L, char **argv, int n) {
     return 0;
   }
   b->limit = limit;
+#ifndef __SANITIZE_ADDRESS__   /* the sanitizer's own maps count as heap: only Lua's is limited there */
   {
     struct rlimit rl;
     size_t base = heap_now();
@@ -688,6 +691,7 @@ static int set_memory_limit(lua_State *L, char **argv, int n) {
       }
     }
   }
+#endif
   return 1;
 }
 
