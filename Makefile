@@ -70,6 +70,7 @@ bench: $(BUILD)/parley
 	@$(BUILD)/parley bench/run.lua
 	@$(BUILD)/parley bench/archive.lua
 	@$(BUILD)/parley bench/compare.lua
+	@$(BUILD)/parley bench/interrupt.lua
 
 install: $(BUILD)/parley
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parley

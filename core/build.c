@@ -1059,7 +1059,11 @@ static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
     }
     lua_pushcfunction(L, meta_json);
     lua_pushlightuserdata(L, &mj);
-    if (lua_pcall(L, 1, 0, 0) != LUA_OK) { lua_pop(L, 1); return "not enough memory"; }
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {   /* Ctrl-C's hook may fire on that call: say which */
+      int stopped = lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), PARLEY_INTERRUPTED) == 0;
+      lua_pop(L, 1);
+      return stopped ? PARLEY_INTERRUPTED : "not enough memory";
+    }
     if ((err = add_str(j, j->meta.p, j->meta.n, &out.meta)) != NULL) return err;
   }
   if (w->repaired) out.flags |= IX_DOC_REPAIRED;
@@ -1269,6 +1273,7 @@ static const char *batch_encode(lua_State *L, job *j, size_t b0, size_t b1) {
         err = warn(j, "%s: replaced %zu invalid UTF-8 sequence%s with U+FFFD",
                    (const char *)j->strings.p + j->srcs[i].path, w->repaired,
                    w->repaired == 1 ? "" : "s");
+      if (!err && parley_interrupted(j->stop)) err = PARLEY_INTERRUPTED;   /* the caller raises it */
       if (!err) err = encode_doc(L, j, i, w);
       if (!err) j->srcs[i].ndocs++;
       ids[at++] = w->ids;
@@ -1277,6 +1282,7 @@ static const char *batch_encode(lua_State *L, job *j, size_t b0, size_t b1) {
       buf_free(&w->stream); buf_free(&w->reclen); buf_free(&w->lines); buf_free(&w->marks);
     }
   }
+  if (!err && parley_interrupted(j->stop)) err = PARLEY_INTERRUPTED;
   if (!err) err = postings_spill(&j->post, ids, at, first, nexact, j->lex.freq);
   free(ids);
   for (i = b0; i < b1; i++) src_work_free(&j->work[i]);
@@ -1420,6 +1426,7 @@ static int build_body(lua_State *L) {
       j->t_encode += now_s() - tb;
       if (err) {
         stop_workers(j, &wt);
+        if (strcmp(err, PARLEY_INTERRUPTED) == 0) parley_interrupt_raise(L);
         no_room(L, j, err);
         parley_error(L, "%s", err);
       }
@@ -1432,6 +1439,7 @@ static int build_body(lua_State *L) {
   }
   ixw_end_section(&j->out);
   if (j->progress) fputs("\n", stderr);
+  if (parley_interrupted(j->stop)) parley_interrupt_raise(L);   /* between the steps of writing, too */
   {
     ix_exact *ex = lua_newuserdatauv(L, (j->lex.n + 1) * sizeof *ex, 0);
     memset(ex, 0, (j->lex.n + 1) * sizeof *ex);
@@ -1439,14 +1447,18 @@ static int build_body(lua_State *L) {
     lex_write(L, &j->lex, &j->out, ex);
     lua_pop(L, 1);
   }
+  if (parley_interrupted(j->stop)) parley_interrupt_raise(L);
   ixw_section(L, &j->out, IX_SEC_SKIPS, j->stream_skips.p, j->stream_skips.n);
   ixw_section(L, &j->out, IX_SEC_DOCS, j->docs_out.p, j->docs_out.n);
   ixw_section(L, &j->out, IX_SEC_LINES, j->lines.p, j->lines.n);
+  if (parley_interrupted(j->stop)) parley_interrupt_raise(L);
   ixw_section_spill(L, &j->out, IX_SEC_TEXTS, &j->texts);
   ixw_section_spill(L, &j->out, IX_SEC_SRCMAP, &j->srcmap);
+  if (parley_interrupted(j->stop)) parley_interrupt_raise(L);
   write_regions(L, j);
   ixw_section(L, &j->out, IX_SEC_STRINGS, j->strings.p, j->strings.n);
   write_meta(L, j, meta, meta_len);
+  if (parley_interrupted(j->stop)) parley_interrupt_raise(L);
   ixw_finish(L, &j->out, j->ntokens, j->ndocs, j->lex.n, j->lex.nfold);
   clock_gettime(CLOCK_MONOTONIC, &t0);
   lua_createtable(L, 0, 8);

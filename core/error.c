@@ -184,6 +184,46 @@ int parley_is_error(lua_State *L, int i) {
   return yes;
 }
 
+/*
+** Is the value at i an interruption ("interrupted!", as the hook and the C
+** loops raise it) or a memory error ("not enough memory", Lua's message)?
+** Neither is the toolkit's to recover from: they go up to the command line
+** (or the REPL's prompt).
+*/
+int parley_is_fatal(lua_State *L, int i) {
+  const char *msg;
+  if (lua_type(L, i) != LUA_TSTRING) return 0;
+  msg = lua_tostring(L, i);
+  return strcmp(msg, PARLEY_INTERRUPTED) == 0 || strcmp(msg, "not enough memory") == 0;
+}
+
+/* fatal(v) -> true if v is an interruption or a memory error (parley_is_fatal) */
+static int error_fatal(lua_State *L) {
+  lua_pushboolean(L, parley_is_fatal(L, 1));
+  return 1;
+}
+
+/*
+** pcall(f, ...) -> as pcall, but an interruption or a memory error is
+** raised again rather than returned: the pcall for code that catches the
+** failures it expects (a bad JSON, a missing register) and must not turn a
+** Ctrl-C into one of them.
+*/
+static int error_pcall(lua_State *L) {
+  int status;
+  luaL_checkany(L, 1);
+  status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+  if (status != LUA_OK) {
+    if (status == LUA_ERRMEM || parley_is_fatal(L, -1)) return lua_error(L);
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  lua_insert(L, 1);
+  return lua_gettop(L);
+}
+
 /* is(v) -> true if v is an error object */
 static int error_is(lua_State *L) {
   lua_pushboolean(L, parley_is_error(L, 1));
@@ -220,6 +260,8 @@ static const luaL_Reg error_funcs[] = {
   {"is",      error_is},
   {"message", error_message},
   {"level",   error_level},
+  {"fatal",   error_fatal},
+  {"pcall",   error_pcall},
   {NULL, NULL}
 };
 

@@ -78,10 +78,12 @@ static int hits_inside(lua_State *L) {
   pl_hits *h = check_hits(L, 1), *g = check_hits(L, 2), *r;
   size_t i, k = 0, n = 0;
   uint32_t maxend = 0;
+  const parley_flag *stop = parley_interrupt_flag(L);
   lua_getiuservalue(L, 1, 1);
   r = push_hits(L, -1, h->n);
   for (i = 0; i < h->n; i++) {
     uint32_t s = h->span[2 * i], e = h->span[2 * i + 1];
+    parley_check_interrupt(L, stop, i);
     while (k < g->n && g->span[2 * k] <= s) {
       if (g->span[2 * k + 1] > maxend) maxend = g->span[2 * k + 1];
       k++;
@@ -100,10 +102,12 @@ static int hits_inside(lua_State *L) {
 static int hits_union(lua_State *L) {
   pl_hits *a = check_hits(L, 1), *b = check_hits(L, 2), *r;
   size_t i = 0, j = 0, n = 0;
+  const parley_flag *stop = parley_interrupt_flag(L);
   lua_getiuservalue(L, 1, 1);
   r = push_hits(L, -1, a->n + b->n);
   while (i < a->n || j < b->n) {
     const uint32_t *x;
+    parley_check_interrupt(L, stop, i + j);
     if (j >= b->n) x = a->span + 2 * i++;
     else if (i >= a->n) x = b->span + 2 * j++;
     else if (a->span[2 * i] < b->span[2 * j] ||
@@ -127,7 +131,8 @@ static int hits_near(lua_State *L) {
   pl_hits *a = check_hits(L, 1), *b = check_hits(L, 2), *r;
   lua_Integer k = luaL_checkinteger(L, 3);
   pl_corpus *c = hits_corpus(L, 1);
-  size_t i, lo = 0, n = 0;
+  size_t i, lo = 0, n = 0, steps = 0;
+  const parley_flag *stop = parley_interrupt_flag(L);
   luaL_argcheck(L, k >= 0, 3, "distance must not be negative");
   lua_getiuservalue(L, 1, 1);
   r = push_hits(L, -1, a->n);
@@ -139,6 +144,7 @@ static int hits_near(lua_State *L) {
     while (lo < b->n && b->span[2 * lo] < from) lo++;
     for (j = lo; j < b->n && b->span[2 * j] < to; j++) {
       uint32_t bs = b->span[2 * j], be = b->span[2 * j + 1];
+      parley_check_interrupt(L, stop, ++steps);   /* up to 2k + 1 of b per hit of a */
       if (bs == s && be == e) continue;  /* itself, when both sides match the same word */
       if (ix_doc_of(&c->ix, bs) != d) continue;
       r->span[2 * n] = (uint32_t)s;
@@ -206,6 +212,7 @@ static pl_hits *cut(lua_State *L, const pl_hits *a, const pl_hits *b, int covere
   pl_hits *r;
   span *m;
   size_t nm, i, n = 0, cap;
+  const parley_flag *stop = parley_interrupt_flag(L);
   ci = lua_absindex(L, ci);
   nm = merge_spans(L, b, &m);                         /* pushed; the result goes above it */
   cap = a->n + nm + 1;                                /* a span cut k times gives k + 1 pieces */
@@ -213,6 +220,7 @@ static pl_hits *cut(lua_State *L, const pl_hits *a, const pl_hits *b, int covere
   for (i = 0; i < a->n; i++) {
     uint32_t s = a->span[2 * i], e = a->span[2 * i + 1];
     size_t k;
+    parley_check_interrupt(L, stop, i);
     if (e <= s) { if (!covered && n < cap) put_span(r, &n, s, e); continue; }
     for (k = first_ending_after(m, nm, s); k < nm && m[k].s < e && s < e; k++) {
       uint32_t from = m[k].s > s ? m[k].s : s, to = m[k].e < e ? m[k].e : e;
@@ -273,6 +281,7 @@ static int hits_windows(lua_State *L) {
   pl_corpus *c = hits_corpus(L, 1);
   span *v, *m;
   size_t i, n = 0, nm;
+  const parley_flag *stop = parley_interrupt_flag(L);
   luaL_argcheck(L, left >= 0 && left <= 1000, 2, "window must be 0 to 1000 tokens");
   luaL_argcheck(L, right >= 0 && right <= 1000, 3, "window must be 0 to 1000 tokens");
   lua_settop(L, 3);
@@ -280,6 +289,7 @@ static int hits_windows(lua_State *L) {
   for (i = 0; i < h->n; i++) {
     uint32_t s = h->span[2 * i], e = h->span[2 * i + 1], d;
     uint64_t first, end, ls, re;
+    parley_check_interrupt(L, stop, i);
     if (s >= c->ix.ntokens) continue;
     d = ix_doc_of(&c->ix, s);
     first = c->ix.docs[d].first;
@@ -310,12 +320,14 @@ static int hits_from(lua_State *L) {
   lua_Integer i, n;
   pl_hits *h;
   span *v;
+  const parley_flag *stop = parley_interrupt_flag(L);
   luaL_checktype(L, 2, LUA_TTABLE);
   n = (lua_Integer)lua_rawlen(L, 2);
   luaL_argcheck(L, n % 2 == 0, 2, "a list of start, end pairs expected");
   v = lua_newuserdatauv(L, (size_t)(n / 2 + 1) * sizeof *v, 0);
   for (i = 0; i < n / 2; i++) {
     lua_Integer s, e;
+    parley_check_interrupt(L, stop, (size_t)i);
     lua_rawgeti(L, 2, 2 * i + 1);
     lua_rawgeti(L, 2, 2 * i + 2);
     s = luaL_checkinteger(L, -2);

@@ -750,12 +750,15 @@ static int corpus_fold_filter(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
   uint64_t f;
   lua_Integer k = 0;
+  const parley_flag *stop = parley_interrupt_flag(L);
   luaL_checkany(L, 2);
   lua_settop(L, 3);
   lua_newtable(L);  /* 4 */
   for (f = 0; f < c->ix.nfold; f++) {
     uint32_t l;
-    const char *s = corpus_fold_str(L, c, (uint32_t)f, &l);
+    const char *s;
+    parley_check_interrupt(L, stop, (size_t)f);
+    s = corpus_fold_str(L, c, (uint32_t)f, &l);
     lua_pushvalue(L, 2);
     lua_pushvalue(L, 3);
     lua_pushlstring(L, s, l);

@@ -250,6 +250,7 @@ void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex) {
   ix_fold *folds;
   freq_key *fk;
   lex_slot *tab;
+  const parley_flag *stop = parley_interrupt_flag(L);
   while (cap < 2 * n + 2) cap *= 2;
   lua_newtable(L);
   strs = lua_gettop(L);
@@ -264,6 +265,7 @@ void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex) {
     uint64_t h;
     lex_table t = { tab, cap, nf };
     lex_slot *e;
+    parley_check_interrupt(L, stop, i);
     luaL_buffinit(L, &b);
     if (parley_fold(&b, lx->str[i], lx->len[i]) != 0) {
       luaL_pushresult(&b);

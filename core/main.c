@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,13 +45,15 @@ static void usage(FILE *f) {
     "  -l MOD     require module MOD into global MOD (-l g=mod: into global g)\n"
     "  -i         enter the interactive REPL after running the script\n"
     "  -E         ignore LUA_PATH, LUA_CPATH and PARLEY_PATH\n"
+    "  --max-memory N  end the run with an error beyond N bytes of memory (K, M, G: 512M)\n"
     "  -v, --version  show version information\n"
     "  -h, --help     show this help\n"
     "  --         stop handling options\n"
     "  -          run the script read from standard input\n"
     "\n"
     "Environment: PARLEY_PATH adds Lua search paths (';'-separated, as LUA_PATH);\n"
-    "PARLEY_TRUST_GRAMMARS=1 runs corpus grammars with full Lua (see docs/grammars.md).\n"
+    "PARLEY_TRUST_GRAMMARS=1 runs corpus grammars with full Lua (see docs/grammars.md);\n"
+    "PARLEY_MAX_MEMORY=N is --max-memory N.  Ctrl-C ends a run with status 130.\n"
     "Bundled commands: type :scripts in the REPL, or list the scripts/ folder.\n");
 }
 
@@ -74,11 +77,124 @@ static void report_message(lua_State *L, const char *msg) {
   fflush(stderr);
 }
 
-/* Report the error on top of the stack (if status is an error) and pop it. */
+/*
+** The memory budget of --max-memory (or PARLEY_MAX_MEMORY): the Lua
+** allocator below counts what the state holds and refuses beyond limit;
+** the C core's own heap (malloc in the build, its worker threads, hit
+** lists) is held to the same budget by the kernel (RLIMIT_DATA, which
+** counts the heap and anonymous mappings but not mapped index files), set
+** at limit plus the heap the process held before Lua started.  Owned by
+** main (a local), reached through the allocator's ud and the registry.
+*/
+typedef struct memory_budget {
+  atomic_size_t used;     /* bytes the Lua state holds */
+  size_t limit;           /* 0: no limit */
+  atomic_int refused;     /* an allocation was refused for the limit */
+} memory_budget;
+
+#define BUDGET_KEY "parley.memory"      /* registry: light userdata, the budget */
+#define STATUS_KEY "parley.status"      /* registry: the exit status an error asks for */
+
+static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  memory_budget *b = (memory_budget *)ud;
+  void *np;
+  if (ptr == NULL) osize = 0;            /* osize is then a type tag, not a size */
+  if (nsize == 0) {
+    free(ptr);
+    atomic_fetch_sub_explicit(&b->used, osize, memory_order_relaxed);
+    return NULL;
+  }
+  if (b->limit && nsize > osize) {
+    size_t grow = nsize - osize;
+    size_t now = atomic_fetch_add_explicit(&b->used, grow, memory_order_relaxed);
+    if (now + grow > b->limit || now + grow < now) {
+      atomic_fetch_sub_explicit(&b->used, grow, memory_order_relaxed);
+      atomic_store_explicit(&b->refused, 1, memory_order_relaxed);
+      return NULL;
+    }
+    np = realloc(ptr, nsize);
+    if (np == NULL) atomic_fetch_sub_explicit(&b->used, grow, memory_order_relaxed);
+    return np;
+  }
+  np = realloc(ptr, nsize);
+  if (np != NULL) {
+    if (nsize >= osize) atomic_fetch_add_explicit(&b->used, nsize - osize, memory_order_relaxed);
+    else atomic_fetch_sub_explicit(&b->used, osize - nsize, memory_order_relaxed);
+  }
+  return np;
+}
+
+/*
+** "--max-memory N": N bytes, or with a suffix K, M or G (KiB, MiB, GiB).
+** Returns 0 and sets *out, or -1 if s is no size (0 and less refused too).
+*/
+static int parse_size(const char *s, size_t *out) {
+  char *end;
+  unsigned long long v, mul = 1;
+  if (s == NULL || *s < '0' || *s > '9') return -1;
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (errno || end == s) return -1;
+  switch (*end) {
+    case 'k': case 'K': mul = 1ULL << 10; end++; break;
+    case 'm': case 'M': mul = 1ULL << 20; end++; break;
+    case 'g': case 'G': mul = 1ULL << 30; end++; break;
+    default: break;
+  }
+  if ((*end == 'i' || *end == 'I') && mul > 1) end++;
+  if ((*end == 'b' || *end == 'B')) end++;
+  if (*end != '\0' || v == 0 || v > (unsigned long long)SIZE_MAX / mul) return -1;
+  *out = (size_t)(v * mul);
+  return 0;
+}
+
+static memory_budget *budget_of(lua_State *L) {
+  memory_budget *b;
+  lua_getfield(L, LUA_REGISTRYINDEX, BUDGET_KEY);
+  b = (memory_budget *)lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return b;
+}
+
+/* Ask for exit status `status` at the end (the first error that asks wins). */
+static void set_exit_status(lua_State *L, int status) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, STATUS_KEY) == LUA_TNIL) {
+    lua_pushinteger(L, status);
+    lua_setfield(L, LUA_REGISTRYINDEX, STATUS_KEY);
+  }
+  lua_pop(L, 1);
+}
+
+/*
+** Is the error value on top of the stack a memory error: Lua's own
+** message, or one of the core's ("not enough memory for the lexicon")?
+*/
+static int is_memory_error(lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  return msg && (strstr(msg, "not enough memory") || strstr(msg, "out of memory"));
+}
+
+/*
+** Report the error on top of the stack (if status is an error) and pop it.
+** An interruption is reported as one line and asks for exit status 130
+** (128 + SIGINT, as a shell expects of a command that Ctrl-C stopped); a
+** memory error while a budget is set names the budget.
+*/
 static int report(lua_State *L, int status) {
   if (status != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
-    report_message(L, msg ? msg : "(error object is not a string)");
+    memory_budget *b = budget_of(L);
+    if (msg && strcmp(msg, PARLEY_INTERRUPTED) == 0) {
+      report_message(L, "interrupted");
+      set_exit_status(L, 130);
+    } else if (b && b->limit && (status == LUA_ERRMEM || is_memory_error(L))) {
+      char line[128];
+      snprintf(line, sizeof line, "out of memory: the limit is %zu MiB (--max-memory)",
+               (b->limit + (1u << 20) - 1) >> 20);
+      report_message(NULL, line);
+    } else {
+      report_message(L, msg ? msg : "(error object is not a string)");
+    }
     lua_pop(L, 1);
   }
   return status;
@@ -97,7 +213,7 @@ void parley_interrupt_clear(lua_State *L) {
 /* The interruption, as one error whether a C loop saw the flag or the hook fired. */
 int parley_interrupt_raise(lua_State *L) {
   parley_interrupt_clear(L);
-  lua_pushliteral(L, "interrupted!");
+  lua_pushliteral(L, PARLEY_INTERRUPTED);
   return lua_error(L);
 }
 
@@ -122,6 +238,7 @@ static void on_sigint(int sig) {
 */
 static int msghandler(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
+  if (parley_is_fatal(L, 1)) return 1;   /* an interruption, a memory error: the value alone */
   if (msg == NULL && lua_type(L, 1) == LUA_TTABLE) {
     int quiet = lua_getfield(L, 1, "quiet") != LUA_TNIL && lua_toboolean(L, -1);
     lua_pop(L, 1);
@@ -439,13 +556,8 @@ static int handle_script(lua_State *L, char **argv, int argc, int script) {
 
 /* Is the message on top of the stack (from msghandler) an interruption? */
 static int is_interruption(lua_State *L) {
-  static const char tail[] = "interrupted!";
-  size_t len, n = sizeof tail - 1;
-  const char *msg = lua_tolstring(L, -1, &len), *nl;
-  if (msg == NULL) return 0;
-  nl = memchr(msg, '\n', len);
-  if (nl) len = (size_t)(nl - msg);  /* the first line, above the traceback */
-  return len >= n && memcmp(msg + len - n, tail, n) == 0;
+  const char *msg = lua_tostring(L, -1);
+  return msg && strcmp(msg, PARLEY_INTERRUPTED) == 0;   /* msghandler passes it through as it is */
 }
 
 /*
@@ -492,7 +604,11 @@ static int collect_args(char **argv, int argc, int *first) {
     else if (strcmp(a, "--version") == 0 || strcmp(a, "-v") == 0) flags |= HAS_V;
     else if (strcmp(a, "-i") == 0) flags |= HAS_I;
     else if (strcmp(a, "-E") == 0) flags |= HAS_BIG_E;
-    else if (a[1] == 'e' || a[1] == 'l') {
+    else if (strcmp(a, "--max-memory") == 0) {
+      if (++i >= argc || argv[i][0] == '-') { *first = i; return HAS_ERROR | 'm' << 8; }
+    } else if (strncmp(a, "--max-memory=", 13) == 0) {
+      continue;
+    } else if (a[1] == 'e' || a[1] == 'l') {
       if (a[1] == 'e') flags |= HAS_E;
       if (a[2] == '\0' && (++i >= argc || argv[i][0] == '-')) {
         *first = i;
@@ -513,12 +629,69 @@ static int run_args(lua_State *L, char **argv, int n) {
   for (i = 1; i < n; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--") == 0) break;
+    if (strcmp(a, "--max-memory") == 0) { i++; continue; }
     if (a[0] == '-' && (a[1] == 'e' || a[1] == 'l')) {
       const char *v = a[2] ? a + 2 : argv[++i];
       int status = a[1] == 'e' ? dostring(L, v, "=(command line)") : dolibrary(L, v);
       if (status != LUA_OK) return 0;
     }
   }
+  return 1;
+}
+
+#ifndef __SANITIZE_ADDRESS__
+/* The heap the process holds now (data and stack, /proc/self/statm), in bytes; 0 if unknown. */
+static size_t heap_now(void) {
+  unsigned long size, res, shared, text, lib, data;
+  FILE *f = fopen("/proc/self/statm", "r");
+  int n;
+  if (f == NULL) return 0;
+  n = fscanf(f, "%lu %lu %lu %lu %lu %lu", &size, &res, &shared, &text, &lib, &data);
+  fclose(f);
+  return n == 6 ? (size_t)data * (size_t)sysconf(_SC_PAGESIZE) : 0;
+}
+#endif
+
+#define STACKS_ALLOWANCE ((size_t)64 << 20)   /* the worker threads' stacks, outside the budget */
+
+/*
+** --max-memory N (the last one given; else PARLEY_MAX_MEMORY): the Lua
+** allocator refuses beyond N bytes, and the kernel refuses the process's
+** heap beyond N more than it holds now (RLIMIT_DATA, plus room for thread
+** stacks), so the core's mallocs, in any thread, meet the same budget.
+** Returns 0 (reported) for a size that is none.
+*/
+static int set_memory_limit(lua_State *L, char **argv, int n) {
+  memory_budget *b = budget_of(L);
+  const char *v = getenv("PARLEY_MAX_MEMORY"), *from = "PARLEY_MAX_MEMORY";
+  size_t limit;
+  int i;
+  for (i = 1; i < n; i++) {
+    if (strcmp(argv[i], "--") == 0) break;
+    if (strcmp(argv[i], "--max-memory") == 0) { v = argv[++i]; from = "--max-memory"; }
+    else if (strncmp(argv[i], "--max-memory=", 13) == 0) { v = argv[i] + 13; from = "--max-memory"; }
+    else if (argv[i][0] == '-' && (argv[i][1] == 'e' || argv[i][1] == 'l') && argv[i][2] == '\0') i++;
+  }
+  if (v == NULL || *v == '\0' || b == NULL) return 1;
+  if (parse_size(v, &limit) != 0) {
+    report_message(L, lua_pushfstring(L, "%s: '%s' is no size (write bytes, or a number with K, M or G: 512M)",
+                                      from, v));
+    return 0;
+  }
+  b->limit = limit;
+#ifndef __SANITIZE_ADDRESS__   /* the sanitizer's own maps count as heap: only Lua's is limited there */
+  {
+    struct rlimit rl;
+    size_t base = heap_now();
+    if (base && getrlimit(RLIMIT_DATA, &rl) == 0) {
+      rlim_t want = (rlim_t)(base + limit + STACKS_ALLOWANCE);
+      if (want > base && (rl.rlim_max == RLIM_INFINITY || want <= rl.rlim_max)) {
+        rl.rlim_cur = want;
+        setrlimit(RLIMIT_DATA, &rl);
+      }
+    }
+  }
+#endif
   return 1;
 }
 
@@ -529,13 +702,15 @@ static int pmain(lua_State *L) {
   int script, flags;
   flags = collect_args(argv, argc, &script);
   if (flags & HAS_ERROR) {
-    if (flags >> 8) report_message(L, lua_pushfstring(L, "'-%c' needs an argument", flags >> 8));
+    if ((flags >> 8) == 'm') report_message(L, "'--max-memory' needs a size (such as 512M or 2G)");
+    else if (flags >> 8) report_message(L, lua_pushfstring(L, "'-%c' needs an argument", flags >> 8));
     else report_message(L, lua_pushfstring(L, "unrecognized option '%s'", argv[script]));
     usage(stderr);
     return 0;
   }
   if (flags & HAS_HELP) { usage(stdout); lua_pushboolean(L, 1); return 1; }
   if (flags & HAS_V) print_version();
+  if (!set_memory_limit(L, argv, script)) return 0;
   lua_pushlightuserdata(L, (void *)&interrupt_flag);  /* for parley_interrupt_flag */
   lua_setfield(L, LUA_REGISTRYINDEX, PARLEY_INTERRUPT_KEY);
   luaL_openlibs(L);
@@ -557,19 +732,36 @@ static int pmain(lua_State *L) {
   return 1;
 }
 
+/* Unprotected errors (none is expected: everything runs under pmain's pcall). */
+static int panic(lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  report_message(NULL, msg ? msg : "unprotected error");
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  int status, ok;
-  lua_State *L = luaL_newstate();
+  int status, ok, exit_status = EXIT_FAILURE;
+  memory_budget budget;
+  lua_State *L;
+  atomic_init(&budget.used, 0);
+  atomic_init(&budget.refused, 0);
+  budget.limit = 0;
+  L = lua_newstate(budget_alloc, &budget);
   if (L == NULL) {
     report_message(NULL, "cannot create state: not enough memory");
     return EXIT_FAILURE;
   }
+  lua_atpanic(L, panic);
+  lua_pushlightuserdata(L, &budget);
+  lua_setfield(L, LUA_REGISTRYINDEX, BUDGET_KEY);
   lua_pushcfunction(L, pmain);
   lua_pushinteger(L, argc);
   lua_pushlightuserdata(L, argv);
   status = lua_pcall(L, 2, 1, 0);
   ok = lua_toboolean(L, -1);
   report(L, status);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, STATUS_KEY) == LUA_TNUMBER) exit_status = (int)lua_tointeger(L, -1);
+  lua_pop(L, 1);
   lua_close(L);
   /* what a script printed must have reached standard output: a full disk is a failure */
   errno = 0;
@@ -580,5 +772,5 @@ int main(int argc, char **argv) {
     report_message(NULL, msg);
     ok = 0;
   }
-  return (ok && status == LUA_OK) ? EXIT_SUCCESS : EXIT_FAILURE;
+  return (ok && status == LUA_OK) ? EXIT_SUCCESS : exit_status;
 }

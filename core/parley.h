@@ -46,6 +46,9 @@ int parley_error(lua_State *L, const char *fmt, ...);
 int parley_error_caller(lua_State *L, const char *fmt, ...);
 int parley_caller_level(lua_State *L, int from);
 int parley_is_error(lua_State *L, int i);
+/* Is the value at i an interruption or a memory error, which no pcall of
+** the toolkit may swallow (error.c)? */
+int parley_is_fatal(lua_State *L, int i);
 
 /*
 ** Interruption (Ctrl-C).  main.c's SIGINT handler sets one flag and arms a
@@ -62,7 +65,9 @@ int parley_is_error(lua_State *L, int i);
 ** parley_check_interrupt raises through parley_interrupt_raise, which
 ** clears the flag (and disarms the hook) and raises the string error
 ** "interrupted!", the error the hook raises: the REPL reports it and returns
-** to its prompt, a script ends with status 1.  Everything a loop allocated
+** to its prompt, a script ends with status 130 (as a shell expects).  No
+** code may catch it and go on: a pcall in the toolkit re-raises it (and a
+** memory error), see parley_is_fatal and parley.error's pcall.  Everything a loop allocated
 ** must be Lua's (userdata, luaL_Buffer), as for any error.
 **
 ** The flag is a lock-free atomic int, so the pointer may be handed to worker
@@ -79,6 +84,7 @@ int parley_is_error(lua_State *L, int i);
 ** when it starts reading a line).
 */
 #define PARLEY_INTERRUPT_KEY   "parley.interrupt"
+#define PARLEY_INTERRUPTED     "interrupted!"   /* the error value of an interruption */
 #define PARLEY_INTERRUPT_EVERY 4096   /* iterations between two tests of the flag */
 
 typedef atomic_int parley_flag;
@@ -229,6 +235,8 @@ typedef struct pl_sandbox {
   uint64_t steps, steps_given;     /* instructions left in this call, and given to it */
   int refused, over;       /* this call hit the memory limit / ran out of instructions */
   int trusted;             /* the full standard library is open */
+  const parley_flag *stop; /* Ctrl-C (parley_interrupt_flag), tested by the count hook; or NULL */
+  int interrupted;         /* this call was stopped by it */
 } pl_sandbox;
 
 void pl_sandbox_defaults(pl_sandbox_limits *lim);

@@ -142,6 +142,7 @@ void postings_write(lua_State *L, postings *p, ixwriter *w, ix_exact *ex, size_t
   unsigned char *bufs = lua_newuserdatauv(L, (nb + 1) * (size_t)RUN_BUF, 0);
   uint64_t id, base;
   int fd;
+  const parley_flag *stop = parley_interrupt_flag(L);
   for (k = 0; k <= nb; k++) { cur[k] = end[k] = 0; boff[k] = blen[k] = 0; }
   for (k = nsegs; k-- > 0; ) { cur[segs[k].run] = k; }
   for (k = 0; k < nsegs; k++) end[segs[k].run] = k + 1;
@@ -157,6 +158,7 @@ void postings_write(lua_State *L, postings *p, ixwriter *w, ix_exact *ex, size_t
     uint32_t last = 0;
     int any = 0;
     size_t b;
+    parley_check_interrupt(L, stop, (size_t)id);   /* the build's job removes the temporaries */
     ex[id].post = ixw_pos(w) - base;
     for (b = 0; b < nb; b++) {
       const seg *sg;

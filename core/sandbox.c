@@ -113,6 +113,13 @@ static pl_sandbox *sandbox_of(lua_State *S) {
 static void count_hook(lua_State *S, lua_Debug *ar) {
   pl_sandbox *sb = sandbox_of(S);
   (void)ar;
+  if (sb->interrupted || (sb->stop && parley_interrupted(sb->stop))) {
+    if (!sb->interrupted) {     /* raised at every instruction from now on, as the limit is */
+      sb->interrupted = 1;
+      lua_sethook(S, count_hook, LUA_MASKCOUNT, 1);
+    }
+    luaL_error(S, "interrupted");
+  }
   if (sb->steps > HOOK_STEP) {
     sb->steps -= HOOK_STEP;
     return;
@@ -132,8 +139,8 @@ static void arm(pl_sandbox *sb, lua_State *S, size_t n) {
   sb->steps = budget(sb->lim.steps_base, sb->lim.steps_per_byte, n);
   sb->steps_given = sb->steps;
   sb->refused = 0;
-  if (sb->over) lua_sethook(S, count_hook, LUA_MASKCOUNT, HOOK_STEP);
-  sb->over = 0;
+  if (sb->over || sb->interrupted) lua_sethook(S, count_hook, LUA_MASKCOUNT, HOOK_STEP);
+  sb->over = sb->interrupted = 0;
 }
 
 /* Message handler (C, so it runs even when the budget is spent). */
@@ -152,6 +159,10 @@ static int sandbox_msgh(lua_State *S) {
 ** failed, a message in err (the error value stays on the stack).
 */
 static int outcome(pl_sandbox *sb, lua_State *S, int status, char *err, size_t errlen) {
+  if (sb->interrupted) {
+    fail(err, errlen, "interrupted");
+    return PL_SANDBOX_FAILED;
+  }
   if (sb->over) {
     fail(err, errlen, "instruction limit exceeded (%llu instructions)",
          (unsigned long long)sb->steps_given);
@@ -308,6 +319,8 @@ int pl_sandbox_copy(lua_State *from, int idx, lua_State *to, size_t limit, const
   lua_pushlightuserdata(to, &job);
   status = lua_pcall(to, 1, 1, 0);
   if (status != LUA_OK) {
+    /* Ctrl-C's hook fired in the host as the copy began: an interruption, not a failed copy */
+    if (lua_type(to, -1) == LUA_TSTRING && strcmp(lua_tostring(to, -1), PARLEY_INTERRUPTED) == 0) lua_error(to);
     fail(err, errlen, "%s", lua_type(to, -1) == LUA_TSTRING ? lua_tostring(to, -1) : "not enough memory");
     lua_pop(to, 1);
     return -1;
@@ -636,6 +649,7 @@ static int sandbox_new(lua_State *L) {
     lua_pushstring(L, err);
     return 2;
   }
+  sb->stop = parley_interrupt_flag(L);   /* the flag is atomic: a build thread may test it too */
   return 1;
 }
 

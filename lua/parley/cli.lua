@@ -245,10 +245,11 @@ function Command:main(args, out)
     if opts.help then output.put(out or io.stdout, self:help()) return end
     self.run(opts, out or io.stdout)
   end, function(e)
-    if E.is(e) then return e end
+    if E.is(e) or E.fatal(e) then return e end   -- an interruption goes up as it is
     return E.new(("internal error: %s"):format(debug.traceback(tostring(e), 2)))
   end)
   if ok then return end
+  if E.fatal(err) then error(err, 0) end
   local msg = E.message(err)
   if msg:sub(1, #self.name + 2) ~= self.name .. ": " then msg = self.name .. ": " .. msg end
   E.raise(msg, 0)

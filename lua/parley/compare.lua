@@ -199,7 +199,7 @@ end
 
 -- The document of a (sub-)corpus given by id (or number), with its tokens.
 local function document(corpus, id, what)
-  local ok, doc = pcall(corpus.doc, corpus, id)
+  local ok, doc = require("parley.error").pcall(corpus.doc, corpus, id)
   if not ok or not doc then
     local ids = {}
     for d in corpus:docs() do ids[#ids + 1] = d.id end

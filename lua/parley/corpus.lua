@@ -86,7 +86,7 @@ end
 -- Is the opened index current for manifest m, opened with opts?  Returns
 -- true, or false and why.
 local function current(ix, m, opts)
-  local ok, meta = pcall(cjson.decode, ix:stats().meta)
+  local ok, meta = E.pcall(cjson.decode, ix:stats().meta)
   if not ok or type(meta) ~= "table" then return false, "unreadable metadata" end
   if meta.format ~= READING then return false, "it was built by another version of parley" end
   if meta.manifest_hash ~= m.hash then return false, "the manifest changed" end
@@ -215,7 +215,7 @@ local function build(m, path, opts)
   if progress == nil then progress = require("parley.readline").isatty(2) end
   -- region kinds: the grammars' and the readers'; grammars run in the build's
   -- worker threads, each thread with a sandbox of its own per grammar
-  local ok, stats = pcall(function()
+  local ok, stats = E.pcall(function()
     local kinds, kind_index = {}, {}
     local session <close> = #grammars.used(m) > 0 and grammars.session(m, opts) or nil
     if session then kinds, kind_index = session:kinds() end
@@ -440,7 +440,7 @@ function M.open(dir, opts)
   if not opts.rebuild then
     ix = index.open(path)
     if ix then
-      local ok, mt = pcall(cjson.decode, ix:stats().meta)
+      local ok, mt = E.pcall(cjson.decode, ix:stats().meta)
       meta = ok and type(mt) == "table" and mt or nil
       local fresh = meta and meta.format == READING and meta.manifest_stamp and meta.manifest_stamp == manifest.stamp(dir)
         and manifest.sources_unchanged(meta.grammar_sources) and manifest.sources_unchanged(meta.empty_sources)
@@ -472,7 +472,7 @@ function M.open(dir, opts)
     ix, built, path = build_here(dir, m, path, opts)
     if not ix then return nil, built end
   end
-  local ok, mt = pcall(cjson.decode, ix:stats().meta)
+  local ok, mt = E.pcall(cjson.decode, ix:stats().meta)
   if ok and not built then recorded_warnings(mt, false) end   -- the manifest's own were said above
   local self = M.wrap(ix, dir, path, ok and mt or { name = m.name, title = m.title }, built and "built" or "checked")
   self.manifest, self.built = m, built
@@ -919,7 +919,7 @@ local function resolve(self, kind, attr, v)
   for i, x in ipairs(list) do
     x = tostring(x)
     if not have[x] and attr == "speaker" then
-      local ok, register = pcall(people.load, self.manifest)
+      local ok, register = E.pcall(people.load, self.manifest)
       local name = ok and register:canonical(x)
       if name and have[name] then x = name end
     end
@@ -1325,7 +1325,7 @@ end
 Corpus.__close = Corpus.close
 
 Corpus.__tostring = function(self)
-  local open, st = pcall(self.ix.stats, self.ix)
+  local open, st = E.pcall(self.ix.stats, self.ix)
   if not open then return ("<corpus %s (closed)>"):format(self.name) end
   if self.within then
     return ("<corpus %s where %s: %s>"):format(self.name, self.filter, output.count(self:size(), "token"))
@@ -1338,7 +1338,7 @@ Corpus.__show = Corpus.__tostring
 -- ---------------------------------------------------------------- documents
 
 Doc.__index = lazy(Doc, "meta", function(self)
-  local ok, m = pcall(cjson.decode, self._info.meta)
+  local ok, m = E.pcall(cjson.decode, self._info.meta)
   return ok and m or {}
 end)
 Doc.__methods = Doc  -- for the REPL's completion (its __index is a function)

@@ -133,7 +133,7 @@ function M.dispersion(corpus, q, opts)
     names, counts, sizes = by_doc(corpus, hits)
   elseif type(opts.by) == "string" then
     by = opts.by
-    local ok, a, b, c = pcall(by_attr, corpus, hits, opts.by)
+    local ok, a, b, c = E.pcall(by_attr, corpus, hits, opts.by)
     if not ok then E.raise(E.message(a), 2) end
     names, counts, sizes = a, b, c
   else

@@ -139,7 +139,7 @@ local function gazetteer_hits(corpus, entries, found)
   local all = {}
   for _, e in ipairs(entries) do
     for _, v in ipairs(e.variants) do
-      local ok, hits = pcall(corpus.find, corpus, v)
+      local ok, hits = E.pcall(corpus.find, corpus, v)
       if not ok then E.raise(("entity '%s': variant '%s': %s"):format(e.name, v, E.message(hits)), 0) end
       hits = hits._hits
       for i = 1, #hits do

@@ -546,7 +546,7 @@ function M.read(dir)
     end
   end
   m.stamp = M.stamp(dir)
-  local ok, err2 = pcall(M.fingerprint_grammars, m)
+  local ok, err2 = E.pcall(M.fingerprint_grammars, m)
   if not ok then return nil, E.is(err2) and E.message(err2) or tostring(err2) end
   return m
 end

@@ -51,6 +51,7 @@ local lpeg = require "lpeg"
 local text = require "parley.text"
 local tokenizer = require "parley.tokenizer"
 local fault = require "parley.query.fault"
+local perror = require "parley.error"
 local luapat = require "parley.query.luapat"
 local repat = require "parley.query.repat"
 local planner = require "parley.query.plan"
@@ -61,6 +62,13 @@ local C, Cp, Ct, Cmt = lpeg.C, lpeg.Cp, lpeg.Ct, lpeg.Cmt
 local M = {}
 
 M.MAX_NEAR = 1000          -- the largest k of NEAR/k
+-- Limits checked before any parsing, so that a huge query costs no more
+-- than reading it once (a ten-million-word phrase, a 10 000-term NEAR chain
+-- took minutes and gigabytes to parse before the phrase limit was seen).
+M.MAX_BYTES = 16384        -- bytes in a query
+M.MAX_WORDS = 256          -- words (runs of non-space) in a query
+M.MAX_NEARS = 32           -- NEAR/ operators in a query (each nests the rest of the chain)
+M.MAX_PATTERN = 4096       -- bytes in one /re/ or Lua pattern term
 
 local STAR = "a * may only end a word, as in missile*; "
   .. "for other patterns write a Lua pattern, such as mis%a*le"
@@ -80,7 +88,15 @@ end
 -- tokenizer splits is several), from bytes p to q - 1.
 local function any_term(p, q) return { cond("any", nil, p, q - 1) } end
 
+-- A pattern term's source, no longer than MAX_PATTERN bytes (at byte p).
+local function bounded(p, src, what)
+  if #src > M.MAX_PATTERN then
+    fault.throw(p, ("this %s is %d bytes long, and a pattern may be at most %d"):format(what, #src, M.MAX_PATTERN))
+  end
+end
+
 local function re_term(p, src, q)
+  bounded(p, src, "/re/ pattern")
   fault.shifted(p, repat.compile, src)          -- src starts at byte p + 1
   return { cond("re", src, p, q - 1) }
 end
@@ -88,6 +104,7 @@ end
 -- A word holding % [ or ] is a Lua pattern; one that is not a valid pattern
 -- is most often text (10%, [sic]) meant literally, so the fault says how.
 local function pattern_term(p, src, q)
+  bounded(p, src, "Lua pattern")
   local ok, e = pcall(fault.shifted, p - 1, luapat.check, src)
   if not ok then
     if not fault.is(e) then error(e, 0) end
@@ -197,7 +214,30 @@ local grammar = P{ "Query",
           + "/" * fail("this / has no closing / (an re pattern is written /pattern/)", 1),
 }
 
+-- Faults for a query with more words or NEAR/ operators than the limits,
+-- found in one reading of it, before the grammar runs.
+local function within_limits(q)
+  local words, nears = 0, 0
+  for at, w in q:gmatch("()(%S+)") do
+    words = words + 1
+    if words > M.MAX_WORDS then
+      fault.throw(at, ("a query may hold at most %d words"):format(M.MAX_WORDS))
+    end
+    local from = 1
+    while true do
+      local k = w:find("NEAR/", from, true)
+      if not k then break end
+      nears = nears + 1
+      if nears > M.MAX_NEARS then
+        fault.throw(at + k - 1, ("a query may join at most %d terms with NEAR/"):format(M.MAX_NEARS + 1))
+      end
+      from = k + 5
+    end
+  end
+end
+
 local function parse_string(q)
+  within_limits(q)
   local ok, bad = text.valid(q)
   if not ok then fault.throw(bad, "the query is not valid UTF-8") end
   local tree = grammar:match(q)
@@ -214,6 +254,10 @@ function M.parse(q, level)
   level = level or 1
   if lpeg.type(q) == "pattern" then return { tag = "cond", attr = "word", op = "=", kind = "lpeg", value = q } end
   if type(q) ~= "string" then error("query must be a string or an LPeg pattern", level + 1) end
+  if #q > M.MAX_BYTES then   -- not echoed with a caret, as other faults are: it is too long to show
+    perror.raise(("bad query: it is %d bytes long, and a query may be at most %d"):format(#q, M.MAX_BYTES),
+                 level + 1, { reason = "too long", pos = M.MAX_BYTES + 1 })
+  end
   local tree = memo[q]
   if not tree then
     tree = fault.protect(q, level + 1, parse_string, q)

@@ -40,7 +40,8 @@ local getmetatable, getinfo = debug.getmetatable, debug.getinfo
 local mathtype, huge, floor = math.type, math.huge, math.floor
 local utf8len, codepoint = utf8.len, utf8.codepoint
 local clean = require("parley.writer").clean
-local next, pcall, rawget, select, tostring, type = next, pcall, rawget, select, tostring, type
+local next, rawget, select, tostring, type = next, rawget, select, tostring, type
+local pcall = require("parley.error").pcall   -- an interruption is raised again, never caught here
 local io_write = io.write
 
 local DEFAULTS = { depth = 4, items = 30, width = 80, indent = "  " }

@@ -8,6 +8,8 @@
 -- Okabe–Ito palette, told apart by people with any common colour vision.
 -- Further charts (dispersion plots, sparklines) are meant to be built from
 -- the same pieces.
+local pcall = require("parley.error").pcall   -- an interruption is raised again, never caught here
+
 local M = {}
 
 -- Okabe, M. & Ito, K. (2008). Color Universal Design: the eight colours, in the order used.

@@ -96,7 +96,7 @@ local function series_of(corpus, families, split)
     groups = {}
     local attr, kind = split, "turn"
     if split == "type" then attr, kind = type_attr(corpus), "document" end
-    local ok, values, found = pcall(corpus.values, corpus, attr)
+    local ok, values, found = require("parley.error").pcall(corpus.values, corpus, attr)
     if not ok or found ~= kind then
       fail(("--split %s needs %s; this corpus has none%s"):format(split,
         kind == "turn" and "speaker turns with a " .. split or "documents with a " .. attr,

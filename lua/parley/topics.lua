@@ -8,6 +8,7 @@ local fs = require "parley.fs"
 local hits = require "parley.hits"
 local output = require "parley.output"
 local stats = require "parley.stats"
+local pcall = require("parley.error").pcall   -- an interruption is raised again, never caught here
 
 local M = {}
 

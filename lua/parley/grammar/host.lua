@@ -22,6 +22,7 @@ local sandbox = require "parley.sandbox"
 local people = require "parley.people"
 local grammar = require "parley.grammar"
 local read_file = require("parley.data").read
+local pcall = require("parley.error").pcall   -- an interruption is raised again, never caught here
 
 local M = {}
 

@@ -25,6 +25,7 @@
 -- pattern matches a type only followed by it (and consumes it).
 local lpeg = require "lpeg"
 local fault = require "parley.query.fault"
+local pcall = require("parley.error").pcall   -- an interruption is raised again, never caught here
 
 local P, R, S, V, B = lpeg.P, lpeg.R, lpeg.S, lpeg.V, lpeg.B
 local C, Cc, Cp, Ct, Cmt = lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cmt
@@ -114,7 +115,10 @@ local syntax = P{ "Pattern",
 
 -- The LPeg pattern of the items: the first one, then the rest as its
 -- continuation, built from the end; a quantified item becomes a rule.
-local function build(items)
+-- tick (or nil): a pattern matched each time a quantified item takes one
+-- more byte, so that a caller can count the steps of a match.
+local function build(items, tick)
+  local function step(a) return tick and a * tick or a end
   local rules, n = { "start" }, 0
   local function rule(p)
     n = n + 1
@@ -129,10 +133,10 @@ local function build(items)
       k, named = a * k, false
     elseif q == "?" then
       if not named then k = rule(k) end  -- named, as it is tried twice
-      k, named = a * k + k, false
+      k, named = step(a) * k + k, false
     else
       local name = "r" .. (n + 1)
-      k, named = rule(k + a * V(name)), true   -- the rest first, then one more a
+      k, named = rule(k + step(a) * V(name)), true   -- the rest first, then one more a
       if q == "+" then k, named = a * k, false end
     end
   end
@@ -157,6 +161,29 @@ function M.compile(src)
     memo[src] = p or nil
   end
   return p
+end
+
+-- compile_counted(src, tick) -> as compile, with tick matched at each
+-- step of a quantified item (not memoised: tick is the caller's).
+function M.compile_counted(src, tick)
+  local ok, built = pcall(build, syntax:match(src), tick)
+  return ok and built or false
+end
+
+-- quantifiers(src) -> how many items of Lua pattern src take any number
+-- of bytes (* + -), and how many are quantified at all (? too).  With two
+-- or more, the ways to share a type among them grow as a power of its
+-- length (`%a+%a+%a+c` tries some n^3/6 of them on a type of n letters
+-- before it fails), so such a pattern is matched with a budget of steps.
+function M.quantifiers(src)
+  local open, all = 0, 0
+  for _, it in ipairs(syntax:match(src)) do
+    if it.quant then
+      all = all + 1
+      if it.quant ~= "?" then open = open + 1 end
+    end
+  end
+  return open, all
 end
 
 -- check(src): raise the fault of a malformed pattern, if any.

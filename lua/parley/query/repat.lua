@@ -18,6 +18,7 @@
 local lpeg = require "lpeg"
 local re = require "re"
 local fault = require "parley.query.fault"
+local pcall = require("parley.error").pcall   -- an interruption is raised again, never caught here
 
 local P, R, V, C, Cs, Carg = lpeg.P, lpeg.R, lpeg.V, lpeg.C, lpeg.Cs, lpeg.Carg
 
