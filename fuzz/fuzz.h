@@ -22,7 +22,9 @@ lua_State *fuzz_state(void);
 int fuzz_load(lua_State *L, const char *name);
 /* Call the function of ref with the arguments on top of the stack (nargs of
 ** them) in protected mode; the stack is left as it was before the arguments.
-** An error is bad input refused, not a bug; FUZZ_VERBOSE=1 prints it. */
+** An error is bad input refused, not a bug; FUZZ_VERBOSE=1 prints it, and
+** FUZZ_STRICT=1 aborts on one of Lua's own ("attempt to index a nil value"),
+** which bad input should never meet. */
 void fuzz_call(lua_State *L, int ref, int nargs);
 /* A scratch folder of this process (made on first use, removed at exit). */
 const char *fuzz_scratch(void);

@@ -3,6 +3,7 @@
 -- `parley.open` builds one (the grammar in its sandbox, its regions checked
 -- and written into the index), then its regions are read back.
 local fuzz = require "fuzz"
+local try = fuzz.try
 local fs = require "parley.fs"
 
 local GRAMMARS = { "transcript", "telegram", "labelled", "narrative", "auto" }
@@ -26,8 +27,8 @@ return function(input)
   write(dir .. "/d.txt", input:sub(2))
   local c = parley.open(dir, { rebuild = true, threads = 1, repair = true, progress = false })
   if not c then return end
-  for _, k in ipairs(c.ix:kinds() or {}) do pcall(c.regions, c, type(k) == "table" and k.name or k) end
-  pcall(c.values, c, "speaker")
-  pcall(c.kwic, c, "the", { limit = 5, context = "turn" })
+  for _, k in ipairs(c.ix:kinds() or {}) do try(c.regions, c, type(k) == "table" and k.name or k) end
+  try(c.values, c, "speaker")
+  try(c.kwic, c, "the", { limit = 5, context = "turn" })
   c:close()
 end

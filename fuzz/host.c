@@ -19,6 +19,7 @@
 #endif
 
 static lua_State *state;
+static int fuzz_try(lua_State *L);
 
 /* fuzz.fail(msg): a target's own check failed (a wrong answer, not a refusal). */
 static int fuzz_fail(lua_State *L) {
@@ -64,6 +65,8 @@ lua_State *fuzz_state(void) {
   lua_createtable(L, 0, 2);                      /* package.loaded.fuzz: for the Lua targets */
   lua_pushcfunction(L, fuzz_fail);
   lua_setfield(L, -2, "fail");
+  lua_pushcfunction(L, fuzz_try);
+  lua_setfield(L, -2, "try");
   lua_pushstring(L, FUZZ_HOME);
   lua_setfield(L, -2, "home");
   lua_pushstring(L, fuzz_scratch());
@@ -96,14 +99,56 @@ static int traceback(lua_State *L) {
   return 1;
 }
 
+static int env_flag(const char *name) {
+  const char *v = getenv(name);
+  return v != NULL && strcmp(v, "1") == 0;
+}
+
+/*
+** Is the error message one of Lua's own, raised inside the toolkit (an
+** indexed nil, a bad argument to a library function) rather than a message
+** written for the user?  Bad input must get the latter (README: bad input).
+*/
+static int internal_error(const char *msg) {
+  return strstr(msg, "attempt to ") != NULL || strstr(msg, "bad argument #-") != NULL ||
+         strstr(msg, "number has no integer representation") != NULL ||
+         strstr(msg, "stack overflow") != NULL;
+}
+
+/* The error on top of the stack refused an input: say so (FUZZ_VERBOSE), or abort (FUZZ_STRICT). */
+static void refused(lua_State *L) {
+  static int verbose = -1, strict = -1;
+  const char *msg = lua_tostring(L, -1);
+  if (verbose < 0) verbose = env_flag("FUZZ_VERBOSE");
+  if (strict < 0) strict = env_flag("FUZZ_STRICT");
+  if (verbose) fprintf(stderr, "fuzz: refused: %s\n", msg ? msg : "?");
+  if (strict && msg && internal_error(msg)) {
+    fprintf(stderr, "fuzz: an internal error, not a message for the user: %s\n", msg);
+    abort();
+  }
+}
+
+/* fuzz.try(f, ...) -> true, results | false: pcall, an error refusing the input as for a target. */
+static int fuzz_try(lua_State *L) {
+  int n = lua_gettop(L);
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_pushcfunction(L, traceback);
+  lua_insert(L, 1);
+  if (lua_pcall(L, n - 1, LUA_MULTRET, 1) != LUA_OK) {
+    refused(L);
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  lua_pushboolean(L, 1);
+  lua_replace(L, 1);                             /* true results... */
+  return lua_gettop(L);
+}
+
 void fuzz_call(lua_State *L, int ref, int nargs) {
-  static int verbose = -1;
   int base = lua_gettop(L) - nargs;
-  if (verbose < 0) verbose = getenv("FUZZ_VERBOSE") != NULL && strcmp(getenv("FUZZ_VERBOSE"), "1") == 0;
   lua_pushcfunction(L, traceback);
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
   lua_rotate(L, base + 1, 2);                    /* handler function args... */
-  if (lua_pcall(L, nargs, 0, base + 1) != LUA_OK && verbose)
-    fprintf(stderr, "fuzz: refused: %s\n", lua_tostring(L, -1));
+  if (lua_pcall(L, nargs, 0, base + 1) != LUA_OK) refused(L);
   lua_settop(L, base);
 }

@@ -2,6 +2,7 @@
 -- the data sandbox, then checked: lua/parley/manifest.lua); the folder holds
 -- a few small documents of each kind, which an accepted manifest's build reads.
 local fuzz = require "fuzz"
+local try = fuzz.try
 local fs = require "parley.fs"
 
 local dir = fuzz.scratch .. "/manifest"
@@ -28,8 +29,8 @@ return function(src)
   write(dir .. "/corpus.lua", src)
   local c = parley.open(dir, { rebuild = true, threads = 1, progress = false })
   if not c then return end
-  pcall(c.count, c, "the")
-  pcall(function() for d in c:docs() do d:text() end end)
-  pcall(c.regions, c, "document")
+  try(c.count, c, "the")
+  try(function() for d in c:docs() do d:text() end end)
+  try(c.regions, c, "document")
   c:close()
 end

@@ -3,7 +3,7 @@
 local text = require "parley.text"
 local fail = require("fuzz").fail
 
-local function try(f, ...) pcall(f, ...) end
+local try = require("fuzz").try
 
 return function(s)
   try(text.valid, s)
