@@ -27,6 +27,22 @@ describe("fuzz regressions and seeds, replayed", function()
     end)
   end
 
+  -- found by the people target (FUZZ_STRICT): an alias of invalid UTF-8 raised
+  -- "lua/parley/people.lua:21: invalid UTF-8 at byte 2", naming no register
+  it("a person register with invalid UTF-8 is refused naming the file, the entry and the field", function()
+    local dir = h.tmpdir()
+    h.write(dir .. "/people.lua", 'return { { name = "A", aliases = { "B\xff" } } }')
+    local ok, err = pcall(require("parley.people").load, { dir = dir })
+    assert.is_false(ok)
+    assert.are.equal(dir .. "/people.lua: entry 1 (A): aliases[1] is not valid UTF-8 (byte 2)", tostring(err))
+    h.write(dir .. "/people.lua", 'return { { name = "Ab\xc3", side = "US" } }')
+    ok, err = pcall(require("parley.people").load, { dir = dir })
+    assert.are.equal(dir .. "/people.lua: entry 1: 'name' is not valid UTF-8 (byte 3)", tostring(err))
+    h.write(dir .. "/people.lua", 'return { { name = "A", side = "\x80" } }')
+    ok, err = pcall(require("parley.people").load, { dir = dir })
+    assert.are.equal(dir .. "/people.lua: entry 1 (A): 'side' is not valid UTF-8 (byte 1)", tostring(err))
+  end)
+
   it("the seeds are there: every target but index has some (its seeds are made at make fuzz time)", function()
     for _, target in ipairs(TARGETS) do
       if target ~= "index" then assert.is_true(#inputs(target) > 0, target) end
