@@ -20,6 +20,7 @@ return function(src)
     if type(p) == "table" then names[#names + 1] = p.name end
   end
   for _, n in ipairs(names) do
-    if type(n) == "string" then try(r.canonical, r, n) end
+    -- (a name that is not UTF-8 is the caller's mistake: canonical raises)
+    if type(n) == "string" and parley.text.valid(n) then try(r.canonical, r, n) end
   end
 end
