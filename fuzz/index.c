@@ -6,7 +6,8 @@
 ** would be: the file size in the header, the block checksums, the checksum
 ** table's hash and the header checksum are recomputed, so the mutation
 ** reaches the sections behind them.  fuzz/index.lua then opens the file and
-** runs queries over it.
+** runs queries over it.  FUZZ_INDEX_OUT=FILE keeps the resealed file of
+** the (last) input run, as fuzz/replay.lua takes an index regression.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   reseal(b, size);
   remove(path);                        /* a new file: a mapping of the last one stays whole */
   if ((f = fopen(path, "wb")) == NULL || fwrite(b, 1, size, f) != size || fclose(f) != 0) abort();
+  /* FUZZ_INDEX_OUT=FILE keeps the resealed file (a regression for fuzz/replay.lua) */
+  if (getenv("FUZZ_INDEX_OUT") && ((f = fopen(getenv("FUZZ_INDEX_OUT"), "wb")) == NULL ||
+                                   fwrite(b, 1, size, f) != size || fclose(f) != 0))
+    abort();
   free(b);
   lua_pushstring(L, path);
   fuzz_call(L, ref, 1);
