@@ -78,6 +78,7 @@ for i = 2, #arg do
   if arg[i]:match("%.b64$") then s = unbase64(s) end
   local ok, err = pcall(run, s)
   if not ok and (internal(err) or tostring(err):find("^fuzz check failed")) then
+    os.execute("rm -rf '" .. scratch .. "'")
     error(arg[i] .. ": " .. tostring(err), 0)
   end
   n = n + 1
