@@ -10,6 +10,7 @@ VERSION  := 0.1.0$(shell git rev-parse --short HEAD >/dev/null 2>&1 && echo "+g$
 DEBS     := gcc make pkg-config liblua5.4-dev lua5.4 lua-lpeg lua-lpeg-dev libutf8proc-dev \
             libreadline-dev lua-busted lua-cjson wamerican libexpat1-dev libstemmer-dev
 BENCH_DEBS := ripgrep python3-nltk time hyperfine
+FUZZ_DEBS  := clang libclang-rt-14-dev
 
 # Warnings are errors here and in CI; packagers may build with `make WERROR=`.
 WERROR   ?= -Werror
@@ -24,7 +25,7 @@ LIBS       = $(PKG_LIBS) -lstemmer -lreadline -lpthread -lm -ldl
 SRCS := $(wildcard core/*.c)
 OBJS := $(SRCS:core/%.c=$(BUILD)/%.o)
 
-.PHONY: all deps test check-asan bench clean install uninstall FORCE
+.PHONY: all deps test check-asan fuzz fuzz-replay fuzz-build fuzz-bins bench clean install uninstall FORCE
 
 all: $(BUILD)/parley
 
@@ -65,6 +66,53 @@ check-asan:
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  PARLEY_TEST_BIN=build/asan/parley build/asan/parley spec/run.lua
 
+# Fuzzing with clang's libFuzzer under ASan and UBSan, in build/fuzz (README, "Fuzzing"):
+# `make fuzz` runs every target FUZZ_TIME seconds; `make fuzz-replay` runs each over its
+# seeds and regressions in spec/fuzz/ only (CI).  Harnesses are in fuzz/; C targets have a
+# file of their own, Lua targets are fuzz/lua.c driving fuzz/NAME.lua.
+FUZZ_C      := text token index
+FUZZ_LUA    := manifest people query grammar tei
+FUZZ_TIME   ?= 60
+FUZZ_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_OBJS    = $(filter-out $(BUILD)/main.o,$(OBJS)) $(BUILD)/cli-main.o $(BUILD)/harness-host.o
+
+fuzz: fuzz-build $(BUILD)/parley
+	@$(BUILD)/parley fuzz/seeds.lua build/fuzz/seeds
+	@FUZZ_TIME=$(FUZZ_TIME) sh fuzz/run.sh fuzz $(FUZZ_C) $(FUZZ_LUA)
+
+fuzz-replay: fuzz-build $(BUILD)/parley
+	@$(BUILD)/parley fuzz/seeds.lua build/fuzz/seeds
+	@sh fuzz/run.sh replay $(FUZZ_C) $(FUZZ_LUA)
+
+fuzz-build:
+	@sh .ci/deps.sh $(DEBS) $(FUZZ_DEBS)
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang \
+	  CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Wno-format-nonliteral" fuzz-bins
+
+fuzz-bins: $(FUZZ_C:%=$(BUILD)/fuzz-%) $(FUZZ_LUA:%=$(BUILD)/fuzz-%)
+
+# main.c comes along with its main renamed (libFuzzer has the main), so the
+# core links as it does in build/parley.
+$(BUILD)/cli-main.o: core/main.c $(BUILD)/version.h
+	@echo "CC $< (fuzz)"
+	@$(CC) $(ALL_CFLAGS) -Dmain=parley_cli_main -Wno-missing-prototypes -c $< -o $@
+
+$(BUILD)/harness-%.o: fuzz/%.c | $(BUILD)/.deps
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -Icore -DFUZZ_HOME='"$(CURDIR)"' -c $< -o $@
+
+$(BUILD)/harness-lua-%.o: fuzz/lua.c | $(BUILD)/.deps
+	@echo "CC $< ($*)"
+	@$(CC) $(ALL_CFLAGS) -Icore -DFUZZ_HOME='"$(CURDIR)"' -DFUZZ_TARGET='"$*"' -c $< -o $@
+
+$(FUZZ_C:%=$(BUILD)/fuzz-%): $(BUILD)/fuzz-%: $(BUILD)/harness-%.o $(FUZZ_OBJS)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) -fsanitize=fuzzer $^ $(LIBS) -o $@
+
+$(FUZZ_LUA:%=$(BUILD)/fuzz-%): $(BUILD)/fuzz-%: $(BUILD)/harness-lua-%.o $(FUZZ_OBJS)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) -fsanitize=fuzzer $^ $(LIBS) -o $@
+
 bench: $(BUILD)/parley
 	@sh .ci/deps.sh $(BENCH_DEBS)
 	@$(BUILD)/parley bench/run.lua
@@ -85,4 +133,5 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(wildcard $(BUILD)/harness-*.d $(BUILD)/cli-main.d)
+$(BUILD)/%.d: ;

@@ -81,7 +81,11 @@ static size_t collect_ids(lua_State *L, pl_corpus *c, int arg, int exact, uint32
         cap *= 2;
       }
       v[m++] = e;
-      if (ix_touch(&c->ix, &c->ix.exact[e], sizeof(ix_exact))) corpus_damaged(L, c);
+      /* a frequency sizes the buffers below: each posting takes a byte at least, so one
+         above its postings' length (or theirs above the section's) is damage, not room */
+      if (ix_touch(&c->ix, &c->ix.exact[e], sizeof(ix_exact)) || c->ix.exact[e].freq > c->ix.exact[e].post_len ||
+          c->ix.exact[e].post_len > c->ix.postings_size)
+        corpus_damaged(L, c);
       *total += c->ix.exact[e].freq;
     }
   }

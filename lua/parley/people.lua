@@ -33,6 +33,12 @@ local function a(v)
   return "a " .. t
 end
 
+-- Why string s cannot be a name or attribute value ("is not valid UTF-8 (byte 3)"), or nil.
+local function bad_text(s)
+  local ok, byte = text.valid(s)
+  if not ok then return ("is not valid UTF-8 (byte %d)"):format(byte) end
+end
+
 -- check(list, where, field) -> true | nil, message: is list a register (a
 -- list of { name =, aliases = { … }, side =, role = })?  where names the
 -- file, field (such as "people") the manifest field that holds it.
@@ -54,14 +60,17 @@ function M.check(list, where, field)
     if type(p.name) ~= "string" or p.name == "" then
       return nil, ("%s: 'name' must be a non-empty string, not %s"):format(at(i), a(p.name))
     end
+    if bad_text(p.name) then return nil, ("%s: 'name' %s"):format(at(i), bad_text(p.name)) end
     local who = ("%s (%s)"):format(at(i), p.name)
     for _, k in ipairs({ "side", "role" }) do
       if p[k] ~= nil and type(p[k]) ~= "string" then return nil, ("%s: '%s' must be a string, not %s"):format(who, k, a(p[k])) end
+      if p[k] ~= nil and bad_text(p[k]) then return nil, ("%s: '%s' %s"):format(who, k, bad_text(p[k])) end
     end
     if p.aliases ~= nil then
       if type(p.aliases) ~= "table" then return nil, ("%s: 'aliases' must be a list of names, not %s"):format(who, a(p.aliases)) end
       for j, alias in ipairs(p.aliases) do
         if type(alias) ~= "string" then return nil, ("%s: aliases[%d] must be a string, not %s"):format(who, j, a(alias)) end
+        if bad_text(alias) then return nil, ("%s: aliases[%d] %s"):format(who, j, bad_text(alias)) end
       end
     end
   end

@@ -1,0 +1,1 @@
+return { people = { { name = "X", aliases = { "Y" } } }, documents = { { path = "a.txt", grammar = "transcript" } } }

@@ -1,0 +1,1 @@
+return { roots = { "sub", "/nonexistent" }, documents = { { path = "sub/c.txt" }, { path = "../x.txt" } } }
