@@ -44,6 +44,26 @@ int parley_error(lua_State *L, const char *fmt, ...) {
 }
 
 /*
+** Raise the error object of a damaged index: a formatted message (naming
+** the file) and the field `damaged`, the index's path, by which a caller
+** that catches errors tells damage (never to be taken for an answer) from
+** the rest (parley.error.damaged).
+*/
+int parley_error_damaged(lua_State *L, const char *path, const char *fmt, ...) {
+  va_list ap;
+  size_t len;
+  const char *msg;
+  va_start(ap, fmt);
+  msg = lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  msg = lua_tolstring(L, -1, &len);
+  push_error(L, msg, len, NULL, 0);
+  lua_pushstring(L, path);
+  lua_setfield(L, -2, "damaged");
+  return lua_error(L);
+}
+
+/*
 ** Is the function at stack level `level` the caller's, outside the toolkit?
 ** A Lua function whose chunk is not one of the toolkit's modules (under
 ** HOME/lua/, HOME from package.loaded["parley.site"]).  prefix: "@HOME/lua/".
@@ -197,6 +217,13 @@ static int error_message(lua_State *L) {
   return 1;
 }
 
+/* damaged(v) -> the path of the damaged index v is the error of, or nil */
+static int error_damaged(lua_State *L) {
+  if (parley_is_error(L, 1) && lua_getfield(L, 1, "damaged") == LUA_TSTRING) return 1;
+  lua_pushnil(L);
+  return 1;
+}
+
 static int error_tostring(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   if (lua_getfield(L, 1, "where") == LUA_TSTRING) {
@@ -219,6 +246,7 @@ static const luaL_Reg error_funcs[] = {
   {"raise",   error_raise},
   {"is",      error_is},
   {"message", error_message},
+  {"damaged", error_damaged},
   {"level",   error_level},
   {NULL, NULL}
 };

@@ -43,6 +43,8 @@ int parley_error(lua_State *L, const char *fmt, ...);
 int parley_error_caller(lua_State *L, const char *fmt, ...);
 int parley_caller_level(lua_State *L, int from);
 int parley_is_error(lua_State *L, int i);
+/* parley_error_damaged raises the error of a damaged index (its field `damaged`: the path). */
+int parley_error_damaged(lua_State *L, const char *path, const char *fmt, ...);
 
 /*
 ** Interruption (Ctrl-C).  main.c's SIGINT handler sets one flag and arms a

@@ -8,6 +8,7 @@
 -- numbers written as words or digits made one term, each weighted by its
 -- rarity in the record.  docs/statistics.md defines the score; `parley
 -- compare` (lua/parley/cmd/compare.lua) prints the result.
+local E = require "parley.error"
 local text = require "parley.text"
 
 local M = {}
@@ -200,6 +201,7 @@ end
 -- The document of a (sub-)corpus given by id (or number), with its tokens.
 local function document(corpus, id, what)
   local ok, doc = pcall(corpus.doc, corpus, id)
+  if not ok and E.damaged(doc) then error(doc, 0) end  -- damage is never taken for an answer
   if not ok or not doc then
     local ids = {}
     for d in corpus:docs() do ids[#ids + 1] = d.id end

@@ -134,6 +134,7 @@ function M.dispersion(corpus, q, opts)
   elseif type(opts.by) == "string" then
     by = opts.by
     local ok, a, b, c = pcall(by_attr, corpus, hits, opts.by)
+    if not ok and E.damaged(a) then error(a, 0) end  -- damage is never taken for an answer
     if not ok then E.raise(E.message(a), 2) end
     names, counts, sizes = a, b, c
   else

@@ -140,6 +140,7 @@ local function gazetteer_hits(corpus, entries, found)
   for _, e in ipairs(entries) do
     for _, v in ipairs(e.variants) do
       local ok, hits = pcall(corpus.find, corpus, v)
+      if not ok and E.damaged(hits) then error(hits, 0) end  -- damage is never taken for an answer
       if not ok then E.raise(("entity '%s': variant '%s': %s"):format(e.name, v, E.message(hits)), 0) end
       hits = hits._hits
       for i = 1, #hits do

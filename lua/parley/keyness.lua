@@ -144,6 +144,7 @@ end
 -- The sub-corpus of a filter; which ("a", "b" or "default") names it in errors.
 local function side(corpus, filter, which)
   local ok, s = pcall(corpus.where, corpus, filter)
+  if not ok and E.damaged(s) then error(s, 0) end  -- damage is never taken for an answer
   if not ok then
     if which == "default" then
       E.raise("this corpus has no turns with a side (" .. E.message(s)

@@ -8,6 +8,7 @@
 -- defines each figure.
 local corpora = require "parley.corpus"
 local dates = require "parley.dates"
+local E = require "parley.error"
 local hits = require "parley.hits"
 local output = require "parley.output"
 local topics = require "parley.topics"
@@ -97,6 +98,7 @@ local function series_of(corpus, families, split)
     local attr, kind = split, "turn"
     if split == "type" then attr, kind = type_attr(corpus), "document" end
     local ok, values, found = pcall(corpus.values, corpus, attr)
+    if not ok and E.damaged(values) then error(values, 0) end  -- damage is never taken for an answer
     if not ok or found ~= kind then
       fail(("--split %s needs %s; this corpus has none%s"):format(split,
         kind == "turn" and "speaker turns with a " .. split or "documents with a " .. attr,
