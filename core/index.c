@@ -481,7 +481,9 @@ static int corpus_tokens(lua_State *L) {
   if (ix_seek(&c->ix, (uint64_t)first, &cur)) corpus_damaged(L, c);
   for (;;) {
     const ix_exact *e = &c->ix.exact[cur.id];
-    const char *s = ix_blob(c->ix.lexstr, c->ix.lexstr_size, e->str);
+    const char *s;
+    if (ix_touch(&c->ix, e, sizeof *e)) corpus_damaged(L, c);
+    s = ix_blob(c->ix.lexstr, c->ix.lexstr_size, e->str);
     if (s == NULL || ix_touch(&c->ix, s, e->str.len)) corpus_damaged(L, c);
     lua_createtable(L, 0, 6);
     parley_setint(L, "pos", (lua_Integer)cur.pos);
