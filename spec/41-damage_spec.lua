@@ -132,3 +132,95 @@ describe("a damaged index", function()
     for _, q in ipairs(D.QUERIES) do assert.same(baseline[q[1]], got[q[1]], q[1]) end
   end)
 end)
+
+describe("a source changed in place with its size and time kept", function()
+  after_each(h.cleanup)
+
+  local DINNER = "1962-11-01-mikoyan-mccloy-stevenson-dinner.txt"
+
+  -- A copy of the bundled corpus with its index built, the dinner's path and its index's path.
+  local function indexed_copy()
+    local dir = h.tmpdir() .. "/cmc"
+    sh("mkdir " .. h.shquote(dir))
+    sh(("cp %s/*.txt %s/*.md %s/*.lua %s && chmod u+w %s/*"):format(h.shquote(h.corpus), h.shquote(h.corpus),
+      h.shquote(h.corpus), h.shquote(dir), h.shquote(dir)))
+    h.open(dir):close()
+    return dir, dir .. "/" .. DINNER, dir .. "/.parley/index"
+  end
+
+  -- The edit of the issue: the first "quarantine" of each line becomes
+  -- "xuarantine" (same size), and the file gets its old times back.
+  local function edit(path)
+    sh(("cp -p %s %s.orig && sed -i s/quarantine/xuarantine/ %s && touch -r %s.orig %s && rm %s.orig")
+      :format(h.shquote(path), h.shquote(path), h.shquote(path), h.shquote(path), h.shquote(path),
+              h.shquote(path)))
+  end
+
+  -- "quarantine" as a word, any case, in the corpus's sources (grep, not parley).
+  local function grep_count(dir)
+    local p = assert(io.popen(("cat %s/*.txt %s/*.md | grep -o -i -w quarantine | wc -l")
+      :format(h.shquote(dir), h.shquote(dir))))
+    local n = tonumber(p:read("a"))
+    p:close()
+    return n
+  end
+
+  it("is reported by the command that reads it, and the next run rebuilds the index", function()
+    local dir, dinner, path = indexed_copy()
+    assert.equal(13, grep_count(dir))
+    edit(dinner)
+    local edited = grep_count(dir)
+    assert.is_true(edited < 13)
+    local out, err, code = h.run({ "kwic", "quarantine", "--corpus", dir, "--format", "tsv" })
+    assert.equal(1, code)
+    assert.equal("parley: kwic: " .. dinner .. ": changed since the index was built (its text is not the one "
+      .. "indexed); the index " .. path .. " was moved aside and will be rebuilt when the corpus is opened again\n",
+      err)
+    assert.not_matches("xuarantine", out)
+    assert.is_truthy(h.read(path .. ".stale"))
+    out, err, code = h.run({ "kwic", "quarantine", "--corpus", dir, "--format", "tsv" })
+    assert.equal(0, code, err)
+    assert.not_matches("xuarantine", out)
+    local _, rows = out:gsub("\n", "")
+    assert.equal(edited + 1, rows)   -- the header and a row per match
+  end)
+
+  it("raises the damage error from the Lua API, mapped or read, and parley.open rebuilds", function()
+    local dir, dinner, path = indexed_copy()
+    edit(dinner)
+    local out, err, code = h.run({ "-e", ([[
+      local E = require "parley.error"
+      local c = assert(parley.open(%q))
+      print(c.opened, c:count("quarantine"))   -- counts come from the index, which reads no text
+      local ok, e = pcall(function() return c:doc(1):text() end)
+      print(ok, E.damaged(e), E.message(e))
+      ok, e = pcall(function() return c:kwic("quarantine", { format = "tsv" }) end)
+      print(ok, E.damaged(e))
+      c = assert(parley.open(%q))
+      print(c.opened, c:count("quarantine"), c:kwic("quarantine", { format = "tsv" }):find("xuarantine"))
+    ]]):format(dir, dir) })
+    assert.equal(0, code, err)
+    assert.equal("fast\t13\n"
+      .. "false\t" .. path .. "\t" .. dinner .. ": changed since the index was built (its text is not the one "
+      .. "indexed); the index " .. path .. " was moved aside and will be rebuilt when the corpus is opened again\n"
+      .. "false\t" .. path .. "\n"
+      .. "built\t" .. grep_count(dir) .. "\tnil\n", out)
+  end)
+
+  it("after the session opened the corpus is reported when the text is first read, and the REPL goes on", function()
+    local dir, dinner = indexed_copy()
+    local input = table.concat({
+      ("c = parley.open(%q)"):format(dir),
+      'c:count("quarantine")',
+      ("os.execute(%q)"):format(("cp -p %s %s.orig && sed -i s/quarantine/xuarantine/ %s && touch -r %s.orig %s")
+        :format(h.shquote(dinner), h.shquote(dinner), h.shquote(dinner), h.shquote(dinner), h.shquote(dinner))),
+      'c:kwic("quarantine", { format = "tsv" })',
+      ("c2 = parley.open(%q)"):format(dir),
+      'c2.opened, c2:count("quarantine")',
+    }, "\n") .. "\n"
+    local out, err, code = h.run({ "-i" }, { stdin = input })
+    assert.equal(0, code, err)
+    assert.matches("^13\ntrue\t\"exit\"\t0\n\"built\"\t" .. grep_count(dir) .. "\n$", out)
+    assert.matches(dinner:gsub("%p", "%%%0") .. ": changed since the index was built", err)
+  end)
+end)
