@@ -108,8 +108,11 @@ end
 local function dump(v, out)
   local t = type(v)
   if t == "table" then
-    local keys = {}
-    for key in pairs(v) do keys[#keys + 1] = key end
+    local keys, n = {}, #v
+    for i = 1, n do dump(v[i], out); out[#out + 1] = "," end   -- a list's items in order
+    for key in pairs(v) do
+      if not (math.type(key) == "integer" and key >= 1 and key <= n) then keys[#keys + 1] = key end
+    end
     table.sort(keys, function(a, b)
       if type(a) == type(b) then return a < b end
       return type(a) < type(b)
@@ -140,16 +143,19 @@ M.QUERIES = {
   { "kwic-left", function(c) return c:kwic("cuba", { format = "tsv", sort = "left", width = 20 }) end },
   { "kwic-the", function(c) return c:kwic("the", { format = "tsv", width = 10 }) end },
   { "kwic-turn", function(c)
-      return c:kwic("inspection", { format = "tsv", context = "turn", label = "speaker" }) end },
+      return c:kwic("inspection", { format = "tsv", context = "turn", label = "speaker", limit = 200 }) end },
   { "freq", function(c) return c:freq({ format = "tsv" }) end },
   { "freq-exact", function(c) return c:freq({ format = "tsv", fold = false, limit = 3000 }) end },
   { "freq-telegram", function(c) return c:where{ type = "telegram" }:freq({ format = "tsv" }) end },
   { "ngrams", function(c) return c:ngrams(2, { format = "tsv", min = 2 }) end },
   { "ngrams-doc", function(c)
       return c:where{ id = "dinner-1962-11-01-001" }:ngrams(3, { format = "tsv" }) end },
-  { "regions", function(c) return c:regions("turn", { speaker = "John McCloy" }) end },
+  { "regions", function(c)
+      return { #c.ix:regions("turn", { speaker = "John McCloy" }),
+               c:where{ id = "dinner-1962-11-01-002" }:regions("turn", { speaker = "John McCloy" }) } end },
   { "speakers", function(c) return { c:values("speaker"), c.ix:column("turn", "speaker") } end },
-  { "sentences", function(c) return #c:regions("sentence") end },
+  { "sentences", function(c)
+      return { #c.ix:regions("sentence"), c:where{ id = "telegram-1962-11-02-001" }:regions("point") } end },
   { "texts", function(c)
       local out = {}
       for doc in c:docs() do out[#out + 1] = doc.id .. ":" .. index.hash(doc:text()) end
@@ -162,9 +168,8 @@ M.QUERIES = {
       return out end },
   { "tokens", function(c)
       local out = {}
-      for doc in c:docs() do
-        if doc.number % 29 == 3 then out[#out + 1] = doc:tokens() end
-      end
+      local n = #c.ix:regions("document")   -- even numbers: copies of the (short) telegram
+      for _, k in ipairs({ 2, 2 * (n // 4), n }) do out[#out + 1] = c:doc(k):tokens() end
       return out end },
   { "lexicon", function(c) return index.hash(c.ix:lexicon()) end },
   { "pattern", function(c) return c:count("/quar.*/") end },
