@@ -109,6 +109,26 @@ describe("a damaged index", function()
     for name in pairs(READ_WHOLE) do assert.is_true(seen[name] ~= nil, name) end
   end)
 
+  it("in one document's line table is found when its lines and columns are needed", function()
+    -- the line starts of the last copy of the dinner (docs/index-format.md:
+    -- "lines" holds each document's line starts, in document order)
+    local c = h.open(dir, { index = pristine, progress = false })
+    local n, before = c.ix:stats().documents, 0
+    for i = 1, n - 2 do before = before + c.ix:doc(i).lines end
+    assert.is_true(c.ix:doc(n - 1).lines > 10)
+    assert.is_false(c.ix:doc(n - 1).embedded)
+    c:close()
+    local lines
+    for _, s in ipairs(sections) do if s.name == "lines" then lines = s end end
+    local off = lines.offset + 4 * (before + 10) + 1
+    assert.is_true(off < lines.offset + lines.size)
+    local copy = h.tmpdir() .. "/index"
+    damaged_copy(data, off, copy)
+    local got, out = answers(dir, copy)
+    assert.equal("fast", got.open[1], out)
+    assert.same({ "damaged", "" }, got["kwic-doc"], out)   -- not line 1, column 1
+  end)
+
   it("in the header is rebuilt by the open, with the same answers", function()
     local copy = h.tmpdir() .. "/index"
     for _, off in ipairs({ 20, 100 }) do
