@@ -21,7 +21,9 @@
 --
 -- With --shards N, this run makes only the trials i with i % N == K (the
 -- trials are drawn as without shards): N runs with their own --dir on N cores
--- make the whole set between them; add up their tables.
+-- make the whole set between them; add up their tables.  --from I starts
+-- at trial I (of the flips; the truncations follow them), drawn as
+-- without it; --corpus DIR uses the corpus folder of another run (read only).
 --
 -- A damaged header or structural table (and every truncation) fails the
 -- open, which then rebuilds the index (parley.open): the first --rebuilds such
@@ -34,7 +36,8 @@ local fs = require "parley.fs"
 local root = assert(io.popen("pwd")):read("l")
 local D = dofile(root .. "/spec/damage.lua")
 local o = lib.options(arg, { bin = "build/parley", flips = 10000, truncs = 1000, seed = 1962, copies = 250,
-                             rebuilds = 20, dir = "", shard = 0, shards = 1 }, "bench/damage.lua")
+                             rebuilds = 20, dir = "", shard = 0, shards = 1, from = 1, corpus = "" },
+                      "bench/damage.lua")
 local bin = o.bin:sub(1, 1) == "/" and o.bin or root .. "/" .. o.bin
 local shq = lib.shq
 
@@ -48,7 +51,8 @@ for _, n in ipairs({ "count", "kwic", "kwic-turn", "freq", "freq-telegram", "ngr
 end
 
 local top = o.dir ~= "" and o.dir or assert(io.popen("mktemp -d /tmp/parley-damage.XXXXXX")):read("l")
-local dir, pristine, work = top .. "/corpus", top .. "/pristine.index", top .. "/index"
+local dir, pristine, work = o.corpus ~= "" and o.corpus or top .. "/corpus", top .. "/pristine.index",
+  top .. "/index"
 
 local function sh(cmd) assert(os.execute(cmd), cmd) end
 
@@ -153,6 +157,8 @@ local function patch(off, byte)
   f:close()
 end
 
+-- every trial's class, as it is known (a run stopped early still says what it found)
+local log = assert(io.open(top .. "/trials.log", "a"))
 local seed = math.tointeger(o.seed)
 math.randomseed(seed)
 local tally = { flip = {}, trunc = {} }
@@ -163,7 +169,7 @@ local function trial(kind, i)
   local quick = rebuilds_left <= 0
   local undo
   local off, bit = math.random(0, #data - 1), math.random(0, 7)   -- drawn for every trial, of every shard
-  if i % math.tointeger(o.shards) ~= math.tointeger(o.shard) then return end
+  if i % math.tointeger(o.shards) ~= math.tointeger(o.shard) or (kind == "flip" and i < o.from) then return end
   if kind == "flip" then
     patch(off, data:byte(off + 1) ~ (1 << bit))
     undo = function() patch(off, data:byte(off + 1)) end
@@ -174,6 +180,8 @@ local function trial(kind, i)
   local class, why = classify(out, err, status)
   if parse(out).open and parse(out).open[1] == "built" then rebuilds_left = rebuilds_left - 1 end
   tally[kind][class] = (tally[kind][class] or 0) + 1
+  log:write(("%s\t%d\t%s\t%s\n"):format(kind, i, class, why or ""))
+  log:flush()
   if (class == "wrong" or class == "crash") and #examples < 40 then
     examples[#examples + 1] = ("%s %d: %s: %s"):format(kind, i, class, why)
     os.execute(("cp %s %s"):format(shq(work), shq(top .. "/" .. kind .. "-" .. i .. ".index")))
