@@ -12,7 +12,7 @@
 --   crash     a signal, or a sanitizer's report on stderr
 --
 -- A wrong answer or a crash is a bug.  Seeded: the same options give the same
--- trials.  Not part of `make bench` (it takes about half an hour with the
+-- trials.  Not part of `make bench` (it takes some 40 minutes on one core with the
 -- default counts); run from the repository:
 --
 --   build/parley bench/damage.lua [--bin build/parley] [--flips 10000] [--truncs 1000]
