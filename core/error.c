@@ -44,6 +44,26 @@ int parley_error(lua_State *L, const char *fmt, ...) {
 }
 
 /*
+** Raise the error object of a damaged index: a formatted message (naming
+** the file) and the field `damaged`, the index's path, by which a caller
+** that catches errors tells damage (never to be taken for an answer) from
+** the rest (parley.error.damaged).
+*/
+int parley_error_damaged(lua_State *L, const char *path, const char *fmt, ...) {
+  va_list ap;
+  size_t len;
+  const char *msg;
+  va_start(ap, fmt);
+  msg = lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  msg = lua_tolstring(L, -1, &len);
+  push_error(L, msg, len, NULL, 0);
+  lua_pushstring(L, path);
+  lua_setfield(L, -2, "damaged");
+  return lua_error(L);
+}
+
+/*
 ** Is the function at stack level `level` the caller's, outside the toolkit?
 ** A Lua function whose chunk is not one of the toolkit's modules (under
 ** HOME/lua/, HOME from package.loaded["parley.site"]).  prefix: "@HOME/lua/".
@@ -203,18 +223,27 @@ static int error_fatal(lua_State *L) {
   return 1;
 }
 
+/* Is the value at i the error of a damaged (or stale) index (parley_error_damaged)? */
+static int is_damage(lua_State *L, int i) {
+  int yes;
+  if (!parley_is_error(L, i)) return 0;
+  yes = lua_getfield(L, i, "damaged") == LUA_TSTRING;
+  lua_pop(L, 1);
+  return yes;
+}
+
 /*
-** pcall(f, ...) -> as pcall, but an interruption or a memory error is
-** raised again rather than returned: the pcall for code that catches the
-** failures it expects (a bad JSON, a missing register) and must not turn a
-** Ctrl-C into one of them.
+** pcall(f, ...) -> as pcall, but an interruption, a memory error or a
+** damaged index is raised again rather than returned: the pcall for code
+** that catches the failures it expects (a bad JSON, a missing register) and
+** must not turn a Ctrl-C into one of them, or take damage for an answer.
 */
 static int error_pcall(lua_State *L) {
   int status;
   luaL_checkany(L, 1);
   status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
   if (status != LUA_OK) {
-    if (status == LUA_ERRMEM || parley_is_fatal(L, -1)) return lua_error(L);
+    if (status == LUA_ERRMEM || parley_is_fatal(L, -1) || is_damage(L, -1)) return lua_error(L);
     lua_pushboolean(L, 0);
     lua_insert(L, -2);
     return 2;
@@ -234,6 +263,13 @@ static int error_is(lua_State *L) {
 static int error_message(lua_State *L) {
   if (parley_is_error(L, 1)) lua_getfield(L, 1, "msg");
   else luaL_tolstring(L, 1, NULL);
+  return 1;
+}
+
+/* damaged(v) -> the path of the damaged index v is the error of, or nil */
+static int error_damaged(lua_State *L) {
+  if (parley_is_error(L, 1) && lua_getfield(L, 1, "damaged") == LUA_TSTRING) return 1;
+  lua_pushnil(L);
   return 1;
 }
 
@@ -259,6 +295,7 @@ static const luaL_Reg error_funcs[] = {
   {"raise",   error_raise},
   {"is",      error_is},
   {"message", error_message},
+  {"damaged", error_damaged},
   {"level",   error_level},
   {"fatal",   error_fatal},
   {"pcall",   error_pcall},

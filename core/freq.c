@@ -96,6 +96,26 @@ const type_str *type_strings(lua_State *L, pl_corpus *c, int fold) {
   return t;
 }
 
+static int cmp_type_str(const void *a, const void *b) {
+  const type_str *x = a, *y = b;
+  int r = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+  return r ? r : (x->len < y->len ? -1 : x->len > y->len);
+}
+
+const type_str *exact_order(lua_State *L, pl_corpus *c, const type_str *names, const uint32_t **rank) {
+  size_t n = (size_t)c->ix.nexact, i;
+  type_str *sorted = lua_newuserdatauv(L, (n + 1) * sizeof *sorted, 0);
+  uint32_t *r = lua_newuserdatauv(L, (n + 1) * sizeof *r, 0);
+  for (i = 0; i < n; i++) {
+    sorted[i] = names[i];
+    sorted[i].pad = (uint32_t)i;
+  }
+  qsort(sorted, n, sizeof *sorted, cmp_type_str);
+  for (i = 0; i < n; i++) r[sorted[i].pad] = (uint32_t)i;
+  *rank = r;
+  return sorted;
+}
+
 /* ---------------------------------------------------------------- the frequency list */
 
 typedef struct count_row { uint64_t count; uint32_t id; } count_row;
@@ -264,7 +284,16 @@ static int report_freq(lua_State *L) {
     if (!co.punct && !pl_token_is_word((int)kind)) continue;
     rows[nrows++] = rows[i];
   }
-  if (!(co.fold && whole)) qsort(rows, nrows, sizeof *rows, cmp_count_row);
+  if (!co.fold) {  /* ties in alphabetical order: sort by the exact types' places in it */
+    const uint32_t *rank;
+    const type_str *sorted = exact_order(L, c, type_strings(L, c, 0), &rank);
+    for (i = 0; i < nrows; i++) rows[i].id = rank[rows[i].id];
+    qsort(rows, nrows, sizeof *rows, cmp_count_row);
+    for (i = 0; i < nrows; i++) rows[i].id = sorted[rows[i].id].pad;
+    lua_pop(L, 3);
+  } else if (!whole) {
+    qsort(rows, nrows, sizeof *rows, cmp_count_row);
+  }
   if (co.limit >= 0 && (size_t)co.limit < nrows) nrows = (size_t)co.limit;
   w = wr_push(L, co.fmt, co.file, cols, 3, NULL);                /* 4 */
   stop = parley_interrupt_flag(L);

@@ -32,22 +32,23 @@ pl_corpus *to_corpus(lua_State *L, int i) {
 }
 
 /*
-** Raise the standard message for a damaged index, after moving the file
-** aside (to PATH.damaged) so that the next open rebuilds it.
+** Move the index file aside (to PATH.damaged, or PATH.stale) so that the
+** next open rebuilds it; once.
 */
-static void move_aside(pl_corpus *c) {
+static void move_aside(pl_corpus *c, const char *suffix) {
   if (!c->moved_aside) {
     char aside[4096];
-    if ((size_t)snprintf(aside, sizeof aside, "%s.damaged", c->path) < sizeof aside)
+    if ((size_t)snprintf(aside, sizeof aside, "%s.%s", c->path, suffix) < sizeof aside)
       rename(c->path, aside);
     c->moved_aside = 1;
   }
 }
 
+/* Raise the standard message for a damaged index, after moving the file aside. */
 int corpus_damaged(lua_State *L, pl_corpus *c) {
-  move_aside(c);
-  return parley_error(L, "%s: index is damaged (checksum mismatch); it was moved aside and "
-                    "will be rebuilt when the corpus is opened again", c->path);
+  move_aside(c, "damaged");
+  return parley_error_damaged(L, c->path, "%s: index is damaged (checksum mismatch); it was moved aside and "
+                               "will be rebuilt when the corpus is opened again", c->path);
 }
 
 /* Release the mapping and the cached document texts; safe to call twice. */
@@ -132,7 +133,26 @@ static const char *doc_path(pl_corpus *c, const ix_doc *d) {
   return p;
 }
 
-/* The normalised text of document d (mapped source or embedded copy). */
+/*
+** A source whose bytes no longer hash to the text the index holds for its
+** document (changed in place with its size and time kept, as `touch -r`
+** does): the index is stale.  It is moved aside (PATH.stale), so that the
+** next open rebuilds it, and the error raised is a damaged index's
+** (parley.error.damaged), never an answer from the wrong text.
+*/
+static int corpus_stale_text(lua_State *L, pl_corpus *c, const char *path) {
+  move_aside(c, "stale");
+  return parley_error_damaged(L, c->path, "%s: changed since the index was built (its text is not the one "
+                              "indexed); the index %s was moved aside and will be rebuilt when the corpus is "
+                              "opened again", path, c->path);
+}
+
+/*
+** The normalised text of document d (mapped source or embedded copy).  A
+** source is checked against the hash of the indexed text when it is first
+** read (once per opened index; a source replaced later, by a new file, stays
+** mapped as it was).
+*/
 const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len) {
   const ix_doc *doc = &c->ix.docs[d];
   pl_text *t = &c->texts[d];
@@ -163,6 +183,11 @@ const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len) {
       }
     }
     close(fd);
+    if (ix_hash(t->map ? t->map : "", (size_t)st.st_size, 0) != doc->hash) {
+      if (t->map) munmap(t->map, (size_t)st.st_size);
+      t->map = NULL;
+      corpus_stale_text(L, c, path);
+    }
     t->len = (size_t)st.st_size;
     t->loaded = 1;
   }
@@ -203,6 +228,7 @@ const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, siz
   close(fd);
   if (got != doc->size)
     parley_error(L, "%s: changed since the index was built; reopen the corpus to rebuild it", path);
+  if (ix_hash(c->rbuf, got, 0) != doc->hash) corpus_stale_text(L, c, path);
   c->rbuf_doc = d + 1;
   *len = got;
   return c->rbuf;
@@ -214,10 +240,14 @@ static uint32_t check_doc(lua_State *L, pl_corpus *c, int arg) {
   return (uint32_t)(d - 1);
 }
 
-static void push_blob(lua_State *L, pl_corpus *c, ix_str s) {
+const char *corpus_string(lua_State *L, pl_corpus *c, ix_str s) {
   const char *p = ix_blob(c->ix.strings, c->ix.strings_size, s);
   if (p == NULL || ix_touch(&c->ix, p, s.len)) corpus_damaged(L, c);
-  lua_pushlstring(L, p, s.len);
+  return p;
+}
+
+static void push_blob(lua_State *L, pl_corpus *c, ix_str s) {
+  lua_pushlstring(L, corpus_string(L, c, s), s.len);
 }
 
 /* doc(i) -> { id=, path=, meta= (JSON), first=, ntokens=, size=, mtime=, mtime_ns=, lines=, embedded= } */
@@ -451,7 +481,9 @@ static int corpus_tokens(lua_State *L) {
   if (ix_seek(&c->ix, (uint64_t)first, &cur)) corpus_damaged(L, c);
   for (;;) {
     const ix_exact *e = &c->ix.exact[cur.id];
-    const char *s = ix_blob(c->ix.lexstr, c->ix.lexstr_size, e->str);
+    const char *s;
+    if (ix_touch(&c->ix, e, sizeof *e)) corpus_damaged(L, c);
+    s = ix_blob(c->ix.lexstr, c->ix.lexstr_size, e->str);
     if (s == NULL || ix_touch(&c->ix, s, e->str.len)) corpus_damaged(L, c);
     lua_createtable(L, 0, 6);
     parley_setint(L, "pos", (lua_Integer)cur.pos);
@@ -666,9 +698,9 @@ static const char *lexicon_string(lua_State *L, pl_corpus *c, int ci, size_t *le
     uint32_t l;
     s = corpus_fold_str(L, c, (uint32_t)f, &l);
     if (memchr(s, '\n', l) != NULL) {
-      move_aside(c);
-      parley_error(L, "%s: index is damaged (folded type %d holds a line break); it was moved aside "
-                 "and will be rebuilt when the corpus is opened again", c->path, (int)f);
+      move_aside(c, "damaged");
+      parley_error_damaged(L, c->path, "%s: index is damaged (folded type %d holds a line break); it was "
+                           "moved aside and will be rebuilt when the corpus is opened again", c->path, (int)f);
       return NULL;
     }
     total += (size_t)l + 1;
@@ -794,7 +826,7 @@ static int corpus_verify(lua_State *L) {
   memset(c->ix.verified, 0, ix_bitmap_size(c->ix.size));  /* check every block again */
   c->ix.lens_checked = 0;
   if (ix_touch(&c->ix, c->ix.base + IX_HEADER_SIZE, (size_t)(c->ix.body_end - IX_HEADER_SIZE))) {
-    move_aside(c);
+    move_aside(c, "damaged");
     luaL_pushfail(L);
     lua_pushfstring(L, "%s: index is damaged (checksum mismatch)", c->path);
     return 2;

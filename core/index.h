@@ -34,6 +34,8 @@ typedef struct pl_hits {
 pl_corpus *check_corpus(lua_State *L, int i);
 pl_corpus *to_corpus(lua_State *L, int i);
 int corpus_damaged(lua_State *L, pl_corpus *c);
+/* A string of the "strings" section, bounds- and checksum-checked (raises if damaged). */
+const char *corpus_string(lua_State *L, pl_corpus *c, ix_str s);
 const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len);
 const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, size_t *len);
 

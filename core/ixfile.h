@@ -237,7 +237,11 @@ typedef struct ix_cursor {
 
 /* Position c on token pos; 0, or -1 if the index is damaged there. */
 int ix_seek(ix_index *ix, uint64_t pos, ix_cursor *c);
-/* Advance to the next token (pos + 1 < ntokens); 0, or -1 if damaged. */
+/*
+** Advance to the next token; 0, or -1 if the index is damaged there.  Callers
+** stop at the last token they want (never step past pos + 1 == ntokens), so
+** -1 is always damage, to be raised (corpus_damaged), never the end of a list.
+*/
 int ix_next(ix_index *ix, ix_cursor *c);
 /* The document holding position pos (binary search). */
 uint32_t ix_doc_of(const ix_index *ix, uint64_t pos);

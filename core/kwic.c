@@ -278,8 +278,7 @@ static void put_label(lua_State *L, pl_corpus *c, pl_writer *w, const kw_show *s
   rec = sh->r + (n - 1) * sh->rw;
   v.off = rec[2 + 2 * sh->attr];
   v.len = rec[3 + 2 * sh->attr];
-  s = ix_blob(c->ix.strings, c->ix.strings_size, v);
-  if (s == NULL || ix_touch(&c->ix, s, v.len)) corpus_damaged(L, c);
+  s = corpus_string(L, c, v);
   if (v.len == 0) wr_nil(L, w); else wr_str(L, w, s, v.len);
 }
 
@@ -310,8 +309,7 @@ static void located_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uin
     if (loc.be > tlen || loc.bs > loc.be) corpus_damaged(L, c);
     if (ix_line_col(&c->ix, loc.doc, text, loc.bs, &loc.line, &loc.col)) corpus_damaged(L, c);
     idref = c->ix.docs[loc.doc].id;
-    id = ix_blob(c->ix.strings, c->ix.strings_size, idref);
-    if (id == NULL) corpus_damaged(L, c);
+    id = corpus_string(L, c, idref);
     wr_str(L, w, id, idref.len);
     wr_int(L, w, loc.line);
     wr_int(L, w, loc.col);
@@ -397,8 +395,7 @@ static void read_show(lua_State *L, pl_corpus *c, int o, kw_show *sh) {
       const char *want = luaL_checklstring(L, -1, &len);
       uint32_t a;
       for (a = 0; a < rk->nattrs; a++) {
-        const char *name = ix_blob(c->ix.strings, c->ix.strings_size, rk->attrs[a]);
-        if (name == NULL) corpus_damaged(L, c);
+        const char *name = corpus_string(L, c, rk->attrs[a]);
         if (rk->attrs[a].len == len && memcmp(name, want, len) == 0) sh->attr = (int)a;
       }
       if (sh->attr < 0) luaL_error(L, "bad argument #2 to 'kwic' (regions of kind '%s' have no attribute '%s')",

@@ -169,15 +169,22 @@ static int report_ngrams(lua_State *L) {
   read_count_opts(L, 3, &co);
   fold = co.fold; punct = co.punct; min = co.min; limit = co.limit;
   names = type_strings(L, c, fold);          /* 4 */
-  {  /* per exact type: the id to count (folded or exact), or UINT32_MAX when not counted */
+  {  /* per exact type: the id to count (folded, or the exact type's alphabetical place), or
+        UINT32_MAX when not counted */
     uint32_t e;
+    const uint32_t *rank = NULL;
     idmap = lua_newuserdatauv(L, (c->ix.nexact + 1) * sizeof *idmap, 0);   /* 5 */
+    if (!fold) names = exact_order(L, c, names, &rank);  /* 6, 7: exact ids are in no fixed order */
     if (ix_touch(&c->ix, c->ix.exact, (size_t)c->ix.nexact * sizeof(ix_exact))) corpus_damaged(L, c);
     for (e = 0; e < c->ix.nexact; e++) {
       const ix_exact *x = &c->ix.exact[e];
       int ok = punct || pl_token_is_word(x->kind);
       if (fold && x->fold >= c->ix.nfold) corpus_damaged(L, c);
-      idmap[e] = !ok ? UINT32_MAX : fold ? x->fold : e;
+      idmap[e] = !ok ? UINT32_MAX : fold ? x->fold : rank[e];
+    }
+    if (!fold) {
+      lua_pop(L, 1);                         /* rank */
+      lua_replace(L, 4);                     /* the types in alphabetical order, by place */
     }
   }
   memset(&g, 0, sizeof g);

@@ -49,6 +49,8 @@ int parley_is_error(lua_State *L, int i);
 /* Is the value at i an interruption or a memory error, which no pcall of
 ** the toolkit may swallow (error.c)? */
 int parley_is_fatal(lua_State *L, int i);
+/* parley_error_damaged raises the error of a damaged index (its field `damaged`: the path). */
+int parley_error_damaged(lua_State *L, const char *path, const char *fmt, ...);
 
 /*
 ** Interruption (Ctrl-C).  main.c's SIGINT handler sets one flag and arms a

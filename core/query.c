@@ -226,8 +226,8 @@ uint32_t corpus_kind(lua_State *L, pl_corpus *c, int arg) {
   uint32_t k;
   for (k = 0; k < c->ix.nkinds; k++) {
     const ix_rkind *rk = &c->ix.kinds[k];
-    const char *s = ix_blob(c->ix.strings, c->ix.strings_size, rk->name);
-    if (s && rk->name.len == len && memcmp(s, name, len) == 0) return k;
+    const char *s = corpus_string(L, c, rk->name);
+    if (rk->name.len == len && memcmp(s, name, len) == 0) return k;
   }
   return (uint32_t)luaL_argerror(L, arg, lua_pushfstring(L, "no region kind '%s'", name));
 }
@@ -255,12 +255,12 @@ uint64_t region_enclosing(const uint32_t *r, size_t width, uint64_t count, uint6
 }
 
 /* The number of kind k's attribute called name, or its number of attributes if none is. */
-static uint32_t find_attr(pl_corpus *c, uint32_t k, const char *name, size_t len) {
+static uint32_t find_attr(lua_State *L, pl_corpus *c, uint32_t k, const char *name, size_t len) {
   const ix_rkind *rk = &c->ix.kinds[k];
   uint32_t a;
   for (a = 0; a < rk->nattrs; a++) {
-    const char *s = ix_blob(c->ix.strings, c->ix.strings_size, rk->attrs[a]);
-    if (s && rk->attrs[a].len == len && memcmp(s, name, len) == 0) break;
+    const char *s = corpus_string(L, c, rk->attrs[a]);
+    if (rk->attrs[a].len == len && memcmp(s, name, len) == 0) break;
   }
   return a;
 }
@@ -271,8 +271,7 @@ static int attr_matches(lua_State *L, pl_corpus *c, const uint32_t *v, int f) {
   const char *p;
   s.off = v[0];
   s.len = v[1];
-  p = ix_blob(c->ix.strings, c->ix.strings_size, s);
-  if (p == NULL) corpus_damaged(L, c);
+  p = corpus_string(L, c, s);
   if (lua_type(L, f) == LUA_TSTRING) {
     size_t len;
     const char *want = lua_tolstring(L, f, &len);
@@ -343,7 +342,7 @@ static int query_regions(lua_State *L) {
       if (!lua_isstring(L, -1) && !lua_istable(L, -1))
         luaL_argerror(L, 3, "attribute values must be strings or lists of strings");
       name = lua_tolstring(L, -2, &len);
-      a = find_attr(c, k, name, len);
+      a = find_attr(L, c, k, name, len);
       if (a == rk->nattrs) {
         lua_pushfstring(L, "regions of kind '%s' have no attribute '%s'", lua_tostring(L, 2), name);
         return luaL_argerror(L, 3, lua_tostring(L, -1));
@@ -351,7 +350,7 @@ static int query_regions(lua_State *L) {
       lua_pop(L, 1);
     }
     for (a = 0; a < rk->nattrs; a++) {  /* push the wanted values, in attribute order */
-      lua_pushlstring(L, ix_blob(c->ix.strings, c->ix.strings_size, rk->attrs[a]), rk->attrs[a].len);
+      lua_pushlstring(L, corpus_string(L, c, rk->attrs[a]), rk->attrs[a].len);
       if (lua_rawget(L, 3) == LUA_TNIL) { lua_pop(L, 1); continue; }
       fattr[nf] = a;
       fidx[nf] = lua_gettop(L);
@@ -425,11 +424,10 @@ static void push_attrs(lua_State *L, pl_corpus *c, uint32_t k, const uint32_t *r
   lua_createtable(L, 0, (int)rk->nattrs + 2);
   for (a = 0; a < rk->nattrs; a++) {
     ix_str name = rk->attrs[a], val;
-    const char *ns = ix_blob(c->ix.strings, c->ix.strings_size, name), *vs;
+    const char *ns = corpus_string(L, c, name), *vs;
     val.off = rec[2 + 2 * a];
     val.len = rec[3 + 2 * a];
-    vs = ix_blob(c->ix.strings, c->ix.strings_size, val);
-    if (ns == NULL || vs == NULL || ix_touch(&c->ix, vs, val.len)) corpus_damaged(L, c);
+    vs = corpus_string(L, c, val);
     lua_pushlstring(L, ns, name.len);
     lua_pushlstring(L, vs, val.len);
     lua_rawset(L, -3);
@@ -516,7 +514,7 @@ static int query_region(lua_State *L) {
 static uint32_t kind_attr(lua_State *L, pl_corpus *c, uint32_t k, int arg) {
   size_t len;
   const char *name = luaL_checklstring(L, arg, &len);
-  uint32_t a = find_attr(c, k, name, len);
+  uint32_t a = find_attr(L, c, k, name, len);
   if (a == c->ix.kinds[k].nattrs)
     luaL_argerror(L, arg, lua_pushfstring(L, "regions of kind '%s' have no attribute '%s'", lua_tostring(L, 2), name));
   return a;
@@ -552,8 +550,7 @@ static int query_column(lua_State *L) {
     parley_check_interrupt(L, stop, i);
     v.off = r[i * width + 2 + 2 * a];
     v.len = r[i * width + 3 + 2 * a];
-    p = ix_blob(c->ix.strings, c->ix.strings_size, v);
-    if (p == NULL || ix_touch(&c->ix, p, v.len)) corpus_damaged(L, c);
+    p = corpus_string(L, c, v);
     if (v.len > 0) {
       h = (size_t)ix_hash(p, v.len, 0) & (cap - 1);
       for (;; h = (h + 1) & (cap - 1)) {

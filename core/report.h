@@ -31,6 +31,15 @@ pl_hits *scan_spans(lua_State *L, pl_corpus *c, int opts, int ci);
 /* The strings of every folded (or exact) type, verified once: a pushed userdata. */
 typedef struct type_str { const char *s; uint32_t len, pad; } type_str;
 const type_str *type_strings(lua_State *L, pl_corpus *c, int fold);
+/*
+** The exact types in alphabetical (byte) order, from their strings (as
+** type_strings gives them): a pushed userdata of nexact type_str with the
+** type's id in pad, and *rank (a second pushed userdata) each id's place in
+** that order.  Exact ids follow the order in which the build's threads met
+** the types, which may differ from one build to the next; ties of exact
+** counts are broken by this order, so a rebuilt index lists them alike.
+*/
+const type_str *exact_order(lua_State *L, pl_corpus *c, const type_str *names, const uint32_t **rank);
 
 void freq_open(lua_State *L);    /* freq.c: adds freq to the table on top */
 void ngrams_open(lua_State *L);  /* ngrams.c: adds ngrams */

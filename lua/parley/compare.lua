@@ -8,6 +8,7 @@
 -- numbers written as words or digits made one term, each weighted by its
 -- rarity in the record.  docs/statistics.md defines the score; `parley
 -- compare` (lua/parley/cmd/compare.lua) prints the result.
+local E = require "parley.error"
 local text = require "parley.text"
 
 local M = {}

@@ -8,6 +8,7 @@
 -- defines each figure.
 local corpora = require "parley.corpus"
 local dates = require "parley.dates"
+local E = require "parley.error"
 local hits = require "parley.hits"
 local output = require "parley.output"
 local topics = require "parley.topics"

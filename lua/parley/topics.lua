@@ -4,6 +4,7 @@
 -- comes up over the course of the text (a sparkline over k equal parts).
 -- `parley topics` (lua/parley/cmd/topics.lua) prints the table.
 local dispersion = require "parley.dispersion"
+local E = require "parley.error"
 local fs = require "parley.fs"
 local hits = require "parley.hits"
 local output = require "parley.output"
@@ -70,7 +71,7 @@ end
 -- without their labels (corpus:spans, as everything counted per speaker):
 -- a list of { name, spans }, sorted by name; empty without speaker turns.
 function M.speaker_spans(corpus)
-  local ok, values, kind = pcall(corpus.values, corpus, "speaker")
+  local ok, values, kind = E.pcall(corpus.values, corpus, "speaker")
   if not ok or kind ~= "turn" then return {} end
   local out = {}
   for _, v in ipairs(values) do
@@ -158,7 +159,7 @@ end
 -- The text followed by default: the corpus's transcripts, if it has
 -- documents of type "transcript", else the whole corpus; and a description.
 function M.default_scope(corpus)
-  local ok, sub = pcall(corpus.where, corpus, { type = "transcript" })
+  local ok, sub = E.pcall(corpus.where, corpus, { type = "transcript" })
   if ok and sub:size() > 0 then
     local ids = {}
     for doc in sub:docs() do ids[#ids + 1] = doc.id end
