@@ -123,8 +123,7 @@ bench: $(BUILD)/parley
 install: $(BUILD)/parley
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parley
 	install -m 755 $(BUILD)/parley $(DESTDIR)$(PREFIX)/bin/parley
-	cp -R lua scripts corpus docs $(DESTDIR)$(PREFIX)/share/parley/
-	rm -rf $(DESTDIR)$(PREFIX)/share/parley/corpus/.parley
+	tar --exclude=.parley -cf - lua scripts corpus docs | tar -xf - -C $(DESTDIR)$(PREFIX)/share/parley
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/parley
