@@ -30,16 +30,20 @@ static void push_error(lua_State *L, const char *msg, size_t len, const char *wh
   luaL_setmetatable(L, PARLEY_ERROR);
 }
 
+/* Push an error object with the message fmt formats from ap, and no position. */
+static void push_formatted(lua_State *L, const char *fmt, va_list ap) {
+  size_t len;
+  const char *msg = lua_pushvfstring(L, fmt, ap);
+  msg = lua_tolstring(L, -1, &len);
+  push_error(L, msg, len, NULL, 0);
+}
+
 /* Raise an error object with a formatted message and no position. */
 int parley_error(lua_State *L, const char *fmt, ...) {
   va_list ap;
-  size_t len;
-  const char *msg;
   va_start(ap, fmt);
-  msg = lua_pushvfstring(L, fmt, ap);
+  push_formatted(L, fmt, ap);
   va_end(ap);
-  msg = lua_tolstring(L, -1, &len);
-  push_error(L, msg, len, NULL, 0);
   return lua_error(L);
 }
 
@@ -51,13 +55,9 @@ int parley_error(lua_State *L, const char *fmt, ...) {
 */
 int parley_error_damaged(lua_State *L, const char *path, const char *fmt, ...) {
   va_list ap;
-  size_t len;
-  const char *msg;
   va_start(ap, fmt);
-  msg = lua_pushvfstring(L, fmt, ap);
+  push_formatted(L, fmt, ap);
   va_end(ap);
-  msg = lua_tolstring(L, -1, &len);
-  push_error(L, msg, len, NULL, 0);
   lua_pushstring(L, path);
   lua_setfield(L, -2, "damaged");
   return lua_error(L);

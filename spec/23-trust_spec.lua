@@ -8,13 +8,9 @@ local parley = require "parley"
 local fs = require "parley.fs"
 local index = require "parley.index"
 
-local function sh(cmd)
-  assert(os.execute(cmd), cmd)
-end
+local sh, esc = h.sh, h.esc
 
-local function esc(s) return (s:gsub("%p", "%%%0")) end
-
-local UID = tonumber(assert(io.popen("id -u")):read("l"))
+local UID = h.UID
 local readonly = {}  -- folders made read-only by a test, to make writable after it
 
 -- chmod 555 the folders (after chmod -R a+rX of top, so that another user may read them).

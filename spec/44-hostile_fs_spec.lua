@@ -8,14 +8,10 @@
 local h = require "spec.helpers"
 local fs = require "parley.fs"
 
-local function sh(cmd)
-  assert(os.execute(cmd), cmd)
-end
-
-local function esc(s) return (s:gsub("%p", "%%%0")) end
+local sh, esc = h.sh, h.esc
 
 local q = h.shquote
-local UID = tonumber(assert(io.popen("id -u")):read("l"))
+local UID = h.UID
 local undo = {}  -- shell commands that put things back after a test (umount, chmod u+w, kill)
 
 -- A folder holding files { name = text }, that other users may enter and read.
@@ -103,12 +99,15 @@ local function hold_lock(file)
   local t = h.tmpdir()
   -- the holder also ends when its folder is gone (removed after a failed test)
   sh(("flock %s sh -c 'touch %s/held; while [ -d %s ] && [ ! -e %s/release ]; do sleep 0.05; done' "
-    .. ">/dev/null 2>&1 &"):format(q(file), t, t, t))
+    .. ">/dev/null 2>&1 & echo $! >%s/pid"):format(q(file), t, t, t, t))
+  local pid = tonumber(h.read(t .. "/pid"))
   local function release()
     if not h.read(t .. "/held") then return end
     sh("touch " .. t .. "/release")
-    for _ = 1, 600 do   -- until flock(1) has let go
-      if os.execute("flock -n " .. q(file) .. " true 2>/dev/null") then break end
+    -- until flock(1) has ended and so let go; not by taking the lock to see (flock -n
+    -- would make the file again, after a builder that took the lock next removed it)
+    for _ = 1, 600 do
+      if not fs.alive(pid) then break end
       os.execute("sleep 0.05")
     end
     os.remove(t .. "/held")

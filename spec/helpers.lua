@@ -10,6 +10,17 @@ M.dinner = M.corpus .. "/1962-11-01-mikoyan-mccloy-stevenson-dinner.txt"
 M.telegram = M.corpus .. "/1962-11-02-mikoyan-telegram.md"
 
 -- Quote a string for /bin/sh.
+-- Run a shell command; a failure fails the test, naming the command.
+function M.sh(cmd)
+  assert(os.execute(cmd), cmd)
+end
+
+-- s with its punctuation escaped, to match it literally in a Lua pattern.
+function M.esc(s) return (s:gsub("%p", "%%%0")) end
+
+-- The user id the specs run as (0: root, who ignores file modes).
+M.UID = tonumber(assert(io.popen("id -u")):read("l"))
+
 function M.shquote(s)
   return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
 end
