@@ -292,6 +292,19 @@ static int attr_matches(lua_State *L, pl_corpus *c, const uint32_t *v, int f) {
   }
 }
 
+/* Append region record rec to h (at *n) if its attributes match the filter's nf values; checked. */
+static int keep_region(lua_State *L, pl_corpus *c, const uint32_t *rec, size_t nf, const uint32_t *fattr,
+                       const int *fidx, pl_hits *h, size_t *n) {
+  size_t f;
+  for (f = 0; f < nf; f++)
+    if (!attr_matches(L, c, rec + 2 + 2 * fattr[f], fidx[f])) return 0;
+  if (rec[0] > rec[1] || rec[1] > c->ix.ntokens) corpus_damaged(L, c);
+  h->span[2 * *n] = rec[0];
+  h->span[2 * *n + 1] = rec[1];
+  (*n)++;
+  return 1;
+}
+
 /* Do the spans of g come in order without overlapping (each starts at or after the last's end)? */
 static int spans_disjoint(const pl_hits *g) {
   size_t i;
@@ -374,15 +387,7 @@ static int query_regions(lua_State *L) {
         if (a < next) a = next;
         for (i = a; i < count && r[i * width] <= we; i++) {
           const uint32_t *rec = r + i * width;
-          size_t f;
-          int ok = rec[1] <= we;
-          for (f = 0; f < nf && ok; f++) ok = attr_matches(L, c, rec + 2 + 2 * fattr[f], fidx[f]);
-          if (!ok) continue;
-          if (rec[0] > rec[1] || rec[1] > c->ix.ntokens) corpus_damaged(L, c);
-          h->span[2 * n] = rec[0];
-          h->span[2 * n + 1] = rec[1];
-          n++;
-          next = i + 1;
+          if (rec[1] <= we && keep_region(L, c, rec, nf, fattr, fidx, h, &n)) next = i + 1;
         }
       }
       h->n = n;
@@ -396,8 +401,6 @@ static int query_regions(lua_State *L) {
     uint32_t maxend = 0;
     for (i = 0; i < count; i++) {
       const uint32_t *rec = r + i * width;
-      size_t f;
-      int ok = 1;
       if (g) {  /* inside a span of g that starts at or before it (overlapping spans: any) */
         while (gi < g->n && g->span[2 * gi] <= rec[0]) {
           if (g->span[2 * gi + 1] > maxend) maxend = g->span[2 * gi + 1];
@@ -405,12 +408,7 @@ static int query_regions(lua_State *L) {
         }
         if (gi == 0 || maxend < rec[1]) continue;
       }
-      for (f = 0; f < nf && ok; f++) ok = attr_matches(L, c, rec + 2 + 2 * fattr[f], fidx[f]);
-      if (!ok) continue;
-      if (rec[0] > rec[1] || rec[1] > c->ix.ntokens) corpus_damaged(L, c);
-      h->span[2 * n] = rec[0];
-      h->span[2 * n + 1] = rec[1];
-      n++;
+      keep_region(L, c, rec, nf, fattr, fidx, h, &n);
     }
   }
   h->n = n;
