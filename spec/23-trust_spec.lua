@@ -60,27 +60,7 @@ end
 
 local ids = h.ids
 
--- How to run parley as a user that chmod a-w stops: ourselves, or (as root,
--- whom permissions do not stop) the unprivileged uid 65534 through setpriv.
--- Returns { bin, pre (arguments before parley's own), uid } or nil, why.
-local function unprivileged()
-  if UID ~= 0 then return { pre = {}, uid = UID } end
-  local pre = { "--reuid=65534", "--regid=65534", "--clear-groups", h.bin }
-  local _, _, code = h.run({ pre[1], pre[2], pre[3], pre[4], "-e", "" }, { bin = "setpriv", cwd = "/" })
-  if code ~= 0 then
-    return nil, "running as root and cannot drop to uid 65534 with setpriv: chmod a-w does not stop root from writing"
-  end
-  return { bin = "setpriv", pre = pre, uid = 65534 }
-end
-
-local function run_as(who, args, opts)
-  local all = {}
-  for _, a in ipairs(who.pre) do all[#all + 1] = a end
-  for _, a in ipairs(args) do all[#all + 1] = a end
-  opts = opts or {}
-  opts.bin = who.bin
-  return h.run(all, opts)
-end
+local unprivileged, run_as = h.unprivileged, h.run_as
 
 -- A folder other users can enter, owned by who (as root: chown).
 local function shared_tmpdir(who)

@@ -56,25 +56,7 @@ local function opener(dir, word)
   return ("local c = assert(parley.open(%q)); print(c.opened, c.index_path, c:count(%q))"):format(dir, word)
 end
 
--- The unprivileged user to run parley as, when running as root (whom
--- chmod does not stop): { pre = setpriv's arguments } or nil, why.
-local function unprivileged()
-  if UID ~= 0 then return { pre = {} } end
-  local pre = { "--reuid=nobody", "--regid=nogroup", "--clear-groups", h.bin }
-  local _, _, code = h.run({ pre[1], pre[2], pre[3], pre[4], "-e", "" }, { bin = "setpriv", cwd = "/" })
-  if code ~= 0 then return nil, "running as root and setpriv cannot drop to nobody: chmod does not stop root" end
-  return { bin = "setpriv", pre = pre }
-end
-
-local function run_as(who, args, opts)
-  local all = {}
-  for _, a in ipairs(who.pre) do all[#all + 1] = a end
-  for _, a in ipairs(args) do all[#all + 1] = a end
-  opts = opts or {}
-  opts.bin = who.bin
-  opts.cwd = opts.cwd or "/"
-  return h.run(all, opts)
-end
+local unprivileged, run_as = h.unprivileged, h.run_as
 
 -- Wait (polling, bounded: not a measure of time) until file holds pattern.
 local function await(file, pattern)

@@ -217,4 +217,28 @@ if not reg["parley.spec.gc"] then
   end)
 end
 
+-- How to run parley as a user that chmod a-w stops: ourselves, or (as root,
+-- whom permissions do not stop) the unprivileged uid 65534 through setpriv.
+-- Returns { bin, pre (arguments before parley's own), uid } or nil, why.
+function M.unprivileged()
+  if M.UID ~= 0 then return { pre = {}, uid = M.UID } end
+  local pre = { "--reuid=65534", "--regid=65534", "--clear-groups", M.bin }
+  local _, _, code = M.run({ pre[1], pre[2], pre[3], pre[4], "-e", "" }, { bin = "setpriv", cwd = "/" })
+  if code ~= 0 then
+    return nil, "running as root and cannot drop to uid 65534 with setpriv: chmod a-w does not stop root from writing"
+  end
+  return { bin = "setpriv", pre = pre, uid = 65534 }
+end
+
+-- h.run as the user unprivileged() gave (from "/" unless opts.cwd says).
+function M.run_as(who, args, opts)
+  local all = {}
+  for _, a in ipairs(who.pre) do all[#all + 1] = a end
+  for _, a in ipairs(args) do all[#all + 1] = a end
+  opts = opts or {}
+  opts.bin = who.bin
+  opts.cwd = opts.cwd or "/"
+  return M.run(all, opts)
+end
+
 return M
