@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -95,6 +96,28 @@ typedef struct memory_budget {
 #define BUDGET_KEY "parley.memory"      /* registry: light userdata, the budget */
 #define STATUS_KEY "parley.status"      /* registry: the exit status an error asks for */
 
+/*
+** A block of HUGE_BLOCK bytes or more (a long string, a big table's array)
+** comes from its own mapping, and each of its 4 KiB pages faults in on first
+** write: a 64 MB concatenation spent 40 of its 55 ms faulting.  Asking for
+** transparent huge pages (where the kernel grants them on request) makes it
+** 512 times fewer faults; the Lua instruction that builds the block, which
+** Ctrl-C cannot cut short, ends that much sooner.  Advice only: a kernel
+** that refuses it changes nothing.
+*/
+#define HUGE_BLOCK (4u << 20)
+#define HUGE_PAGE  ((uintptr_t)2 << 20)
+
+static void advise_huge(void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+  uintptr_t hi = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+  if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+  (void)p; (void)n;
+#endif
+}
+
 static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   memory_budget *b = (memory_budget *)ud;
   void *np;
@@ -114,10 +137,12 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     }
     np = realloc(ptr, nsize);
     if (np == NULL) atomic_fetch_sub_explicit(&b->used, grow, memory_order_relaxed);
+    else if (nsize >= HUGE_BLOCK) advise_huge(np, nsize);
     return np;
   }
   np = realloc(ptr, nsize);
   if (np != NULL) {
+    if (nsize >= HUGE_BLOCK && nsize > osize) advise_huge(np, nsize);
     if (nsize >= osize) atomic_fetch_add_explicit(&b->used, nsize - osize, memory_order_relaxed);
     else atomic_fetch_sub_explicit(&b->used, osize - nsize, memory_order_relaxed);
   }
