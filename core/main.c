@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lualib.h"
@@ -32,6 +33,25 @@
 */
 static lua_State *volatile signal_state = NULL;
 static parley_flag interrupt_flag;
+
+/*
+** The grace timer, for a Ctrl-C that no code sees: one C call that tests no
+** flag (an LPeg match, string.rep) holds the Lua thread, so the hook never
+** runs.  Ctrl-C starts a one-shot timer of GRACE_MS; if the flag is still
+** PARLEY_PENDING when it fires (nothing saw it: a C loop that sees the flag
+** marks it PARLEY_SEEN and is stopping), a script's run ends there, status
+** 130, with the line every interruption prints.  Nothing is half-written by
+** it: an index and a report are written under a temporary name and renamed
+** (the temporary of a dead process is removed at the next open), and the
+** lock is the kernel's.  The REPL is not ended: it says how to leave, and a
+** second Ctrl-C while the call is still stuck quits.  Set up once by main
+** (grace_ready), read by the handlers; signal state like the two above.
+*/
+#define GRACE_MS 80
+static timer_t grace_timer;
+static volatile sig_atomic_t grace_ready = 0;
+static volatile sig_atomic_t grace_repl = 0;     /* the REPL catches Ctrl-C (CATCH_ALWAYS) */
+static volatile sig_atomic_t grace_told = 0;     /* the REPL said the call is stuck */
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -227,12 +247,51 @@ static int report(lua_State *L, int status) {
 
 static void interrupt_hook(lua_State *L, lua_Debug *ar);
 
+static void grace_arm(long ms) {
+  struct itimerspec t;
+  memset(&t, 0, sizeof t);
+  t.it_value.tv_sec = ms / 1000;
+  t.it_value.tv_nsec = (ms % 1000) * 1000000L;
+  if (grace_ready) timer_settime(grace_timer, 0, &t, NULL);   /* 0 ms: disarmed */
+}
+
 /* Disarm the interruption hook of L (and of the hooked state), and clear the flag. */
 void parley_interrupt_clear(lua_State *L) {
   lua_State *S = signal_state;
   if (lua_gethook(L) == interrupt_hook) lua_sethook(L, NULL, 0, 0);
   if (S && S != L && lua_gethook(S) == interrupt_hook) lua_sethook(S, NULL, 0, 0);
-  atomic_store_explicit(&interrupt_flag, 0, memory_order_relaxed);
+  atomic_store_explicit(&interrupt_flag, PARLEY_CALM, memory_order_relaxed);
+  grace_arm(0);
+  grace_told = 0;
+}
+
+/* write(2) of a literal, in a signal handler (no stdio there). */
+#define SAY(lit) ((void)!write(STDERR_FILENO, lit, sizeof lit - 1))
+
+/* The grace timer fired: is the Ctrl-C still unseen? */
+static void on_grace(int sig) {
+  (void)sig;
+  if (atomic_load_explicit(&interrupt_flag, memory_order_relaxed) != PARLEY_PENDING) return;
+  if (!grace_repl) {
+    SAY(PROGNAME ": interrupted\n");
+    _exit(130);
+  }
+  grace_told = 1;
+  SAY("\n" PROGNAME ": busy in one call that Ctrl-C cannot reach (a pattern match?); Ctrl-C again quits\n");
+}
+
+static void grace_init(void) {
+  struct sigaction sa;
+  struct sigevent ev;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_grace;
+  sa.sa_flags = SA_RESTART;             /* a worker thread's read goes on */
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGALRM, &sa, NULL) != 0) return;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_SIGNAL;
+  ev.sigev_signo = SIGALRM;
+  if (timer_create(CLOCK_MONOTONIC, &ev, &grace_timer) == 0) grace_ready = 1;
 }
 
 /* The interruption, as one error whether a C loop saw the flag or the hook fired. */
@@ -252,8 +311,13 @@ static void interrupt_hook(lua_State *L, lua_Debug *ar) {
 static void on_sigint(int sig) {
   lua_State *L = signal_state;
   (void)sig;
-  atomic_store_explicit(&interrupt_flag, 1, memory_order_relaxed);
+  if (grace_told && atomic_load_explicit(&interrupt_flag, memory_order_relaxed) == PARLEY_PENDING) {
+    SAY(PROGNAME ": interrupted\n");   /* the REPL's second Ctrl-C on a stuck call */
+    _exit(130);
+  }
+  atomic_store_explicit(&interrupt_flag, PARLEY_PENDING, memory_order_relaxed);
   if (L) lua_sethook(L, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  grace_arm(GRACE_MS);
 }
 
 /*
@@ -281,14 +345,15 @@ static int msghandler(lua_State *L) {
 /*
 ** Call the function below `narg` arguments in protected mode, Ctrl-C
 ** enabled.  How often Ctrl-C is caught differs on purpose:
-**   CATCH_ONCE (scripts, -e, -l): the first Ctrl-C raises "interrupted!";
-**     the handler is then reset (SA_RESETHAND), so a second one ends the
-**     process by SIGINT, as `lua` does.  A script has no session to lose, a
-**     call stuck in C that ignores the flag can still be stopped, and the
-**     shell sees the signal (a shell loop over `parley` stops).
+**   CATCH_ONCE (scripts, -e, -l): the first Ctrl-C raises "interrupted!"
+**     (or, in a call stuck in C, the grace timer ends the run); the handler
+**     is then reset (SA_RESETHAND), so a second one ends the process by
+**     SIGINT, as `lua` does: a script has no session to lose, and the shell
+**     sees the signal (a shell loop over `parley` stops).
 **   CATCH_ALWAYS (the REPL): every Ctrl-C sets the flag and re-arms the
 **     hook, so the session survives any number of them; a call stuck in C
-**     is left with Ctrl-\ (SIGQUIT).  The history is already on disk.
+**     is reported by the grace timer, and the next Ctrl-C quits.  The
+**     history is already on disk.
 ** No SA_RESTART: a blocking read in Lua code returns, then is interrupted.
 ** A Ctrl-C still pending when the call returns is forgotten.
 */
@@ -301,6 +366,7 @@ static void catch_sigint(int how, struct sigaction *old) {
   sa.sa_handler = on_sigint;
   sa.sa_flags = how == CATCH_ONCE ? SA_RESETHAND : 0;
   sigemptyset(&sa.sa_mask);
+  grace_repl = how == CATCH_ALWAYS;
   sigaction(SIGINT, &sa, old);
 }
 
@@ -771,6 +837,7 @@ int main(int argc, char **argv) {
   atomic_init(&budget.used, 0);
   atomic_init(&budget.refused, 0);
   budget.limit = 0;
+  grace_init();
   L = lua_newstate(budget_alloc, &budget);
   if (L == NULL) {
     report_message(NULL, "cannot create state: not enough memory");

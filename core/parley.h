@@ -73,7 +73,10 @@ int parley_error_damaged(lua_State *L, const char *path, const char *fmt, ...);
 ** must be Lua's (userdata, luaL_Buffer), as for any error.
 **
 ** The flag is a lock-free atomic int, so the pointer may be handed to worker
-** threads: parley_interrupted(stop) is a relaxed load, safe in any thread.
+** threads: parley_interrupted(stop) is a relaxed load (and, the first time
+** it sees a Ctrl-C, a compare-and-swap that marks it seen), safe in any
+** thread.  A Ctrl-C that nothing sees within main.c's grace (80 ms) ends a
+** script's run, so a loop must test the flag at least that often.
 ** A worker that sees it set stops early and reports so; only the Lua thread
 ** raises, after joining its workers.  Threads should block SIGINT
 ** (pthread_sigmask before pthread_create) so that the handler always runs in
@@ -101,8 +104,19 @@ static inline const parley_flag *parley_interrupt_flag(lua_State *L) {
   return f ? f : &never;
 }
 
+/* The flag's values: no Ctrl-C; one that no code has seen yet; one that a
+** C loop has seen (and is stopping for).  main.c's grace timer ends the
+** process when a Ctrl-C stays unseen, stuck in a call that tests nothing. */
+enum { PARLEY_CALM, PARLEY_PENDING, PARLEY_SEEN };
+
 static inline int parley_interrupted(const parley_flag *f) {
-  return atomic_load_explicit(f, memory_order_relaxed) != 0;
+  int v = atomic_load_explicit(f, memory_order_relaxed);
+  if (v == PARLEY_PENDING) {           /* never for the constant `never`, which stays 0 */
+    int expected = PARLEY_PENDING;
+    atomic_compare_exchange_strong_explicit((parley_flag *)f, &expected, PARLEY_SEEN,
+                                            memory_order_relaxed, memory_order_relaxed);
+  }
+  return v != PARLEY_CALM;
 }
 
 int parley_interrupt_raise(lua_State *L);   /* main.c: clear, then raise "interrupted!" */

@@ -128,6 +128,41 @@ describe("one Ctrl-C", function()
   end)
 end)
 
+-- One LPeg match that backtracks over 2^40 ways, in C where no hook reaches
+-- and which tests no flag: only the grace timer (core/main.c) ends it.
+local STUCK_LPEG = 'local P, V = lpeg.P, lpeg.V '
+  .. 'local G = P{ "A", A = P"a" * V"A" * "x" + P"a" * V"A" * "y" + P"a" } G:match(("a"):rep(40))'
+
+describe("one Ctrl-C, when one C call holds the Lua thread", function()
+  after_each(function() proc.stop_all(); h.cleanup() end)
+
+  it("ends a script stuck in one LPeg match after a short grace, status 130 and the one line", function()
+    local out, err, status = interrupt_chunk('local lpeg = require "lpeg" print("go") io.stdout:flush() ' .. STUCK_LPEG)
+    assert.equal(130, status)
+    assert.equal("go\n", out)
+    assert.equal(INTERRUPTED, err)
+  end)
+
+  it("ends a build whose grammar is stuck in one match; the next open removes what it left", function()
+    local dir = h.tmpdir()
+    os.execute("mkdir -p " .. h.shquote(dir .. "/grammars"))
+    h.write(dir .. "/grammars/stuck.lua", 'local lpeg = require "lpeg"\n'
+      .. 'return require("parley.grammar").register{ name = "stuck", kinds = {},\n'
+      .. '  parse = function(text) ' .. STUCK_LPEG .. ' return { regions = {} } end }\n')
+    h.write(dir .. "/a.txt", "some words\n")
+    h.write(dir .. "/corpus.lua",
+      'return { name = "stuck", documents = { { id = "a", path = "a.txt", grammar = "stuck" } } }\n')
+    local out, err, status = interrupt_chunk(('print("go") io.stdout:flush() parley.open(%q)'):format(dir))
+    assert.equal(130, status)
+    assert.equal("go\n", out)
+    assert.equal(INTERRUPTED, err)
+    for _, name in ipairs(leftovers(dir)) do assert.not_equal("index", name) end   -- never an index
+    h.write(dir .. "/corpus.lua", 'return { name = "stuck", documents = { { id = "a", path = "a.txt" } } }\n')
+    assert(parley.open(dir))
+    assert.same({ "index" }, leftovers(dir))
+  end)
+end)
+
 describe("a Lua pattern with two or more quantified items over a 20 000-letter token", function()
   local dir
   setup(function() dir = long_token_corpus() end)
