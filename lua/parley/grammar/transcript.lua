@@ -85,8 +85,13 @@ local frame = sp^1 * saying * Cp()       -- after the name of a reported turn: u
 -- non-space byte) and what the rule found; parse turns them into regions.
 local function region(kind, body) return Ct(Cg(Cc(kind), "kind") * Cg(Cp(), "start") * body * Cg(Cp(), "stop")) end
 
-local G = P{ "Document",
-  Document   = Ct(V"Gap" * V"Header"^-1 * V"Gap" * (V"Block" * V"Gap")^0) * Cp(),
+-- The rules of a record.  A record is matched a block at a time (Start once,
+-- then One for each turn, narration or footer), so that a Ctrl-C, which
+-- reaches Lua between two matches and never inside one, stops a long
+-- document within one block.
+local rules_of = {
+  Start      = Ct(V"Gap" * V"Header"^-1 * V"Gap") * Cp(),
+  One        = V"Block" * V"Gap" * Cp(),
   Block      = V"Footer"
              + V"Turn"
              + V"Narration",
@@ -116,6 +121,26 @@ local G = P{ "Document",
   Footer     = region("footer", V"FooterHead" * content * (V"Sep" * content)^0),
   FooterHead = phrases(rules.footer),
 }
+local function grammar_from(first)
+  local g = { first }
+  for k, v in pairs(rules_of) do g[k] = v end
+  return P(g)
+end
+local Start, One = grammar_from("Start"), grammar_from("One")
+
+-- The blocks of text from its start, as Document = Start One* would
+-- capture them: the list of captures and the position after the last.
+local function blocks(text, state)
+  local caps, at = Start:match(text, 1, state)
+  local n = #caps
+  while at <= #text do
+    local block, nxt = One:match(text, at, state)
+    if not block then break end
+    n = n + 1
+    caps[n], at = block, nxt
+  end
+  return caps, at
+end
 
 -- ------------------------------------------------------------ the apparatus
 
@@ -226,7 +251,7 @@ end
 
 local function parse(text, ctx)
   local people = ctx and ctx.people or require("parley.people").new {}
-  local caps, at = G:match(text, 1, { speaker = lib.speaker(people) })
+  local caps, at = blocks(text, { speaker = lib.speaker(people) })
   if not caps or text:find("%S", at) then
     error(("transcript: cannot parse the text at line %d"):format(lib.line_of(text, at or 1)), 0)
   end
