@@ -214,6 +214,23 @@ describe("the file system as a hostile user leaves it", function()
       assert.is_nil(fs.stat(ix .. ".lock"))   -- the lock taken to clean up went with it
     end)
 
+    it("include a lock file no one holds, left by a process stopped before it held the lock", function()
+      local dir = word_corpus(2, 50)
+      local _, err, code = h.run({ "-e", opener(dir, "marker") })
+      assert.equal(0, code, err)
+      local ix = dir .. "/.parley/index"
+      h.write(ix .. ".lock", "")
+      local release = hold_lock(ix .. ".lock")       -- held: it stays
+      local out
+      out, err = h.run({ "-e", opener(dir, "marker") })
+      assert.equal("fast\t" .. ix .. "\t2\n", out, err)
+      assert.is_not_nil(fs.stat(ix .. ".lock"))
+      release()
+      out, err = h.run({ "-e", opener(dir, "marker") })
+      assert.equal("fast\t" .. ix .. "\t2\n", out, err)
+      assert.same({ "index" }, fs.dir(dir .. "/.parley"))
+    end)
+
     it("of a build killed at any moment are only its index.tmp.PID: the runs file has no name", function()
       local dir = word_corpus(12, 20000)
       sh("mkdir " .. q(dir .. "/.parley"))

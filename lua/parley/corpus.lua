@@ -161,21 +161,24 @@ end
 -- builds one index at a time); the files of a live process are never
 -- touched.  Unless the caller holds the build lock (locked), they are
 -- removed only when the lock is free: a process of another pid namespace,
--- whose pid means nothing here, may be building.
+-- whose pid means nothing here, may be building.  A lock file left by a
+-- process stopped before it held the lock goes the same way: taking the
+-- free lock and letting it go removes it (core/lock.c).
 local function remove_stale(path, locked)
   local dir, base = path:match("^(.*)/([^/]*)$")
   if not dir then dir, base = ".", path end
   if dir == "" then dir = "/" end
   local own = fs.pid()
   local prefix = "^" .. base:gsub("%p", "%%%0") .. "%.([%a-]+)%.(%d+)$"
-  local stale = {}
+  local stale, lockfile = {}, false
   for _, name in ipairs(fs.dir(dir) or {}) do
+    if name == base .. ".lock" then lockfile = true end
     local kind, digits = name:match(prefix)
     local pid = digits and #digits <= 9 and math.tointeger(tonumber(digits))
     local temporary = kind == "tmp" or kind == "runs" or kind == "spill-texts" or kind == "spill-srcmap"
     if temporary and pid and pid > 0 and (pid == own or not fs.alive(pid)) then stale[#stale + 1] = name end
   end
-  if #stale == 0 then return end
+  if #stale == 0 and (locked or not lockfile) then return end
   local lk <close> = not locked and lock.open(path .. ".lock") or nil
   if lk and not lk:try() then return end   -- a build is on: the next open sees to them
   for _, name in ipairs(stale) do os.remove(dir .. "/" .. name) end
