@@ -6,7 +6,8 @@
 -- the target (100 ms).  An interrupted build must leave no index and no
 -- temporaries; the table says if one did (status 0: the work had ended
 -- before the signal, which then counts for nothing).  One Lua instruction is
--- the grain of the hook: a concatenation of 64 MB is one, of some 100 ms.
+-- the grain of the hook: a concatenation of 64 MB is one, of some 25 ms
+-- (huge pages for big blocks, core/main.c; 55 ms without).
 -- Run: build/parley bench/interrupt.lua [--runs N] [--mb N]  (5 runs, a 20 MB corpus)
 local lib = require "lib"
 local proc = require "spec.process"
@@ -53,6 +54,19 @@ write("long/corpus.lua", 'return { name = "long", documents = { { id = "a", path
 os.execute("mkdir -p " .. lib.shq(path("big")))
 write("big/a.txt", string.rep("alpha ", 2000000))
 write("big/corpus.lua", 'return { name = "big", documents = { { id = "a", path = "a.txt" } } }\n')
+-- record: the dinner record 400 times over (13 MB) in one document, through
+-- the transcript grammar, which matches a block (a turn) at a time
+os.execute("mkdir -p " .. lib.shq(path("record")))
+do
+  local f = assert(io.open("corpus/1962-11-01-mikoyan-mccloy-stevenson-dinner.txt", "rb"))
+  write("record/r.txt", f:read("a"):rep(400))
+  f:close()
+  local p = assert(io.open("corpus/people.lua", "rb"))
+  write("record/people.lua", p:read("a"))
+  p:close()
+  write("record/corpus.lua", 'return { name = "record", people = "people.lua", documents = {\n'
+    .. '  { id = "r", path = "r.txt", grammar = "transcript" } } }\n')
+end
 for _, c in ipairs { "long", "big" } do
   assert(lib.run(("%s -e %s"):format(lib.shq(BIN), lib.shq(("assert(parley.open(%q))"):format(path(c))))))
 end
@@ -67,6 +81,11 @@ local cases = {
   { name = "Lua pattern %a+%a+%a+c, budget lifted",
     args = { "-e", ('require("parley.query.lexicon").STEPS = math.huge local c = parley.open(%q) '):format(path("long"))
       .. GO .. 'c:count("%a+%a+%a+c")' } },
+  { name = "one LPeg match of 2^40 steps (grace timer)",
+    args = { "-e", 'local lpeg = require "lpeg" local P, V = lpeg.P, lpeg.V '
+      .. 'local G = P{ "A", A = P"a" * V"A" * "x" + P"a" * V"A" * "y" + P"a" } ' .. GO .. 'G:match(("a"):rep(40))' } },
+  { name = "transcript grammar over a 13 MB record", index = path("record"),
+    args = { "-e", GO .. ("parley.open(%q)"):format(path("record")) } },
   { name = "n-grams in C over 1e6 windows",
     args = { "-e", ("local c = parley.open(%q) local t = {} for i = 0, 999999 do t[2 * i + 1] = i t[2 * i + 2] = i + 2000 end "
       .. "local w = require('parley.hits').from(c.ix, t) t = nil "):format(path("big")) .. GO .. "c.ix:ngrams(2, { within = w })" } },
