@@ -175,6 +175,7 @@ typedef struct job {
   int synced;                      /* mu and cv are initialised */
   /* output, kept until its sections are written */
   buf stream_skips;                /* ix_skip */
+  buf canon_stream;                /* one document's stream records with index ids (encode_doc) */
   buf lines, docs_out;
   spill texts, srcmap;             /* the embedded texts; ix_anchor, each document's map back to its source */
   uint64_t ntokens, stream_start;
@@ -207,7 +208,7 @@ static int job_gc(lua_State *L) {
   ixw_free(&j->out);
   postings_free(&j->post);
   lex_free(&j->lex);
-  buf_free(&j->strings); buf_free(&j->stream_skips);
+  buf_free(&j->strings); buf_free(&j->stream_skips); buf_free(&j->canon_stream);
   free(j->done);
   j->done = NULL;
   if (j->synced) {
@@ -1081,35 +1082,41 @@ static const char *encode_doc(lua_State *L, job *j, size_t i, doc_work *w) {
     out.nanchors = (uint32_t)w->text.nanchors;
     if (spill_add(&j->srcmap, w->text.anchors, w->text.nanchors * sizeof(ix_anchor))) return strerror(errno);
   }
-  /* skip entries for the positions that are multiples of IX_SKIP */
+  /*
+  ** The stream records again, with index ids for the worker's provisional
+  ** ones (lex_canon: given here, in source order), and skip entries for the
+  ** positions that are multiples of IX_SKIP.
+  */
   {
     uint64_t stream_at = ixw_pos(&j->out) - j->stream_start, p = first;
     uint64_t next = (first + IX_SKIP - 1) / IX_SKIP * IX_SKIP;
-    const unsigned char *len = w->reclen.p, *rec = w->stream.p;
-    size_t at = 0;
-    uint32_t prev_end = 0;
+    const unsigned char *q = w->stream.p, *qend = w->stream.p + w->stream.n;
+    uint32_t *ids = w->ids.v, prev_end = 0;
+    buf *cs = &j->canon_stream;
+    cs->n = 0;
+    if (buf_reserve(cs, ntok * 10 + 16)) return "not enough memory";
     for (k = 0; k < ntok; k++, p++) {
       uint64_t id = 0, gap = 0;
-      const unsigned char *q = rec + at;
+      uint32_t prov, c;
+      if (!ix_get_token(&q, qend, &id, &gap) || id != ids[k]) return "the stream of a document is corrupt";
+      prov = (uint32_t)id;
+      c = lex_canon(&j->lex, prov);
+      ids[k] = c;
       if (p == next) {
         ix_skip sk;
-        ix_get_token(&q, rec + w->stream.n, &id, &gap);
-        sk.stream = stream_at + at;
+        sk.stream = stream_at + cs->n;
         sk.start = prev_end + (uint32_t)gap;
         sk.doc = j->ndocs;
         if (buf_add(&j->stream_skips, &sk, sizeof sk)) return "not enough memory";
         next += IX_SKIP;
-        prev_end = sk.start + j->lex.len_main[id];
-      } else if (next < first + ntok) {
-        ix_get_token(&q, rec + w->stream.n, &id, &gap);
-        prev_end += (uint32_t)gap + j->lex.len_main[id];
+        prev_end = sk.start + j->lex.len_main[prov];
       } else {
-        break;  /* no more skips in this document */
+        prev_end += (uint32_t)gap + j->lex.len_main[prov];
       }
-      at += len[k];
+      cs->n += ix_put_token(cs->p + cs->n, c, (uint32_t)gap);
     }
   }
-  if (ixw_write(&j->out, w->stream.p, w->stream.n)) return strerror(errno);
+  if (ixw_write(&j->out, j->canon_stream.p, j->canon_stream.n)) return strerror(errno);
   j->ntokens += ntok;
   /* paragraphs and sentences tile the document */
   for (m = 0; m < nmarks; m++) {
@@ -1441,9 +1448,9 @@ static int build_body(lua_State *L) {
   if (j->progress) fputs("\n", stderr);
   if (parley_interrupted(j->stop)) parley_interrupt_raise(L);   /* between the steps of writing, too */
   {
-    ix_exact *ex = lua_newuserdatauv(L, (j->lex.n + 1) * sizeof *ex, 0);
-    memset(ex, 0, (j->lex.n + 1) * sizeof *ex);
-    postings_write(L, &j->post, &j->out, ex, j->lex.n);
+    ix_exact *ex = lua_newuserdatauv(L, (j->lex.ncanon + 1) * sizeof *ex, 0);
+    memset(ex, 0, (j->lex.ncanon + 1) * sizeof *ex);
+    postings_write(L, &j->post, &j->out, ex, j->lex.ncanon);
     lex_write(L, &j->lex, &j->out, ex);
     lua_pop(L, 1);
   }
@@ -1459,13 +1466,13 @@ static int build_body(lua_State *L) {
   ixw_section(L, &j->out, IX_SEC_STRINGS, j->strings.p, j->strings.n);
   write_meta(L, j, meta, meta_len);
   if (parley_interrupted(j->stop)) parley_interrupt_raise(L);
-  ixw_finish(L, &j->out, j->ntokens, j->ndocs, j->lex.n, j->lex.nfold);
+  ixw_finish(L, &j->out, j->ntokens, j->ndocs, j->lex.ncanon, j->lex.nfold);
   clock_gettime(CLOCK_MONOTONIC, &t0);
   lua_createtable(L, 0, 8);
   parley_setint(L, "tokens", (lua_Integer)j->ntokens);
   parley_setint(L, "documents", (lua_Integer)j->ndocs);
   parley_setint(L, "skipped", (lua_Integer)j->nskipped);
-  parley_setint(L, "types", (lua_Integer)j->lex.n);
+  parley_setint(L, "types", (lua_Integer)j->lex.ncanon);
   parley_setint(L, "folded_types", (lua_Integer)j->lex.nfold);
   parley_setint(L, "bytes", (lua_Integer)j->out.h.file_size);
   lua_pushnumber(L, (double)t0.tv_sec + t0.tv_nsec / 1e9 - start);

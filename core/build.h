@@ -141,9 +141,13 @@ typedef struct lex_table { lex_slot *v; size_t cap, n; } lex_table;
 typedef struct lex_chunk lex_chunk;
 
 /*
-** The exact types, ids in order of first appearance.  Workers intern (each
-** through caches[its thread]); mu guards forms, strings, str, len, kind, n
-** and cap.  The main thread reads len_main and freq, which only it touches.
+** The exact types.  Workers intern (each through caches[its thread]) and
+** get a provisional id, in the order threads happen to meet the forms; mu
+** guards forms, strings, str, len, kind, n and cap.  The main thread, which
+** encodes the documents in source order, gives each type its id in the
+** index on its first occurrence there (lex_canon): ids in order of first
+** appearance in the corpus, the same bytes whatever the number of threads.
+** Only it touches len_main, freq (by index id), canon and prov_of.
 */
 typedef struct lexicon {
   pthread_mutex_t mu;
@@ -157,8 +161,11 @@ typedef struct lexicon {
   size_t n, cap;                   /* types, and room in str, len and kind */
   uint32_t *len_main;              /* the main thread's copy of len[0 .. len_main_cap) */
   size_t len_main_cap;
-  uint64_t *freq;                  /* per id: occurrences (the postings count them) */
+  uint64_t *freq;                  /* per index id: occurrences (the postings count them) */
   size_t freq_cap;
+  uint32_t *canon;                 /* per provisional id: its index id, or UINT32_MAX */
+  uint32_t *prov_of;               /* per index id: its provisional id */
+  size_t canon_cap, ncanon;        /* room in both; index ids given so far */
   buf lexstr;                      /* the "lexstr" section, while it is written */
   uint64_t nfold;                  /* folded types, once written */
 } lexicon;
@@ -169,11 +176,24 @@ void lex_init(lua_State *L, lexicon *lx);
 ** exact id.  No Lua; 0, or -1 if out of memory. */
 int lex_intern(lexicon *lx, unsigned thread, const char *text, const pl_token *toks, size_t n,
                uint32_t *ids);
-/* For the main thread, while workers may intern: bring len_main and freq up
-** to the current types, whose number goes to *nexact.  NULL or a message. */
+/* For the main thread, while workers may intern: bring len_main, freq, canon
+** and prov_of up to the current types, whose number goes to *nexact.  NULL
+** or a message. */
 const char *lex_sync(lexicon *lx, size_t *nexact);
+/* The index id of the type with provisional id prov (below lex_sync's
+** count), given now if this is its first occurrence in source order. */
+static inline uint32_t lex_canon(lexicon *lx, uint32_t prov) {
+  uint32_t c = lx->canon[prov];
+  if (c == UINT32_MAX) {
+    c = (uint32_t)lx->ncanon++;
+    lx->canon[prov] = c;
+    lx->prov_of[c] = prov;
+  }
+  return c;
+}
 /* Fold and sort the types and write the sections "exact" (filling in ex[], whose
-** postings ranges are already set), "lens", "fold", "lexstr", "foldmap" and "freqorder". */
+** postings ranges are already set), "lens", "fold", "lexstr", "foldmap" and "freqorder":
+** the ncanon types that occur in the documents encoded, by index id. */
 void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex);
 void lex_free(lexicon *lx);
 

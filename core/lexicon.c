@@ -1,6 +1,7 @@
 /*
 ** lexicon.c — the index writer's lexicon: every distinct exact form of a
-** token gets an id, in order of first appearance.  Worker threads intern
+** token gets an id, in order of first appearance in the corpus (build.h:
+** provisional ids, then index ids in source order).  Worker threads intern
 ** forms through a cache of their own, so the shared table (and its lock) is
 ** touched once per form per thread, not once per token.  At the end the
 ** distinct forms (never every token) are folded, grouped by folded form,
@@ -203,6 +204,15 @@ const char *lex_sync(lexicon *lx, size_t *nexact) {
     lx->freq = f;
     lx->freq_cap = n;
   }
+  if (lx->canon_cap < n) {
+    uint32_t *c = realloc(lx->canon, n * sizeof *c);
+    if (c) lx->canon = c;
+    uint32_t *po = realloc(lx->prov_of, n * sizeof *po);
+    if (po) lx->prov_of = po;
+    if (!c || !po) return "not enough memory";
+    memset(c + lx->canon_cap, 0xff, (n - lx->canon_cap) * sizeof *c);   /* UINT32_MAX: none yet */
+    lx->canon_cap = n;
+  }
   *nexact = n;
   return NULL;
 }
@@ -242,10 +252,10 @@ static ix_str add_lexstr(lua_State *L, buf *lexstr, const char *s, size_t len) {
 ** Temporary arrays are Lua userdata, so an error frees them.
 */
 void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex) {
-  size_t n = lx->n, nf = 0, i, cap = 16;
+  size_t n = lx->ncanon, nf = 0, i, cap = 16;
   int strs, top = lua_gettop(L);
   buf *lexstr = &lx->lexstr;
-  uint32_t *tid_of, *new_id, *fill;
+  uint32_t *tid_of, *new_id, *fill, *lens;
   fold_key *keys;
   ix_fold *folds;
   freq_key *fk;
@@ -258,6 +268,7 @@ void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex) {
   memset(tab, 0, cap * sizeof *tab);
   tid_of = lua_newuserdatauv(L, (n + 1) * sizeof *tid_of, 0);
   keys = lua_newuserdatauv(L, (n + 1) * sizeof *keys, 0);
+  lens = lua_newuserdatauv(L, (n + 1) * sizeof *lens, 0);
   for (i = 0; i < n; i++) {
     luaL_Buffer b;
     size_t flen;
@@ -265,12 +276,14 @@ void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex) {
     uint64_t h;
     lex_table t = { tab, cap, nf };
     lex_slot *e;
+    uint32_t p = lx->prov_of[i];
     parley_check_interrupt(L, stop, i);
+    lens[i] = lx->len[p];
     luaL_buffinit(L, &b);
-    if (parley_fold(&b, lx->str[i], lx->len[i]) != 0) {
+    if (parley_fold(&b, lx->str[p], lx->len[p]) != 0) {
       luaL_pushresult(&b);
       lua_pop(L, 1);
-      lua_pushlstring(L, lx->str[i], lx->len[i]);
+      lua_pushlstring(L, lx->str[p], lx->len[p]);
     } else {
       luaL_pushresult(&b);
     }
@@ -295,10 +308,10 @@ void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex) {
   for (i = 0; i < nf; i++) new_id[keys[i].tid] = (uint32_t)i;
   /* exact strings first, then folded strings, in one blob */
   for (i = 0; i < n; i++) {
-    uint32_t f = new_id[tid_of[i]];
-    ex[i].str = add_lexstr(L, lexstr, lx->str[i], lx->len[i]);
+    uint32_t f = new_id[tid_of[i]], p = lx->prov_of[i];
+    ex[i].str = add_lexstr(L, lexstr, lx->str[p], lx->len[p]);
     ex[i].fold = f;
-    ex[i].kind = lx->kind[i];
+    ex[i].kind = lx->kind[p];
     ex[i].freq = lx->freq[i];
     folds[f].freq += ex[i].freq;
     folds[f].nmap++;
@@ -314,7 +327,7 @@ void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex) {
     }
   }
   ixw_section(L, w, IX_SEC_EXACT, ex, n * sizeof *ex);
-  ixw_section(L, w, IX_SEC_LENS, lx->len, n * sizeof *lx->len);
+  ixw_section(L, w, IX_SEC_LENS, lens, n * sizeof *lens);
   ixw_section(L, w, IX_SEC_FOLD, folds, nf * sizeof *folds);
   ixw_section(L, w, IX_SEC_LEXSTR, lexstr->p, lexstr->n);
   {
@@ -340,6 +353,8 @@ void lex_free(lexicon *lx) {
   free(lx->forms.v); lx->forms.v = NULL;
   arena_free(&lx->strings);
   free(lx->str); free(lx->len); free(lx->kind); free(lx->len_main); free(lx->freq);
+  free(lx->canon); free(lx->prov_of);
   lx->str = NULL; lx->len = NULL; lx->kind = NULL; lx->len_main = NULL; lx->freq = NULL;
+  lx->canon = NULL; lx->prov_of = NULL;
   buf_free(&lx->lexstr);
 }

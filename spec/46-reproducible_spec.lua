@@ -1,0 +1,82 @@
+-- The same sources and options give the same index bytes, whatever the
+-- number of build threads and however the threads happen to interleave: a
+-- historian who cites a count can rebuild the index that gave it.  The
+-- corpus mixes what a build meets: the bundled record and telegram through
+-- their grammars, a TEI excerpt through its reader, and many small plain
+-- texts, in batches small enough that the workers run ahead of the
+-- encoding.  Besides the bytes, the fact the bytes rest on is checked from
+-- outside: exact type ids are given in order of first appearance in the
+-- corpus, as a walk over the tokens in order finds them.
+local h = require "spec.helpers"
+
+-- A corpus folder of the bundled documents, a TEI excerpt and n generated
+-- texts (words from a shared vocabulary and from one of their own).
+local function mixed_corpus(n)
+  local dir = h.tmpdir()
+  local function copy(from, to) h.write(dir .. "/" .. to, assert(h.read(from))) end
+  copy(h.dinner, "dinner.txt")
+  copy(h.telegram, "telegram.md")
+  copy(h.corpus .. "/people.lua", "people.lua")
+  copy(h.root .. "/spec/fixtures/tei/frus1961-63v04-excerpt.xml", "frus.xml")
+  local docs = {
+    '{ id = "dinner", path = "dinner.txt", grammar = "transcript" },',
+    '{ id = "telegram", path = "telegram.md", grammar = "telegram" },',
+    '{ path = "frus.xml" },',
+  }
+  local seed = 7
+  for d = 1, n do
+    local words = {}
+    for i = 1, 3000 do
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      local r = seed % 1000
+      words[i] = r < 700 and ("common%d"):format(r % 300) or ("own%d_%d"):format(d, r)
+      if i % 15 == 0 then words[i] = words[i] .. "." end
+    end
+    h.write(("%s/t%02d.txt"):format(dir, d), table.concat(words, " ") .. "\n")
+    docs[#docs + 1] = ('{ id = "t%02d", path = "t%02d.txt" },'):format(d, d)
+  end
+  h.write(dir .. "/corpus.lua", 'return { name = "mixed", people = "people.lua", documents = {\n'
+    .. table.concat(docs, "\n") .. "\n} }\n")
+  return dir
+end
+
+local function bytes_of(dir, threads)
+  local c = assert(parley.open(dir, { threads = threads, rebuild = true, batch_mb = 0 }))
+  c:close()
+  return assert(h.read(dir .. "/.parley/index"))
+end
+
+describe("an index built again", function()
+  local dir
+  setup(function() dir = mixed_corpus(40) end)
+  teardown(h.cleanup)
+
+  it("has the same bytes with one thread and with two, every time", function()
+    local one = bytes_of(dir, 1)
+    assert.equal(one, bytes_of(dir, 1))
+    for run = 1, 4 do
+      local two = bytes_of(dir, 2)
+      assert.equal(#one, #two, "size, two threads, run " .. run)
+      assert.is_true(one == two, "bytes, two threads, run " .. run)
+    end
+  end)
+
+  it("numbers exact types in order of first appearance, as a walk over the tokens finds them", function()
+    local c = assert(parley.open(dir, { threads = 2, rebuild = true, batch_mb = 0 }))
+    local ix, seen, next_id, n = c.ix, {}, 0, c.ix:stats().tokens
+    local first_wrong
+    for at = 0, n - 1, 50000 do
+      for _, t in ipairs(ix:tokens(at, math.min(at + 49999, n - 1))) do
+        if not seen[t.text] then
+          seen[t.text] = true
+          local id = ix:exact_id(t.text)
+          if id ~= next_id and not first_wrong then first_wrong = ("%s: id %s, expected %d"):format(t.text, id, next_id) end
+          next_id = next_id + 1
+        end
+      end
+    end
+    assert.is_nil(first_wrong)
+    assert.equal(next_id, ix:stats().types)   -- and no type that occurs nowhere
+    c:close()
+  end)
+end)
