@@ -24,10 +24,22 @@ LIBS       = $(PKG_LIBS) -lstemmer -lreadline -lpthread -lm -ldl
 
 SRCS := $(wildcard core/*.c)
 OBJS := $(SRCS:core/%.c=$(BUILD)/%.o)
+# The toolkit's Lua modules, precompiled (core/bytecode.c loads them in place of the
+# source while they are as new): string.dump of each chunk loaded under its source's
+# full path, so that tracebacks name the source.  Always under build/lc.
+LUA_SRCS := $(shell find lua -name '*.lua' | LC_ALL=C sort)
+LUA_BC   := $(LUA_SRCS:lua/%.lua=build/lc/%.luac)
+LUAC     = lua5.4 -e 'local s = assert(io.open(arg[1], "rb")):read("a") \
+             local f = assert(load(s, "@" .. arg[3], "t")) \
+             local o = assert(io.open(arg[2], "wb")) assert(o:write(string.dump(f))) assert(o:close())' /dev/null
 
 .PHONY: all deps test check-asan fuzz fuzz-replay fuzz-build fuzz-bins bench clean install uninstall FORCE
 
-all: $(BUILD)/parley
+all: $(BUILD)/parley $(LUA_BC)
+
+build/lc/%.luac: lua/%.lua | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	@$(LUAC) $< $@.tmp $(CURDIR)/$< && mv $@.tmp $@
 
 # The Debian packages to build and test (installed with apt-get as root).
 deps:
@@ -124,6 +136,9 @@ install: $(BUILD)/parley
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parley
 	install -m 755 $(BUILD)/parley $(DESTDIR)$(PREFIX)/bin/parley
 	tar --exclude=.parley -cf - lua scripts corpus docs | tar -xf - -C $(DESTDIR)$(PREFIX)/share/parley
+	@for f in $(LUA_SRCS); do \
+	  out=$(DESTDIR)$(PREFIX)/share/parley/build/lc/$${f#lua/}c; mkdir -p $$(dirname $$out); \
+	  $(LUAC) $$f $$out $(PREFIX)/share/parley/$$f || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/parley

@@ -489,6 +489,7 @@ static int setup_paths(lua_State *L, int ignore_env) {
                       "(reinstall with `make install`)");
     return 0;
   }
+  parley_compiled_searcher(L);                   /* home's modules, precompiled (bytecode.c) */
   if (ignore_env) {
     lua_pushliteral(L, LUA_PATH_DEFAULT);
     lua_setfield(L, -3, "path");

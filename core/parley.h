@@ -36,6 +36,10 @@ int luaopen_parley_sandbox(lua_State *L);
 int luaopen_parley_stem(lua_State *L);
 int luaopen_parley_reader(lua_State *L);
 int luaopen_parley_lock(lua_State *L);
+int luaopen_parley_watcher(lua_State *L);
+/* bytecode.c: put the searcher of the toolkit's precompiled modules into
+** package.searchers; the toolkit's home is at the top of the stack (kept). */
+void parley_compiled_searcher(lua_State *L);
 
 /* error.c: errors a user can act on (see there).  parley_error raises one
 ** with a formatted message (as lua_pushfstring); parley_is_error tests a value. */
@@ -238,6 +242,7 @@ void pl_tokens_free(pl_tokens *t);
 */
 #define PARLEY_SANDBOX "parley.Sandbox"
 #define PARLEY_LOCK    "parley.Lock"      /* lock.c: the build lock next to an index */
+#define PARLEY_WATCH   "parley.Watch"     /* watch.c: a corpus under watch, and its socket */
 enum { PL_SANDBOX_OK, PL_SANDBOX_FAILED, PL_SANDBOX_MEMORY, PL_SANDBOX_STEPS };
 typedef struct pl_sandbox_limits {
   size_t mem_base, mem_per_byte;         /* the state holds at most base + per_byte * input bytes */
