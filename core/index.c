@@ -345,7 +345,7 @@ static int inside(const char *path, size_t len, const char *prefix, size_t plen)
 }
 
 /*
-** stale([paths, ids [, inside [, nempty]]]) -> nil if every source still has
+** stale([paths, ids [, inside [, nempty [, nostat]]]]) -> nil if every source still has
 ** the size and modification time it was indexed with (and, given the paths
 ** and ids of the sources, if the index holds exactly those sources, but for
 ** nempty of them that gave no documents); otherwise a short reason.  The
@@ -354,7 +354,8 @@ static int inside(const char *path, size_t len, const char *prefix, size_t plen)
 ** inside (the fast path, where the manifest is not read), the index is not
 ** taken at its word: every source it names must lie under that prefix and
 ** be a regular file there (not a link), or the answer is a reason to look
-** closer.
+** closer.  With nostat (a watcher vouches for the sources, lua/parley/watch.lua),
+** the checks that read only the index are made, and no source is statted.
 */
 static int corpus_stale(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
@@ -412,6 +413,7 @@ static int corpus_stale(lua_State *L) {
     lua_pushliteral(L, "documents were added or removed");
     return 1;
   }
+  if (lua_toboolean(L, 6)) { lua_pushnil(L); return 1; }
   for (k = 0; k < 2; k++) {
     sj[k].ix = &c->ix;
     sj[k].from = k == 0 ? 0 : c->ix.ndocs / 2;
@@ -804,7 +806,7 @@ static int corpus_fold_filter(lua_State *L) {
   return 1;
 }
 
-/* stats() -> { tokens=, documents=, types=, folded_types=, bytes=, meta= (JSON) } */
+/* stats() -> { tokens=, documents=, types=, folded_types=, bytes=, meta= (JSON), path=, checksum= } */
 static int corpus_stats(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
   lua_createtable(L, 0, 6);
@@ -817,6 +819,12 @@ static int corpus_stats(lua_State *L) {
   lua_setfield(L, -2, "meta");
   lua_pushstring(L, c->path);
   lua_setfield(L, -2, "path");
+  {  /* the header's checksum covers every block's: it names the content */
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)c->ix.h->checksum);
+    lua_pushlstring(L, hex, 16);
+    lua_setfield(L, -2, "checksum");
+  }
   return 1;
 }
 

@@ -20,6 +20,7 @@ static const luaL_Reg parley_libs[] = {
   {"parley.reader",   luaopen_parley_reader},
   {"parley.stem",     luaopen_parley_stem},
   {"parley.lock",     luaopen_parley_lock},
+  {"parley.watcher",  luaopen_parley_watcher},
   {NULL, NULL}
 };
 

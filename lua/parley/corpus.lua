@@ -8,6 +8,7 @@ local json = require("parley.writer").json  -- sorted keys: the same sources giv
 local clean = require("parley.writer").clean  -- warnings quote file names: shown as terminals show text
 local fs = require "parley.fs"
 local lock = require "parley.lock"
+local watch = require "parley.watch"
 local index = require "parley.index"
 local indexer = require "parley.indexer"
 local query = require "parley.query"
@@ -411,7 +412,8 @@ end
 
 -- open(dir, opts) -> corpus | nil, message
 -- opts: index (path of the index file), rebuild (force), repair (replace
--- invalid UTF-8), progress, threads, check (false: trust the index).
+-- invalid UTF-8), progress, threads, check (false: trust the index), watch
+-- (false: do not ask a watcher, lua/parley/watch.lua).
 -- corpus.opened says how: "fast" (the recorded stamps matched; the manifest
 -- was not read), "checked" (the index was compared with the manifest and is
 -- current) or "built".
@@ -449,10 +451,15 @@ function M.open(dir, opts)
         and manifest.sources_unchanged(meta.grammar_sources) and manifest.sources_unchanged(meta.empty_sources)
         and not (meta.repair and not opts.repair) and not (meta.skip_bad and not opts.skip_bad)
       -- an index is someone else's file too: on this path it may name only
-      -- regular files inside the folder (anything else takes the checked path)
-      if fresh and (opts.check == false or not ix:stale(nil, nil, (dir == "/" and "" or dir) .. "/")) then
+      -- regular files inside the folder (anything else takes the checked path).
+      -- A watcher of the corpus (parley watch) that vouches for this index
+      -- saves the stat of every source.
+      local watched = fresh and opts.check ~= false and opts.watch ~= false and watch.vouches(path, ix)
+      if fresh and (opts.check == false or not ix:stale(nil, nil, (dir == "/" and "" or dir) .. "/", nil, watched)) then
         recorded_warnings(meta, true)
-        return M.wrap(ix, dir, path, meta, "fast")
+        local self = M.wrap(ix, dir, path, meta, "fast")
+        self.watched = watched or nil
+        return self
       end
       ix:close()
       ix = nil
