@@ -148,5 +148,15 @@ describe("parley command line", function()
     out, err, code = h.run({ "overview" }, { bin = d .. "/bin/parley", cwd = "/" })
     assert.equal(0, code)
     assert.matches("telegram%-1962%-11%-02", out)
+    -- its modules load precompiled (core/bytecode.c), under their installed sources' names,
+    -- and from source once a source is newer than its compiled file
+    local probe = 'local f, where = package.searchers[2]("parley.corpus") '
+      .. 'print(type(f), where, debug.getinfo(require("parley.corpus").open, "S").source)'
+    local src = d .. "/share/parley/lua/parley/corpus.lua"
+    out, err = h.run({ "-e", probe }, { bin = d .. "/bin/parley", cwd = "/" })
+    assert.equal(("function\t%s\t@%s\n"):format(src, src), out, err)
+    os.execute("touch -d '+1 minute' " .. h.shquote(src))
+    out, err = h.run({ "-e", probe }, { bin = d .. "/bin/parley", cwd = "/" })
+    assert.equal(("string\tnil\t@%s\n"):format(src), out, err)
   end)
 end)
