@@ -64,18 +64,21 @@ static inline void buf_free(buf *b) { free(b->p); b->p = NULL; b->n = b->cap = 0
 
 /*
 ** The file is created as PATH.tmp.PID, a zero header first; every byte after
-** the header goes through a 64 KiB block whose checksum is taken when it is
-** full.  ixw_finish writes the checksum table and the header, syncs, and
-** renames the file to PATH; until then ixw_free removes it.
+** the header goes through a write buffer of IXW_BUFFER bytes, each checksum
+** block of it (IX_BLOCK_SIZE) checksummed when it is full.  ixw_finish
+** writes the checksum table and the header, syncs, and renames the file to
+** PATH; until then ixw_free removes it.
 */
+#define IXW_BUFFER ((size_t)256 << 10)   /* a multiple of IX_BLOCK_SIZE */
 typedef struct ixwriter {
   char *path, *tmp_path;           /* PATH and PATH.tmp.PID */
   int fd;                          /* -1 when closed */
   int created;                     /* tmp_path was created by this build */
   int done;                        /* renamed into place */
   uint64_t off;                    /* bytes written to fd so far */
-  unsigned char *block;            /* the current checksum block */
-  size_t block_used;
+  unsigned char *block;            /* the write buffer (IXW_BUFFER bytes) */
+  size_t block_used;               /* bytes in it */
+  size_t block_summed;             /* of which checksummed: whole blocks */
   buf sums;                        /* uint64 checksum per block */
   ix_header h;                     /* filled in as sections are written */
 } ixwriter;

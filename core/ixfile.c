@@ -1,6 +1,6 @@
 /*
 ** ixfile.c — reading the index file: map it, check the header and the
-** section table, and verify 64 KiB blocks against their checksums the first
+** section table, and verify 4 KiB blocks against their checksums the first
 ** time they are read.  An index file is untrusted input: every section is
 ** bounds-checked here, every record's offsets where they are used.
 */

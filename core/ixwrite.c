@@ -1,6 +1,6 @@
 /*
 ** ixwrite.c — writing the index file (the format is in ixfile.h): bytes go
-** out through 64 KiB blocks, each checksummed when it is complete; sections
+** out through checksum blocks (IX_BLOCK_SIZE), each checksummed when it is complete; sections
 ** are aligned to 8 bytes and listed in the header; at the end the checksum
 ** table and the header are written, the file is synced and renamed from its
 ** temporary name into place, so a reader sees the old index or the new one,
@@ -94,7 +94,8 @@ void ixw_open(lua_State *L, ixwriter *w, const char *path) {
   w->tmp_path = malloc(len);
   if (!w->path || !w->tmp_path) luaL_error(L, "not enough memory");
   snprintf(w->tmp_path, len, "%s.tmp.%ld", path, (long)getpid());
-  if ((w->block = malloc(IX_BLOCK_SIZE)) == NULL) luaL_error(L, "not enough memory");
+  if ((w->block = malloc(IXW_BUFFER)) == NULL) luaL_error(L, "not enough memory");
+  w->block_used = w->block_summed = 0;
   w->fd = ixw_create(L, w->tmp_path, O_WRONLY, 0644);
   w->created = 1;
   if (write(w->fd, zero, sizeof zero) != (ssize_t)sizeof zero)
@@ -102,21 +103,24 @@ void ixw_open(lua_State *L, ixwriter *w, const char *path) {
   w->off = IX_HEADER_SIZE;
 }
 
-/* Write bytes after the header, checksumming each 64 KiB block. */
+/* Write bytes after the header, checksumming each block as it fills. */
 int ixw_write(ixwriter *w, const void *data, size_t n) {
   const unsigned char *p = data;
   while (n > 0) {
-    size_t room = IX_BLOCK_SIZE - w->block_used, k = n < room ? n : room;
+    size_t room = IXW_BUFFER - w->block_used, k = n < room ? n : room;
     memcpy(w->block + w->block_used, p, k);
     w->block_used += k;
     p += k;
     n -= k;
-    if (w->block_used == IX_BLOCK_SIZE) {
-      uint64_t h = ix_hash(w->block, IX_BLOCK_SIZE, 0);
+    while (w->block_used - w->block_summed >= IX_BLOCK_SIZE) {
+      uint64_t h = ix_hash(w->block + w->block_summed, IX_BLOCK_SIZE, 0);
       if (buf_add(&w->sums, &h, sizeof h) != 0) return -1;
-      if (write_all(w->fd, w->block, IX_BLOCK_SIZE) != 0) return -1;
-      w->off += IX_BLOCK_SIZE;
-      w->block_used = 0;
+      w->block_summed += IX_BLOCK_SIZE;
+    }
+    if (w->block_used == IXW_BUFFER) {
+      if (write_all(w->fd, w->block, IXW_BUFFER) != 0) return -1;
+      w->off += IXW_BUFFER;
+      w->block_used = w->block_summed = 0;
     }
   }
   return 0;
@@ -130,13 +134,13 @@ int ixw_align(ixwriter *w) {
 
 /* Flush the last partial block (hashed as it is, short). */
 static int ixw_flush(ixwriter *w) {
-  if (w->block_used) {
-    uint64_t h = ix_hash(w->block, w->block_used, 0);
+  if (w->block_used > w->block_summed) {
+    uint64_t h = ix_hash(w->block + w->block_summed, w->block_used - w->block_summed, 0);
     if (buf_add(&w->sums, &h, sizeof h) != 0) return -1;
   }
   if (write_all(w->fd, w->block, w->block_used) != 0) return -1;
   w->off += w->block_used;
-  w->block_used = 0;
+  w->block_used = w->block_summed = 0;
   return 0;
 }
 

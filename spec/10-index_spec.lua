@@ -11,8 +11,8 @@ local REPAIR = "; --repair (repair = true in parley.open) replaces invalid UTF-8
 
 local FILES = { "1962-11-01-mikoyan-mccloy-stevenson-dinner.txt", "1962-11-02-mikoyan-telegram.md", "corpus.lua" }
 local TELEGRAM = FILES[2]
-local HEADER = 4096       -- docs/index-format.md: a 4 KiB header, then 64 KiB checksum blocks
-local BLOCK = 65536
+local HEADER = 4096       -- docs/index-format.md: a 4 KiB header, then 4 KiB checksum blocks
+local BLOCK = 4096
 
 local function sh(cmd)
   assert(os.execute(cmd), cmd)

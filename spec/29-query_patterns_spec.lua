@@ -209,7 +209,7 @@ describe("pattern queries", function()
   it("refuse a damaged lexicon, and positions where no type starts", function()
     local dir = h.tmpdir()
     local words = {}
-    for i = 1, 30000 do words[i] = ("w%05dx"):format(i) end  -- a lexicon of several 64 KiB blocks
+    for i = 1, 30000 do words[i] = ("w%05dx"):format(i) end  -- a lexicon of many 4 KiB blocks
     h.write(dir .. "/many.txt", table.concat(words, " ") .. "\n")
     local o = h.open(dir)
     local path = o.index_path

@@ -1,5 +1,5 @@
 -- A damaged index is detected, never answered from: every section of an index
--- of several megabytes (each that can spans several 64 KiB blocks) is damaged
+-- of several megabytes (each that can spans many 4 KiB blocks) is damaged
 -- in turn, and a fixed set of queries (spec/damage.lua: counts, KWIC with
 -- lines and columns, frequency lists, n-grams, regions and speakers, texts,
 -- lines, tokens, the lexicon) run over each damaged copy must give every answer

@@ -16,9 +16,9 @@ local function inputs(target)
 end
 
 -- An index file made consistent again after a change, as fuzz/index.c does
--- (docs/index-format.md): the header's file size, each 64 KiB block's
+-- (docs/index-format.md): the header's file size, each 4 KiB block's
 -- checksum, the checksum table's hash and the header's checksum.
-local HEADER, BLOCK = 4096, 65536
+local HEADER, BLOCK = 4096, 4096
 local function u64(hex) return tonumber(hex, 16) end   -- index.hash gives 16 hex digits
 local function sections(s)
   local out = {}

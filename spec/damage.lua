@@ -1,7 +1,7 @@
 -- What the damage spec (spec/41-damage_spec.lua) and the damage bench
 -- (bench/damage.lua) share: a corpus made at run time from the bundled
 -- documents, large enough that every section of its index that can spans
--- several 64 KiB blocks, and a fixed set of queries whose answers a damaged
+-- many 4 KiB blocks, and a fixed set of queries whose answers a damaged
 -- index must give unchanged or refuse with the damage error.
 local index = require "parley.index"
 
@@ -90,7 +90,7 @@ end
 -- sections(path) -> list of { name =, offset =, size = } from the header's
 -- section table (docs/index-format.md: 96 bytes of header fields, then
 -- entries of a 24-byte name and two 64-bit numbers), in file order.
-M.HEADER, M.BLOCK = 4096, 65536
+M.HEADER, M.BLOCK = 4096, 4096
 function M.sections(path)
   local hdr = read(path):sub(1, M.HEADER)
   local n = string.unpack("<I4", hdr, 37)
