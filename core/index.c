@@ -345,7 +345,7 @@ static int inside(const char *path, size_t len, const char *prefix, size_t plen)
 }
 
 /*
-** stale([paths, ids [, inside [, nempty [, nostat]]]]) -> nil if every source still has
+** stale([paths, ids [, inside [, nempty]]]) -> nil if every source still has
 ** the size and modification time it was indexed with (and, given the paths
 ** and ids of the sources, if the index holds exactly those sources, but for
 ** nempty of them that gave no documents); otherwise a short reason.  The
@@ -354,8 +354,7 @@ static int inside(const char *path, size_t len, const char *prefix, size_t plen)
 ** inside (the fast path, where the manifest is not read), the index is not
 ** taken at its word: every source it names must lie under that prefix and
 ** be a regular file there (not a link), or the answer is a reason to look
-** closer.  With nostat (a watcher vouches for the sources, lua/parley/watch.lua),
-** the checks that read only the index are made, and no source is statted.
+** closer.
 */
 static int corpus_stale(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
@@ -413,7 +412,6 @@ static int corpus_stale(lua_State *L) {
     lua_pushliteral(L, "documents were added or removed");
     return 1;
   }
-  if (lua_toboolean(L, 6)) { lua_pushnil(L); return 1; }
   for (k = 0; k < 2; k++) {
     sj[k].ix = &c->ix;
     sj[k].from = k == 0 ? 0 : c->ix.ndocs / 2;

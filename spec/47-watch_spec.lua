@@ -96,6 +96,18 @@ describe("parley watch", function()
     end
   end)
 
+  it("answers dirty about an index other than its own, and checks again", function()
+    local dir = corpus_of(2)
+    local p = start_watch(dir)
+    assert.is_true(until_watched(p, dir), p:file("err"))
+    local W = require "parley.watcher"
+    local sock = dir .. "/.parley/index.watch"
+    assert.equal("dirty\n", W.ask(sock, "fresh? 0123456789abcdef\n", 2000))
+    assert.is_true(until_watched(p, dir), p:file("err"))
+    local _, n = p:file("err"):gsub("the index .- is current", "")
+    assert.is_true(n >= 1)
+  end)
+
   it("sees files added, removed and renamed", function()
     local dir = corpus_of(3)
     local p = start_watch(dir)

@@ -452,10 +452,11 @@ function M.open(dir, opts)
         and not (meta.repair and not opts.repair) and not (meta.skip_bad and not opts.skip_bad)
       -- an index is someone else's file too: on this path it may name only
       -- regular files inside the folder (anything else takes the checked path).
-      -- A watcher of the corpus (parley watch) that vouches for this index
-      -- saves the stat of every source.
+      -- A watcher of the corpus (parley watch, a process of this user) that
+      -- vouches for this very index has made those checks on it, and has
+      -- seen every change to the sources since: nothing to stat or walk.
       local watched = fresh and opts.check ~= false and opts.watch ~= false and watch.vouches(path, ix)
-      if fresh and (opts.check == false or not ix:stale(nil, nil, (dir == "/" and "" or dir) .. "/", nil, watched)) then
+      if fresh and (opts.check == false or watched or not ix:stale(nil, nil, (dir == "/" and "" or dir) .. "/")) then
         recorded_warnings(meta, true)
         local self = M.wrap(ix, dir, path, meta, "fast")
         self.watched = watched or nil

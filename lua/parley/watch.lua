@@ -5,9 +5,10 @@
 --
 -- The watcher (serve) watches every folder of the corpus (inotify, through
 -- core/watch.c), checks the index once more after its watches are in place,
--- and then answers the question "fresh?" on a socket beside the index
--- (INDEX.watch): "fresh CHECKSUM" (the index's content, ix:stats().checksum)
--- or "dirty".  Before each answer it reads every change the kernel has
+-- and then answers the question "fresh? CHECKSUM" (the index the asker has
+-- mapped: its content, ix:stats().checksum) on a socket beside the index
+-- (INDEX.watch): "fresh CHECKSUM" or "dirty"; a question about another
+-- index than the watcher's own makes it check again.  Before each answer it reads every change the kernel has
 -- queued, and the kernel queues a change while the call that makes it runs:
 -- an edit finished before the question is always counted.  When changes
 -- stop for a moment it brings the index up to date (parley.open), and says
@@ -34,9 +35,10 @@ function M.socket(path) return path .. ".watch" end
 -- Does the watcher of the index at path vouch that ix (opened from there)
 -- is fresh?  -> true | false, why
 function M.vouches(path, ix)
-  local answer, why = W.ask(M.socket(path), "fresh?\n", M.ASK_MS)
+  local checksum = ix:stats().checksum
+  local answer, why = W.ask(M.socket(path), "fresh? " .. checksum .. "\n", M.ASK_MS)
   if not answer then return false, why end
-  if answer == "fresh " .. ix:stats().checksum .. "\n" then return true end
+  if answer == "fresh " .. checksum .. "\n" then return true end
   return false, answer == "dirty\n" and "the watcher saw a change" or "the watcher serves another index"
 end
 
@@ -108,7 +110,16 @@ function M.serve(dir, opts, say)
       for _, e in ipairs(events) do
         if e.folder and where[e.wd] then add(where[e.wd] .. "/" .. e.name) end
       end
-      if what == "question" then w:answer(dirty and "dirty\n" or ("fresh " .. checksum .. "\n")) end
+      if what == "question" then
+        w:answer(function(q)
+          if dirty then return "dirty\n" end
+          if q == "fresh? " .. checksum .. "\n" then return "fresh " .. checksum .. "\n" end
+          -- the opener mapped another index (rebuilt by someone else, or in
+          -- another format): check again once things are quiet
+          dirty, last = true, W.now()
+          return "dirty\n"
+        end)
+      end
     end
   end
 end
