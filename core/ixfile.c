@@ -170,15 +170,20 @@ int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char 
     return -1;
   }
   memcpy(&h, base, sizeof h);
-  if (h.version != IX_VERSION) {
-    snprintf(err, errlen, "index format version %u, this parley reads version %u",
-             (unsigned)h.version, (unsigned)IX_VERSION);
-    return IX_EVERSION;
-  }
   {
+    /* another version only with a sound header (as this format lays it out): a
+       flipped version byte is damage, not an index of another parley */
     uint64_t want = h.checksum;
+    int sound;
     h.checksum = 0;
-    if (ix_hash(&h, sizeof h, 0) != want) { snprintf(err, errlen, "header checksum mismatch"); return -1; }
+    sound = ix_hash(&h, sizeof h, 0) == want;
+    h.checksum = want;
+    if (h.version != IX_VERSION && sound) {
+      snprintf(err, errlen, "index format version %u, this parley reads version %u",
+               (unsigned)h.version, (unsigned)IX_VERSION);
+      return IX_EVERSION;
+    }
+    if (!sound || h.version != IX_VERSION) { snprintf(err, errlen, "header checksum mismatch"); return -1; }
   }
   if (h.file_size != size) {
     snprintf(err, errlen, "truncated or extended (%zu bytes, header says %llu)", size,

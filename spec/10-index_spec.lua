@@ -245,6 +245,25 @@ describe("the index", function()
       rebuilt_after(function(p) h.write(p, h.read(index_of(other))) end)
     end)
 
+    it("of another format version is rebuilt, saying so once", function()
+      local path = index_of(dir)
+      -- version 7 in a sound header: the header's checksum (bytes 89-96, over
+      -- the 3936 bytes of the header struct with it zero) recomputed
+      rewrite(path, function(s)
+        s = s:sub(1, 8) .. string.pack("<I4", 7) .. s:sub(13)
+        local zeroed = s:sub(1, 88) .. ("\0"):rep(8) .. s:sub(97, 3936)
+        local sum = tonumber(require("parley.index").hash(zeroed), 16)
+        return s:sub(1, 88) .. string.pack("<I8", sum) .. s:sub(97)
+      end)
+      local out, err, code = probe(dir)
+      assert.equal(0, code)
+      assert.equal("built\n" .. baseline .. "\ntrue\n", out)
+      assert.equal("parley: " .. path .. ": index format version 7, this parley reads version 8; rebuilding it\n", err)
+      out, err = probe(dir)
+      assert.equal("reused\n" .. baseline .. "\ntrue\n", out)
+      assert.equal("", err)
+    end)
+
     it("with a byte flipped in the header is rebuilt", function()
       local _, _, entry = section(index_of(dir), "postings")
       for _, off in ipairs({ 0, 7, 8, 16, 24, 40, entry, entry + 24, entry + 32 }) do

@@ -470,15 +470,19 @@ function M.open(dir, opts)
   m, err = manifest.read(dir)
   if not m then return nil, err end
   for _, w in ipairs(m.warnings) do io.stderr:write(clean("parley: warning: " .. w), "\n") end
-  local why
+  local why, kind
   if not opts.rebuild then
-    ix, why = index.open(path)
+    ix, why, kind = index.open(path)
     if ix and opts.check ~= false then
       local ok, reason = current(ix, m, opts)
       if not ok then ix:close(); ix, why = nil, reason end
     end
   end
   local built
+  if not ix and kind == "version" then
+    -- an index of another parley: say so once, since the rebuild may take a while
+    io.stderr:write(clean(("parley: %s; rebuilding it"):format(why)), "\n")
+  end
   if not ix then
     ix, built, path = build_here(dir, m, path, opts)
     if not ix then return nil, built end
