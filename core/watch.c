@@ -292,6 +292,14 @@ static int watch_tostring(lua_State *L) {
   return 1;
 }
 
+/* Close fd (if open) and push nil, why: the failure of an ask. */
+static int ask_fail(lua_State *L, int fd, const char *why) {
+  if (fd >= 0) close(fd);
+  luaL_pushfail(L);
+  lua_pushstring(L, why);
+  return 2;
+}
+
 /*
 ** ask(socket_path, question [, ms]) -> answer | nil, why: ask the watcher
 ** at socket_path, waiting at most ms (default 200) for the whole answer
@@ -307,40 +315,28 @@ static int watch_ask(lua_State *L) {
   struct stat st;
   struct timespec t0, t;
   char ans[MAX_REQUEST];
-  int fd, r;
+  int fd;
   luaL_argcheck(L, strlen(path) == len, 1, "path holds a NUL byte");
-  if (lstat(path, &st) != 0) { luaL_pushfail(L); lua_pushliteral(L, "no watcher"); return 2; }
-  if (!S_ISSOCK(st.st_mode) || st.st_uid != geteuid() || unix_addr(&a, path, len) != 0) {
-    luaL_pushfail(L);
-    lua_pushliteral(L, "not a watcher's socket of this user");
-    return 2;
-  }
+  if (lstat(path, &st) != 0) return ask_fail(L, -1, "no watcher");
+  if (!S_ISSOCK(st.st_mode) || st.st_uid != geteuid() || unix_addr(&a, path, len) != 0)
+    return ask_fail(L, -1, "not a watcher's socket of this user");
   fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) { luaL_pushfail(L); lua_pushstring(L, strerror(errno)); return 2; }
-  r = connect(fd, (struct sockaddr *)&a, sizeof a);   /* a Unix socket connects at once, or not */
-  if (r != 0) {
-    int e = errno;
-    close(fd);
-    luaL_pushfail(L);
-    lua_pushstring(L, e == ECONNREFUSED ? "no watcher" : e == EAGAIN ? "the watcher is busy" : strerror(e));
-    return 2;
-  }
-  if (!peer_is_us(fd) || send(fd, q, qlen, MSG_NOSIGNAL) != (ssize_t)qlen) {
-    close(fd);
-    luaL_pushfail(L);
-    lua_pushliteral(L, "the watcher is not of this user, or not listening");
-    return 2;
-  }
+  if (fd < 0) return ask_fail(L, -1, strerror(errno));
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0)   /* a Unix socket connects at once, or not */
+    return ask_fail(L, fd, errno == ECONNREFUSED ? "no watcher" : errno == EAGAIN ? "the watcher is busy"
+                                                                                   : strerror(errno));
+  if (!peer_is_us(fd) || send(fd, q, qlen, MSG_NOSIGNAL) != (ssize_t)qlen)
+    return ask_fail(L, fd, "the watcher is not of this user, or not listening");
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (;;) {
     long left;
     ssize_t got;
     clock_gettime(CLOCK_MONOTONIC, &t);
     left = (long)ms - ((t.tv_sec - t0.tv_sec) * 1000L + (t.tv_nsec - t0.tv_nsec) / 1000000L);
-    if (left <= 0 || wait_fd(fd, POLLIN, (int)left) <= 0) { close(fd); luaL_pushfail(L); lua_pushliteral(L, "no answer in time"); return 2; }
+    if (left <= 0 || wait_fd(fd, POLLIN, (int)left) <= 0) return ask_fail(L, fd, "no answer in time");
     got = read(fd, ans + have, sizeof ans - have);
     if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (got < 0) { close(fd); luaL_pushfail(L); lua_pushstring(L, strerror(errno)); return 2; }
+    if (got < 0) return ask_fail(L, fd, strerror(errno));
     if (got == 0 || (have += (size_t)got) == sizeof ans) break;
   }
   close(fd);
