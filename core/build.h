@@ -157,6 +157,7 @@ typedef struct lexicon {
   int mu_init;
   lex_table forms;                 /* every exact form, to its id */
   lex_table caches[MAX_THREADS];   /* per worker thread: the forms it has met */
+  lex_slot *hot[MAX_THREADS];      /* per worker thread: LEX_HOT slots, the forms met last (direct-mapped) */
   lex_chunk *strings;              /* arena holding the forms */
   const char **str;                /* per id: the form, */
   uint32_t *len;                   /* ... its length in bytes, */

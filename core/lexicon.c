@@ -109,13 +109,13 @@ void lex_init(lua_State *L, lexicon *lx) {
 
 /* Intern an exact form: the caller holds no lock; returns UINT32_MAX on OOM. */
 static uint32_t intern(lexicon *lx, lex_table *cache, const char *s, uint32_t len, uint8_t kind,
-                       uint64_t h) {
+                       uint64_t h, const char **kept) {
   uint64_t pre = prefix8(s, len);
   lex_slot *e;
   uint32_t id;
   if (cache->cap == 0 && table_grow(cache) != 0) return UINT32_MAX;
   e = table_find(cache, s, len, h, pre);
-  if (e->hash) return e->id;
+  if (e->hash) { *kept = e->s; return e->id; }
   pthread_mutex_lock(&lx->mu);
   lex_slot *g = table_find(&lx->forms, s, len, h, pre);
   const char *str;
@@ -152,16 +152,28 @@ static uint32_t intern(lexicon *lx, lex_table *cache, const char *s, uint32_t le
   e = table_find(cache, s, len, h, pre);
   e->hash = h; e->pre = pre; e->s = str; e->len = len; e->id = id;
   cache->n++;
+  *kept = str;
   return id;
 oom:
   pthread_mutex_unlock(&lx->mu);
   return UINT32_MAX;
 }
 
+/*
+** In front of a thread's cache, a small direct-mapped table of the forms it
+** met last (LEX_HOT slots of 32 bytes: 128 KiB, which stays in the core's
+** own cache).  Words are Zipf-distributed, so most tokens are found there
+** without touching the cache, whose size grows with the vocabulary and
+** whose look-ups miss the processor's caches.
+*/
+#define LEX_HOT 4096u
+
 int lex_intern(lexicon *lx, unsigned thread, const char *text, const pl_token *toks, size_t n,
                uint32_t *ids) {
   lex_table *cache = &lx->caches[thread];
+  lex_slot *hot = lx->hot[thread];
   size_t k;
+  if (hot == NULL && (hot = lx->hot[thread] = calloc(LEX_HOT, sizeof *hot)) == NULL) return -1;
   /* hash a few tokens ahead and prefetch their slots: the look-ups are bound by memory latency */
   enum { AHEAD = 8 };
   uint64_t hs[AHEAD];
@@ -176,9 +188,21 @@ int lex_intern(lexicon *lx, unsigned thread, const char *text, const pl_token *t
       hs[k % AHEAD] = ha;
       if (cache->cap) __builtin_prefetch(&cache->v[ha & (cache->cap - 1)]);
     }
-    id = intern(lx, cache, text + t->start, t->len, t->kind, h);
-    if (id == UINT32_MAX) return -1;
-    ids[k] = id;
+    {
+      const char *s = text + t->start;
+      uint64_t pre = prefix8(s, t->len);
+      lex_slot *hot_slot = &hot[h & (LEX_HOT - 1)];
+      if (hot_slot->hash == h && hot_slot->len == t->len && hot_slot->pre == pre &&
+          (t->len <= 8 || memcmp(hot_slot->s + 8, s + 8, t->len - 8) == 0)) {
+        ids[k] = hot_slot->id;
+        continue;
+      }
+      const char *kept;
+      id = intern(lx, cache, s, t->len, t->kind, h, &kept);
+      if (id == UINT32_MAX) return -1;
+      hot_slot->hash = h; hot_slot->pre = pre; hot_slot->len = t->len; hot_slot->id = id; hot_slot->s = kept;
+      ids[k] = id;
+    }
   }
   return 0;
 }
@@ -348,7 +372,10 @@ void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex) {
 
 void lex_free(lexicon *lx) {
   size_t i;
-  for (i = 0; i < MAX_THREADS; i++) { free(lx->caches[i].v); lx->caches[i].v = NULL; }
+  for (i = 0; i < MAX_THREADS; i++) {
+    free(lx->caches[i].v); lx->caches[i].v = NULL;
+    free(lx->hot[i]); lx->hot[i] = NULL;
+  }
   if (lx->mu_init) { pthread_mutex_destroy(&lx->mu); lx->mu_init = 0; }
   free(lx->forms.v); lx->forms.v = NULL;
   arena_free(&lx->strings);
