@@ -294,7 +294,7 @@ static int decode(ix_index *ix, ix_cursor *c, uint32_t prev_end, int absolute, u
 }
 
 int ix_seek(ix_index *ix, uint64_t pos, ix_cursor *c) {
-  uint64_t b = pos / IX_SKIP, k;
+  uint64_t b = pos / IX_SKIP;
   const ix_skip *s;
   if (pos >= ix->ntokens || b >= ix->nskips) return -1;
   s = &ix->skips[b];
@@ -313,9 +313,7 @@ int ix_seek(ix_index *ix, uint64_t pos, ix_cursor *c) {
     if (ix_touch(ix, c->p, (size_t)(avail < IX_SKIP * 10 ? avail : IX_SKIP * 10))) return -1;
   }
   if (decode(ix, c, 0, 1, s->start)) return -1;
-  for (k = c->pos; k < pos; k++)
-    if (ix_next(ix, c)) return -1;
-  return 0;
+  return ix_walk(ix, c, pos);
 }
 
 int ix_next(ix_index *ix, ix_cursor *c) {
@@ -333,6 +331,73 @@ int ix_next(ix_index *ix, ix_cursor *c) {
     fresh = 1;
   }
   return decode(ix, c, fresh ? 0 : prev_end, 0, 0);
+}
+
+/*
+** A token record as ix_get_token reads it, but where 8 bytes can be read
+** a varint of up to 5 bytes (any id) is taken whole from one word instead
+** of a byte at a time: a branch per byte mispredicts on the stream's mix
+** of one-, two- and three-byte records.
+*/
+static inline int get_token_fast(const unsigned char **p, const unsigned char *end, uint64_t *id, uint64_t *gap) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const unsigned char *q = *p;
+  if (end - q >= 8) {
+    uint64_t w, stops, x, v;
+    unsigned n;
+    memcpy(&w, q, 8);
+    stops = ~w & 0x8080808080808080ull;  /* the high bit clear: a varint's last byte */
+    n = stops ? ((unsigned)__builtin_ctzll(stops) >> 3) + 1 : 9;
+    if (n <= 5) {
+      x = w & ((1ull << (8 * n)) - 1);
+      v = (x & 0x7full) | ((x >> 1) & (0x7full << 7)) | ((x >> 2) & (0x7full << 14)) |
+          ((x >> 3) & (0x7full << 21)) | ((x >> 4) & (0x7full << 28));
+      *id = v >> 2;
+      *p = q + n;
+      if ((v & 3) == 3) return ix_get_varint(p, end, gap);
+      *gap = (0x020001u >> (8 * (v & 3))) & 0xff;  /* code 0: 1 byte, 1: none, 2: two */
+      return 1;
+    }
+  }
+#endif
+  return ix_get_token(p, end, id, gap);
+}
+
+/*
+** The tokens from the one after c's to the end of c's block and document
+** are decoded in a tight loop: their bytes were verified when the cursor
+** entered the block (ix_seek, ix_next), so only the step into a new block
+** or document goes through ix_next.  Each record is still bounds-checked
+** (id, gap, the stream's end).
+*/
+int ix_walk(ix_index *ix, ix_cursor *c, uint64_t pos) {
+  const unsigned char *end = ix->stream + ix->stream_size;
+  const uint32_t *lens = ix->lens;
+  uint64_t nexact = ix->nexact;
+  while (c->pos < pos) {
+    uint64_t stop = c->pos | (IX_SKIP - 1), k;  /* the last position of the block */
+    if (stop > pos) stop = pos;
+    if (stop >= c->doc_end) stop = c->doc_end - 1;
+    if (stop > c->pos && ix->lens_checked) {
+      const unsigned char *p = c->p;
+      uint32_t start = c->start, len = c->len, id = c->id;
+      for (k = c->pos; k < stop; k++) {
+        uint64_t v, gap;
+        uint32_t prev_end = start + len;
+        if (!get_token_fast(&p, end, &v, &gap) || v >= nexact || gap > UINT32_MAX - prev_end) return -1;
+        id = (uint32_t)v;
+        start = prev_end + (uint32_t)gap;
+        len = lens[id];
+      }
+      c->p = p;
+      c->pos = stop;
+      c->id = id;
+      c->start = start;
+      c->len = len;
+    }
+    if (c->pos < pos && ix_next(ix, c)) return -1;
+  }
+  return 0;
 }
 
 /* The last of the sorted offsets v[0..n) that is <= off (v[0] <= off). */

@@ -164,15 +164,14 @@ static void locate_span(lua_State *L, pl_corpus *c, walk *wk, uint32_t s, uint32
   if (!wk->have || s < cur->pos || s - cur->pos > IX_SKIP / 2 + (s % IX_SKIP)) {
     if (ix_seek(&c->ix, s, cur)) corpus_damaged(L, c);
     wk->have = 1;
-  } else {
-    while (cur->pos < s)
-      if (ix_next(&c->ix, cur)) corpus_damaged(L, c);
+  } else if (ix_walk(&c->ix, cur, s)) {
+    corpus_damaged(L, c);
   }
   out->doc = cur->doc;
   out->bs = cur->start;
   out->be = cur->start + cur->len;
-  while (cur->pos + 1 < e) {
-    if (ix_next(&c->ix, cur) || cur->doc != out->doc) corpus_damaged(L, c);
+  if (cur->pos + 1 < e) {
+    if (ix_walk(&c->ix, cur, (uint64_t)e - 1) || cur->doc != out->doc) corpus_damaged(L, c);
     out->be = cur->start + cur->len;
   }
   if (e == s) out->be = out->bs;
