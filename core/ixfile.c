@@ -334,67 +334,61 @@ int ix_next(ix_index *ix, ix_cursor *c) {
 }
 
 /*
-** A token record as ix_get_token reads it, but where 8 bytes can be read
-** a varint of up to 5 bytes (any id) is taken whole from one word instead
-** of a byte at a time: a branch per byte mispredicts on the stream's mix
-** of one-, two- and three-byte records.
+** Walk the cursor from its token to token stop (after it, in the same
+** block and document): the records' bytes were verified when the cursor
+** entered the block.  Where the block's 64 records (at most 10 bytes each)
+** and 8 bytes more lie inside the stream, a record is read from one 8-byte
+** word without a bounds test or a branch per byte (a branch per byte
+** mispredicts on the stream's mix of one-, two- and three-byte records);
+** elsewhere, and for a varint longer than 5 bytes, ix_get_token reads it.
+** Every id is checked, and byte offsets add up in 64 bits, checked at the
+** end (they only grow, so the last start bounds them all).
 */
-static inline int get_token_fast(const unsigned char **p, const unsigned char *end, uint64_t *id, uint64_t *gap) {
+static int walk_block(ix_index *ix, ix_cursor *c, uint64_t stop) {
+  const unsigned char *p = c->p, *end = ix->stream + ix->stream_size;
+  const uint32_t *lens = ix->lens;
+  uint64_t nexact = ix->nexact, k, v, id = c->id, gap, at = (uint64_t)c->start + c->len, start = c->start;
+  uint32_t len = c->len;
+  int fast = (uint64_t)(end - p) >= 10 * IX_SKIP + 8;
+  for (k = c->pos; k < stop; k++) {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  const unsigned char *q = *p;
-  if (end - q >= 8) {
-    uint64_t w, stops, x, v;
+    uint64_t w, x, stops;
     unsigned n;
-    memcpy(&w, q, 8);
-    stops = ~w & 0x8080808080808080ull;  /* the high bit clear: a varint's last byte */
-    n = stops ? ((unsigned)__builtin_ctzll(stops) >> 3) + 1 : 9;
-    if (n <= 5) {
-      x = w & ((1ull << (8 * n)) - 1);
+    if (fast) {
+      memcpy(&w, p, 8);
+      stops = (~w & 0x8080808080808080ull) | 0x8000000000000000ull;  /* a varint's last byte */
+      n = ((unsigned)__builtin_ctzll(stops) >> 3) + 1;
+      x = w & (~0ull >> (64 - 8 * n));
       v = (x & 0x7full) | ((x >> 1) & (0x7full << 7)) | ((x >> 2) & (0x7full << 14)) |
           ((x >> 3) & (0x7full << 21)) | ((x >> 4) & (0x7full << 28));
-      *id = v >> 2;
-      *p = q + n;
-      if ((v & 3) == 3) return ix_get_varint(p, end, gap);
-      *gap = (0x020001u >> (8 * (v & 3))) & 0xff;  /* code 0: 1 byte, 1: none, 2: two */
-      return 1;
-    }
-  }
+      if (n > 5) return -1;  /* an id of more than 32 bits */
+      p += n;
+      if ((v & 3) != 3) gap = (0x020001u >> (8 * (v & 3))) & 0xff;  /* code 0: 1 byte, 1: none, 2: two */
+      else if (!ix_get_varint(&p, end, &gap)) return -1;
+      id = v >> 2;
+    } else
 #endif
-  return ix_get_token(p, end, id, gap);
+    if (!ix_get_token(&p, end, &id, &gap)) return -1;
+    if (id >= nexact) return -1;
+    start = at + gap;
+    len = lens[id];
+    at = start + len;
+  }
+  if (start > UINT32_MAX) return -1;
+  c->p = p;
+  c->pos = stop;
+  c->id = (uint32_t)id;
+  c->start = (uint32_t)start;
+  c->len = len;
+  return 0;
 }
 
-/*
-** The tokens from the one after c's to the end of c's block and document
-** are decoded in a tight loop: their bytes were verified when the cursor
-** entered the block (ix_seek, ix_next), so only the step into a new block
-** or document goes through ix_next.  Each record is still bounds-checked
-** (id, gap, the stream's end).
-*/
 int ix_walk(ix_index *ix, ix_cursor *c, uint64_t pos) {
-  const unsigned char *end = ix->stream + ix->stream_size;
-  const uint32_t *lens = ix->lens;
-  uint64_t nexact = ix->nexact;
   while (c->pos < pos) {
-    uint64_t stop = c->pos | (IX_SKIP - 1), k;  /* the last position of the block */
+    uint64_t stop = c->pos | (IX_SKIP - 1);  /* the last position of the block */
     if (stop > pos) stop = pos;
     if (stop >= c->doc_end) stop = c->doc_end - 1;
-    if (stop > c->pos && ix->lens_checked) {
-      const unsigned char *p = c->p;
-      uint32_t start = c->start, len = c->len, id = c->id;
-      for (k = c->pos; k < stop; k++) {
-        uint64_t v, gap;
-        uint32_t prev_end = start + len;
-        if (!get_token_fast(&p, end, &v, &gap) || v >= nexact || gap > UINT32_MAX - prev_end) return -1;
-        id = (uint32_t)v;
-        start = prev_end + (uint32_t)gap;
-        len = lens[id];
-      }
-      c->p = p;
-      c->pos = stop;
-      c->id = id;
-      c->start = start;
-      c->len = len;
-    }
+    if (stop > c->pos && ix->lens_checked && walk_block(ix, c, stop)) return -1;
     if (c->pos < pos && ix_next(ix, c)) return -1;
   }
   return 0;

@@ -14,54 +14,77 @@
 
 /* ---------------------------------------------------------------- context */
 
-/* Copy s[0..n) with every run of white space turned into one space. */
+/*
+** Byte classes: SP white space for the context's edges (space, tab, LF,
+** CR), CONT a UTF-8 continuation byte, SQ white space that squeeze turns
+** into one space (SP and FF, VT).  The loops below add up classes instead
+** of branching on each byte: a branch on white space mispredicts at every
+** word of a text.
+*/
+enum { SP = 1, CONT = 2, SQ = 4 };
+#define R4(x) x, x, x, x
+#define R16(x) R4(x), R4(x), R4(x), R4(x)
+static const unsigned char byte_class[256] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, SP | SQ, SP | SQ, SQ, SQ, SP | SQ, 0, 0,  /* \t \n \v \f \r */
+  R16(0), SP | SQ, R4(0), R4(0), R4(0), 0, 0, 0, R16(0), R16(0), R16(0), R16(0), R16(0),
+  R16(CONT), R16(CONT), R16(CONT), R16(CONT),
+  R16(0), R16(0), R16(0), R16(0),
+};
+#undef R16
+#undef R4
+
+/* Copy s[0..n) with every run of white space turned into one space; dst holds n bytes. */
 static size_t squeeze(const char *s, size_t n, char *dst) {
   size_t i, k = 0;
-  int sp = 0;
+  unsigned sp = 0;
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-      if (!sp) dst[k++] = ' ';
-      sp = 1;
-    } else {
-      dst[k++] = (char)c;
-      sp = 0;
-    }
+    unsigned isp = (unsigned)(byte_class[c] & SQ) >> 2;
+    dst[k] = isp ? ' ' : (char)c;  /* written always, kept unless it extends a run */
+    k += 1 - (isp & sp);
+    sp = isp;
   }
   return k;
 }
 
-static int is_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+static int is_space(unsigned char c) { return byte_class[c] & SP; }
 
-/* Start of the left context: w characters (a run of white space counts once) before at. */
+/*
+** Start of the left context: w characters (a run of white space counts once)
+** before at.  A character counts at its first byte, a run of white space at
+** its first byte too, so the edge is where the w-th count falls.
+*/
 static size_t left_edge(const char *t, size_t at, size_t w) {
+  const unsigned char *u = (const unsigned char *)t;
   size_t i = at, chars = 0;
-  while (i > 0 && is_space((unsigned char)t[i - 1])) i--;  /* the space before the hit is free */
-  while (i > 0 && chars < w) {
+  while (i > 0 && is_space(u[i - 1])) i--;  /* the space before the hit is free */
+  if (w == 0) return i;
+  while (i > 0) {
+    unsigned c = byte_class[u[i - 1]], before = i > 1 ? byte_class[u[i - 2]] : 0;
     i--;
-    if (is_space((unsigned char)t[i])) {
-      while (i > 0 && is_space((unsigned char)t[i - 1])) i--;
-      chars++;
-    } else if (((unsigned char)t[i] & 0xC0) != 0x80) {
-      chars++;
-    }
+    chars += ((c & (SP | CONT)) == 0) | (c & ~before & SP);
+    if (chars == w) break;
   }
   return i;
 }
 
-/* End of the right context: w characters after at. */
+/*
+** End of the right context: w characters after at.  A unit is a run of
+** white space, or a byte that is not one with the continuation bytes after
+** it; the edge is where the (w + 1)-th unit starts.
+*/
 static size_t right_edge(const char *t, size_t len, size_t at, size_t w) {
-  size_t i = at, chars = 0;
-  while (i < len && is_space((unsigned char)t[i])) i++;
-  while (i < len && chars < w) {
-    if (is_space((unsigned char)t[i])) {
-      while (i < len && is_space((unsigned char)t[i])) i++;
-      chars++;
-      continue;
-    }
-    i++;
-    while (i < len && ((unsigned char)t[i] & 0xC0) == 0x80) i++;
-    chars++;
+  const unsigned char *u = (const unsigned char *)t;
+  size_t i = at, chars = 1;
+  unsigned prev;
+  while (i < len && is_space(u[i])) i++;
+  if (i >= len || w == 0) return i;
+  prev = byte_class[u[i]];
+  for (i++; i < len; i++) {
+    unsigned c = byte_class[u[i]];
+    chars += ((c & (SP | CONT)) == 0) | (c & ~prev & SP) | ((c >> 1) & prev & SP);
+    if (chars > w) break;
+    prev = c;
   }
   return i;
 }
