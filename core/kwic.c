@@ -38,18 +38,57 @@ static const unsigned char byte_class[256] = {
 #undef R16
 #undef R4
 
-/* Copy s[0..n) with every run of white space turned into one space; dst holds n bytes. */
-static size_t squeeze(const char *s, size_t n, char *dst) {
-  size_t i, k = 0;
-  unsigned sp = 0;
-  for (i = 0; i < n; i++) {
+#define ONES8 0x0101010101010101ull
+#define HIGH8 0x8080808080808080ull
+
+/* The high bit of each byte of x that is zero (exact, no borrow between bytes). */
+static inline uint64_t zero_bytes(uint64_t x) {
+  return ~(((x & ~HIGH8) + ~HIGH8) | x) & HIGH8;
+}
+
+/* The byte loop of squeeze over s[i..n), run state *sp; returns the new k. */
+static inline size_t squeeze_bytes(const char *s, size_t i, size_t n, char *dst, size_t k, unsigned *sp) {
+  for (; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     unsigned isp = (unsigned)(byte_class[c] & SQ) >> 2;
     dst[k] = isp ? ' ' : (char)c;  /* written always, kept unless it extends a run */
-    k += 1 - (isp & sp);
-    sp = isp;
+    k += 1 - (isp & *sp);
+    *sp = isp;
   }
   return k;
+}
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KW_WORDS 1  /* eight bytes at a time */
+/* High bits of the bytes of x below 0x20 (control characters, the white space but the space). */
+static inline uint64_t control_bytes(uint64_t x) { return ~(((x & ~HIGH8) + ONES8 * 0x60) | x) & HIGH8; }
+static inline uint64_t space_bytes(uint64_t x) { return zero_bytes(x ^ (ONES8 * ' ')); }
+static inline uint64_t cont_bytes(uint64_t x) { return zero_bytes((x & (ONES8 * 0xC0)) ^ HIGH8); }
+#endif
+
+/*
+** Copy s[0..n) with every run of white space turned into one space; dst
+** holds n bytes.  Eight bytes with no control character and no two spaces
+** in a row (most of a text) are copied as they are.
+*/
+static size_t squeeze(const char *s, size_t n, char *dst) {
+  size_t i = 0, k = 0;
+  unsigned sp = 0;
+#ifdef KW_WORDS
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, spaces;
+    memcpy(&x, s + i, 8);
+    spaces = space_bytes(x);
+    if (control_bytes(x) || (spaces & (spaces << 8)) || (sp && (spaces & 0x80))) {
+      k = squeeze_bytes(s, i, i + 8, dst, k, &sp);
+      continue;
+    }
+    memcpy(dst + k, &x, 8);
+    k += 8;
+    sp = (unsigned)(spaces >> 63);
+  }
+#endif
+  return squeeze_bytes(s, i, n, dst, k, &sp);
 }
 
 static int is_space(unsigned char c) { return byte_class[c] & SP; }
@@ -64,6 +103,19 @@ static size_t left_edge(const char *t, size_t at, size_t w) {
   size_t i = at, chars = 0;
   while (i > 0 && is_space(u[i - 1])) i--;  /* the space before the hit is free */
   if (w == 0) return i;
+#ifdef KW_WORDS
+  while (i >= 8) {  /* eight bytes without a control character whose counts do not reach w */
+    uint64_t x, sp, prev, counts;
+    memcpy(&x, t + i - 8, 8);
+    if (control_bytes(x)) break;
+    sp = space_bytes(x);
+    prev = (sp << 8) | (i > 8 && is_space(u[i - 9]) ? 0x80 : 0);
+    counts = (~sp & ~cont_bytes(x) & HIGH8) | (sp & ~prev);
+    if (chars + (size_t)__builtin_popcountll(counts) >= w) break;
+    chars += (size_t)__builtin_popcountll(counts);
+    i -= 8;
+  }
+#endif
   while (i > 0) {
     unsigned c = byte_class[u[i - 1]], before = i > 1 ? byte_class[u[i - 2]] : 0;
     i--;
@@ -85,7 +137,22 @@ static size_t right_edge(const char *t, size_t len, size_t at, size_t w) {
   while (i < len && is_space(u[i])) i++;
   if (i >= len || w == 0) return i;
   prev = byte_class[u[i]];
-  for (i++; i < len; i++) {
+  i++;
+#ifdef KW_WORDS
+  while (i + 8 <= len) {  /* eight bytes without a control character that do not end the context */
+    uint64_t x, sp, before, starts;
+    memcpy(&x, t + i, 8);
+    if (control_bytes(x)) break;
+    sp = space_bytes(x);
+    before = (sp << 8) | (prev & SP ? 0x80 : 0);
+    starts = (~sp & ~cont_bytes(x) & HIGH8) | (sp & ~before) | (cont_bytes(x) & before);
+    if (chars + (size_t)__builtin_popcountll(starts) > w) break;
+    chars += (size_t)__builtin_popcountll(starts);
+    prev = byte_class[u[i + 7]];
+    i += 8;
+  }
+#endif
+  for (; i < len; i++) {
     unsigned c = byte_class[u[i]];
     chars += ((c & (SP | CONT)) == 0) | (c & ~prev & SP) | ((c >> 1) & prev & SP);
     if (chars > w) break;
