@@ -256,7 +256,7 @@ static int locate_at(ix_index *ix, walk *wk, uint32_t s, uint32_t e, located *ou
     out->bs = out->be = UINT32_MAX;  /* the caller takes the end of the text */
     return 0;
   }
-  if (!wk->have || s < cur->pos || s - cur->pos > IX_SKIP / 2 + (s % IX_SKIP)) {
+  if (!wk->have || s < cur->pos || s - cur->pos > 4 + (s % IX_SKIP)) {
     wk->have = 0;
     if (ix_seek(ix, s, cur)) return -1;
     wk->have = 1;
