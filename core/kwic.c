@@ -64,6 +64,8 @@ static inline size_t squeeze_bytes(const char *s, size_t i, size_t n, char *dst,
 static inline uint64_t control_bytes(uint64_t x) { return ~(((x & ~HIGH8) + ONES8 * 0x60) | x) & HIGH8; }
 static inline uint64_t space_bytes(uint64_t x) { return zero_bytes(x ^ (ONES8 * ' ')); }
 static inline uint64_t cont_bytes(uint64_t x) { return zero_bytes((x & (ONES8 * 0xC0)) ^ HIGH8); }
+/* How many bytes a mask of high bits marks (no call to a population count without -mpopcnt). */
+static inline size_t count_bytes(uint64_t m) { return (size_t)(((m >> 7) * ONES8) >> 56); }
 #endif
 
 /*
@@ -111,8 +113,8 @@ static size_t left_edge(const char *t, size_t at, size_t w) {
     sp = space_bytes(x);
     prev = (sp << 8) | (i > 8 && is_space(u[i - 9]) ? 0x80 : 0);
     counts = (~sp & ~cont_bytes(x) & HIGH8) | (sp & ~prev);
-    if (chars + (size_t)__builtin_popcountll(counts) >= w) break;
-    chars += (size_t)__builtin_popcountll(counts);
+    if (chars + count_bytes(counts) >= w) break;
+    chars += count_bytes(counts);
     i -= 8;
   }
 #endif
@@ -146,8 +148,8 @@ static size_t right_edge(const char *t, size_t len, size_t at, size_t w) {
     sp = space_bytes(x);
     before = (sp << 8) | (prev & SP ? 0x80 : 0);
     starts = (~sp & ~cont_bytes(x) & HIGH8) | (sp & ~before) | (cont_bytes(x) & before);
-    if (chars + (size_t)__builtin_popcountll(starts) > w) break;
-    chars += (size_t)__builtin_popcountll(starts);
+    if (chars + count_bytes(starts) > w) break;
+    chars += count_bytes(starts);
     prev = byte_class[u[i + 7]];
     i += 8;
   }
