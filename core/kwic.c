@@ -60,7 +60,7 @@ static inline size_t squeeze_bytes(const char *s, size_t i, size_t n, char *dst,
 
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define KW_WORDS 1  /* eight bytes at a time */
-/* High bits of the bytes of x below 0x20 (control characters, the white space but the space). */
+/* High bits of the bytes of x below 0x20: control characters, white space other than the space. */
 static inline uint64_t control_bytes(uint64_t x) { return ~(((x & ~HIGH8) + ONES8 * 0x60) | x) & HIGH8; }
 static inline uint64_t space_bytes(uint64_t x) { return zero_bytes(x ^ (ONES8 * ' ')); }
 static inline uint64_t cont_bytes(uint64_t x) { return zero_bytes((x & (ONES8 * 0xC0)) ^ HIGH8); }
