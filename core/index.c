@@ -234,6 +234,46 @@ const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, siz
   return c->rbuf;
 }
 
+/*
+** The text of document d as corpus_text_once reads it, for a thread that
+** holds no Lua state: through ix (the corpus' index, or a copy of it with a
+** bitmap of its own), into buf[0..cap) unless the index embeds it.  0 and
+** *text, *len; or -1 for any failure (damage, an unreadable or changed
+** source, a text larger than cap), which the caller leaves to
+** corpus_text_once on the Lua thread to raise, with its message.
+*/
+int corpus_read_text(ix_index *ix, uint32_t d, char *buf, size_t cap,
+                     const char **text, size_t *len) {
+  const ix_doc *doc = &ix->docs[d];
+  const char *path;
+  size_t got = 0;
+  int fd;
+  if (doc->flags & IX_DOC_EMBEDDED) {
+    const char *p = ix->texts + doc->text;
+    if (ix_touch(ix, p, (size_t)doc->text_len)) return -1;
+    *text = p;
+    *len = (size_t)doc->text_len;
+    return 0;
+  }
+  path = ix_blob(ix->strings, ix->strings_size, doc->path);
+  if (path == NULL || doc->path.off + (uint64_t)doc->path.len >= ix->strings_size ||
+      ix_touch(ix, path, doc->path.len + 1) || path[doc->path.len] != '\0' || doc->size + 1 > cap)
+    return -1;
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  while (got <= doc->size) {  /* one byte more than expected: a grown file is noticed */
+    ssize_t r = read(fd, buf + got, (size_t)doc->size + 1 - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  close(fd);
+  if (got != doc->size || ix_hash(buf, got, 0) != doc->hash) return -1;
+  *text = buf;
+  *len = got;
+  return 0;
+}
+
 static uint32_t check_doc(lua_State *L, pl_corpus *c, int arg) {
   lua_Integer d = luaL_checkinteger(L, arg);
   luaL_argcheck(L, d >= 1 && d <= (lua_Integer)c->ix.ndocs, arg, "document number out of range");

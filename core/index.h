@@ -10,6 +10,7 @@
 
 #define PARLEY_INDEX "parley.Index"
 #define PARLEY_HITS  "parley.Hits"
+#define PARLEY_KWIC_STATE "parley.KwicBatches"  /* kwic.c: a concordance made in two threads */
 
 /* A document's text, mapped on first use. */
 typedef struct pl_text { void *map; size_t len; int loaded; } pl_text;
@@ -38,6 +39,9 @@ int corpus_damaged(lua_State *L, pl_corpus *c);
 const char *corpus_string(lua_State *L, pl_corpus *c, ix_str s);
 const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len);
 const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, size_t *len);
+/* corpus_text_once for another thread: read through ix into buf[0..cap); 0, or -1 on any failure. */
+int corpus_read_text(ix_index *ix, uint32_t d, char *buf, size_t cap,
+                     const char **text, size_t *len);
 
 pl_hits *check_hits(lua_State *L, int i);
 /* Push a new hit list of n spans anchored to the Index at stack index ci. */

@@ -246,6 +246,8 @@ int ix_seek(ix_index *ix, uint64_t pos, ix_cursor *c);
 ** -1 is always damage, to be raised (corpus_damaged), never the end of a list.
 */
 int ix_next(ix_index *ix, ix_cursor *c);
+/* Advance c to position pos (>= c's), as ix_next would step by step; 0, or -1 if damaged. */
+int ix_walk(ix_index *ix, ix_cursor *c, uint64_t pos);
 /* The document holding position pos (binary search). */
 uint32_t ix_doc_of(const ix_index *ix, uint64_t pos);
 /*

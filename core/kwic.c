@@ -7,61 +7,158 @@
 ** report of its own.  ix:locate(hits) returns the rows; ix:kwic(hits, opts)
 ** sorts them and writes them through the one output layer (writer.c).
 */
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "report.h"
 
 /* ---------------------------------------------------------------- context */
 
-/* Copy s[0..n) with every run of white space turned into one space. */
-static size_t squeeze(const char *s, size_t n, char *dst) {
-  size_t i, k = 0;
-  int sp = 0;
-  for (i = 0; i < n; i++) {
+/*
+** Byte classes: SP white space for the context's edges (space, tab, LF,
+** CR), CONT a UTF-8 continuation byte, SQ white space that squeeze turns
+** into one space (SP and FF, VT).  The loops below add up classes instead
+** of branching on each byte: a branch on white space mispredicts at every
+** word of a text.
+*/
+enum { SP = 1, CONT = 2, SQ = 4 };
+#define R4(x) x, x, x, x
+#define R16(x) R4(x), R4(x), R4(x), R4(x)
+static const unsigned char byte_class[256] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, SP | SQ, SP | SQ, SQ, SQ, SP | SQ, 0, 0,  /* \t \n \v \f \r */
+  R16(0), SP | SQ, R4(0), R4(0), R4(0), 0, 0, 0, R16(0), R16(0), R16(0), R16(0), R16(0),
+  R16(CONT), R16(CONT), R16(CONT), R16(CONT),
+  R16(0), R16(0), R16(0), R16(0),
+};
+#undef R16
+#undef R4
+
+#define ONES8 0x0101010101010101ull
+#define HIGH8 0x8080808080808080ull
+
+/* The high bit of each byte of x that is zero (exact, no borrow between bytes). */
+static inline uint64_t zero_bytes(uint64_t x) {
+  return ~(((x & ~HIGH8) + ~HIGH8) | x) & HIGH8;
+}
+
+/* The byte loop of squeeze over s[i..n), run state *sp; returns the new k. */
+static inline size_t squeeze_bytes(const char *s, size_t i, size_t n, char *dst, size_t k, unsigned *sp) {
+  for (; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-      if (!sp) dst[k++] = ' ';
-      sp = 1;
-    } else {
-      dst[k++] = (char)c;
-      sp = 0;
-    }
+    unsigned isp = (unsigned)(byte_class[c] & SQ) >> 2;
+    dst[k] = isp ? ' ' : (char)c;  /* written always, kept unless it extends a run */
+    k += 1 - (isp & *sp);
+    *sp = isp;
   }
   return k;
 }
 
-static int is_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KW_WORDS 1  /* eight bytes at a time */
+/* High bits of the bytes of x below 0x20: control characters, white space other than the space. */
+static inline uint64_t control_bytes(uint64_t x) { return ~(((x & ~HIGH8) + ONES8 * 0x60) | x) & HIGH8; }
+static inline uint64_t space_bytes(uint64_t x) { return zero_bytes(x ^ (ONES8 * ' ')); }
+static inline uint64_t cont_bytes(uint64_t x) { return zero_bytes((x & (ONES8 * 0xC0)) ^ HIGH8); }
+/* How many bytes a mask of high bits marks (no call to a population count without -mpopcnt). */
+static inline size_t count_bytes(uint64_t m) { return (size_t)(((m >> 7) * ONES8) >> 56); }
+#endif
 
-/* Start of the left context: w characters (a run of white space counts once) before at. */
-static size_t left_edge(const char *t, size_t at, size_t w) {
-  size_t i = at, chars = 0;
-  while (i > 0 && is_space((unsigned char)t[i - 1])) i--;  /* the space before the hit is free */
-  while (i > 0 && chars < w) {
-    i--;
-    if (is_space((unsigned char)t[i])) {
-      while (i > 0 && is_space((unsigned char)t[i - 1])) i--;
-      chars++;
-    } else if (((unsigned char)t[i] & 0xC0) != 0x80) {
-      chars++;
+/*
+** Copy s[0..n) with every run of white space turned into one space; dst
+** holds n bytes.  Eight bytes with no control character and no two spaces
+** in a row (most of a text) are copied as they are.
+*/
+static size_t squeeze(const char *s, size_t n, char *dst) {
+  size_t i = 0, k = 0;
+  unsigned sp = 0;
+#ifdef KW_WORDS
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, spaces;
+    memcpy(&x, s + i, 8);
+    spaces = space_bytes(x);
+    if (control_bytes(x) || (spaces & (spaces << 8)) || (sp && (spaces & 0x80))) {
+      k = squeeze_bytes(s, i, i + 8, dst, k, &sp);
+      continue;
     }
+    memcpy(dst + k, &x, 8);
+    k += 8;
+    sp = (unsigned)(spaces >> 63);
+  }
+#endif
+  return squeeze_bytes(s, i, n, dst, k, &sp);
+}
+
+static int is_space(unsigned char c) { return byte_class[c] & SP; }
+
+/*
+** Start of the left context: w characters (a run of white space counts once)
+** before at.  A character counts at its first byte, a run of white space at
+** its first byte too, so the edge is where the w-th count falls.
+*/
+static size_t left_edge(const char *t, size_t at, size_t w) {
+  const unsigned char *u = (const unsigned char *)t;
+  size_t i = at, chars = 0;
+  while (i > 0 && is_space(u[i - 1])) i--;  /* the space before the hit is free */
+  if (w == 0) return i;
+#ifdef KW_WORDS
+  while (i >= 8) {  /* eight bytes without a control character whose counts do not reach w */
+    uint64_t x, sp, prev, counts;
+    memcpy(&x, t + i - 8, 8);
+    if (control_bytes(x)) break;
+    sp = space_bytes(x);
+    prev = (sp << 8) | (i > 8 && is_space(u[i - 9]) ? 0x80 : 0);
+    counts = (~sp & ~cont_bytes(x) & HIGH8) | (sp & ~prev);
+    if (chars + count_bytes(counts) >= w) break;
+    chars += count_bytes(counts);
+    i -= 8;
+  }
+#endif
+  while (i > 0) {
+    unsigned c = byte_class[u[i - 1]], before = i > 1 ? byte_class[u[i - 2]] : 0;
+    i--;
+    chars += ((c & (SP | CONT)) == 0) | (c & ~before & SP);
+    if (chars == w) break;
   }
   return i;
 }
 
-/* End of the right context: w characters after at. */
+/*
+** End of the right context: w characters after at.  A unit is a run of
+** white space, or a byte that is not one with the continuation bytes after
+** it; the edge is where the (w + 1)-th unit starts.
+*/
 static size_t right_edge(const char *t, size_t len, size_t at, size_t w) {
-  size_t i = at, chars = 0;
-  while (i < len && is_space((unsigned char)t[i])) i++;
-  while (i < len && chars < w) {
-    if (is_space((unsigned char)t[i])) {
-      while (i < len && is_space((unsigned char)t[i])) i++;
-      chars++;
-      continue;
-    }
-    i++;
-    while (i < len && ((unsigned char)t[i] & 0xC0) == 0x80) i++;
-    chars++;
+  const unsigned char *u = (const unsigned char *)t;
+  size_t i = at, chars = 1;
+  unsigned prev;
+  while (i < len && is_space(u[i])) i++;
+  if (i >= len || w == 0) return i;
+  prev = byte_class[u[i]];
+  i++;
+#ifdef KW_WORDS
+  while (i + 8 <= len) {  /* eight bytes without a control character that do not end the context */
+    uint64_t x, sp, before, starts;
+    memcpy(&x, t + i, 8);
+    if (control_bytes(x)) break;
+    sp = space_bytes(x);
+    before = (sp << 8) | (prev & SP ? 0x80 : 0);
+    starts = (~sp & ~cont_bytes(x) & HIGH8) | (sp & ~before) | (cont_bytes(x) & before);
+    if (chars + count_bytes(starts) > w) break;
+    chars += count_bytes(starts);
+    prev = byte_class[u[i + 7]];
+    i += 8;
+  }
+#endif
+  for (; i < len; i++) {
+    unsigned c = byte_class[u[i]];
+    chars += ((c & (SP | CONT)) == 0) | (c & ~prev & SP) | ((c >> 1) & prev & SP);
+    if (chars > w) break;
+    prev = c;
   }
   return i;
 }
@@ -149,33 +246,39 @@ typedef struct located {
 typedef struct walk { ix_cursor cur; int have; } walk;
 
 /*
-** Locate token span [s, e) (e == s: the empty span before token s).  Hits in
-** corpus order walk on from the previous one when it is near, instead of
-** seeking through the skip table.
+** Locate token span [s, e) (e == s: the empty span before token s) through
+** ix; 0, or -1 if the index is damaged there.  Hits in corpus order walk on
+** from the previous one when it is near, instead of seeking through the
+** skip table.  No Lua: a worker thread locates through a copy of ix.
 */
-static void locate_span(lua_State *L, pl_corpus *c, walk *wk, uint32_t s, uint32_t e, located *out) {
+static int locate_at(ix_index *ix, walk *wk, uint32_t s, uint32_t e, located *out) {
   ix_cursor *cur = &wk->cur;
-  if (s >= c->ix.ntokens) {  /* an empty span at the very end: after the last token */
-    uint32_t d = c->ix.ndocs ? c->ix.ndocs - 1 : 0;
-    out->doc = d;
+  if (s >= ix->ntokens) {  /* an empty span at the very end: after the last token */
+    out->doc = ix->ndocs ? ix->ndocs - 1 : 0;
     out->bs = out->be = UINT32_MAX;  /* the caller takes the end of the text */
-    return;
+    return 0;
   }
-  if (!wk->have || s < cur->pos || s - cur->pos > IX_SKIP / 2 + (s % IX_SKIP)) {
-    if (ix_seek(&c->ix, s, cur)) corpus_damaged(L, c);
+  if (!wk->have || s < cur->pos || s - cur->pos > 4 + (s % IX_SKIP)) {
+    wk->have = 0;
+    if (ix_seek(ix, s, cur)) return -1;
     wk->have = 1;
-  } else {
-    while (cur->pos < s)
-      if (ix_next(&c->ix, cur)) corpus_damaged(L, c);
+  } else if (ix_walk(ix, cur, s)) {
+    wk->have = 0;
+    return -1;
   }
   out->doc = cur->doc;
   out->bs = cur->start;
   out->be = cur->start + cur->len;
-  while (cur->pos + 1 < e) {
-    if (ix_next(&c->ix, cur) || cur->doc != out->doc) corpus_damaged(L, c);
+  if (cur->pos + 1 < e) {
+    if (ix_walk(ix, cur, (uint64_t)e - 1) || cur->doc != out->doc) { wk->have = 0; return -1; }
     out->be = cur->start + cur->len;
   }
   if (e == s) out->be = out->bs;
+  return 0;
+}
+
+static void locate_span(lua_State *L, pl_corpus *c, walk *wk, uint32_t s, uint32_t e, located *out) {
+  if (locate_at(&c->ix, wk, s, e, out)) corpus_damaged(L, c);
 }
 
 /* The text of document d: read once per document in corpus order, mapped otherwise. */
@@ -211,15 +314,16 @@ static char *scratch_get(lua_State *L, scratch *sc, size_t need) {
 }
 
 /*
-** Write three cells: the text of t[le..bs) (left), t[bs..be) (match) and
-** t[be..re) (right), each run of white space one space, the left and right
-** without white space at their outer ends, and (whole, 0) at their inner
-** ends too.  whole: the three are a region's text, left .. match .. right
-** is that text squeezed, so the space next to the match stays.
+** The three cells of a context into tmp (re - le + 3 bytes): the text of
+** t[le..bs) (left, *ln bytes), t[bs..be) (match, *mn) and t[be..re) (right,
+** *rn), one after the other, each run of white space one space, the left
+** and right without white space at their outer ends, and (whole, 0) at
+** their inner ends too.  whole: the three are a region's text, left ..
+** match .. right is that text squeezed, so the space next to the match
+** stays.
 */
-static void put_context(lua_State *L, pl_writer *w, scratch *sc, const char *t,
-                        size_t le, size_t bs, size_t be, size_t re, int whole) {
-  char *tmp = scratch_get(L, sc, re - le + 3);
+static void context_cells(const char *t, size_t le, size_t bs, size_t be, size_t re, int whole,
+                          char *tmp, size_t *lnp, size_t *mnp, size_t *rnp) {
   size_t ln, mn, rn, skip = 0;
   ln = squeeze(t + le, bs - le, tmp);
   if (!whole) while (ln > 0 && tmp[ln - 1] == ' ') ln--;
@@ -230,6 +334,17 @@ static void put_context(lua_State *L, pl_writer *w, scratch *sc, const char *t,
   memmove(tmp + ln + mn, tmp + ln + mn + skip, rn - skip);
   rn -= skip;
   while (rn > 0 && tmp[ln + mn + rn - 1] == ' ') rn--;
+  *lnp = ln;
+  *mnp = mn;
+  *rnp = rn;
+}
+
+/* Write the three cells of a context (context_cells). */
+static void put_context(lua_State *L, pl_writer *w, scratch *sc, const char *t,
+                        size_t le, size_t bs, size_t be, size_t re, int whole) {
+  char *tmp = scratch_get(L, sc, re - le + 3);
+  size_t ln, mn, rn;
+  context_cells(t, le, bs, be, re, whole, tmp, &ln, &mn, &rn);
   wr_str(L, w, tmp, ln);
   wr_str(L, w, tmp + ln, mn);
   wr_str(L, w, tmp + ln + mn, rn);
@@ -282,6 +397,16 @@ static void put_label(lua_State *L, pl_corpus *c, pl_writer *w, const kw_show *s
   if (v.len == 0) wr_nil(L, w); else wr_str(L, w, s, v.len);
 }
 
+/* The fields for programs that every row has: docno, pos, stop_pos, len, start, stop. */
+static void put_fields(lua_State *L, pl_writer *w, const located *loc, uint32_t s, uint32_t e) {
+  wr_int(L, w, (lua_Integer)loc->doc + 1);
+  wr_int(L, w, s);
+  wr_int(L, w, e > s ? (lua_Integer)e - 1 : (lua_Integer)s - 1);
+  wr_int(L, w, (lua_Integer)e - s);
+  wr_int(L, w, (lua_Integer)loc->bs + 1);
+  wr_int(L, w, (lua_Integer)loc->be);
+}
+
 /*
 ** Write the rows of hits h (in the order given, n of them) to writer w:
 ** doc, line, col, [label (regions with sh->attr),] [left, match, right | match
@@ -331,18 +456,303 @@ static void located_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uin
       wr_str(L, w, tmp, squeeze(text + loc.bs, loc.be - loc.bs, tmp));
     }
     if (sh->hidden) {
-      wr_int(L, w, (lua_Integer)loc.doc + 1);
-      wr_int(L, w, s);
-      wr_int(L, w, e > s ? (lua_Integer)e - 1 : (lua_Integer)s - 1);
-      wr_int(L, w, (lua_Integer)e - s);
-      wr_int(L, w, (lua_Integer)loc.bs + 1);
-      wr_int(L, w, (lua_Integer)loc.be);
+      put_fields(L, w, &loc, s, e);
       if (sh->regions) {
         if (region) wr_int(L, w, (lua_Integer)sh->last_bs + 1); else wr_nil(L, w);
         if (region) wr_int(L, w, (lua_Integer)sh->last_be); else wr_nil(L, w);
       }
     }
     wr_end_row(L, w);
+  }
+}
+
+/* ---------------------------------------------------------------- concordances in two threads */
+
+/*
+** A concordance in corpus order with width characters of context is made
+** in batches of KW_ROWS hits: locating each hit, reading its document's
+** text (and checking its hash), its line and column, the edges and the
+** squeezed text of its context.  None of that needs Lua, so a worker
+** thread makes batches while the Lua thread makes others and writes the
+** made ones, in order, through the writer.  The worker reads the index
+** through a copy of it with a bitmap of its own, so the two threads never
+** write the same memory but a batch (handed over under the mutex); the
+** worker's verified blocks are merged into the corpus' bitmap when it is
+** joined.  A batch stops at the first hit that cannot be made there
+** (damage, a changed or unreadable source, a text or context too large,
+** Ctrl-C): the Lua thread makes the rest of that batch itself, as the rows
+** of one thread are made, and so raises whatever there is to raise, with
+** its usual message.  The worker is joined before anything is raised or
+** returned: the state is a to-be-closed value, closed on an error too.
+*/
+#define KW_ROWS    2048            /* hits per batch */
+#define KW_SLOTS   4               /* batches made ahead of the one being written */
+#define KW_BYTES   (1u << 20)      /* context bytes per batch */
+#define KW_TEXT    (64u << 20)     /* the largest text a batch reads */
+
+typedef struct kw_row { located loc; uint32_t ctx, ln, mn, rn; } kw_row;
+
+typedef struct kw_batch {
+  kw_row *rows;                 /* KW_ROWS */
+  char *bytes;                  /* KW_BYTES: the rows' left, match and right cells */
+  size_t done;                  /* the rows made, from the first */
+  int state;                    /* KW_FREE, KW_MAKING, KW_MADE */
+} kw_batch;
+
+enum { KW_FREE, KW_MAKING, KW_MADE };
+
+/* One thread's means to make batches: the index it reads through, its text. */
+typedef struct kw_maker {
+  ix_index *ix;
+  char *buf;                    /* read buffer, cap bytes */
+  size_t cap;
+  const char *text;             /* the text of document tdoc - 1 (0: none) */
+  size_t tlen;
+  uint32_t tdoc;
+} kw_maker;
+
+typedef struct kw_par {
+  const pl_hits *h;
+  size_t n, nbatches, width;
+  size_t next;                  /* the next batch to make */
+  size_t written;               /* batches written */
+  atomic_int quit;
+  int threaded, joined;
+  const parley_flag *stop;
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  ix_index wix;                 /* the worker's index: the corpus' with a bitmap of its own */
+  ix_index *cix;                /* the corpus' */
+  kw_maker mk[2];               /* the Lua thread's, the worker's */
+  kw_batch slot[KW_SLOTS];
+} kw_par;
+
+/* Make batch b (hits b * KW_ROWS ...) into bt with maker m, as far as it can. */
+static void make_batch(kw_par *p, kw_maker *m, kw_batch *bt, size_t b) {
+  size_t i, first = b * KW_ROWS, last = first + KW_ROWS < p->n ? first + KW_ROWS : p->n, used = 0;
+  walk wk;
+  memset(&wk, 0, sizeof wk);
+  for (i = first; i < last; i++) {
+    kw_row *r = &bt->rows[i - first];
+    uint32_t s = p->h->span[2 * i], e = p->h->span[2 * i + 1];
+    size_t le, re, ln, mn, rn;
+    if ((i & 255) == 0 && (atomic_load(&p->quit) || parley_interrupted(p->stop))) break;
+    if (locate_at(m->ix, &wk, s, e, &r->loc)) break;
+    if (m->tdoc != r->loc.doc + 1) {
+      m->tdoc = 0;
+      if (corpus_read_text(m->ix, r->loc.doc, m->buf, m->cap, &m->text, &m->tlen)) break;
+      m->tdoc = r->loc.doc + 1;
+    }
+    if (r->loc.bs == UINT32_MAX) r->loc.bs = r->loc.be = (uint32_t)m->tlen;
+    if (r->loc.be > m->tlen || r->loc.bs > r->loc.be) break;
+    if (ix_line_col(m->ix, r->loc.doc, m->text, r->loc.bs, &r->loc.line, &r->loc.col)) break;
+    le = left_edge(m->text, r->loc.bs, p->width);
+    re = right_edge(m->text, m->tlen, r->loc.be, p->width);
+    if (re - le + 3 > KW_BYTES - used) break;
+    context_cells(m->text, le, r->loc.bs, r->loc.be, re, 0, bt->bytes + used, &ln, &mn, &rn);
+    r->ctx = (uint32_t)used;
+    r->ln = (uint32_t)ln;
+    r->mn = (uint32_t)mn;
+    r->rn = (uint32_t)rn;
+    used += ln + mn + rn;
+  }
+  bt->done = i - first;
+}
+
+/* Is there a batch to make (the mutex held)? */
+static int can_make(const kw_par *p) {
+  return p->next < p->nbatches && p->next < p->written + KW_SLOTS;
+}
+
+static void *kw_worker(void *arg) {
+  kw_par *p = arg;
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    size_t b;
+    while (!atomic_load(&p->quit) && !can_make(p)) pthread_cond_wait(&p->cv, &p->mu);
+    if (atomic_load(&p->quit)) break;
+    b = p->next++;
+    p->slot[b % KW_SLOTS].state = KW_MAKING;
+    pthread_mutex_unlock(&p->mu);
+    make_batch(p, &p->mk[1], &p->slot[b % KW_SLOTS], b);
+    pthread_mutex_lock(&p->mu);
+    p->slot[b % KW_SLOTS].state = KW_MADE;
+    pthread_cond_broadcast(&p->cv);
+  }
+  pthread_mutex_unlock(&p->mu);
+  return NULL;
+}
+
+/* Stop and join the worker, and keep what it verified (__close, __gc; once). */
+static int par_close(lua_State *L) {
+  kw_par *p = lua_touserdata(L, 1);
+  if (p && p->threaded && !p->joined) {
+    size_t k, nbytes = ix_bitmap_size(p->cix->size);
+    pthread_mutex_lock(&p->mu);
+    atomic_store(&p->quit, 1);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->th, NULL);
+    p->joined = 1;
+    for (k = 0; k < nbytes; k++) p->cix->verified[k] |= p->wix.verified[k];
+  }
+  if (p && !p->joined) p->joined = 1;
+  if (p && p->threaded) {
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    p->threaded = 0;
+  }
+  return 0;
+}
+
+/* Wait for the worker a while (the mutex held), so that Ctrl-C is seen. */
+static void par_wait(kw_par *p) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_nsec += 20000000L;
+  if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+  pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+}
+
+/*
+** The text a maker may read: the largest text of a document that is read
+** from its source (embedded ones are read in place), at most KW_TEXT.
+*/
+static size_t text_cap(const pl_corpus *c) {
+  uint64_t most = 0;
+  uint32_t d;
+  for (d = 0; d < c->ix.ndocs; d++)
+    if (!(c->ix.docs[d].flags & IX_DOC_EMBEDDED) && c->ix.docs[d].size > most) most = c->ix.docs[d].size;
+  return most + 1 > KW_TEXT ? KW_TEXT : (size_t)most + 1;
+}
+
+/*
+** Write the rows of hits [0, n) of h in corpus order with width characters
+** of context (kw_show without regions) to w, in batches, a worker thread
+** making some of them.  Pushes its state (a to-be-closed value).
+*/
+static void par_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uint32_t *order, size_t n,
+                     kw_show *sh, pl_writer *w, int scratch_idx) {
+  size_t cap = text_cap(c), bits = ix_bitmap_size(c->ix.size), k;
+  size_t size = sizeof(kw_par) + bits + 2 * cap + KW_SLOTS * (KW_ROWS * sizeof(kw_row) + KW_BYTES);
+  kw_par *p = lua_newuserdatauv(L, size, 0);
+  char *mem = (char *)(p + 1);
+  int pi = lua_gettop(L);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  memset(p, 0, sizeof *p);
+  if (luaL_newmetatable(L, PARLEY_KWIC_STATE)) {
+    lua_pushcfunction(L, par_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, par_close);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, pi);
+  lua_toclose(L, pi);
+  p->h = h;
+  p->n = n;
+  p->nbatches = (n + KW_ROWS - 1) / KW_ROWS;
+  p->width = sh->width;
+  p->stop = parley_interrupt_flag(L);
+  p->cix = &c->ix;
+  p->wix = c->ix;
+  p->wix.verified = (unsigned char *)mem;
+  memcpy(p->wix.verified, c->ix.verified, bits);
+  mem += bits;
+  for (k = 0; k < 2; k++) {
+    p->mk[k].ix = k == 0 ? &c->ix : &p->wix;
+    p->mk[k].buf = mem;
+    p->mk[k].cap = cap;
+    mem += cap;
+  }
+  for (k = 0; k < KW_SLOTS; k++) {
+    p->slot[k].rows = (kw_row *)(void *)mem;
+    mem += KW_ROWS * sizeof(kw_row);
+    p->slot[k].bytes = mem;
+    mem += KW_BYTES;
+  }
+  if (cpus > 1 && p->nbatches > 1 && pthread_mutex_init(&p->mu, NULL) == 0) {
+    sigset_t block, old;
+    if (pthread_cond_init(&p->cv, NULL) != 0) {
+      pthread_mutex_destroy(&p->mu);
+    } else {
+      sigemptyset(&block);
+      sigaddset(&block, SIGINT);
+      pthread_sigmask(SIG_BLOCK, &block, &old);  /* Ctrl-C stays with the Lua thread */
+      p->threaded = pthread_create(&p->th, NULL, kw_worker, p) == 0;
+      pthread_sigmask(SIG_SETMASK, &old, NULL);
+      if (!p->threaded) {
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
+      }
+    }
+  }
+  while (p->written < p->nbatches) {
+    size_t b = p->written, first = b * KW_ROWS, count = first + KW_ROWS < n ? KW_ROWS : n - first, j;
+    kw_batch *bt = &p->slot[b % KW_SLOTS];
+    size_t mine = SIZE_MAX;
+    int stopped = 0;
+    if (p->threaded) {
+      pthread_mutex_lock(&p->mu);
+      while (bt->state != KW_MADE || p->next <= b) {
+        if (can_make(p)) { mine = p->next++; p->slot[mine % KW_SLOTS].state = KW_MAKING; break; }
+        if (parley_interrupted(p->stop)) { stopped = 1; break; }
+        par_wait(p);
+      }
+      pthread_mutex_unlock(&p->mu);
+      if (stopped) parley_interrupt_raise(L);
+    } else if (p->next <= b) {
+      mine = p->next++;
+    }
+    if (mine != SIZE_MAX) {
+      kw_batch *mb = &p->slot[mine % KW_SLOTS];
+      make_batch(p, &p->mk[0], mb, mine);
+      if (p->threaded) {
+        pthread_mutex_lock(&p->mu);
+        mb->state = KW_MADE;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+      } else {
+        mb->state = KW_MADE;
+      }
+      continue;
+    }
+    for (j = 0; j < bt->done; j++) {
+      const kw_row *r = &bt->rows[j];
+      uint32_t s = h->span[2 * (first + j)], e = h->span[2 * (first + j) + 1];
+      ix_str idref = c->ix.docs[r->loc.doc].id;
+      parley_check_interrupt(L, p->stop, j);
+      wr_str(L, w, corpus_string(L, c, idref), idref.len);
+      wr_int(L, w, r->loc.line);
+      wr_int(L, w, r->loc.col);
+      wr_str(L, w, bt->bytes + r->ctx, r->ln);
+      wr_str(L, w, bt->bytes + r->ctx + r->ln, r->mn);
+      wr_str(L, w, bt->bytes + r->ctx + r->ln + r->mn, r->rn);
+      if (sh->hidden) put_fields(L, w, &r->loc, s, e);
+      wr_end_row(L, w);
+    }
+    if (bt->done < count)  /* what the batch could not make: here, raising what there is to raise */
+      located_rows(L, c, h, order + first + bt->done, count - bt->done, 1, sh, w, scratch_idx);
+    if (p->threaded) pthread_mutex_lock(&p->mu);
+    bt->state = KW_FREE;
+    p->written++;
+    if (p->threaded) {
+      pthread_cond_broadcast(&p->cv);
+      pthread_mutex_unlock(&p->mu);
+    }
+  }
+  lua_closeslot(L, pi);
+}
+
+/* A concordance's rows: in batches and two threads where they can be (par_rows). */
+static void concordance_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uint32_t *order,
+                             size_t n, int in_order, kw_show *sh, pl_writer *w, int scratch_idx) {
+  int top = lua_gettop(L);
+  if (in_order && !sh->regions && sh->width > 0 && n >= 2 * KW_ROWS) {
+    par_rows(L, c, h, order, n, sh, w, scratch_idx);
+    lua_settop(L, top);
+  } else {
+    located_rows(L, c, h, order, n, in_order, sh, w, scratch_idx);
   }
 }
 
@@ -471,14 +881,14 @@ static int report_kwic(lua_State *L) {
     if (lua_getfield(L, 3, "writer") != LUA_TNIL) {     /* the caller's writer */
       int wi = lua_gettop(L);
       w = luaL_checkudata(L, wi, PARLEY_WRITER);
-      located_rows(L, c, h, order, n, how == 0, &sh, w, wi - 1);
+      concordance_rows(L, c, h, order, n, how == 0, &sh, w, wi - 1);
       lua_settop(L, wi);
       return 1;
     }
     lua_pop(L, 1);
     sh.hidden = 1;
     w = wr_push(L, fmt, f, cols, ncols, NULL);
-    located_rows(L, c, h, order, n, how == 0, &sh, w, lua_gettop(L) - 1);
+    concordance_rows(L, c, h, order, n, how == 0, &sh, w, lua_gettop(L) - 1);
   }
   return wr_finish(L, w);
 }
