@@ -57,13 +57,30 @@ static gblock *gblock_push(lua_State *L) {
   return b;
 }
 
-/* Resize to words (contents kept up to the smaller size); raises when memory runs out. */
+/* Lua's own memory error: the bare message, which the command line and
+** parley.error's pcall know as fatal (parley_is_fatal), with no position. */
+static void no_memory(lua_State *L) {
+  lua_pushliteral(L, "not enough memory");
+  lua_error(L);
+}
+
+/*
+** Resize to words (contents kept up to the smaller size).  When the
+** allocator refuses, garbage is collected and the request made once more,
+** as Lua does for its own objects; then it raises the memory error.
+*/
 static uint32_t *gblock_resize(lua_State *L, gblock *b, size_t words) {
   uint32_t *np;
+  size_t osize;
   if (words == 0) words = 1;
-  if (words > ((size_t)-1) / 2 / sizeof *np) luaL_error(L, "not enough memory");
-  np = b->alloc(b->ud, b->p, b->p ? b->words * sizeof *np : 0, words * sizeof *np);
-  if (np == NULL) luaL_error(L, "not enough memory");
+  if (words > ((size_t)-1) / 2 / sizeof *np) no_memory(L);
+  osize = b->p ? b->words * sizeof *np : 0;
+  np = b->alloc(b->ud, b->p, osize, words * sizeof *np);
+  if (np == NULL) {
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    np = b->alloc(b->ud, b->p, osize, words * sizeof *np);
+  }
+  if (np == NULL) no_memory(L);
   b->p = np;
   b->words = words;
   return np;
@@ -93,7 +110,7 @@ static uint32_t key_hash(const uint32_t *k, int n) {
 /* Push a new, empty block of cap records (the caller sets g->idx). */
 static void grams_alloc(lua_State *L, grams *g, size_t cap) {
   size_t bytes;
-  if (cap > ((size_t)-1) / 4 / g->width / sizeof(uint32_t)) luaL_error(L, "not enough memory");
+  if (cap > ((size_t)-1) / 4 / g->width / sizeof(uint32_t)) no_memory(L);
   bytes = cap * g->width * sizeof(uint32_t);
   g->blk = gblock_push(L);
   g->slots = gblock_resize(L, g->blk, cap * g->width);
