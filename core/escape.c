@@ -33,11 +33,14 @@ void *wb_grow(lua_State *L, lua_Alloc alloc, void *ud, void *p, size_t *cap, siz
   if (need <= *cap) return p;
   if (alloc == NULL) luaL_error(L, "writer: a fixed buffer overflowed");
   while (ncap < need) {
-    if (ncap > ((size_t)-1) / 4 / elem) luaL_error(L, "not enough memory");
+    if (ncap > ((size_t)-1) / 4 / elem) break;
     ncap *= 2;
   }
-  np = alloc(ud, p, *cap * elem, ncap * elem);
-  if (np == NULL) luaL_error(L, "not enough memory");
+  np = ncap < need ? NULL : alloc(ud, p, *cap * elem, ncap * elem);
+  if (np == NULL) {  /* the bare message, as Lua's own: fatal to parley_is_fatal, no position */
+    lua_pushliteral(L, "not enough memory");
+    lua_error(L);
+  }
   *cap = ncap;
   return np;
 }

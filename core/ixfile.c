@@ -90,6 +90,16 @@ int ix_map(const char *path, const unsigned char **base, size_t *size, char *err
   return 0;
 }
 
+void ix_release(ix_index *ix, const void *p, size_t len) {
+  uintptr_t a, e, lo = (uintptr_t)ix->base, hi = (uintptr_t)ix->base + ix->size;
+  long ps = sysconf(_SC_PAGESIZE);
+  uintptr_t mask = ps > 0 ? (uintptr_t)ps - 1 : 4095;
+  if (len == 0 || (uintptr_t)p < lo || (uintptr_t)p > hi || len > hi - (uintptr_t)p) return;
+  a = ((uintptr_t)p + mask) & ~mask;  /* whole pages inside the range only */
+  e = ((uintptr_t)p + len) & ~mask;
+  if (e > a) (void)madvise((void *)a, e - a, MADV_DONTNEED);
+}
+
 size_t ix_bitmap_size(size_t size) {
   size_t blocks = size / IX_BLOCK_SIZE + 1;
   return blocks / 8 + 1;

@@ -223,6 +223,11 @@ int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char 
             char *err, size_t errlen);
 /* Verify the checksum blocks under [p, p + len) not yet verified; 0, or -1 if damaged. */
 int ix_touch(ix_index *ix, const void *p, size_t len);
+/* Drop the pages of [p, p + len) from this process's resident memory (they stay in the
+** page cache, and a later read maps them again): a report that has read a large
+** section once, such as the token stream, gives the memory back before it builds
+** its output.  The index is always a read-only file mapping (ix_map), so nothing is lost. */
+void ix_release(ix_index *ix, const void *p, size_t len);
 /* A string of a blob, bounds-checked: NULL if the reference is out of range. */
 const char *ix_blob(const char *blob, uint64_t blob_size, ix_str s);
 /* Records of region kind k: their size in uint32 words. */
