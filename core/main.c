@@ -7,6 +7,7 @@
 */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,20 +39,28 @@ static parley_flag interrupt_flag;
 ** The grace timer, for a Ctrl-C that no code sees: one C call that tests no
 ** flag (an LPeg match, string.rep) holds the Lua thread, so the hook never
 ** runs.  Ctrl-C starts a one-shot timer of GRACE_MS; if the flag is still
-** PARLEY_PENDING when it fires (nothing saw it: a C loop that sees the flag
-** marks it PARLEY_SEEN and is stopping), a script's run ends there, status
-** 130, with the line every interruption prints.  Nothing is half-written by
-** it: an index and a report are written under a temporary name and renamed
-** (the temporary of a dead process is removed at the next open), and the
-** lock is the kernel's.  The REPL is not ended: it says how to leave, and a
-** second Ctrl-C while the call is still stuck quits.  Set up once by main
-** (grace_ready), read by the handlers; signal state like the two above.
+** PARLEY_PENDING when it fires (nothing saw it), a script's run ends there,
+** with the line every interruption prints.  A C loop that sees the flag
+** marks it PARLEY_SEEN and is stopping; it gets GRACE_SEEN_MS more to raise
+** the interruption (which clears the flag), since one part of the work may
+** still be stuck (a build's worker in a grammar's match, while another saw
+** the flag).  The run then ends by SIGINT itself, its default action, as a
+** second Ctrl-C ends it: the shell sees a death by SIGINT (a loop over
+** parley stops), and what stdio still held is not written.  Nothing is
+** half-written: an index and a report are written under a temporary name
+** and renamed (the temporary of a dead process is removed at the next
+** open), and the lock is the kernel's.  The REPL is not ended: it says how
+** to leave, and a second Ctrl-C while the call is still stuck quits.  Set up
+** once by main (grace_ready), read by the handlers; signal state like the
+** two above.
 */
 #define GRACE_MS 80
+#define GRACE_SEEN_MS 2000
 static timer_t grace_timer;
 static volatile sig_atomic_t grace_ready = 0;
 static volatile sig_atomic_t grace_repl = 0;     /* the REPL catches Ctrl-C (CATCH_ALWAYS) */
 static volatile sig_atomic_t grace_told = 0;     /* the REPL said the call is stuck */
+static volatile sig_atomic_t grace_longer = 0;   /* the second, longer grace is running */
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -260,22 +269,42 @@ void parley_interrupt_clear(lua_State *L) {
   lua_State *S = signal_state;
   if (lua_gethook(L) == interrupt_hook) lua_sethook(L, NULL, 0, 0);
   if (S && S != L && lua_gethook(S) == interrupt_hook) lua_sethook(S, NULL, 0, 0);
-  atomic_store_explicit(&interrupt_flag, PARLEY_CALM, memory_order_relaxed);
   grace_arm(0);
   grace_told = 0;
+  grace_longer = 0;
+  atomic_store_explicit(&interrupt_flag, PARLEY_CALM, memory_order_relaxed);
 }
 
 /* write(2) of a literal, in a signal handler (no stdio there). */
 #define SAY(lit) ((void)!write(STDERR_FILENO, lit, sizeof lit - 1))
 
-/* The grace timer fired: is the Ctrl-C still unseen? */
+/* End the run by SIGINT's default action (the shell sees the signal); _exit if that fails. */
+static void die_by_sigint(void) {
+  struct sigaction dfl;
+  sigset_t set;
+  SAY(PROGNAME ": interrupted\n");
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(SIGINT, &dfl, NULL);
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_UNBLOCK, &set, NULL);   /* a worker thread blocks it */
+  kill(getpid(), SIGINT);
+  _exit(130);
+}
+
+/* The grace timer fired: has the Ctrl-C been seen, and raised since? */
 static void on_grace(int sig) {
+  int v = atomic_load_explicit(&interrupt_flag, memory_order_relaxed);
   (void)sig;
-  if (atomic_load_explicit(&interrupt_flag, memory_order_relaxed) != PARLEY_PENDING) return;
-  if (!grace_repl) {
-    SAY(PROGNAME ": interrupted\n");
-    _exit(130);
+  if (v == PARLEY_CALM) return;
+  if (v == PARLEY_SEEN && !grace_longer) {    /* someone is stopping: give it time */
+    grace_longer = 1;
+    grace_arm(GRACE_SEEN_MS);
+    return;
   }
+  if (!grace_repl) die_by_sigint();
   grace_told = 1;
   SAY("\n" PROGNAME ": busy in one call that Ctrl-C cannot reach (a pattern match?); Ctrl-C again quits\n");
 }
@@ -311,10 +340,8 @@ static void interrupt_hook(lua_State *L, lua_Debug *ar) {
 static void on_sigint(int sig) {
   lua_State *L = signal_state;
   (void)sig;
-  if (grace_told && atomic_load_explicit(&interrupt_flag, memory_order_relaxed) == PARLEY_PENDING) {
-    SAY(PROGNAME ": interrupted\n");   /* the REPL's second Ctrl-C on a stuck call */
-    _exit(130);
-  }
+  if (grace_told && atomic_load_explicit(&interrupt_flag, memory_order_relaxed) != PARLEY_CALM)
+    die_by_sigint();                  /* the REPL's second Ctrl-C on a stuck call */
   atomic_store_explicit(&interrupt_flag, PARLEY_PENDING, memory_order_relaxed);
   if (L) lua_sethook(L, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
   grace_arm(GRACE_MS);

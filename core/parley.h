@@ -79,8 +79,9 @@ int parley_error_damaged(lua_State *L, const char *path, const char *fmt, ...);
 ** The flag is a lock-free atomic int, so the pointer may be handed to worker
 ** threads: parley_interrupted(stop) is a relaxed load (and, the first time
 ** it sees a Ctrl-C, a compare-and-swap that marks it seen), safe in any
-** thread.  A Ctrl-C that nothing sees within main.c's grace (80 ms) ends a
-** script's run, so a loop must test the flag at least that often.
+** thread.  A Ctrl-C that nothing sees within main.c's grace (80 ms), or
+** that is seen but not raised within 2 s more, ends a script's run, so a
+** loop must test the flag at least that often, and stop soon after.
 ** A worker that sees it set stops early and reports so; only the Lua thread
 ** raises, after joining its workers.  Threads should block SIGINT
 ** (pthread_sigmask before pthread_create) so that the handler always runs in
@@ -110,7 +111,8 @@ static inline const parley_flag *parley_interrupt_flag(lua_State *L) {
 
 /* The flag's values: no Ctrl-C; one that no code has seen yet; one that a
 ** C loop has seen (and is stopping for).  main.c's grace timer ends the
-** process when a Ctrl-C stays unseen, stuck in a call that tests nothing. */
+** process when a Ctrl-C stays unseen (stuck in a call that tests nothing),
+** or is not raised long after it was seen (a part of the work still stuck). */
 enum { PARLEY_CALM, PARLEY_PENDING, PARLEY_SEEN };
 
 static inline int parley_interrupted(const parley_flag *f) {

@@ -163,6 +163,37 @@ describe("one Ctrl-C, when one C call holds the Lua thread", function()
   end)
 end)
 
+describe("one Ctrl-C, when a build's workers are stuck in a grammar's match", function()
+  after_each(function() proc.stop_all(); h.cleanup() end)
+
+  it("ends the run even though the build saw it and waits for them (the longer grace)", function()
+    local dir = h.tmpdir()
+    os.execute("mkdir -p " .. h.shquote(dir .. "/grammars"))
+    h.write(dir .. "/grammars/stuck.lua", 'local lpeg = require "lpeg"\n'
+      .. 'return require("parley.grammar").register{ name = "stuck", kinds = {},\n'
+      .. '  parse = function(text) ' .. STUCK_LPEG .. ' return { regions = {} } end }\n')
+    local docs = {}
+    for i = 1, 8 do
+      h.write(("%s/d%d.txt"):format(dir, i), "some words\n")
+      docs[i] = ('{ id = "d%d", path = "d%d.txt", grammar = "stuck" },'):format(i, i)
+    end
+    h.write(dir .. "/corpus.lua", 'return { name = "stuck", documents = {\n' .. table.concat(docs, "\n") .. "\n} }\n")
+    local p = proc.start(h.bin, { "-e", ('print("go") io.stdout:flush() parley.open(%q, { threads = 4 })'):format(dir) })
+    assert.is_true(p:wait("out", "go\n", 60, true))
+    -- once the build is on (its temporary index made), its workers are in the grammar
+    assert.is_true(p:until_true(function()
+      for _, name in ipairs(leftovers(dir)) do if name:find("^index%.tmp%.") then return true end end
+    end, 60))
+    os.execute("sleep 0.3")
+    p:kill("INT")
+    local out, err, status = p:finish()
+    assert.equal(130, status)
+    assert.equal("go\n", out)
+    assert.equal(INTERRUPTED, err)
+    for _, name in ipairs(leftovers(dir)) do assert.not_equal("index", name) end
+  end)
+end)
+
 describe("a Lua pattern with two or more quantified items over a 20 000-letter token", function()
   local dir
   setup(function() dir = long_token_corpus() end)
