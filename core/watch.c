@@ -110,6 +110,7 @@ static int watch_new(lua_State *L) {
     return 2;
   }
   w = lua_newuserdatauv(L, sizeof *w, 1);
+  memset(w, 0, sizeof *w);
   w->ino = w->sock = -1;
   luaL_setmetatable(L, PARLEY_WATCH);
   lua_pushvalue(L, 1);
@@ -135,7 +136,8 @@ static int watch_new(lua_State *L) {
   w->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (w->ino < 0 || w->sock < 0) {
     e = errno;
-    watch_close(L);
+    if (w->ino >= 0) { close(w->ino); w->ino = -1; }
+    if (w->sock >= 0) { close(w->sock); w->sock = -1; }
     luaL_pushfail(L);
     lua_pushfstring(L, "cannot watch: %s", strerror(e));
     return 2;
@@ -148,7 +150,8 @@ static int watch_new(lua_State *L) {
     if (r == 0) e = errno;
     close(w->sock);
     w->sock = -1;
-    watch_close(L);
+    close(w->ino);
+    w->ino = -1;
     luaL_pushfail(L);
     lua_pushfstring(L, "%s: %s", path, strerror(e));
     return 2;
@@ -360,6 +363,20 @@ static const luaL_Reg watch_methods[] = {
   {NULL, NULL}
 };
 
+/*
+** owned(path) -> true if path is a regular file (not a link) of this user
+** that no one else may write: an index whose watcher's word may stand in
+** for the checks of its contents (a file others can write could be forged
+** to carry the checksum the watcher vouches for).
+*/
+static int watch_owned(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct stat st;
+  lua_pushboolean(L, lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+                     !(st.st_mode & (S_IWGRP | S_IWOTH)));
+  return 1;
+}
+
 /* now() -> milliseconds on the monotonic clock (for the watcher's quiet time) */
 static int watch_now(lua_State *L) {
   struct timespec t;
@@ -372,6 +389,7 @@ static const luaL_Reg watch_funcs[] = {
   {"new", watch_new},
   {"ask", watch_ask},
   {"now", watch_now},
+  {"owned", watch_owned},
   {NULL, NULL}
 };
 

@@ -80,18 +80,19 @@ describe("parley watch", function()
   it("reads every change queued before a question, before it answers", function()
     -- the watcher is stopped while a source is edited and a question is
     -- asked, then let go: both the change and the question are waiting
+    local W = require "parley.watcher"
     local dir = corpus_of(3)
+    local sock = dir .. "/.parley/index.watch"
     local p = start_watch(dir)
     assert.is_true(until_watched(p, dir), p:file("err"))
-    local t = h.tmpdir()
     for k = 1, 3 do
-      local code = ('local c = assert(parley.open(%q)) print(c.watched, c:count("stopped%d"))'):format(dir, k)
-      h.sh(("kill -STOP %d; printf 'one text stopped%d here\\n' > %s; (%s -e %s > %s/out 2>&1 &); sleep 0.1; kill -CONT %d; "
-        .. "while [ ! -s %s/out ]; do sleep 0.02; done")
-        :format(p:pid(), k, h.shquote(dir .. "/d01.txt"), h.shquote(h.bin), h.shquote(code), t, p:pid(), t))
-      p:until_true(function() return (h.read(t .. "/out") or ""):find("\n") ~= nil end, 30)
-      assert.equal("nil\t1\n", h.read(t .. "/out"))
-      os.remove(t .. "/out")
+      local c = assert(parley.open(dir, { watch = false }))
+      local question = "fresh? " .. c.ix:stats().checksum .. "\n"
+      c:close()
+      assert.equal(question:gsub("^fresh%? ", "fresh "), W.ask(sock, question, 5000))
+      h.sh(("kill -STOP %d; printf 'one text stopped%d here\\n' > %s; (sleep 0.3; kill -CONT %d) &")
+        :format(p:pid(), k, h.shquote(dir .. "/d01.txt"), p:pid()))
+      assert.equal("dirty\n", W.ask(sock, question, 10000))   -- asked while it is stopped
       assert.is_true(until_watched(p, dir), p:file("err"))
     end
   end)
@@ -138,17 +139,47 @@ describe("parley watch", function()
     assert.is_false(watched)
   end)
 
-  it("is believed only from a socket and a peer of the opener's own user", function()
+  it("is believed only from a socket and a peer of the opener's own user, for an index of its own", function()
     local who = h.unprivileged()
     if not who or not who.bin then pending("needs root, to run the watcher as another user") return end
+    local fs = require "parley.fs"
     local dir = corpus_of(3)
-    os.execute("chown -R 65534:65534 " .. h.shquote(dir))
+    assert.equal(3, select(3, open_count(dir)))        -- the index is the opener's (root's)
+    os.execute("chown 65534:65534 " .. h.shquote(dir) .. " " .. h.shquote(dir .. "/.parley"))
     local p = start_watch(dir, who)
-    assert.is_true(p:until_true(function() return require("parley.fs").lstat(dir .. "/.parley/index.watch") ~= nil end, 30))
+    local sock = dir .. "/.parley/index.watch"
+    assert.is_true(p:until_true(function() return fs.lstat(sock) ~= nil end, 30))
     local opened, watched, n = open_count(dir)
-    assert.equal(3, n)
-    assert.is_false(watched)          -- another user's watcher: every source statted
-    assert.equal("fast", opened)
+    assert.same({ "fast", false, 3 }, { opened, watched, n })   -- a socket of another user
+    os.execute("chown 0:0 " .. h.shquote(sock))                    -- now the opener's: the peer is not
+    opened, watched, n = open_count(dir)
+    assert.same({ "fast", false, 3 }, { opened, watched, n })
+    assert.matches("not of this user", select(2, require("parley.watcher").ask(sock, "fresh? x\n", 2000)))
+  end)
+
+  it("never vouches for an index that others may write", function()
+    local dir = corpus_of(2)
+    local p = start_watch(dir)
+    assert.is_true(until_watched(p, dir), p:file("err"))
+    os.execute("chmod go+w " .. h.shquote(dir .. "/.parley/index"))
+    local _, watched = open_count(dir)
+    assert.is_false(watched)
+    os.execute("chmod go-w " .. h.shquote(dir .. "/.parley/index"))
+    assert.is_true(until_watched(p, dir), p:file("err"))
+  end)
+
+  it("lives through a source it cannot read, and vouches again once it is mended", function()
+    local dir = corpus_of(2)
+    local p = start_watch(dir)
+    assert.is_true(until_watched(p, dir), p:file("err"))
+    h.write(dir .. "/d01.txt", "bad \xff byte\n")
+    assert.is_true(p:wait("err", "cannot be brought up to date", 30, true), p:file("err"))
+    local _, _, code = h.run({ "-e", ("assert(parley.open(%q))"):format(dir) })
+    assert.equal(1, code)                                  -- the open fails as without a watcher
+    h.write(dir .. "/d01.txt", "one text mended here\n")
+    assert.is_true(until_watched(p, dir), p:file("err"))
+    assert.is_false(p:ended())
+    assert.equal(1, select(3, open_count(dir, "mended")))
   end)
 
   it("refuses to start over a file that is not a socket, or beside another watcher", function()

@@ -35,6 +35,8 @@ function M.socket(path) return path .. ".watch" end
 -- Does the watcher of the index at path vouch that ix (opened from there)
 -- is fresh?  -> true | false, why
 function M.vouches(path, ix)
+  -- an index others could write might be forged to carry the checksum vouched for
+  if not W.owned(path) then return false, "the index is not this user's alone" end
   local checksum = ix:stats().checksum
   local answer, why = W.ask(M.socket(path), "fresh? " .. checksum .. "\n", M.ASK_MS)
   if not answer then return false, why end
@@ -71,17 +73,31 @@ function M.serve(dir, opts, say)
     if not c then E.raise(err, 0) end
     return c
   end
+  -- an open while watching: a failure (a source saved half-edited, say) is
+  -- said and waited out, not the watcher's end -> corpus | nil
+  local function reopen()
+    local ok, c = E.pcall(open)
+    if ok then return c end
+    say("the index cannot be brought up to date: " .. (E.is(c) and E.message(c) or tostring(c))
+      .. "; waiting for the next change")
+    return nil
+  end
   local c = open()
   dir = c.dir
   local w, werr = W.new(M.socket(c.index_path))
   if not w then E.raise("watch: " .. werr, 0) end
   local _ <close> = w                   -- the socket goes at the end, Ctrl-C included
-  local where, dirty = {}, false        -- watch descriptor -> folder
+  -- blind: a folder could not be watched, so the watcher never vouches
+  -- (every open stats the sources) until it is restarted
+  local where, dirty, blind = {}, false, false       -- watch descriptor -> folder
   local function add(folder)
     for _, f in ipairs(folders_under(folder)) do
       local wd, err = w:add(f)
       if wd then where[wd] = f
-      else dirty = true; say("warning: " .. err .. "; every open stats the sources") end
+      elseif not blind then
+        blind = true
+        say("warning: " .. err .. "; until the watcher is restarted, every open stats the sources")
+      end
     end
   end
   add(dir)
@@ -94,25 +110,30 @@ function M.serve(dir, opts, say)
   say(("watching %s (%d folder%s); the index %s is %s; Ctrl-C stops"):format(dir, nfolders,
     nfolders == 1 and "" or "s", c.index_path, c.opened == "built" and "built" or "current"))
   local last = 0                        -- when the last change was seen (W.now, ms)
+  local broken = false                  -- the last update failed: wait for a change
   while true do
-    local what = w:wait(dirty and math.max(0, last + M.QUIET_MS - W.now()) or nil)
+    local what = w:wait(dirty and not broken and math.max(0, last + M.QUIET_MS - W.now()) or nil)
     if what == "timeout" then
       -- changes stopped: bring the index up to date, then watch on (a change
       -- made meanwhile is still queued, and makes it dirty again)
       dirty = false
-      c:close()
-      c = open()
-      checksum = c.ix:stats().checksum
-      say(("the index %s is %s"):format(c.index_path, c.opened == "built" and "rebuilt" or "current"))
+      if c then c:close() end
+      c = reopen()
+      if c then
+        checksum = c.ix:stats().checksum
+        say(("the index %s is %s"):format(c.index_path, c.opened == "built" and "rebuilt" or "current"))
+      else
+        dirty, broken, checksum = true, true, nil
+      end
     else
       local events, overflow = w:drain()
-      if overflow or #events > 0 then dirty, last = true, W.now() end
+      if overflow or #events > 0 then dirty, broken, last = true, false, W.now() end
       for _, e in ipairs(events) do
         if e.folder and where[e.wd] then add(where[e.wd] .. "/" .. e.name) end
       end
       if what == "question" then
         w:answer(function(q)
-          if dirty then return "dirty\n" end
+          if dirty or blind then return "dirty\n" end
           if q == "fresh? " .. checksum .. "\n" then return "fresh " .. checksum .. "\n" end
           -- the opener mapped another index (rebuilt by someone else, or in
           -- another format): check again once things are quiet
