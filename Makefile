@@ -24,20 +24,22 @@ LIBS       = $(PKG_LIBS) -lstemmer -lreadline -lpthread -lm -ldl
 
 SRCS := $(wildcard core/*.c)
 OBJS := $(SRCS:core/%.c=$(BUILD)/%.o)
-# The toolkit's Lua modules, precompiled (core/bytecode.c loads them in place of the
-# source while they are as new): string.dump of each chunk loaded under its source's
-# full path, so that tracebacks name the source.  Always under build/lc.
+# The toolkit's Lua modules, precompiled by build/parley itself (so by the Lua it
+# embeds; core/bytecode.c loads them in place of the source while the hash they
+# carry is the source's): the source's hash (16 hex digits and a newline), then
+# string.dump of the chunk loaded under the source's full path, so that tracebacks
+# name the source.  Always under build/lc.
 LUA_SRCS := $(shell find lua -name '*.lua' | LC_ALL=C sort)
 LUA_BC   := $(LUA_SRCS:lua/%.lua=build/lc/%.luac)
-LUAC     = lua5.4 -e 'local s = assert(io.open(arg[1], "rb")):read("a") \
-             local f = assert(load(s, "@" .. arg[3], "t")) \
-             local o = assert(io.open(arg[2], "wb")) assert(o:write(string.dump(f))) assert(o:close())' /dev/null
+LUAC     = $(BUILD)/parley -E -e 'local s = assert(io.open(arg[1], "rb")):read("a") \
+             local f = assert(load(s, "@" .. arg[3], "t")) local o = assert(io.open(arg[2], "wb")) \
+             assert(o:write(require("parley.index").hash(s), "\n", string.dump(f))) assert(o:close())' /dev/null
 
 .PHONY: all deps test check-asan fuzz fuzz-replay fuzz-build fuzz-bins bench clean install uninstall FORCE
 
 all: $(BUILD)/parley $(LUA_BC)
 
-build/lc/%.luac: lua/%.lua | $(BUILD)/.deps
+build/lc/%.luac: lua/%.lua $(BUILD)/parley
 	@mkdir -p $(dir $@)
 	@$(LUAC) $< $@.tmp $(CURDIR)/$< && mv $@.tmp $@
 

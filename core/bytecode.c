@@ -2,14 +2,17 @@
 ** bytecode.c — the toolkit's Lua modules loaded precompiled.  Parsing Lua
 ** source is most of a command's start-up (an open of a corpus loads some
 ** 170 KB of it: about half the whole process's time), so `make` compiles
-** every module of lua/ to HOME/build/lc/NAME.luac (string.dump of the chunk
-** loaded under its source's name, so tracebacks and debug information are
-** those of the source), and a searcher placed before Lua's own loads the
-** compiled chunk instead of the source, but only while the compiled file
-** is at least as new as the source (an edited module is read from source
-** until the next `make`), and only binary chunks (mode "b").  Anything
-** amiss (no compiled file, an older one, one that does not load) and Lua's
-** own searcher reads the source, as without this.
+** every module of lua/ to HOME/build/lc/NAME.luac with build/parley itself
+** (the Lua it embeds): the source's hash (16 hex digits, a newline), then
+** string.dump of the chunk loaded under its source's name, so tracebacks and
+** debug information are those of the source.  A searcher placed before
+** Lua's own loads the compiled chunk instead of the source, but only while
+** the hash it carries is the source's as it is now (an edited module, or one
+** restored with an older time, is read from source until the next `make`),
+** and only as a binary chunk (mode "b").  Anything amiss (no compiled file,
+** another hash, one that does not load) and Lua's own searcher reads the
+** source, as without this.  Reading and hashing the source costs little
+** beside parsing it.
 */
 #include <errno.h>
 #include <limits.h>
@@ -19,11 +22,7 @@
 #include <sys/stat.h>
 
 #include "parley.h"
-
-static int newer_or_same(const struct stat *a, const struct stat *b) {
-  return a->st_mtim.tv_sec > b->st_mtim.tv_sec ||
-         (a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec >= b->st_mtim.tv_nsec);
-}
+#include "ixfile.h"
 
 /* Read the file at path whole into a Lua string on the stack; 0, or -1 (nothing pushed). */
 static int push_file(lua_State *L, const char *path, size_t size) {
@@ -64,17 +63,28 @@ static int compiled_searcher(lua_State *L) {
     if (snprintf(src, sizeof src, "%s/lua/%s%s.lua", home, rel, tails[t]) >= (int)sizeof src ||
         snprintf(bc, sizeof bc, "%s/build/lc/%s%s.luac", home, rel, tails[t]) >= (int)sizeof bc)
       return 0;
+    char want[17];
+    const char *code;
     if (stat(src, &ss) != 0) continue;
-    if (stat(bc, &bs) != 0 || !S_ISREG(bs.st_mode) || !newer_or_same(&bs, &ss)) {
-      lua_pushfstring(L, "no compiled module '%s' as new as its source", bc);
+    if (stat(bc, &bs) != 0 || !S_ISREG(bs.st_mode) || bs.st_size < 17 || !S_ISREG(ss.st_mode) ||
+        push_file(L, src, (size_t)ss.st_size) != 0) {
+      lua_pushfstring(L, "no compiled module '%s'", bc);
       return 1;
     }
+    snprintf(want, sizeof want, "%016llx",
+             (unsigned long long)ix_hash(lua_tostring(L, -1), lua_rawlen(L, -1), 0));
+    lua_pop(L, 1);
     if (push_file(L, bc, (size_t)bs.st_size) != 0) {
       lua_pushfstring(L, "cannot read '%s'", bc);
       return 1;
     }
+    code = lua_tostring(L, -1);
+    if (memcmp(code, want, 16) != 0 || code[16] != '\n') {
+      lua_pushfstring(L, "compiled module '%s' is not of its source as it is now", bc);
+      return 1;
+    }
     lua_pushfstring(L, "@%s", src);
-    if (luaL_loadbufferx(L, lua_tostring(L, -2), lua_rawlen(L, -2), lua_tostring(L, -1), "b") != LUA_OK) {
+    if (luaL_loadbufferx(L, code + 17, lua_rawlen(L, -2) - 17, lua_tostring(L, -1), "b") != LUA_OK) {
       lua_pushfstring(L, "compiled module '%s' does not load: %s", bc, lua_tostring(L, -1));
       return 1;
     }

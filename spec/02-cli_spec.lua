@@ -149,13 +149,19 @@ describe("parley command line", function()
     assert.equal(0, code)
     assert.matches("telegram%-1962%-11%-02", out)
     -- its modules load precompiled (core/bytecode.c), under their installed sources' names,
-    -- and from source once a source is newer than its compiled file
+    -- whatever the files' times, and from source once a source is not the one compiled
     local probe = 'local f, where = package.searchers[2]("parley.corpus") '
       .. 'print(type(f), where, debug.getinfo(require("parley.corpus").open, "S").source)'
     local src = d .. "/share/parley/lua/parley/corpus.lua"
     out, err = h.run({ "-e", probe }, { bin = d .. "/bin/parley", cwd = "/" })
     assert.equal(("function\t%s\t@%s\n"):format(src, src), out, err)
-    os.execute("touch -d '+1 minute' " .. h.shquote(src))
+    os.execute("touch -d '+1 minute' " .. h.shquote(src))      -- a time says nothing
+    out, err = h.run({ "-e", probe }, { bin = d .. "/bin/parley", cwd = "/" })
+    assert.equal(("function\t%s\t@%s\n"):format(src, src), out, err)
+    local f = assert(io.open(src, "ab"))
+    f:write("-- edited\n")
+    f:close()
+    os.execute("touch -d '-1 year' " .. h.shquote(src))       -- an edit, however old its time
     out, err = h.run({ "-e", probe }, { bin = d .. "/bin/parley", cwd = "/" })
     assert.equal(("string\tnil\t@%s\n"):format(src), out, err)
   end)
