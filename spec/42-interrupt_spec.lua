@@ -133,6 +133,22 @@ end)
 local STUCK_LPEG = 'local P, V = lpeg.P, lpeg.V '
   .. 'local G = P{ "A", A = P"a" * V"A" * "x" + P"a" * V"A" * "y" + P"a" } G:match(("a"):rep(40))'
 
+-- A corpus of n documents (d1.txt …) whose grammar is stuck in that match.
+local function stuck_corpus(n)
+  local dir = h.tmpdir()
+  os.execute("mkdir -p " .. h.shquote(dir .. "/grammars"))
+  h.write(dir .. "/grammars/stuck.lua", 'local lpeg = require "lpeg"\n'
+    .. 'return require("parley.grammar").register{ name = "stuck", kinds = {},\n'
+    .. '  parse = function(text) ' .. STUCK_LPEG .. ' return { regions = {} } end }\n')
+  local docs = {}
+  for i = 1, n do
+    h.write(("%s/d%d.txt"):format(dir, i), "some words\n")
+    docs[i] = ('{ id = "d%d", path = "d%d.txt", grammar = "stuck" },'):format(i, i)
+  end
+  h.write(dir .. "/corpus.lua", 'return { name = "stuck", documents = {\n' .. table.concat(docs, "\n") .. "\n} }\n")
+  return dir
+end
+
 describe("one Ctrl-C, when one C call holds the Lua thread", function()
   after_each(function() proc.stop_all(); h.cleanup() end)
 
@@ -144,20 +160,13 @@ describe("one Ctrl-C, when one C call holds the Lua thread", function()
   end)
 
   it("ends a build whose grammar is stuck in one match; the next open removes what it left", function()
-    local dir = h.tmpdir()
-    os.execute("mkdir -p " .. h.shquote(dir .. "/grammars"))
-    h.write(dir .. "/grammars/stuck.lua", 'local lpeg = require "lpeg"\n'
-      .. 'return require("parley.grammar").register{ name = "stuck", kinds = {},\n'
-      .. '  parse = function(text) ' .. STUCK_LPEG .. ' return { regions = {} } end }\n')
-    h.write(dir .. "/a.txt", "some words\n")
-    h.write(dir .. "/corpus.lua",
-      'return { name = "stuck", documents = { { id = "a", path = "a.txt", grammar = "stuck" } } }\n')
+    local dir = stuck_corpus(1)
     local out, err, status = interrupt_chunk(('print("go") io.stdout:flush() parley.open(%q)'):format(dir))
     assert.equal(130, status)
     assert.equal("go\n", out)
     assert.equal(INTERRUPTED, err)
     for _, name in ipairs(leftovers(dir)) do assert.not_equal("index", name) end   -- never an index
-    h.write(dir .. "/corpus.lua", 'return { name = "stuck", documents = { { id = "a", path = "a.txt" } } }\n')
+    h.write(dir .. "/corpus.lua", 'return { name = "stuck", documents = { { id = "d1", path = "d1.txt" } } }\n')
     assert(parley.open(dir))
     assert.same({ "index" }, leftovers(dir))
   end)
@@ -167,17 +176,7 @@ describe("one Ctrl-C, when a build's workers are stuck in a grammar's match", fu
   after_each(function() proc.stop_all(); h.cleanup() end)
 
   it("ends the run even though the build saw it and waits for them (the longer grace)", function()
-    local dir = h.tmpdir()
-    os.execute("mkdir -p " .. h.shquote(dir .. "/grammars"))
-    h.write(dir .. "/grammars/stuck.lua", 'local lpeg = require "lpeg"\n'
-      .. 'return require("parley.grammar").register{ name = "stuck", kinds = {},\n'
-      .. '  parse = function(text) ' .. STUCK_LPEG .. ' return { regions = {} } end }\n')
-    local docs = {}
-    for i = 1, 8 do
-      h.write(("%s/d%d.txt"):format(dir, i), "some words\n")
-      docs[i] = ('{ id = "d%d", path = "d%d.txt", grammar = "stuck" },'):format(i, i)
-    end
-    h.write(dir .. "/corpus.lua", 'return { name = "stuck", documents = {\n' .. table.concat(docs, "\n") .. "\n} }\n")
+    local dir = stuck_corpus(8)
     local p = proc.start(h.bin, { "-e", ('print("go") io.stdout:flush() parley.open(%q, { threads = 4 })'):format(dir) })
     assert.is_true(p:wait("out", "go\n", 60, true))
     -- once the build is on (its temporary index made), its workers are in the grammar

@@ -39,6 +39,14 @@ local function until_watched(p, dir)
   return p:until_true(function() local _, w = open_count(dir) return w end, 30)
 end
 
+-- A corpus of n documents with a watcher that already vouches for it.
+local function watched_corpus(n)
+  local dir = corpus_of(n)
+  local p = start_watch(dir)
+  assert.is_true(until_watched(p, dir), p:file("err"))
+  return dir, p
+end
+
 describe("parley watch", function()
   after_each(function() proc.stop_all(); h.cleanup() end)
 
@@ -61,9 +69,7 @@ describe("parley watch", function()
   end)
 
   it("never hides an edit made just before a query: the query sees it, then the watcher catches up", function()
-    local dir = corpus_of(5)
-    local p = start_watch(dir)
-    assert.is_true(until_watched(p, dir), p:file("err"))
+    local dir, p = watched_corpus(5)
     for k = 1, 6 do
       local word = "edited" .. k
       h.write(dir .. "/d01.txt", ("one text %s here\n"):format(word))   -- and at once:
@@ -98,9 +104,7 @@ describe("parley watch", function()
   end)
 
   it("answers dirty about an index other than its own, and checks again", function()
-    local dir = corpus_of(2)
-    local p = start_watch(dir)
-    assert.is_true(until_watched(p, dir), p:file("err"))
+    local dir, p = watched_corpus(2)
     local W = require "parley.watcher"
     local sock = dir .. "/.parley/index.watch"
     assert.equal("dirty\n", W.ask(sock, "fresh? 0123456789abcdef\n", 2000))
@@ -110,9 +114,7 @@ describe("parley watch", function()
   end)
 
   it("sees files added, removed and renamed", function()
-    local dir = corpus_of(3)
-    local p = start_watch(dir)
-    assert.is_true(until_watched(p, dir), p:file("err"))
+    local dir, p = watched_corpus(3)
     h.write(dir .. "/new.txt", "a newcomer text\n")
     assert.equal(4, select(3, open_count(dir)))
     os.remove(dir .. "/d02.txt")
@@ -158,9 +160,7 @@ describe("parley watch", function()
   end)
 
   it("never vouches for an index that others may write", function()
-    local dir = corpus_of(2)
-    local p = start_watch(dir)
-    assert.is_true(until_watched(p, dir), p:file("err"))
+    local dir, p = watched_corpus(2)
     os.execute("chmod go+w " .. h.shquote(dir .. "/.parley/index"))
     local _, watched = open_count(dir)
     assert.is_false(watched)
@@ -169,9 +169,7 @@ describe("parley watch", function()
   end)
 
   it("lives through a source it cannot read, and vouches again once it is mended", function()
-    local dir = corpus_of(2)
-    local p = start_watch(dir)
-    assert.is_true(until_watched(p, dir), p:file("err"))
+    local dir, p = watched_corpus(2)
     h.write(dir .. "/d01.txt", "bad \xff byte\n")
     assert.is_true(p:wait("err", "cannot be brought up to date", 30, true), p:file("err"))
     local _, _, code = h.run({ "-e", ("assert(parley.open(%q))"):format(dir) })
