@@ -527,6 +527,7 @@ typedef struct kw_par {
   kw_maker mk[2];               /* the Lua thread's, the worker's */
   kw_batch slot[KW_SLOTS];
 } kw_par;
+_Static_assert(_Alignof(kw_par) >= _Alignof(kw_row), "the rows follow kw_par in one block");
 
 /* Make batch b (hits b * KW_ROWS ...) into bt with maker m, as far as it can. */
 static void make_batch(kw_par *p, kw_maker *m, kw_batch *bt, size_t b) {
@@ -655,6 +656,10 @@ static void par_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uint32_
   p->width = sh->width;
   p->stop = parley_interrupt_flag(L);
   p->cix = &c->ix;
+  for (k = 0; k < KW_SLOTS; k++) {   /* the rows first, aligned as kw_par is; byte buffers after */
+    p->slot[k].rows = (kw_row *)(void *)mem;
+    mem += KW_ROWS * sizeof(kw_row);
+  }
   p->wix = c->ix;
   p->wix.verified = (unsigned char *)mem;
   memcpy(p->wix.verified, c->ix.verified, bits);
@@ -666,8 +671,6 @@ static void par_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uint32_
     mem += cap;
   }
   for (k = 0; k < KW_SLOTS; k++) {
-    p->slot[k].rows = (kw_row *)(void *)mem;
-    mem += KW_ROWS * sizeof(kw_row);
     p->slot[k].bytes = mem;
     mem += KW_BYTES;
   }
