@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run the fuzz targets named after the mode, one after another (make fuzz, make fuzz-replay).
 #   fuzz    each target FUZZ_TIME seconds (default 60), from its seeds (spec/fuzz/TARGET/,
-#           and build/fuzz/seeds/index/ for the index target) and what earlier runs found
+#           and build/fuzz/seeds/TARGET/, made by fuzz/seeds.lua) and what earlier runs found
 #           (build/fuzz/corpus/TARGET/); a crash is saved as build/fuzz/crash/TARGET-*;
 #           prints the executions per target at the end.
 #           FUZZ_OPTS adds libFuzzer options (-jobs=2, -dict=…).
@@ -18,7 +18,7 @@ for t in "$@"; do
   bin=$out/fuzz-$t
   seeds=spec/fuzz/$t
   extra=""
-  [ "$t" = index ] && extra=$out/seeds/index
+  [ -d "$out/seeds/$t" ] && extra=$out/seeds/$t   # made by fuzz/seeds.lua
   # inputs kept as base64 (binary ones) are decoded next to the others
   dec=$out/decoded/$t
   rm -rf "$dec"; mkdir -p "$dec"

@@ -1,8 +1,10 @@
--- Seeds for the index fuzz target, made at `make fuzz` time rather than
--- committed (an index is binary): real indexes of small corpora, each kind
--- of document the builder knows.  Run as `build/parley fuzz/seeds.lua OUT`:
--- writes OUT/corpora/NAME/ (the sources, which the indexes name) and
--- OUT/index/NAME (the seeds).
+-- Seeds made at `make fuzz` time rather than committed: for the index
+-- target (an index is binary), real indexes of small corpora, each kind of
+-- document the builder knows; for the Lua targets, the real files of
+-- fuzz/borrowed.lua (the bundled corpus's manifest and registers), copied
+-- here rather than into spec/fuzz.  Run as `build/parley fuzz/seeds.lua
+-- OUT`: writes OUT/corpora/NAME/ (the sources, which the indexes name),
+-- OUT/index/NAME (the index seeds) and OUT/TARGET/FILE (the borrowed ones).
 local fs = require "parley.fs"
 
 local out = assert(arg[1], "usage: parley fuzz/seeds.lua OUT")
@@ -54,4 +56,11 @@ local dirs = { bundled = parley.home .. "/corpus", small = out .. "/corpora/smal
 for name, dir in pairs(dirs) do
   local c = assert(parley.open(dir, { index = out .. "/index/" .. name, repair = true, threads = 1, progress = false }))
   c:close()
+end
+
+for target, paths in pairs(dofile(parley.home .. "/fuzz/borrowed.lua")) do
+  mkdirs(out .. "/" .. target)
+  for _, path in ipairs(paths) do
+    write(out .. "/" .. target .. "/" .. path:gsub("/", "-"), assert(require("parley.data").read(parley.home .. "/" .. path)))
+  end
 end

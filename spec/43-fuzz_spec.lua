@@ -12,6 +12,9 @@ local function inputs(target)
   local p = assert(io.popen(("find %s -type f ! -name README | sort"):format(h.shquote(h.root .. "/spec/fuzz/" .. target))))
   for line in p:lines() do list[#list + 1] = line end
   p:close()
+  for _, path in ipairs(dofile(h.root .. "/fuzz/borrowed.lua")[target] or {}) do
+    list[#list + 1] = h.root .. "/" .. path                  -- the real files, read where they live
+  end
   return list
 end
 
