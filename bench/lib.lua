@@ -228,4 +228,24 @@ function M.table(columns, rows)
   return concat(lines, "\n")
 end
 
+-- Start `parley watch` over the corpus folder dir (bin: the parley command,
+-- shell-quoted) and wait, at most a minute, until an open says it is watched.
+-- -> the watcher's pid (stop it with M.stop_watcher), or nil, why
+function M.start_watcher(bin, dir)
+  local pid = tonumber(M.capture(("%s watch --corpus %s >/dev/null 2>/dev/null & echo $!"):format(bin, M.shq(dir))))
+  if not pid then return nil, "the watcher did not start" end
+  local probe = ("%s -e %s"):format(bin, M.shq(("io.write(tostring(parley.open(%q).watched))"):format(dir)))
+  for _ = 1, 600 do
+    if M.capture(probe) == "true" then return pid end
+    M.run("sleep 0.1")
+  end
+  M.stop_watcher(pid)
+  return nil, "the watcher did not vouch for the index within a minute"
+end
+
+-- Stop a watcher of M.start_watcher (Ctrl-C, which removes its socket).
+function M.stop_watcher(pid)
+  if pid then M.run("kill -INT " .. pid .. " 2>/dev/null; sleep 0.3") end
+end
+
 return M

@@ -175,15 +175,9 @@ end
 -- with it: once an open says it is watched, it runs until the end of the run.
 local function ensure_watcher(b)
   if b.watcher then return true end
-  local pid = lib.first_line(lib.capture(("%s watch --corpus %s >/dev/null 2>%s/watch.err & echo $!")
-    :format(b.parley, shq(b.dir), shq(b.tmp))))
-  b.watcher = tonumber(pid)
-  local probe = ("%s -e %s"):format(b.parley, shq(("io.write(tostring(parley.open(%q).watched))"):format(b.dir)))
-  for _ = 1, 600 do
-    if lib.capture(probe) == "true" then return true end
-    lib.run("sleep 0.1")
-  end
-  return false
+  local why
+  b.watcher, why = lib.start_watcher(b.parley, b.dir)
+  return b.watcher ~= nil, why
 end
 
 -- A parley command, measured once per command and query (bases are reused);
@@ -193,8 +187,9 @@ local function measure_parley(b, cmd, word, watched)
   if not b.done[key] then
     local query = word and b.corpus.words[word].query
     log(("parley %s %s%s ..."):format(cmd, query or "", watched and " (watched)" or ""))
-    if watched and not ensure_watcher(b) then
-      b.done[key] = { ok = false, err = "the watcher did not vouch for the index within a minute", label = key }
+    local ok, why = not watched or ensure_watcher(b)
+    if not ok then
+      b.done[key] = { ok = false, err = why, label = key }
       return b.done[key]
     end
     local r = lib.measure(parley_command(PARLEY[cmd], b, query), b.mopts)
@@ -359,7 +354,7 @@ end
 local bench = { notes = {}, done = {}, peers = {}, counts = {}, kwic_lines = {} }
 local ok, status = xpcall(main, debug.traceback, bench)
 if not ok then log("bench: internal error: " .. tostring(status)) end
-if bench.watcher then lib.run("kill -INT " .. bench.watcher .. " 2>/dev/null; sleep 0.2") end
+lib.stop_watcher(bench.watcher)
 if bench.tmp and bench.tmp ~= "" then lib.run("rm -rf " .. shq(bench.tmp)) end
 if bench.remove then lib.run("rm -rf " .. shq(bench.remove)) end
 os.exit(ok and status or 1)

@@ -55,12 +55,11 @@ for i, mb in ipairs(sizes) do
   local rg = lib.measure(("rg -w -i %s %s"):format(shq(facts.words.rare.words), shq(dir .. "/docs")),
     { tmp = tmp, timer = timer, runs = mopts.runs, budget = 120, ok_codes = { [0] = true, [1] = true } })
   -- with the watcher running
-  local pid = tonumber(lib.capture(("%s watch --corpus %s >/dev/null 2>/dev/null & echo $!"):format(BIN, shq(dir))))
-  local probe = e(("io.write(tostring(parley.open(%s).watched))"):format(D))
-  for _ = 1, 300 do if lib.capture(probe) == "true" then break end lib.run("sleep 0.1") end
+  local pid, why = lib.start_watcher(BIN, dir)
+  if not pid then log(("%g MB: %s; the watched figures are without one"):format(mb, why)) end
   local wopen = lib.measure(e(("parley.open(%s)"):format(D)), mopts)
   local wkwic = lib.measure(("%s kwic %s --corpus %s --format tsv"):format(BIN, shq(rare), shq(dir)), mopts)
-  if pid then lib.run("kill -INT " .. pid .. "; sleep 0.3") end
+  lib.stop_watcher(pid)
   local function t(r) return r.ok and lib.secs(r.seconds) or "n/a" end
   rows[#rows + 1] = {
     ("%g MB"):format(mb), lib.int(facts.documents),
