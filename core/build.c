@@ -149,6 +149,7 @@ typedef struct job {
   ix_str *interned;                /* open addressing over the short strings in it (add_str) */
   size_t ninterned, interned_cap;
   char *spec_strings;              /* a copy of what the spec put there, for the workers: never moves */
+  char *root;                      /* the corpus folder the sources' relative paths are under (spec.root), or NULL */
   src_in *srcs;
   size_t nsrcs;
   uint32_t ndoc_attrs;
@@ -220,6 +221,8 @@ static int job_gc(lua_State *L) {
   j->interned = NULL;
   free(j->spec_strings);
   j->spec_strings = NULL;
+  free(j->root);
+  j->root = NULL;
   buf_free(&j->lines); buf_free(&j->docs_out);
   spill_free(&j->texts); spill_free(&j->srcmap);
   buf_free(&j->warn_text); buf_free(&j->skip_text);
@@ -637,6 +640,23 @@ static int take_rdoc(pl_rdoc *d, doc_work *w) {
 }
 
 /*
+** The path source i is read from, in out[0..PL_PATH_MAX): its path as the
+** index stores it (relative to the corpus folder, or absolute) under the
+** spec's root.  Too long a path is left as stored, and fails to open.
+*/
+static const char *src_path(const job *j, size_t i, char *out) {
+  const char *p = j->spec_strings + j->srcs[i].path;
+  size_t rlen, len = j->srcs[i].path_len;
+  if (j->root == NULL || p[0] == '/') return p;
+  rlen = strlen(j->root);
+  if (rlen + 1 + len >= PL_PATH_MAX) return p;
+  memcpy(out, j->root, rlen);
+  out[rlen] = '/';
+  memcpy(out + rlen + 1, p, len + 1);
+  return out;
+}
+
+/*
 ** Run grammar g over a document's text in this thread's sandbox, as document
 ** n of those the sandbox was prepared with; its packed result is kept in w.
 ** 0, or -1 with the source failed (its message naming file and grammar).
@@ -645,7 +665,8 @@ static int run_grammar(job *j, unsigned thread, int g, lua_Integer n, doc_work *
                        int (*push)(lua_State *S, void *ud), void *ud, const char *doc_id) {
   const grammar_in *gi = &j->grammars[g];
   pl_sandbox *sb = gi->sb[thread < (unsigned)gi->nsb ? thread : 0];
-  const char *packed, *path = j->spec_strings + j->srcs[n - 1].path;
+  char pbuf[PL_PATH_MAX];
+  const char *packed, *path = src_path(j, (size_t)n - 1, pbuf);
   size_t len;
   char err[500];
   if (pl_sandbox_index(sb, w->text.text, w->text.len, n, push, ud, &packed, &len, err, sizeof err) != PL_SANDBOX_OK) {
@@ -740,7 +761,8 @@ static int grammar_of(const job *j, const src_in *s, const pl_reader *r, const p
 static void work_source(job *j, unsigned thread, size_t i) {
   src_work *sw = &j->work[i];
   const src_in *s = &j->srcs[i];
-  const char *path = j->spec_strings + s->path, *err = NULL;
+  char pbuf[PL_PATH_MAX];
+  const char *path = src_path(j, i, pbuf), *err = NULL;
   size_t k;
   if (s->map < 0) {                       /* the text reader: the file is the document */
     if ((sw->docs = calloc(1, sizeof *sw->docs)) == NULL) { err = "not enough memory"; goto failed; }
@@ -1245,6 +1267,7 @@ static const char *batch_encode(lua_State *L, job *j, size_t b0, size_t b1) {
   size_t i, k, nexact, nd = 0, at = 0;
   uint64_t first = j->ntokens;
   const char *err;
+  char pbuf[PL_PATH_MAX];
   doc_ids *ids;
   for (i = b0; i < b1; i++) {
     src_work *sw = &j->work[i];
@@ -1260,7 +1283,7 @@ static const char *batch_encode(lua_State *L, job *j, size_t b0, size_t b1) {
       src_work_free(sw);
     }
     else if (sw->ndocs == 0 && j->srcs[i].map >= 0 &&
-             (err = warn(j, "%s: no documents in it (the %s reader found none)", (const char *)j->strings.p + j->srcs[i].path,
+             (err = warn(j, "%s: no documents in it (the %s reader found none)", src_path(j, i, pbuf),
                          j->maps[j->srcs[i].map].reader->name)) != NULL)
       return err;
     if (!sw->failed && sw->rd.warning[0] && (err = warn(j, "%s", sw->rd.warning)) != NULL) return err;
@@ -1278,7 +1301,7 @@ static const char *batch_encode(lua_State *L, job *j, size_t b0, size_t b1) {
       doc_work *w = &sw->docs[k];
       if (w->repaired)
         err = warn(j, "%s: replaced %zu invalid UTF-8 sequence%s with U+FFFD",
-                   (const char *)j->strings.p + j->srcs[i].path, w->repaired,
+                   src_path(j, i, pbuf), w->repaired,
                    w->repaired == 1 ? "" : "s");
       if (!err && parley_interrupted(j->stop)) err = PARLEY_INTERRUPTED;   /* the caller raises it */
       if (!err) err = encode_doc(L, j, i, w);
@@ -1386,6 +1409,15 @@ static int build_body(lua_State *L) {
   lua_getfield(L, 1, "output");
   output = luaL_checkstring(L, -1);          /* stays on the stack */
   read_spec(L, j, 1);
+  lua_getfield(L, 1, "root");
+  if (!lua_isnil(L, -1)) {
+    size_t rlen;
+    const char *root = luaL_checklstring(L, -1, &rlen);
+    if (rlen == 0 || rlen >= PL_PATH_MAX / 2 || memchr(root, '\0', rlen))
+      luaL_error(L, "bad build spec: root must be a folder's path");
+    if ((j->root = strdup(root)) == NULL) luaL_error(L, "not enough memory");
+  }
+  lua_pop(L, 1);
   /* the workers read the spec's strings (paths, genres, ids, grammar names) while this thread adds more */
   if ((j->spec_strings = malloc(j->strings.n + 1)) == NULL) luaL_error(L, "not enough memory");
   memcpy(j->spec_strings, j->strings.p, j->strings.n);

@@ -80,12 +80,15 @@ static int corpus_tostring(lua_State *L) {
 }
 
 /*
-** open(path) -> index | nil, message, reason
+** open(path [, root]) -> index | nil, message, reason
 ** reason is "missing", "damaged" or "version", so the caller can rebuild.
+** root is the corpus folder: the sources' paths the index stores relative to
+** it are read there (without it, relative to the working folder).
 */
 static int corpus_open(lua_State *L) {
-  size_t plen, bits;
+  size_t plen, rlen = 0, bits;
   const char *path = luaL_checklstring(L, 1, &plen);
+  const char *root = luaL_optlstring(L, 2, NULL, &rlen);
   const unsigned char *base;
   size_t size;
   char err[512];
@@ -101,12 +104,20 @@ static int corpus_open(lua_State *L) {
   /* create first (closed), acquire second: a raise here must not leak the mapping.
      User values: 1 the text cache, 2 the read buffer, 3 and 4 the lexicon string
      and its offsets (lexicon_string) */
-  c = lua_newuserdatauv(L, sizeof *c + plen + 1 + bits, 4);
-  memset(c, 0, sizeof *c + plen + 1 + bits);
+  if (root && (rlen == 0 || rlen >= PL_PATH_MAX / 2 || memchr(root, '\0', rlen))) {
+    munmap((void *)base, size);
+    return luaL_argerror(L, 2, "a folder's path expected");
+  }
+  c = lua_newuserdatauv(L, sizeof *c + plen + 1 + rlen + 1 + bits, 4);
+  memset(c, 0, sizeof *c + plen + 1 + rlen + 1 + bits);
   luaL_setmetatable(L, PARLEY_INDEX);
   c->path = (char *)(c + 1);
   memcpy(c->path, path, plen + 1);
-  if ((rc = ix_init(&c->ix, base, size, (unsigned char *)c->path + plen + 1, err, sizeof err)) != 0) {
+  if (root) {
+    c->root = c->path + plen + 1;
+    memcpy(c->root, root, rlen + 1);
+  }
+  if ((rc = ix_init(&c->ix, base, size, (unsigned char *)c->path + plen + 1 + rlen + 1, err, sizeof err)) != 0) {
     munmap((void *)base, size);
     c->ix.base = NULL;
     luaL_pushfail(L);
@@ -124,12 +135,38 @@ static int corpus_open(lua_State *L) {
 
 /* ---------------------------------------------------------------- documents */
 
-/* The source path of a document, checked (bounds, checksum, NUL); NULL if damaged. */
-static const char *doc_path(pl_corpus *c, const ix_doc *d) {
-  const char *p = ix_blob(c->ix.strings, c->ix.strings_size, d->path);
-  if (p == NULL || d->path.off + (uint64_t)d->path.len >= c->ix.strings_size ||
-      ix_touch(&c->ix, p, d->path.len + 1) || p[d->path.len] != '\0')
+/* The source path of a document as stored, checked (bounds, checksum, NUL); NULL if damaged. */
+static const char *stored_path(ix_index *ix, const ix_doc *d) {
+  const char *p = ix_blob(ix->strings, ix->strings_size, d->path);
+  if (p == NULL || d->path.off + (uint64_t)d->path.len >= ix->strings_size ||
+      ix_touch(ix, p, d->path.len + 1) || p[d->path.len] != '\0')
     return NULL;
+  return p;
+}
+
+/* A stored path p[0..len) (checked) under root, in buf[0..PL_PATH_MAX); NULL if too long. */
+static const char *join_root(const char *root, const char *p, size_t len, char *buf) {
+  size_t rlen;
+  if (root == NULL || p[0] == '/') return p;
+  rlen = strlen(root);
+  if (rlen + 1 + len >= PL_PATH_MAX) return NULL;
+  memcpy(buf, root, rlen);
+  buf[rlen] = '/';
+  memcpy(buf + rlen + 1, p, len + 1);
+  return buf;
+}
+
+const char *corpus_source_path(ix_index *ix, const char *root, const ix_doc *d, char *buf) {
+  const char *p = stored_path(ix, d);
+  return p ? join_root(root, p, d->path.len, buf) : NULL;
+}
+
+/* The source path of a document of c (raises if damaged or too long). */
+static const char *doc_path(lua_State *L, pl_corpus *c, const ix_doc *d, char *buf) {
+  const char *p = stored_path(&c->ix, d);
+  if (p == NULL) corpus_damaged(L, c);
+  if ((p = join_root(c->root, p, d->path.len, buf)) == NULL)
+    parley_error(L, "%s/%s: path too long", c->root, c->ix.strings + d->path.off);
   return p;
 }
 
@@ -163,10 +200,10 @@ const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len) {
     return p;
   }
   if (!t->loaded) {
-    const char *path = doc_path(c, doc);
+    char buf[PL_PATH_MAX];
+    const char *path = doc_path(L, c, doc, buf);
     struct stat st;
     int fd;
-    if (path == NULL) corpus_damaged(L, c);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) parley_error(L, "%s: cannot read the source: %s", path, strerror(errno));
     if (fstat(fd, &st) != 0 || (uint64_t)st.st_size != doc->size) {
@@ -204,12 +241,12 @@ const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len) {
 const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, size_t *len) {
   const ix_doc *doc = &c->ix.docs[d];
   const char *path;
+  char buf[PL_PATH_MAX];
   size_t got = 0;
   int fd;
   if ((doc->flags & IX_DOC_EMBEDDED) || c->texts[d].loaded) return corpus_text(L, c, d, len);
   if (c->rbuf_doc == d + 1) { *len = (size_t)doc->size; return c->rbuf; }
-  path = doc_path(c, doc);
-  if (path == NULL) corpus_damaged(L, c);
+  path = doc_path(L, c, doc, buf);
   if (doc->size + 1 > c->rbuf_cap) {
     size_t cap = (size_t)doc->size + 1 > 2 * c->rbuf_cap ? (size_t)doc->size + 1 : 2 * c->rbuf_cap;
     c->rbuf = lua_newuserdatauv(L, cap, 0);
@@ -242,10 +279,11 @@ const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, siz
 ** source, a text larger than cap), which the caller leaves to
 ** corpus_text_once on the Lua thread to raise, with its message.
 */
-int corpus_read_text(ix_index *ix, uint32_t d, char *buf, size_t cap,
+int corpus_read_text(ix_index *ix, const char *root, uint32_t d, char *buf, size_t cap,
                      const char **text, size_t *len) {
   const ix_doc *doc = &ix->docs[d];
   const char *path;
+  char pbuf[PL_PATH_MAX];
   size_t got = 0;
   int fd;
   if (doc->flags & IX_DOC_EMBEDDED) {
@@ -255,10 +293,7 @@ int corpus_read_text(ix_index *ix, uint32_t d, char *buf, size_t cap,
     *len = (size_t)doc->text_len;
     return 0;
   }
-  path = ix_blob(ix->strings, ix->strings_size, doc->path);
-  if (path == NULL || doc->path.off + (uint64_t)doc->path.len >= ix->strings_size ||
-      ix_touch(ix, path, doc->path.len + 1) || path[doc->path.len] != '\0' || doc->size + 1 > cap)
-    return -1;
+  if (doc->size + 1 > cap || (path = corpus_source_path(ix, root, doc, pbuf)) == NULL) return -1;
   fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   while (got <= doc->size) {  /* one byte more than expected: a grown file is noticed */
@@ -298,8 +333,11 @@ static int corpus_doc(lua_State *L) {
   lua_createtable(L, 0, 12);
   push_blob(L, c, doc->id);
   lua_setfield(L, -2, "id");
-  push_blob(L, c, doc->path);
-  lua_setfield(L, -2, "path");
+  {
+    char buf[PL_PATH_MAX];
+    lua_pushstring(L, doc_path(L, c, doc, buf));
+    lua_setfield(L, -2, "path");
+  }
   push_blob(L, c, doc->meta);
   lua_setfield(L, -2, "meta");
   parley_setint(L, "first", (lua_Integer)doc->first);
@@ -341,6 +379,7 @@ static int stat_in_dir(const char *path, size_t len, dir_cache *dc, struct stat 
 /* One thread's share of the freshness check: documents [from, to). */
 typedef struct stale_job {
   const ix_index *ix;
+  const char *root;
   uint32_t from, to;
   uint32_t bad;                /* first document found changed or missing, or UINT32_MAX */
   int missing;
@@ -356,10 +395,13 @@ static void *stale_run(void *arg) {
   sj->bad = UINT32_MAX;
   for (i = sj->from; i < sj->to; i++) {
     const ix_doc *d = &sj->ix->docs[i];
-    const char *p = sj->ix->strings + d->path.off;
+    char buf[PL_PATH_MAX];
+    const char *p;
     struct stat st;
     if (i > 0 && d->source == sj->ix->docs[i - 1].source) continue;  /* one stat per source, at its first */
-    if (stat_in_dir(p, d->path.len, &dc, &st, sj->nofollow) != 0) { sj->bad = i; sj->missing = 1; break; }
+    /* checked by stale() before the threads start, joined there without a fault */
+    p = join_root(sj->root, sj->ix->strings + d->path.off, d->path.len, buf);
+    if (stat_in_dir(p, strlen(p), &dc, &st, sj->nofollow) != 0) { sj->bad = i; sj->missing = 1; break; }
     if ((sj->nofollow && !S_ISREG(st.st_mode)) || (uint64_t)st.st_size != d->size ||
         (int64_t)st.st_mtim.tv_sec != d->mtime || (uint32_t)st.st_mtim.tv_nsec != d->mtime_ns) {
       sj->bad = i;
@@ -415,19 +457,22 @@ static int corpus_stale(lua_State *L) {
     ** (bounds, NUL) before they do; its other documents' are not read here */
     const ix_doc *d = &c->ix.docs[i];
     const char *ipath, *iid;
+    char buf[PL_PATH_MAX];
+    size_t pathlen;
     int first = i == 0 || d->source != c->ix.docs[i - 1].source;
     if (i > 0 && d->source < c->ix.docs[i - 1].source) {
       lua_pushliteral(L, "the index is damaged");
       return 1;
     }
     if (!first) continue;
-    ipath = doc_path(c, d);
+    ipath = corpus_source_path(&c->ix, c->root, d, buf);
     iid = ix_blob(c->ix.strings, c->ix.strings_size, d->id);
     if (!ipath || !iid || ix_touch(&c->ix, iid, d->id.len)) {
       lua_pushliteral(L, "the index is damaged");
       return 1;
     }
-    if (prefix && first && !inside(ipath, d->path.len, prefix, prefix_len)) {
+    pathlen = strlen(ipath);
+    if (prefix && first && !inside(ipath, pathlen, prefix, prefix_len)) {
       lua_pushfstring(L, "%s lies outside %s", ipath, prefix);
       return 1;
     }
@@ -440,7 +485,7 @@ static int corpus_stale(lua_State *L) {
       lua_rawgeti(L, 3, (lua_Integer)d->source + 1);
       path = lua_tolstring(L, -2, &plen);
       id = lua_tolstring(L, -1, &ilen);
-      if (!path || !id || plen != d->path.len || memcmp(path, ipath, plen) != 0 ||
+      if (!path || !id || plen != pathlen || memcmp(path, ipath, plen) != 0 ||
           (!(d->flags & IX_DOC_READ) && (ilen != d->id.len || memcmp(id, iid, ilen) != 0))) {
         lua_pushliteral(L, "the document list changed");
         return 1;
@@ -454,6 +499,7 @@ static int corpus_stale(lua_State *L) {
   }
   for (k = 0; k < 2; k++) {
     sj[k].ix = &c->ix;
+    sj[k].root = c->root;
     sj[k].from = k == 0 ? 0 : c->ix.ndocs / 2;
     sj[k].to = k == 0 ? c->ix.ndocs / 2 : c->ix.ndocs;
     sj[k].missing = 0;
@@ -472,7 +518,8 @@ static int corpus_stale(lua_State *L) {
   else stale_run(&sj[1]);
   bad = sj[0].bad != UINT32_MAX ? sj[0].bad : sj[1].bad;
   if (bad != UINT32_MAX) {
-    const char *p = c->ix.strings + c->ix.docs[bad].path.off;
+    char buf[PL_PATH_MAX];
+    const char *p = join_root(c->root, c->ix.strings + c->ix.docs[bad].path.off, c->ix.docs[bad].path.len, buf);
     lua_pushfstring(L, "%s %s", p, (sj[0].bad != UINT32_MAX ? sj[0].missing : sj[1].missing)
                                      ? "is missing" : "changed");
     return 1;

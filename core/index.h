@@ -18,6 +18,7 @@ typedef struct pl_text { void *map; size_t len; int loaded; } pl_text;
 typedef struct pl_corpus {
   ix_index ix;                 /* ix.base == NULL once closed */
   char *path;                  /* stored after the struct */
+  char *root;                  /* the corpus folder its relative source paths are under (after path), or NULL */
   pl_text *texts;              /* per document; a Lua userdata (user value 1) */
   uint32_t ndocs_cached;
   int moved_aside;             /* a damaged file was renamed to PATH.damaged */
@@ -40,8 +41,15 @@ const char *corpus_string(lua_State *L, pl_corpus *c, ix_str s);
 const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len);
 const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, size_t *len);
 /* corpus_text_once for another thread: read through ix into buf[0..cap); 0, or -1 on any failure. */
-int corpus_read_text(ix_index *ix, uint32_t d, char *buf, size_t cap,
+int corpus_read_text(ix_index *ix, const char *root, uint32_t d, char *buf, size_t cap,
                      const char **text, size_t *len);
+/*
+** The path of document d's source: the index stores it relative to the
+** corpus folder (or absolute, for a source outside it), and this is root/path
+** (path itself when absolute or root is NULL), in buf[0..PL_PATH_MAX).
+** NULL if the stored path is damaged or the result too long.
+*/
+const char *corpus_source_path(ix_index *ix, const char *root, const ix_doc *d, char *buf);
 
 pl_hits *check_hits(lua_State *L, int i);
 /* Push a new hit list of n spans anchored to the Index at stack index ci. */

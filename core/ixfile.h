@@ -16,7 +16,7 @@
 
 #define IX_MAGIC        "PARLEYIX"
 /* Bump when the format, the tokeniser or folding changes what an index holds. */
-#define IX_VERSION      8u
+#define IX_VERSION      9u
 #define IX_HEADER_SIZE  4096u
 /* The checksum block: 4 KiB, a page, so that a query that reads a few
 ** records checks a few pages, not a few 64 KiB blocks (a rare-word KWIC on

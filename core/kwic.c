@@ -524,6 +524,7 @@ typedef struct kw_par {
   pthread_cond_t cv;
   ix_index wix;                 /* the worker's index: the corpus' with a bitmap of its own */
   ix_index *cix;                /* the corpus' */
+  const char *root;             /* its folder (pl_corpus.root) */
   kw_maker mk[2];               /* the Lua thread's, the worker's */
   kw_batch slot[KW_SLOTS];
 } kw_par;
@@ -542,7 +543,7 @@ static void make_batch(kw_par *p, kw_maker *m, kw_batch *bt, size_t b) {
     if (locate_at(m->ix, &wk, s, e, &r->loc)) break;
     if (m->tdoc != r->loc.doc + 1) {
       m->tdoc = 0;
-      if (corpus_read_text(m->ix, r->loc.doc, m->buf, m->cap, &m->text, &m->tlen)) break;
+      if (corpus_read_text(m->ix, p->root, r->loc.doc, m->buf, m->cap, &m->text, &m->tlen)) break;
       m->tdoc = r->loc.doc + 1;
     }
     if (r->loc.bs == UINT32_MAX) r->loc.bs = r->loc.be = (uint32_t)m->tlen;
@@ -656,6 +657,7 @@ static void par_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uint32_
   p->width = sh->width;
   p->stop = parley_interrupt_flag(L);
   p->cix = &c->ix;
+  p->root = c->root;
   for (k = 0; k < KW_SLOTS; k++) {   /* the rows first, aligned as kw_par is; byte buffers after */
     p->slot[k].rows = (kw_row *)(void *)mem;
     mem += KW_ROWS * sizeof(kw_row);

@@ -276,4 +276,7 @@ int pl_sandbox_copy(lua_State *from, int idx, lua_State *to, size_t limit, const
                     char *err, size_t errlen);
 void pl_sandbox_close(pl_sandbox *sb);
 
+/* The longest path parley makes by joining a corpus folder and a source's path in it. */
+#define PL_PATH_MAX 4096
+
 #endif

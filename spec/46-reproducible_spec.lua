@@ -79,4 +79,30 @@ describe("an index built again", function()
     assert.equal(next_id, ix:stats().types)   -- and no type that occurs nowhere
     c:close()
   end)
+
+  -- The index stores the sources' paths relative to the corpus folder: a
+  -- copy of the folder elsewhere, with its files' times kept (cp -p, rsync
+  -- -t), holds a current index and builds the same bytes; and a folder named
+  -- from another working folder is the same corpus.
+  it("is the same for a copy of the corpus folder elsewhere, and from any working folder", function()
+    local one = bytes_of(dir, 2)
+    local elsewhere = h.tmpdir() .. "/deeper/copy"
+    h.sh(("mkdir -p %s && cp -pR %s/. %s"):format(h.shquote(elsewhere), h.shquote(dir), h.shquote(elsewhere)))
+    assert.is_false(one:find(dir, 1, true) ~= nil, "the index names the folder it was built in")
+    local c = assert(parley.open(elsewhere))
+    assert.equal("fast", c.opened)     -- the copied index is current where it now lies
+    local last = c.ix:doc(c.ix:stats().documents)
+    assert.equal("t40", last.id)
+    assert.equal(elsewhere .. "/t40.txt", last.path)
+    local orig = assert(parley.open(dir))
+    assert.equal(orig:count("common1"), c:count("common1"))
+    assert.equal(orig:kwic("own1_7"):tsv(), (c:kwic("own1_7"):tsv():gsub(h.esc(elsewhere), dir)))
+    orig:close()
+    c:close()
+    assert.is_true(one == bytes_of(elsewhere, 1), "bytes of the copy")
+    -- the same folder named by a relative path from its parent: still current
+    local out = h.run({ "-e", "local c = assert(parley.open('copy')); io.write(c.opened, ' ', c:count('common1'))" },
+                      { cwd = elsewhere:match("^(.*)/copy$"), bin = h.bin:sub(1, 1) == "/" and h.bin or h.root .. "/" .. h.bin })
+    assert.equal("fast " .. parley.open(elsewhere):count("common1"), out)
+  end)
 end)

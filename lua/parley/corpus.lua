@@ -97,7 +97,7 @@ local function current(ix, m, opts)
   local empty = type(meta.empty_sources) == "table" and meta.empty_sources or {}
   local why = ix:stale(paths, ids, nil, #empty)
   if why then return false, why end
-  if not manifest.sources_unchanged(empty) then return false, "a file that gave no documents changed" end
+  if not manifest.sources_unchanged(empty, m.dir) then return false, "a file that gave no documents changed" end
   if meta.skip_bad and not opts.skip_bad then return false, "it was built skipping bad files" end
   if meta.repair and not opts.repair then  -- a strict open must not accept repaired text
     for i = 1, ix:stats().documents do
@@ -209,8 +209,11 @@ local function build(m, path, opts)
         meta[k] = v
       end
     end
+    -- the index stores a source's path as the manifest gives it, relative to
+    -- the corpus folder (spec.root), so that a copy of the folder elsewhere
+    -- holds the same index
     docs[i] = {
-      path = d.fullpath, id = d.id, meta = json(meta), attrs = values,
+      path = d.path, id = d.id, meta = json(meta), attrs = values,
       size = s.size, mtime = s.mtime, mtime_ns = s.mtime_ns,
       reader = d.reader ~= "text" and d.reader or nil,
     }
@@ -237,7 +240,7 @@ local function build(m, path, opts)
       for i, d in pairs(of_doc) do docs[i].grammar = d end
     end
     return indexer.build{
-      output = path, meta = json(index_meta(m, opts)), docs = docs, doc_attrs = attrs,
+      output = path, root = m.dir, meta = json(index_meta(m, opts)), docs = docs, doc_attrs = attrs,
       kinds = kinds, grammars = gspec, repair = opts.repair, progress = progress, threads = opts.threads,
       batch_mb = opts.batch_mb, skip_bad = opts.skip_bad,
     }
@@ -371,7 +374,7 @@ local function build_locked(m, path, opts)
       got, waited = lk:wait(), true
     end
     if got and (waited or not opts.rebuild) then
-      local ix = index.open(path)
+      local ix = index.open(path, m.dir)
       if ix then
         if current(ix, m, opts) then return ix end
         ix:close()
@@ -381,7 +384,7 @@ local function build_locked(m, path, opts)
   remove_stale(path, true)
   local stats, err, e = build(m, path, opts)
   if not stats then return nil, err, e end
-  local ix, why = index.open(path)
+  local ix, why = index.open(path, m.dir)
   if not ix then return nil, why end
   return ix, stats
 end
@@ -443,12 +446,12 @@ function M.open(dir, opts)
   -- the fast path: an index whose manifest stamp and sources are unchanged is
   -- used without reading the manifest (one stat per source, in C)
   if not opts.rebuild then
-    ix = index.open(path)
+    ix = index.open(path, dir)
     if ix then
       local ok, mt = E.pcall(cjson.decode, ix:stats().meta)
       meta = ok and type(mt) == "table" and mt or nil
       local fresh = meta and meta.format == READING and meta.manifest_stamp and meta.manifest_stamp == manifest.stamp(dir)
-        and manifest.sources_unchanged(meta.grammar_sources) and manifest.sources_unchanged(meta.empty_sources)
+        and manifest.sources_unchanged(meta.grammar_sources, dir) and manifest.sources_unchanged(meta.empty_sources, dir)
         and not (meta.repair and not opts.repair) and not (meta.skip_bad and not opts.skip_bad)
       -- an index is someone else's file too: on this path it may name only
       -- regular files inside the folder (anything else takes the checked path).
@@ -472,7 +475,7 @@ function M.open(dir, opts)
   for _, w in ipairs(m.warnings) do io.stderr:write(clean("parley: warning: " .. w), "\n") end
   local why, kind
   if not opts.rebuild then
-    ix, why, kind = index.open(path)
+    ix, why, kind = index.open(path, dir)
     if ix and opts.check ~= false then
       local ok, reason = current(ix, m, opts)
       if not ok then ix:close(); ix, why = nil, reason end

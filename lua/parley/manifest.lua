@@ -322,12 +322,15 @@ function M.file_stamp(path)
   return st and ("%d:%d:%d"):format(st.size, st.mtime, st.mtime_ns) or "missing"
 end
 
--- Are the recorded grammar source files all unchanged?  (nil list: no grammars)
-function M.sources_unchanged(list)
+-- Are the recorded source files all unchanged?  (nil list: none recorded; dir:
+-- the folder that relative paths are under, as the index stores its empty sources)
+function M.sources_unchanged(list, dir)
   if list == nil then return true end
   if type(list) ~= "table" then return false end   -- the index says it: never taken at its word
   for _, s in ipairs(list) do
-    if type(s) ~= "table" or type(s.path) ~= "string" or M.file_stamp(s.path) ~= s.stamp then return false end
+    if type(s) ~= "table" or type(s.path) ~= "string" then return false end
+    local path = (dir and s.path:sub(1, 1) ~= "/") and dir .. "/" .. s.path or s.path
+    if M.file_stamp(path) ~= s.stamp then return false end
   end
   return true
 end
@@ -341,14 +344,22 @@ function M.fingerprint_grammars(m)
   local host = require "parley.grammar.host"
   if #host.used(m) == 0 then return end
   local parts, sources = {}, {}
+  -- a file of the corpus is named relative to its folder, and one of parley's
+  -- relative to parley's own, so that the hash (and the index) is the same
+  -- for a copy of the corpus elsewhere, opened by parley installed elsewhere
+  local function under(path, dir)
+    return dir and path:sub(1, #dir + 1) == dir .. "/" and path:sub(#dir + 2) or nil
+  end
+  local home = require("parley").home
   for _, path in ipairs(host.source_files(m)) do
     local st = fs.stat(path)
     local src
     if not st then src = "\0missing"
     elseif st.type == "directory" then src = "\0folder\0" .. table.concat(fs.dir(path) or {}, "\0")
     else src = read_file(path) or "" end
-    parts[#parts + 1] = path .. "\0" .. src
-    sources[#sources + 1] = { path = path, stamp = M.file_stamp(path) }
+    local own, ours = under(path, m.dir), under(path, home)
+    parts[#parts + 1] = (own and "corpus:" .. own or ours and "parley:" .. ours or path) .. "\0" .. src
+    sources[#sources + 1] = { path = own or path, stamp = M.file_stamp(path) }
   end
   m.grammar_hash = index.hash(table.concat(parts, "\0"))
   m.grammar_sources = sources
