@@ -18,6 +18,7 @@
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -90,37 +91,26 @@ static int watch_close(lua_State *L) {
 }
 
 /*
-** new(socket_path) -> watch | nil, message: an inotify instance with no
-** folder yet, and a socket listening at socket_path (mode 0600).  A socket
-** left there by a watcher that is gone is replaced; one that answers is
-** another watcher's, and an error.
+** Listen on a socket made at path[0..len) (mode 0600) for w; 0, or -1 with
+** the failure pushed as nil, message.  A socket left there by a watcher that
+** is gone is replaced; one that answers is another watcher's, and an error.
 */
-static int watch_new(lua_State *L) {
-  size_t len;
-  const char *path = luaL_checklstring(L, 1, &len);
+static int listen_at(lua_State *L, pwatch *w, const char *path, size_t len) {
   struct sockaddr_un a;
   struct stat st;
-  pwatch *w;
   mode_t old;
   int r, e;
-  luaL_argcheck(L, strlen(path) == len, 1, "path holds a NUL byte");
   if (unix_addr(&a, path, len) != 0) {
     luaL_pushfail(L);
     lua_pushfstring(L, "%s: too long a path for a socket (%d bytes at most)", path, (int)sizeof a.sun_path - 1);
-    return 2;
+    return -1;
   }
-  w = lua_newuserdatauv(L, sizeof *w, 1);
-  memset(w, 0, sizeof *w);
-  w->ino = w->sock = -1;
-  luaL_setmetatable(L, PARLEY_WATCH);
-  lua_pushvalue(L, 1);
-  lua_setiuservalue(L, -2, 1);
   if (lstat(path, &st) == 0) {
     int probe;
     if (!S_ISSOCK(st.st_mode)) {
       luaL_pushfail(L);
       lua_pushfstring(L, "%s: exists and is not a socket; remove it", path);
-      return 2;
+      return -1;
     }
     probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     r = probe >= 0 ? connect(probe, (struct sockaddr *)&a, sizeof a) : -1;
@@ -128,19 +118,14 @@ static int watch_new(lua_State *L) {
     if (r == 0) {
       luaL_pushfail(L);
       lua_pushfstring(L, "%s: another watcher is serving this index", path);
-      return 2;
+      return -1;
     }
     unlink(path);              /* a dead watcher's */
   }
-  w->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  w->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (w->ino < 0 || w->sock < 0) {
-    e = errno;
-    if (w->ino >= 0) { close(w->ino); w->ino = -1; }
-    if (w->sock >= 0) { close(w->sock); w->sock = -1; }
+  if ((w->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0) {
     luaL_pushfail(L);
-    lua_pushfstring(L, "cannot watch: %s", strerror(e));
-    return 2;
+    lua_pushfstring(L, "cannot watch: %s", strerror(errno));
+    return -1;
   }
   old = umask(077);            /* the socket file is made 0600 by bind */
   r = bind(w->sock, (struct sockaddr *)&a, sizeof a);
@@ -150,14 +135,61 @@ static int watch_new(lua_State *L) {
     if (r == 0) e = errno;
     close(w->sock);
     w->sock = -1;
-    close(w->ino);
-    w->ino = -1;
     luaL_pushfail(L);
     lua_pushfstring(L, "%s: %s", path, strerror(e));
-    return 2;
+    return -1;
   }
   w->dev = st.st_dev;
   w->inode = st.st_ino;
+  return 0;
+}
+
+/*
+** new(socket_path) -> watch | nil, message: an inotify instance with no
+** folder yet, and a socket listening at socket_path (listen_at).
+*/
+static int watch_new(lua_State *L) {
+  size_t len;
+  const char *path = luaL_checklstring(L, 1, &len);
+  pwatch *w;
+  luaL_argcheck(L, strlen(path) == len, 1, "path holds a NUL byte");
+  w = lua_newuserdatauv(L, sizeof *w, 1);
+  memset(w, 0, sizeof *w);
+  w->ino = w->sock = -1;
+  luaL_setmetatable(L, PARLEY_WATCH);
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, -2, 1);
+  if ((w->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "cannot watch: %s", strerror(errno));
+    return 2;
+  }
+  if (listen_at(L, w, path, len) != 0) {
+    close(w->ino);
+    w->ino = -1;
+    return 2;
+  }
+  return 1;
+}
+
+/*
+** watch:relisten() -> true (listening again), false (the socket is still
+** there) | nil, message.  The socket file lives in the index's folder: when
+** that folder is removed and made again (rm -r .parley, and the next open
+** rebuilds), no opener could reach this watcher any more, so it listens
+** again at the same path.
+*/
+static int watch_relisten(lua_State *L) {
+  pwatch *w = to_watch(L, 1);
+  const char *path = watch_path(L, 1);
+  struct stat st;
+  if (w->sock >= 0 && lstat(path, &st) == 0 && st.st_dev == w->dev && st.st_ino == w->inode) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  if (w->sock >= 0) { close(w->sock); w->sock = -1; }
+  if (listen_at(L, w, path, strlen(path)) != 0) return 2;
+  lua_pushboolean(L, 1);
   return 1;
 }
 
@@ -359,6 +391,7 @@ static const luaL_Reg watch_methods[] = {
   {"wait",   watch_wait},
   {"drain",  watch_drain},
   {"answer", watch_answer},
+  {"relisten", watch_relisten},
   {"close",  watch_close},
   {NULL, NULL}
 };
@@ -385,7 +418,30 @@ static int watch_now(lua_State *L) {
   return 1;
 }
 
+/*
+** remote(path) -> the name of the network file system path lies on (nfs,
+** smb, cifs, 9p, ceph, afs, fuse …), or nil: inotify sees only the edits made
+** through this machine's kernel, so edits made on another machine that shares
+** the folder are never seen, and a watcher must not vouch for it.
+*/
+static int watch_remote(lua_State *L) {
+  static const struct { unsigned long magic; const char *name; } kinds[] = {
+    { 0x6969, "nfs" }, { 0x517B, "smb" }, { 0xFE534D42, "smb2" }, { 0xFF534D42, "cifs" },
+    { 0x01021997, "9p" }, { 0x00C36400, "ceph" }, { 0x5346414F, "afs" }, { 0x6B414653, "afs" },
+    { 0x65735546, "fuse" }, { 0x47504653, "gpfs" }, { 0x0BD00BD0, "lustre" }, { 0x73757245, "coda" },
+  };
+  const char *path = luaL_checkstring(L, 1);
+  struct statfs sf;
+  size_t i;
+  if (statfs(path, &sf) != 0) { luaL_pushfail(L); return 1; }
+  for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if ((unsigned long)(uint32_t)sf.f_type == kinds[i].magic) { lua_pushstring(L, kinds[i].name); return 1; }
+  luaL_pushfail(L);
+  return 1;
+}
+
 static const luaL_Reg watch_funcs[] = {
+  {"remote", watch_remote},
   {"new", watch_new},
   {"ask", watch_ask},
   {"now", watch_now},

@@ -124,6 +124,15 @@ describe("parley watch", function()
     assert.is_true(until_watched(p, dir), p:file("err"))
   end)
 
+  it("answers again when the index's folder is removed and made again", function()
+    local dir, p = watched_corpus(3)
+    h.sh("rm -rf " .. h.shquote(dir .. "/.parley"))
+    -- the watcher rebuilds, and listens again where the new socket belongs
+    assert.is_true(p:wait("err", "answering again at", 30, true), p:file("err"))
+    assert.is_true(until_watched(p, dir), p:file("err"))
+    assert.same({ "fast", true, 3 }, { open_count(dir) })
+  end)
+
   it("watches folders made after it started, and the manifest", function()
     local dir = corpus_of(2)
     h.write(dir .. "/corpus.lua", 'return { name = "w", documents = { { path = "d01.txt" } } }\n')

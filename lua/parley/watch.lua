@@ -12,8 +12,11 @@
 -- queued, and the kernel queues a change while the call that makes it runs:
 -- an edit finished before the question is always counted.  When changes
 -- stop for a moment it brings the index up to date (parley.open), and says
--- "fresh" again.  The kernel's queue overflowing, a folder going away or a
--- folder the watcher cannot watch make it "dirty" until the next check.
+-- "fresh" again.  The kernel's queue overflowing or a folder going away make
+-- it "dirty" until the next check; a folder it cannot watch, or one on a
+-- network file system (whose edits on other machines inotify never sees),
+-- "dirty" until it is restarted.  When the index's folder is removed and
+-- made again, it listens again at the new socket's place.
 --
 -- A process that opens the corpus (parley.open's fast path) asks (vouches);
 -- it believes "fresh" only from a socket of its own user and a peer of its
@@ -93,6 +96,11 @@ function M.serve(dir, opts, say)
   local function add(folder)
     for _, f in ipairs(folders_under(folder)) do
       local wd, err = w:add(f)
+      local remote = wd and W.remote(f)
+      if remote then
+        wd, err = nil, ("%s is on a network file system (%s), whose edits made on other machines "
+          .. "are never seen here"):format(f, remote)
+      end
       if wd then where[wd] = f
       elseif not blind then
         blind = true
@@ -122,6 +130,10 @@ function M.serve(dir, opts, say)
       if c then
         checksum = c.ix:stats().checksum
         say(("the index %s is %s"):format(c.index_path, c.opened == "built" and "rebuilt" or "current"))
+        -- the index's folder removed and made again took the socket with it
+        local again, lerr = w:relisten()
+        if again then say("answering again at " .. M.socket(c.index_path))
+        elseif again == nil then say("warning: " .. lerr .. "; until the watcher is restarted, every open stats the sources") end
       else
         dirty, broken, checksum = true, true, nil
       end
