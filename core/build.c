@@ -58,6 +58,7 @@ typedef struct src_in {
   doc_choice *chosen;              /* ... and of documents the manifest names by id (first) */
   size_t nchosen;
   uint32_t ndocs;                  /* documents it gave */
+  lua_Integer number;              /* its number among the documents the grammars were prepared with (spec: number) */
   int skipped;                     /* malformed and skipped (skip_bad): why, in job->skip_text */
   size_t skip_off, skip_len;
 } src_in;
@@ -538,6 +539,7 @@ static void read_spec(lua_State *L, job *j, int spec) {
     d->size = (uint64_t)field_int(L, t, "size", 0);
     d->mtime = (int64_t)field_int(L, t, "mtime", 0);
     d->mtime_ns = (uint32_t)field_int(L, t, "mtime_ns", 0);
+    d->number = field_int(L, t, "number", (lua_Integer)i + 1);   /* a segment's sources: their number in the corpus */
     lua_getfield(L, t, "attrs");
     for (a = 0; a < j->ndoc_attrs; a++) {
       size_t len = 0;
@@ -657,8 +659,9 @@ static const char *src_path(const job *j, size_t i, char *out) {
 }
 
 /*
-** Run grammar g over a document's text in this thread's sandbox, as document
-** n of those the sandbox was prepared with; its packed result is kept in w.
+** Run grammar g over a document's text in this thread's sandbox, for source
+** n of the spec (the sandbox was prepared with the corpus's documents, where
+** it is document `number`); its packed result is kept in w.
 ** 0, or -1 with the source failed (its message naming file and grammar).
 */
 static int run_grammar(job *j, unsigned thread, int g, lua_Integer n, doc_work *w, src_work *sw,
@@ -667,9 +670,10 @@ static int run_grammar(job *j, unsigned thread, int g, lua_Integer n, doc_work *
   pl_sandbox *sb = gi->sb[thread < (unsigned)gi->nsb ? thread : 0];
   char pbuf[PL_PATH_MAX];
   const char *packed, *path = src_path(j, (size_t)n - 1, pbuf);
+  lua_Integer number = j->srcs[n - 1].number;
   size_t len;
   char err[500];
-  if (pl_sandbox_index(sb, w->text.text, w->text.len, n, push, ud, &packed, &len, err, sizeof err) != PL_SANDBOX_OK) {
+  if (pl_sandbox_index(sb, w->text.text, w->text.len, number, push, ud, &packed, &len, err, sizeof err) != PL_SANDBOX_OK) {
     if (doc_id)  /* a reader's document: which of the source's documents */
       snprintf(sw->err, sizeof sw->err, "%s: document %s: %s: %s", path, doc_id,
                j->spec_strings + gi->name.off, err);

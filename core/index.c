@@ -35,13 +35,36 @@ pl_corpus *to_corpus(lua_State *L, int i) {
 ** Move the index file aside (to PATH.damaged, or PATH.stale) so that the
 ** next open rebuilds it; once.
 */
+static void segments_aside(pl_corpus *c);
+
 static void move_aside(pl_corpus *c, const char *suffix) {
   if (!c->moved_aside) {
     char aside[4096];
+    segments_aside(c);
     if ((size_t)snprintf(aside, sizeof aside, "%s.%s", c->path, suffix) < sizeof aside)
       rename(c->path, aside);
     c->moved_aside = 1;
   }
+}
+
+/* The file of segment k of an index of several, PATH.seg/NAME, in buf[0..PL_PATH_MAX); NULL if too long. */
+static const char *seg_path(const pl_corpus *c, uint32_t k, char *buf) {
+  const ix_seg *s = &c->segs[k];
+  int n = snprintf(buf, PL_PATH_MAX, "%s.seg/%.*s", c->path, (int)s->name_len, s->name);
+  return n > 0 && n < PL_PATH_MAX ? buf : NULL;
+}
+
+/*
+** Move the segments of an index of several aside too (NAME.damaged), so that
+** no rebuild takes them again: all of them, since a segment whose blocks
+** match their checksums may still hold what the reader refused.
+*/
+static void segments_aside(pl_corpus *c) {
+  uint32_t k;
+  for (k = 0; k < c->nmapped; k++) {
+      char from[PL_PATH_MAX], to[PL_PATH_MAX + 16];
+      if (seg_path(c, k, from) && (size_t)snprintf(to, sizeof to, "%s.damaged", from) < sizeof to) rename(from, to);
+    }
 }
 
 /* Raise the standard message for a damaged index, after moving the file aside. */
@@ -62,6 +85,64 @@ static void corpus_release(pl_corpus *c) {
     c->texts = NULL;
   }
   if (base) munmap((void *)base, c->ix.size);
+  ix_unjoin(&c->ix);
+  for (i = 0; i < c->nmapped; i++) {
+    if (c->segs[i].ix.base) munmap((void *)c->segs[i].ix.base, c->segs[i].ix.size);
+    free(c->segs[i].ix.verified);
+  }
+  c->nmapped = 0;
+  c->segs = NULL;
+}
+
+/* Is name[0..len) a plain file name, as a segment's must be (no folder, no . or ..)? */
+static int plain_name(const char *name, size_t len) {
+  return len > 0 && len < 256 && !memchr(name, '/', len) && !memchr(name, '\0', len) &&
+         !(len == 1 && name[0] == '.') && !(len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+/*
+** Open the segments of the index of several at c (its list mapped and
+** checked): each mapped, checked and joined.  0, or -1 with a message.
+*/
+static int open_segments(lua_State *L, pl_corpus *c, int ci, char *err, size_t errlen) {
+  uint32_t n = c->ix.nsegrecs, k;
+  c->segs = lua_newuserdatauv(L, n * sizeof *c->segs, 0);
+  memset(c->segs, 0, n * sizeof *c->segs);
+  lua_setiuservalue(L, ci, 5);
+  for (k = 0; k < n; k++) {
+    const ix_segrec *r = &c->ix.segrecs[k];
+    ix_seg *s = &c->segs[k];
+    const char *name = ix_blob(c->ix.strings, c->ix.strings_size, r->name);
+    char path[PL_PATH_MAX], e2[400];
+    const unsigned char *base;
+    size_t size;
+    unsigned char *bits;
+    if (name == NULL || !plain_name(name, r->name.len)) {
+      snprintf(err, errlen, "bad name of segment %u", (unsigned)k + 1);
+      return -1;
+    }
+    s->name = name;
+    s->name_len = r->name.len;
+    if (seg_path(c, k, path) == NULL) { snprintf(err, errlen, "too long a path for segment %u", (unsigned)k + 1); return -1; }
+    if (ix_map(path, &base, &size, e2, sizeof e2) != 0) { snprintf(err, errlen, "segment %u: %.400s", (unsigned)k + 1, e2); return -1; }
+    if ((bits = calloc(1, ix_bitmap_size(size))) == NULL) {
+      munmap((void *)base, size);
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
+    s->ix.base = base;
+    s->ix.size = size;
+    s->ix.verified = bits;
+    c->nmapped = k + 1;
+    if (ix_init(&s->ix, base, size, bits, e2, sizeof e2) != 0) {
+      s->ix.base = base;   /* ix_init may have stopped before keeping them */
+      s->ix.size = size;
+      s->ix.verified = bits;
+      snprintf(err, errlen, "%.200s: %.300s", path, e2);
+      return -1;
+    }
+  }
+  return ix_join(&c->ix, c->segs, n, err, errlen);
 }
 
 static int corpus_close(lua_State *L) {
@@ -108,7 +189,7 @@ static int corpus_open(lua_State *L) {
     munmap((void *)base, size);
     return luaL_argerror(L, 2, "a folder's path expected");
   }
-  c = lua_newuserdatauv(L, sizeof *c + plen + 1 + rlen + 1 + bits, 4);
+  c = lua_newuserdatauv(L, sizeof *c + plen + 1 + rlen + 1 + bits, 5);
   memset(c, 0, sizeof *c + plen + 1 + rlen + 1 + bits);
   luaL_setmetatable(L, PARLEY_INDEX);
   c->path = (char *)(c + 1);
@@ -123,6 +204,13 @@ static int corpus_open(lua_State *L) {
     luaL_pushfail(L);
     lua_pushfstring(L, "%s: %s", path, err);
     lua_pushstring(L, rc == IX_EVERSION ? "version" : "damaged");
+    return 3;
+  }
+  if (c->ix.segrecs && open_segments(L, c, lua_absindex(L, -1), err, sizeof err) != 0) {
+    corpus_release(c);
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", path, err);
+    lua_pushstring(L, "damaged");
     return 3;
   }
   /* the text cache: one slot per document, owned by Lua */
@@ -194,7 +282,9 @@ const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len) {
   const ix_doc *doc = &c->ix.docs[d];
   pl_text *t = &c->texts[d];
   if (doc->flags & IX_DOC_EMBEDDED) {
-    const char *p = c->ix.texts + doc->text;
+    uint32_t ld;
+    ix_index *part = ix_part(&c->ix, d, &ld);
+    const char *p = part->texts + part->docs[ld].text;
     if (ix_touch(&c->ix, p, (size_t)doc->text_len)) corpus_damaged(L, c);
     *len = (size_t)doc->text_len;
     return p;
@@ -287,7 +377,9 @@ int corpus_read_text(ix_index *ix, const char *root, uint32_t d, char *buf, size
   size_t got = 0;
   int fd;
   if (doc->flags & IX_DOC_EMBEDDED) {
-    const char *p = ix->texts + doc->text;
+    uint32_t ld;
+    ix_index *part = ix_part(ix, d, &ld);
+    const char *p = part->texts + part->docs[ld].text;
     if (ix_touch(ix, p, (size_t)doc->text_len)) return -1;
     *text = p;
     *len = (size_t)doc->text_len;
@@ -541,8 +633,10 @@ static int corpus_doc_text(lua_State *L) {
 static int corpus_line_starts(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
   uint32_t d = check_doc(L, c, 2), k;
-  const ix_doc *doc = &c->ix.docs[d];
-  const uint32_t *ls = c->ix.lines + doc->lines;
+  uint32_t ld;
+  ix_index *part = ix_part(&c->ix, d, &ld);
+  const ix_doc *doc = &part->docs[ld];
+  const uint32_t *ls = part->lines + doc->lines;
   if (ix_touch(&c->ix, ls, doc->nlines * sizeof *ls)) corpus_damaged(L, c);
   lua_createtable(L, (int)doc->nlines, 0);
   for (k = 0; k < doc->nlines; k++) {
@@ -899,7 +993,13 @@ static int corpus_stats(lua_State *L) {
   parley_setint(L, "documents", (lua_Integer)c->ix.ndocs);
   parley_setint(L, "types", (lua_Integer)c->ix.nexact);
   parley_setint(L, "folded_types", (lua_Integer)c->ix.nfold);
-  parley_setint(L, "bytes", (lua_Integer)c->ix.size);
+  {
+    uint64_t bytes = c->ix.size;
+    uint32_t k;
+    for (k = 0; k < c->nmapped; k++) bytes += c->segs[k].ix.size;
+    parley_setint(L, "bytes", (lua_Integer)bytes);
+    parley_setint(L, "segments", c->nmapped ? (lua_Integer)c->nmapped : 1);
+  }
   lua_pushlstring(L, c->ix.meta, (size_t)c->ix.meta_size);
   lua_setfield(L, -2, "meta");
   lua_pushstring(L, c->path);
@@ -916,9 +1016,18 @@ static int corpus_stats(lua_State *L) {
 /* verify() -> true | nil, message: check every block's checksum now (a damaged file is moved aside) */
 static int corpus_verify(lua_State *L) {
   pl_corpus *c = to_corpus(L, 1);
+  uint32_t k;
+  int bad = 0;
   memset(c->ix.verified, 0, ix_bitmap_size(c->ix.size));  /* check every block again */
   c->ix.lens_checked = 0;
-  if (ix_touch(&c->ix, c->ix.base + IX_HEADER_SIZE, (size_t)(c->ix.body_end - IX_HEADER_SIZE))) {
+  bad = ix_touch(&c->ix, c->ix.base + IX_HEADER_SIZE, (size_t)(c->ix.body_end - IX_HEADER_SIZE)) != 0;
+  for (k = 0; k < c->nmapped && !bad; k++) {
+    ix_index *s = &c->segs[k].ix;
+    memset(s->verified, 0, ix_bitmap_size(s->size));
+    s->lens_checked = 0;
+    bad = ix_touch(s, s->base + IX_HEADER_SIZE, (size_t)(s->body_end - IX_HEADER_SIZE)) != 0;
+  }
+  if (bad) {
     move_aside(c, "damaged");
     luaL_pushfail(L);
     lua_pushfstring(L, "%s: index is damaged (checksum mismatch)", c->path);

@@ -25,6 +25,8 @@ typedef struct pl_corpus {
   char *rbuf;                  /* read buffer for corpus_text_once (user value 2) */
   size_t rbuf_cap;
   uint32_t rbuf_doc;           /* document it holds, + 1 (0: none) */
+  ix_seg *segs;                /* an index of several segments: theirs (user value 5), */
+  uint32_t nmapped;            /* ... those mapped so far */
 } pl_corpus;
 
 /* A list of token spans [start, end) sorted by start; user value 1 is its Index. */

@@ -21,6 +21,7 @@ static const luaL_Reg parley_libs[] = {
   {"parley.stem",     luaopen_parley_stem},
   {"parley.lock",     luaopen_parley_lock},
   {"parley.watcher",  luaopen_parley_watcher},
+  {"parley.seglist",  luaopen_parley_seglist},
   {NULL, NULL}
 };
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -90,8 +91,23 @@ int ix_map(const char *path, const unsigned char **base, size_t *size, char *err
   return 0;
 }
 
+/* The segment whose mapping holds p (an index of several), or NULL. */
+static ix_seg *seg_holding(const ix_index *ix, const void *p) {
+  uint32_t k;
+  for (k = 0; k < ix->nsegs; k++) {
+    const ix_index *s = &ix->segs[k].ix;
+    if ((const unsigned char *)p >= s->base && (const unsigned char *)p < s->base + s->size) return &ix->segs[k];
+  }
+  return NULL;
+}
+
 void ix_release(ix_index *ix, const void *p, size_t len) {
   uintptr_t a, e, lo = (uintptr_t)ix->base, hi = (uintptr_t)ix->base + ix->size;
+  if (ix->nsegs && ((uintptr_t)p < lo || (uintptr_t)p >= hi)) {
+    ix_seg *s = seg_holding(ix, p);
+    if (s) ix_release(&s->ix, p, len);
+    return;
+  }
   long ps = sysconf(_SC_PAGESIZE);
   uintptr_t mask = ps > 0 ? (uintptr_t)ps - 1 : 4095;
   if (len == 0 || (uintptr_t)p < lo || (uintptr_t)p > hi || len > hi - (uintptr_t)p) return;
@@ -118,6 +134,14 @@ int ix_touch(ix_index *ix, const void *ptr, size_t len) {
   const unsigned char *p = ptr;
   uint64_t from, to, b;
   if (len == 0) return 0;
+  if (ix->nsegs && (p < ix->base || p >= ix->base + ix->size)) {
+    /* an index of several: a segment's bytes are checked there; the tables
+       ix_join made were copied from checked bytes */
+    ix_seg *s = seg_holding(ix, p);
+    if (s == NULL) return 0;
+    if (ix_touch(&s->ix, p, len)) { ix->corrupt = 1; return -1; }
+    return 0;
+  }
   if (p < ix->base + IX_HEADER_SIZE || (uint64_t)(p - ix->base) + len > ix->body_end) {
     ix->corrupt = 1;
     return -1;
@@ -161,6 +185,39 @@ static int view(ix_index *ix, const char *name, size_t rec, uint64_t count,
   }
   *p = ix->base + s->offset;
   if (size) *size = s->size;
+  return 0;
+}
+
+/* The sections of a segment list (ix_init, once the header is checked). */
+static int init_list(ix_index *ix, char *err, size_t errlen) {
+  const void *p;
+  uint64_t n;
+#define VIEW(name, rec, count, ptr, sz) \
+  if (view(ix, name, rec, count, &p, sz, err, errlen) != 0) return -1; \
+  ptr = (void *)p
+  VIEW(IX_SEC_EXACT, sizeof(ix_exact), ix->nexact, ix->exact, NULL);
+  VIEW(IX_SEC_FOLD, sizeof(ix_fold), ix->nfold, ix->fold, NULL);
+  VIEW(IX_SEC_FOLDMAP, 4, ix->nexact, ix->foldmap, NULL);
+  VIEW(IX_SEC_LENS, 4, ix->nexact, ix->lens, NULL);
+  VIEW(IX_SEC_FREQ, 4, ix->nfold, ix->freqorder, NULL);
+  VIEW(IX_SEC_LEXSTR, 1, UINT64_MAX, ix->lexstr, &ix->lexstr_size);
+  VIEW(IX_SEC_META, 1, UINT64_MAX, ix->meta, &ix->meta_size);
+  VIEW(IX_SEC_SEGMENTS, sizeof(ix_segrec), UINT64_MAX, ix->segrecs, &n);
+  ix->nsegrecs = (uint32_t)(n / sizeof(ix_segrec));
+  VIEW(IX_SEC_L2G, 4, UINT64_MAX, ix->l2g, &n);
+  ix->nmap = n / 4;
+  VIEW(IX_SEC_BYG, 4, ix->nmap, ix->byg, NULL);
+#undef VIEW
+  /* the list's own strings (segment names) are not the index's: ix_join makes those */
+  if (view(ix, IX_SEC_STRINGS, 1, UINT64_MAX, &p, &n, err, errlen) != 0) return -1;
+  ix->strings = p;
+  ix->strings_size = n;
+  if (ix->nsegrecs < 2 || ix->nsegrecs > IX_MAX_SEGMENTS) { snprintf(err, errlen, "bad segment list"); return -1; }
+  if (ix_touch(ix, ix->segrecs, ix->nsegrecs * sizeof(ix_segrec)) || ix_touch(ix, ix->meta, (size_t)ix->meta_size) ||
+      ix_touch(ix, ix->strings, (size_t)ix->strings_size)) {
+    snprintf(err, errlen, "checksum mismatch in the segment list");
+    return -1;
+  }
   return 0;
 }
 
@@ -227,6 +284,7 @@ int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char 
     snprintf(err, errlen, "bad counts in header");
     return -1;
   }
+  if (find(ix->h, IX_SEC_SEGMENTS)) return init_list(ix, err, errlen);
 #define VIEW(name, rec, count, ptr, sz) \
   if (view(ix, name, rec, count, &p, sz, err, errlen) != 0) return -1; \
   ptr = (void *)p
@@ -308,7 +366,9 @@ static int decode(ix_index *ix, ix_cursor *c, uint32_t prev_end, int absolute, u
   return 0;
 }
 
-int ix_seek(ix_index *ix, uint64_t pos, ix_cursor *c) {
+static int one_walk(ix_index *ix, ix_cursor *c, uint64_t pos);
+
+static int one_seek(ix_index *ix, uint64_t pos, ix_cursor *c) {
   uint64_t b = pos / IX_SKIP;
   const ix_skip *s;
   if (pos >= ix->ntokens || b >= ix->nskips) return -1;
@@ -328,10 +388,10 @@ int ix_seek(ix_index *ix, uint64_t pos, ix_cursor *c) {
     if (ix_touch(ix, c->p, (size_t)(avail < IX_SKIP * 10 ? avail : IX_SKIP * 10))) return -1;
   }
   if (decode(ix, c, 0, 1, s->start)) return -1;
-  return ix_walk(ix, c, pos);
+  return one_walk(ix, c, pos);
 }
 
-int ix_next(ix_index *ix, ix_cursor *c) {
+static int one_next(ix_index *ix, ix_cursor *c) {
   uint32_t prev_end = c->start + c->len;
   int fresh = 0;
   if (c->pos + 1 >= ix->ntokens) return -1;
@@ -398,15 +458,84 @@ static int walk_block(ix_index *ix, ix_cursor *c, uint64_t stop) {
   return 0;
 }
 
-int ix_walk(ix_index *ix, ix_cursor *c, uint64_t pos) {
+static int one_walk(ix_index *ix, ix_cursor *c, uint64_t pos) {
   while (c->pos < pos) {
     uint64_t stop = c->pos | (IX_SKIP - 1);  /* the last position of the block */
     if (stop > pos) stop = pos;
     if (stop >= c->doc_end) stop = c->doc_end - 1;
     if (stop > c->pos && ix->lens_checked && walk_block(ix, c, stop)) return -1;
-    if (c->pos < pos && ix_next(ix, c)) return -1;
+    if (c->pos < pos && one_next(ix, c)) return -1;
   }
   return 0;
+}
+
+/*
+** The cursor of an index of several segments moves in one segment at a time:
+** in it, the cursor is the segment's own (positions, documents and ids its
+** own); outside, it is the whole's (global positions and documents, index ids).
+*/
+static void to_local(const ix_seg *s, ix_cursor *c) {
+  c->pos -= s->tok0; c->doc_end -= s->tok0; c->doc -= s->doc0; c->id = c->lid;
+}
+
+static int to_global(const ix_index *ix, uint32_t k, ix_cursor *c) {
+  const ix_seg *s = &ix->segs[k];
+  if (c->id >= s->ix.nexact) return -1;
+  c->seg = k;
+  c->lid = c->id;
+  c->id = s->l2g[c->id];
+  c->pos += s->tok0; c->doc_end += s->tok0; c->doc += s->doc0;
+  return 0;
+}
+
+/* The segment holding position pos (< ntokens): the last with tokens that starts at or before it. */
+static uint32_t seg_of(const ix_index *ix, uint64_t pos) {
+  uint32_t lo = 0, hi = ix->nsegs;
+  while (hi - lo > 1) {
+    uint32_t m = lo + (hi - lo) / 2;
+    if (ix->segs[m].tok0 <= pos) lo = m; else hi = m;
+  }
+  while (lo + 1 < ix->nsegs && ix->segs[lo].ix.ntokens == 0) lo++;
+  return lo;
+}
+
+int ix_seek(ix_index *ix, uint64_t pos, ix_cursor *c) {
+  uint32_t k;
+  if (ix->nsegs == 0) return one_seek(ix, pos, c);
+  if (pos >= ix->ntokens) return -1;
+  k = seg_of(ix, pos);
+  if (one_seek(&ix->segs[k].ix, pos - ix->segs[k].tok0, c)) { ix->corrupt |= ix->segs[k].ix.corrupt; return -1; }
+  return to_global(ix, k, c);
+}
+
+int ix_next(ix_index *ix, ix_cursor *c) {
+  ix_seg *s;
+  int r;
+  if (ix->nsegs == 0) return one_next(ix, c);
+  s = &ix->segs[c->seg];
+  if (c->pos + 1 >= s->tok0 + s->ix.ntokens) {   /* on into the next segment with tokens */
+    uint32_t k = c->seg;
+    do if (++k >= ix->nsegs) return -1; while (ix->segs[k].ix.ntokens == 0);
+    if (one_seek(&ix->segs[k].ix, 0, c)) { ix->corrupt |= ix->segs[k].ix.corrupt; return -1; }
+    return to_global(ix, k, c);
+  }
+  to_local(s, c);
+  r = one_next(&s->ix, c);
+  if (r == 0) return to_global(ix, c->seg, c);
+  ix->corrupt |= s->ix.corrupt;
+  return -1;
+}
+
+int ix_walk(ix_index *ix, ix_cursor *c, uint64_t pos) {
+  ix_seg *s;
+  if (ix->nsegs == 0) return one_walk(ix, c, pos);
+  if (pos <= c->pos) return 0;
+  s = &ix->segs[c->seg];
+  if (pos >= s->tok0 + s->ix.ntokens) return ix_seek(ix, pos, c);   /* in a later segment */
+  to_local(s, c);
+  if (one_walk(&s->ix, c, pos - s->tok0) == 0) return to_global(ix, c->seg, c);
+  ix->corrupt |= s->ix.corrupt;
+  return -1;
 }
 
 /* The last of the sorted offsets v[0..n) that is <= off (v[0] <= off). */
@@ -434,7 +563,13 @@ static uint32_t chars(const char *text, uint32_t from, uint32_t to) {
 }
 
 int ix_line_col(ix_index *ix, uint32_t d, const char *text, uint32_t off, uint32_t *line, uint32_t *col) {
-  const ix_doc *doc = &ix->docs[d];
+  const ix_doc *doc;
+  if (ix->nsegs) {
+    uint32_t ld;
+    ix_index *s = ix_part(ix, d, &ld);
+    return ix_line_col(s, ld, text, off, line, col);
+  }
+  doc = &ix->docs[d];
   const uint32_t *ls = ix->lines + doc->lines;
   uint32_t lo;
   *line = *col = 1;
@@ -458,4 +593,142 @@ int ix_line_col(ix_index *ix, uint32_t d, const char *text, uint32_t off, uint32
     }
   }
   return 0;
+}
+
+/* ---------------------------------------------------------------- an index of several segments */
+
+/* String s of index x's strings blob, checked; NULL if damaged. */
+static const char *blob_str(ix_index *x, ix_str s) {
+  const char *p = ix_blob(x->strings, x->strings_size, s);
+  return p && ix_touch(x, p, s.len) == 0 ? p : NULL;
+}
+
+static int same_str(ix_index *a, ix_str x, ix_index *b, ix_str y) {
+  const char *p = blob_str(a, x), *q = blob_str(b, y);
+  return p && q && x.len == y.len && memcmp(p, q, x.len) == 0;
+}
+
+/* Do segments a and b have the same region kinds, named alike, with the same attributes? */
+static int same_kinds(ix_index *a, ix_index *b) {
+  uint32_t k, i;
+  if (a->nkinds != b->nkinds) return 0;
+  for (k = 0; k < a->nkinds; k++) {
+    const ix_rkind *x = &a->kinds[k], *y = &b->kinds[k];
+    if (x->nattrs != y->nattrs || !same_str(a, x->name, b, y->name)) return 0;
+    for (i = 0; i < x->nattrs; i++)
+      if (!same_str(a, x->attrs[i], b, y->attrs[i])) return 0;
+  }
+  return 1;
+}
+
+int ix_join(ix_index *ix, ix_seg *segs, uint32_t n, char *err, size_t errlen) {
+  uint64_t tok = 0, docs = 0, str = 0, map = 0, post = 0, srcs = 0, i;
+  uint32_t k;
+  ix_doc *jd;
+  char *js;
+  ix_rkind *jk;
+  if (ix->segrecs == NULL || n != ix->nsegrecs) { snprintf(err, errlen, "bad segment list"); return -1; }
+  for (k = 0; k < n; k++) {
+    const ix_segrec *r = &ix->segrecs[k];
+    ix_seg *sg = &segs[k];
+    ix_index *s = &sg->ix;
+    const uint32_t *l2g, *byg;
+    if (s->segrecs != NULL || s->h->checksum != r->checksum || s->ntokens != r->ntokens ||
+        s->ndocs != r->ndocs || s->nexact != r->nexact || r->map != map || r->nexact > ix->nmap - map ||
+        (s->ndocs && s->docs[s->ndocs - 1].source >= r->nsources) || !same_kinds(&segs[0].ix, s)) {
+      snprintf(err, errlen, "segment %u is not the one the list was made with", (unsigned)k + 1);
+      return -1;
+    }
+    l2g = ix->l2g + map;
+    byg = ix->byg + map;
+    if (ix_touch(ix, l2g, r->nexact * sizeof *l2g) || ix_touch(ix, byg, r->nexact * sizeof *byg)) {
+      snprintf(err, errlen, "checksum mismatch in the segment list");
+      return -1;
+    }
+    for (i = 0; i < r->nexact; i++)   /* byg: its ids, each once, by ascending index id */
+      if (l2g[i] >= ix->nexact || byg[i] >= r->nexact || (i > 0 && l2g[byg[i]] <= l2g[byg[i - 1]])) {
+        snprintf(err, errlen, "bad type map of segment %u", (unsigned)k + 1);
+        return -1;
+      }
+    sg->tok0 = tok; sg->doc0 = (uint32_t)docs; sg->str0 = str; sg->src0 = (uint32_t)srcs;
+    sg->l2g = l2g; sg->byg = byg;
+    tok += s->ntokens; docs += s->ndocs; str += s->strings_size; map += r->nexact;
+    post += s->postings_size; srcs += r->nsources;
+  }
+  if (tok != ix->ntokens || docs != ix->ndocs || map != ix->nmap || str > UINT32_MAX || srcs > UINT32_MAX) {
+    snprintf(err, errlen, "the segment list does not add up");
+    return -1;
+  }
+  if ((ix->joined = malloc(docs * sizeof *jd + segs[0].ix.nkinds * sizeof *jk + str + 1)) == NULL) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  jd = ix->joined;
+  jk = (ix_rkind *)(jd + docs);
+  js = (char *)(jk + segs[0].ix.nkinds);
+  memcpy(jk, segs[0].ix.kinds, segs[0].ix.nkinds * sizeof *jk);
+  for (i = 0; i < segs[0].ix.nkinds; i++) jk[i].count = 0;
+  for (k = 0; k < n; k++) {
+    ix_seg *sg = &segs[k];
+    ix_index *s = &sg->ix;
+    if (ix_touch(s, s->strings, (size_t)s->strings_size)) {
+      snprintf(err, errlen, "checksum mismatch in segment %u", (unsigned)k + 1);
+      ix_unjoin(ix);
+      return -1;
+    }
+    memcpy(js + sg->str0, s->strings, (size_t)s->strings_size);
+    for (i = 0; i < s->ndocs; i++) {
+      ix_doc *d = &jd[sg->doc0 + i];
+      *d = s->docs[i];
+      d->first += sg->tok0;
+      d->path.off += (uint32_t)sg->str0; d->id.off += (uint32_t)sg->str0; d->meta.off += (uint32_t)sg->str0;
+      d->source += sg->src0;
+      d->reserved = k;          /* ix_part: the segment that holds it */
+    }
+    for (i = 0; i < s->nkinds; i++) jk[i].count += s->kinds[i].count;
+  }
+  js[str] = '\0';
+  ix->docs = jd;
+  ix->kinds = jk;
+  ix->nkinds = segs[0].ix.nkinds;
+  ix->strings = js;
+  ix->strings_size = str;
+  ix->postings_size = post;
+  ix->segs = segs;
+  ix->nsegs = n;
+  return 0;
+}
+
+void ix_unjoin(ix_index *ix) {
+  uint32_t k;
+  for (k = 0; k < IX_MAX_KINDS; k++) { free(ix->joined_regions[k]); ix->joined_regions[k] = NULL; }
+  free(ix->joined);
+  ix->joined = NULL;
+  ix->nsegs = 0;
+  ix->segs = NULL;
+}
+
+const uint32_t *ix_join_regions(ix_index *ix, uint32_t k) {
+  size_t w = ix_region_width(ix, k), a;
+  uint64_t at = 0, i;
+  uint32_t j, *out;
+  if (ix->joined_regions[k]) return ix->joined_regions[k];
+  if (ix->kinds[k].count > SIZE_MAX / 4 / w) return NULL;
+  if ((out = malloc((size_t)ix->kinds[k].count * w * 4 + 4)) == NULL) return NULL;
+  for (j = 0; j < ix->nsegs; j++) {
+    ix_seg *sg = &ix->segs[j];
+    const uint32_t *r = sg->ix.regions[k];
+    uint64_t cnt = sg->ix.kinds[k].count;
+    if (ix_touch(&sg->ix, r, (size_t)(cnt * w * 4))) { free(out); ix->corrupt = 1; return NULL; }
+    for (i = 0; i < cnt; i++, at++) {
+      uint32_t *o = out + at * w;
+      memcpy(o, r + i * w, w * 4);
+      if (o[0] > sg->ix.ntokens || o[1] > sg->ix.ntokens) { free(out); ix->corrupt = 1; return NULL; }
+      o[0] += (uint32_t)sg->tok0;
+      o[1] += (uint32_t)sg->tok0;
+      for (a = 2; a < w; a += 2) o[a] += (uint32_t)sg->str0;
+    }
+  }
+  ix->joined_regions[k] = out;
+  return out;
 }

@@ -46,6 +46,13 @@
 #define IX_SEC_SKIPS     "skips"     /* ix_skip per IX_SKIP tokens */
 #define IX_SEC_REGIONS   "regions"   /* ix_rkind[nkinds] */
 #define IX_SEC_CHECKSUMS "checksums" /* uint64 per block (IX_BLOCK_SIZE) after the header */
+/* An index of several segments: its file (the segment list) holds the index
+** lexicon ("exact" … "lexstr", "meta", "strings") and these, and no tokens;
+** the segments are index files of their own in PATH.seg/. */
+#define IX_SEC_SEGMENTS  "segments"  /* ix_segrec per segment, in document order */
+#define IX_SEC_L2G       "l2g"       /* uint32 per segment's exact type: its index id */
+#define IX_SEC_BYG       "byg"       /* uint32 per segment's exact type: its ids sorted by index id */
+#define IX_MAX_SEGMENTS  4096u
 
 typedef struct ix_section {
   char name[IX_NAME_LEN];
@@ -85,6 +92,18 @@ typedef struct ix_doc {
   uint32_t nwords;                   /* its tokens that are words or numbers (pl_token_is_word) */
   uint32_t reserved;
 } ix_doc;
+
+/* A segment of an index of several, as its list records it. */
+typedef struct ix_segrec {
+  ix_str name;                       /* its file's name in PATH.seg/, in "strings" */
+  uint64_t checksum;                 /* its header's checksum: the segment the list was made with */
+  uint64_t ntokens;
+  uint32_t ndocs, nexact;
+  uint64_t map;                      /* its first entry in "l2g" and in "byg" (nexact each) */
+  uint32_t nsources;                 /* the sources it was built from (documents' source numbers are below) */
+  uint32_t reserved;
+} ix_segrec;
+_Static_assert(sizeof(ix_segrec) == 48, "ix_segrec is packed");
 
 /* An anchor of a document's map back to its source (laid out as pl_anchor in parley.h). */
 typedef struct ix_anchor { uint32_t text, src, line, col; } ix_anchor;
@@ -180,6 +199,8 @@ static inline int ix_get_token(const unsigned char **p, const unsigned char *end
 
 /* ---------------------------------------------------------------- reader (ixfile.c) */
 
+struct ix_seg;
+
 typedef struct ix_index {
   const unsigned char *base;         /* the mapping */
   size_t size;
@@ -207,7 +228,24 @@ typedef struct ix_index {
   const ix_rkind *kinds;
   const uint32_t *regions[IX_MAX_KINDS];   /* each kind's records */
   const char *meta;              uint64_t meta_size;
+  /* an index of several segments (ix_join): its segments, and the tables made of theirs */
+  struct ix_seg *segs;           uint32_t nsegs;
+  const ix_segrec *segrecs;      uint32_t nsegrecs;       /* the list's records (before ix_join) */
+  const uint32_t *l2g, *byg;     uint64_t nmap;
+  void *joined;                      /* the documents and strings made of the segments' (malloc) */
+  uint32_t *joined_regions[IX_MAX_KINDS];   /* each kind's, made on first use (ix_join_regions) */
 } ix_index;
+
+/* A segment of an index of several: its own view, and where it lies in the whole. */
+typedef struct ix_seg {
+  ix_index ix;
+  uint64_t tok0;                     /* the global position of its first token */
+  uint32_t doc0, src0;               /* the global numbers of its first document and source */
+  uint64_t str0;                     /* where its strings begin in the index's */
+  const uint32_t *l2g, *byg;         /* its exact ids to the index's; its ids by index id */
+  const char *name;                  /* its file's name (in the list's mapping) */
+  uint32_t name_len;
+} ix_seg;
 
 /* Map the file read-only; 0, or -1 with a message. */
 int ix_map(const char *path, const unsigned char **base, size_t *size, char *err, size_t errlen);
@@ -221,6 +259,27 @@ size_t ix_bitmap_size(size_t size);
 enum { IX_EVERSION = -2 };
 int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char *bitmap,
             char *err, size_t errlen);
+/*
+** An index of several segments: ix is its list (ix_init found the segments
+** section), segs[0..n) their views, opened in the list's order.  Checks that
+** they are the segments the list names and agree with it and with each other,
+** and makes the documents and strings of the whole; 0, or -1 with a message.
+** ix_unjoin frees what it made.
+*/
+int ix_join(ix_index *ix, ix_seg *segs, uint32_t n, char *err, size_t errlen);
+void ix_unjoin(ix_index *ix);
+/* The records of region kind k of an index of several, made once; NULL if damaged or out of memory. */
+const uint32_t *ix_join_regions(ix_index *ix, uint32_t k);
+/* The view holding document d, and d's number there (ix and d themselves but for an index of several). */
+static inline ix_index *ix_part(ix_index *ix, uint32_t d, uint32_t *ld) {
+  if (ix->nsegs == 0) { *ld = d; return ix; }
+  {
+    ix_seg *s = &ix->segs[ix->docs[d].reserved];   /* ix_join put the segment there */
+    *ld = d - s->doc0;
+    return &s->ix;
+  }
+}
+
 /* Verify the checksum blocks under [p, p + len) not yet verified; 0, or -1 if damaged. */
 int ix_touch(ix_index *ix, const void *p, size_t len);
 /* Drop the pages of [p, p + len) from this process's resident memory (they stay in the
@@ -240,6 +299,7 @@ typedef struct ix_cursor {
   uint64_t doc_end;                  /* first position after the current document */
   uint32_t doc;                      /* current document */
   uint32_t id;                       /* exact type of the current token */
+  uint32_t seg, lid;                 /* an index of several: its segment, and the id there */
   uint32_t start, len;               /* its byte span in the document's text */
 } ix_cursor;
 

@@ -676,7 +676,8 @@ static void par_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uint32_
     p->slot[k].bytes = mem;
     mem += KW_BYTES;
   }
-  if (cpus > 1 && p->nbatches > 1 && pthread_mutex_init(&p->mu, NULL) == 0) {
+  /* an index of several segments shares their verification bitmaps: made on one thread */
+  if (cpus > 1 && c->ix.nsegs == 0 && p->nbatches > 1 && pthread_mutex_init(&p->mu, NULL) == 0) {
     sigset_t block, old;
     if (pthread_cond_init(&p->cv, NULL) != 0) {
       pthread_mutex_destroy(&p->mu);

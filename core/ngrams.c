@@ -302,6 +302,7 @@ static int report_ngrams(lua_State *L) {
   /* The stream has been read once and is not needed again here: its pages
      (80 MB of a 200 MB corpus) leave the resident set before the output is made. */
   ix_release(&c->ix, c->ix.stream, (size_t)c->ix.stream_size);
+  for (i = 0; i < c->ix.nsegs; i++) ix_release(&c->ix.segs[i].ix, c->ix.segs[i].ix.stream, (size_t)c->ix.segs[i].ix.stream_size);
   /* The kept rows (count, key[n]: the table's own records) move to the front
      of the table, in place; the sort's second buffer follows them. */
   width = g.width;

@@ -37,6 +37,7 @@ int luaopen_parley_stem(lua_State *L);
 int luaopen_parley_reader(lua_State *L);
 int luaopen_parley_lock(lua_State *L);
 int luaopen_parley_watcher(lua_State *L);
+int luaopen_parley_seglist(lua_State *L);
 /* bytecode.c: put the searcher of the toolkit's precompiled modules into
 ** package.searchers; the toolkit's home is at the top of the stack (kept). */
 void parley_compiled_searcher(lua_State *L);

@@ -8,24 +8,56 @@
 
 #include "index.h"
 
-/* Decode the postings of exact type e into out (room for min(frequency, limit)). */
-static size_t decode_postings(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *out, uint64_t limit) {
-  const ix_exact *x = &c->ix.exact[e];
+/* Decode the postings of exact type e of view ix (the index or one of its segments) into out, at most limit, offset by base. */
+static size_t decode_one(lua_State *L, pl_corpus *c, ix_index *ix, uint32_t e, uint32_t *out, uint64_t limit,
+                         uint64_t base) {
+  const ix_exact *x = &ix->exact[e];
   const unsigned char *p, *end;
   uint64_t v = 0, pos = 0, k;
-  if (ix_touch(&c->ix, x, sizeof *x) || x->post > c->ix.postings_size ||
-      x->post_len > c->ix.postings_size - x->post)
+  if (ix_touch(ix, x, sizeof *x) || x->post > ix->postings_size || x->post_len > ix->postings_size - x->post)
     corpus_damaged(L, c);
-  p = c->ix.postings + x->post;
+  p = ix->postings + x->post;
   end = p + x->post_len;
-  if (ix_touch(&c->ix, p, (size_t)x->post_len)) corpus_damaged(L, c);
+  if (ix_touch(ix, p, (size_t)x->post_len)) corpus_damaged(L, c);
   for (k = 0; k < x->freq && k < limit; k++) {
     if (!ix_get_varint(&p, end, &v)) corpus_damaged(L, c);
     pos = k ? pos + v : v;
-    if (pos >= c->ix.ntokens) corpus_damaged(L, c);
-    out[k] = (uint32_t)pos;
+    if (pos >= ix->ntokens) corpus_damaged(L, c);
+    out[k] = (uint32_t)(base + pos);
   }
   return (size_t)k;
+}
+
+/* Segment s's own id of the index's exact type e (its types sorted by index id, searched); 0 if it has none. */
+static int local_id(const ix_seg *s, uint32_t e, uint32_t *l) {
+  uint64_t lo = 0, hi = s->ix.nexact;
+  while (lo < hi) {
+    uint64_t m = lo + (hi - lo) / 2;
+    uint32_t g = s->l2g[s->byg[m]];
+    if (g == e) { *l = s->byg[m]; return 1; }
+    if (g < e) lo = m + 1; else hi = m;
+  }
+  return 0;
+}
+
+/*
+** Decode the postings of exact type e into out (room for min(frequency,
+** limit)): in an index of several segments, each segment's in turn, whose
+** positions follow the segments before it.
+*/
+static size_t decode_postings(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *out, uint64_t limit) {
+  const ix_exact *x = &c->ix.exact[e];
+  uint64_t want, got = 0;
+  uint32_t k, l;
+  if (c->ix.nsegs == 0) return decode_one(L, c, &c->ix, e, out, limit, 0);
+  if (ix_touch(&c->ix, x, sizeof *x)) corpus_damaged(L, c);
+  want = x->freq < limit ? x->freq : limit;
+  for (k = 0; k < c->ix.nsegs && got < want; k++) {
+    ix_seg *s = &c->ix.segs[k];
+    if (local_id(s, e, &l)) got += decode_one(L, c, &s->ix, l, out + got, want - got, s->tok0);
+  }
+  if (got != want) corpus_damaged(L, c);   /* the segments hold fewer than the list counts */
+  return (size_t)got;
 }
 
 /* Merge sorted runs a[0..na) and b[0..nb) into out (duplicates kept once). */
@@ -234,7 +266,8 @@ uint32_t corpus_kind(lua_State *L, pl_corpus *c, int arg) {
 
 /* Region records of kind k, checked: width in uint32 words, count. */
 const uint32_t *corpus_regions(lua_State *L, pl_corpus *c, uint32_t k, size_t *width, uint64_t *count) {
-  const uint32_t *r = c->ix.regions[k];
+  const uint32_t *r = c->ix.nsegs ? ix_join_regions(&c->ix, k) : c->ix.regions[k];
+  if (r == NULL) corpus_damaged(L, c);   /* a segment's (or out of memory: then said as damage, once) */
   *width = ix_region_width(&c->ix, k);
   *count = c->ix.kinds[k].count;
   if (ix_touch(&c->ix, r, (size_t)(*count * *width * 4))) corpus_damaged(L, c);

@@ -9,36 +9,7 @@
 -- corpus, as a walk over the tokens in order finds them.
 local h = require "spec.helpers"
 
--- A corpus folder of the bundled documents, a TEI excerpt and n generated
--- texts (words from a shared vocabulary and from one of their own).
-local function mixed_corpus(n)
-  local dir = h.tmpdir()
-  local function copy(from, to) h.write(dir .. "/" .. to, assert(h.read(from))) end
-  copy(h.dinner, "dinner.txt")
-  copy(h.telegram, "telegram.md")
-  copy(h.corpus .. "/people.lua", "people.lua")
-  copy(h.root .. "/spec/fixtures/tei/frus1961-63v04-excerpt.xml", "frus.xml")
-  local docs = {
-    '{ id = "dinner", path = "dinner.txt", grammar = "transcript" },',
-    '{ id = "telegram", path = "telegram.md", grammar = "telegram" },',
-    '{ path = "frus.xml" },',
-  }
-  local seed = 7
-  for d = 1, n do
-    local words = {}
-    for i = 1, 3000 do
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      local r = seed % 1000
-      words[i] = r < 700 and ("common%d"):format(r % 300) or ("own%d_%d"):format(d, r)
-      if i % 15 == 0 then words[i] = words[i] .. "." end
-    end
-    h.write(("%s/t%02d.txt"):format(dir, d), table.concat(words, " ") .. "\n")
-    docs[#docs + 1] = ('{ id = "t%02d", path = "t%02d.txt" },'):format(d, d)
-  end
-  h.write(dir .. "/corpus.lua", 'return { name = "mixed", people = "people.lua", documents = {\n'
-    .. table.concat(docs, "\n") .. "\n} }\n")
-  return dir
-end
+local mixed_corpus = h.mixed_corpus
 
 local function bytes_of(dir, threads)
   local c = assert(parley.open(dir, { threads = threads, rebuild = true, batch_mb = 0 }))

@@ -241,4 +241,35 @@ function M.run_as(who, args, opts)
   return M.run(all, opts)
 end
 
+-- A corpus folder of the bundled documents, a TEI excerpt and n generated
+-- texts (words from a shared vocabulary and from one of their own).
+function M.mixed_corpus(n)
+  local dir = M.tmpdir()
+  local function copy(from, to) M.write(dir .. "/" .. to, assert(M.read(from))) end
+  copy(M.dinner, "dinner.txt")
+  copy(M.telegram, "telegram.md")
+  copy(M.corpus .. "/people.lua", "people.lua")
+  copy(M.root .. "/spec/fixtures/tei/frus1961-63v04-excerpt.xml", "frus.xml")
+  local docs = {
+    '{ id = "dinner", path = "dinner.txt", grammar = "transcript" },',
+    '{ id = "telegram", path = "telegram.md", grammar = "telegram" },',
+    '{ path = "frus.xml" },',
+  }
+  local seed = 7
+  for d = 1, n do
+    local words = {}
+    for i = 1, 3000 do
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      local r = seed % 1000
+      words[i] = r < 700 and ("common%d"):format(r % 300) or ("own%d_%d"):format(d, r)
+      if i % 15 == 0 then words[i] = words[i] .. "." end
+    end
+    M.write(("%s/t%02d.txt"):format(dir, d), table.concat(words, " ") .. "\n")
+    docs[#docs + 1] = ('{ id = "t%02d", path = "t%02d.txt" },'):format(d, d)
+  end
+  M.write(dir .. "/corpus.lua", 'return { name = "mixed", people = "people.lua", documents = {\n'
+    .. table.concat(docs, "\n") .. "\n} }\n")
+  return dir
+end
+
 return M

@@ -239,11 +239,10 @@ local function build(m, path, opts)
       -- (grammar_used; meta.grammar is the manifest's own field)
       for i, d in pairs(of_doc) do docs[i].grammar = d end
     end
-    return indexer.build{
-      output = path, root = m.dir, meta = json(index_meta(m, opts)), docs = docs, doc_attrs = attrs,
-      kinds = kinds, grammars = gspec, repair = opts.repair, progress = progress, threads = opts.threads,
-      batch_mb = opts.batch_mb, skip_bad = opts.skip_bad,
-    }
+    return require("parley.segments").build(path, docs, {
+      root = m.dir, doc_attrs = attrs, kinds = kinds, grammars = gspec, repair = opts.repair,
+      progress = progress, threads = opts.threads, batch_mb = opts.batch_mb, skip_bad = opts.skip_bad,
+    }, index_meta(m, opts), opts)
   end)
   if not ok then return nil, reason(stats), stats end
   for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write(clean("parley: warning: " .. line), "\n") end

@@ -1,0 +1,256 @@
+/*
+** join.c — `parley.seglist.join(spec)`: the segment list of an index of
+** several segments.  The segments are index files of their own (build.c
+** writes each), in PATH.seg/; the list, at PATH, names them in document
+** order and holds the index lexicon: every exact type of every segment once,
+** numbered in order of first appearance (segment by segment, each in its own
+** order of first appearance, which is the order of first appearance in the
+** whole corpus), folded and sorted by the same code as a single file's
+** (lexicon.c), with per segment its ids' index ids ("l2g") and its ids
+** sorted by index id ("byg").  Linear in the segments' types, never in their
+** tokens.  Written under a temporary name and renamed into place (ixwrite.c).
+*/
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "build.h"
+
+#define JOIN_JOB "parley.JoinJob"
+
+typedef struct jseg {
+  const unsigned char *base;
+  size_t size;
+  unsigned char *bits;
+  ix_index ix;
+} jseg;
+
+/* A type of the index lexicon, found by its exact form. */
+typedef struct jslot { const char *s; uint32_t len, id; uint64_t hash; } jslot;
+
+typedef struct join_job {
+  jseg *segs;
+  size_t nsegs;
+  jslot *tab;                      /* open addressing, cap a power of 2 */
+  size_t cap;
+  lexicon lx;                      /* the index lexicon as lex_write reads it (no lock, no arena) */
+  buf names, recs, l2g, byg;       /* the list's sections, as they are made */
+  ixwriter out;
+} join_job;
+
+static int job_gc(lua_State *L) {
+  join_job *j = luaL_checkudata(L, 1, JOIN_JOB);
+  size_t k;
+  for (k = 0; k < j->nsegs; k++) {
+    if (j->segs[k].base) munmap((void *)j->segs[k].base, j->segs[k].size);
+    free(j->segs[k].bits);
+  }
+  free(j->segs); j->segs = NULL; j->nsegs = 0;
+  free(j->tab); j->tab = NULL;
+  free(j->lx.str); free(j->lx.len); free(j->lx.kind); free(j->lx.freq); free(j->lx.prov_of);
+  j->lx.str = NULL; j->lx.len = NULL; j->lx.kind = NULL; j->lx.freq = NULL; j->lx.prov_of = NULL;
+  buf_free(&j->lx.lexstr);
+  buf_free(&j->names); buf_free(&j->recs); buf_free(&j->l2g); buf_free(&j->byg);
+  ixw_free(&j->out);
+  return 0;
+}
+
+/* Map and check segment k at path. */
+static void open_seg(lua_State *L, join_job *j, size_t k, const char *path) {
+  jseg *s = &j->segs[k];
+  char err[512];
+  if (ix_map(path, &s->base, &s->size, err, sizeof err) != 0) parley_error(L, "%s", err);
+  if ((s->bits = calloc(1, ix_bitmap_size(s->size))) == NULL) luaL_error(L, "not enough memory");
+  if (ix_init(&s->ix, s->base, s->size, s->bits, err, sizeof err) != 0) parley_error(L, "%s: %s", path, err);
+  if (s->ix.segrecs != NULL) parley_error(L, "%s: a segment list, not a segment", path);
+  if (ix_touch(&s->ix, s->ix.exact, (size_t)s->ix.nexact * sizeof(ix_exact)) ||
+      ix_touch(&s->ix, s->ix.lexstr, (size_t)s->ix.lexstr_size))
+    parley_error(L, "%s: index is damaged (checksum mismatch)", path);
+}
+
+static uint64_t str_hash(const char *s, size_t len) {
+  uint64_t h = ix_hash(s, len, 0x5eed);
+  return h ? h : 1;
+}
+
+/* The index id of the form s[0..len) of kind `kind`, given now if it is new. */
+static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, uint8_t kind) {
+  uint64_t h = str_hash(s, len);
+  size_t i;
+  lexicon *lx = &j->lx;
+  if (2 * (lx->ncanon + 1) > j->cap) {   /* grow at half full */
+    size_t cap = j->cap ? 2 * j->cap : 1 << 16, k;
+    jslot *t = calloc(cap, sizeof *t);
+    if (t == NULL) luaL_error(L, "not enough memory");
+    for (k = 0; k < j->cap; k++)
+      if (j->tab[k].hash) {
+        size_t at = j->tab[k].hash & (cap - 1);
+        while (t[at].hash) at = (at + 1) & (cap - 1);
+        t[at] = j->tab[k];
+      }
+    free(j->tab);
+    j->tab = t;
+    j->cap = cap;
+  }
+  for (i = h & (j->cap - 1); j->tab[i].hash; i = (i + 1) & (j->cap - 1))
+    if (j->tab[i].hash == h && j->tab[i].len == len && memcmp(j->tab[i].s, s, len) == 0) return j->tab[i].id;
+  if (lx->ncanon >= UINT32_MAX - 1) luaL_error(L, "too many types");
+  if (lx->ncanon == lx->cap) {
+    size_t cap = lx->cap ? 2 * lx->cap : 4096;
+    const char **str = realloc(lx->str, cap * sizeof *str);
+    if (str) lx->str = str;
+    uint32_t *ln = realloc(lx->len, cap * sizeof *ln);
+    if (ln) lx->len = ln;
+    uint8_t *kd = realloc(lx->kind, cap * sizeof *kd);
+    if (kd) lx->kind = kd;
+    uint64_t *fq = realloc(lx->freq, cap * sizeof *fq);
+    if (fq) lx->freq = fq;
+    uint32_t *po = realloc(lx->prov_of, cap * sizeof *po);
+    if (po) lx->prov_of = po;
+    if (!str || !ln || !kd || !fq || !po) luaL_error(L, "not enough memory");
+    lx->cap = cap;
+  }
+  {
+    uint32_t id = (uint32_t)lx->ncanon++;
+    lx->str[id] = s; lx->len[id] = len; lx->kind[id] = kind; lx->freq[id] = 0; lx->prov_of[id] = id;
+    j->tab[i].s = s; j->tab[i].len = len; j->tab[i].id = id; j->tab[i].hash = h;
+    return id;
+  }
+}
+
+typedef struct by_index { uint32_t g, l; } by_index;
+
+static int cmp_by_index(const void *a, const void *b) {
+  const by_index *x = a, *y = b;
+  return x->g < y->g ? -1 : x->g > y->g;
+}
+
+/*
+** join{ output = PATH, segments = { NAME, … } (files in PATH.seg/, in
+** document order), sources = { N, … } (the sources each was built from),
+** meta = JSON } -> { types =, segments = }: write the segment list PATH.
+*/
+static int segments_join(lua_State *L) {
+  join_job *j;
+  size_t n, k, i, nmap = 0, plen;
+  const char *output, *meta;
+  size_t meta_len;
+  uint64_t ntokens = 0, ndocs = 0;
+  ix_exact *ex;
+  const parley_flag *stop = parley_interrupt_flag(L);
+  int ji;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_getfield(L, 1, "output");
+  output = luaL_checklstring(L, -1, &plen);
+  lua_getfield(L, 1, "meta");
+  meta = luaL_optlstring(L, -1, "{}", &meta_len);
+  lua_getfield(L, 1, "segments");
+  luaL_checktype(L, -1, LUA_TTABLE);
+  lua_getfield(L, 1, "sources");
+  luaL_checktype(L, -1, LUA_TTABLE);
+  n = lua_rawlen(L, -2);
+  if (n < 2 || n > IX_MAX_SEGMENTS || lua_rawlen(L, -1) != n)
+    luaL_error(L, "bad join spec: from 2 to %d segments, and a source count for each", (int)IX_MAX_SEGMENTS);
+  j = lua_newuserdatauv(L, sizeof *j, 0);
+  memset(j, 0, sizeof *j);
+  j->out.fd = -1;
+  luaL_setmetatable(L, JOIN_JOB);
+  lua_toclose(L, -1);
+  ji = lua_gettop(L);
+  if ((j->segs = calloc(n, sizeof *j->segs)) == NULL) luaL_error(L, "not enough memory");
+  buf *names = &j->names, *recs = &j->recs, *l2g = &j->l2g, *byg = &j->byg;
+  j->nsegs = n;
+  for (k = 0; k < n; k++) {
+    size_t len;
+    const char *name;
+    char path[PL_PATH_MAX];
+    lua_rawgeti(L, ji - 2, (lua_Integer)k + 1);
+    name = luaL_checklstring(L, -1, &len);
+    if (len == 0 || len >= 256 || memchr(name, '/', len) || strlen(name) != len)
+      luaL_error(L, "bad join spec: segment names are plain file names");
+    if ((size_t)snprintf(path, sizeof path, "%s.seg/%s", output, name) >= sizeof path)
+      luaL_error(L, "too long a path: %s.seg/%s", output, name);
+    open_seg(L, j, k, path);
+    {
+      ix_segrec r;
+      memset(&r, 0, sizeof r);
+      if (names->n + len + 1 > UINT32_MAX) luaL_error(L, "too many segments");
+      r.name.off = (uint32_t)names->n;
+      r.name.len = (uint32_t)len;
+      if (buf_add(names, name, len + 1)) luaL_error(L, "not enough memory");
+      r.checksum = j->segs[k].ix.h->checksum;
+      r.ntokens = j->segs[k].ix.ntokens;
+      r.ndocs = j->segs[k].ix.ndocs;
+      r.nexact = (uint32_t)j->segs[k].ix.nexact;
+      r.map = nmap;
+      lua_rawgeti(L, ji - 1, (lua_Integer)k + 1);
+      r.nsources = (uint32_t)luaL_checkinteger(L, -1);
+      lua_pop(L, 2);
+      if (buf_add(recs, &r, sizeof r)) luaL_error(L, "not enough memory");
+    }
+    ntokens += j->segs[k].ix.ntokens;
+    ndocs += j->segs[k].ix.ndocs;
+    nmap += j->segs[k].ix.nexact;
+  }
+  if (ntokens >= IX_MAX_TOKENS || ndocs > UINT32_MAX) luaL_error(L, "too large an archive for one index");
+  /* the index lexicon, and each segment's ids' index ids */
+  for (k = 0; k < n; k++) {
+    ix_index *s = &j->segs[k].ix;
+    by_index *pairs = lua_newuserdatauv(L, (size_t)(s->nexact + 1) * sizeof *pairs, 0);  /* freed by Lua, whatever happens */
+    for (i = 0; i < s->nexact; i++) {
+      const ix_exact *x = &s->exact[i];
+      const char *form = ix_blob(s->lexstr, s->lexstr_size, x->str);
+      uint32_t g;
+      parley_check_interrupt(L, stop, i);
+      if (form == NULL) parley_error(L, "segment %d: index is damaged", (int)k + 1);
+      g = intern(L, j, form, x->str.len, (uint8_t)x->kind);
+      j->lx.freq[g] += x->freq;
+      pairs[i].g = g;
+      pairs[i].l = (uint32_t)i;
+      if (buf_u32(l2g, g)) luaL_error(L, "not enough memory");
+    }
+    qsort(pairs, (size_t)s->nexact, sizeof *pairs, cmp_by_index);
+    for (i = 0; i < s->nexact; i++)
+      if (buf_u32(byg, pairs[i].l)) luaL_error(L, "not enough memory");
+    lua_pop(L, 1);
+  }
+  /* postings ranges: none of its own; the segments' lengths add up (query.c checks a type's against them) */
+  ex = lua_newuserdatauv(L, (j->lx.ncanon + 1) * sizeof *ex, 0);
+  memset(ex, 0, (j->lx.ncanon + 1) * sizeof *ex);
+  for (k = 0; k < n; k++) {
+    const uint32_t *map = (const uint32_t *)(void *)l2g->p;
+    ix_index *s = &j->segs[k].ix;
+    size_t first = ((const ix_segrec *)(void *)recs->p)[k].map;
+    for (i = 0; i < s->nexact; i++) ex[map[first + i]].post_len += s->exact[i].post_len;
+  }
+  ixw_open(L, &j->out, output);
+  ixw_section(L, &j->out, IX_SEC_SEGMENTS, recs->p, recs->n);
+  ixw_section(L, &j->out, IX_SEC_L2G, l2g->p, l2g->n);
+  ixw_section(L, &j->out, IX_SEC_BYG, byg->p, byg->n);
+  ixw_section(L, &j->out, IX_SEC_STRINGS, names->p, names->n);
+  ixw_section(L, &j->out, IX_SEC_META, meta, meta_len);
+  buf_free(recs); buf_free(l2g); buf_free(byg); buf_free(names);
+  lex_write(L, &j->lx, &j->out, ex);
+  ixw_finish(L, &j->out, ntokens, (uint32_t)ndocs, j->lx.ncanon, j->lx.nfold);
+  lua_createtable(L, 0, 2);
+  parley_setint(L, "types", (lua_Integer)j->lx.ncanon);
+  parley_setint(L, "segments", (lua_Integer)n);
+  return 1;
+}
+
+static const luaL_Reg segments_funcs[] = {
+  {"join", segments_join},
+  {NULL, NULL}
+};
+
+int luaopen_parley_seglist(lua_State *L) {
+  if (luaL_newmetatable(L, JOIN_JOB)) {
+    lua_pushcfunction(L, job_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, job_gc);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_pop(L, 1);
+  luaL_newlib(L, segments_funcs);
+  return 1;
+}

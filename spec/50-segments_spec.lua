@@ -1,0 +1,187 @@
+-- An index of several segments answers every query exactly as an index of
+-- one file does, whatever the cut: the bundled corpus cut between its two
+-- documents, and a mixed corpus (the record and the telegram through their
+-- grammars, a TEI excerpt through its reader, 40 plain texts) cut into a
+-- dozen segments.  An added or changed source rebuilds only the segment
+-- that holds it; the bytes are the same whatever the thread count; damage
+-- in a segment is found and rebuilt as in one file.
+local h = require "spec.helpers"
+local index = require "parley.index"
+
+-- The corpus at dir indexed again, cut into segments of about mb megabytes
+-- (nil: the default, one file for these small corpora) -> its stats.
+local function build(dir, mb, threads)
+  local c = assert(parley.open(dir, { rebuild = true, segment_mb = mb, threads = threads }))
+  local s = c.ix:stats()
+  c:close()
+  return s
+end
+
+-- What each command prints over dir (standard output, standard error, status).
+local function outputs(dir, commands)
+  local out = {}
+  for i, cmd in ipairs(commands) do
+    local args = {}
+    for k, a in ipairs(cmd) do args[k] = a end
+    if args[1] ~= "-e" then table.insert(args, 2, "--corpus"); table.insert(args, 3, dir) end
+    local o, e, code = h.run(args)
+    assert.equal(0, code, table.concat(cmd, " ") .. ": " .. e)
+    assert.is_true(select(2, o:gsub("\n", "")) >= 2, table.concat(cmd, " ") .. " printed no rows to compare: " .. o)
+    out[i] = table.concat({ table.concat(cmd, " "), o, e, tostring(code) }, "\n")
+  end
+  return out
+end
+
+local function same_outputs(dir, commands, mb)
+  local one = build(dir)
+  assert.equal(1, one.segments)
+  local want = outputs(dir, commands)
+  local many = build(dir, mb)
+  local got = outputs(dir, commands)
+  for i = 1, #commands do assert.equal(want[i], got[i]) end
+  return many
+end
+
+-- Lua calls whose answers are printed whole: regions, tokens, documents, lexicon.
+local function api_probe(dir)
+  return { "-e", ([[
+    local c = assert(parley.open(%q))
+    local n = 0
+    for _, k in ipairs(c.ix:kinds()) do
+      for _, r in ipairs(c:regions(k.name)) do
+        n = n + 1
+        if n %% 7 == 0 then
+          local attrs = {}
+          for key, v in pairs(r.attrs or {}) do attrs[#attrs + 1] = key .. "=" .. tostring(v) end
+          table.sort(attrs)
+          io.write(k.name, " ", r.pos, " ", r.stop_pos, " ", tostring(r.doc), " ", r.line, ":", r.col, " ", table.concat(attrs, ","), "\n")
+        end
+      end
+    end
+    for i = 1, c.ix:stats().documents do local d = c.ix:doc(i) io.write(d.id, " ", d.first, " ", d.ntokens, " ", d.source, "\n") end
+    local toks = c.ix:tokens(0, math.min(5000, c.ix:stats().tokens - 1))
+    for i = 1, #toks, 97 do io.write(toks[i].text, " ", toks[i].doc, " ", toks[i].start, "\n") end
+    io.write(#c.ix:lexicon(), " ", c:count("the"), " ", c:count("Cuba"), "\n")
+    io.write(c:freq():tsv():sub(1, 4000))
+  ]]):format(dir) }
+end
+
+describe("an index of several segments", function()
+  teardown(h.cleanup)
+
+  it("answers every command over the bundled corpus as one file does", function()
+    local dir = h.tmpdir()
+    h.sh(("cp -p %s/* %s/"):format(h.shquote(h.corpus), h.shquote(dir)))
+    local commands = {
+      { "kwic", "quarantine", "--format", "tsv" }, { "kwic", "Cuba", "--format", "json" },
+      { "speakers", "--format", "tsv" }, { "speakers", "--matrix", "--format", "tsv" },
+      { "topics", "--format", "tsv" }, { "keyness", "--format", "tsv" },
+      { "collocates", "missiles", "--format", "tsv" }, { "timeline", "Cuba", "--format", "tsv" },
+      { "annotations", "--format", "tsv" }, { "entities", "--format", "tsv" },
+      { "ngrams", "3", "--format", "tsv" }, { "compare", "--format", "tsv" },
+      { "outline", "dinner-1962-11-01", "--format", "tsv" },
+      { "kwic", "Cuba", "--where", "speaker=John McCloy", "--format", "tsv" },
+      api_probe(dir),
+    }
+    local s = same_outputs(dir, commands, 0.00001)
+    assert.equal(2, s.segments)   -- a cut between the two documents
+  end)
+
+  it("answers as one file does when the corpus is cut into a dozen", function()
+    local dir = h.mixed_corpus(40)
+    local commands = {
+      { "kwic", "common1", "--format", "tsv" }, { "kwic", "own7*", "--format", "tsv" },
+      { "ngrams", "2", "--min", "3", "--format", "tsv" }, { "speakers", "--format", "tsv" },
+      { "outline", "dinner", "--format", "tsv" }, { "kwic", "common2 common3", "--format", "tsv" },
+      { "collocates", "common5", "--format", "tsv" },
+      api_probe(dir),
+    }
+    local s = same_outputs(dir, commands, 0.05)
+    assert.is_true(s.segments >= 8, "segments: " .. s.segments)
+  end)
+
+  it("rebuilds only the segment of a source added or changed, and gives the answers of a fresh build", function()
+    local dir = h.mixed_corpus(40)
+    local first = build(dir, 0.05)
+    local c = assert(parley.open(dir, { segment_mb = 0.05 }))
+    assert.equal("fast", c.opened)
+    c:close()
+    h.write(dir .. "/t17.txt", assert(h.read(dir .. "/t17.txt")) .. "a freshly added sentence with zyzzyva.\n")
+    c = assert(parley.open(dir, { segment_mb = 0.05 }))
+    assert.equal("built", c.opened)
+    assert.equal(1, c.built.built_segments)
+    assert.equal(first.segments - 1, c.built.reused)
+    local got = { c:count("zyzzyva"), c:kwic("common9"):tsv(), c:freq():tsv() }
+    c:close()
+    build(dir)   -- one file, from scratch
+    c = assert(parley.open(dir))
+    assert.same({ c:count("zyzzyva"), c:kwic("common9"):tsv(), c:freq():tsv() }, got)
+    assert.equal(1, got[1])
+    c:close()
+  end)
+
+  it("has the same bytes with one thread and with two, and after an update undone", function()
+    local dir = h.mixed_corpus(40)
+    local function files()
+      local t, names = {}, require("parley.fs").dir(dir .. "/.parley/index.seg")
+      table.sort(names)
+      for _, n in ipairs(names) do t[n] = assert(h.read(dir .. "/.parley/index.seg/" .. n)) end
+      t.list = assert(h.read(dir .. "/.parley/index"))
+      return t, #names
+    end
+    build(dir, 0.05, 1)
+    local one, n = files()
+    assert.is_true(n >= 8)
+    build(dir, 0.05, 2)
+    local two = files()
+    for k, v in pairs(one) do assert.is_true(v == two[k], k) end
+    for k in pairs(two) do assert.is_not_nil(one[k], k) end
+  end)
+
+  it("is rebuilt when a segment is damaged, missing, or not the one the list names", function()
+    local dir = h.mixed_corpus(40)
+    build(dir, 0.05)
+    local segdir = dir .. "/.parley/index.seg"
+    local names = require("parley.fs").dir(segdir)
+    table.sort(names)
+    -- a flipped byte in a segment's middle: found when read, everything moved aside
+    local victim = segdir .. "/" .. names[3]
+    local bytes = assert(h.read(victim))
+    local at = #bytes // 2
+    h.write(victim, bytes:sub(1, at - 1) .. string.char((bytes:byte(at) + 1) % 256) .. bytes:sub(at + 1))
+    local out, err, code = h.run({ "-e", ("local c = assert(parley.open(%q)) assert(c.ix:verify())"):format(dir) })
+    assert.are_not.equal(0, code, out)
+    assert.matches("index is damaged", err)
+    local c = assert(parley.open(dir, { segment_mb = 0.05 }))
+    assert.equal("built", c.opened)
+    assert.equal(0, c.built.reused)   -- none is taken again after damage
+    c:close()
+    -- a segment removed: the list is not opened, the index rebuilt
+    names = require("parley.fs").dir(segdir)
+    table.sort(names)
+    os.remove(segdir .. "/" .. names[1])
+    local ix, why = index.open(dir .. "/.parley/index", dir)
+    assert.is_nil(ix)
+    assert.matches("segment %d+", why)
+    c = assert(parley.open(dir, { segment_mb = 0.05 }))
+    assert.equal("built", c.opened)
+    assert.equal(1, c.built.built_segments)
+    c:close()
+    -- a segment swapped for another: refused
+    names = require("parley.fs").dir(segdir)
+    table.sort(names)
+    h.write(segdir .. "/" .. names[2], assert(h.read(segdir .. "/" .. names[4])))
+    ix, why = index.open(dir .. "/.parley/index", dir)
+    assert.is_nil(ix)
+    assert.matches("not the one the list was made with", why)
+  end)
+
+  it("keeps one file, and no segment folder, for a corpus under one segment", function()
+    local dir = h.mixed_corpus(5)
+    build(dir, 0.02)
+    assert.is_not_nil(require("parley.fs").dir(dir .. "/.parley/index.seg"))
+    build(dir)
+    assert.is_nil(require("parley.fs").dir(dir .. "/.parley/index.seg"))
+    assert.equal("PARLEYIX", assert(h.read(dir .. "/.parley/index")):sub(1, 8))
+  end)
+end)
