@@ -172,6 +172,8 @@ typedef struct lexicon {
   size_t canon_cap, ncanon;        /* room in both; index ids given so far */
   buf lexstr;                      /* the "lexstr" section, while it is written */
   uint64_t nfold;                  /* folded types, once written */
+  const char **fold_str;           /* per id: its folded form, when known already (join.c), */
+  uint32_t *fold_len;              /* ... and its length; else lex_write folds */
 } lexicon;
 
 /* Create the lock and the table; raises on failure. */

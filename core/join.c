@@ -48,7 +48,9 @@ static int job_gc(lua_State *L) {
   free(j->segs); j->segs = NULL; j->nsegs = 0;
   free(j->tab); j->tab = NULL;
   free(j->lx.str); free(j->lx.len); free(j->lx.kind); free(j->lx.freq); free(j->lx.prov_of);
+  free(j->lx.fold_str); free(j->lx.fold_len);
   j->lx.str = NULL; j->lx.len = NULL; j->lx.kind = NULL; j->lx.freq = NULL; j->lx.prov_of = NULL;
+  j->lx.fold_str = NULL; j->lx.fold_len = NULL;
   buf_free(&j->lx.lexstr);
   buf_free(&j->names); buf_free(&j->recs); buf_free(&j->l2g); buf_free(&j->byg);
   ixw_free(&j->out);
@@ -64,6 +66,7 @@ static void open_seg(lua_State *L, join_job *j, size_t k, const char *path) {
   if (ix_init(&s->ix, s->base, s->size, s->bits, err, sizeof err) != 0) parley_error(L, "%s: %s", path, err);
   if (s->ix.segrecs != NULL) parley_error(L, "%s: a segment list, not a segment", path);
   if (ix_touch(&s->ix, s->ix.exact, (size_t)s->ix.nexact * sizeof(ix_exact)) ||
+      ix_touch(&s->ix, s->ix.fold, (size_t)s->ix.nfold * sizeof(ix_fold)) ||
       ix_touch(&s->ix, s->ix.lexstr, (size_t)s->ix.lexstr_size))
     parley_error(L, "%s: index is damaged (checksum mismatch)", path);
 }
@@ -73,8 +76,9 @@ static uint64_t str_hash(const char *s, size_t len) {
   return h ? h : 1;
 }
 
-/* The index id of the form s[0..len) of kind `kind`, given now if it is new. */
-static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, uint8_t kind) {
+/* The index id of the form s[0..len) of kind `kind` (folded: f[0..flen)), given now if it is new. */
+static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, uint8_t kind,
+                       const char *f, uint32_t flen) {
   uint64_t h = str_hash(s, len);
   size_t i;
   lexicon *lx = &j->lx;
@@ -107,12 +111,17 @@ static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, u
     if (fq) lx->freq = fq;
     uint32_t *po = realloc(lx->prov_of, cap * sizeof *po);
     if (po) lx->prov_of = po;
-    if (!str || !ln || !kd || !fq || !po) luaL_error(L, "not enough memory");
+    const char **fs = realloc(lx->fold_str, cap * sizeof *fs);
+    if (fs) lx->fold_str = fs;
+    uint32_t *fl = realloc(lx->fold_len, cap * sizeof *fl);
+    if (fl) lx->fold_len = fl;
+    if (!str || !ln || !kd || !fq || !po || !fs || !fl) luaL_error(L, "not enough memory");
     lx->cap = cap;
   }
   {
     uint32_t id = (uint32_t)lx->ncanon++;
     lx->str[id] = s; lx->len[id] = len; lx->kind[id] = kind; lx->freq[id] = 0; lx->prov_of[id] = id;
+    lx->fold_str[id] = f; lx->fold_len[id] = flen;
     j->tab[i].s = s; j->tab[i].len = len; j->tab[i].id = id; j->tab[i].hash = h;
     return id;
   }
@@ -120,9 +129,18 @@ static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, u
 
 typedef struct by_index { uint32_t g, l; } by_index;
 
-static int cmp_by_index(const void *a, const void *b) {
-  const by_index *x = a, *y = b;
-  return x->g < y->g ? -1 : x->g > y->g;
+/* Sort a[0..n) by index id (distinct), through tmp[0..n): two passes of 16 bits, counts in cnt[65536]. */
+static void sort_by_index(by_index *a, by_index *tmp, size_t n, uint32_t *cnt) {
+  int pass;
+  for (pass = 0; pass < 2; pass++) {
+    unsigned shift = pass ? 16 : 0;
+    size_t i, sum = 0;
+    by_index *from = pass ? tmp : a, *to = pass ? a : tmp;
+    memset(cnt, 0, 65536 * sizeof *cnt);
+    for (i = 0; i < n; i++) cnt[(from[i].g >> shift) & 0xffff]++;
+    for (i = 0; i < 65536; i++) { uint32_t c = cnt[i]; cnt[i] = (uint32_t)sum; sum += c; }
+    for (i = 0; i < n; i++) to[cnt[(from[i].g >> shift) & 0xffff]++] = from[i];
+  }
 }
 
 /*
@@ -196,20 +214,22 @@ static int segments_join(lua_State *L) {
   /* the index lexicon, and each segment's ids' index ids */
   for (k = 0; k < n; k++) {
     ix_index *s = &j->segs[k].ix;
-    by_index *pairs = lua_newuserdatauv(L, (size_t)(s->nexact + 1) * sizeof *pairs, 0);  /* freed by Lua, whatever happens */
+    /* freed by Lua, whatever happens */
+    by_index *pairs = lua_newuserdatauv(L, (size_t)(2 * s->nexact + 2) * sizeof *pairs + 65536 * sizeof(uint32_t), 0);
     for (i = 0; i < s->nexact; i++) {
       const ix_exact *x = &s->exact[i];
-      const char *form = ix_blob(s->lexstr, s->lexstr_size, x->str);
+      const char *form = ix_blob(s->lexstr, s->lexstr_size, x->str), *folded = NULL;
       uint32_t g;
       parley_check_interrupt(L, stop, i);
-      if (form == NULL) parley_error(L, "segment %d: index is damaged", (int)k + 1);
-      g = intern(L, j, form, x->str.len, (uint8_t)x->kind);
+      if (x->fold < s->nfold) folded = ix_blob(s->lexstr, s->lexstr_size, s->fold[x->fold].str);
+      if (form == NULL || folded == NULL) parley_error(L, "segment %d: index is damaged", (int)k + 1);
+      g = intern(L, j, form, x->str.len, (uint8_t)x->kind, folded, s->fold[x->fold].str.len);
       j->lx.freq[g] += x->freq;
       pairs[i].g = g;
       pairs[i].l = (uint32_t)i;
       if (buf_u32(l2g, g)) luaL_error(L, "not enough memory");
     }
-    qsort(pairs, (size_t)s->nexact, sizeof *pairs, cmp_by_index);
+    sort_by_index(pairs, pairs + s->nexact + 1, (size_t)s->nexact, (uint32_t *)(void *)(pairs + 2 * s->nexact + 2));
     for (i = 0; i < s->nexact; i++)
       if (buf_u32(byg, pairs[i].l)) luaL_error(L, "not enough memory");
     lua_pop(L, 1);

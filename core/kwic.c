@@ -636,8 +636,12 @@ static size_t text_cap(const pl_corpus *c) {
 */
 static void par_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uint32_t *order, size_t n,
                      kw_show *sh, pl_writer *w, int scratch_idx) {
-  size_t cap = text_cap(c), bits = ix_bitmap_size(c->ix.size), k;
-  size_t size = sizeof(kw_par) + bits + 2 * cap + KW_SLOTS * (KW_ROWS * sizeof(kw_row) + KW_BYTES);
+  size_t cap = text_cap(c), bits = ix_bitmap_size(c->ix.size), segbits = 0, k;
+  size_t size;
+  for (k = 0; k < c->ix.nsegs; k++) segbits += ix_bitmap_size(c->ix.segs[k].ix.size);
+  /* the worker's views: the index's and, for an index of several, its segments', each with a bitmap of its own */
+  size = sizeof(kw_par) + c->ix.nsegs * sizeof(ix_seg) + bits + segbits + 2 * cap +
+         KW_SLOTS * (KW_ROWS * sizeof(kw_row) + KW_BYTES);
   kw_par *p = lua_newuserdatauv(L, size, 0);
   char *mem = (char *)(p + 1);
   int pi = lua_gettop(L);
@@ -663,6 +667,18 @@ static void par_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uint32_
     mem += KW_ROWS * sizeof(kw_row);
   }
   p->wix = c->ix;
+  if (c->ix.nsegs) {
+    ix_seg *ws = (ix_seg *)(void *)mem;
+    mem += c->ix.nsegs * sizeof(ix_seg);
+    for (k = 0; k < c->ix.nsegs; k++) {
+      size_t sb = ix_bitmap_size(c->ix.segs[k].ix.size);
+      ws[k] = c->ix.segs[k];
+      ws[k].ix.verified = (unsigned char *)mem;
+      memcpy(ws[k].ix.verified, c->ix.segs[k].ix.verified, sb);
+      mem += sb;
+    }
+    p->wix.segs = ws;
+  }
   p->wix.verified = (unsigned char *)mem;
   memcpy(p->wix.verified, c->ix.verified, bits);
   mem += bits;
@@ -676,8 +692,7 @@ static void par_rows(lua_State *L, pl_corpus *c, const pl_hits *h, const uint32_
     p->slot[k].bytes = mem;
     mem += KW_BYTES;
   }
-  /* an index of several segments shares their verification bitmaps: made on one thread */
-  if (cpus > 1 && c->ix.nsegs == 0 && p->nbatches > 1 && pthread_mutex_init(&p->mu, NULL) == 0) {
+  if (cpus > 1 && p->nbatches > 1 && pthread_mutex_init(&p->mu, NULL) == 0) {
     sigset_t block, old;
     if (pthread_cond_init(&p->cv, NULL) != 0) {
       pthread_mutex_destroy(&p->mu);

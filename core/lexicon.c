@@ -303,23 +303,28 @@ void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex) {
     uint32_t p = lx->prov_of[i];
     parley_check_interrupt(L, stop, i);
     lens[i] = lx->len[p];
-    luaL_buffinit(L, &b);
-    if (parley_fold(&b, lx->str[p], lx->len[p]) != 0) {
-      luaL_pushresult(&b);
-      lua_pop(L, 1);
-      lua_pushlstring(L, lx->str[p], lx->len[p]);
+    if (lx->fold_str) {           /* folded already (the segments' own) */
+      f = lx->fold_str[p];
+      flen = lx->fold_len[p];
     } else {
-      luaL_pushresult(&b);
+      luaL_buffinit(L, &b);
+      if (parley_fold(&b, lx->str[p], lx->len[p]) != 0) {
+        luaL_pushresult(&b);
+        lua_pop(L, 1);
+        lua_pushlstring(L, lx->str[p], lx->len[p]);
+      } else {
+        luaL_pushresult(&b);
+      }
+      f = lua_tolstring(L, -1, &flen);
     }
-    f = lua_tolstring(L, -1, &flen);
     h = str_hash(f, flen);
     e = table_find(&t, f, (uint32_t)flen, h, prefix8(f, flen));
     if (e->hash == 0) {
-      lua_rawseti(L, strs, (lua_Integer)nf + 1);  /* anchor the folded string */
+      if (!lx->fold_str) lua_rawseti(L, strs, (lua_Integer)nf + 1);  /* anchor the folded string */
       e->hash = h; e->pre = prefix8(f, flen); e->s = f; e->len = (uint32_t)flen; e->id = (uint32_t)nf;
       keys[nf].s = f; keys[nf].len = (uint32_t)flen; keys[nf].tid = (uint32_t)nf;
       nf++;
-    } else {
+    } else if (!lx->fold_str) {
       lua_pop(L, 1);
     }
     tid_of[i] = e->id;

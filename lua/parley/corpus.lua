@@ -246,7 +246,7 @@ local function build(m, path, opts)
   end)
   if not ok then return nil, reason(stats), stats end
   for line in stats.warnings:gmatch("[^\n]+") do io.stderr:write(clean("parley: warning: " .. line), "\n") end
-  if (stats.skipped or 0) > 0 then
+  if (stats.skipped or 0) > 0 and not opts.build_only then   -- a build process's: its parent says it
     io.stderr:write(("parley: warning: %s skipped as malformed (named above); the index holds the other %s\n")
       :format(require("parley.output").count(stats.skipped, "file"),
               require("parley.output").count(#m.documents - stats.skipped, "file")))
@@ -386,6 +386,23 @@ local function build_locked(m, path, opts)
   local ix, why = index.open(path, m.dir)
   if not ix then return nil, why end
   return ix, stats
+end
+
+-- build_segments(dir, path, opts, names): build the segments named (those
+-- a build of the index at path gives these names) and nothing else; what a
+-- build process that lua/parley/segments.lua starts does.  Its warnings go
+-- to standard error, and `skipped=N` to standard output.
+function M.build_segments(dir, path, opts, names)
+  local m, err = manifest.read(dir)
+  if not m then E.raise(err, 0) end
+  local only = {}
+  for _, n in ipairs(names) do only[n] = true end
+  local o = {}
+  for k, v in pairs(opts) do o[k] = v end
+  o.build_only, o.threads, o.progress = only, 1, false
+  local stats, why, e = build(m, path, o)
+  if not stats then error(e or why, 0) end
+  io.write(("skipped=%d\n"):format(stats.skipped or 0))
 end
 
 -- Build the index of corpus folder dir at path; when the disk has no room

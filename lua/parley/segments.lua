@@ -1,5 +1,5 @@
 -- An index of several segments (docs/scale.md, docs/index-format.md): the
--- corpus's sources are cut into runs of about `segment_mb` megabytes, each
+-- corpus's sources are cut into runs of about `segment_mb` megabytes (32), each
 -- run indexed as a file of its own in INDEX.seg/, named after everything
 -- its bytes are made of; the file INDEX is then the segment list that
 -- names them and holds the index lexicon (core/join.c).  A build that finds
@@ -16,7 +16,7 @@ local cjson = require "cjson"
 
 local M = {}
 
-M.SEGMENT_MB = 64
+M.SEGMENT_MB = 32
 
 -- The bytes a segment aims at: opts.segment_mb megabytes (a fraction for tests), else SEGMENT_MB.
 function M.target(opts)
@@ -29,17 +29,22 @@ function M.target(opts)
 end
 
 -- Cut the sources docs[1..n] into runs { first =, last = } of about `bytes`
--- bytes.  A run ends after a source whose path hashes below its share of a
--- run (its size / bytes), once the run holds a quarter of a run, or when it
--- holds four: a cut depends on the source it follows, not on what comes
--- before, so adding or removing a source moves no cut but its own
--- (but where a run reaches four times the aim).
+-- bytes (content-defined, as backup tools cut files into chunks): a run
+-- ends after a source whose path hashes below a threshold that is nothing
+-- before half a run, grows with the square of the run's length (at one
+-- run: four times the source's share of a run) and is certain at two runs.
+-- Whether a run ends after a source depends on that source and the run's
+-- length only, so adding, removing or changing a source changes the run
+-- that holds it, and the cuts after it fall back into place within a run
+-- or two: the other runs keep their sources, and their segments are taken
+-- as they are.  Runs come out between a half and twice the aim, most near it.
 function M.plan(docs, bytes)
   local parts, first, acc = {}, 1, 0
   for i, d in ipairs(docs) do
     acc = acc + d.size
+    local x = acc / bytes
     local h = tonumber(index.hash(d.path):sub(1, 8), 16) / 4294967296
-    if i < #docs and ((acc >= bytes / 4 and h < d.size / bytes) or acc >= 4 * bytes) then
+    if i < #docs and ((x >= 0.5 and h < d.size / bytes * 4 * x * x) or x >= 2) then
       parts[#parts + 1] = { first = first, last = i }
       first, acc = i + 1, 0
     end
@@ -51,14 +56,19 @@ end
 -- A segment's file name: a hash of what its bytes are made of (the sources'
 -- paths, ids, metadata, attributes and stamps, the way of reading, the
 -- region kinds and document attributes, the grammars) and never of where
--- it lies in the corpus.
+-- it lies in the corpus.  The documents' fields are strings and numbers
+-- already (their metadata as JSON), joined with a byte no path or JSON holds.
 local function name_of(sub, spec, meta)
-  local key = json {
+  local parts = { json {
     format = meta.format, grammar_hash = meta.grammar_hash or "", kinds = spec.kinds or {},
     doc_attrs = spec.doc_attrs or {}, repair = spec.repair and true or false,
-    skip_bad = spec.skip_bad and true or false, docs = sub,
-  }
-  return index.hash(key) .. ".seg"
+    skip_bad = spec.skip_bad and true or false,
+  } }
+  for _, d in ipairs(sub) do
+    parts[#parts + 1] = table.concat({ d.path, d.id, d.meta, table.concat(d.attrs, "\1"), d.size, d.mtime,
+      d.mtime_ns, d.reader or "", (d.genres or d.chosen or d.grammar) and json { d.genres, d.chosen, d.grammar } or "" }, "\2")
+  end
+  return index.hash(table.concat(parts, "\3")) .. ".seg"
 end
 
 -- Remove the files of folder PATH.seg that are not in keep (names): the
@@ -79,12 +89,49 @@ end
 
 local SUMMED = { "skipped", "seconds", "seconds_tokenising", "seconds_encoding" }
 
+-- Build segment file `file` of the documents sub (numbered from first in the corpus) -> indexer.build's stats.
+local function build_one(file, sub, first, spec, meta)
+  local numbered = {}
+  for j, d in ipairs(sub) do numbered[j] = setmetatable({ number = first + j - 1 }, { __index = d }) end
+  spec.output, spec.docs, spec.meta = file, numbered, json { format = meta.format, segment = true }
+  return indexer.build(spec)
+end
+
+-- The segments of one build in other processes (parley itself, run again by
+-- M.children): each child builds its share of the segments to build on one
+-- thread, so that every core builds a segment of its own, with no table
+-- shared.  A segment's bytes do not depend on the threads that built it.
+-- -> a list of { file, names } to wait for.
+local function start_children(dir, path, shares, opts)
+  local exe = fs.realpath("/proc/self/exe")
+  local started = {}
+  for _, names in ipairs(shares) do
+    local code = ("require('parley.corpus').build_segments(%q, %q, { repair = %s, skip_bad = %s, "
+      .. "trust_grammars = %s, segment_mb = %s, batch_mb = %s }, { %s })"):format(dir, path,
+      tostring(opts.repair and true or false), tostring(opts.skip_bad and true or false),
+      tostring(opts.trust_grammars and true or false), tostring(opts.segment_mb or "nil"),
+      tostring(opts.batch_mb or "nil"), table.concat((function()
+        local q = {}
+        for i, n in ipairs(names) do q[i] = ("%q"):format(n) end
+        return q
+      end)(), ", "))
+    local function sh(x) return "'" .. x:gsub("'", "'\\''") .. "'" end
+    local cmd = sh(exe) .. " -E -e " .. sh(code)
+    local f = io.popen(cmd, "r")
+    if not f then error("cannot start a build process", 0) end
+    started[#started + 1] = { file = f, names = names }
+  end
+  return started
+end
+
 -- build(path, docs, spec, meta, opts) -> stats: index docs (the build spec's
 -- documents, in order) at path with the rest of spec (indexer.build's), as
 -- one file or as segments and their list; meta is the index's metadata.
+-- opts.build_only (a set of names): build those segments only, and no list
+-- (a child's share); opts.rebuild: take no segment as it is.
 function M.build(path, docs, spec, meta, opts)
   local plan = M.plan(docs, M.target(opts))
-  if #plan == 1 then
+  if #plan == 1 and not opts.build_only then
     spec.output, spec.docs, spec.meta = path, docs, json(meta)
     local stats = indexer.build(spec)
     M.collect(path, {})            -- the segments of an earlier build, if any
@@ -93,30 +140,59 @@ function M.build(path, docs, spec, meta, opts)
   local dir = path .. ".seg"
   local ok, err = fs.mkdir(dir)
   if not ok then error(err, 0) end
-  local names, sources, empty = {}, {}, {}
+  local names, sources, empty, subs = {}, {}, {}, {}
   local stats = { warnings = "", reused = 0, built_segments = 0, tokens = 0, documents = 0 }
   for _, f in ipairs(SUMMED) do stats[f] = 0 end
+  local function add(st)
+    for _, f in ipairs(SUMMED) do stats[f] = stats[f] + (st[f] or 0) end
+    stats.warnings = stats.warnings .. (st.warnings or "")
+    stats.built_segments = stats.built_segments + 1
+  end
+  -- which segments are there already, under their names
+  local todo = {}
   for k, part in ipairs(plan) do
     local sub = {}
     for i = part.first, part.last do sub[#sub + 1] = docs[i] end
-    local name = name_of(sub, spec, meta)
-    local file = dir .. "/" .. name
-    local ix = index.open(file)
-    if ix and ix:stats().segments ~= 1 then ix:close(); ix = nil end
-    if ix then
-      stats.reused = stats.reused + 1
-    else
-      local numbered = {}
-      for j, d in ipairs(sub) do
-        numbered[j] = setmetatable({ number = part.first + j - 1 }, { __index = d })
-      end
-      spec.output, spec.docs, spec.meta = file, numbered, json { format = meta.format, segment = true }
-      local st = indexer.build(spec)
-      for _, f in ipairs(SUMMED) do stats[f] = stats[f] + (st[f] or 0) end
-      stats.warnings = stats.warnings .. (st.warnings or "")
-      stats.built_segments = stats.built_segments + 1
-      ix = assert(index.open(file))
+    names[k], subs[k] = name_of(sub, spec, meta), sub
+    local ix = not opts.build_only and not opts.rebuild and index.open(dir .. "/" .. names[k])
+    if ix and ix:stats().segments == 1 then stats.reused = stats.reused + 1
+    elseif not opts.build_only or opts.build_only[names[k]] then todo[#todo + 1] = k end
+    if ix then ix:close() end
+  end
+  -- the segments to build: shared among the cores, the first share here
+  local cores = opts.build_only and 1 or math.min(#todo, indexer.threads(opts.threads))
+  local shares = {}
+  for i, k in ipairs(todo) do
+    local c = (i - 1) % math.max(cores, 1) + 1
+    shares[c] = shares[c] or {}
+    table.insert(shares[c], k)
+  end
+  local children = {}
+  if cores > 1 then
+    local named = {}
+    for c = 2, cores do
+      named[c - 1] = {}
+      for _, k in ipairs(shares[c]) do table.insert(named[c - 1], names[k]) end
     end
+    children = start_children(spec.root, path, named, opts)
+    spec.threads = 1
+  end
+  local ok, err = pcall(function()
+    for _, k in ipairs(shares[1] or {}) do add(build_one(dir .. "/" .. names[k], subs[k], plan[k].first, spec, meta)) end
+  end)
+  for _, ch in ipairs(children) do
+    -- a child says its warnings itself; it tells how many sources it skipped
+    local out = ch.file:read("a")
+    local fine = ch.file:close()
+    if not fine and ok then ok, err = false, "a build process failed (its message is above)" end
+    stats.built_segments = stats.built_segments + #ch.names
+    stats.skipped = stats.skipped + (tonumber((out or ""):match("skipped=(%d+)")) or 0)
+  end
+  if not ok then error(err, 0) end
+  if opts.build_only then return stats end
+  for k, part in ipairs(plan) do
+    local name = names[k]
+    local ix = assert(index.open(dir .. "/" .. name))
     -- the sources that gave no documents, numbered in the whole corpus
     local st = ix:stats()
     stats.tokens, stats.documents = stats.tokens + st.tokens, stats.documents + st.documents
