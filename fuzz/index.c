@@ -6,12 +6,16 @@
 ** would be: the file size in the header, the block checksums, the checksum
 ** table's hash and the header checksum are recomputed, so the mutation
 ** reaches the sections behind them.  fuzz/index.lua then opens the file and
-** runs queries over it.  FUZZ_INDEX_OUT=FILE keeps the resealed file of
+** runs queries over it (an index of several segments too: put_segments).  FUZZ_INDEX_OUT=FILE keeps the resealed file of
 ** the (last) input run, as fuzz/replay.lua takes an index regression.
 */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "parley.h"
 #include "ixfile.h"
@@ -43,6 +47,37 @@ static void reseal(unsigned char *b, size_t size) {
   h->checksum = ix_hash(h, sizeof *h, 0);
 }
 
+/*
+** An input may be the list of an index of several segments (a seed is:
+** fuzz/seeds.lua): the segments it names are put beside it once, from
+** build/fuzz/seeds/segments (again after damage moved them aside), so that
+** a mutated list reaches the segments' checks and the queries over the whole.
+*/
+static void put_segments(const char *index_path) {
+  char from[700], to[700];
+  DIR *d;
+  struct dirent *e;
+  snprintf(from, sizeof from, "%s/build/fuzz/seeds/segments", FUZZ_HOME);
+  snprintf(to, sizeof to, "%s.seg", index_path);
+  if ((d = opendir(from)) == NULL) return;
+  if (mkdir(to, 0700) != 0 && errno != EEXIST) abort();
+  while ((e = readdir(d)) != NULL) {
+    char a[1400], z[1400], buf[65536];
+    FILE *in, *out;
+    size_t n;
+    if (e->d_name[0] == '.') continue;
+    snprintf(a, sizeof a, "%s/%s", from, e->d_name);
+    snprintf(z, sizeof z, "%s/%s", to, e->d_name);
+    if (access(z, F_OK) == 0) continue;   /* still there (damage moves every segment aside) */
+    if ((in = fopen(a, "rb")) == NULL || (out = fopen(z, "wb")) == NULL) abort();
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+      if (fwrite(buf, 1, n, out) != n) abort();
+    fclose(in);
+    if (fclose(out) != 0) abort();
+  }
+  closedir(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static int ref = LUA_NOREF;
   static char path[600];
@@ -53,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ref = fuzz_load(L, "index");
     snprintf(path, sizeof path, "%s/index", fuzz_scratch());
   }
+  put_segments(path);
   if ((b = malloc(size ? size : 1)) == NULL) return 0;
   memcpy(b, data, size);
   reseal(b, size);

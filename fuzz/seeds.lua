@@ -58,6 +58,22 @@ for name, dir in pairs(dirs) do
   c:close()
 end
 
+-- an index of several segments: its list is a seed of the index target, and
+-- its segments go to OUT/segments, which the target puts beside the list
+do
+  local place = out .. "/segmented/index"
+  mkdirs(out .. "/segmented")
+  local c = assert(parley.open(dirs.small, { index = place, repair = true, threads = 1, progress = false,
+                                             segment_mb = 0.000001, rebuild = true }))
+  assert(c.ix:stats().segments == 3, "the small corpus in three segments")
+  c:close()
+  mkdirs(out .. "/segments")
+  for _, name in ipairs(fs.dir(place .. ".seg")) do
+    write(out .. "/segments/" .. name, assert(require("parley.data").read(place .. ".seg/" .. name)))
+  end
+  write(out .. "/index/segmented", assert(require("parley.data").read(place)))
+end
+
 for target, paths in pairs(dofile(parley.home .. "/fuzz/borrowed.lua")) do
   mkdirs(out .. "/" .. target)
   for _, path in ipairs(paths) do
