@@ -133,6 +133,7 @@ bench: $(BUILD)/parley
 	@$(BUILD)/parley bench/archive.lua
 	@$(BUILD)/parley bench/compare.lua
 	@$(BUILD)/parley bench/interrupt.lua
+	@$(BUILD)/parley bench/update.lua
 
 install: $(BUILD)/parley
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parley

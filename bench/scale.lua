@@ -26,14 +26,7 @@ local function log(...) io.stderr:write(..., "\n") end
 
 local function corpus(i, mb)
   local dir = dirs[i] or ("/tmp/parley-scale-%g"):format(mb)
-  local stamp = synth.stamp(dir)
-  if not (stamp and stamp.mb == mb and stamp.version == synth.VERSION) then
-    log(("generating %g MB into %s ..."):format(mb, dir))
-    lib.run("rm -rf " .. shq(dir))
-    synth.generate { dir = dir, mb = mb, seed = synth.DEFAULT_SEED, log = log }
-    stamp = synth.stamp(dir)
-  end
-  return dir, stamp
+  return dir, synth.ensure(dir, mb, log)
 end
 
 local function e(code) return BIN .. " -e " .. shq(code) end

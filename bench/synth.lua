@@ -324,4 +324,17 @@ function M.stamp(dir)
   return ok and type(t) == "table" and t or nil, chunk ~= nil
 end
 
+-- The corpus of mb megabytes in dir (the default seed): reused when its stamp
+-- says so, else generated there anew.  -> its stamp
+function M.ensure(dir, mb, log)
+  local stamp = M.stamp(dir)
+  if not (stamp and stamp.mb == mb and stamp.version == M.VERSION) then
+    if log then log(("generating %g MB into %s ..."):format(mb, dir)) end
+    os.execute("rm -rf '" .. dir:gsub("'", "'\\''") .. "'")
+    M.generate { dir = dir, mb = mb, seed = M.DEFAULT_SEED, log = log }
+    stamp = M.stamp(dir)
+  end
+  return stamp
+end
+
 return M
