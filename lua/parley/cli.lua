@@ -354,11 +354,15 @@ end
 
 -- The corpus of --corpus, narrowed by any --where; a clause that selects
 -- nothing is the user's mistake, said as such (not "no matches" later on).
-function M.scoped(opts, name)
+-- part: the corpus is one part of several (parley run --shard), which may
+-- hold none of what the clauses select (another part may): then nil.
+function M.scoped(opts, name, part)
   local corpus = M.open_corpus(opts)
   local filter = M.where(opts.where, name)
   if filter then
-    local sub = corpus:where(filter)
+    local ok, sub = E.pcall(corpus.where, corpus, filter)
+    if part and (not ok or sub:size() == 0) then return nil end
+    if not ok then error(sub, 0) end
     if sub:size() == 0 then M.fail(name .. ": " .. M.selects_nothing(corpus, filter, sub)) end
     corpus = sub
   end
