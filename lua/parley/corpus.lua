@@ -547,10 +547,21 @@ end
 -- The corpus object over an opened index (the manifest is read only if asked
 -- for); opened: how the index was found ("fast", "checked" or "built").
 function M.wrap(ix, dir, path, meta, opened)
+  local part = type(meta.shard) == "table" and type(meta.shard.sources) == "table" and meta.shard or nil
   return setmetatable({
     ix = ix, dir = dir, name = meta.name, title = meta.title, description = meta.description,
     index_path = path, opened = opened, _cache = setmetatable({}, { __mode = "v" }),
+    source_numbers = part and part.sources or nil,
   }, Corpus)
+end
+
+-- source_number(d) -> the place of document d's source in the whole
+-- corpus's list of sources: its own source number, or in a part's corpus
+-- (opened with a shard) the number the source has in the whole corpus, by
+-- which the results of the parts are put in the whole's order.
+function Corpus:source_number(d)
+  local s = self.ix:doc(d).source
+  return self.source_numbers and math.tointeger(self.source_numbers[s]) or s
 end
 
 -- ---------------------------------------------------------------- the API
@@ -1180,6 +1191,7 @@ function Corpus:sub(spans, description)
   return setmetatable({
     ix = self.ix, dir = self.dir, name = self.name, title = self.title,
     index_path = self.index_path, within = spans, parent = self,
+    shard = self.shard, source_numbers = self.source_numbers,
     filter = (self.filter and self.filter .. " " or "") .. description,
     _cache = setmetatable({}, { __mode = "v" }),
   }, Corpus)

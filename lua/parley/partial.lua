@@ -83,11 +83,13 @@ function M.read(path)
 end
 
 -- add(a, b) -> a with b's counts added: numbers are summed, tables added
--- key by key, anything else (a name, a flag) must be the same in both.
+-- key by key, flags or-ed (true in any part), anything else (a name) must be
+-- the same in both.
 function M.add(a, b, where)
   if a == nil then return b end
   if b == nil then return a end
   if type(a) == "number" and type(b) == "number" then return a + b end
+  if type(a) == "boolean" and type(b) == "boolean" then return a or b end
   if type(a) == "table" and type(b) == "table" then
     for k, v in pairs(b) do a[k] = M.add(a[k], v, (where and where .. "." or "") .. tostring(k)) end
     return a
