@@ -355,13 +355,14 @@ end
 -- The corpus of --corpus, narrowed by any --where; a clause that selects
 -- nothing is the user's mistake, said as such (not "no matches" later on).
 -- part: the corpus is one part of several (parley run --shard), which may
--- hold none of what the clauses select (another part may): then nil.
+-- hold none of what the clauses select (another part may): then nil, the
+-- part's corpus and the empty sub-corpus (nil if the part lacks the attribute).
 function M.scoped(opts, name, part)
   local corpus = M.open_corpus(opts)
   local filter = M.where(opts.where, name)
   if filter then
     local ok, sub = E.pcall(corpus.where, corpus, filter)
-    if part and (not ok or sub:size() == 0) then return nil end
+    if part and (not ok or sub:size() == 0) then return nil, corpus, ok and sub or nil end
     if not ok then error(sub, 0) end
     if sub:size() == 0 then M.fail(name .. ": " .. M.selects_nothing(corpus, filter, sub)) end
     corpus = sub
