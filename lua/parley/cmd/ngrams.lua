@@ -78,10 +78,15 @@ return cli.command {
     if not n or n < 1 or n > 8 then
       cli.fail(("ngrams: N must be a whole number from 1 to 8, got '%s'"):format(opts[1]))
     end
-    local corpus = cli.scoped(opts, "ngrams")
+    local part = opts.shard and opts.shard.n > 1
+    local corpus = cli.scoped(opts, "ngrams", part)
+    if not corpus then return opts.by and { by = {} } or { ngrams = {} } end  -- none of --where here
     local o = { by = opts.by, punct = opts.punct }
     if not opts.partial then o.min, o.limit = opts.min, opts.limit end
-    local rows = corpus:ngrams(n, o)
+    local ok, rows = require("parley.error").pcall(corpus.ngrams, corpus, n, o)
+    -- a part may have no regions with the --by attribute (another part may)
+    if not ok and part and opts.by then return { by = {} } end
+    if not ok then error(rows, 0) end
     if not opts.by then return { ngrams = pairs_of(rows:totable()) } end
     local by = {}
     for _, r in ipairs(rows) do
