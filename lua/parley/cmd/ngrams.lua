@@ -5,50 +5,61 @@
 local cli = require "parley.cli"
 local output = require "parley.output"
 
--- The order of the rows: commonest first, ties by the words in order (as
--- index:ngrams sorts them: "\0" for the space puts "a b" before "a-b" and
--- "ab c", as comparing word by word does).
-local function key(ngram) return (ngram:gsub(" ", "\0")) end
-local function before(x, y)
-  if x[2] ~= y[2] then return x[2] > y[2] end
-  return key(x[1]) < key(y[1])
+-- The order of the rows: commonest first, ties by the words in order, as
+-- index:ngrams sorts them.  Comparing the strings (byte order: parley sets
+-- no locale) is comparing word by word unless a word holds a byte below
+-- the space (a control character, which only --punct lets in): then the
+-- space is made "\0" first, so that "a b" still sorts before "a\1b".
+local function controls(rows)
+  local chunk = {}
+  for i = 1, #rows, 4096 do
+    for k = i, math.min(i + 4095, #rows) do chunk[k - i + 1] = rows[k].ngram end
+    if table.concat(chunk, " ", 1, math.min(4096, #rows - i + 1)):find("[%z\1-\31]") then return true end
+  end
+  return false
 end
 
--- A list of { ngram, count } in the rows' order, at least min, at most
--- limit: sorted only when it is not in order already (a count of one part
--- is, as index:ngrams gives it; added counts are not).
-local function ranked(list, min, limit)
-  local kept = {}
-  for _, p in ipairs(list) do if p[2] >= min then kept[#kept + 1] = p end end
-  local sorted = true
-  for i = 2, #kept do
-    if not before(kept[i - 1], kept[i]) then sorted = false; break end
+local function order(rows)
+  if not controls(rows) then
+    return function(x, y)
+      if x.count ~= y.count then return x.count > y.count end
+      return x.ngram < y.ngram
+    end
   end
-  if not sorted then
-    local keys = {}
-    for _, p in ipairs(kept) do keys[p] = key(p[1]) end
-    table.sort(kept, function(x, y)
-      if x[2] ~= y[2] then return x[2] > y[2] end
-      return keys[x] < keys[y]
-    end)
+  local keys = {}
+  for _, r in ipairs(rows) do keys[r] = r.ngram:gsub(" ", "\0") end
+  return function(x, y)
+    if x.count ~= y.count then return x.count > y.count end
+    return keys[x] < keys[y]
   end
-  if limit and #kept > limit then for i = #kept, limit + 1, -1 do kept[i] = nil end end
+end
+
+-- rows { ngram, count } in their order, at least min, at most limit;
+-- sorted unless they are in order already (sorted: the list of one part, as
+-- index:ngrams gives it; added lists are not).
+local function ranked(rows, min, limit, sorted)
+  local kept = rows
+  for i, r in ipairs(rows) do
+    if r.count < min then   -- copy the rest that is kept
+      kept = table.move(rows, 1, i - 1, 1, {})
+      for k = i + 1, #rows do if rows[k].count >= min then kept[#kept + 1] = rows[k] end end
+      break
+    end
+  end
+  if not sorted then table.sort(kept, order(kept)) end
+  if limit and #kept > limit then
+    if kept == rows then kept = table.move(rows, 1, limit, 1, {}) else for i = #kept, limit + 1, -1 do kept[i] = nil end end
+  end
   return kept
 end
 
-local function pairs_of(rows)
-  local list = {}
-  for i, r in ipairs(rows) do list[i] = { r.ngram, r.count } end
-  return list
-end
-
--- Two lists of { ngram, count } added (in no particular order).
+-- Two lists of rows { ngram, count } added (in no particular order).
 local function add_lists(a, b)
   local at = {}
-  for _, p in ipairs(a) do at[p[1]] = p end
-  for _, p in ipairs(b) do
-    local q = at[p[1]]
-    if q then q[2] = q[2] + p[2] else a[#a + 1] = p; at[p[1]] = p end
+  for _, r in ipairs(a) do at[r.ngram] = r end
+  for _, r in ipairs(b) do
+    local q = at[r.ngram]
+    if q then q.count = q.count + r.count else a[#a + 1] = r; at[r.ngram] = r end
   end
   return a
 end
@@ -69,7 +80,8 @@ return cli.command {
   },
   notes = "An n-gram never spans a document boundary or (unless --punct) punctuation; in turns (--by speaker, --where speaker=…) the speakers' labels are left out.",
   examples = { "parley ngrams 3 --min 3", "parley ngrams --by speaker --limit 5 --format csv" },
-  -- counts: { ngrams = { { ngram, count } … } }, or with --by { by = { value = { … } } }.
+  -- counts: { ngrams = { { ngram =, count = } … }, sorted }, or with --by
+  -- { by = { value = { … } }, sorted }.
   -- A partial keeps every n-gram (one seen once in each of two parts is seen
   -- twice in all); a single run leaves out at once what finish would drop
   -- (under --min, past --limit in the rows' order), the same rows.
@@ -87,16 +99,18 @@ return cli.command {
     -- a part may have no regions with the --by attribute (another part may)
     if not ok and part and opts.by then return { by = {} } end
     if not ok then error(rows, 0) end
-    if not opts.by then return { ngrams = pairs_of(rows:totable()) } end
+    -- sorted: the lists are in the rows' order (until added to others)
+    if not opts.by then return { ngrams = rows:totable(), sorted = true } end
     local by = {}
     for _, r in ipairs(rows) do
       local v = r[opts.by]
       by[v] = by[v] or {}
-      table.insert(by[v], { r.ngram, r.count })
+      table.insert(by[v], { ngram = r.ngram, count = r.count })
     end
-    return { by = by }
+    return { by = by, sorted = true }
   end,
   add = function(a, b)
+    a.sorted = nil
     if a.ngrams then a.ngrams = add_lists(a.ngrams, b.ngrams or {}) return a end
     for v, list in pairs(b.by or {}) do a.by[v] = a.by[v] and add_lists(a.by[v], list) or list end
     return a
@@ -105,15 +119,15 @@ return cli.command {
     local cols = { "ngram", "count" }
     local rows = {}
     if not opts.by then
-      for i, p in ipairs(ranked(counts.ngrams, opts.min, opts.limit)) do rows[i] = { ngram = p[1], count = p[2] } end
+      rows = ranked(counts.ngrams, opts.min, opts.limit, counts.sorted)
     else
       table.insert(cols, 1, opts.by)
       local values = {}
       for v in pairs(counts.by) do values[#values + 1] = v end
       table.sort(values)
       for _, v in ipairs(values) do
-        for _, p in ipairs(ranked(counts.by[v], opts.min, opts.limit)) do
-          rows[#rows + 1] = { [opts.by] = v, ngram = p[1], count = p[2] }
+        for _, r in ipairs(ranked(counts.by[v], opts.min, opts.limit, counts.sorted)) do
+          rows[#rows + 1] = { [opts.by] = v, ngram = r.ngram, count = r.count }
         end
       end
     end
