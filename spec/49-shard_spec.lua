@@ -152,6 +152,15 @@ describe("the partition of a corpus into parts", function()
     assert.equal("fast", c.opened)   -- the part's build left the whole's index as it was
     assert.equal(35, c.ix:stats().documents)
     c:close()
+    -- a read-only corpus: the part's index goes to the cache, beside the whole's there
+    local ro, cache = many_sources(), h.tmpdir()
+    h.sh("chmod 555 " .. h.shquote(ro))
+    local code = "for _, s in ipairs{ false, { i = 1, n = 2 } } do print(assert(parley.open(%q, { shard = s })).index_path) end"
+    local out = ok_run({ "-e", code:format(ro) }, { env = { XDG_CACHE_HOME = cache } })
+    h.sh("chmod 755 " .. h.shquote(ro))
+    local whole_at, part_at = out:match("^(%S+)\n(%S+)\n$")
+    assert.truthy(whole_at and whole_at:find("^" .. h.esc(cache) .. "/parley/[^/]+/index$"), out)
+    assert.equal((whole_at:gsub("/index$", "/shards/1-of-2/index")), part_at)
     local ok, err = pcall(parley.open, dir, { shard = { i = 4, n = 3 } })
     assert.is_false(ok)
     assert.truthy(tostring(err):find("shard must be { i =, n = }", 1, true), tostring(err))
@@ -172,6 +181,9 @@ local CASES = {
   { "speakers" },
   { "speakers", "--by", "doc" },
   { "speakers", "--matrix" },
+  { "ngrams", "3", "--min", "1", "--where", "type=telegram" },
+  { "collocates", "the", "--where", "type=telegram" },
+  { "timeline", "cuba", "--where", "from=1962-11-01" },
 }
 
 -- On the bundled corpus, the commands' own defaults too (keyness's sides are the turns' sides).
