@@ -108,15 +108,18 @@ end
 
 -- The usage line: `parley NAME ARGS [--opt X] …`.
 function Command:usage()
-  local parts = { "parley", self.name }
+  local parts, args, options = { "parley", self.name }, {}, {}
   for _, a in ipairs(self.args) do
     local s = a[1] .. (a.rest and "..." or "")
-    parts[#parts + 1] = a.optional and "[" .. s .. "]" or s
+    args[#args + 1] = a.optional and "[" .. s .. "]" or s
   end
   for _, o in ipairs(self.options) do
     local s = "--" .. o[1]
     if o.arg then s = s .. " " .. (o.choices and #o.choices <= 8 and table.concat(o.choices, "|") or o.arg) end
-    parts[#parts + 1] = "[" .. s .. "]" .. (o.multi and "..." or "")
+    options[#options + 1] = "[" .. s .. "]" .. (o.multi and "..." or "")
+  end
+  for _, list in ipairs(self.options_first and { options, args } or { args, options }) do
+    for _, s in ipairs(list) do parts[#parts + 1] = s end
   end
   return table.concat(parts, " ")
 end
