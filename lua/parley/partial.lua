@@ -43,13 +43,19 @@ function M.encode(name, opts, shard, counts)
                       shard = { i = shard.i, n = shard.n }, counts = counts } .. "\n"
 end
 
--- JSON numbers come back as floats: whole ones become integers again.
+-- JSON numbers come back as floats: whole ones become integers again (in place).
 local function integers(v)
   if type(v) == "number" then return math.tointeger(v) or v end
   if type(v) ~= "table" then return v end
-  local out = {}
-  for k, x in pairs(v) do out[k] = integers(x) end
-  return out
+  for k, x in pairs(v) do
+    if type(x) == "number" then
+      local i = math.tointeger(x)
+      if i then v[k] = i end   -- assigning to an existing field: allowed while traversing
+    elseif type(x) == "table" then
+      integers(x)
+    end
+  end
+  return v
 end
 
 local function fail(path, msg) E.raise(("%s: %s"):format(path, msg), 0) end

@@ -34,33 +34,42 @@ local function order(rows)
   end
 end
 
--- rows { ngram, count } in their order, at least min, at most limit;
--- sorted unless they are in order already (sorted: the list of one part, as
--- index:ngrams gives it; added lists are not).
-local function ranked(rows, min, limit, sorted)
-  local kept = rows
-  for i, r in ipairs(rows) do
-    if r.count < min then   -- copy the rest that is kept
-      kept = table.move(rows, 1, i - 1, 1, {})
-      for k = i + 1, #rows do if rows[k].count >= min then kept[#kept + 1] = rows[k] end end
-      break
+-- The rows to show of a list: rows { ngram, count } in their order (one
+-- part's, as index:ngrams gives them), or a table { ngram = count } (a
+-- partial result's, or the sum of several), whose rows at least min are
+-- sorted; at least min, at most limit.
+local function ranked(list, min, limit, sorted)
+  local kept = {}
+  if sorted then
+    kept = list
+    for i, r in ipairs(list) do
+      if r.count < min then   -- the rest is below min too: the list is in order
+        kept = table.move(list, 1, i - 1, 1, {})
+        break
+      end
     end
+  else
+    for ngram, count in pairs(list) do
+      if count >= min then kept[#kept + 1] = { ngram = ngram, count = count } end
+    end
+    table.sort(kept, order(kept))
   end
-  if not sorted then table.sort(kept, order(kept)) end
   if limit and #kept > limit then
-    if kept == rows then kept = table.move(rows, 1, limit, 1, {}) else for i = #kept, limit + 1, -1 do kept[i] = nil end end
+    if kept == list then kept = table.move(list, 1, limit, 1, {}) else for i = #kept, limit + 1, -1 do kept[i] = nil end end
   end
   return kept
 end
 
--- Two lists of rows { ngram, count } added (in no particular order).
-local function add_lists(a, b)
-  local at = {}
-  for _, r in ipairs(a) do at[r.ngram] = r end
-  for _, r in ipairs(b) do
-    local q = at[r.ngram]
-    if q then q.count = q.count + r.count else a[#a + 1] = r; at[r.ngram] = r end
-  end
+-- A table { ngram = count } of rows.
+local function tally(rows)
+  local t = {}
+  for _, r in ipairs(rows) do t[r.ngram] = r.count end
+  return t
+end
+
+-- Table b { ngram = count } added into a.
+local function add_tallies(a, b)
+  for ngram, count in pairs(b) do a[ngram] = (a[ngram] or 0) + count end
   return a
 end
 
@@ -80,8 +89,9 @@ return cli.command {
   },
   notes = "An n-gram never spans a document boundary or (unless --punct) punctuation; in turns (--by speaker, --where speaker=…) the speakers' labels are left out.",
   examples = { "parley ngrams 3 --min 3", "parley ngrams --by speaker --limit 5 --format csv" },
-  -- counts: { ngrams = { { ngram =, count = } … }, sorted }, or with --by
-  -- { by = { value = { … } }, sorted }.
+  -- counts: { ngrams = LIST }, or with --by { by = { value = LIST } }, a
+  -- LIST being rows { ngram, count } in their order (sorted = true: a
+  -- single run's) or a table { ngram = count } (a partial result's).
   -- A partial keeps every n-gram (one seen once in each of two parts is seen
   -- twice in all); a single run leaves out at once what finish would drop
   -- (under --min, past --limit in the rows' order), the same rows.
@@ -92,27 +102,35 @@ return cli.command {
     end
     local part = opts.shard and opts.shard.n > 1
     local corpus = cli.scoped(opts, "ngrams", part)
-    if not corpus then return opts.by and { by = {} } or { ngrams = {} } end  -- none of --where here
+    if not corpus then return opts.by and { by = {} } or { ngrams = {} } end  -- none of --where here (a partial's)
     local o = { by = opts.by, punct = opts.punct }
     if not opts.partial then o.min, o.limit = opts.min, opts.limit end
     local ok, rows = require("parley.error").pcall(corpus.ngrams, corpus, n, o)
     -- a part may have no regions with the --by attribute (another part may)
     if not ok and part and opts.by then return { by = {} } end
     if not ok then error(rows, 0) end
-    -- sorted: the lists are in the rows' order (until added to others)
-    if not opts.by then return { ngrams = rows:totable(), sorted = true } end
+    -- a single run's lists are index:ngrams's rows, in their order
+    -- (sorted); a partial result's are tables { ngram = count }, which add
+    if not opts.by then
+      local list = rows:totable()
+      if opts.partial then return { ngrams = tally(list) } end
+      return { ngrams = list, sorted = true }
+    end
     local by = {}
     for _, r in ipairs(rows) do
       local v = r[opts.by]
       by[v] = by[v] or {}
       table.insert(by[v], { ngram = r.ngram, count = r.count })
     end
+    if opts.partial then
+      for v, list in pairs(by) do by[v] = tally(list) end
+      return { by = by }
+    end
     return { by = by, sorted = true }
   end,
   add = function(a, b)
-    a.sorted = nil
-    if a.ngrams then a.ngrams = add_lists(a.ngrams, b.ngrams or {}) return a end
-    for v, list in pairs(b.by or {}) do a.by[v] = a.by[v] and add_lists(a.by[v], list) or list end
+    if a.ngrams then a.ngrams = add_tallies(a.ngrams, b.ngrams or {}) return a end
+    for v, t in pairs(b.by or {}) do a.by[v] = a.by[v] and add_tallies(a.by[v], t) or t end
     return a
   end,
   finish = function(counts, opts, out)
