@@ -34,25 +34,32 @@ local function order(rows)
   end
 end
 
--- The rows to show of a list: rows { ngram, count } in their order (one
--- part's, as index:ngrams gives them), or a table { ngram = count } (a
--- partial result's, or the sum of several), whose rows at least min are
--- sorted; at least min, at most limit.
-local function ranked(list, min, limit, sorted)
+-- A list of n-grams and their counts comes in one of three forms: rows {
+-- ngram =, count = } in the rows' order (a single run's, as index:ngrams
+-- gives them); columns { ngram = { … }, count = { … } } in that order (a
+-- partial result's: JSON arrays, which write and read faster than an object
+-- of a million keys); or { tally = { ngram = count } } (the sum of several
+-- parts', in no order).
+
+-- The rows to show of a list: at least min, at most limit, in their order.
+local function ranked(list, min, limit)
   local kept = {}
-  if sorted then
-    kept = list
-    for i, r in ipairs(list) do
-      if r.count < min then   -- the rest is below min too: the list is in order
-        kept = table.move(list, 1, i - 1, 1, {})
-        break
-      end
-    end
-  else
-    for ngram, count in pairs(list) do
+  if list.tally then
+    for ngram, count in pairs(list.tally) do
       if count >= min then kept[#kept + 1] = { ngram = ngram, count = count } end
     end
     table.sort(kept, order(kept))
+  elseif list.ngram then
+    local words, counts = list.ngram, list.count
+    for i = 1, #words do
+      if counts[i] < min then break end   -- in order: the rest is below min too
+      kept[i] = { ngram = words[i], count = counts[i] }
+    end
+  else
+    kept = list
+    for i, r in ipairs(list) do
+      if r.count < min then kept = table.move(list, 1, i - 1, 1, {}); break end
+    end
   end
   if limit and #kept > limit then
     if kept == list then kept = table.move(list, 1, limit, 1, {}) else for i = #kept, limit + 1, -1 do kept[i] = nil end end
@@ -60,17 +67,31 @@ local function ranked(list, min, limit, sorted)
   return kept
 end
 
--- A table { ngram = count } of rows.
-local function tally(rows)
-  local t = {}
-  for _, r in ipairs(rows) do t[r.ngram] = r.count end
+-- The columns of rows (a partial result's form of a list).
+local function columns(rows)
+  local words, counts = {}, {}
+  for i, r in ipairs(rows) do words[i], counts[i] = r.ngram, r.count end
+  return { ngram = words, count = counts }
+end
+
+-- A list of the partial or summed form as a table { ngram = count }.
+local function tally_of(list)
+  if list.tally then return list.tally end
+  local t, words, counts = {}, list.ngram or {}, list.count or {}
+  for i = 1, #words do t[words[i]] = counts[i] end
   return t
 end
 
--- Table b { ngram = count } added into a.
-local function add_tallies(a, b)
-  for ngram, count in pairs(b) do a[ngram] = (a[ngram] or 0) + count end
-  return a
+-- Two lists of the partial or summed forms added, as a tally.
+local function add_lists(a, b)
+  local t = tally_of(a)
+  if b.tally then
+    for ngram, count in pairs(b.tally) do t[ngram] = (t[ngram] or 0) + count end
+  else
+    local words, counts = b.ngram or {}, b.count or {}
+    for i = 1, #words do t[words[i]] = (t[words[i]] or 0) + counts[i] end
+  end
+  return { tally = t }
 end
 
 return cli.command {
@@ -89,12 +110,11 @@ return cli.command {
   },
   notes = "An n-gram never spans a document boundary or (unless --punct) punctuation; in turns (--by speaker, --where speaker=…) the speakers' labels are left out.",
   examples = { "parley ngrams 3 --min 3", "parley ngrams --by speaker --limit 5 --format csv" },
-  -- counts: { ngrams = LIST }, or with --by { by = { value = LIST } }, a
-  -- LIST being rows { ngram, count } in their order (sorted = true: a
-  -- single run's) or a table { ngram = count } (a partial result's).
-  -- A partial keeps every n-gram (one seen once in each of two parts is seen
-  -- twice in all); a single run leaves out at once what finish would drop
-  -- (under --min, past --limit in the rows' order), the same rows.
+  -- counts: { ngrams = LIST }, or with --by { by = { value = LIST } } (the
+  -- forms of a LIST are above).  A partial keeps every n-gram (one seen once
+  -- in each of two parts is seen twice in all); a single run leaves out at
+  -- once what finish would drop (under --min, past --limit in the rows'
+  -- order), the same rows.
   count = function(opts)
     local n = opts[1] and math.tointeger(tonumber(opts[1])) or (opts[1] == nil and 2)
     if not n or n < 1 or n > 8 then
@@ -109,12 +129,10 @@ return cli.command {
     -- a part may have no regions with the --by attribute (another part may)
     if not ok and part and opts.by then return { by = {} } end
     if not ok then error(rows, 0) end
-    -- a single run's lists are index:ngrams's rows, in their order
-    -- (sorted); a partial result's are tables { ngram = count }, which add
+    -- a single run's lists are index:ngrams's rows; a partial result's their columns
     if not opts.by then
       local list = rows:totable()
-      if opts.partial then return { ngrams = tally(list) } end
-      return { ngrams = list, sorted = true }
+      return { ngrams = opts.partial and columns(list) or list }
     end
     local by = {}
     for _, r in ipairs(rows) do
@@ -123,28 +141,27 @@ return cli.command {
       table.insert(by[v], { ngram = r.ngram, count = r.count })
     end
     if opts.partial then
-      for v, list in pairs(by) do by[v] = tally(list) end
-      return { by = by }
+      for v, list in pairs(by) do by[v] = columns(list) end
     end
-    return { by = by, sorted = true }
+    return { by = by }
   end,
   add = function(a, b)
-    if a.ngrams then a.ngrams = add_tallies(a.ngrams, b.ngrams or {}) return a end
-    for v, t in pairs(b.by or {}) do a.by[v] = a.by[v] and add_tallies(a.by[v], t) or t end
+    if a.ngrams then a.ngrams = add_lists(a.ngrams, b.ngrams or {}) return a end
+    for v, list in pairs(b.by or {}) do a.by[v] = a.by[v] and add_lists(a.by[v], list) or list end
     return a
   end,
   finish = function(counts, opts, out)
     local cols = { "ngram", "count" }
     local rows = {}
     if not opts.by then
-      rows = ranked(counts.ngrams, opts.min, opts.limit, counts.sorted)
+      rows = ranked(counts.ngrams, opts.min, opts.limit)
     else
       table.insert(cols, 1, opts.by)
       local values = {}
       for v in pairs(counts.by) do values[#values + 1] = v end
       table.sort(values)
       for _, v in ipairs(values) do
-        for _, r in ipairs(ranked(counts.by[v], opts.min, opts.limit, counts.sorted)) do
+        for _, r in ipairs(ranked(counts.by[v], opts.min, opts.limit)) do
           rows[#rows + 1] = { [opts.by] = v, ngram = r.ngram, count = r.count }
         end
       end
