@@ -321,6 +321,26 @@ print(c.ix:stats().documents, whole.ix:stats().documents, c.index_path:match("sh
     assert.equal(35, total)
   end)
 
+  it("runs the examples of docs/scale.md, 'Archives across machines', that need no other machine", function()
+    local _, _, found = os.execute("command -v parallel >/dev/null 2>&1")
+    assert(found, "GNU parallel is missing: install it (apt-get install parallel; the README's set-up line lists it)")
+    local text = assert(h.read(h.root .. "/docs/scale.md"))
+    local section = assert(text:match("\n## Archives across machines\n(.*)$"))
+    local ran = 0
+    for block in section:gmatch("```sh\n(.-)```") do
+      -- the forms for other machines (ssh logins, a cluster's corpus at /srv/archive) are not run here
+      if not block:find("/srv/archive", 1, true) then
+        local tmp = h.tmpdir()
+        local bindir = h.bin:match("^(.*)/[^/]*$")
+        local cmd = ("cd %s && PATH=%s:$PATH && set -e && %s"):format(h.shquote(tmp), h.shquote(bindir),
+          block:gsub("\\\n", " "):gsub("\n+$", ""):gsub("\n", " && "))
+        assert(os.execute(cmd .. " >/dev/null"), block)
+        ran = ran + 1
+      end
+    end
+    assert.is_true(ran >= 2)
+  end)
+
   it("merges shards run through GNU parallel", function()
     local _, _, found = os.execute("command -v parallel >/dev/null 2>&1")
     assert(found, "GNU parallel is missing: install it (apt-get install parallel; the README's set-up line lists it)")
