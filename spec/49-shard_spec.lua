@@ -301,6 +301,26 @@ describe("parley merge", function()
     assert.truthy(out:find("^speaker\tside"), out)
   end)
 
+  it("runs a part on a machine that holds only that part's sources (and the manifest and register)", function()
+    local dir = many_sources()
+    local node = h.tmpdir()
+    h.sh(("cp %s/corpus.lua %s/people.lua %s/"):format(h.shquote(dir), h.shquote(dir), h.shquote(node)))
+    local copied = 0
+    for p in pairs(sources(dir, { shard = { i = 2, n = 3 } })) do
+      h.sh(("cp %s %s/"):format(h.shquote(dir .. "/" .. p), h.shquote(node)))
+      copied = copied + 1
+    end
+    assert.truthy(copied > 3 and copied < 28, copied)
+    for _, args in ipairs{ { "ngrams", "--by", "speaker" }, { "timeline", "cuba" }, { "speakers", "--by", "doc" } } do
+      local here = ok_run(with({ "run", "--shard", "2/3" }, with(args, { "--corpus", dir, "--partial" })))
+      local there = ok_run(with({ "run", "--shard", "2/3" }, with(args, { "--corpus", node, "--partial" })))
+      assert.equal(here, there, table.concat(args, " "))
+    end
+    local _, err, code = run{ "run", "--shard", "1/3", "ngrams", "--corpus", node }
+    assert.equal(1, code)   -- another part's sources are not there
+    assert.truthy(err:find("No such file", 1, true), err)
+  end)
+
   it("runs a script over the part: its parley.open opens the part unless it asks for shard = false", function()
     local dir = many_sources()
     local tmp = h.tmpdir()

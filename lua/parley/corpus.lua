@@ -35,7 +35,7 @@ local Corpus = {}
 -- the manifest is read on demand: opening an up-to-date index does not need it
 -- (a part's corpus, opened with a shard, has the part's documents only)
 Corpus.__index = lazy(Corpus, "manifest", function(self)
-  local m = manifest.read(self.dir)
+  local m = manifest.read(self.dir, { shard = self.shard })
   if m and self.shard then shards.select(m, self.shard) end
   return m
 end)
@@ -516,7 +516,7 @@ function M.open(dir, opts)
     end
   end
   local err
-  m, err = manifest.read(dir)
+  m, err = manifest.read(dir, { shard = opts.shard })
   if not m then return nil, err end
   if opts.shard then shards.select(m, opts.shard) end
   for _, w in ipairs(m.warnings) do io.stderr:write(clean("parley: warning: " .. w), "\n") end
