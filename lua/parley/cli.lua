@@ -311,6 +311,7 @@ function M.open_corpus(opts)
                                                            trust_grammars = opts.trust_grammars,
                                                            shard = opts.shard })
   if not corpus then M.fail(err) end
+  opts.corpus_name = corpus.name   -- what a partial result says it counted (lua/parley/partial.lua)
   return corpus
 end
 

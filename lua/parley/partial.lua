@@ -7,7 +7,8 @@
 -- lists, ratios or rankings, which cannot be added.
 --
 -- The format (version 1): one JSON object, keys sorted, on one line:
---   { "parley_partial": 1, "command": NAME, "arguments": [ positional … ],
+--   { "parley_partial": 1, "command": NAME, "corpus": its name (the
+--     manifest's, else the folder's), "arguments": [ positional … ],
 --     "options": { option = value … }, "shard": { "i": I, "n": N },
 --     "counts": { … } }
 -- options are the command's parsed options (defaults included, names with
@@ -24,7 +25,8 @@ local M = {}
 M.VERSION = 1
 
 -- The options that say nothing about the counts.
-local NOT_ARGUMENTS = { corpus = true, format = true, partial = true, help = true, shard = true }
+local NOT_ARGUMENTS = { corpus = true, format = true, partial = true, help = true, shard = true,
+                        corpus_name = true }
 
 -- arguments(opts) -> positional list, options table (see the format above).
 function M.arguments(opts)
@@ -40,7 +42,7 @@ end
 function M.encode(name, opts, shard, counts)
   local args, options = M.arguments(opts)
   return writer.json{ parley_partial = M.VERSION, command = name, arguments = args, options = options,
-                      shard = { i = shard.i, n = shard.n }, counts = counts } .. "\n"
+                      corpus = opts.corpus_name, shard = { i = shard.i, n = shard.n }, counts = counts } .. "\n"
 end
 
 -- JSON numbers come back as floats: whole ones become integers again (in place).
@@ -119,6 +121,9 @@ function M.gather(paths)
     if not first then
       first, key, n, by_part = v, k, v.shard.n, {}
       first.path = path
+    elseif v.corpus ~= first.corpus then
+      fail(path, ("a partial result of corpus %s, not of %s (as %s)"):format(tostring(v.corpus),
+        tostring(first.corpus), first.path))
     elseif v.command ~= first.command then
       fail(path, ("a partial result of %s, not of %s (as %s)"):format(v.command, first.command, first.path))
     elseif k ~= key then
