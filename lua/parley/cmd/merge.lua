@@ -12,10 +12,10 @@ return cli.command {
   args = { { "FILE", "the partial results, one per part, in any order", rest = true } },
   options = { cli.opt.chart_format },
   notes = [[
-The files must be of one corpus (by name) and one command with the same arguments and options (--format and
---corpus aside), one for each part 1..N of the same N, of format version 1 (docs/scale.md).
-The counts are added, then finished as the command finishes a single run: ordering, ties,
---min and --limit, statistics.]],
+The files must be of one corpus (by name) and one command with the same arguments and
+options (--format and --corpus aside), one for each part 1..N of the same N, of format
+version 1 (docs/scale.md). The counts are added, then finished as the command finishes a
+single run: ordering, ties, --min and --limit, statistics.]],
   examples = {
     "parley merge part-1.json part-2.json",
     "parley merge --format tsv part-*.json",
