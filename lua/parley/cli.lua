@@ -13,10 +13,19 @@
 --     run = function(opts, out) … end,
 --   }
 --
+-- A command whose results can be merged across the parts of a corpus
+-- (lua/parley/partial.lua) gives, instead of run, two stages that a run is
+-- made of: count = function(opts) -> counts (whole numbers in tables, which
+-- parts' counts add up to the whole's: partial.add, or its own add(a, b)),
+-- and finish = function(counts, opts, out), which turns counts into rows and
+-- writes them.  A run is count, then finish; with --partial (an option such a
+-- command gets) it writes the counts instead (`parley merge` finishes them).
+--
 -- An option is { NAME, arg = METAVAR (absent: a flag), help =, default =,
 -- number = true (a whole number, at least min, default 1), fraction = true (a
 -- number from 0 to 1), choices = {…},
--- multi = true (may repeat: a list) }.  Mistakes and the errors a command
+-- multi = true (may repeat: a list) }.  options_first = true: the options
+-- come before the first argument, and everything from it on is arguments.  Mistakes and the errors a command
 -- raises with parley.error print as `parley: NAME: message` without a
 -- traceback, exit status 1.
 local E = require "parley.error"
@@ -50,6 +59,8 @@ M.opt.repair = { "repair",
   help = "replace invalid UTF-8 in the sources with U+FFFD (a warning per file) instead of refusing them" }
 M.opt.skip_bad = { "skip-bad",
   help = "index the other files when one is malformed (each skipped file is named, with why) instead of stopping" }
+M.opt.partial = { "partial",
+  help = "write the counts as a partial result (JSON, docs/scale.md) for parley merge, instead of the table" }
 M.opt.trust = { "trust-grammars",
   help = "run the corpus's own grammars with full Lua (only for corpora you trust; see docs/grammars.md)" }
 
@@ -72,6 +83,18 @@ local function key(name) return (name:gsub("-", "_")) end
 
 -- command(def) -> the command: def with :main, :parse, :usage and :help.
 function M.command(def)
+  if def.count then
+    assert(type(def.finish) == "function" and not def.run, "a counting command has count and finish, and no run")
+    def.run = function(opts, out)
+      local counts = def.count(opts)
+      if opts.partial then
+        return output.put(out, require("parley.partial").encode(def.name, opts, opts.shard or { i = 1, n = 1 }, counts))
+      end
+      return def.finish(counts, opts, out)
+    end
+    def.options = def.options or {}
+    table.insert(def.options, M.opt.partial)
+  end
   assert(type(def.name) == "string" and type(def.run) == "function", "a command needs a name and a run function")
   def.args = def.args or {}
   def.options = def.options or {}
@@ -85,15 +108,18 @@ end
 
 -- The usage line: `parley NAME ARGS [--opt X] …`.
 function Command:usage()
-  local parts = { "parley", self.name }
+  local parts, args, options = { "parley", self.name }, {}, {}
   for _, a in ipairs(self.args) do
     local s = a[1] .. (a.rest and "..." or "")
-    parts[#parts + 1] = a.optional and "[" .. s .. "]" or s
+    args[#args + 1] = a.optional and "[" .. s .. "]" or s
   end
   for _, o in ipairs(self.options) do
     local s = "--" .. o[1]
     if o.arg then s = s .. " " .. (o.choices and #o.choices <= 8 and table.concat(o.choices, "|") or o.arg) end
-    parts[#parts + 1] = "[" .. s .. "]" .. (o.multi and "..." or "")
+    options[#options + 1] = "[" .. s .. "]" .. (o.multi and "..." or "")
+  end
+  for _, list in ipairs(self.options_first and { options, args } or { args, options }) do
+    for _, s in ipairs(list) do parts[#parts + 1] = s end
   end
   return table.concat(parts, " ")
 end
@@ -172,6 +198,10 @@ function Command:parse(args)
   end
   while args[i] ~= nil do
     local a = args[i]
+    if self.options_first and #opts > 0 then  -- the rest are another command's (parley run)
+      for k = i, #args do opts[#opts + 1] = args[k] end
+      break
+    end
     local name, inline = a:match("^%-%-([%w-]+)=(.*)$")
     name = name or a:match("^%-%-([%w-]+)$")
     if a == "--" then
@@ -236,13 +266,16 @@ end
 
 -- ------------------------------------------------------------ running
 
--- main(args, out): parse, print the help if asked, run.  One error path:
--- an error object (parley.error) prints as `parley: NAME: message` without
--- a traceback; anything else is a bug and keeps its traceback.
-function Command:main(args, out)
+-- main(args, out, context): parse, print the help if asked, run.  context:
+-- what the run of another command (parley run) passes on to this one, set in
+-- its options: shard ({ i =, n = }: every corpus it opens is that part).
+-- One error path: an error object (parley.error) prints as `parley: NAME:
+-- message` without a traceback; anything else is a bug and keeps its traceback.
+function Command:main(args, out, context)
   local ok, err = xpcall(function()
     local opts = self:parse(args or {})
     if opts.help then output.put(out or io.stdout, self:help()) return end
+    if context and context.shard then opts.shard = context.shard end
     self.run(opts, out or io.stdout)
   end, function(e)
     if E.is(e) or E.fatal(e) then return e end   -- an interruption goes up as it is
@@ -271,11 +304,14 @@ function M.where(list, name, option)
   return next(filter) and filter or nil
 end
 
--- Open the corpus named by opts.corpus (default: the bundled one).
+-- Open the corpus named by opts.corpus (default: the bundled one); with
+-- opts.shard (set by parley run), only that part of it.
 function M.open_corpus(opts)
   local corpus, err = require("parley").open(opts.corpus, { repair = opts.repair, skip_bad = opts.skip_bad,
-                                                           trust_grammars = opts.trust_grammars })
+                                                           trust_grammars = opts.trust_grammars,
+                                                           shard = opts.shard })
   if not corpus then M.fail(err) end
+  opts.corpus_name = corpus.name   -- what a partial result says it counted (lua/parley/partial.lua)
   return corpus
 end
 
@@ -322,11 +358,16 @@ end
 
 -- The corpus of --corpus, narrowed by any --where; a clause that selects
 -- nothing is the user's mistake, said as such (not "no matches" later on).
-function M.scoped(opts, name)
+-- part: the corpus is one part of several (parley run --shard), which may
+-- hold none of what the clauses select (another part may): then nil, the
+-- part's corpus and the empty sub-corpus (nil if the part lacks the attribute).
+function M.scoped(opts, name, part)
   local corpus = M.open_corpus(opts)
   local filter = M.where(opts.where, name)
   if filter then
-    local sub = corpus:where(filter)
+    local ok, sub = E.pcall(corpus.where, corpus, filter)
+    if part and (not ok or sub:size() == 0) then return nil, corpus, ok and sub or nil end
+    if not ok then error(sub, 0) end
     if sub:size() == 0 then M.fail(name .. ": " .. M.selects_nothing(corpus, filter, sub)) end
     corpus = sub
   end

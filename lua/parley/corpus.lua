@@ -17,6 +17,7 @@ local output = require "parley.output"
 local manifest = require "parley.manifest"
 local people = require "parley.people"
 local grammars = require "parley.grammar.host"
+local shards = require "parley.shard"
 
 local M = {}
 
@@ -32,7 +33,12 @@ end
 
 local Corpus = {}
 -- the manifest is read on demand: opening an up-to-date index does not need it
-Corpus.__index = lazy(Corpus, "manifest", function(self) return manifest.read(self.dir) end)
+-- (a part's corpus, opened with a shard, has the part's documents only)
+Corpus.__index = lazy(Corpus, "manifest", function(self)
+  local m = manifest.read(self.dir, { shard = self.shard })
+  if m and self.shard then shards.select(m, self.shard) end
+  return m
+end)
 Corpus.__methods = Corpus  -- for the REPL's completion (its __index is a function)
 
 local Doc = {}
@@ -45,6 +51,13 @@ local Doc = {}
 -- register's holder of the office; 5: speakers as the reader's register
 -- names them), so that such an index is rebuilt.
 local READING = 5
+
+-- The place of each of the part's sources in the whole corpus's list.
+local function source_numbers(m)
+  local out = {}
+  for k, d in ipairs(m.documents) do out[k] = d._source or k end
+  return out
+end
 
 local function index_meta(m, opts)
   return {
@@ -62,7 +75,17 @@ local function index_meta(m, opts)
     roots_warnings = m.outside_roots and manifest.roots_warnings(m.manifest, m.outside_roots) or nil,
     -- what listing a folder without a manifest left out (the fast path does not list it)
     listing_warnings = not m.manifest and #m.warnings > 0 and m.warnings or nil,
+    -- a part's index (opts.shard): which part, and the place in the whole
+    -- corpus's list of each of its sources (by which merged results are ordered)
+    shard = opts.shard and { i = opts.shard.i, n = opts.shard.n, sources = source_numbers(m) } or nil,
   }
+end
+
+-- Is the index's part (meta.shard) the one asked for (opts.shard; both nil: the whole corpus)?
+local function same_part(meta, opts)
+  local a, b = type(meta) == "table" and type(meta.shard) == "table" and meta.shard or nil, opts.shard
+  if not a or not b then return a == nil and b == nil end
+  return a.i == b.i and a.n == b.n
 end
 
 -- The warnings an index records for every open: roots outside the folder and
@@ -92,6 +115,7 @@ local function current(ix, m, opts)
   if meta.format ~= READING then return false, "it was built by another version of parley" end
   if meta.manifest_hash ~= m.hash then return false, "the manifest changed" end
   if meta.grammar_hash ~= m.grammar_hash then return false, "a grammar changed" end
+  if not same_part(meta, opts) then return false, "it holds another part of the corpus" end
   local paths, ids = {}, {}
   for i, d in ipairs(m.documents) do paths[i], ids[i] = d.fullpath, d.id end
   local empty = type(meta.empty_sources) == "table" and meta.empty_sources or {}
@@ -112,7 +136,9 @@ end
 -- a sorted list of { name =, doc_attrs =, kinds = } (parley.reader.info).
 local function readers_used(m)
   local names, seen = {}, {}
-  for _, d in ipairs(m.documents) do
+  -- a part's index has the whole corpus's readers and attributes, so that
+  -- its regions and columns are those of every other part
+  for _, d in ipairs(m.all_documents or m.documents) do
     if d.reader and d.reader ~= "text" and not seen[d.reader] then
       seen[d.reader] = true
       names[#names + 1] = d.reader
@@ -135,7 +161,7 @@ local function doc_attrs(m, readers)
       if not seen[a] and #names < 16 then seen[a] = true; names[#names + 1] = a end
     end
   end
-  for _, d in ipairs(m.documents) do
+  for _, d in ipairs(m.all_documents or m.documents) do
     local keys = {}
     for k, v in pairs(d) do
       if type(k) == "string" and (type(v) == "string" or type(v) == "number") and not seen[k]
@@ -319,7 +345,9 @@ end
 -- .parley holds none.  A .parley that is a link or not a folder is refused:
 -- nothing is read or written through it.  -> path | nil, message
 local function index_path(dir, opts)
-  if opts.index then return opts.index end
+  -- a part's index (opts.shard) goes to the part's place beside each of these
+  local function placed(p) return p and opts.shard and shards.index_path(p, opts.shard) or p end
+  if opts.index then return placed(opts.index) end
   local own = dir .. "/.parley"
   local st = fs.lstat(own)
   if st and st.type ~= "directory" then
@@ -329,15 +357,16 @@ local function index_path(dir, opts)
   -- dir itself may be reached through a link the user typed: ask of dir/. (the folder)
   if not st and fs.writable(dir .. "/.") and fs.mkdir(own) then st = fs.lstat(own) end
   if st and st.type == "directory" and fs.writable(own) then
-    if not fs.lstat(own .. "/index") then
-      local cached = cache_index(dir, "", true)
+    if not fs.lstat(placed(own .. "/index")) then
+      local cached = placed(cache_index(dir, "", true))
       -- found: asked again the full way, so that it is used only from private folders
-      cached = cached and fs.lstat(cached) and cache_index(dir, ("%s had no room for it"):format(dir))
+      cached = cached and fs.lstat(cached) and placed(cache_index(dir, ("%s had no room for it"):format(dir)))
       if cached then return cached end
     end
-    return own .. "/index"
+    return placed(own .. "/index")
   end
-  return cache_index(dir, ("the corpus folder %s is read-only"):format(dir))
+  local cached, err = cache_index(dir, ("the corpus folder %s is read-only"):format(dir))
+  return placed(cached), err
 end
 
 -- A size for messages: "132 KB", "30.8 MB" (as core/ixwrite.c writes it).
@@ -359,7 +388,12 @@ end
 local function build_locked(m, path, opts)
   local dir = path:match("^(.*)/[^/]*$")
   if dir and dir ~= "" and not fs.stat(dir) then
-    local ok, err = fs.mkdir(dir)
+    local ok, err = true, nil
+    if opts.shard then  -- PLACE/shards/I-of-N: its parent first
+      local parent = dir:match("^(.*)/[^/]*$")
+      if parent and parent ~= "" and not fs.stat(parent) then ok, err = fs.mkdir(parent) end
+    end
+    if ok then ok, err = fs.mkdir(dir) end
     if not ok then
       return nil, ("cannot make the folder for the index %s: %s; give parley.open the option index = PATH "
         .. "of a place you may write in"):format(path, err)
@@ -412,10 +446,13 @@ end
 local function build_here(dir, m, path, opts)
   local ix, stats, e = build_locked(m, path, opts)
   if ix then return ix, stats, path end
-  if not (type(e) == "table" and e.nospace) or opts.index or path ~= dir .. "/.parley/index" then
+  local own = dir .. "/.parley/index"
+  if opts.shard then own = shards.index_path(own, opts.shard) end
+  if not (type(e) == "table" and e.nospace) or opts.index or path ~= own then
     return nil, stats
   end
   local cached, cerr = cache_index(dir, ("%s has no room for it"):format(dir))
+  if cached and opts.shard then cached = shards.index_path(cached, opts.shard) end
   if not cached then return nil, stats .. "; and " .. cerr end
   io.stderr:write(clean(("parley: warning: no room for the index in %s/.parley (%s: it needs more than %s); "
     .. "building it in %s instead"):format(dir, e.reason, mb(e.bytes), cached)), "\n")
@@ -432,7 +469,9 @@ end
 -- open(dir, opts) -> corpus | nil, message
 -- opts: index (path of the index file), rebuild (force), repair (replace
 -- invalid UTF-8), progress, threads, check (false: trust the index), watch
--- (false: do not ask a watcher, lua/parley/watch.lua).
+-- (false: do not ask a watcher, lua/parley/watch.lua), shard ({ i =, n = }:
+-- only the sources of part i of n, lua/parley/shard.lua, with an index of
+-- its own at PLACE/shards/I-of-N/index beside the whole corpus's).
 -- corpus.opened says how: "fast" (the recorded stamps matched; the manifest
 -- was not read), "checked" (the index was compared with the manifest and is
 -- current) or "built".
@@ -446,7 +485,15 @@ function M.open(dir, opts)
   if opts and opts.index ~= nil and type(opts.index) ~= "string" then
     error("bad argument #2 to 'open' (index must be the path of a file, got " .. type(opts.index) .. ")", E.level())
   end
+  if opts and opts.shard ~= nil and opts.shard ~= false then
+    shards.check(opts.shard, function(why) error("bad argument #2 to 'open' (" .. why .. ")", E.level()) end)
+  end
   opts = opts or {}
+  if opts.shard == false then  -- false: the whole corpus, whatever the run's default
+    local o = {}
+    for k, v in pairs(opts) do o[k] = v end
+    o.shard, opts = nil, o
+  end
   dir = dir or ((require("parley").home or ".") .. "/corpus")
   dir = dir:gsub("/+$", "")
   if dir == "" then dir = "/" end
@@ -469,6 +516,7 @@ function M.open(dir, opts)
       local fresh = meta and meta.format == READING and meta.manifest_stamp and meta.manifest_stamp == manifest.stamp(dir)
         and manifest.sources_unchanged(meta.grammar_sources, dir) and manifest.sources_unchanged(meta.empty_sources, dir)
         and not (meta.repair and not opts.repair) and not (meta.skip_bad and not opts.skip_bad)
+        and same_part(meta, opts)
       -- an index is someone else's file too: on this path it may name only
       -- regular files inside the folder (anything else takes the checked path).
       -- A watcher of the corpus (parley watch, a process of this user) that
@@ -478,6 +526,7 @@ function M.open(dir, opts)
       if fresh and (opts.check == false or watched or not ix:stale(nil, nil, (dir == "/" and "" or dir) .. "/")) then
         recorded_warnings(meta, true)
         local self = M.wrap(ix, dir, path, meta, "fast")
+        self.shard = opts.shard
         self.watched = watched or nil
         return self
       end
@@ -486,8 +535,9 @@ function M.open(dir, opts)
     end
   end
   local err
-  m, err = manifest.read(dir)
+  m, err = manifest.read(dir, { shard = opts.shard })
   if not m then return nil, err end
+  if opts.shard then shards.select(m, opts.shard) end
   for _, w in ipairs(m.warnings) do io.stderr:write(clean("parley: warning: " .. w), "\n") end
   local why, kind
   if not opts.rebuild then
@@ -509,17 +559,28 @@ function M.open(dir, opts)
   local ok, mt = E.pcall(cjson.decode, ix:stats().meta)
   if ok and not built then recorded_warnings(mt, false) end   -- the manifest's own were said above
   local self = M.wrap(ix, dir, path, ok and mt or { name = m.name, title = m.title }, built and "built" or "checked")
-  self.manifest, self.built = m, built
+  self.manifest, self.built, self.shard = m, built, opts.shard
   return self
 end
 
 -- The corpus object over an opened index (the manifest is read only if asked
 -- for); opened: how the index was found ("fast", "checked" or "built").
 function M.wrap(ix, dir, path, meta, opened)
+  local part = type(meta.shard) == "table" and type(meta.shard.sources) == "table" and meta.shard or nil
   return setmetatable({
     ix = ix, dir = dir, name = meta.name, title = meta.title, description = meta.description,
     index_path = path, opened = opened, _cache = setmetatable({}, { __mode = "v" }),
+    source_numbers = part and part.sources or nil,
   }, Corpus)
+end
+
+-- source_number(d) -> the place of document d's source in the whole
+-- corpus's list of sources: its own source number, or in a part's corpus
+-- (opened with a shard) the number the source has in the whole corpus, by
+-- which the results of the parts are put in the whole's order.
+function Corpus:source_number(d)
+  local s = self.ix:doc(d).source
+  return self.source_numbers and math.tointeger(self.source_numbers[s]) or s
 end
 
 -- ---------------------------------------------------------------- the API
@@ -1149,6 +1210,7 @@ function Corpus:sub(spans, description)
   return setmetatable({
     ix = self.ix, dir = self.dir, name = self.name, title = self.title,
     index_path = self.index_path, within = spans, parent = self,
+    shard = self.shard, source_numbers = self.source_numbers,
     filter = (self.filter and self.filter .. " " or "") .. description,
     _cache = setmetatable({}, { __mode = "v" }),
   }, Corpus)

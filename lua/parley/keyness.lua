@@ -158,6 +158,55 @@ local function side(corpus, filter, which)
   return s
 end
 
+-- labels(fa, fb) -> how the sides of two filters are named (as sides names them).
+function M.labels(fa, fb)
+  if not fa and not fb then return M.describe(M.default_a), M.describe(M.default_b) end
+  if not fa then return "rest of corpus", M.describe(fb) end
+  if not fb then return M.describe(fa), "rest of corpus" end
+  return M.describe(fa), M.describe(fb)
+end
+
+-- The profile of a side of a part of a corpus (lua/parley/shard.lua), which
+-- may hold none of it: what the sides' filters select there, empty when the
+-- part has no such regions (another part may have them).
+local function part_side(corpus, filter)
+  local ok, s = E.pcall(corpus.where, corpus, filter)
+  return ok and s or nil  -- an empty one is kept: the rest of it still leaves out labels
+end
+
+local function empty_profile() return { freq = {}, size = 0 } end
+
+-- part_profiles(corpus, fa, fb) -> the profiles of the two sides in a part
+-- of a corpus, as sides chooses them, each empty where the part holds none
+-- of it: what the parts' profiles add up to is the whole corpus's.
+function M.part_profiles(corpus, fa, fb)
+  if not fa and not fb then fa, fb = M.default_a, M.default_b
+  elseif not fa or not fb then
+    local given = part_side(corpus, fa or fb)
+    local rest = given and M.rest(corpus, given) or corpus
+    local pg = given and given:size() > 0 and M.profile(given) or empty_profile()
+    local pr = M.profile(rest)
+    if fa then return pg, pr end
+    return pr, pg
+  end
+  local a, b = part_side(corpus, fa), part_side(corpus, fb)
+  return a and a:size() > 0 and M.profile(a) or empty_profile(), b and b:size() > 0 and M.profile(b) or empty_profile()
+end
+
+-- check_sizes(pa, pb, fa, fb): raise what sides says of an empty side, for
+-- profiles added up from the parts of a corpus.
+function M.check_sizes(pa, pb, fa, fb)
+  for _, s in ipairs{ { pa, fa, "a", M.default_a }, { pb, fb, "b", M.default_b } } do
+    local p, f, which, default = s[1], s[2], s[3], s[4]
+    if p.size == 0 then
+      if not fa and not fb then
+        E.raise(("a default sub-corpus is empty (no tokens where %s)"):format(M.describe(default)), 0)
+      end
+      E.raise(("--%s is empty (no tokens where %s)"):format(which, f and M.describe(f) or "the rest of the corpus"), 0)
+    end
+  end
+end
+
 -- sides(corpus, fa, fb) -> a, b, label_a, label_b: the sub-corpora of two
 -- filters; one of them alone is compared with the rest of the corpus;
 -- neither gives the default.

@@ -469,9 +469,14 @@ local function listing(dir, m)
   return m
 end
 
--- read(dir) -> manifest (documents carry fullpath; hash covers the manifest;
--- warnings lists what a listing left out) | nil, message
-function M.read(dir)
+-- read(dir [, opts]) -> manifest (documents carry fullpath; hash covers the
+-- manifest; warnings lists what a listing left out) | nil, message.
+-- opts.shard ({ i =, n = }, lua/parley/shard.lua): the manifest is read for
+-- that part, on a machine that may hold only its sources: a source of
+-- another part that is not here gets the reader its name says (TEI for
+-- .xml), so that every part's index has the same readers' kinds.
+function M.read(dir, opts)
+  local part = opts and opts.shard
   local st = fs.stat(dir)
   if not st then return nil, dir .. ": no such corpus folder" end
   if st.type ~= "directory" then return nil, dir .. ": not a folder" end
@@ -510,9 +515,14 @@ function M.read(dir)
   if src then
     local roots, lerr = check_locations(m, dir, mpath)
     if not roots then return nil, lerr end
+    local shard = part and require "parley.shard"
     for _, d in ipairs(m.documents) do
       if d.reader == nil then
         local r, rerr = reader_for(d)
+        if not r and shard and shard.part_of(shard.relpath(dir, d.path), part.n) ~= part.i
+            and not fs.lstat(d.fullpath) then
+          r = d.fullpath:lower():find("%.xml$") and "tei" or "text"
+        end
         if not r then return nil, rerr end
         d.reader = r
       end

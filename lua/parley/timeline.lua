@@ -145,53 +145,131 @@ local function period_number(date, by)
   return date.first
 end
 
--- timeline(corpus, opts) -> rows, info.  opts: families (a list of { name,
--- "query", … }) or query (one query), by ("year"|"month"|"week"|"day";
--- default: default_by), split ("type"|"speaker"|"side").  rows, in date
--- order, each series in turn within a period: { period, family (with
--- families), [split] (with a split: its column is named after it), count,
--- docs, words, per_million, imprecise (true for a line of documents dated
--- less precisely than by) }.  info: { by, split, undated = { docs, count,
--- words } (the undated documents, apart), imprecise (documents counted in
--- imprecise lines), documents (dated, counted), filtered (undated documents a
--- date filter left out: corpus.undated) }.
-function M.timeline(corpus, opts)
+-- The grouping for dates (a list of parsed dates, those of the documents
+-- counted): as default_by.
+local function by_of(list)
+  local first, last, finest
+  for _, d in ipairs(list) do
+    first = math.min(first or d.first, d.first)
+    last = math.max(last or d.last, d.last)
+    if not finest or dates.PRECISION[d.precision] > dates.PRECISION[finest] then finest = d.precision end
+  end
+  if not first then return "year" end
+  return dates.by_span(first, last, finest)
+end
+
+-- The key of a series in the counts: its split value ("=" .. v), or "-" without a split.
+local function series_key(split) return split and "=" .. split or "-" end
+
+-- count(corpus, opts) -> the counts a timeline is made of, per date as
+-- written, which add up over the parts of a corpus (partial.add): { name,
+-- families (their names, in order), dates = { DATE = documents },
+-- series = { [family number] = { [series_key] = { DATE = { count, docs,
+-- words } } } }, undated = { docs, count, words }, filtered, date_from,
+-- date_to (the date filter's, as written) }.  opts as for timeline, and
+-- part: the corpus is one part of several, which may have no series to
+-- split by (another part may).
+function M.count(corpus, opts)
   opts = opts or {}
   local families = opts.families or { { name = opts.query, opts.query } }
-  local by = opts.by or M.default_by(corpus)
-  if not dates.PRECISION[by] then fail(("--by must be year, month, week or day, got '%s'"):format(tostring(by))) end
   local dd, codes, ndocs = scoped_docs(corpus)
+  local text_of = {}   -- per date code: the date as written (codes of documents counted only)
+  local counts = { name = corpus.name, families = {}, dates = {}, series = {},
+                   undated = { docs = ndocs[0], count = 0, words = 0 }, filtered = corpus.undated or 0,
+                   date_from = corpus.date_from and corpus.date_from.text or nil,
+                   date_to = corpus.date_to and corpus.date_to.text or nil }
+  for c, date in ipairs(dd.dates) do
+    if date and ndocs[c] > 0 then
+      text_of[c] = date.text
+      counts.dates[date.text] = (counts.dates[date.text] or 0) + ndocs[c]
+    end
+  end
+  for fi, fam in ipairs(families) do
+    counts.families[fi] = fam.name
+    counts.series[fi] = {}
+    if not opts.split then counts.series[fi]["-"] = {} end
+  end
+  -- the counts, a series at a time: per date code in C (Hits:count_by,
+  -- Index:words_by), summed per date here
+  local ok, series, whole = E.pcall(series_of, corpus, families, opts.split)
+  if not ok then
+    if not opts.part then error(series, 0) end
+    series, whole = {}, {}
+    for _, fam in ipairs(families) do whole[#whole + 1] = topics.mentions(corpus, fam):heads() end
+  end
+  local fam_number = {}   -- families have names of their own (a families file is a table by name)
+  for fi, fam in ipairs(families) do fam_number[fam.name] = fam_number[fam.name] or fi end
+  local sizes = {}   -- Index:words_by per distinct spans (every family of a split shares them)
+  local function words_by(spans)
+    local key = spans or false
+    if not sizes[key] then sizes[key] = { corpus.ix:words_by(dd.regions, codes, spans) } end
+    return sizes[key][1], sizes[key][2]
+  end
+  for _, s in ipairs(series) do
+    local fi = fam_number[s.family]
+    local cnt = s.marks:count_by(dd.regions, codes)
+    local words, docs = words_by(s.spans)
+    local t = counts.series[fi][series_key(s.split)] or {}
+    for c, text in pairs(text_of) do
+      if docs[c] > 0 then
+        local cell = t[text]
+        if not cell then cell = { count = 0, docs = 0, words = 0 }; t[text] = cell end
+        cell.count, cell.docs, cell.words = cell.count + cnt[c], cell.docs + docs[c], cell.words + words[c]
+      end
+    end
+    counts.series[fi][series_key(s.split)] = t
+  end
+  -- the undated documents, apart: every family's mentions in them, and their words
+  if ndocs[0] > 0 then
+    counts.undated.words = (words_by(corpus.within))[0]
+    for _, marks in ipairs(whole) do counts.undated.count = counts.undated.count + marks:count_by(dd.regions, codes)[0] end
+  end
+  return counts
+end
+
+-- finish(counts, opts) -> rows, info: the timeline of counts (count's, or
+-- the sum of the parts'), as timeline returns it.
+function M.finish(counts, opts)
+  opts = opts or {}
+  local parsed = {}   -- the dates counted, parsed, in the order of their text
+  local texts = {}
+  for text in pairs(counts.dates) do texts[#texts + 1] = text end
+  table.sort(texts)
+  for i, text in ipairs(texts) do parsed[i] = assert(dates.parse(text)) end
+  local by = opts.by or by_of(parsed)
+  if not dates.PRECISION[by] then fail(("--by must be year, month, week or day, got '%s'"):format(tostring(by))) end
   -- the lines: every period from the first dated document (or the date
   -- filter's from) to the last (or its to), and the imprecise lines there are
   local lines, by_key, first, last = {}, {}, nil, nil
-  local info = { by = by, split = opts.split, undated = { docs = ndocs[0], count = 0, words = 0 }, imprecise = 0,
-                 documents = 0, filtered = corpus.undated or 0 }
-  local line_of_code = {}   -- per date code: the key of its line (none for codes without documents)
+  local info = { by = by, split = opts.split, undated = { docs = counts.undated.docs, count = counts.undated.count,
+                 words = counts.undated.words }, imprecise = 0, documents = 0, filtered = counts.filtered }
+  local line_of_text = {}   -- per date as written: the key of its line
   local memo = {}           -- period_number -> the line of a period
-  for c, date in ipairs(dd.dates) do
-    if date and ndocs[c] > 0 then
-      local p = period_number(date, by)
-      local m = p and memo[p]
-      if not m then
-        m = { line_of(date, by) }
-        if p then memo[p] = m end
+  for i, date in ipairs(parsed) do
+    local n = counts.dates[texts[i]]
+    local p = period_number(date, by)
+    local m = p and memo[p]
+    if not m then
+      m = { line_of(date, by) }
+      if p then memo[p] = m end
+    end
+    local key, start, imprecise = m[1], m[2], m[3]
+    line_of_text[texts[i]] = key
+    info.documents = info.documents + n
+    if imprecise then
+      info.imprecise = info.imprecise + n
+      if not by_key[key] then
+        by_key[key] = { key = key, first = start, imprecise = true }
+        lines[#lines + 1] = by_key[key]
       end
-      local key, start, imprecise = m[1], m[2], m[3]
-      line_of_code[c] = key
-      info.documents = info.documents + ndocs[c]
-      if imprecise then
-        info.imprecise = info.imprecise + ndocs[c]
-        if not by_key[key] then
-          by_key[key] = { key = key, first = start, imprecise = true }
-          lines[#lines + 1] = by_key[key]
-        end
-      else
-        first, last = math.min(first or start, start), math.max(last or start, start)
-      end
+    else
+      first, last = math.min(first or start, start), math.max(last or start, start)
     end
   end
-  if corpus.date_from then first = math.min(first or corpus.date_from.first, corpus.date_from.first) end
-  if corpus.date_to then last = math.max(last or corpus.date_to.last, corpus.date_to.last) end
+  local date_from = counts.date_from and assert(dates.parse(counts.date_from))
+  local date_to = counts.date_to and assert(dates.parse(counts.date_to))
+  if date_from then first = math.min(first or date_from.first, date_from.first) end
+  if date_to then last = math.max(last or date_to.last, date_to.last) end
   if first then
     local _, s = dates.period_of_day(first, by)
     local _, _, e = dates.period_of_day(last, by)
@@ -210,33 +288,27 @@ function M.timeline(corpus, opts)
     if a.imprecise ~= b.imprecise then return a.imprecise == true end  -- the coarser line first
     return a.key < b.key
   end)
-  -- the counts, a series at a time: per date code in C (Hits:count_by,
-  -- Index:words_by), summed per line here
-  local series, whole = series_of(corpus, families, opts.split)
-  local sizes = {}   -- Index:words_by per distinct spans (every family of a split shares them)
-  local function words_by(spans)
-    local key = spans or false
-    if not sizes[key] then sizes[key] = { corpus.ix:words_by(dd.regions, codes, spans) } end
-    return sizes[key][1], sizes[key][2]
-  end
-  local cells = {}   -- cells[series][line key] = { count, docs, words }
-  for si, s in ipairs(series) do
-    local counts = s.marks:count_by(dd.regions, codes)
-    local words, docs = words_by(s.spans)
-    local t = {}
-    for c, key in pairs(line_of_code) do
-      if docs[c] > 0 then
-        local cell = t[key]
-        if not cell then cell = { count = 0, docs = 0, words = 0 }; t[key] = cell end
-        cell.count, cell.docs, cell.words = cell.count + counts[c], cell.docs + docs[c], cell.words + words[c]
+  -- the series: per family in order, per split value in its order (sorted, as corpus:values gives them)
+  local series = {}
+  for fi, name in ipairs(counts.families) do
+    local keys = {}
+    for k in pairs(counts.series[fi] or {}) do keys[#keys + 1] = k end
+    table.sort(keys)
+    for _, k in ipairs(keys) do
+      local cells = {}   -- per line key: { count, docs, words }
+      for text, c in pairs(counts.series[fi][k]) do
+        local key = line_of_text[text]
+        local cell = cells[key]
+        if not cell then cell = { count = 0, docs = 0, words = 0 }; cells[key] = cell end
+        cell.count, cell.docs, cell.words = cell.count + c.count, cell.docs + c.docs, cell.words + c.words
       end
+      series[#series + 1] = { family = name, split = k ~= "-" and k:sub(2) or nil, cells = cells }
     end
-    cells[si] = t
   end
   local rows, split_col = {}, opts.split
   for _, line in ipairs(lines) do
-    for si, s in ipairs(series) do
-      local c = cells[si][line.key]
+    for _, s in ipairs(series) do
+      local c = s.cells[line.key]
       local row = { period = line.key, count = c and c.count or 0, docs = c and c.docs or 0,
                     words = c and c.words or 0, imprecise = line.imprecise or nil }
       row.per_million = row.words > 0 and row.count / row.words * 1e6 or nil
@@ -245,12 +317,25 @@ function M.timeline(corpus, opts)
       rows[#rows + 1] = row
     end
   end
-  -- the undated documents, apart: every family's mentions in them, and their words
-  if ndocs[0] > 0 then
-    info.undated.words = (words_by(corpus.within))[0]
-    for _, marks in ipairs(whole) do info.undated.count = info.undated.count + marks:count_by(dd.regions, codes)[0] end
-  end
   return rows, info
+end
+
+-- timeline(corpus, opts) -> rows, info.  opts: families (a list of { name,
+-- "query", … }) or query (one query), by ("year"|"month"|"week"|"day";
+-- default: default_by), split ("type"|"speaker"|"side").  rows, in date
+-- order, each series in turn within a period: { period, family (with
+-- families), [split] (with a split: its column is named after it), count,
+-- docs, words, per_million, imprecise (true for a line of documents dated
+-- less precisely than by) }.  info: { by, split, undated = { docs, count,
+-- words } (the undated documents, apart), imprecise (documents counted in
+-- imprecise lines), documents (dated, counted), filtered (undated documents a
+-- date filter left out: corpus.undated) }.  It is count, then finish.
+function M.timeline(corpus, opts)
+  opts = opts or {}
+  if opts.by ~= nil and not dates.PRECISION[opts.by] then
+    fail(("--by must be year, month, week or day, got '%s'"):format(tostring(opts.by)))
+  end
+  return M.finish(M.count(corpus, opts), opts)
 end
 
 -- The table's columns: period, the family and split columns when there are

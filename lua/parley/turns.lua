@@ -32,7 +32,11 @@ M.no_turns = "no speaker turns in this corpus: its documents have no grammar tha
   .. "grammar = \"labelled\" } } reads \"NAME: text\" transcripts (\"transcript\" and \"telegram\" "
   .. "are the bundled documents' grammars); docs/grammars.md shows how to write your own"
 
--- The turn regions of the (sub-)corpus in corpus order: { start, stop, speaker, side, mode, doc }.
+-- The turn regions of the (sub-)corpus in corpus order: { start, stop,
+-- speaker, side, mode, doc, at } (at: { source, start }, the turn's place in
+-- the whole corpus, its source numbered as in the whole corpus's list even
+-- in a part's corpus, lua/parley/shard.lua: so places from the parts of a
+-- corpus compare as in the whole).
 function M.turns(corpus)
   local out, ix = {}, corpus.ix
   if not M.has_turns(corpus) then return out end
@@ -44,13 +48,17 @@ function M.turns(corpus)
     local s, e = spans:span(i)
     keep[s .. ":" .. e] = true
   end
+  local docs = {}   -- per document number: { id, source }
   for _, k in ipairs(ix:kinds()) do
     if k.name == "turn" then
       for i = 1, k.count do
         local s, e, a = ix:region("turn", i)
         if keep[s .. ":" .. e] and a.speaker ~= "" then
+          local dn = ix:doc_of(s)
+          local d = docs[dn]
+          if not d then d = { ix:doc(dn).id, corpus:source_number(dn) }; docs[dn] = d end
           out[#out + 1] = { start = s, stop = e, speaker = a.speaker, side = a.side, mode = a.mode,
-                            doc = ix:doc(ix:doc_of(s)).id }
+                            doc = d[1], at = { d[2], s } }
         end
       end
     end
@@ -59,6 +67,9 @@ function M.turns(corpus)
   return out
 end
 
+-- Is place a before place b ({ source, start })?
+local function earlier(a, b) return a[1] < b[1] or a[1] == b[1] and a[2] < b[2] end
+
 -- Words (the tokens the tokeniser made words or numbers, counted in C) and
 -- "?" tokens (from the hit list `marks`) in a list of spans.
 local function words_in(corpus, spans, marks)
@@ -66,30 +77,57 @@ local function words_in(corpus, spans, marks)
   return corpus.ix:words(spans), #marks:inside(spans)
 end
 
--- The rows of the (sub-)corpus's turns, restricted to region list `within` (a document) if given.
-local function rows_for(corpus, turns, within, doc)
-  local by, order = {}, {}
+-- The counts of the (sub-)corpus's turns, restricted to region list
+-- `within` (a document) if given: per speaker { turns, reported_turns,
+-- words, direct_words (the words of the direct turns), questions, side
+-- (the first one given, in corpus order), side_at (where it was given) }.
+local function counts_for(corpus, turns, within, doc)
+  local by = {}
   for _, t in ipairs(turns) do
     if not doc or t.doc == doc then
       local r = by[t.speaker]
       if not r then
-        r = { speaker = t.speaker, side = t.side, doc = doc, turns = 0, reported_turns = 0 }
-        by[t.speaker], order[#order + 1] = r, r
+        r = { turns = 0, reported_turns = 0, words = 0, direct_words = 0, questions = 0, side = "" }
+        by[t.speaker] = r
       end
-      if r.side == "" then r.side = t.side end
+      if r.side == "" and (t.side or "") ~= "" then r.side, r.side_at = t.side, t.at end
       if t.mode == "reported" then r.reported_turns = r.reported_turns + 1 else r.turns = r.turns + 1 end
     end
   end
-  local total, marks = 0, corpus:find("?")._hits
+  local marks = corpus:find("?")._hits
   local function spans(filter)
     local s = corpus:spans(filter)
     return within and s:inside(within) or s
   end
-  for _, r in ipairs(order) do
-    r.words, r.questions = words_in(corpus, spans{ speaker = r.speaker }, marks)
+  for speaker, r in pairs(by) do
+    r.words, r.questions = words_in(corpus, spans{ speaker = speaker }, marks)
     if r.turns > 0 then
-      r.mean_turn = words_in(corpus, spans{ speaker = r.speaker, mode = { "direct", "" } }, marks) / r.turns
+      r.direct_words = words_in(corpus, spans{ speaker = speaker, mode = { "direct", "" } }, marks)
     end
+  end
+  return by
+end
+
+-- Two tables of counts per speaker added (the first side given, in corpus order).
+local function add_speakers(a, b)
+  for speaker, r in pairs(b) do
+    local q = a[speaker]
+    if not q then a[speaker] = r
+    else
+      for _, k in ipairs{ "turns", "reported_turns", "words", "direct_words", "questions" } do q[k] = q[k] + r[k] end
+      if r.side_at and (not q.side_at or earlier(r.side_at, q.side_at)) then q.side, q.side_at = r.side, r.side_at end
+    end
+  end
+  return a
+end
+
+-- The rows of counts per speaker: shares of their sum, the most words first.
+local function rows_of(by, doc)
+  local order, total = {}, 0
+  for speaker, r in pairs(by) do
+    order[#order + 1] = { speaker = speaker, side = r.side, doc = doc, turns = r.turns,
+                          reported_turns = r.reported_turns, words = r.words, questions = r.questions,
+                          mean_turn = r.turns > 0 and r.direct_words / r.turns or nil }
     total = total + r.words
   end
   for _, r in ipairs(order) do r.share = total > 0 and r.words / total or nil end
@@ -97,35 +135,75 @@ local function rows_for(corpus, turns, within, doc)
   return order
 end
 
--- table(corpus, opts) -> rows, one per speaker (opts.by = "doc": per document and speaker).
-function M.table(corpus, opts)
+-- counts(corpus, opts) -> the counts speakers' table is made of, which add
+-- up over the parts of a corpus (add): { has_turns, speakers = { NAME =
+-- counts } }, or with opts.by = "doc" { has_turns, docs = { ID = { at =
+-- place of its first turn, speakers = … } } }.
+function M.counts(corpus, opts)
   opts = opts or {}
   local turns = M.turns(corpus)
-  if opts.by ~= "doc" then return rows_for(corpus, turns) end
-  local rows, seen = {}, {}
+  local out = { has_turns = M.has_turns(corpus) }
+  if opts.by ~= "doc" then
+    out.speakers = counts_for(corpus, turns)
+    return out
+  end
+  out.docs = {}
   for _, t in ipairs(turns) do
-    if not seen[t.doc] then
-      seen[t.doc] = true
+    if not out.docs[t.doc] then
       local within = corpus.ix:regions("document", { id = t.doc })
-      for _, r in ipairs(rows_for(corpus, turns, within, t.doc)) do rows[#rows + 1] = r end
+      out.docs[t.doc] = { at = t.at, speakers = counts_for(corpus, turns, within, t.doc) }
     end
+  end
+  return out
+end
+
+-- add(a, b) -> a with b's counts added (counts of two parts of a corpus).
+function M.add(a, b)
+  a.has_turns = a.has_turns or b.has_turns
+  if a.speakers then a.speakers = add_speakers(a.speakers, b.speakers or {}) return a end
+  for id, d in pairs(b.docs or {}) do
+    local q = a.docs[id]
+    if not q then a.docs[id] = d
+    else
+      q.speakers = add_speakers(q.speakers, d.speakers)
+      if earlier(d.at, q.at) then q.at = d.at end
+    end
+  end
+  return a
+end
+
+-- rows(counts, opts) -> the table's rows, one per speaker (opts.by = "doc":
+-- per document and speaker, the documents in corpus order).
+function M.rows(counts, opts)
+  if counts.speakers then return rows_of(counts.speakers) end
+  local ids = {}
+  for id in pairs(counts.docs) do ids[#ids + 1] = id end
+  table.sort(ids, function(x, y) return earlier(counts.docs[x].at, counts.docs[y].at) end)
+  local rows = {}
+  for _, id in ipairs(ids) do
+    for _, r in ipairs(rows_of(counts.docs[id].speakers, id)) do rows[#rows + 1] = r end
   end
   return rows
 end
 
--- matrix(corpus) -> rows { speaker = FROM, [TO] = n … } and the sorted list of speakers.
-function M.matrix(corpus)
+-- table(corpus, opts) -> rows, one per speaker (opts.by = "doc": per document and speaker).
+function M.table(corpus, opts)
+  return M.rows(M.counts(corpus, opts), opts)
+end
+
+-- matrix_counts(corpus) -> { has_turns, names = { NAME = true }, follows =
+-- { FROM = { TO = n } } }: within each document, the turns of each speaker
+-- followed by each; they add up over the parts of a corpus (partial.add).
+function M.matrix_counts(corpus)
   local turns, groups = M.turns(corpus), {}
   for _, t in ipairs(turns) do                     -- one group per span: joint turns
     local g = groups[#groups]
     if g and g.start == t.start and g.stop == t.stop then g[#g + 1] = t.speaker
     else groups[#groups + 1] = { t.speaker, start = t.start, stop = t.stop, doc = t.doc } end
   end
-  local counts, names, seen = {}, {}, {}
+  local counts, names = {}, {}
   for i, g in ipairs(groups) do
-    for _, s in ipairs(g) do
-      if not seen[s] then seen[s] = true; names[#names + 1] = s end
-    end
+    for _, s in ipairs(g) do names[s] = true end
     local nxt = groups[i + 1]
     if nxt and nxt.doc == g.doc then
       for _, a in ipairs(g) do
@@ -134,6 +212,13 @@ function M.matrix(corpus)
       end
     end
   end
+  return { has_turns = M.has_turns(corpus), names = names, follows = counts }
+end
+
+-- matrix_rows(counts) -> rows { speaker = FROM, [TO] = n … } and the sorted list of speakers.
+function M.matrix_rows(mc)
+  local names, counts = {}, mc.follows
+  for s in pairs(mc.names) do names[#names + 1] = s end
   table.sort(names)
   local rows = {}
   for _, a in ipairs(names) do
@@ -142,6 +227,11 @@ function M.matrix(corpus)
     rows[#rows + 1] = r
   end
   return rows, names
+end
+
+-- matrix(corpus) -> rows { speaker = FROM, [TO] = n … } and the sorted list of speakers.
+function M.matrix(corpus)
+  return M.matrix_rows(M.matrix_counts(corpus))
 end
 
 -- require(corpus): raise the no-turns message unless the corpus has turns.

@@ -29,11 +29,24 @@ the table gives them, tsv, csv, json, md and html carry them as columns.]],
     "parley collocates inspection --measure ll",
     "parley collocates '\"red cross\"' --left 3 --right 0 --format csv",
   },
-  run = function(opts, out)
+  -- counts: collocates.count's (node, f_node, size, window, observed, freq),
+  -- which add up over the parts of a corpus.
+  count = function(opts)
     if opts.left + opts.right == 0 then cli.fail("collocates: --left and --right are both 0: the window is empty") end
-    local corpus = cli.scoped(opts, "collocates")
-    local rows, info = collocates.collocates(corpus, table.concat(opts, " "), {
-      left = opts.left, right = opts.right, min = opts.min, measure = opts.measure, limit = opts.limit })
+    local q = table.concat(opts, " ")
+    local o = { left = opts.left, right = opts.right, min = opts.min, measure = opts.measure,
+                partial = opts.partial }
+    local corpus = cli.scoped(opts, "collocates", opts.shard and opts.shard.n > 1)
+    if not corpus then  -- a part that holds none of the --where sub-corpus
+      return { node = q, f_node = 0, size = 0, window = 0, observed = {}, freq = {} }
+    end
+    return collocates.count(corpus, q, o)
+  end,
+  finish = function(counts, opts, out)
+    if counts.size == 0 and #(opts.where or {}) > 0 then
+      cli.fail("collocates: the --where clauses select nothing in any part of the corpus")
+    end
+    local rows, info = collocates.finish(counts, opts)
     output.write(rows, collocates.columns, opts.format, out, {
       caption = ("%s: %s in %s; windows of %d left and %d right hold %s"):format(info.node,
         output.count(info.f_node, "hit"), output.count(info.size, "token"), opts.left, opts.right,

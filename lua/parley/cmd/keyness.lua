@@ -27,12 +27,27 @@ the table gives them, tsv, csv, json, md and html carry them as columns.]],
     "parley keyness --limit 20",
     "parley keyness --a type=telegram --stat log_ratio --format csv",
   },
-  run = function(opts, out)
+  -- counts: { a = { freq = { word = n }, size = tokens }, b = … }: each
+  -- side's folded word frequencies and size, which add up over the parts of
+  -- a corpus (a part holding none of a side counts it as empty).
+  count = function(opts)
     local corpus = cli.open_corpus(opts)
-    local a, b, la, lb = keyness.sides(corpus, cli.where(opts.a, "keyness", "a"),
-      cli.where(opts.b, "keyness", "b"))
-    local rows, info = keyness.keyness(a, b, { min = opts.min, stat = opts.stat,
-                                               direction = opts.direction, limit = opts.limit })
+    local fa, fb = cli.where(opts.a, "keyness", "a"), cli.where(opts.b, "keyness", "b")
+    local pa, pb
+    if opts.shard and opts.shard.n > 1 then
+      pa, pb = keyness.part_profiles(corpus, fa, fb)
+    else
+      local a, b = keyness.sides(corpus, fa, fb)
+      pa, pb = keyness.profile(a), keyness.profile(b)
+    end
+    return { a = { freq = pa.freq, size = pa.size }, b = { freq = pb.freq, size = pb.size } }
+  end,
+  finish = function(counts, opts, out)
+    local fa, fb = cli.where(opts.a, "keyness", "a"), cli.where(opts.b, "keyness", "b")
+    keyness.check_sizes(counts.a, counts.b, fa, fb)
+    local la, lb = keyness.labels(fa, fb)
+    local rows, info = keyness.keyness(counts.a, counts.b, { min = opts.min, stat = opts.stat,
+                                                             direction = opts.direction, limit = opts.limit })
     output.write(rows, keyness.columns, opts.format, out, {
       caption = ("A: %s (%s)   B: %s (%s)"):format(la, output.count(info.size_a, "token"), lb,
         output.count(info.size_b, "token")) })

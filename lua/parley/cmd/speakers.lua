@@ -2,6 +2,7 @@
 -- who follows whom (lua/parley/turns.lua computes the tables).
 local cli = require "parley.cli"
 local output = require "parley.output"
+local partial = require "parley.partial"
 local turns = require "parley.turns"
 
 local function percent(v) return v and ("%.1f%%"):format(v * 100) or "" end
@@ -36,11 +37,27 @@ a percentage on screen. Turns come from the documents' grammars (docs/grammars.m
     "parley speakers --by doc",
     "parley speakers --matrix --where type=transcript --format csv",
   },
-  run = function(opts, out)
-    local corpus = cli.scoped(opts, "speakers")
-    turns.require(corpus)
+  -- counts: turns.counts (per speaker, or per document and speaker) or
+  -- turns.matrix_counts (--matrix), which add up over the parts of a corpus.
+  count = function(opts)
+    local part = opts.shard and opts.shard.n > 1
+    local corpus = cli.scoped(opts, "speakers", part)
+    if not part then turns.require(corpus) end
+    if not corpus then  -- a part that holds none of the --where sub-corpus
+      if opts.matrix then return { has_turns = false, names = {}, follows = {} } end
+      return { has_turns = false, [opts.by == "doc" and "docs" or "speakers"] = {} }
+    end
+    if opts.matrix then return turns.matrix_counts(corpus) end
+    return turns.counts(corpus, { by = opts.by })
+  end,
+  add = function(a, b)
+    if a.follows then return partial.add(a, b) end
+    return turns.add(a, b)
+  end,
+  finish = function(counts, opts, out)
+    if not counts.has_turns then cli.fail("speakers: " .. turns.no_turns) end
     if opts.matrix then
-      local rows, names = turns.matrix(corpus)
+      local rows, names = turns.matrix_rows(counts)
       local cols = { { name = "speaker", title = "speaker \\ next" } }
       for _, n in ipairs(names) do cols[#cols + 1] = n end
       output.write(rows, cols, opts.format, out)
@@ -48,6 +65,6 @@ a percentage on screen. Turns come from the documents' grammars (docs/grammars.m
     end
     local cols = COLUMNS
     if opts.by == "doc" then cols = { "doc", table.unpack(COLUMNS) } end
-    output.write(turns.table(corpus, { by = opts.by }), cols, opts.format, out)
+    output.write(turns.rows(counts, { by = opts.by }), cols, opts.format, out)
   end,
 }

@@ -82,7 +82,10 @@ return cli.command {
     "parley timeline quarantine --by day",
     "parley timeline missile* --split speaker --format svg > missiles.svg",
   },
-  run = function(opts, out)
+  -- counts: timeline.count's (per date as written: documents, and each
+  -- series's mentions, documents and words; the undated apart), which add up
+  -- over the parts of a corpus.
+  count = function(opts)
     local q = #opts > 0 and table.concat(opts, " ") or nil
     local families
     if opts.families then
@@ -93,15 +96,25 @@ return cli.command {
     elseif not q then
       cli.fail("timeline: missing QUERY (or --families FILE) (parley timeline --help lists the options)")
     end
-    local corpus = cli.scoped(opts, "timeline")
-    local rows, info = timeline.timeline(corpus, { query = q, families = families, by = opts.by, split = opts.split })
+    if opts.by ~= nil and not require("parley.dates").PRECISION[opts.by] then
+      cli.fail(("timeline: --by must be year, month, week or day, got '%s'"):format(tostring(opts.by)))
+    end
+    local part = opts.shard and opts.shard.n > 1
+    local corpus, whole, empty = cli.scoped(opts, "timeline", part)
+    -- a part that holds none of the --where sub-corpus: none of its documents counted
+    if not corpus then corpus = empty or whole:sub(require("parley.hits").from(whole.ix, {}), "nothing") end
+    return timeline.count(corpus, { query = q, families = families, split = opts.split, part = part })
+  end,
+  finish = function(counts, opts, out)
+    local q = #opts > 0 and table.concat(opts, " ") or nil
+    local rows, info = timeline.finish(counts, { by = opts.by, split = opts.split, families = opts.families })
     local what = ("%s per %s"):format(q and "mentions of " .. q or "mentions of the families of " .. opts.families, info.by)
     if info.undated.docs > 0 then
       cli.note(("parley: timeline: note: %s undated, counted apart (in no period): %s, %s"):format(
         output.count(info.undated.docs, "document is", "documents are"), output.count(info.undated.count, "mention"),
         output.count(info.undated.words, "word")))
     end
-    local caption = { what, ("%s in %s"):format(output.count(info.documents, "dated document"), corpus.name or "the corpus") }
+    local caption = { what, ("%s in %s"):format(output.count(info.documents, "dated document"), counts.name or "the corpus") }
     if info.imprecise > 0 then
       caption[#caption + 1] = ("%s dated less precisely than a %s in lines of their own"):format(
         output.count(info.imprecise, "document"), info.by)
@@ -111,7 +124,7 @@ return cli.command {
     end
     output.write(rows, timeline.columns(opts), opts.format, out, {
       caption = table.concat(caption, "; "),
-      chart = function(r) return chart(r, info, { query = q, families = families, split = opts.split, chart = opts.chart }, what) end,
+      chart = function(r) return chart(r, info, { query = q, families = opts.families, split = opts.split, chart = opts.chart }, what) end,
     })
   end,
 }
