@@ -177,6 +177,39 @@ describe("an index of several segments", function()
     assert.matches("not the one the list was made with", why)
   end)
 
+  it("is built in parts on two machines (parley index --shard, through GNU parallel) and joined where they meet", function()
+    local dir = h.mixed_corpus(40)
+    local want = (function()
+      build(dir)
+      local c = assert(parley.open(dir))
+      local t = { c:kwic("common4"):tsv(), c:freq():tsv(), c:count("own9*") }
+      c:close()
+      return t
+    end)()
+    -- two machines, each with a copy of the corpus (times kept) and one part to build
+    local copies = {}
+    for i = 1, 2 do
+      copies[i] = h.tmpdir() .. "/archive"
+      h.sh(("mkdir -p %s && cp -pR %s/. %s && rm -rf %s/.parley"):format(h.shquote(copies[i]), h.shquote(dir),
+        h.shquote(copies[i]), h.shquote(copies[i])))
+    end
+    local bin = h.bin:sub(1, 1) == "/" and h.bin or h.root .. "/" .. h.bin
+    h.sh(("parallel -j2 --halt now,fail=1 %s index --segment-mb 0.05 --corpus {1} --shard {2}/2 ::: %s :::+ 1 2 >/dev/null")
+      :format(h.shquote(bin), h.shquote(copies[1]) .. " " .. h.shquote(copies[2])))
+    local n1 = #require("parley.fs").dir(copies[1] .. "/.parley/index.seg")
+    local n2 = #require("parley.fs").dir(copies[2] .. "/.parley/index.seg")
+    assert.is_true(n1 > 0 and n2 > 0, "each machine built a part")
+    assert.is_nil(require("parley.fs").stat(copies[1] .. "/.parley/index"), "a part writes no list")
+    -- the second machine's segments copied to the first: the open there builds nothing
+    h.sh(("cp -p %s/.parley/index.seg/* %s/.parley/index.seg/"):format(h.shquote(copies[2]), h.shquote(copies[1])))
+    local c = assert(parley.open(copies[1], { segment_mb = 0.05 }))
+    assert.equal("built", c.opened)
+    assert.equal(0, c.built.built_segments)
+    assert.equal(n1 + n2, c.built.reused)
+    assert.same(want, { c:kwic("common4"):tsv(), c:freq():tsv(), c:count("own9*") })
+    c:close()
+  end)
+
   it("keeps one file, and no segment folder, for a corpus under one segment", function()
     local dir = h.mixed_corpus(5)
     build(dir, 0.02)

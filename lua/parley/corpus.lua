@@ -439,6 +439,24 @@ function M.build_segments(dir, path, opts, names)
   io.write(("skipped=%d\n"):format(stats.skipped or 0))
 end
 
+-- build_part(dir, opts, part) -> stats | nil, message: build the segments of
+-- part { i =, n = } of the corpus's segments into its index's folder, and no
+-- list (parley index --shard): the parts' segments, built on several
+-- machines and put in one folder, are joined by the next open there.
+function M.build_part(dir, opts, part)
+  local m, err = manifest.read(dir)
+  if not m then return nil, err end
+  local path, perr = index_path(m.dir, opts)
+  if not path then return nil, perr end
+  local o = {}
+  for k, v in pairs(opts) do o[k] = v end
+  o.segments_of = part
+  local stats, why = build(m, path, o)
+  if not stats then return nil, why end
+  stats.index_path = path
+  return stats
+end
+
 -- Build the index of corpus folder dir at path; when the disk has no room
 -- for it and path is the folder's own place (not opts.index, not the
 -- cache), build it in the cache instead, saying so; on a second full disk

@@ -58,7 +58,7 @@ end
 -- region kinds and document attributes, the grammars) and never of where
 -- it lies in the corpus.  The documents' fields are strings and numbers
 -- already (their metadata as JSON), joined with a byte no path or JSON holds.
-local function name_of(sub, spec, meta)
+function M.name_of(sub, spec, meta)
   local parts = { json {
     format = meta.format, grammar_hash = meta.grammar_hash or "", kinds = spec.kinds or {},
     doc_attrs = spec.doc_attrs or {}, repair = spec.repair and true or false,
@@ -128,9 +128,39 @@ end
 -- documents, in order) at path with the rest of spec (indexer.build's), as
 -- one file or as segments and their list; meta is the index's metadata.
 -- opts.build_only (a set of names): build those segments only, and no list
--- (a child's share); opts.rebuild: take no segment as it is.
+-- (a child's share); opts.rebuild: take no segment as it is; opts.segments_of
+-- = { i =, n = }: build the segments of part i of n only, and no list
+-- (parley index --shard: a segment is in the part of its first source).
 function M.build(path, docs, spec, meta, opts)
   local plan = M.plan(docs, M.target(opts))
+  local part = opts.segments_of
+  if part then
+    local shard = require "parley.shard"
+    local mine = {}
+    for k, p in ipairs(plan) do
+      if shard.part_of(docs[p.first].path, part.n) == part.i then mine[#mine + 1] = k end
+    end
+    if #plan == 1 then   -- one segment: the index itself, built by its part
+      if #mine == 0 then return { warnings = "", built_segments = 0, reused = 0, segments = 1, mine = 0 } end
+      local o = {}
+      for key, v in pairs(opts) do o[key] = v end
+      o.segments_of = nil
+      local st = M.build(path, docs, spec, meta, o)
+      st.mine, st.segments = 1, 1
+      return st
+    end
+    opts = setmetatable({ build_only = {}, segments_of = false }, { __index = opts })
+    for _, k in ipairs(mine) do
+      local sub = {}
+      for i = plan[k].first, plan[k].last do sub[#sub + 1] = docs[i] end
+      local name = M.name_of(sub, spec, meta)
+      if opts.rebuild or not fs.stat(path .. ".seg/" .. name) then opts.build_only[name] = true end
+    end
+    local st = M.build(path, docs, spec, meta, opts)
+    st.segments, st.mine = #plan, #mine
+    st.reused = #mine - st.built_segments
+    return st
+  end
   if #plan == 1 and not opts.build_only then
     spec.output, spec.docs, spec.meta = path, docs, json(meta)
     local stats = indexer.build(spec)
@@ -153,14 +183,14 @@ function M.build(path, docs, spec, meta, opts)
   for k, part in ipairs(plan) do
     local sub = {}
     for i = part.first, part.last do sub[#sub + 1] = docs[i] end
-    names[k], subs[k] = name_of(sub, spec, meta), sub
+    names[k], subs[k] = M.name_of(sub, spec, meta), sub
     local ix = not opts.build_only and not opts.rebuild and index.open(dir .. "/" .. names[k])
     if ix and ix:stats().segments == 1 then stats.reused = stats.reused + 1
     elseif not opts.build_only or opts.build_only[names[k]] then todo[#todo + 1] = k end
     if ix then ix:close() end
   end
   -- the segments to build: shared among the cores, the first share here
-  local cores = opts.build_only and 1 or math.min(#todo, indexer.threads(opts.threads))
+  local cores = math.min(#todo, indexer.threads(opts.threads))   -- a build process's: 1
   local shares = {}
   for i, k in ipairs(todo) do
     local c = (i - 1) % math.max(cores, 1) + 1
