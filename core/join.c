@@ -17,6 +17,7 @@
 #include "build.h"
 
 #define JOIN_JOB "parley.JoinJob"
+#define JOIN_BATCH 32
 
 typedef struct jseg {
   const unsigned char *base;
@@ -25,8 +26,9 @@ typedef struct jseg {
   ix_index ix;
 } jseg;
 
-/* A type of the index lexicon, found by its exact form. */
-typedef struct jslot { const char *s; uint32_t len, id; uint64_t hash; } jslot;
+/* A type of the index lexicon, found by its exact form: 16 bytes (its string is lx.str[id]), so that the table
+** of a large lexicon stays small; the look-ups of a batch of forms are prefetched, one miss each at most. */
+typedef struct jslot { uint64_t hash; uint32_t id, len; } jslot;
 
 typedef struct join_job {
   jseg *segs;
@@ -76,10 +78,9 @@ static uint64_t str_hash(const char *s, size_t len) {
   return h ? h : 1;
 }
 
-/* The index id of the form s[0..len) of kind `kind` (folded: f[0..flen)), given now if it is new. */
-static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, uint8_t kind,
+/* The index id of the form s[0..len) (hash h) of kind `kind` (folded: f[0..flen)), given now if it is new. */
+static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, uint64_t h, uint8_t kind,
                        const char *f, uint32_t flen) {
-  uint64_t h = str_hash(s, len);
   size_t i;
   lexicon *lx = &j->lx;
   if (2 * (lx->ncanon + 1) > j->cap) {   /* grow at half full */
@@ -97,7 +98,7 @@ static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, u
     j->cap = cap;
   }
   for (i = h & (j->cap - 1); j->tab[i].hash; i = (i + 1) & (j->cap - 1))
-    if (j->tab[i].hash == h && j->tab[i].len == len && memcmp(j->tab[i].s, s, len) == 0) return j->tab[i].id;
+    if (j->tab[i].hash == h && j->tab[i].len == len && memcmp(lx->str[j->tab[i].id], s, len) == 0) return j->tab[i].id;
   if (lx->ncanon >= UINT32_MAX - 1) luaL_error(L, "too many types");
   if (lx->ncanon == lx->cap) {
     size_t cap = lx->cap ? 2 * lx->cap : 4096;
@@ -122,7 +123,7 @@ static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, u
     uint32_t id = (uint32_t)lx->ncanon++;
     lx->str[id] = s; lx->len[id] = len; lx->kind[id] = kind; lx->freq[id] = 0; lx->prov_of[id] = id;
     lx->fold_str[id] = f; lx->fold_len[id] = flen;
-    j->tab[i].s = s; j->tab[i].len = len; j->tab[i].id = id; j->tab[i].hash = h;
+    j->tab[i].len = len; j->tab[i].id = id; j->tab[i].hash = h;
     return id;
   }
 }
@@ -216,14 +217,24 @@ static int segments_join(lua_State *L) {
     ix_index *s = &j->segs[k].ix;
     /* freed by Lua, whatever happens */
     by_index *pairs = lua_newuserdatauv(L, (size_t)(2 * s->nexact + 2) * sizeof *pairs + 65536 * sizeof(uint32_t), 0);
+    uint64_t hs[JOIN_BATCH];
     for (i = 0; i < s->nexact; i++) {
       const ix_exact *x = &s->exact[i];
       const char *form = ix_blob(s->lexstr, s->lexstr_size, x->str), *folded = NULL;
       uint32_t g;
       parley_check_interrupt(L, stop, i);
+      if (i % JOIN_BATCH == 0) {   /* the next batch's hashes, and their slots fetched ahead */
+        uint64_t b;
+        for (b = 0; b < JOIN_BATCH && i + b < s->nexact; b++) {
+          const ix_exact *y = &s->exact[i + b];
+          const char *p = ix_blob(s->lexstr, s->lexstr_size, y->str);
+          hs[b] = p ? str_hash(p, y->str.len) : 1;
+          if (j->cap) __builtin_prefetch(&j->tab[hs[b] & (j->cap - 1)]);
+        }
+      }
       if (x->fold < s->nfold) folded = ix_blob(s->lexstr, s->lexstr_size, s->fold[x->fold].str);
       if (form == NULL || folded == NULL) parley_error(L, "segment %d: index is damaged", (int)k + 1);
-      g = intern(L, j, form, x->str.len, (uint8_t)x->kind, folded, s->fold[x->fold].str.len);
+      g = intern(L, j, form, x->str.len, hs[i % JOIN_BATCH], (uint8_t)x->kind, folded, s->fold[x->fold].str.len);
       j->lx.freq[g] += x->freq;
       pairs[i].g = g;
       pairs[i].l = (uint32_t)i;
