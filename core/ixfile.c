@@ -188,13 +188,13 @@ static int view(ix_index *ix, const char *name, size_t rec, uint64_t count,
   return 0;
 }
 
-/* The sections of a segment list (ix_init, once the header is checked). */
-static int init_list(ix_index *ix, char *err, size_t errlen) {
-  const void *p;
-  uint64_t n;
 #define VIEW(name, rec, count, ptr, sz) \
   if (view(ix, name, rec, count, &p, sz, err, errlen) != 0) return -1; \
   ptr = (void *)p
+
+/* The lexicon's sections and the metadata, which a segment list holds as an index file does. */
+static int view_lexicon(ix_index *ix, char *err, size_t errlen) {
+  const void *p;
   VIEW(IX_SEC_EXACT, sizeof(ix_exact), ix->nexact, ix->exact, NULL);
   VIEW(IX_SEC_FOLD, sizeof(ix_fold), ix->nfold, ix->fold, NULL);
   VIEW(IX_SEC_FOLDMAP, 4, ix->nexact, ix->foldmap, NULL);
@@ -202,12 +202,19 @@ static int init_list(ix_index *ix, char *err, size_t errlen) {
   VIEW(IX_SEC_FREQ, 4, ix->nfold, ix->freqorder, NULL);
   VIEW(IX_SEC_LEXSTR, 1, UINT64_MAX, ix->lexstr, &ix->lexstr_size);
   VIEW(IX_SEC_META, 1, UINT64_MAX, ix->meta, &ix->meta_size);
+  return 0;
+}
+
+/* The sections of a segment list (ix_init, once the header is checked). */
+static int init_list(ix_index *ix, char *err, size_t errlen) {
+  const void *p;
+  uint64_t n;
+  if (view_lexicon(ix, err, errlen) != 0) return -1;
   VIEW(IX_SEC_SEGMENTS, sizeof(ix_segrec), UINT64_MAX, ix->segrecs, &n);
   ix->nsegrecs = (uint32_t)(n / sizeof(ix_segrec));
   VIEW(IX_SEC_L2G, 4, UINT64_MAX, ix->l2g, &n);
   ix->nmap = n / 4;
   VIEW(IX_SEC_BYG, 4, ix->nmap, ix->byg, NULL);
-#undef VIEW
   /* the list's own strings (segment names) are not the index's: ix_join makes those */
   if (view(ix, IX_SEC_STRINGS, 1, UINT64_MAX, &p, &n, err, errlen) != 0) return -1;
   ix->strings = p;
@@ -285,17 +292,9 @@ int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char 
     return -1;
   }
   if (find(ix->h, IX_SEC_SEGMENTS)) return init_list(ix, err, errlen);
-#define VIEW(name, rec, count, ptr, sz) \
-  if (view(ix, name, rec, count, &p, sz, err, errlen) != 0) return -1; \
-  ptr = (void *)p
   VIEW(IX_SEC_STREAM, 1, UINT64_MAX, ix->stream, &ix->stream_size);
   VIEW(IX_SEC_POSTINGS, 1, UINT64_MAX, ix->postings, &ix->postings_size);
-  VIEW(IX_SEC_EXACT, sizeof(ix_exact), ix->nexact, ix->exact, NULL);
-  VIEW(IX_SEC_FOLD, sizeof(ix_fold), ix->nfold, ix->fold, NULL);
-  VIEW(IX_SEC_FOLDMAP, 4, ix->nexact, ix->foldmap, NULL);
-  VIEW(IX_SEC_LENS, 4, ix->nexact, ix->lens, NULL);
-  VIEW(IX_SEC_FREQ, 4, ix->nfold, ix->freqorder, NULL);
-  VIEW(IX_SEC_LEXSTR, 1, UINT64_MAX, ix->lexstr, &ix->lexstr_size);
+  if (view_lexicon(ix, err, errlen) != 0) return -1;
   VIEW(IX_SEC_DOCS, sizeof(ix_doc), ix->ndocs, ix->docs, NULL);
   VIEW(IX_SEC_LINES, 4, UINT64_MAX, ix->lines, &n);
   ix->nlines = n / 4;
@@ -305,7 +304,6 @@ int ix_init(ix_index *ix, const unsigned char *base, size_t size, unsigned char 
   VIEW(IX_SEC_SKIPS, sizeof(ix_skip), (ix->ntokens + IX_SKIP - 1) / IX_SKIP, ix->skips, NULL);
   ix->nskips = (ix->ntokens + IX_SKIP - 1) / IX_SKIP;
   VIEW(IX_SEC_STRINGS, 1, UINT64_MAX, ix->strings, &ix->strings_size);
-  VIEW(IX_SEC_META, 1, UINT64_MAX, ix->meta, &ix->meta_size);
   VIEW(IX_SEC_REGIONS, sizeof(ix_rkind), UINT64_MAX, ix->kinds, &n);
   ix->nkinds = (uint32_t)(n / sizeof(ix_rkind));
   /* the small structural sections are verified now; the large ones when read */
