@@ -225,8 +225,9 @@ static int corpus_open(lua_State *L) {
 
 /* The source path of a document as stored, checked (bounds, checksum, NUL); NULL if damaged. */
 static const char *stored_path(ix_index *ix, const ix_doc *d) {
-  const char *p = ix_blob(ix->strings, ix->strings_size, d->path);
-  if (p == NULL || d->path.off + (uint64_t)d->path.len >= ix->strings_size ||
+  uint64_t avail = 0;
+  const char *p = ix_string(ix, d->path, &avail);
+  if (p == NULL || (uint64_t)d->path.len >= avail ||
       ix_touch(ix, p, d->path.len + 1) || p[d->path.len] != '\0')
     return NULL;
   return p;
@@ -254,7 +255,7 @@ static const char *doc_path(lua_State *L, pl_corpus *c, const ix_doc *d, char *b
   const char *p = stored_path(&c->ix, d);
   if (p == NULL) corpus_damaged(L, c);
   if ((p = join_root(c->root, p, d->path.len, buf)) == NULL)
-    parley_error(L, "%s/%s: path too long", c->root, c->ix.strings + d->path.off);
+    parley_error(L, "%s/%s: path too long", c->root, ix_string(&c->ix, d->path, NULL));
   return p;
 }
 
@@ -408,7 +409,7 @@ static uint32_t check_doc(lua_State *L, pl_corpus *c, int arg) {
 }
 
 const char *corpus_string(lua_State *L, pl_corpus *c, ix_str s) {
-  const char *p = ix_blob(c->ix.strings, c->ix.strings_size, s);
+  const char *p = ix_string(&c->ix, s, NULL);
   if (p == NULL || ix_touch(&c->ix, p, s.len)) corpus_damaged(L, c);
   return p;
 }
@@ -492,7 +493,7 @@ static void *stale_run(void *arg) {
     struct stat st;
     if (i > 0 && d->source == sj->ix->docs[i - 1].source) continue;  /* one stat per source, at its first */
     /* checked by stale() before the threads start, joined there without a fault */
-    p = join_root(sj->root, sj->ix->strings + d->path.off, d->path.len, buf);
+    p = join_root(sj->root, ix_string(sj->ix, d->path, NULL), d->path.len, buf);
     if (stat_in_dir(p, strlen(p), &dc, &st, sj->nofollow) != 0) { sj->bad = i; sj->missing = 1; break; }
     if ((sj->nofollow && !S_ISREG(st.st_mode)) || (uint64_t)st.st_size != d->size ||
         (int64_t)st.st_mtim.tv_sec != d->mtime || (uint32_t)st.st_mtim.tv_nsec != d->mtime_ns) {
@@ -558,7 +559,7 @@ static int corpus_stale(lua_State *L) {
     }
     if (!first) continue;
     ipath = corpus_source_path(&c->ix, c->root, d, buf);
-    iid = ix_blob(c->ix.strings, c->ix.strings_size, d->id);
+    iid = ix_string(&c->ix, d->id, NULL);
     if (!ipath || !iid || ix_touch(&c->ix, iid, d->id.len)) {
       lua_pushliteral(L, "the index is damaged");
       return 1;
@@ -611,7 +612,7 @@ static int corpus_stale(lua_State *L) {
   bad = sj[0].bad != UINT32_MAX ? sj[0].bad : sj[1].bad;
   if (bad != UINT32_MAX) {
     char buf[PL_PATH_MAX];
-    const char *p = join_root(c->root, c->ix.strings + c->ix.docs[bad].path.off, c->ix.docs[bad].path.len, buf);
+    const char *p = join_root(c->root, ix_string(&c->ix, c->ix.docs[bad].path, NULL), c->ix.docs[bad].path.len, buf);
     lua_pushfstring(L, "%s %s", p, (sj[0].bad != UINT32_MAX ? sj[0].missing : sj[1].missing)
                                      ? "is missing" : "changed");
     return 1;

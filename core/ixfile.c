@@ -126,6 +126,24 @@ const char *ix_blob(const char *blob, uint64_t blob_size, ix_str s) {
   return blob + s.off;
 }
 
+const char *ix_string(const ix_index *ix, ix_str s, uint64_t *avail) {
+  const char *blob = ix->strings;
+  uint64_t size = ix->strings_size, off = s.off;
+  if (ix->nsegs) {   /* the last segment whose strings begin at or before it */
+    uint32_t lo = 0, hi = ix->nsegs;
+    while (hi - lo > 1) {
+      uint32_t m = lo + (hi - lo) / 2;
+      if (ix->segs[m].str0 <= off) lo = m; else hi = m;
+    }
+    blob = ix->segs[lo].ix.strings;
+    size = ix->segs[lo].ix.strings_size;
+    off -= ix->segs[lo].str0;
+  }
+  if (off + s.len > size) return NULL;
+  if (avail) *avail = size - off;
+  return blob + off;
+}
+
 size_t ix_region_width(const ix_index *ix, uint32_t k) {
   return 2 + 2 * (size_t)ix->kinds[k].nattrs;
 }
@@ -476,9 +494,16 @@ static void to_local(const ix_seg *s, ix_cursor *c) {
   c->pos -= s->tok0; c->doc_end -= s->tok0; c->doc -= s->doc0; c->id = c->lid;
 }
 
-static int to_global(const ix_index *ix, uint32_t k, ix_cursor *c) {
-  const ix_seg *s = &ix->segs[k];
-  if (c->id >= s->ix.nexact) return -1;
+int ix_seg_l2g(ix_index *ix, ix_seg *s) {
+  if (s->l2g_checked) return 0;
+  if (ix_touch(ix, s->l2g, s->ix.nexact * sizeof *s->l2g)) return -1;
+  s->l2g_checked = 1;
+  return 0;
+}
+
+static int to_global(ix_index *ix, uint32_t k, ix_cursor *c) {
+  ix_seg *s = &ix->segs[k];
+  if (c->id >= s->ix.nexact || ix_seg_l2g(ix, s) || s->l2g[c->id] >= ix->nexact) return -1;
   c->seg = k;
   c->lid = c->id;
   c->id = s->l2g[c->id];
@@ -623,7 +648,6 @@ int ix_join(ix_index *ix, ix_seg *segs, uint32_t n, char *err, size_t errlen) {
   uint64_t tok = 0, docs = 0, str = 0, map = 0, post = 0, srcs = 0, i;
   uint32_t k;
   ix_doc *jd;
-  char *js;
   ix_rkind *jk;
   if (ix->segrecs == NULL || n != ix->nsegrecs) { snprintf(err, errlen, "bad segment list"); return -1; }
   for (k = 0; k < n; k++) {
@@ -637,17 +661,10 @@ int ix_join(ix_index *ix, ix_seg *segs, uint32_t n, char *err, size_t errlen) {
       snprintf(err, errlen, "segment %u is not the one the list was made with", (unsigned)k + 1);
       return -1;
     }
+    /* the maps are read, and checked, when first used (ix_seg_l2g; query.c): an open reads none */
     l2g = ix->l2g + map;
     byg = ix->byg + map;
-    if (ix_touch(ix, l2g, r->nexact * sizeof *l2g) || ix_touch(ix, byg, r->nexact * sizeof *byg)) {
-      snprintf(err, errlen, "checksum mismatch in the segment list");
-      return -1;
-    }
-    for (i = 0; i < r->nexact; i++)   /* byg: its ids, each once, by ascending index id */
-      if (l2g[i] >= ix->nexact || byg[i] >= r->nexact || (i > 0 && l2g[byg[i]] <= l2g[byg[i - 1]])) {
-        snprintf(err, errlen, "bad type map of segment %u", (unsigned)k + 1);
-        return -1;
-      }
+    sg->l2g_checked = 0;
     sg->tok0 = tok; sg->doc0 = (uint32_t)docs; sg->str0 = str; sg->src0 = (uint32_t)srcs;
     sg->l2g = l2g; sg->byg = byg;
     tok += s->ntokens; docs += s->ndocs; str += s->strings_size; map += r->nexact;
@@ -657,24 +674,17 @@ int ix_join(ix_index *ix, ix_seg *segs, uint32_t n, char *err, size_t errlen) {
     snprintf(err, errlen, "the segment list does not add up");
     return -1;
   }
-  if ((ix->joined = malloc(docs * sizeof *jd + segs[0].ix.nkinds * sizeof *jk + str + 1)) == NULL) {
+  if ((ix->joined = malloc(docs * sizeof *jd + segs[0].ix.nkinds * sizeof *jk + 1)) == NULL) {
     snprintf(err, errlen, "out of memory");
     return -1;
   }
   jd = ix->joined;
   jk = (ix_rkind *)(jd + docs);
-  js = (char *)(jk + segs[0].ix.nkinds);
   memcpy(jk, segs[0].ix.kinds, segs[0].ix.nkinds * sizeof *jk);
   for (i = 0; i < segs[0].ix.nkinds; i++) jk[i].count = 0;
   for (k = 0; k < n; k++) {
     ix_seg *sg = &segs[k];
     ix_index *s = &sg->ix;
-    if (ix_touch(s, s->strings, (size_t)s->strings_size)) {
-      snprintf(err, errlen, "checksum mismatch in segment %u", (unsigned)k + 1);
-      ix_unjoin(ix);
-      return -1;
-    }
-    memcpy(js + sg->str0, s->strings, (size_t)s->strings_size);
     for (i = 0; i < s->ndocs; i++) {
       ix_doc *d = &jd[sg->doc0 + i];
       *d = s->docs[i];
@@ -685,11 +695,10 @@ int ix_join(ix_index *ix, ix_seg *segs, uint32_t n, char *err, size_t errlen) {
     }
     for (i = 0; i < s->nkinds; i++) jk[i].count += s->kinds[i].count;
   }
-  js[str] = '\0';
   ix->docs = jd;
   ix->kinds = jk;
   ix->nkinds = segs[0].ix.nkinds;
-  ix->strings = js;
+  ix->strings = NULL;   /* read where they lie: ix_string */
   ix->strings_size = str;
   ix->postings_size = post;
   ix->segs = segs;

@@ -245,7 +245,13 @@ typedef struct ix_seg {
   const uint32_t *l2g, *byg;         /* its exact ids to the index's; its ids by index id */
   const char *name;                  /* its file's name (in the list's mapping) */
   uint32_t name_len;
+  int l2g_checked;                   /* l2g verified whole (ix_seg_l2g) */
 } ix_seg;
+
+/* Verify segment s's l2g (in ix, its list) whole, the first time a cursor needs it; 0, or -1 if
+** damaged.  The ids it holds are checked where they are used; byg is verified a block at a time
+** by the binary search that reads it (query.c). */
+int ix_seg_l2g(ix_index *ix, ix_seg *s);
 
 /* Map the file read-only; 0, or -1 with a message. */
 int ix_map(const char *path, const unsigned char **base, size_t *size, char *err, size_t errlen);
@@ -289,6 +295,13 @@ int ix_touch(ix_index *ix, const void *p, size_t len);
 void ix_release(ix_index *ix, const void *p, size_t len);
 /* A string of a blob, bounds-checked: NULL if the reference is out of range. */
 const char *ix_blob(const char *blob, uint64_t blob_size, ix_str s);
+/*
+** A string of the index's "strings" (of an index of several: s.off counts
+** across its segments' strings, one after the other, and the string is read
+** where it lies), bounds-checked but not verified (ix_touch it); NULL if out
+** of range.  *avail (if given): the bytes from it to the end of its blob.
+*/
+const char *ix_string(const ix_index *ix, ix_str s, uint64_t *avail);
 /* Records of region kind k: their size in uint32 words. */
 size_t ix_region_width(const ix_index *ix, uint32_t k);
 

@@ -29,12 +29,16 @@ static size_t decode_one(lua_State *L, pl_corpus *c, ix_index *ix, uint32_t e, u
 }
 
 /* Segment s's own id of the index's exact type e (its types sorted by index id, searched); 0 if it has none. */
-static int local_id(const ix_seg *s, uint32_t e, uint32_t *l) {
+static int local_id(lua_State *L, pl_corpus *c, ix_seg *s, uint32_t e, uint32_t *l) {
   uint64_t lo = 0, hi = s->ix.nexact;
-  while (lo < hi) {
+  while (lo < hi) {   /* each entry read is verified first: a look-up checks a few blocks, not the maps */
     uint64_t m = lo + (hi - lo) / 2;
-    uint32_t g = s->l2g[s->byg[m]];
-    if (g == e) { *l = s->byg[m]; return 1; }
+    uint32_t b = 0, g;
+    if (ix_touch(&c->ix, &s->byg[m], sizeof *s->byg) || (b = s->byg[m]) >= s->ix.nexact ||
+        ix_touch(&c->ix, &s->l2g[b], sizeof *s->l2g))
+      corpus_damaged(L, c);
+    g = s->l2g[b];
+    if (g == e) { *l = b; return 1; }
     if (g < e) lo = m + 1; else hi = m;
   }
   return 0;
@@ -54,7 +58,7 @@ static size_t decode_postings(lua_State *L, pl_corpus *c, uint32_t e, uint32_t *
   want = x->freq < limit ? x->freq : limit;
   for (k = 0; k < c->ix.nsegs && got < want; k++) {
     ix_seg *s = &c->ix.segs[k];
-    if (local_id(s, e, &l)) got += decode_one(L, c, &s->ix, l, out + got, want - got, s->tok0);
+    if (local_id(L, c, s, e, &l)) got += decode_one(L, c, &s->ix, l, out + got, want - got, s->tok0);
   }
   if (got != want) corpus_damaged(L, c);   /* the segments hold fewer than the list counts */
   return (size_t)got;
@@ -593,7 +597,7 @@ static int query_column(lua_State *L) {
           break;
         }
         if (vals[slots[h] - 1].len == v.len &&
-            memcmp(ix_blob(c->ix.strings, c->ix.strings_size, vals[slots[h] - 1]), p, v.len) == 0)
+            memcmp(ix_string(&c->ix, vals[slots[h] - 1], NULL), p, v.len) == 0)
           break;
       }
       code = slots[h];
