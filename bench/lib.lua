@@ -168,6 +168,14 @@ end
 
 M.have_time = io.open("/usr/bin/time", "rb") ~= nil
 
+-- The bytes of the index at path: the file, and its segments (path.seg/) if it has any; nil if there is none.
+function M.index_bytes(path)
+  local n = tonumber((M.capture("du -sb " .. M.shq(path) .. " 2>/dev/null") or ""):match("^(%d+)"))
+  if not n then return nil end
+  local segs = tonumber((M.capture("du -sb " .. M.shq(path .. ".seg") .. " 2>/dev/null") or ""):match("^(%d+)"))
+  return n + (segs or 0)
+end
+
 -- "3.1 ms", "1.20 s", "–" for nil.
 function M.secs(s)
   if not s then return "–" end

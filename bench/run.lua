@@ -22,7 +22,7 @@ local PARLEY = {
   freq    = { e = "io.write(parley.open(DIR):freq():tsv())" },
   bigrams = { e = "io.write(parley.open(DIR):ngrams(2):tsv())" },
 }
-local INDEX = ".parley/index"  -- what the build writes under DIR (a file or a folder)
+local INDEX = ".parley/index"  -- what the build writes under DIR (a file; and INDEX.seg/, its segments)
 -- ═════════════════════════════════════════════════════════════════════════════════════
 
 -- Peers doing the same work.  $Q is the bare words ("red cross"), matched as whole
@@ -231,7 +231,7 @@ local function build_row(b, spec, row)
   elseif spec.kind == "memory" then
     memory_row(b, spec, row)
   else
-    local size = tonumber((lib.capture("du -sb " .. shq(b.dir .. "/" .. INDEX)) or ""):match("^(%d+)"))
+    local size = lib.index_bytes(b.dir .. "/" .. INDEX)
     if size then
       row[2] = ("%.1f MB (%.2f×)"):format(size / 1e6, size / text)
       row[5] = size / text <= TARGET_INDEX and "yes" or "NO"

@@ -38,7 +38,7 @@ for i, mb in ipairs(sizes) do
   local D = ("%q"):format(dir)
   log(("%g MB: build ..."):format(mb))
   local build = lib.measure(e(("parley.open(%s, { rebuild = true })"):format(D)), { tmp = tmp, timer = timer, runs = 1 })
-  local size = tonumber((lib.capture("du -sb " .. shq(dir .. "/.parley/index")) or ""):match("^(%d+)"))
+  local size = lib.index_bytes(dir .. "/.parley/index")
   log(("%g MB: queries ..."):format(mb))
   local open = lib.measure(e(("parley.open(%s, { watch = false })"):format(D)), mopts)
   local count = lib.measure(e(("print(parley.open(%s, { watch = false }):count(%q))"):format(D, rare)), mopts)
