@@ -102,8 +102,7 @@ end
 -- thread, so that every core builds a segment of its own, with no table
 -- shared.  A segment's bytes do not depend on the threads that built it.
 -- -> a list of { file, names } to wait for.
-local function start_children(dir, path, shares, opts)
-  local exe = fs.realpath("/proc/self/exe")
+local function start_children(exe, dir, path, shares, opts)
   local started = {}
   for _, names in ipairs(shares) do
     local code = ("require('parley.corpus').build_segments(%q, %q, { repair = %s, skip_bad = %s, "
@@ -190,7 +189,9 @@ function M.build(path, docs, spec, meta, opts)
     if ix then ix:close() end
   end
   -- the segments to build: shared among the cores, the first share here
-  local cores = math.min(#todo, indexer.threads(opts.threads))   -- a build process's: 1
+  -- parley itself, to run again (none where the system does not say: all built here)
+  local exe = fs.realpath("/proc/self/exe")
+  local cores = exe and math.min(#todo, indexer.threads(opts.threads)) or 1   -- a build process's: 1
   local shares = {}
   for i, k in ipairs(todo) do
     local c = (i - 1) % math.max(cores, 1) + 1
@@ -204,7 +205,7 @@ function M.build(path, docs, spec, meta, opts)
       named[c - 1] = {}
       for _, k in ipairs(shares[c]) do table.insert(named[c - 1], names[k]) end
     end
-    children = start_children(spec.root, path, named, opts)
+    children = start_children(exe, spec.root, path, named, opts)
     spec.threads = 1
   end
   local ok, err = pcall(function()
