@@ -223,7 +223,11 @@ function M.build(path, docs, spec, meta, opts)
   if opts.build_only then return stats end
   for k, part in ipairs(plan) do
     local name = names[k]
-    local ix = assert(index.open(dir .. "/" .. name))
+    local ix, why = index.open(dir .. "/" .. name)
+    if not ix then   -- a build process found other segments to build: the corpus changed meanwhile
+      error(("segment %d of %d was not built (%s); was the corpus changed during the build? open it again")
+        :format(k, #plan, why), 0)
+    end
     -- the sources that gave no documents, numbered in the whole corpus
     local st = ix:stats()
     stats.tokens, stats.documents = stats.tokens + st.tokens, stats.documents + st.documents
