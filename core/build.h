@@ -139,6 +139,32 @@ void spill_free(spill *s);
 /* ---------------------------------------------------------------- lexicon.c: the lexicon */
 
 /* A string table slot: the first 8 bytes are kept inline, so most words compare without a pointer chase. */
+/* The first (up to) 8 bytes of s as a zero-padded word. */
+static inline uint64_t lex_prefix8(const char *s, size_t len) {
+  uint64_t w = 0;
+  memcpy(&w, s, len < 8 ? len : 8);
+  return w;
+}
+
+/* A fast hash for short strings (tokens); never 0, which marks an empty slot. */
+static inline uint64_t lex_hash(const char *s, size_t len) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ (len * 0xff51afd7ed558ccdull), w;
+  while (len >= 8) {
+    memcpy(&w, s, 8);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 31;
+    s += 8;
+    len -= 8;
+  }
+  if (len) {
+    w = lex_prefix8(s, len);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+  }
+  h ^= h >> 29;
+  h *= 0xff51afd7ed558ccdull;
+  return (h ^ (h >> 32)) | 1;
+}
+
 typedef struct lex_slot { uint64_t hash, pre; const char *s; uint32_t len, id; } lex_slot;
 typedef struct lex_table { lex_slot *v; size_t cap, n; } lex_table;
 typedef struct lex_chunk lex_chunk;

@@ -26,9 +26,10 @@ typedef struct jseg {
   ix_index ix;
 } jseg;
 
-/* A type of the index lexicon, found by its exact form: 16 bytes (its string is lx.str[id]), so that the table
-** of a large lexicon stays small; the look-ups of a batch of forms are prefetched, one miss each at most. */
-typedef struct jslot { uint64_t hash; uint32_t id, len; } jslot;
+/* A type of the index lexicon, found by its exact form (its string is lx.str[id]): its first 8 bytes are
+** in the slot, so that a form of up to 8 bytes (most words) is told without reading the segment it is
+** in; the look-ups of a batch of forms are prefetched, one miss each at most. */
+typedef struct jslot { uint64_t hash, pre; uint32_t id, len; } jslot;
 
 typedef struct join_job {
   jseg *segs;
@@ -73,16 +74,13 @@ static void open_seg(lua_State *L, join_job *j, size_t k, const char *path) {
     parley_error(L, "%s: index is damaged (checksum mismatch)", path);
 }
 
-static uint64_t str_hash(const char *s, size_t len) {
-  uint64_t h = ix_hash(s, len, 0x5eed);
-  return h ? h : 1;
-}
-
-/* The index id of the form s[0..len) (hash h) of kind `kind` (folded: f[0..flen)), given now if it is new. */
+/* The index id of the form s[0..len) (hash h) of kind `kind`, given now if it is new, with its folded form:
+** fold `fold` of segment seg (k), looked up only then (a random read in the segment). */
 static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, uint64_t h, uint8_t kind,
-                       const char *f, uint32_t flen) {
+                       const ix_index *seg, uint32_t fold, int segno) {
   size_t i;
   lexicon *lx = &j->lx;
+  uint64_t pre = lex_prefix8(s, len);
   if (2 * (lx->ncanon + 1) > j->cap) {   /* grow at half full */
     size_t cap = j->cap ? 2 * j->cap : 1 << 16, k;
     jslot *t = calloc(cap, sizeof *t);
@@ -98,7 +96,9 @@ static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, u
     j->cap = cap;
   }
   for (i = h & (j->cap - 1); j->tab[i].hash; i = (i + 1) & (j->cap - 1))
-    if (j->tab[i].hash == h && j->tab[i].len == len && memcmp(lx->str[j->tab[i].id], s, len) == 0) return j->tab[i].id;
+    if (j->tab[i].hash == h && j->tab[i].len == len && j->tab[i].pre == pre &&
+        (len <= 8 || memcmp(lx->str[j->tab[i].id] + 8, s + 8, len - 8) == 0))
+      return j->tab[i].id;
   if (lx->ncanon >= UINT32_MAX - 1) luaL_error(L, "too many types");
   if (lx->ncanon == lx->cap) {
     size_t cap = lx->cap ? 2 * lx->cap : 4096;
@@ -121,9 +121,11 @@ static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, u
   }
   {
     uint32_t id = (uint32_t)lx->ncanon++;
+    const char *f = fold < seg->nfold ? ix_blob(seg->lexstr, seg->lexstr_size, seg->fold[fold].str) : NULL;
+    if (f == NULL) parley_error(L, "segment %d: index is damaged", segno + 1);
     lx->str[id] = s; lx->len[id] = len; lx->kind[id] = kind; lx->freq[id] = 0; lx->prov_of[id] = id;
-    lx->fold_str[id] = f; lx->fold_len[id] = flen;
-    j->tab[i].len = len; j->tab[i].id = id; j->tab[i].hash = h;
+    lx->fold_str[id] = f; lx->fold_len[id] = seg->fold[fold].str.len;
+    j->tab[i].len = len; j->tab[i].id = id; j->tab[i].hash = h; j->tab[i].pre = pre;
     return id;
   }
 }
@@ -220,7 +222,7 @@ static int segments_join(lua_State *L) {
     uint64_t hs[JOIN_BATCH];
     for (i = 0; i < s->nexact; i++) {
       const ix_exact *x = &s->exact[i];
-      const char *form = ix_blob(s->lexstr, s->lexstr_size, x->str), *folded = NULL;
+      const char *form = ix_blob(s->lexstr, s->lexstr_size, x->str);
       uint32_t g;
       parley_check_interrupt(L, stop, i);
       if (i % JOIN_BATCH == 0) {   /* the next batch's hashes, and their slots fetched ahead */
@@ -228,13 +230,12 @@ static int segments_join(lua_State *L) {
         for (b = 0; b < JOIN_BATCH && i + b < s->nexact; b++) {
           const ix_exact *y = &s->exact[i + b];
           const char *p = ix_blob(s->lexstr, s->lexstr_size, y->str);
-          hs[b] = p ? str_hash(p, y->str.len) : 1;
+          hs[b] = p ? lex_hash(p, y->str.len) : 1;
           if (j->cap) __builtin_prefetch(&j->tab[hs[b] & (j->cap - 1)]);
         }
       }
-      if (x->fold < s->nfold) folded = ix_blob(s->lexstr, s->lexstr_size, s->fold[x->fold].str);
-      if (form == NULL || folded == NULL) parley_error(L, "segment %d: index is damaged", (int)k + 1);
-      g = intern(L, j, form, x->str.len, hs[i % JOIN_BATCH], (uint8_t)x->kind, folded, s->fold[x->fold].str.len);
+      if (form == NULL) parley_error(L, "segment %d: index is damaged", (int)k + 1);
+      g = intern(L, j, form, x->str.len, hs[i % JOIN_BATCH], (uint8_t)x->kind, s, x->fold, (int)k);
       j->lx.freq[g] += x->freq;
       pairs[i].g = g;
       pairs[i].l = (uint32_t)i;

@@ -42,32 +42,6 @@ static void arena_free(lex_chunk **head) {
 
 /* ---------------------------------------------------------------- string table */
 
-/* The first (up to) 8 bytes of s as a zero-padded word. */
-static inline uint64_t prefix8(const char *s, size_t len) {
-  uint64_t w = 0;
-  memcpy(&w, s, len < 8 ? len : 8);
-  return w;
-}
-
-/* A fast hash for short strings (tokens); never 0, which marks an empty slot. */
-static inline uint64_t str_hash(const char *s, size_t len) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ (len * 0xff51afd7ed558ccdull), w;
-  while (len >= 8) {
-    memcpy(&w, s, 8);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 31;
-    s += 8;
-    len -= 8;
-  }
-  if (len) {
-    w = prefix8(s, len);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-  }
-  h ^= h >> 29;
-  h *= 0xff51afd7ed558ccdull;
-  return (h ^ (h >> 32)) | 1;
-}
-
 /* The slot holding s, or the empty slot where it belongs. */
 static inline lex_slot *table_find(const lex_table *t, const char *s, uint32_t len, uint64_t h,
                                    uint64_t pre) {
@@ -110,7 +84,7 @@ void lex_init(lua_State *L, lexicon *lx) {
 /* Intern an exact form: the caller holds no lock; returns UINT32_MAX on OOM. */
 static uint32_t intern(lexicon *lx, lex_table *cache, const char *s, uint32_t len, uint8_t kind,
                        uint64_t h, const char **kept) {
-  uint64_t pre = prefix8(s, len);
+  uint64_t pre = lex_prefix8(s, len);
   lex_slot *e;
   uint32_t id;
   if (cache->cap == 0 && table_grow(cache) != 0) return UINT32_MAX;
@@ -177,20 +151,20 @@ int lex_intern(lexicon *lx, unsigned thread, const char *text, const pl_token *t
   /* hash a few tokens ahead and prefetch their slots: the look-ups are bound by memory latency */
   enum { AHEAD = 8 };
   uint64_t hs[AHEAD];
-  for (k = 0; k < n && k < AHEAD; k++) hs[k] = str_hash(text + toks[k].start, toks[k].len);
+  for (k = 0; k < n && k < AHEAD; k++) hs[k] = lex_hash(text + toks[k].start, toks[k].len);
   for (k = 0; k < n; k++) {
     const pl_token *t = &toks[k];
     uint64_t h = hs[k % AHEAD];
     uint32_t id;
     if (k + AHEAD < n) {
       const pl_token *a = &toks[k + AHEAD];
-      uint64_t ha = str_hash(text + a->start, a->len);
+      uint64_t ha = lex_hash(text + a->start, a->len);
       hs[k % AHEAD] = ha;
       if (cache->cap) __builtin_prefetch(&cache->v[ha & (cache->cap - 1)]);
     }
     {
       const char *s = text + t->start;
-      uint64_t pre = prefix8(s, t->len);
+      uint64_t pre = lex_prefix8(s, t->len);
       lex_slot *hot_slot = &hot[h & (LEX_HOT - 1)];
       if (hot_slot->hash == h && hot_slot->len == t->len && hot_slot->pre == pre &&
           (t->len <= 8 || memcmp(hot_slot->s + 8, s + 8, t->len - 8) == 0)) {
@@ -317,11 +291,11 @@ void lex_write(lua_State *L, lexicon *lx, ixwriter *w, ix_exact *ex) {
       }
       f = lua_tolstring(L, -1, &flen);
     }
-    h = str_hash(f, flen);
-    e = table_find(&t, f, (uint32_t)flen, h, prefix8(f, flen));
+    h = lex_hash(f, flen);
+    e = table_find(&t, f, (uint32_t)flen, h, lex_prefix8(f, flen));
     if (e->hash == 0) {
       if (!lx->fold_str) lua_rawseti(L, strs, (lua_Integer)nf + 1);  /* anchor the folded string */
-      e->hash = h; e->pre = prefix8(f, flen); e->s = f; e->len = (uint32_t)flen; e->id = (uint32_t)nf;
+      e->hash = h; e->pre = lex_prefix8(f, flen); e->s = f; e->len = (uint32_t)flen; e->id = (uint32_t)nf;
       keys[nf].s = f; keys[nf].len = (uint32_t)flen; keys[nf].tid = (uint32_t)nf;
       nf++;
     } else if (!lx->fold_str) {

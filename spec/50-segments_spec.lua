@@ -121,6 +121,60 @@ describe("an index of several segments", function()
     c:close()
   end)
 
+  it("cuts a growing corpus so that a source added at its end rebuilds a small segment", function()
+    local segments = require "parley.segments"
+    local docs, seed, bytes = {}, 11, 100000
+    local function add()
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      docs[#docs + 1] = { path = ("docs/%05d.txt"):format(#docs + 1), size = 200 + seed % 3000 }
+    end
+    local function size(p) local n = 0 for i = p.first, p.last do n = n + docs[i].size end return n end
+    for _ = 1, 600 do add() end
+    local plan, total, closed, rebuilt = segments.plan(docs, bytes), 0, 0, 0
+    for _ = 1, 400 do
+      add()
+      local new = segments.plan(docs, bytes)
+      -- the runs cover the sources in order
+      for k, p in ipairs(new) do assert.equal(k == 1 and 1 or new[k - 1].last + 1, p.first) end
+      assert.equal(#docs, new[#new].last)
+      -- the old runs kept as they are; the others are rebuilt
+      local kept = {}
+      for _, p in ipairs(new) do kept[p.first .. ":" .. p.last] = true end
+      local changed = 0
+      for _, p in ipairs(plan) do if not kept[p.first .. ":" .. p.last] then changed = changed + size(p) end end
+      if changed > 2 * bytes / segments.TAIL + 3200 then closed = closed + 1 end
+      rebuilt, total, plan = rebuilt + changed, total + docs[#docs].size, new
+      for k = 1, #new - 1 do assert.is_true(size(new[k]) <= 2 * bytes + 3200) end
+    end
+    -- a large segment is rebuilt only when the last run closes: about once per run of sources added
+    assert.is_true(closed <= total / (bytes / 2) + 1, ("closed %d times in %d bytes"):format(closed, total))
+    assert.is_true(rebuilt < total * 8, ("rebuilt %d bytes for %d added"):format(rebuilt, total))
+    -- a corpus under one segment's size is one segment
+    assert.equal(1, #segments.plan({ { path = "a", size = 10 }, { path = "b", size = 10 } }, 100))
+  end)
+
+  it("gives after an added source the bytes a build from scratch gives", function()
+    local dir = h.mixed_corpus(40)
+    local first = build(dir, 0.05)
+    h.write(dir .. "/t41.txt", "an added telegram on zyzzyva.\n")
+    h.write(dir .. "/corpus.lua", (assert(h.read(dir .. "/corpus.lua")):gsub("\n} }\n$", '\n{ id = "t41", path = "t41.txt" },\n} }\n')))
+    local c = assert(parley.open(dir, { segment_mb = 0.05 }))
+    assert.equal("built", c.opened)
+    assert.equal(1, c.built.built_segments)
+    assert.equal(first.segments, c.built.reused)
+    assert.equal(1, c:count("zyzzyva"))
+    c:close()
+    local function files()
+      local t, names = {}, require("parley.fs").dir(dir .. "/.parley/index.seg")
+      for _, n in ipairs(names) do t[n] = assert(h.read(dir .. "/.parley/index.seg/" .. n)) end
+      t.list = assert(h.read(dir .. "/.parley/index"))
+      return t
+    end
+    local updated = files()
+    build(dir, 0.05)
+    assert.same(updated, files())
+  end)
+
   it("has the same bytes with one thread and with two, and after an update undone", function()
     local dir = h.mixed_corpus(40)
     local function files()

@@ -28,29 +28,50 @@ function M.target(opts)
   return mb * 1e6
 end
 
--- Cut the sources docs[1..n] into runs { first =, last = } of about `bytes`
--- bytes (content-defined, as backup tools cut files into chunks): a run
--- ends after a source whose path hashes below a threshold that is nothing
--- before half a run, grows with the square of the run's length (at one
--- run: four times the source's share of a run) and is certain at two runs.
--- Whether a run ends after a source depends on that source and the run's
--- length only, so adding, removing or changing a source changes the run
--- that holds it, and the cuts after it fall back into place within a run
--- or two: the other runs keep their sources, and their segments are taken
--- as they are.  Runs come out between a half and twice the aim, most near it.
-function M.plan(docs, bytes)
-  local parts, first, acc = {}, 1, 0
-  for i, d in ipairs(docs) do
+-- Cut the sources docs[from..to] into runs { first =, last = } of about
+-- `bytes` bytes (content-defined, as backup tools cut files into chunks): a
+-- run ends after a source whose path hashes below a threshold that is
+-- nothing before half a run, grows with the square of the run's length (at
+-- one run: four times the source's share of a run) and is certain at two
+-- runs.  Whether a run ends after a source depends on that source and the
+-- run's length only, so adding, removing or changing a source changes the
+-- run that holds it, and the cuts after it fall back into place within a run
+-- or two: the other runs keep their sources, and their segments are taken as
+-- they are.  Runs come out between a half and twice the aim, most near it.
+local function cut(docs, from, to, bytes, parts)
+  local first, acc = from, 0
+  for i = from, to do
+    local d = docs[i]
     acc = acc + d.size
     local x = acc / bytes
     local h = tonumber(index.hash(d.path):sub(1, 8), 16) / 4294967296
-    if i < #docs and ((x >= 0.5 and h < d.size / bytes * 4 * x * x) or x >= 2) then
+    if i < to and ((x >= 0.5 and h < d.size / bytes * 4 * x * x) or x >= 2) then
       parts[#parts + 1] = { first = first, last = i }
       first, acc = i + 1, 0
     end
   end
-  parts[#parts + 1] = { first = first, last = #docs }
+  parts[#parts + 1] = { first = first, last = to }
   return parts
+end
+
+M.TAIL = 8   -- the last run is cut again into runs this many times smaller
+
+-- The segments of docs[1..n] for segments of about `bytes` bytes: the runs
+-- of cut(), except the last, which is open: the sources added to a corpus
+-- go to its end, and extend it.  So that adding one rebuilds a small
+-- segment and not a large one, the last run is cut again, the same way,
+-- into runs TAIL times smaller; when a cut closes the last run, the next
+-- build joins its small segments into one (once every `bytes` added).  A
+-- corpus of less than `bytes` in all is one segment.  The plan depends on
+-- the sources alone (a build from scratch and an update give the same
+-- segments).
+function M.plan(docs, bytes)
+  local total = 0
+  for _, d in ipairs(docs) do total = total + d.size end
+  local parts = cut(docs, 1, #docs, bytes, {})
+  if total < bytes then return { { first = 1, last = #docs } } end
+  local last = table.remove(parts)
+  return cut(docs, last.first, last.last, bytes / M.TAIL, parts)
 end
 
 -- A segment's file name: a hash of what its bytes are made of (the sources'
