@@ -9,7 +9,7 @@
 -- file, as before.
 local index = require "parley.index"
 local indexer = require "parley.indexer"
-local join = require("parley.seglist").join
+local seglist = require "parley.seglist"
 local json = require("parley.writer").json
 local fs = require "parley.fs"
 local cjson = require "cjson"
@@ -263,8 +263,8 @@ function M.build(path, docs, spec, meta, opts)
   local whole = {}
   for key, v in pairs(meta) do whole[key] = v end
   whole.empty_sources = #empty > 0 and empty or nil
-  local j = join { output = path, segments = names, sources = sources, meta = json(whole) }
-  stats.types, stats.segments = j.types, #names
+  local j = seglist.join { output = path, segments = names, sources = sources, meta = json(whole) }
+  stats.types, stats.segments, stats.list_taken = j.types, #names, j.taken
   M.collect(path, names)
   return stats
 end
