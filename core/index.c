@@ -35,12 +35,12 @@ pl_corpus *to_corpus(lua_State *L, int i) {
 ** Move the index file aside (to PATH.damaged, or PATH.stale) so that the
 ** next open rebuilds it; once.
 */
-static void segments_aside(pl_corpus *c);
+static void segments_aside(pl_corpus *c, const char *suffix, uint32_t only);
 
 static void move_aside(pl_corpus *c, const char *suffix) {
   if (!c->moved_aside) {
     char aside[4096];
-    segments_aside(c);
+    segments_aside(c, suffix, UINT32_MAX);
     if ((size_t)snprintf(aside, sizeof aside, "%s.%s", c->path, suffix) < sizeof aside)
       rename(c->path, aside);
     c->moved_aside = 1;
@@ -57,14 +57,17 @@ static const char *seg_path(const pl_corpus *c, uint32_t k, char *buf) {
 /*
 ** Move the segments of an index of several aside too (NAME.damaged), so that
 ** no rebuild takes them again: all of them, since a segment whose blocks
-** match their checksums may still hold what the reader refused.
+** match their checksums may still hold what the reader refused; or, for a
+** source changed under the same size and time (NAME.stale), only segment
+** `only`, the one that holds it: the others are sound.
 */
-static void segments_aside(pl_corpus *c) {
+static void segments_aside(pl_corpus *c, const char *suffix, uint32_t only) {
   uint32_t k;
   for (k = 0; k < c->nmapped; k++) {
-      char from[PL_PATH_MAX], to[PL_PATH_MAX + 16];
-      if (seg_path(c, k, from) && (size_t)snprintf(to, sizeof to, "%s.damaged", from) < sizeof to) rename(from, to);
-    }
+    char from[PL_PATH_MAX], to[PL_PATH_MAX + 16];
+    if (only != UINT32_MAX && k != only) continue;
+    if (seg_path(c, k, from) && (size_t)snprintf(to, sizeof to, "%s.%s", from, suffix) < sizeof to) rename(from, to);
+  }
 }
 
 /* Raise the standard message for a damaged index, after moving the file aside. */
@@ -106,6 +109,15 @@ static int plain_name(const char *name, size_t len) {
 */
 static int open_segments(lua_State *L, pl_corpus *c, int ci, char *err, size_t errlen) {
   uint32_t n = c->ix.nsegrecs, k;
+  {   /* PATH.seg must be a folder of the index's own: nothing is read through a link */
+    char dir[PL_PATH_MAX];
+    struct stat st;
+    if ((size_t)snprintf(dir, sizeof dir, "%s.seg", c->path) >= sizeof dir) { snprintf(err, errlen, "too long a path"); return -1; }
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      snprintf(err, errlen, "%.300s: %s", dir, lstat(dir, &st) != 0 ? strerror(errno) : "not a folder (a link, or a file)");
+      return -1;
+    }
+  }
   c->segs = lua_newuserdatauv(L, n * sizeof *c->segs, 0);
   memset(c->segs, 0, n * sizeof *c->segs);
   lua_setiuservalue(L, ci, 5);
@@ -266,7 +278,13 @@ static const char *doc_path(lua_State *L, pl_corpus *c, const ix_doc *d, char *b
 ** next open rebuilds it, and the error raised is a damaged index's
 ** (parley.error.damaged), never an answer from the wrong text.
 */
-static int corpus_stale_text(lua_State *L, pl_corpus *c, const char *path) {
+static int corpus_stale_text(lua_State *L, pl_corpus *c, const char *path, uint32_t d) {
+  if (!c->moved_aside && c->nmapped) {   /* the list, and the one segment that holds the source */
+    char aside[4096];
+    segments_aside(c, "stale", c->ix.docs[d].reserved);
+    if ((size_t)snprintf(aside, sizeof aside, "%s.stale", c->path) < sizeof aside) rename(c->path, aside);
+    c->moved_aside = 1;
+  }
   move_aside(c, "stale");
   return parley_error_damaged(L, c->path, "%s: changed since the index was built (its text is not the one "
                               "indexed); the index %s was moved aside and will be rebuilt when the corpus is "
@@ -314,7 +332,7 @@ const char *corpus_text(lua_State *L, pl_corpus *c, uint32_t d, size_t *len) {
     if (ix_hash(t->map ? t->map : "", (size_t)st.st_size, 0) != doc->hash) {
       if (t->map) munmap(t->map, (size_t)st.st_size);
       t->map = NULL;
-      corpus_stale_text(L, c, path);
+      corpus_stale_text(L, c, path, d);
     }
     t->len = (size_t)st.st_size;
     t->loaded = 1;
@@ -356,7 +374,7 @@ const char *corpus_text_once(lua_State *L, pl_corpus *c, int ci, uint32_t d, siz
   close(fd);
   if (got != doc->size)
     parley_error(L, "%s: changed since the index was built; reopen the corpus to rebuild it", path);
-  if (ix_hash(c->rbuf, got, 0) != doc->hash) corpus_stale_text(L, c, path);
+  if (ix_hash(c->rbuf, got, 0) != doc->hash) corpus_stale_text(L, c, path, d);
   c->rbuf_doc = d + 1;
   *len = got;
   return c->rbuf;

@@ -271,7 +271,8 @@ uint32_t corpus_kind(lua_State *L, pl_corpus *c, int arg) {
 /* Region records of kind k, checked: width in uint32 words, count. */
 const uint32_t *corpus_regions(lua_State *L, pl_corpus *c, uint32_t k, size_t *width, uint64_t *count) {
   const uint32_t *r = c->ix.nsegs ? ix_join_regions(&c->ix, k) : c->ix.regions[k];
-  if (r == NULL) corpus_damaged(L, c);   /* a segment's (or out of memory: then said as damage, once) */
+  if (r == NULL && !c->ix.corrupt) luaL_error(L, "not enough memory for the regions of kind %d", (int)k);
+  if (r == NULL) corpus_damaged(L, c);   /* a segment's */
   *width = ix_region_width(&c->ix, k);
   *count = c->ix.kinds[k].count;
   if (ix_touch(&c->ix, r, (size_t)(*count * *width * 4))) corpus_damaged(L, c);

@@ -427,8 +427,9 @@ end
 -- build process that lua/parley/segments.lua starts does.  Its warnings go
 -- to standard error, and `skipped=N` to standard output.
 function M.build_segments(dir, path, opts, names)
-  local m, err = manifest.read(dir)
+  local m, err = manifest.read(dir, { shard = opts.shard })
   if not m then E.raise(err, 0) end
+  if opts.shard then shards.select(m, opts.shard) end   -- a part's segments are cut from the part's sources
   local only = {}
   for _, n in ipairs(names) do only[n] = true end
   local o = {}

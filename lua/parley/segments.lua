@@ -92,31 +92,80 @@ function M.name_of(sub, spec, meta)
   return index.hash(table.concat(parts, "\3")) .. ".seg"
 end
 
--- Remove the files of folder PATH.seg that are not in keep (names): the
--- segments no list names any more, those moved aside as damaged, a dead
--- build's temporaries (a build holds the lock: no other is writing there);
--- and the folder if none is left.
-function M.collect(path, keep)
+-- The folder of an index's segments, PATH.seg, if it is one of its own: a
+-- real folder, or nothing yet.  A link (or a file) there is refused, so that
+-- nothing is read, written or removed through it (a corpus folder may come
+-- with its .parley, from anyone).  -> dir | nil, message
+function M.folder(path)
   local dir = path .. ".seg"
-  local names = fs.dir(dir)
+  local st = fs.lstat(dir)
+  if st and st.type ~= "directory" then
+    return nil, ("%s: not a folder (%s); parley keeps an index's segments in a folder of that name: remove it")
+      :format(dir, ({ link = "a symbolic link", file = "a file" })[st.type] or "a special file")
+  end
+  return dir
+end
+
+-- What collect may remove: segments, those moved aside, and the temporaries
+-- of builds (NAME.seg.tmp.PID, core/ixwrite.c).
+local function segment_file(n)
+  local base, rest = n:match("^(%x+%.seg)(.*)$")
+  if not base then return nil end
+  if rest == "" or rest == ".damaged" or rest == ".stale" then return "segment" end
+  local pid = rest:match("^%.tmp%.(%d+)$")
+  return pid and #pid <= 9 and "temporary", pid and math.tointeger(tonumber(pid))
+end
+
+M.TEMPORARY_AGE = 3600   -- seconds without a write after which a temporary of a process not here is a dead build's
+
+-- Remove the files of folder PATH.seg that are not in keep (names): the
+-- segments no list names any more, those moved aside, and the temporaries of
+-- dead builds; and the folder if none is left.  Nothing else there is
+-- touched, nor anything through a link.  A build here holds the lock, but a
+-- part's builder (parley index --shard) on another machine that shares the
+-- folder does not: a temporary is removed only if its process is this
+-- one's, or is not alive here and has not written for TEMPORARY_AGE.
+function M.collect(path, keep)
+  local dir = M.folder(path)
+  local names = dir and fs.dir(dir)
   if not names then return end
-  local kept = {}
+  local kept, own, now = {}, fs.pid(), os.time()
   for _, n in ipairs(keep) do kept[n] = true end
   for _, n in ipairs(names) do
-    if not kept[n] then os.remove(dir .. "/" .. n) end
+    local what, pid = segment_file(n)
+    if what == "segment" and not kept[n] then os.remove(dir .. "/" .. n)
+    elseif what == "temporary" and pid then
+      local st = fs.lstat(dir .. "/" .. n)
+      if pid == own or (not fs.alive(pid) and st and now - st.mtime > M.TEMPORARY_AGE) then os.remove(dir .. "/" .. n) end
+    end
   end
-  if #keep == 0 then os.remove(dir) end
+  if #keep == 0 then os.remove(dir) end   -- only if empty
 end
 
 local SUMMED = { "skipped", "seconds", "seconds_tokenising", "seconds_encoding" }
 
--- Build segment file `file` of the documents sub (numbered from first in the corpus) -> indexer.build's stats.
-local function build_one(file, sub, first, spec, meta)
+-- Build segment `name` of the documents sub (numbered from first in the corpus) in folder dir ->
+-- indexer.build's stats.  Its metadata holds its name, which is checked before it is taken again.
+local function build_one(dir, name, sub, first, spec, meta)
   local numbered = {}
   for j, d in ipairs(sub) do numbered[j] = setmetatable({ number = first + j - 1 }, { __index = d }) end
-  spec.output, spec.docs, spec.meta = file, numbered, json { format = meta.format, segment = true }
+  spec.output, spec.docs, spec.meta = dir .. "/" .. name, numbered, json { format = meta.format, segment = true, name = name }
   return indexer.build(spec)
 end
+
+-- Is the file at dir/name the segment of that name, one to take as it is?  A
+-- segment whose metadata names another (a segment copied over another's
+-- name) or none is not.
+local function sound_segment(dir, name)
+  local ix = index.open(dir .. "/" .. name)
+  if not ix then return false end
+  local st = ix:stats()
+  ix:close()
+  if st.segments ~= 1 then return false end
+  local ok, m = pcall(cjson.decode, st.meta)
+  return ok and type(m) == "table" and m.segment == true and m.name == name
+end
+M.sound_segment = sound_segment
 
 -- The segments of one build in other processes (parley itself, run again by
 -- M.children): each child builds its share of the segments to build on one
@@ -126,11 +175,14 @@ end
 local function start_children(exe, dir, path, shares, opts)
   local started = {}
   for _, names in ipairs(shares) do
+    -- numbers as exact hexadecimal numerals: the child must cut where the parent does
+    local function number(v) return v and ("%a"):format(v) or "nil" end
+    local shard = opts.shard and ("{ i = %d, n = %d }"):format(opts.shard.i, opts.shard.n) or "nil"
     local code = ("require('parley.corpus').build_segments(%q, %q, { repair = %s, skip_bad = %s, "
-      .. "trust_grammars = %s, segment_mb = %s, batch_mb = %s }, { %s })"):format(dir, path,
+      .. "trust_grammars = %s, segment_mb = %s, batch_mb = %s, shard = %s }, { %s })"):format(dir, path,
       tostring(opts.repair and true or false), tostring(opts.skip_bad and true or false),
-      tostring(opts.trust_grammars and true or false), tostring(opts.segment_mb or "nil"),
-      tostring(opts.batch_mb or "nil"), table.concat((function()
+      tostring(opts.trust_grammars and true or false), number(opts.segment_mb),
+      number(opts.batch_mb), shard, table.concat((function()
         local q = {}
         for i, n in ipairs(names) do q[i] = ("%q"):format(n) end
         return q
@@ -174,7 +226,7 @@ function M.build(path, docs, spec, meta, opts)
       local sub = {}
       for i = plan[k].first, plan[k].last do sub[#sub + 1] = docs[i] end
       local name = M.name_of(sub, spec, meta)
-      if opts.rebuild or not fs.stat(path .. ".seg/" .. name) then opts.build_only[name] = true end
+      if opts.rebuild or not sound_segment(path .. ".seg", name) then opts.build_only[name] = true end
     end
     local st = M.build(path, docs, spec, meta, opts)
     st.segments, st.mine = #plan, #mine
@@ -187,7 +239,8 @@ function M.build(path, docs, spec, meta, opts)
     M.collect(path, {})            -- the segments of an earlier build, if any
     return stats
   end
-  local dir = path .. ".seg"
+  local dir, derr = M.folder(path)
+  if not dir then error(derr, 0) end
   local ok, err = fs.mkdir(dir)
   if not ok then error(err, 0) end
   local names, sources, empty, subs = {}, {}, {}, {}
@@ -204,10 +257,8 @@ function M.build(path, docs, spec, meta, opts)
     local sub = {}
     for i = part.first, part.last do sub[#sub + 1] = docs[i] end
     names[k], subs[k] = M.name_of(sub, spec, meta), sub
-    local ix = not opts.build_only and not opts.rebuild and index.open(dir .. "/" .. names[k])
-    if ix and ix:stats().segments == 1 then stats.reused = stats.reused + 1
+    if not opts.build_only and not opts.rebuild and sound_segment(dir, names[k]) then stats.reused = stats.reused + 1
     elseif not opts.build_only or opts.build_only[names[k]] then todo[#todo + 1] = k end
-    if ix then ix:close() end
   end
   -- the segments to build: shared among the cores, the first share here
   -- parley itself, to run again (none where the system does not say: all built here)
@@ -230,7 +281,7 @@ function M.build(path, docs, spec, meta, opts)
     spec.threads = 1
   end
   local ok, err = pcall(function()
-    for _, k in ipairs(shares[1] or {}) do add(build_one(dir .. "/" .. names[k], subs[k], plan[k].first, spec, meta)) end
+    for _, k in ipairs(shares[1] or {}) do add(build_one(dir, names[k], subs[k], plan[k].first, spec, meta)) end
   end)
   for _, ch in ipairs(children) do
     -- a child says its warnings itself; it tells how many sources it skipped
