@@ -164,8 +164,8 @@ local function doc_attrs(m, readers)
   for _, d in ipairs(m.all_documents or m.documents) do
     local keys = {}
     for k, v in pairs(d) do
-      if type(k) == "string" and (type(v) == "string" or type(v) == "number") and not seen[k]
-          and not k:find("^_") and k ~= "fullpath" then
+      if not seen[k] and type(k) == "string" and (type(v) == "string" or type(v) == "number")
+          and not k:find("^_") and k ~= "fullpath" then   -- seen first: after a document or two, all are
         keys[#keys + 1] = k
       end
     end

@@ -33,6 +33,8 @@ local function guess(name)
            grammar = "auto" }  -- a bare folder's documents get turns (lua/parley/grammar/auto.lua)
 end
 
+local MONTH_DAYS = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+
 -- Is s an ISO 8601 date (1962, 1962-11, 1962-11-01, optionally followed by a time)?
 local function iso_date(s)
   if type(s) ~= "string" then return false end
@@ -44,7 +46,7 @@ local function iso_date(s)
   if m < 1 or m > 12 then return false end
   if d == "" then return true end
   local leap = y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)
-  local days = ({ 31, leap and 29 or 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 })[m]
+  local days = m == 2 and (leap and 29 or 28) or MONTH_DAYS[m]
   d = tonumber(d)
   return d >= 1 and d <= days
 end
@@ -110,6 +112,14 @@ local function list(t)
   return true
 end
 
+-- The place of document i in messages: "FILE: documents[3]", with its path once it is known
+-- (made only for a message: a large manifest has many documents).
+local function doc_at(where, i, path)
+  local at = ("%s: documents[%d]"):format(where, i)
+  if path then at = ("%s (%s)"):format(at, path) end
+  return at
+end
+
 -- Check every documented field of manifest m (from file `where`); fill in
 -- document ids from paths.  m | nil, message naming the field (and the
 -- document, by number and path).
@@ -129,45 +139,44 @@ local function validate(m, where)
   end
   local ids = {}
   for i, d in ipairs(m.documents) do
-    local at = ("%s: documents[%d]"):format(where, i)
-    if type(d) ~= "table" then return nil, ("%s: must be a table { path = …, … }, not %s"):format(at, a(d)) end
+    if type(d) ~= "table" then return nil, ("%s: must be a table { path = …, … }, not %s"):format(doc_at(where, i), a(d)) end
     if type(d.path) ~= "string" then
-      return nil, ("%s: 'path' must be the path of a file in the corpus folder, not %s"):format(at, a(d.path))
+      return nil, ("%s: 'path' must be the path of a file in the corpus folder, not %s"):format(doc_at(where, i), a(d.path))
     end
-    if d.path == "" then return nil, at .. ": 'path' must be a non-empty path (a file in the corpus folder)" end
-    if d.path:find("\0", 1, true) then return nil, at .. ": 'path' holds a NUL byte" end
-    at = ("%s (%s)"):format(at, d.path)  -- from here on, errors name the document by its path too
+    if d.path == "" then return nil, doc_at(where, i) .. ": 'path' must be a non-empty path (a file in the corpus folder)" end
+    if d.path:find("\0", 1, true) then return nil, doc_at(where, i) .. ": 'path' holds a NUL byte" end
+    -- from here on, errors name the document by its path too
     if d.id == nil then
       d.id = d.path:gsub("%.[^./]*$", "")
       if d.id == "" then d.id = d.path end
     elseif type(d.id) ~= "string" then
-      return nil, ("%s: 'id' must be a string, not %s"):format(at, a(d.id))
+      return nil, ("%s: 'id' must be a string, not %s"):format(doc_at(where, i, d.path), a(d.id))
     elseif d.id == "" then
-      return nil, at .. ": 'id' must not be empty (leave it out to use the path)"
+      return nil, doc_at(where, i, d.path) .. ": 'id' must not be empty (leave it out to use the path)"
     end
     for _, k in ipairs(STRING_FIELDS) do
       if d[k] ~= nil and type(d[k]) ~= "string" then
-        return nil, ("%s: '%s' must be a string, not %s"):format(at, k, a(d[k]))
+        return nil, ("%s: '%s' must be a string, not %s"):format(doc_at(where, i, d.path), k, a(d[k]))
       end
     end
-    if ids[d.id] then return nil, ("%s: duplicate id '%s' (also documents[%d])"):format(at, d.id, ids[d.id]) end
+    if ids[d.id] then return nil, ("%s: duplicate id '%s' (also documents[%d])"):format(doc_at(where, i, d.path), d.id, ids[d.id]) end
     ids[d.id] = i
     if d.grammars ~= nil then
       if type(d.grammars) ~= "table" then
-        return nil, ("%s: 'grammars' must be a table { [DOCUMENT_ID] = \"GRAMMAR\" | false }, not %s"):format(at, a(d.grammars))
+        return nil, ("%s: 'grammars' must be a table { [DOCUMENT_ID] = \"GRAMMAR\" | false }, not %s"):format(doc_at(where, i, d.path), a(d.grammars))
       end
       for id, g in pairs(d.grammars) do
         if type(id) ~= "string" or id == "" or (g ~= false and type(g) ~= "string") then
-          return nil, ("%s: grammars[%s] must name a grammar (or be false: none) for a document id"):format(at, tostring(id))
+          return nil, ("%s: grammars[%s] must name a grammar (or be false: none) for a document id"):format(doc_at(where, i, d.path), tostring(id))
         end
       end
     end
     if d.reader ~= nil and not READERS[d.reader] then
-      return nil, ("%s: 'reader' must be one of %s, not %s"):format(at, READER_NAMES, type(d.reader) == "string"
+      return nil, ("%s: 'reader' must be one of %s, not %s"):format(doc_at(where, i, d.path), READER_NAMES, type(d.reader) == "string"
         and ("'%s'"):format(d.reader) or a(d.reader))
     end
     if d.date ~= nil and not iso_date(d.date) then
-      return nil, at .. ": 'date' must be an ISO 8601 date such as 1962-11-01"
+      return nil, doc_at(where, i, d.path) .. ": 'date' must be an ISO 8601 date such as 1962-11-01"
     end
   end
   if m.roots ~= nil then
@@ -267,9 +276,8 @@ local function check_locations(m, dir, where)
   for _, w in ipairs(M.roots_warnings(where, m.outside_roots)) do m.warnings[#m.warnings + 1] = w end
   local declared, folders = m.roots ~= nil and #m.roots > 0, {}
   for i, d in ipairs(m.documents) do
-    local at = ("%s: documents[%d] (%s)"):format(where, i, d.path)
     if d.path:sub(1, 1) == "/" and not declared then
-      return nil, at .. ": an absolute path; name documents relative to the corpus folder, "
+      return nil, doc_at(where, i, d.path) .. ": an absolute path; name documents relative to the corpus folder, "
         .. "or list the folder holding it in 'roots'"
     end
     local real = real_of(d.fullpath, folders)
@@ -277,7 +285,7 @@ local function check_locations(m, dir, where)
     for _, r in ipairs(real and roots or {}) do ok = ok or inside(real, r) end
     if not ok then
       return nil, ("%s: outside the corpus folder%s (its real path is %s); "
-        .. "list the folder holding it in 'roots' to allow it"):format(at, declared and " and its roots" or "", real)
+        .. "list the folder holding it in 'roots' to allow it"):format(doc_at(where, i, d.path), declared and " and its roots" or "", real)
     end
   end
   return roots
