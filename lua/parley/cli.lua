@@ -98,10 +98,11 @@ function M.command(def)
   assert(type(def.name) == "string" and type(def.run) == "function", "a command needs a name and a run function")
   def.args = def.args or {}
   def.options = def.options or {}
-  def.by_name = {}
+  def.by_name, def.by_short = {}, {}
   for _, o in ipairs(def.options) do
     assert(type(o[1]) == "string", "an option needs a name")
     def.by_name[o[1]] = o
+    if o.short then def.by_short[o.short] = o end   -- -o FILE for --output FILE
   end
   return setmetatable(def, Command)
 end
@@ -204,6 +205,8 @@ function Command:parse(args)
     end
     local name, inline = a:match("^%-%-([%w-]+)=(.*)$")
     name = name or a:match("^%-%-([%w-]+)$")
+    local short = a:match("^%-(%a)$")
+    if short and self.by_short[short] then name = self.by_short[short][1] end
     if a == "--" then
       for k = i + 1, #args do opts[#opts + 1] = args[k] end
       break
@@ -307,6 +310,10 @@ end
 -- Open the corpus named by opts.corpus (default: the bundled one); with
 -- opts.shard (set by parley run), only that part of it.
 function M.open_corpus(opts)
+  if opts.opened then   -- a corpus opened already, by a caller that runs several commands over it (parley report)
+    opts.corpus_name = opts.opened.name
+    return opts.opened
+  end
   local corpus, err = require("parley").open(opts.corpus, { repair = opts.repair, skip_bad = opts.skip_bad,
                                                            trust_grammars = opts.trust_grammars,
                                                            shard = opts.shard })

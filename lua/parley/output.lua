@@ -28,10 +28,38 @@ M.is_chart = is_chart
 -- The human form of a number, as tables show it ("7892", "12 345", "0.0417").
 M.number = writer.number
 
+-- ------------------------------------------------------------ capture
+
+-- A command's tables taken as they are, instead of written: the sink that
+-- capture() returns, given to a command as its output file, is filled by
+-- write, writer and put with { rows =, columns =, caption =, layout =,
+-- chart = fn(rows, fmt) | nil } per table and the text put.  This is how a
+-- report (lua/parley/report.lua) shows what the commands show, through the
+-- same writer, without a table writer of its own.
+local Sink = {}
+Sink.__index = Sink
+
+function M.capture() return setmetatable({ tables = {}, texts = {} }, Sink) end
+
+local function is_sink(f) return getmetatable(f) == Sink end
+M.is_capture = is_sink
+
+local function captured(sink, rows, cols, opts)
+  opts = opts or {}
+  local t = { rows = rows, columns = cols, caption = opts.caption, layout = opts.layout, chart = opts.chart }
+  sink.tables[#sink.tables + 1] = t
+  return t
+end
+
 -- A writer for rows that come in batches: w:write(rows) … w:close() (the
 -- text when file is nil).  opts: caption (a line above a tty or md table,
 -- an html caption), layout ("records": tty shows a line per column).
 function M.writer(cols, fmt, file, opts)
+  if is_sink(file) then
+    local t = captured(file, {}, cols, opts)
+    return { write = function(_, rows) for _, r in ipairs(rows) do t.rows[#t.rows + 1] = r end end,
+             close = function() end }
+  end
   opts = opts or {}
   fmt = fmt or "tty"
   if fmt == "tty" then
@@ -50,6 +78,7 @@ end
 -- the same rows go to opts.chart(rows, fmt), which returns the chart's text,
 -- instead of the table writer.
 function M.write(rows, cols, fmt, file, opts)
+  if is_sink(file) then captured(file, rows, cols, opts) return end
   if is_chart(fmt) then
     if not (opts and opts.chart) then E.raise(("no %s chart of this table"):format(fmt), 0) end
     return M.put(file or io.stdout, opts.chart(rows, fmt))
@@ -69,6 +98,7 @@ end
 -- put(file, text): write text to a Lua file handle and flush it, or raise an
 -- error object saying why and where (as the writer does for tables).
 function M.put(file, text)
+  if is_sink(file) then file.texts[#file.texts + 1] = text return end
   local ok, err = file:write(text)
   if ok then ok, err = file:flush() end
   if not ok then

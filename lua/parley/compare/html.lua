@@ -129,8 +129,13 @@ function M.strip(info, width)
       :format(all, used, all - used), body)
 end
 
--- page(claims, info, opts) -> the HTML page.  opts: report, record (ids), min_score.
-function M.page(claims, info, opts)
+-- body(claims, info, opts) -> the view without its page: the summary, the
+-- legend, the strip, the two columns, the coverage and what the report never
+-- mentions.  opts: report, record (ids), min_score, heading (the element of
+-- its headings: "h2" on a page of its own, "h3" in a report's section).
+function M.body(claims, info, opts)
+  local h = opts.heading or "h2"
+  local function heading(text) return ("<%s>%s</%s>"):format(h, text, h) end
   local supported, by_label = 0, {}
   for _, c in ipairs(claims) do
     if c.supported then supported = supported + 1 end
@@ -149,29 +154,36 @@ function M.page(claims, info, opts)
     { name = "name", title = "speaker" }, { name = "turns", align = "right" },
     { name = "covered_turns", title = "turns used", align = "right" }, { name = "words", align = "right" },
     { name = "covered_words", title = "words used", align = "right" }, { name = "share", align = "right" } }, "html")
+  return table.concat({
+    ("<p>%d claims of the report, %d supported by the record (combined score at least %s; see docs/statistics.md). %d of the record's %d turns are used.</p>")
+      :format(#claims, supported, svg.num(opts.min_score), used, #info.turns),
+    "<p>" .. table.concat(legend, " &nbsp; ") .. "</p>",
+    heading("Where the report draws on the record"),
+    '<figure role="img" aria-label="' .. esc(("%d of %d turns used"):format(used, #info.turns)) .. '">' .. strip .. "</figure>",
+    '<div class="cols"><section>' .. heading("The report: " .. esc(opts.report)),
+    table.concat(left, "\n"),
+    "</section><section>" .. heading("The record: " .. esc(opts.record)),
+    record_html(info),
+    "</section></div>",
+    heading("Coverage by speaker"),
+    coverage,
+    heading("What the report never mentions"),
+    ("<p>%d of the record's %d turns are used by no claim (pale in the strip above). These words of the record stand in three sentences or more, and in no claim:</p>")
+      :format(#info.omitted, #info.turns),
+    output.render(info.unmentioned or {}, { "word", { name = "mentions", title = "sentences", align = "right" },
+      { name = "lines", title = "first lines", display = function(v) return table.concat(v, ", ") end } }, "html"),
+  }, "\n")
+end
+
+-- page(claims, info, opts) -> the HTML page.  opts: report, record (ids), min_score.
+function M.page(claims, info, opts)
   local title = ("%s against %s"):format(opts.report, opts.record)
   return table.concat({
     "<!DOCTYPE html>",
     '<html lang="en"><head><meta charset="utf-8"><title>' .. esc(title) .. "</title>",
     "<style>" .. CSS .. "</style></head><body>",
     "<h1>" .. esc(title) .. "</h1>",
-    ("<p>%d claims of the report, %d supported by the record (combined score at least %s; see docs/statistics.md). %d of the record's %d turns are used.</p>")
-      :format(#claims, supported, svg.num(opts.min_score), used, #info.turns),
-    "<p>" .. table.concat(legend, " &nbsp; ") .. "</p>",
-    "<h2>Where the report draws on the record</h2>",
-    '<figure role="img" aria-label="' .. esc(("%d of %d turns used"):format(used, #info.turns)) .. '">' .. strip .. "</figure>",
-    '<div class="cols"><section><h2>The report: ' .. esc(opts.report) .. "</h2>",
-    table.concat(left, "\n"),
-    "</section><section><h2>The record: " .. esc(opts.record) .. "</h2>",
-    record_html(info),
-    "</section></div>",
-    "<h2>Coverage by speaker</h2>",
-    coverage,
-    "<h2>What the report never mentions</h2>",
-    ("<p>%d of the record's %d turns are used by no claim (pale in the strip above). These words of the record stand in three sentences or more, and in no claim:</p>")
-      :format(#info.omitted, #info.turns),
-    output.render(info.unmentioned or {}, { "word", { name = "mentions", title = "sentences", align = "right" },
-      { name = "lines", title = "first lines", display = function(v) return table.concat(v, ", ") end } }, "html"),
+    M.body(claims, info, opts),
     "</body></html>",
     "",
   }, "\n")
