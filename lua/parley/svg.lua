@@ -372,13 +372,13 @@ function M.text_width(s, size)
   return n * (size or 12) * 0.6
 end
 
--- clip(s, n) -> s, or its first n − 1 characters and "…" when it is longer
+-- clip(s, n) -> s, or its first n − 1 characters (less spaces at their end) and "…" when it is longer
 -- (a label that does not fit; the element's <title> keeps the whole name).
 function M.clip(s, n)
   s = tostring(s)
   local len = utf8.len(s)
   if not len or len <= n then return s end
-  return s:sub(1, utf8.offset(s, n) - 1) .. "…"
+  return (s:sub(1, utf8.offset(s, n) - 1):gsub("%s+$", "")) .. "…"
 end
 
 -- The room for a column of labels: wide enough for the longest (clipped to
