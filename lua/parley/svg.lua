@@ -562,7 +562,7 @@ function M.matrix(spec)
   for _, c in ipairs(cols) do head = math.max(head, M.text_width(M.clip(c, 24))) end
   head = math.ceil(head * 0.71) + 16          -- names slanted at 45°
   local top = 44 + (spec.x_label and 20 or 0) + head
-  local w = math.max(left + cw * #cols + head * 0.71 + 20, 320)
+  local w = math.ceil(math.max(left + cw * #cols + head * 0.71 + 20, 320, M.text_width(spec.title or "", 16) + 40))
   local body = { M.text(w / 2, 24, spec.title or "", { { "text-anchor", "middle" }, { "font-size", 16 } }) }
   if spec.x_label then
     body[#body + 1] = M.text(left + cw * #cols / 2, 44 + 12, spec.x_label, { { "text-anchor", "middle" }, { "fill", AXIS } })
