@@ -249,3 +249,200 @@ describe("svg.hbar_chart", function()
     assert.is_true(tonumber(assert(parse(svg.hbar_chart(more))).attrs.height) > 30 * 14)
   end)
 end)
+
+-- ------------------------------------------------------------ the commands that draw them
+
+-- A tiny corpus whose figures are worked out by hand below: a labelled
+-- transcript (Alpha's turns: "cuba one two three" and "ten eleven", 6
+-- tokens without the labels; Beta's: "four cuba cuba five six seven eight
+-- nine", 8 tokens) and a note of 4 tokens ("no speakers cuba here").
+local function tiny()
+  local dir = h.tmpdir()
+  h.write(dir .. "/corpus.lua", [[
+return { name = "tiny", documents = {
+  { id = "talk", path = "talk.txt", grammar = "labelled", type = "transcript" },
+  { id = "note", path = "note.txt", type = "note" },
+} }
+]])
+  h.write(dir .. "/talk.txt", "Alpha: cuba one two three\n\nBeta: four cuba cuba five six seven eight nine\n\nAlpha: ten eleven\n")
+  h.write(dir .. "/note.txt", "no speakers cuba here\n")
+  return dir
+end
+
+local function ok(args)
+  local out, err, code = h.run(args)
+  assert.equal(0, code, table.concat(args, " ") .. ": " .. err)
+  return out, err
+end
+local function json(args) return cjson.decode((ok(args))) end
+local function close(a, b) return a ~= nil and b ~= nil and math.abs(a - b) < 1e-12 end
+
+describe("parley dispersion", function()
+  it("gives D and DP as worked out by hand on a tiny corpus, by speaker and by document", function()
+    local dir = tiny()
+    local rows = json { "dispersion", "cuba", "--corpus", dir, "--format", "json" }   -- by speaker: it has turns
+    assert.same({ "Alpha", "Beta" }, { rows[1].part, rows[2].part })
+    assert.same({ 1, 6, 2, 8 }, { rows[1].count, rows[1].size, rows[2].count, rows[2].size })
+    assert.is_true(close(rows[1].rel, 1 / 6 * 10000))
+    -- D: rel. frequencies 1/6 and 1/4, mean 5/24, population sd 1/24, V = 0.2, D = 1 − 0.2/√1
+    -- DP: ½ (|1/3 − 6/14| + |2/3 − 8/14|) = 2/21; DP_norm = DP / (1 − 6/14) = 1/6
+    for _, r in ipairs(rows) do
+      assert.is_true(close(r.d, 0.8), tostring(r.d))
+      assert.is_true(close(r.dp, 2 / 21), tostring(r.dp))
+      assert.is_true(close(r.dp_norm, 1 / 6), tostring(r.dp_norm))
+      assert.same({ 2, 3, 2 }, { r.df, r.total, r.parts })
+    end
+    -- by document: talk has 20 tokens (labels included) and 3 hits, the note 4 and 1:
+    -- rel. frequencies 0.15 and 0.25, mean 0.2, sd 0.05, D = 0.75; DP = ½ (|3/4 − 5/6| + |1/4 − 1/6|) = 1/12,
+    -- DP_norm = (1/12) / (1 − 1/6) = 1/10
+    local docs = json { "dispersion", "cuba", "--corpus", dir, "--by", "doc", "--format", "json" }
+    assert.same({ "talk", 3, 20, "note", 1, 4 }, { docs[1].part, docs[1].count, docs[1].size, docs[2].part, docs[2].count, docs[2].size })
+    assert.is_true(close(docs[1].d, 0.75) and close(docs[1].dp, 1 / 12) and close(docs[1].dp_norm, 1 / 10))
+    -- on a terminal the figures over the parts are the caption, with the hit outside every turn
+    local tty = ok { "dispersion", "cuba", "--corpus", dir }
+    assert.truthy(tty:find("cuba: 3 hits in 2 speakers (14 tokens): D 0.8000, DP 0.0952, DP_norm 0.1667, in 2 of them; "
+      .. "1 hit outside every speaker's turns", 1, true), tty)
+    assert.falsy(tty:find("dp_norm", 1, true))
+    -- a corpus without speaker turns goes by document, and refuses --by speaker
+    local plain = h.tmpdir()
+    h.write(plain .. "/a.txt", "cuba cuba here\n")
+    h.write(plain .. "/b.txt", "and cuba there too\n")
+    local p = json { "dispersion", "cuba", "--corpus", plain, "--format", "json" }
+    assert.same({ "a", "b" }, { p[1].part, p[2].part })
+    local _, err, code = h.run { "dispersion", "cuba", "--corpus", plain, "--by", "speaker" }
+    assert.equal(1, code)
+    assert.truthy(err:find("--by speaker needs speaker turns", 1, true), err)
+    h.cleanup()
+  end)
+
+  it("counts as the sub-corpora of each speaker and document count, on the bundled corpus", function()
+    local c = h.open()
+    local rows = json { "dispersion", "Cuba", "--format", "json" }
+    local speakers, sum = c:values("speaker"), 0
+    assert.equal(#speakers, #rows)
+    for i, r in ipairs(rows) do
+      local sub = c:where{ speaker = r.part }
+      assert.equal(speakers[i], r.part)
+      assert.equal(sub:count("cuba"), r.count, r.part)
+      assert.equal(sub:size(), r.size, r.part)
+      sum = sum + r.count
+    end
+    assert.equal(sum, rows[1].total)
+    -- each document: its hits, found apart; D and DP recomputed from the rows by the formulas
+    local docs = json { "dispersion", "Cuba", "--by", "doc", "--format", "json" }
+    local n, total, size, rels = 0, 0, 0, {}
+    for _, r in ipairs(docs) do
+      local hits = c:find("cuba")
+      local mine = 0
+      for i = 1, #hits do if hits[i].doc == r.part then mine = mine + 1 end end
+      assert.equal(mine, r.count, r.part)
+      assert.equal(c:where{ id = r.part }:size(), r.size)
+      n, total, size = n + 1, total + r.count, size + r.size
+      rels[#rels + 1] = r.count / r.size
+    end
+    assert.equal(c:count("cuba"), total)
+    local mean, var = 0, 0
+    for _, v in ipairs(rels) do mean = mean + v / n end
+    for _, v in ipairs(rels) do var = var + (v - mean) ^ 2 / n end
+    local d = 1 - math.sqrt(var) / mean / math.sqrt(n - 1)
+    local dp = 0
+    for _, r in ipairs(docs) do dp = dp + math.abs(r.count / total - r.size / size) / 2 end
+    assert.is_true(math.abs(d - docs[1].d) < 1e-12 and math.abs(dp - docs[1].dp) < 1e-12)
+    c:close()
+  end)
+
+  it("gives a block of rows per keyword family, hostile names kept, and refuses what it cannot do", function()
+    local dir = h.tmpdir()
+    h.write(dir .. "/fam.lua", 'return { ["' .. EVIL .. '"] = { "cuba*" }, ["a & b"] = { "quarantine", "blockade" } }\n')
+    local rows = json { "dispersion", "--families", dir .. "/fam.lua", "--by", "doc", "--format", "json" }
+    assert.equal(4, #rows)
+    assert.same({ EVIL, EVIL, "a & b", "a & b" }, { rows[1].family, rows[2].family, rows[3].family, rows[4].family })
+    local c = h.open()
+    local fam = require("parley.topics").mentions(c, { "quarantine", "blockade" })
+    assert.equal(#fam, rows[3].total)
+    assert.equal(c:count("quarantine") + c:count("blockade"), rows[3].count + rows[4].count)
+    c:close()
+    local csv = h.csv((ok { "dispersion", "--families", dir .. "/fam.lua", "--format", "csv" }))
+    assert.equal("family", csv[1][1])
+    for _, args in ipairs { { "dispersion" }, { "dispersion", "cuba", "--families", dir .. "/fam.lua" },
+                            { "dispersion", "cuba", "--by", "side" } } do
+      local _, err, code = h.run(args)
+      assert.equal(1, code, table.concat(args, " "))
+      assert.truthy(err:find("^parley: dispersion: "), err)
+    end
+    h.cleanup()
+  end)
+
+  it("draws a dispersion plot with --format svg: a row per part, its count, a tick per hit", function()
+    local out = ok { "dispersion", "Cuba", "--format", "svg" }
+    local doc = assert(parse(out))
+    local rows = class(doc, "row")
+    local table_rows = json { "dispersion", "Cuba", "--format", "json" }
+    assert.equal(#table_rows, #rows)
+    for i, r in ipairs(table_rows) do
+      assert.equal(("%s: %d mention%s; "):format(r.part, r.count, r.count == 1 and "" or "s"),
+                   child(rows[i], "title").text:match("^.-; "))
+      local ticks = #named(rows[i], "line")
+      assert.is_true(ticks >= 1 and ticks <= r.count)
+    end
+    assert.equal("Dispersion of Cuba by speaker", doc.kids[1].text)
+    assert.equal(out, (ok { "dispersion", "Cuba", "--format", "svg" }))
+    -- hostile family names in the headings, escaped
+    local dir = h.tmpdir()
+    h.write(dir .. "/fam.lua", 'return { ["' .. EVIL .. '"] = { "cuba*" } }\n')
+    local fam = ok { "dispersion", "--families", dir .. "/fam.lua", "--by", "doc", "--format", "svg" }
+    assert.truthy(parse(fam))
+    assert.falsy(fam:find("<script", 1, true))
+    assert.truthy(fam:find("&lt;script&gt;alert(1)&lt;/script&gt; — D ", 1, true))
+    assert.truthy(fam:find(">position in the document<", 1, true))
+    h.cleanup()
+  end)
+end)
+
+describe("--format svg on topics and speakers", function()
+  it("draws topics as a dispersion plot: a block per family, all its mentions and each speaker's", function()
+    local out = ok { "topics", "--format", "svg" }
+    local doc = assert(parse(out))
+    local table_rows = json { "topics", "--format", "json" }
+    local heads = all(doc, function(e) return e.name == "text" and e.attrs["font-weight"] == "bold" end)
+    assert.equal(#table_rows, #heads)
+    local rows, at = class(doc, "row"), 1
+    for i, r in ipairs(table_rows) do
+      assert.equal(r.family, heads[i].text:match("^(.-) — D "))
+      assert.equal(("all mentions: %d mention%s"):format(r.mentions, r.mentions == 1 and "" or "s"), child(rows[at], "title").text)
+      at = at + 1
+      for _, sp in ipairs(r.speakers) do
+        assert.equal(("%s: %d mention%s"):format(sp.name, sp.count, sp.count == 1 and "" or "s"), child(rows[at], "title").text)
+        at = at + 1
+      end
+    end
+    assert.equal(#rows, at - 1)
+    assert.equal(out, (ok { "topics", "--format", "svg" }))
+  end)
+
+  it("draws speakers' shares as bars and who follows whom as a matrix", function()
+    local rows = json { "speakers", "--format", "json" }
+    local doc = assert(parse((ok { "speakers", "--format", "svg" })))
+    local series = class(doc, "series")
+    assert.same({ "words", "turns (direct and reported)", "questions" },
+                { child(series[1], "title").text, child(series[2], "title").text, child(series[3], "title").text })
+    local bars = 0
+    for _, r in ipairs(rows) do if r.words > 0 then bars = bars + 1 end end
+    assert.equal(bars, #named(series[1], "rect"))
+    -- the words' shares, as the table's share column has them, in per cent
+    local labels = {}
+    for _, t in ipairs(named(series[1], "text")) do labels[#labels + 1] = t.text end
+    local want = {}
+    table.sort(rows, function(a, b) return a.words > b.words end)
+    for _, r in ipairs(rows) do want[#want + 1] = svg.num(r.share * 100) .. "%" end
+    assert.same(want, labels)
+    local m = json { "speakers", "--matrix", "--format", "json" }
+    local mdoc = assert(parse((ok { "speakers", "--matrix", "--format", "svg" })))
+    local cells = class(mdoc, "cell")
+    assert.equal(#m * #m, #cells)
+    local names = {}
+    for _, r in ipairs(m) do names[#names + 1] = r.speaker end
+    assert.equal(("%s → %s: %d"):format(names[1], names[2], m[1][names[2]]), child(cells[2], "title").text)
+    assert.truthy(ok({ "speakers", "--help" }):find("svg (a chart)", 1, true))
+  end)
+end)
