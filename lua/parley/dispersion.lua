@@ -31,19 +31,12 @@ local function spans_of(corpus)
   return out
 end
 
--- part_counts(corpus, starts, k) -> counts, sizes: how many of the sorted
--- token positions `starts` fall in each of k equal stretches of the
--- (sub-)corpus's text (stretch i holds offsets floor((i−1)·W/k) to
--- floor(i·W/k) − 1 of its W tokens, taken in corpus order), and the
--- stretches' sizes in tokens.  Positions outside the corpus are left out.
-function M.part_counts(corpus, starts, k)
+-- walk(corpus, starts, fn) -> W: calls fn(offset, W) for each of the sorted
+-- token positions `starts` that lies in the (sub-)corpus, with its offset
+-- among the W tokens of the (sub-)corpus's text, taken in corpus order.
+local function walk(corpus, starts, fn)
   local spans, width = spans_of(corpus), 0
   for _, sp in ipairs(spans) do width = width + sp[2] - sp[1] end
-  local counts, sizes = {}, {}
-  for i = 1, k do
-    counts[i] = 0
-    sizes[i] = (i * width) // k - ((i - 1) * width) // k
-  end
   local j, before = 1, 0  -- the span being walked and the tokens before it
   for _, pos in ipairs(starts) do
     while spans[j] and pos >= spans[j][2] do
@@ -51,12 +44,24 @@ function M.part_counts(corpus, starts, k)
       j = j + 1
     end
     if not spans[j] then break end
-    if pos >= spans[j][1] then
-      local offset = before + pos - spans[j][1]
-      local part = offset * k // width + 1
-      counts[part] = counts[part] + 1
-    end
+    if pos >= spans[j][1] then fn(before + pos - spans[j][1], width) end
   end
+  return width
+end
+
+-- part_counts(corpus, starts, k) -> counts, sizes: how many of the sorted
+-- token positions `starts` fall in each of k equal stretches of the
+-- (sub-)corpus's text (stretch i holds offsets floor((i−1)·W/k) to
+-- floor(i·W/k) − 1 of its W tokens, taken in corpus order), and the
+-- stretches' sizes in tokens.  Positions outside the corpus are left out.
+function M.part_counts(corpus, starts, k)
+  local counts, sizes = {}, {}
+  for i = 1, k do counts[i] = 0 end
+  local width = walk(corpus, starts, function(offset, width)
+    local part = offset * k // width + 1
+    counts[part] = counts[part] + 1
+  end)
+  for i = 1, k do sizes[i] = (i * width) // k - ((i - 1) * width) // k end
   return counts, sizes
 end
 
@@ -66,17 +71,8 @@ end
 -- corpus order, divided by W — the measure part_counts cuts into k parts.
 -- Positions outside the corpus are left out.  For a dispersion plot.
 function M.positions(corpus, starts)
-  local spans, width = spans_of(corpus), 0
-  for _, sp in ipairs(spans) do width = width + sp[2] - sp[1] end
-  local out, j, before = {}, 1, 0
-  for _, pos in ipairs(starts) do
-    while spans[j] and pos >= spans[j][2] do
-      before = before + spans[j][2] - spans[j][1]
-      j = j + 1
-    end
-    if not spans[j] then break end
-    if pos >= spans[j][1] then out[#out + 1] = (before + pos - spans[j][1]) / width end
-  end
+  local out = {}
+  walk(corpus, starts, function(offset, width) out[#out + 1] = offset / width end)
   return out
 end
 

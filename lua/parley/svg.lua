@@ -389,6 +389,18 @@ local function label_room(names, chars, lo, hi)
   return math.min(hi, math.ceil(w))
 end
 
+-- listing(first, items, say, most) -> a text alternative: first, then
+-- say(item) for each of the first `most` items (the rest counted), joined
+-- by "; ", ending with a full stop.
+local function listing(first, items, say, most)
+  local parts = { first }
+  for i, item in ipairs(items) do
+    if i > most then parts[#parts + 1] = ("%d more"):format(#items - most) break end
+    parts[#parts + 1] = say(item, i)
+  end
+  return table.concat(parts, "; ") .. "."
+end
+
 -- "1 mention", "3 mentions".
 local function plural(n, noun) return ("%d %s%s"):format(n, noun, n == 1 and "" or "s") end
 
@@ -473,16 +485,10 @@ function M.barcode(spec)
   local h = y + 8 + 44 + (spec.note and 18 or 0)
   body[#body + 1] = pct_axis(x0, x1, y + 8, spec.x_label or "position in the text", y + 8 + 38)
   if spec.note then body[#body + 1] = M.text(10, h - 10, spec.note, { { "fill", AXIS }, { "font-size", 11 } }) end
-  local desc = spec.desc
-  if not desc then
-    local parts = { ("Dispersion plot: %s, a tick at each mention along the text, %s in all"):format(
-      plural(shown, "row"), plural(total, "mention")) }
-    for i, r in ipairs(rows) do
-      if i > 20 then parts[#parts + 1] = ("%d more rows"):format(#rows - 20) break end
-      parts[#parts + 1] = ("%s%s %d"):format(r.group and r.group .. " — " or "", r.name or "", r.count or #(r.marks or {}))
-    end
-    desc = table.concat(parts, "; ") .. "."
-  end
+  local desc = spec.desc or listing(("Dispersion plot: %s, a tick at each mention along the text, %s in all"):format(
+      plural(shown, "row"), plural(total, "mention")), rows, function(r)
+    return ("%s%s %d"):format(r.group and r.group .. " — " or "", r.name or "", r.count or #(r.marks or {}))
+  end, 20)
   return M.document(w, h, spec.title, body, desc)
 end
 
@@ -689,16 +695,9 @@ function M.strip(spec)
   end
   local h = ly + 14 + (spec.note and 18 or 0)
   if spec.note then body[#body + 1] = M.text(10, h - 6, spec.note, { { "fill", AXIS }, { "font-size", 11 } }) end
-  local desc = spec.desc
-  if not desc then
-    local parts = { ("Strip of %s: %s by %s, %s marked"):format(plural(length, "token"),
-      plural(#(spec.spans or {}), "turn"), plural(#names, "speaker"), plural(#(spec.marks or {}), "note")) }
-    for i, name in ipairs(names) do
-      if i > 20 then parts[#parts + 1] = ("%d more"):format(#names - 20) break end
-      parts[#parts + 1] = ("%s %s, %s"):format(name, plural(turns[i], "turn"), plural(tokens[i], "token"))
-    end
-    desc = table.concat(parts, "; ") .. "."
-  end
+  local desc = spec.desc or listing(("Strip of %s: %s by %s, %s marked"):format(plural(length, "token"),
+      plural(#(spec.spans or {}), "turn"), plural(#names, "speaker"), plural(#(spec.marks or {}), "note")), names,
+    function(name, i) return ("%s %s, %s"):format(name, plural(turns[i], "turn"), plural(tokens[i], "token")) end, 20)
   return M.document(w, h, spec.title, body, desc)
 end
 

@@ -140,16 +140,7 @@ M.command = cli.command {
     "parley dispersion --families families.lua --format svg > dispersion.svg",
   },
   run = function(opts, out)
-    local q = #opts > 0 and table.concat(opts, " ") or nil
-    local families
-    if opts.families then
-      if q then cli.fail("dispersion: give a QUERY or --families FILE, not both") end
-      local err
-      families, err = topics.load(opts.families)
-      if not families then cli.fail("dispersion: " .. err) end
-    elseif not q then
-      cli.fail("dispersion: missing QUERY (or --families FILE) (parley dispersion --help lists the options)")
-    end
+    local q, families = cli.query_or_families(opts, "dispersion")
     local corpus = cli.scoped(opts, "dispersion")
     local by = opts.by or (has_speakers(corpus) and "speaker" or "doc")
     if by == "speaker" and not has_speakers(corpus) then
