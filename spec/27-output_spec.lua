@@ -49,6 +49,7 @@ local function commands(dir, bundled)
     { "annotations" }, { "entities" },
     { "keyness", "--min", "1" },
     { "collocates", "quarantine", "--min", "1" },
+    { "dispersion", "quarantine" }, { "dispersion", "quarantine", "--by", "doc" },
     { "ngrams" }, { "ngrams", "--by", "speaker" },
     { "kwic", "quarantine" }, { "kwic", "quarantine", "--context", "turn", records = true },
   }
@@ -62,6 +63,7 @@ local function commands(dir, bundled)
     list[#list + 1] = { "timeline", "quarantine", "--where", "from=1962", "--split", "type" }
     list[#list + 1] = { "timeline", "--families", dir .. "/families.lua", "--where", "to=1962-11-03", "--split", "speaker" }
     list[#list + 1] = { "topics", "--families", dir .. "/families.lua" }
+    list[#list + 1] = { "dispersion", "--families", dir .. "/families.lua" }
     list[#list + 1] = { "outline", "talk" }
   end
   return list

@@ -307,6 +307,21 @@ function M.where(list, name, option)
   return next(filter) and filter or nil
 end
 
+-- query_or_families(opts, name) -> query, families: a command's QUERY (its
+-- arguments joined by spaces) or the keyword families of --families FILE
+-- (lua/parley/topics.lua: load), one of the two, else the user's mistake.
+function M.query_or_families(opts, name)
+  local q = #opts > 0 and table.concat(opts, " ") or nil
+  if opts.families then
+    if q then M.fail(("%s: give a QUERY or --families FILE, not both"):format(name)) end
+    local families, err = require("parley.topics").load(opts.families)
+    if not families then M.fail(name .. ": " .. err) end
+    return nil, families
+  end
+  if not q then M.fail(("%s: missing QUERY (or --families FILE) (parley %s --help lists the options)"):format(name, name)) end
+  return q
+end
+
 -- Open the corpus named by opts.corpus (default: the bundled one); with
 -- opts.shard (set by parley run), only that part of it.
 function M.open_corpus(opts)

@@ -146,6 +146,33 @@ function M.topics(corpus, families, opts)
   return rows
 end
 
+-- marks(corpus, families) -> where each family is mentioned, for a
+-- dispersion plot: for each family (in the order given) { family, mentions,
+-- all = the positions of its mentions along the (sub-)corpus's text (from 0
+-- to 1: dispersion.positions), speakers = { { name, marks = positions } … }
+-- (the speakers who mention it, in their turns without the labels, as
+-- topics counts them: commonest first, ties by name) }.
+function M.marks(corpus, families)
+  local speakers, out = M.speaker_spans(corpus), {}
+  for _, fam in ipairs(families or M.families) do
+    local spans = M.mentions(corpus, fam)
+    local heads = spans:heads()
+    local entry = { family = fam.name, mentions = #spans, all = dispersion.positions(corpus, spans:starts()), speakers = {} }
+    for _, sp in ipairs(speakers) do
+      local mine = heads:inside(sp.spans)
+      if #mine > 0 then
+        entry.speakers[#entry.speakers + 1] = { name = sp.name, marks = dispersion.positions(corpus, mine:starts()) }
+      end
+    end
+    table.sort(entry.speakers, function(a, b)
+      if #a.marks ~= #b.marks then return #a.marks > #b.marks end
+      return a.name < b.name
+    end)
+    out[#out + 1] = entry
+  end
+  return out
+end
+
 -- ------------------------------------------------------------ scope and columns
 
 -- Is the corpus the bundled one (the folder itself, however its path was

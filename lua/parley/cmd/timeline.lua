@@ -4,7 +4,6 @@ local cli = require "parley.cli"
 local output = require "parley.output"
 local svg = require "parley.svg"
 local timeline = require "parley.timeline"
-local topics = require "parley.topics"
 
 local COUNTING = [[
 counting: a document is counted in the period of its date (date, the document attribute
@@ -86,16 +85,7 @@ return cli.command {
   -- series's mentions, documents and words; the undated apart), which add up
   -- over the parts of a corpus.
   count = function(opts)
-    local q = #opts > 0 and table.concat(opts, " ") or nil
-    local families
-    if opts.families then
-      if q then cli.fail("timeline: give a QUERY or --families FILE, not both") end
-      local err
-      families, err = topics.load(opts.families)
-      if not families then cli.fail("timeline: " .. err) end
-    elseif not q then
-      cli.fail("timeline: missing QUERY (or --families FILE) (parley timeline --help lists the options)")
-    end
+    local q, families = cli.query_or_families(opts, "timeline")
     if opts.by ~= nil and not require("parley.dates").PRECISION[opts.by] then
       cli.fail(("timeline: --by must be year, month, week or day, got '%s'"):format(tostring(opts.by)))
     end

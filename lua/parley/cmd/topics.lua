@@ -1,6 +1,7 @@
 -- `parley topics`: keyword families through a conversation (lua/parley/topics.lua).
 local cli = require "parley.cli"
 local output = require "parley.output"
+local svg = require "parley.svg"
 local topics = require "parley.topics"
 
 local HOW_TO = [[
@@ -20,6 +21,25 @@ the whole text followed. scope, size (its tokens) and parts are the same in ever
 on a terminal the line above the table gives them, the other formats carry them as
 columns.]]
 
+-- The dispersion plot of --format svg: a block per family, in the table's
+-- order, with a row of all its mentions and a row per speaker who mentions
+-- it (commonest first), a tick at each mention along the text followed.
+local function chart(corpus, families, rows, scope)
+  local marks = {}
+  for _, m in ipairs(topics.marks(corpus, families)) do marks[m.family] = m end
+  local plot = {}
+  local function fig(v) return v == nil and "none" or output.number(v) end
+  for _, r in ipairs(rows) do
+    local m = marks[r.family]
+    local group = ("%s — D %s, DP %s"):format(r.family, fig(r.d), fig(r.dp))
+    plot[#plot + 1] = { name = "all mentions", marks = m.all, group = group }
+    for _, sp in ipairs(m.speakers) do plot[#plot + 1] = { name = sp.name, marks = sp.marks, group = group } end
+  end
+  return svg.barcode { title = "Keyword families through " .. scope, rows = plot,
+                       x_label = "position in the text followed (share of its tokens)",
+                       note = ("D and DP over %s of the text"):format(output.count(rows[1] and rows[1].parts or 0, "equal part")) }
+end
+
 local function defaults_text()
   local names = {}
   for _, f in ipairs(topics.families) do names[#names + 1] = f.name end
@@ -36,11 +56,14 @@ return cli.command {
     { "where", arg = "ATTR=VALUE", multi = true,
       help = "the text to follow (default: the documents of type transcript, or the whole corpus)" },
     { "parts", arg = "N", number = true, default = 10, help = "equal stretches of text for the course and the dispersion" },
-    cli.opt.format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
+    cli.opt.chart_format, cli.opt.repair, cli.opt.trust, cli.opt.skip_bad,
   },
   notes = "the default families, for the bundled Cuban missile crisis corpus: " .. defaults_text()
-    .. ".\n" .. HOW_TO .. "\n" .. COUNTING,
-  examples = { "parley topics", "parley topics --families families.lua --corpus path/to/corpus --format csv" },
+    .. ".\n" .. HOW_TO .. "\n" .. COUNTING
+    .. "\n--format svg draws a dispersion plot: a block per family, a row of all its mentions and a\n"
+    .. "row per speaker who mentions it, a tick at each mention along the text followed.",
+  examples = { "parley topics", "parley topics --families families.lua --corpus path/to/corpus --format csv",
+               "parley topics --format svg > topics.svg" },
   run = function(opts, out)
     local families, which = topics.families, "the default families (written for the bundled corpus)"
     if opts.families then
@@ -59,6 +82,7 @@ return cli.command {
     local rows = topics.topics(corpus, families, { parts = opts.parts })
     for _, r in ipairs(rows) do r.scope = scope end
     output.write(rows, topics.columns, opts.format, out, {
-      caption = ("counted in %s; %s; %s per family"):format(scope, which, output.count(opts.parts, "part")) })
+      caption = ("counted in %s; %s; %s per family"):format(scope, which, output.count(opts.parts, "part")),
+      chart = function(r) return chart(corpus, families, r, scope) end })
   end,
 }
