@@ -8,7 +8,8 @@ VERSION  := 0.1.0$(shell git rev-parse --short HEAD >/dev/null 2>&1 && echo "+g$
 
 # Debian 12 packages needed to build and test (bench peers are checked by `make bench`).
 DEBS     := gcc make pkg-config liblua5.4-dev lua5.4 lua-lpeg lua-lpeg-dev libutf8proc-dev \
-            libreadline-dev lua-busted lua-cjson lua-expat wamerican libexpat1-dev libstemmer-dev parallel
+            libreadline-dev lua-busted lua-cjson lua-expat wamerican libexpat1-dev libstemmer-dev parallel \
+            chromium
 BENCH_DEBS := ripgrep python3-nltk time hyperfine
 FUZZ_DEBS  := clang libclang-rt-14-dev
 

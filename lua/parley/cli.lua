@@ -312,6 +312,7 @@ end
 -- (lua/parley/topics.lua: load), one of the two, else the user's mistake.
 function M.query_or_families(opts, name)
   local q = #opts > 0 and table.concat(opts, " ") or nil
+  if opts.family_list and not q then return nil, opts.family_list end   -- a caller's table (parley report)
   if opts.families then
     if q then M.fail(("%s: give a QUERY or --families FILE, not both"):format(name)) end
     local families, err = require("parley.topics").load(opts.families)

@@ -629,7 +629,8 @@ end
 -- strip(spec) -> SVG text: a document's structure as a horizontal strip.
 -- spec: { title, length = N (the document's tokens), spans = { { from =,
 -- to =, name = }, … } (token offsets from 0, `to` exclusive: the turns,
--- coloured by name, the colours given in order of first appearance; text in
+-- coloured by name, the colours given in order of first appearance, or by
+-- colors = { [name] = n } (the n-th colour: strips that share a legend); text in
 -- no span stays grey), marks = { { at =, label = }, … } (small triangles
 -- above the strip, each with a <title>: editorial notes), x_label (default
 -- "tokens"), width (720), note, desc }.  A legend of the names below, in
@@ -658,8 +659,10 @@ function M.strip(spec)
     rects[i][#rects[i] + 1] = ('<rect x="%s" y="%s" width="%s" height="%s"/>'):format(M.num(xa), M.num(top),
       M.num(math.max(xb - xa, 0.5)), M.num(sh))
   end
+  -- a name's colour: its place in spec.colors (shared by the strips of several documents), else its own order
+  local function hue(i) return spec.colors and spec.colors[names[i]] or i end
   for i, name in ipairs(names) do
-    body[#body + 1] = M.el("g", { { "class", "speaker" }, { "fill", M.color(i) }, { "fill-opacity", M.opacity(i) } },
+    body[#body + 1] = M.el("g", { { "class", "speaker" }, { "fill", M.color(hue(i)) }, { "fill-opacity", M.opacity(hue(i)) } },
       M.el("title", nil, M.escape(("%s: %s, %s"):format(name, plural(turns[i], "turn"), plural(tokens[i], "token"))))
       .. table.concat(rects[i]))
   end
@@ -689,7 +692,7 @@ function M.strip(spec)
     local room = 20 + M.text_width(label) + 16
     if lx > x0 and lx + room > x1 then lx, ly = x0, ly + 18 end
     body[#body + 1] = M.el("rect", { { "x", lx }, { "y", ly - 10 }, { "width", 12 }, { "height", 12 },
-                                     { "fill", M.color(i) }, { "fill-opacity", M.opacity(i) } })
+                                     { "fill", M.color(hue(i)) }, { "fill-opacity", M.opacity(hue(i)) } })
     body[#body + 1] = M.text(lx + 18, ly, label, { { "fill", AXIS } })
     lx = lx + room
   end

@@ -97,8 +97,11 @@ return cli.command {
   end,
   finish = function(counts, opts, out)
     local q = #opts > 0 and table.concat(opts, " ") or nil
+    local given = opts.family_list and not q and not opts.families   -- families as a table (parley report), with a label
+    if given then opts.families = opts.families_label or "the families given" end
     local rows, info = timeline.finish(counts, { by = opts.by, split = opts.split, families = opts.families })
-    local what = ("%s per %s"):format(q and "mentions of " .. q or "mentions of the families of " .. opts.families, info.by)
+    local what = ("%s per %s"):format(q and "mentions of " .. q or given and "mentions of " .. opts.families
+      or "mentions of the families of " .. opts.families, info.by)
     if info.undated.docs > 0 then
       cli.note(("parley: timeline: note: %s undated, counted apart (in no period): %s, %s"):format(
         output.count(info.undated.docs, "document is", "documents are"), output.count(info.undated.count, "mention"),

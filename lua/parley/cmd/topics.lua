@@ -66,7 +66,9 @@ return cli.command {
                "parley topics --format svg > topics.svg" },
   run = function(opts, out)
     local families, which = topics.families, "the default families (written for the bundled corpus)"
-    if opts.families then
+    if opts.family_list then   -- families as a table, from a caller that runs the command (parley report)
+      families, which = opts.family_list, opts.families_label or "the families given"
+    elseif opts.families then
       local err
       families, err = topics.load(opts.families)
       if not families then cli.fail("topics: " .. err) end
@@ -75,7 +77,7 @@ return cli.command {
     local corpus = cli.scoped(opts, "topics")
     local scope = ("--where " .. table.concat(opts.where, " --where "))
     if #opts.where == 0 then corpus, scope = topics.default_scope(corpus) end
-    if not opts.families and not topics.is_bundled(corpus) then
+    if not opts.families and not opts.family_list and not topics.is_bundled(corpus) then
       cli.note("parley: topics: note: the default families are the bundled corpus's topics; "
         .. "for this corpus write your own and pass --families FILE:\n" .. HOW_TO)
     end

@@ -124,9 +124,15 @@ function M.strip(info, width)
   body[#body + 1] = svg.legend(speakers, 10, h + 30, "bar")
   local used, all = 0, #info.turns
   for _, t in ipairs(info.turns) do if t.covered then used = used + 1 end end
+  local per = {}
+  for _, s in ipairs(info.speakers) do
+    per[#per + 1] = ("%s %d of %d turns"):format(s.name, s.covered_turns or 0, s.turns or 0)
+  end
   return svg.document(width, h + 30 + 18 * #speakers + 10,
     ("The record's %d turns in order, as wide as their words: %d used by the report (full colour), %d not (pale)")
-      :format(all, used, all - used), body)
+      :format(all, used, all - used), body,
+    ("Strip of the record's %d turns, each as wide as its words and in its speaker's colour: %d used by the "
+      .. "report, %d not. Used per speaker: %s."):format(all, used, all - used, table.concat(per, "; ")))
 end
 
 -- body(claims, info, opts) -> the view without its page: the summary, the
