@@ -104,16 +104,12 @@ local function figure(chart, alt)
   return ('<figure role="group" aria-label="%s">%s<figcaption>%s</figcaption></figure>'):format(esc(alt), chart, esc(alt))
 end
 
--- A captured table's chart (the command's own, as --format svg draws it), over its first rows.
-local function chart_of(t, limit, alt)
-  if not t.chart then return nil end
-  local rows = t.rows
-  if limit and #rows > limit then
-    rows = {}
-    for i = 1, limit do rows[i] = t.rows[i] end
-  end
-  if #rows == 0 then return nil end
-  return figure(t.chart(rows, "svg"), alt)
+-- A captured table's chart, the command's own as --format svg draws it: over
+-- all the rows, since each chart keeps what it can show (the busiest
+-- speakers, so many rows a family) and says what it left out.
+local function chart_of(t, alt)
+  if not t.chart or #t.rows == 0 then return nil end
+  return figure(t.chart(t.rows, "svg"), alt)
 end
 
 local function unavailable(why) return ('<p class="unavailable">Not in this report: %s.</p>'):format(esc(why)) end
@@ -191,6 +187,32 @@ local function section_structure(ctx)
   return table.concat(out, "\n")
 end
 
+-- The who-follows-whom table of its `n` busiest speakers (the most turns
+-- followed, then by name), rows and columns, saying how many were left out;
+-- the table as it is when it has no more.
+local function busiest(m, n)
+  if #m.rows <= n then return m end
+  local total = {}
+  for _, r in ipairs(m.rows) do
+    local sum = 0
+    for k = 2, #m.columns do sum = sum + (r[m.columns[k]] or 0) end
+    total[r.speaker] = sum
+  end
+  local order = {}
+  for i, r in ipairs(m.rows) do order[i] = r.speaker end
+  table.sort(order, function(a, b)
+    if total[a] ~= total[b] then return total[a] > total[b] end
+    return a < b
+  end)
+  local keep = {}
+  for i = 1, n do keep[order[i]] = true end
+  local rows, cols = {}, { m.columns[1] }
+  for _, r in ipairs(m.rows) do if keep[r.speaker] then rows[#rows + 1] = r end end
+  for k = 2, #m.columns do if keep[m.columns[k]] then cols[#cols + 1] = m.columns[k] end end
+  return { rows = rows, columns = cols, caption = ("the %d busiest of %s, rows and columns")
+    :format(n, output.count(#m.rows, "speaker")) }
+end
+
 -- Speakers: their words, turns and questions, with the command's chart; who follows whom.
 local function section_speakers(ctx)
   local args = where_args(ctx.opts)
@@ -198,15 +220,15 @@ local function section_speakers(ctx)
   if not sink then return unavailable(err) end
   local t = sink.tables[1]
   ctx.facts.speakers = #t.rows
-  local out = { chart_of(t, ctx.top, ("Share of words, turns and questions of the %s commonest speakers")
-    :format(math.min(#t.rows, ctx.top))) or "", table_html(t, ctx.top, command_line("speakers", args)) }
+  local out = { chart_of(t, "Each speaker's share of the words, of the turns and of the questions (the busiest "
+    .. "speakers, as parley speakers --format svg draws them)") or "", table_html(t, ctx.top, command_line("speakers", args)) }
   local margs = with(args, "--matrix")
   local msink = M.run("speakers", margs, ctx.corpus)
   if msink and msink.tables[1] then
     local m = msink.tables[1]
     out[#out + 1] = "<h3>Who follows whom</h3>"
-    out[#out + 1] = chart_of(m, ctx.top, "Turns of each speaker (rows) followed by a turn of each (columns)") or ""
-    out[#out + 1] = table_html(m, ctx.top, command_line("speakers", margs))
+    out[#out + 1] = chart_of(m, "Turns of each speaker (rows) followed by a turn of each (columns)") or ""
+    out[#out + 1] = table_html(busiest(m, ctx.top), ctx.top, command_line("speakers", margs))
   end
   return table.concat(out, "\n")
 end
@@ -232,7 +254,7 @@ local function section_topics(ctx)
   local t = sink.tables[1]
   local out = { ('<p class="note">Followed: %s.</p>'):format(esc(ctx.families_label)) }
   -- a concordance plot per family: all its mentions, then a row per speaker, a mark at each mention
-  out[#out + 1] = chart_of(t, M.FAMILIES, "Where each family is mentioned along the text: all mentions, then each "
+  out[#out + 1] = chart_of(t, "Where each family is mentioned along the text: all mentions, then each "
     .. "speaker's") or ""
   out[#out + 1] = table_html(t, M.FAMILIES, command_line("topics", args))
   return table.concat(out, "\n")
@@ -258,7 +280,8 @@ local function section_compare(ctx)
   local compare = require "parley.compare"
   local report, record = compare.default_pair(ctx.corpus)
   if not (report and record) then
-    return unavailable("the corpus has no telegram (or report) and transcript (or memorandum) to compare")
+    return unavailable("the manifest pairs no report with a record (a document of type telegram and one of type "
+      .. "transcript or memorandum); parley compare REPORT RECORD compares any two documents")
   end
   local ok, claims, info = E.pcall(compare.compare, ctx.corpus, report, record, {})
   if not ok then return unavailable(E.message(claims)) end
@@ -267,17 +290,13 @@ local function section_compare(ctx)
 end
 
 local function section_timeline(ctx)
-  local dates, seen = 0, {}
-  for d in ctx.scope:docs() do
-    local date = d.meta and d.meta.date
-    if date and not seen[date] then seen[date] = true; dates = dates + 1 end
-  end
-  if dates < 2 then return unavailable("the documents are not dated on two days or more") end
+  local ok, dates = E.pcall(ctx.scope.values, ctx.scope, "date")
+  if not ok or #dates < 2 then return unavailable("the documents are not dated on two days or more") end
   local args = where_args(ctx.opts)
   local sink, err = M.run("timeline", args, ctx.corpus, { family_list = ctx.families, families_label = ctx.families_label })
   if not sink then return unavailable(err) end
   local t = sink.tables[1]
-  return table.concat({ chart_of(t, nil, "Mentions of each family per period of the documents' dates") or "",
+  return table.concat({ chart_of(t, "Mentions of each family per period of the documents' dates") or "",
     table_html(t, ctx.top * 3, command_line("timeline", with(args, "--families", "FILE"))) }, "\n")
 end
 

@@ -56,8 +56,9 @@ local function matrix_chart(rows, names)
     end
     local order = {}
     for i, n in ipairs(names) do order[i] = n end
-    table.sort(order, function(a, b)
-      if total[a] ~= total[b] then return total[a] > total[b] end
+    table.sort(order, function(a, b)   -- a speaker who is only ever followed has no row of its own: 0
+      local ta, tb = total[a] or 0, total[b] or 0
+      if ta ~= tb then return ta > tb end
       return a < b
     end)
     for i = 1, MATRIX_ROWS do keep[order[i]] = true end

@@ -21,9 +21,13 @@ the whole text followed. scope, size (its tokens) and parts are the same in ever
 on a terminal the line above the table gives them, the other formats carry them as
 columns.]]
 
+-- At most this many speakers' rows per family in the plot (the commonest; the rest are counted).
+local CHART_SPEAKERS = 12
+
 -- The dispersion plot of --format svg: a block per family, in the table's
 -- order, with a row of all its mentions and a row per speaker who mentions
--- it (commonest first), a tick at each mention along the text followed.
+-- it (commonest first, at most CHART_SPEAKERS), a tick at each mention along
+-- the text followed.
 local function chart(corpus, families, rows, scope)
   local marks = {}
   for _, m in ipairs(topics.marks(corpus, families)) do marks[m.family] = m end
@@ -32,8 +36,13 @@ local function chart(corpus, families, rows, scope)
   for _, r in ipairs(rows) do
     local m = marks[r.family]
     local group = ("%s — D %s, DP %s"):format(r.family, fig(r.d), fig(r.dp))
-    plot[#plot + 1] = { name = "all mentions", marks = m.all, group = group }
-    for _, sp in ipairs(m.speakers) do plot[#plot + 1] = { name = sp.name, marks = sp.marks, group = group } end
+    local left = #m.speakers - CHART_SPEAKERS
+    plot[#plot + 1] = { name = "all mentions", marks = m.all, group = group,
+                        note = left > 0 and ("%d more speakers not shown"):format(left) or nil }
+    for i, sp in ipairs(m.speakers) do
+      if i > CHART_SPEAKERS then break end
+      plot[#plot + 1] = { name = sp.name, marks = sp.marks, group = group }
+    end
   end
   return svg.barcode { title = "Keyword families through " .. scope, rows = plot,
                        x_label = "position in the text followed (share of its tokens)",
