@@ -114,8 +114,8 @@ describe("parley report", function()
     local html, out = report({ "--corpus", dir, "--top", "5" }, nil)
     local ov = section(html, "overview")
     local _, rows = ov:gsub("<tr>", "")
-    assert.equal(51, rows)   -- the heading and the first 50 documents
-    assert.matches("The first 50 of 80 shown", ov)
+    assert.equal(6, rows)   -- the heading and the first 5 documents
+    assert.matches("The first 5 of 80 shown", ov)
     assert.matches("80 documents", out)
     -- a section the corpus cannot have says why
     assert.matches('class="unavailable">Not in this report: the documents have no speaker turns', section(html, "structure"))
@@ -123,6 +123,69 @@ describe("parley report", function()
     -- the families are the corpus's commonest content words, said so
     assert.matches("commonest content words", section(html, "topics"))
     assert.is_true(svgs(html) >= 2)
+  end)
+
+  it("shows the charts of the commands themselves, over all their rows, for a conversation of 25 speakers", function()
+    local dir = h.tmpdir()
+    local lines, seed = {}, 5
+    for i = 1, 300 do
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      local who = i % 3 == 0 and 1 + seed % 25 or 1 + seed % 5
+      lines[i] = ("DELEGATE %s: We discussed the inspection of the sites, item %d. Is that agreed?"):format(string.char(64 + who), i)
+    end
+    h.write(dir .. "/talks.txt", table.concat(lines, "\n\n") .. "\n")
+    local html = report({ "--corpus", dir, "--top", "5" })
+    local speakers = section(html, "speakers")
+    -- the bars and the matrix are what parley speakers --format svg draws, whatever --top keeps of the tables
+    local charts = {}
+    for g in speakers:gmatch("<svg.-</svg>") do charts[#charts + 1] = g end
+    assert.equal(2, #charts)
+    for i, args in ipairs { { "speakers", "--corpus", dir, "--format", "svg" },
+                            { "speakers", "--matrix", "--corpus", dir, "--format", "svg" } } do
+      local o = h.run(args)
+      assert.equal((require("parley.svg").fragment(o):gsub("\n$", "")), charts[i])
+    end
+    -- the tables: the first 5 speakers; who follows whom, the 5 busiest, rows and columns
+    local tables = {}
+    for t in speakers:gmatch("<table.-</table>") do tables[#tables + 1] = t end
+    assert.equal(2, #tables)
+    assert.equal(6, select(2, tables[1]:gsub("<tr>", "")))
+    assert.equal(6, select(2, tables[2]:gsub("<tr>", "")))
+    assert.equal(6, select(2, tables[2]:gsub("<th[ >]", "")))
+    local n = tonumber(tables[2]:match("the 5 busiest of (%d+) speakers"))
+    assert.is_true(n > 20)
+    assert.matches("The first 5 of " .. n .. " shown", speakers)
+    svgs(html)
+  end)
+
+  it("draws the timeline of a TEI archive from its documents' dates, and keeps to --where in every section", function()
+    local dir = h.tmpdir()
+    h.write(dir .. "/frus.xml", assert(h.read(h.root .. "/spec/fixtures/tei/frus1961-63v04-excerpt.xml")))
+    local html = report({ "--corpus", dir })
+    assert.is_nil(section(html, "timeline"):find('class="unavailable"'), section(html, "timeline"))
+    assert.is_true(svgs(section(html, "timeline")) == 1)
+    -- the telegram alone: no record to hold it against, keyness within it
+    local one = report({ "--where", "type=telegram" })
+    assert.matches("1 document of 1771 tokens", one)
+    assert.matches('class="unavailable"', section(one, "compare"))
+    assert.matches("not dated on two days or more", section(one, "timeline"))
+  end)
+
+  it("says why a section is missing when the corpus lacks it, and lets a bug be a bug", function()
+    local report = require "parley.report"
+    local corpus = assert(parley.open())
+    local cmd = require "parley.cmd.annotations"
+    local run = cmd.run
+    cmd.run = function() require("parley.cli").fail("annotations: none here") end
+    local sink, why = report.run("annotations", {}, corpus)
+    assert.is_nil(sink)
+    assert.equal("none here", why)
+    cmd.run = function() local nothing return nothing.field end
+    local ok, err = pcall(report.run, "annotations", {}, corpus)
+    cmd.run = run
+    assert.is_false(ok)
+    assert.matches("attempt to index", tostring(err))
+    corpus:close()
   end)
 
   it("writes the page whole or not at all, and says where it could not", function()

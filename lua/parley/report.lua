@@ -19,7 +19,6 @@ local topics = require "parley.topics"
 local M = {}
 
 M.TOP = 20          -- rows of a table (--top)
-M.DOCUMENTS = 50    -- documents in the overview's table
 M.STRIPS = 12       -- documents drawn in the structure section
 M.FAMILIES = 8      -- keyword families followed
 M.WORDS = 6         -- families made of the commonest content words, for a corpus without families of its own
@@ -34,17 +33,13 @@ nav ol{columns:2;font-family:sans-serif;font-size:.9em}
 table{border-collapse:collapse;font:.85em/1.35 sans-serif;margin:.6em 0}
 th,td{border:1px solid #ddd;padding:.2em .45em;vertical-align:top;text-align:left}
 th{background:#f2f2f2}caption{text-align:left;font-style:italic;padding:.3em 0}
-td.r,th.r{text-align:right}
+td.num{text-align:right}.table{overflow-x:auto}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}
 figcaption,.note,.more{font:.85em sans-serif;color:#555}
 .unavailable{font:.9em sans-serif;color:#8a4b00}
-.claim{border-left:6px solid #999;padding:.3em .6em;margin:.6em 0;background:#fafafa}
-.badge{display:inline-block;font:bold .8em sans-serif;color:#fff;padding:0 .4em;border-radius:.3em}
-.meta{font:.85em sans-serif;color:#555}.support{font-size:.9em;margin:.2em 0 0 1em}
-.cols{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}
 @media print{body{max-width:none;margin:0}nav{display:none}h2{break-before:page}figure,table{break-inside:avoid}
-.cols{display:block}a{color:inherit;text-decoration:none}}
-]]
+.table{overflow:visible}a{color:inherit;text-decoration:none}}
+]] .. require("parley.compare.html").VIEW_CSS
 
 -- Sortable tables, for those who have JavaScript on: a click on a heading
 -- sorts by that column (numbers as numbers), a second click the other way.
@@ -55,7 +50,7 @@ document.querySelectorAll("table").forEach(function(t){
     th.addEventListener("click",function(){
       var body=t.tBodies[0];if(!body)return;
       var rows=Array.prototype.slice.call(body.rows),dir=th.dataset.dir==="1"?-1:1;th.dataset.dir=dir===1?"1":"-1";
-      function key(r){var c=r.cells[i];var s=c?c.textContent.trim():"";var n=parseFloat(s.replace(/[\s,%]/g,""));return isNaN(n)?s.toLowerCase():n;}
+      function key(r){var c=r.cells[i];if(!c)return "";var v=c.getAttribute("data-value");if(v!==null&&v!==""&&!isNaN(parseFloat(v)))return parseFloat(v);return c.textContent.trim().toLowerCase();}
       rows.sort(function(a,b){var x=key(a),y=key(b);if(typeof x!==typeof y){x=String(x);y=String(y);}return x<y?-dir:x>y?dir:0;});
       rows.forEach(function(r){body.appendChild(r);});
     });
@@ -79,7 +74,10 @@ function M.run(name, args, corpus, extra)
     cmd.run(opts, s)
     return s
   end)
-  if not ok then return nil, E.message(sink):gsub("^" .. name .. ": ", "") end
+  if not ok then
+    if not E.is(sink) then error(sink, 0) end   -- a bug is a bug, not a section the corpus lacks
+    return nil, (E.message(sink):gsub("^" .. name .. ": ", ""))
+  end
   return sink
 end
 
@@ -90,7 +88,7 @@ local function table_html(t, limit, command)
     shown = {}
     for i = 1, limit do shown[i] = rows[i] end
   end
-  local out = { output.render(shown, t.columns, "html", { caption = t.caption }) }
+  local out = { '<div class="table">' .. output.render(shown, t.columns, "html", { caption = t.caption }) .. "</div>" }
   if #rows > limit then
     out[#out + 1] = ('<p class="more">The first %s of %s shown; <code>%s --format csv</code> gives them all.</p>')
       :format(output.number(limit), output.number(#rows), esc(command))
@@ -135,14 +133,14 @@ local function command_line(name, args)
   return table.concat(parts, " ")
 end
 
--- The documents: the overview's table (the first M.DOCUMENTS).
+-- The documents: the overview's table.
 local function section_overview(ctx)
   local args = with(where_args(ctx.opts), "--top", "6")
   local sink, err = M.run("overview", args, ctx.corpus)
   if not sink then return unavailable(err) end
   local t = sink.tables[1]
   ctx.facts.documents = #t.rows
-  return table_html(t, M.DOCUMENTS, command_line("overview", args))
+  return table_html(t, ctx.top, command_line("overview", args))
 end
 
 -- The turns of a document along it, as a strip, with its editorial notes marked.
@@ -174,8 +172,11 @@ local function section_structure(ctx)
         #marks > 0 and (", %d editorial notes marked"):format(#marks) or "")
       out[#out + 1] = ("<h3>%s</h3>"):format(esc(d.attrs.id))
       out[#out + 1] = figure(svg.strip { title = title, length = d.stop_pos + 1 - d.pos, spans = spans, marks = marks,
-        colors = colors, desc = title }, title)
+        colors = colors }, title)
     end
+  end
+  if drawn == 0 then
+    return unavailable(#docs == 0 and "the selection holds no whole document" or "no document of the selection has turns")
   end
   if without > 0 then
     out[#out + 1] = ('<p class="note">%s of the first %d without turns.</p>'):format(output.count(without, "document"), examined)
@@ -248,6 +249,7 @@ local function families_of(ctx)
 end
 
 local function section_topics(ctx)
+  if #ctx.families == 0 then return unavailable("no keyword families to follow (the text has no content words)") end
   local args = where_args(ctx.opts)
   local sink, err = M.run("topics", args, ctx.corpus, { family_list = ctx.families, families_label = ctx.families_label })
   if not sink then return unavailable(err) end
@@ -262,7 +264,10 @@ end
 
 local function section_keyness(ctx)
   local args = { "--limit", tostring(ctx.top) }
-  local sink, err = M.run("keyness", args, ctx.corpus)
+  for _, side in ipairs { "a", "b" } do
+    for _, w in ipairs(ctx.opts[side] or {}) do args[#args + 1] = "--" .. side; args[#args + 1] = w end
+  end
+  local sink, err = M.run("keyness", args, ctx.scope)
   if not sink then return unavailable(err) end
   return table_html(sink.tables[1], ctx.top, command_line("keyness", args))
 end
@@ -273,31 +278,39 @@ local function section_annotations(ctx)
   if not sink then return unavailable(err) end
   local t = sink.tables[1]
   if #t.rows == 0 then return unavailable("the documents' grammars mark no editorial notes, transliterations or supplied words") end
-  return table_html(t, ctx.top * 2, command_line("annotations", args))
+  return table_html(t, ctx.top, command_line("annotations", args))
 end
 
 local function section_compare(ctx)
   local compare = require "parley.compare"
-  local report, record = compare.default_pair(ctx.corpus)
+  local report, record = compare.default_pair(ctx.scope)
   if not (report and record) then
     return unavailable("the manifest pairs no report with a record (a document of type telegram and one of type "
       .. "transcript or memorandum); parley compare REPORT RECORD compares any two documents")
   end
-  local ok, claims, info = E.pcall(compare.compare, ctx.corpus, report, record, {})
-  if not ok then return unavailable(E.message(claims)) end
+  local ok, claims, info = E.pcall(compare.compare, ctx.scope, report, record, {})
+  if not ok then
+    if not E.is(claims) then error(claims, 0) end
+    return unavailable(E.message(claims))
+  end
   return require("parley.compare.html").body(claims, info,
     { report = report, record = record, min_score = compare.MIN_SCORE, heading = "h3" })
 end
 
 local function section_timeline(ctx)
-  local ok, dates = E.pcall(ctx.scope.values, ctx.scope, "date")
-  if not ok or #dates < 2 then return unavailable("the documents are not dated on two days or more") end
+  local dates, seen, ix = 0, {}, ctx.scope.ix   -- the documents' own dates (a manifest's, or a TEI reader's)
+  for d in ctx.scope:docs() do
+    local _, _, attrs = ix:region("document", d.number)
+    local date = attrs.date
+    if date and date ~= "" and not seen[date] then seen[date] = true; dates = dates + 1 end
+  end
+  if dates < 2 then return unavailable("the documents are not dated on two days or more") end
   local args = where_args(ctx.opts)
   local sink, err = M.run("timeline", args, ctx.corpus, { family_list = ctx.families, families_label = ctx.families_label })
   if not sink then return unavailable(err) end
   local t = sink.tables[1]
   return table.concat({ chart_of(t, "Mentions of each family per period of the documents' dates") or "",
-    table_html(t, ctx.top * 3, command_line("timeline", with(args, "--families", "FILE"))) }, "\n")
+    table_html(t, ctx.top, command_line("timeline", with(args, "--families", "FILE"))) }, "\n")
 end
 
 M.sections = {
@@ -314,7 +327,8 @@ M.sections = {
 -- ------------------------------------------------------------ the page
 
 -- page(corpus, opts) -> html, summary: opts.where (a list of "attr=value"),
--- families (a file), top (rows per table), title, stamp (a line saying when).
+-- a, b (keyness's sides, lists of "attr=value"), families (a file), top
+-- (rows per table), title, stamp (a line saying when).
 -- summary = { title =, sections = { { id =, title =, shown = bool } … }, documents =, tokens = }.
 function M.page(corpus, opts)
   opts = opts or {}

@@ -29,6 +29,8 @@ return cli.command {
     cli.opt.corpus,
     { "output", short = "o", arg = "FILE", default = "report.html", help = "the page to write" },
     cli.opt.where,
+    { "a", arg = "ATTR=VALUE", multi = true, help = "keyness's first side (as for parley keyness; default side=USSR turns)" },
+    { "b", arg = "ATTR=VALUE", multi = true, help = "keyness's second side (default side=US turns)" },
     { "families", arg = "FILE", help = "the keyword families to follow (as for topics; default: the bundled "
       .. "corpus's, or the corpus's commonest content words)" },
     { "top", arg = "N", number = true, default = report.TOP, help = "rows of each table (the rest are counted, not shown)" },
@@ -40,21 +42,22 @@ return cli.command {
   notes = [[
 the page is self-contained: its CSS and charts (SVG) are inline, nothing is fetched, and it
 reads and prints with JavaScript off (a few lines of it make the tables sortable). Each
-section is what a command prints (overview, speakers, topics, dispersion, keyness,
-annotations, compare, timeline), with at most --top rows of each table, saying how many
-were left out; a section the corpus cannot have (no turns, no dates) says why.]],
+section is what a command prints (overview, speakers, topics, keyness, annotations,
+compare, timeline), with at most --top rows of each table, saying how many were left
+out, and at most 8 keyword families; a section the corpus cannot have (no turns, no
+dates) says why.]],
   examples = { "parley report", "parley report --corpus path/to/corpus -o corpus.html --top 30" },
   run = function(opts, out)
     local corpus = cli.open_corpus(opts)
-    local html, summary = report.page(corpus, { where = opts.where, families = opts.families, top = opts.top,
-                                                title = opts.title, stamp = opts.stamp })
+    local html, summary = report.page(corpus, { where = opts.where, a = opts.a, b = opts.b, families = opts.families,
+                                                top = opts.top, title = opts.title, stamp = opts.stamp })
     write_atomically(opts.output, html)
     local shown, missing = {}, {}
     for _, s in ipairs(summary.sections) do
       if s.shown then shown[#shown + 1] = s.id else missing[#missing + 1] = s.id end
     end
     output.put(out, ("%s: %s, %s tokens; %d sections%s\nwrote %s (%s)\n"):format(
-      summary.title, output.count(summary.documents or 0, "document"), output.number(summary.tokens),
+      require("parley.writer").clean(summary.title), output.count(summary.documents or 0, "document"), output.number(summary.tokens),
       #shown, #missing > 0 and (" (not for this corpus: " .. table.concat(missing, ", ") .. ")") or "",
       opts.output, require("parley.overview").bytes(#html)))
   end,

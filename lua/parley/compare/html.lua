@@ -20,9 +20,8 @@ local COLOUR = {
   ["attribution shift"] = "#D55E00", ["strength shift"] = "#E69F00", ["not found"] = "#999999",
 }
 
-local CSS = [[
-body{font-family:Georgia,serif;margin:1.5em;color:#222;line-height:1.4}
-h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.2em}
+-- The view's own rules, which a page that holds it (this one, or a report's section) adds to its own.
+M.VIEW_CSS = [[
 .cols{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}
 .claim{border-left:6px solid #999;padding:.3em .6em;margin:.6em 0;background:#fafafa}
 .badge{display:inline-block;font:bold .8em sans-serif;color:#fff;padding:0 .4em;border-radius:.3em}
@@ -32,9 +31,14 @@ mark{background:#fff2a8}
 .align del{color:#a00}.align ins{color:#060;text-decoration:none;font-weight:bold}
 .turn{margin:.4em 0}.speaker{font:bold .85em sans-serif}
 .used{background:#e8f1fb}.refs{font:.75em sans-serif;color:#0072B2;vertical-align:super}
-table.parley{border-collapse:collapse;font:.9em sans-serif}table.parley td,table.parley th{border:1px solid #ccc;padding:.2em .5em}
 @media print{.cols{display:block}.claim{break-inside:avoid}}
 ]]
+
+local CSS = [[
+body{font-family:Georgia,serif;margin:1.5em;color:#222;line-height:1.4}
+h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.2em}
+table.parley{border-collapse:collapse;font:.9em sans-serif}table.parley td,table.parley th{border:1px solid #ccc;padding:.2em .5em}
+]] .. M.VIEW_CSS
 
 -- The passage's words that the claim shares, marked (the words given, matched whole, case folded).
 local function marked(s, words)
@@ -165,7 +169,7 @@ function M.body(claims, info, opts)
       :format(#claims, supported, svg.num(opts.min_score), used, #info.turns),
     "<p>" .. table.concat(legend, " &nbsp; ") .. "</p>",
     heading("Where the report draws on the record"),
-    '<figure role="img" aria-label="' .. esc(("%d of %d turns used"):format(used, #info.turns)) .. '">' .. strip .. "</figure>",
+    '<figure role="group" aria-label="' .. esc(("%d of %d turns used"):format(used, #info.turns)) .. '">' .. strip .. "</figure>",
     '<div class="cols"><section>' .. heading("The report: " .. esc(opts.report)),
     table.concat(left, "\n"),
     "</section><section>" .. heading("The record: " .. esc(opts.record)),
