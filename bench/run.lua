@@ -44,7 +44,7 @@ local PEERS = {
 local ROWS = {
   { "start-up (parley -e '')", cmd = "startup" },
   { "build", cmd = "build", base = "startup", cwb = "14 s" },
-  { "build throughput", kind = "rate", cwb = "14 MB/s", target_text = "≥ 60 MB/s" },
+  { "build throughput", kind = "rate", cwb = "14 MB/s", target_text = "≥ 100 MB/s" },
   { "build peak memory", kind = "memory", cwb = "282 MiB", target_text = "≤ 1.5× text" },
   { "index size", kind = "index", cwb = "1.5× text", target_text = "≤ 1.0× text" },
   { "open", cmd = "open", base = "startup", target = 0.010 },
@@ -72,7 +72,7 @@ local ROWS = {
 }
 -- Build MB/s; build peak and index size as multiples of the text.  A row with
 -- mib_at_200 has a peak-memory target in MiB for 200 MB of text, scaled to the corpus.
-local TARGET_RATE, TARGET_MEMORY, TARGET_INDEX = 60, 1.5, 1.0
+local TARGET_RATE, TARGET_MEMORY, TARGET_INDEX = 100, 1.5, 1.0
 
 local parley = require "parley"
 local fs = require "parley.fs"
@@ -227,6 +227,13 @@ local function build_row(b, spec, row)
     if build and build.net and build.net > 0 then
       local rate = text / 1e6 / build.net
       row[2], row[5] = ("%.1f MB/s"):format(rate), rate >= TARGET_RATE and "yes" or "NO"
+      -- beside it, rg's raw scan rate over the same text: a string it never finds, read through
+      local scan = lib.measure(("rg -c -F %s %s"):format(shq("qxqzjqxqz"), shq(b.dir .. "/docs")), { tmp = b.tmp,
+        timer = b.timer, runs = b.mopts.runs, budget = b.mopts.budget, ok_codes = { [0] = true, [1] = true } })
+      if scan.ok and scan.seconds > 0 then
+        local rg_rate = text / 1e6 / scan.seconds
+        row[7], row[10] = ("%.0f MB/s"):format(rg_rate), lib.ratio(rate, rg_rate)
+      end
     else row[2] = "n/a" end
   elseif spec.kind == "memory" then
     memory_row(b, spec, row)
@@ -305,6 +312,7 @@ local function report(b, o, rows)
   out[#out + 1] = "net: minus start-up (build, open) or minus open (queries); targets apply to "
     .. "net, ÷peer ratios to whole processes."
   out[#out + 1] = "CWB: the Corpus Workbench's figures from the issue, for 200 MB."
+  out[#out + 1] = "build throughput: rg is its raw scan rate over the same text (rg -c -F of a string it never finds); ÷rg is parley's rate over rg's."
   out[#out + 1] = "peak memory: maximum resident set (/usr/bin/time) of the first, untimed run; "
     .. "×: of the text, ÷nltk: parley's peak ÷ nltk's."
   for i, n in ipairs(b.notes) do out[#out + 1] = ("[%d] %s"):format(i, n) end

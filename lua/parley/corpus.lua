@@ -349,11 +349,9 @@ local function index_path(dir, opts)
   local function placed(p) return p and opts.shard and shards.index_path(p, opts.shard) or p end
   if opts.index then return placed(opts.index) end
   local own = dir .. "/.parley"
+  local why = require("parley.segments").not_a_folder(own, "the index")
+  if why then return nil, why end
   local st = fs.lstat(own)
-  if st and st.type ~= "directory" then
-    return nil, ("%s: not a folder (%s); parley keeps the index in a folder of that name: remove it")
-      :format(own, ({ link = "a symbolic link", file = "a file" })[st.type] or "a special file")
-  end
   -- dir itself may be reached through a link the user typed: ask of dir/. (the folder)
   if not st and fs.writable(dir .. "/.") and fs.mkdir(own) then st = fs.lstat(own) end
   if st and st.type == "directory" and fs.writable(own) then

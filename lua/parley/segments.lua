@@ -54,7 +54,7 @@ local function cut(docs, from, to, bytes, parts)
   return parts
 end
 
-M.TAIL = 8   -- the last run is cut again into runs this many times smaller
+M.TAIL = 4   -- the last run is cut again into runs this many times smaller
 
 -- The segments of docs[1..n] for segments of about `bytes` bytes: the runs
 -- of cut(), except the last, which is open: the sources added to a corpus
@@ -62,14 +62,16 @@ M.TAIL = 8   -- the last run is cut again into runs this many times smaller
 -- segment and not a large one, the last run is cut again, the same way,
 -- into runs TAIL times smaller; when a cut closes the last run, the next
 -- build joins its small segments into one (once every `bytes` added).  A
--- corpus of less than `bytes` in all is one segment.  The plan depends on
--- the sources alone (a build from scratch and an update give the same
--- segments).
+-- corpus of less than `bytes` in all is one segment, and one of less than
+-- twice that is not cut again (small segments cost a lexicon each: it would
+-- be mostly small ones).  The plan depends on the sources alone (a build
+-- from scratch and an update give the same segments).
 function M.plan(docs, bytes)
   local total = 0
   for _, d in ipairs(docs) do total = total + d.size end
-  local parts = cut(docs, 1, #docs, bytes, {})
   if total < bytes then return { { first = 1, last = #docs } } end
+  local parts = cut(docs, 1, #docs, bytes, {})
+  if total < 2 * bytes then return parts end
   local last = table.remove(parts)
   return cut(docs, last.first, last.last, bytes / M.TAIL, parts)
 end
@@ -98,12 +100,19 @@ end
 -- with its .parley, from anyone).  -> dir | nil, message
 function M.folder(path)
   local dir = path .. ".seg"
-  local st = fs.lstat(dir)
-  if st and st.type ~= "directory" then
-    return nil, ("%s: not a folder (%s); parley keeps an index's segments in a folder of that name: remove it")
-      :format(dir, ({ link = "a symbolic link", file = "a file" })[st.type] or "a special file")
-  end
+  local why = M.not_a_folder(dir, "an index's segments")
+  if why then return nil, why end
   return dir
+end
+
+-- not_a_folder(path, what) -> why path, which is there, is no folder of
+-- parley's own to keep `what` in (a link, a file) | nil (a folder, or nothing there).
+function M.not_a_folder(path, what)
+  local st = fs.lstat(path)
+  if st and st.type ~= "directory" then
+    return ("%s: not a folder (%s); parley keeps %s in a folder of that name: remove it")
+      :format(path, ({ link = "a symbolic link", file = "a file" })[st.type] or "a special file", what)
+  end
 end
 
 -- What collect may remove: segments, those moved aside, and the temporaries
