@@ -450,3 +450,40 @@ describe("topics on the bundled corpus", function()
     assert.truthy(err:find("^parley: topics: note: the default families are the bundled corpus's topics"))
   end)
 end)
+
+describe("corpus:spans_by", function()
+  teardown(h.cleanup)
+
+  -- the same spans, span for span
+  local function same(a, b)
+    if #a ~= #b then return false end
+    for i = 1, #a do
+      local s1, e1 = a:span(i)
+      local s2, e2 = b:span(i)
+      if s1 ~= s2 or e1 ~= e2 then return false end
+    end
+    return true
+  end
+
+  it("gives for every value what corpus:spans gives for that value, on whole corpora and sub-corpora", function()
+    local mixed = assert(parley.open(h.mixed_corpus(6)))
+    local bundled = assert(parley.open())
+    local checked = 0
+    for _, c in ipairs { bundled, bundled:where{ type = "transcript" }, bundled:where{ speaker = "John McCloy" }, mixed } do
+      for _, filter in ipairs { {}, { mode = { "direct", "" } } } do
+        local by = c:spans_by("turn", "speaker", filter)
+        for _, v in ipairs(c:values("speaker")) do
+          if v ~= "" then
+            local f = { speaker = v }
+            for k, x in pairs(filter) do f[k] = x end
+            local want = c:spans(f)
+            local got = by[v] or require("parley.hits").from(c.ix, {})
+            assert.is_true(same(got, want), ("%s %s"):format(tostring(c), v))
+            checked = checked + 1
+          end
+        end
+      end
+    end
+    assert.is_true(checked >= 20)
+  end)
+end)

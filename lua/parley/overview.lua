@@ -16,12 +16,19 @@ for w in ([[a an and are as at be been but by can could do does did for from had
 -- of the types the tokeniser made words (not numbers) of three characters
 -- or more, function words left out.
 function M.top_words(corpus, n)
-  local out = {}
-  for _, r in ipairs(corpus:freq{ limit = n * 10 + 50 }:totable()) do
-    if #out >= n then break end
-    if r.kind == "word" and not M.stopwords[r.word] and (utf8.len(r.word) or #r.word) > 2 then
-      out[#out + 1] = { word = r.word, count = r.count }
+  -- among the first n * 10 + 50 types: asked for a few first, since most
+  -- documents have their n within the first n * 3 + 10 (an overview asks for
+  -- each of thousands)
+  local out
+  for _, limit in ipairs { n * 3 + 10, n * 10 + 50 } do
+    out = {}
+    for _, r in ipairs(corpus:freq{ limit = limit }:totable()) do
+      if #out >= n then break end
+      if r.kind == "word" and not M.stopwords[r.word] and (utf8.len(r.word) or #r.word) > 2 then
+        out[#out + 1] = { word = r.word, count = r.count }
+      end
     end
+    if #out >= n then break end
   end
   return out
 end

@@ -81,7 +81,7 @@ end
 -- `within` (a document) if given: per speaker { turns, reported_turns,
 -- words, direct_words (the words of the direct turns), questions, side
 -- (the first one given, in corpus order), side_at (where it was given) }.
-local function counts_for(corpus, turns, within, doc)
+local function counts_for(corpus, turns, within, doc, text)
   local by = {}
   for _, t in ipairs(turns) do
     if not doc or t.doc == doc then
@@ -94,16 +94,15 @@ local function counts_for(corpus, turns, within, doc)
       if t.mode == "reported" then r.reported_turns = r.reported_turns + 1 else r.turns = r.turns + 1 end
     end
   end
-  local marks = corpus:find("?")._hits
-  local function spans(filter)
-    local s = corpus:spans(filter)
+  local marks = text.marks
+  local function spans(of, speaker)
+    local s = of[speaker]
+    if not s then return require("parley.hits").from(corpus.ix, {}) end
     return within and s:inside(within) or s
   end
   for speaker, r in pairs(by) do
-    r.words, r.questions = words_in(corpus, spans{ speaker = speaker }, marks)
-    if r.turns > 0 then
-      r.direct_words = words_in(corpus, spans{ speaker = speaker, mode = { "direct", "" } }, marks)
-    end
+    r.words, r.questions = words_in(corpus, spans(text.all, speaker), marks)
+    if r.turns > 0 then r.direct_words = words_in(corpus, spans(text.direct(), speaker), marks) end
   end
   return by
 end
@@ -143,15 +142,30 @@ function M.counts(corpus, opts)
   opts = opts or {}
   local turns = M.turns(corpus)
   local out = { has_turns = M.has_turns(corpus) }
+  if not out.has_turns then
+    out[opts.by == "doc" and "docs" or "speakers"] = {}
+    return out
+  end
+  -- every speaker's text, made once (corpus:spans per speaker would scan
+  -- every turn for each speaker, and for each document again), and the "?"s
+  local direct
+  local text = { all = corpus:spans_by("turn", "speaker"), marks = corpus:find("?")._hits,
+                 direct = function()
+                   direct = direct or corpus:spans_by("turn", "speaker", { mode = { "direct", "" } })
+                   return direct
+                 end }
   if opts.by ~= "doc" then
-    out.speakers = counts_for(corpus, turns)
+    out.speakers = counts_for(corpus, turns, nil, nil, text)
     return out
   end
   out.docs = {}
+  -- each document's span, by id (document i is region i): one look-up, not a scan of them all per document
+  local doc_spans, number = corpus.ix:regions("document"), {}
+  for i = 1, corpus.ix:stats().documents do number[corpus.ix:doc(i).id] = i end
   for _, t in ipairs(turns) do
     if not out.docs[t.doc] then
-      local within = corpus.ix:regions("document", { id = t.doc })
-      out.docs[t.doc] = { at = t.at, speakers = counts_for(corpus, turns, within, t.doc) }
+      local within = doc_spans:sub(number[t.doc], number[t.doc])
+      out.docs[t.doc] = { at = t.at, speakers = counts_for(corpus, turns, within, t.doc, text) }
     end
   end
   return out
