@@ -119,8 +119,10 @@ local function by_attr(corpus, hits, attr, marks)
   local values = corpus:values(attr)
   local names, counts, sizes, m = {}, {}, {}, {}
   local heads = marks and hits:heads()
+  local by, none = corpus:spans_by(corpus:kind_with(attr), attr), nil   -- every value's at once
   for _, v in ipairs(values) do
-    local spans = corpus:spans{ [attr] = v }:merged()
+    none = none or require("parley.hits").from(corpus.ix, {})
+    local spans = (by[v] or none):merged()
     local n = 0
     for _, c in ipairs(hits:count_in(spans)) do n = n + c end
     if spans:width() > 0 then

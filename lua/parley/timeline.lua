@@ -103,11 +103,10 @@ local function series_of(corpus, families, split)
         kind == "turn" and "speaker turns with a " .. split or "documents with a " .. attr,
         kind == "turn" and corpora.grammar_hint(split) or ""))
     end
+    local by = corpus:spans_by(kind, attr)   -- every value's at once
     for _, v in ipairs(values) do
-      if v ~= "" or kind == "document" then
-        local spans = corpus:spans{ kind = kind, [attr] = v }
-        if spans:width() > 0 then groups[#groups + 1] = { split = v, spans = spans } end
-      end
+      local spans = (v ~= "" or kind == "document") and by[v]
+      if spans and spans:width() > 0 then groups[#groups + 1] = { split = v, spans = spans } end
     end
   end
   local out, whole = {}, {}

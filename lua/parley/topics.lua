@@ -73,12 +73,10 @@ end
 function M.speaker_spans(corpus)
   local ok, values, kind = E.pcall(corpus.values, corpus, "speaker")
   if not ok or kind ~= "turn" then return {} end
-  local out = {}
+  local out, by = {}, corpus:spans_by("turn", "speaker")   -- every speaker's at once
   for _, v in ipairs(values) do
-    if v ~= "" then
-      local spans = corpus:spans{ kind = "turn", speaker = v }
-      if spans:width() > 0 then out[#out + 1] = { name = v, spans = spans } end
-    end
+    local spans = v ~= "" and by[v]
+    if spans and spans:width() > 0 then out[#out + 1] = { name = v, spans = spans } end
   end
   return out
 end
