@@ -8,8 +8,7 @@
 ** whole corpus), folded and sorted by the same code as a single file's
 ** (lexicon.c), with per segment its ids' index ids ("l2g") and its ids
 ** sorted by index id ("byg").  Linear in the segments' types, never in their
-** tokens; the first segments' types are taken from the list replaced when it
-** begins with the same segments (take_prefix).  Written under a temporary name and renamed into place (ixwrite.c).
+** tokens.  Written under a temporary name and renamed into place (ixwrite.c).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +39,6 @@ typedef struct join_job {
   lexicon lx;                      /* the index lexicon as lex_write reads it (no lock, no arena) */
   buf names, recs, l2g, byg;       /* the list's sections, as they are made */
   ixwriter out;
-  const unsigned char *old_base;   /* the list this one replaces, mapped while its strings are used */
-  size_t old_size;
-  unsigned char *old_bits;
 } join_job;
 
 static int job_gc(lua_State *L) {
@@ -53,9 +49,6 @@ static int job_gc(lua_State *L) {
     free(j->segs[k].bits);
   }
   free(j->segs); j->segs = NULL; j->nsegs = 0;
-  if (j->old_base) munmap((void *)j->old_base, j->old_size);
-  j->old_base = NULL;
-  free(j->old_bits); j->old_bits = NULL;
   free(j->tab); j->tab = NULL;
   free(j->lx.str); free(j->lx.len); free(j->lx.kind); free(j->lx.freq); free(j->lx.prov_of);
   free(j->lx.fold_str); free(j->lx.fold_len);
@@ -137,70 +130,6 @@ static uint32_t intern(lua_State *L, join_job *j, const char *s, uint32_t len, u
   }
 }
 
-/*
-** The list at `output` that this one replaces, if it is sound and was made with the same first
-** segments: those segments' types, with their ids, and their maps are taken from it, and only the
-** segments after them are looked up type by type.  The ids are the same as a join from scratch
-** gives, since an id is given in order of first appearance, segment by segment: the types of the
-** first k segments are ids 0 … M − 1 of both lists.  An update that changes the last segments
-** (the sources added at the end) joins them alone.  The old list is checked as an open checks
-** it (section bounds, checksums of what is read, every id against its table); anything amiss
-** and nothing is taken.  -> the number of segments taken (0: none).
-*/
-static size_t take_prefix(lua_State *L, join_job *j, const char *output) {
-  ix_index old;
-  char err[256];
-  size_t k = 0, mapped = 0, i, m = 0;
-  const parley_flag *stop = parley_interrupt_flag(L);
-  lexicon *lx = &j->lx;
-  if (ix_map(output, &j->old_base, &j->old_size, err, sizeof err) != 0) { j->old_base = NULL; return 0; }
-  if ((j->old_bits = calloc(1, ix_bitmap_size(j->old_size))) == NULL) luaL_error(L, "not enough memory");
-  if (ix_init(&old, j->old_base, j->old_size, j->old_bits, err, sizeof err) != 0 || old.segrecs == NULL) return 0;
-  /* the segments both lists begin with, each the very file (its header's checksum) at the same place */
-  while (k < old.nsegrecs && k < j->nsegs) {
-    const ix_segrec *r = &old.segrecs[k];
-    const ix_segrec *w = &((const ix_segrec *)(void *)j->recs.p)[k];
-    const char *name = ix_blob(old.strings, old.strings_size, r->name);
-    if (name == NULL || r->name.len != w->name.len || memcmp(name, j->names.p + w->name.off, w->name.len) != 0 ||
-        r->checksum != w->checksum || r->nexact != w->nexact || r->map != mapped)
-      break;
-    mapped += r->nexact;
-    k++;
-  }
-  if (k == 0 || mapped > old.nmap || ix_touch(&old, old.l2g, mapped * 4) || ix_touch(&old, old.byg, mapped * 4) ||
-      ix_touch(&old, old.exact, (size_t)old.nexact * sizeof(ix_exact)) ||
-      ix_touch(&old, old.fold, (size_t)old.nfold * sizeof(ix_fold)) || ix_touch(&old, old.lexstr, (size_t)old.lexstr_size))
-    return 0;
-  for (i = 0; i < mapped; i++) if (old.l2g[i] >= m) m = (size_t)old.l2g[i] + 1;
-  if (m > old.nexact) return 0;
-  for (i = 0; i < m; i++) {   /* every type's strings in bounds, before any is taken */
-    const ix_exact *x = &old.exact[i];
-    if (ix_blob(old.lexstr, old.lexstr_size, x->str) == NULL || x->fold >= old.nfold ||
-        ix_blob(old.lexstr, old.lexstr_size, old.fold[x->fold].str) == NULL)
-      return 0;
-  }
-  for (i = 0; i < m; i++) {
-    const ix_exact *x = &old.exact[i];
-    const char *s = ix_blob(old.lexstr, old.lexstr_size, x->str);
-    uint32_t id;
-    parley_check_interrupt(L, stop, i);
-    id = intern(L, j, s, x->str.len, lex_hash(s, x->str.len), (uint8_t)x->kind, &old, x->fold, -1);
-    if (id != i) {   /* a type twice: not a list a join made; nothing taken */
-      lx->ncanon = 0;
-      memset(j->tab, 0, j->cap * sizeof *j->tab);
-      return 0;
-    }
-  }
-  /* the counts of those segments' types, and their maps as they were */
-  for (k = 0, i = 0; i < mapped; k++) {
-    const ix_index *s = &j->segs[k].ix;
-    uint64_t l;
-    for (l = 0; l < s->nexact; l++, i++) lx->freq[old.l2g[i]] += s->exact[l].freq;
-  }
-  if (buf_add(&j->l2g, old.l2g, mapped * 4) || buf_add(&j->byg, old.byg, mapped * 4)) luaL_error(L, "not enough memory");
-  return k;
-}
-
 typedef struct by_index { uint32_t g, l; } by_index;
 
 /* Sort a[0..n) by index id (distinct), through tmp[0..n): two passes of 16 bits, counts in cnt[65536]. */
@@ -220,12 +149,11 @@ static void sort_by_index(by_index *a, by_index *tmp, size_t n, uint32_t *cnt) {
 /*
 ** join{ output = PATH, segments = { NAME, … } (files in PATH.seg/, in
 ** document order), sources = { N, … } (the sources each was built from),
-** meta = JSON } -> { types =, segments =, taken = }: write the segment list PATH (taken: the first
-** segments whose types came from the list it replaces, take_prefix).
+** meta = JSON } -> { types =, segments = }: write the segment list PATH.
 */
 static int segments_join(lua_State *L) {
   join_job *j;
-  size_t n, k, i, nmap = 0, plen, taken;
+  size_t n, k, i, nmap = 0, plen;
   const char *output, *meta;
   size_t meta_len;
   uint64_t ntokens = 0, ndocs = 0;
@@ -286,9 +214,8 @@ static int segments_join(lua_State *L) {
     nmap += j->segs[k].ix.nexact;
   }
   if (ntokens >= IX_MAX_TOKENS || ndocs > UINT32_MAX) luaL_error(L, "too large an archive for one index");
-  /* the index lexicon, and each segment's ids' index ids: the first segments' from the list replaced */
-  taken = take_prefix(L, j, output);
-  for (k = taken; k < n; k++) {
+  /* the index lexicon, and each segment's ids' index ids */
+  for (k = 0; k < n; k++) {
     ix_index *s = &j->segs[k].ix;
     /* freed by Lua, whatever happens */
     by_index *pairs = lua_newuserdatauv(L, (size_t)(2 * s->nexact + 2) * sizeof *pairs + 65536 * sizeof(uint32_t), 0);
@@ -337,10 +264,9 @@ static int segments_join(lua_State *L) {
   buf_free(recs); buf_free(l2g); buf_free(byg); buf_free(names);
   lex_write(L, &j->lx, &j->out, ex);
   ixw_finish(L, &j->out, ntokens, (uint32_t)ndocs, j->lx.ncanon, j->lx.nfold);
-  lua_createtable(L, 0, 3);
+  lua_createtable(L, 0, 2);
   parley_setint(L, "types", (lua_Integer)j->lx.ncanon);
   parley_setint(L, "segments", (lua_Integer)n);
-  parley_setint(L, "taken", (lua_Integer)taken);
   return 1;
 }
 

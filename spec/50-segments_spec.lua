@@ -162,7 +162,6 @@ describe("an index of several segments", function()
     assert.equal("built", c.opened)
     assert.equal(1, c.built.built_segments)
     assert.equal(first.segments, c.built.reused)
-    assert.equal(first.segments, c.built.list_taken)   -- the old list's lexicon of those, not looked up again
     assert.equal(1, c:count("zyzzyva"))
     c:close()
     local function files()
@@ -174,35 +173,6 @@ describe("an index of several segments", function()
     local updated = files()
     build(dir, 0.05)
     assert.same(updated, files())
-  end)
-
-  it("joins the same list whatever the list it replaces holds: damaged, cut short or not a list", function()
-    local dir = h.mixed_corpus(40)
-    local seglist = require "parley.seglist"
-    local join, spec = seglist.join, nil
-    seglist.join = function(s) spec = s return join(s) end   -- the build's own join, to make again
-    local ok, err = pcall(build, dir, 0.05)
-    seglist.join = join
-    assert(ok, err)
-    local list = dir .. "/.parley/index"
-    local seg = list .. ".seg"
-    local names, sources = spec.segments, spec.sources
-    assert.is_true(#names >= 8)
-    local want = assert(h.read(list))
-    local function again(bytes)
-      h.write(list, bytes)
-      local r = join { output = list, segments = names, sources = sources, meta = spec.meta }
-      assert.equal(index.hash(want), index.hash(assert(h.read(list))))
-      return r.taken
-    end
-    assert.equal(#names, again(want))      -- a sound list: every segment's types taken
-    for _, at in ipairs { 0.1, 0.3, 0.5, 0.7, 0.9 } do
-      local k = math.floor(#want * at)
-      again(want:sub(1, k - 1) .. string.char((want:byte(k) + 1) % 256) .. want:sub(k + 1))
-    end
-    assert.equal(0, again(want:sub(1, #want // 2)))
-    assert.equal(0, again(assert(h.read(seg .. "/" .. names[1]))))   -- a segment, not a list
-    assert.equal(0, again(""))
   end)
 
   it("has the same bytes with one thread and with two, and after an update undone", function()

@@ -324,7 +324,7 @@ function M.build(path, docs, spec, meta, opts)
   for key, v in pairs(meta) do whole[key] = v end
   whole.empty_sources = #empty > 0 and empty or nil
   local j = seglist.join { output = path, segments = names, sources = sources, meta = json(whole) }
-  stats.types, stats.segments, stats.list_taken = j.types, #names, j.taken
+  stats.types, stats.segments = j.types, #names
   M.collect(path, names)
   return stats
 end
