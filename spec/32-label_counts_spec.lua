@@ -26,15 +26,7 @@ local TALK = "Smith: I agree with Jones — “fully” 🎉 on 12 ships.\n\n"
 local NOTE = "Ωmega ωmega ΩMEGA вопрос вопрос café 1962 1962 1962 1962 — — — — — 🎉 🎉 🎉 🎉 🎉 🎉\n"
 
 local function small()
-  local dir = h.tmpdir()
-  h.write(dir .. "/corpus.lua", [[
-return { name = "labels", documents = {
-  { id = "talk", path = "talk.txt", grammar = "labelled", type = "transcript" },
-  { id = "note", path = "note.txt", type = "note" },
-} }
-]])
-  h.write(dir .. "/talk.txt", TALK)
-  h.write(dir .. "/note.txt", NOTE)
+  local dir = h.talk_and_note("labels", TALK, NOTE)
   h.write(dir .. "/families.lua", 'return { names = { "smith", "jones" }, says = { "says" } }\n')
   return dir
 end

@@ -263,16 +263,8 @@ end)
 -- tokens without the labels; Beta's: "four cuba cuba five six seven eight
 -- nine", 8 tokens) and a note of 4 tokens ("no speakers cuba here").
 local function tiny()
-  local dir = h.tmpdir()
-  h.write(dir .. "/corpus.lua", [[
-return { name = "tiny", documents = {
-  { id = "talk", path = "talk.txt", grammar = "labelled", type = "transcript" },
-  { id = "note", path = "note.txt", type = "note" },
-} }
-]])
-  h.write(dir .. "/talk.txt", "Alpha: cuba one two three\n\nBeta: four cuba cuba five six seven eight nine\n\nAlpha: ten eleven\n")
-  h.write(dir .. "/note.txt", "no speakers cuba here\n")
-  return dir
+  return h.talk_and_note("tiny", "Alpha: cuba one two three\n\nBeta: four cuba cuba five six seven eight nine\n\nAlpha: ten eleven\n",
+    "no speakers cuba here\n")
 end
 
 local function ok(args)

@@ -243,6 +243,21 @@ end
 
 -- A corpus folder of the bundled documents, a TEI excerpt and n generated
 -- texts (words from a shared vocabulary and from one of their own).
+-- A corpus of two documents: a transcript `talk` read by the labelled grammar
+-- ("Name: text" turns) and a `note` without turns, with these texts.  -> dir
+function M.talk_and_note(name, talk, note)
+  local dir = M.tmpdir()
+  M.write(dir .. "/corpus.lua", ([[
+return { name = %q, documents = {
+  { id = "talk", path = "talk.txt", grammar = "labelled", type = "transcript" },
+  { id = "note", path = "note.txt", type = "note" },
+} }
+]]):format(name))
+  M.write(dir .. "/talk.txt", talk)
+  M.write(dir .. "/note.txt", note)
+  return dir
+end
+
 function M.mixed_corpus(n)
   local dir = M.tmpdir()
   local function copy(from, to) M.write(dir .. "/" .. to, assert(M.read(from))) end

@@ -307,6 +307,10 @@ function M.where(list, name, option)
   return next(filter) and filter or nil
 end
 
+-- The QUERY argument of a command that takes a query or --families FILE (read by query_or_families).
+M.arg_query_or_families = { "QUERY", "the query, as for kwic (not with --families); several words make one query",
+                            rest = true, optional = true }
+
 -- query_or_families(opts, name) -> query, families: a command's QUERY (its
 -- arguments joined by spaces) or the keyword families of --families FILE
 -- (lua/parley/topics.lua: load), one of the two, else the user's mistake.

@@ -112,6 +112,13 @@ end
 
 local function unavailable(why) return ('<p class="unavailable">Not in this report: %s.</p>'):format(esc(why)) end
 
+-- The first table of a command run over the corpus (M.run) | nil, the section's text saying why not.
+local function table_of(name, args, corpus, extra)
+  local sink, err = M.run(name, args, corpus, extra)
+  if not sink then return nil, unavailable(err) end
+  return sink.tables[1]
+end
+
 -- ------------------------------------------------------------ sections
 
 local function where_args(opts)
@@ -136,9 +143,8 @@ end
 -- The documents: the overview's table.
 local function section_overview(ctx)
   local args = with(where_args(ctx.opts), "--top", "6")
-  local sink, err = M.run("overview", args, ctx.corpus)
-  if not sink then return unavailable(err) end
-  local t = sink.tables[1]
+  local t, why = table_of("overview", args, ctx.corpus)
+  if not t then return why end
   ctx.facts.documents = #t.rows
   return table_html(t, ctx.top, command_line("overview", args))
 end
@@ -188,28 +194,17 @@ local function section_structure(ctx)
   return table.concat(out, "\n")
 end
 
--- The who-follows-whom table of its `n` busiest speakers (the most turns
--- followed, then by name), rows and columns, saying how many were left out;
--- the table as it is when it has no more.
+-- The who-follows-whom table of its `n` busiest speakers (turns.busiest),
+-- rows and columns, saying how many were left out; the table as it is when
+-- it has no more.
 local function busiest(m, n)
-  if #m.rows <= n then return m end
-  local total = {}
-  for _, r in ipairs(m.rows) do
-    local sum = 0
-    for k = 2, #m.columns do sum = sum + (r[m.columns[k]] or 0) end
-    total[r.speaker] = sum
-  end
-  local order = {}
-  for i, r in ipairs(m.rows) do order[i] = r.speaker end
-  table.sort(order, function(a, b)
-    if total[a] ~= total[b] then return total[a] > total[b] end
-    return a < b
-  end)
-  local keep = {}
-  for i = 1, n do keep[order[i]] = true end
+  local names = {}
+  for k = 2, #m.columns do names[#names + 1] = m.columns[k] end
+  local keep = require("parley.turns").busiest(m.rows, names, n)
+  if not keep then return m end
   local rows, cols = {}, { m.columns[1] }
   for _, r in ipairs(m.rows) do if keep[r.speaker] then rows[#rows + 1] = r end end
-  for k = 2, #m.columns do if keep[m.columns[k]] then cols[#cols + 1] = m.columns[k] end end
+  for _, c in ipairs(names) do if keep[c] then cols[#cols + 1] = c end end
   return { rows = rows, columns = cols, caption = ("the %d busiest of %s, rows and columns")
     :format(n, output.count(#m.rows, "speaker")) }
 end
@@ -217,16 +212,13 @@ end
 -- Speakers: their words, turns and questions, with the command's chart; who follows whom.
 local function section_speakers(ctx)
   local args = where_args(ctx.opts)
-  local sink, err = M.run("speakers", args, ctx.corpus)
-  if not sink then return unavailable(err) end
-  local t = sink.tables[1]
-  ctx.facts.speakers = #t.rows
+  local t, why = table_of("speakers", args, ctx.corpus)
+  if not t then return why end
   local out = { chart_of(t, "Each speaker's share of the words, of the turns and of the questions (the busiest "
     .. "speakers, as parley speakers --format svg draws them)") or "", table_html(t, ctx.top, command_line("speakers", args)) }
   local margs = with(args, "--matrix")
-  local msink = M.run("speakers", margs, ctx.corpus)
-  if msink and msink.tables[1] then
-    local m = msink.tables[1]
+  local m = table_of("speakers", margs, ctx.corpus)
+  if m then
     out[#out + 1] = "<h3>Who follows whom</h3>"
     out[#out + 1] = chart_of(m, "Turns of each speaker (rows) followed by a turn of each (columns)") or ""
     out[#out + 1] = table_html(busiest(m, ctx.top), ctx.top, command_line("speakers", margs))
@@ -251,9 +243,8 @@ end
 local function section_topics(ctx)
   if #ctx.families == 0 then return unavailable("no keyword families to follow (the text has no content words)") end
   local args = where_args(ctx.opts)
-  local sink, err = M.run("topics", args, ctx.corpus, { family_list = ctx.families, families_label = ctx.families_label })
-  if not sink then return unavailable(err) end
-  local t = sink.tables[1]
+  local t, why = table_of("topics", args, ctx.corpus, { family_list = ctx.families, families_label = ctx.families_label })
+  if not t then return why end
   local out = { ('<p class="note">Followed: %s.</p>'):format(esc(ctx.families_label)) }
   -- a concordance plot per family: all its mentions, then a row per speaker, a mark at each mention
   out[#out + 1] = chart_of(t, "Where each family is mentioned along the text: all mentions, then each "
@@ -267,16 +258,15 @@ local function section_keyness(ctx)
   for _, side in ipairs { "a", "b" } do
     for _, w in ipairs(ctx.opts[side] or {}) do args[#args + 1] = "--" .. side; args[#args + 1] = w end
   end
-  local sink, err = M.run("keyness", args, ctx.scope)
-  if not sink then return unavailable(err) end
-  return table_html(sink.tables[1], ctx.top, command_line("keyness", args))
+  local t, why = table_of("keyness", args, ctx.scope)
+  if not t then return why end
+  return table_html(t, ctx.top, command_line("keyness", args))
 end
 
 local function section_annotations(ctx)
   local args = where_args(ctx.opts)
-  local sink, err = M.run("annotations", args, ctx.corpus)
-  if not sink then return unavailable(err) end
-  local t = sink.tables[1]
+  local t, why = table_of("annotations", args, ctx.corpus)
+  if not t then return why end
   if #t.rows == 0 then return unavailable("the documents' grammars mark no editorial notes, transliterations or supplied words") end
   return table_html(t, ctx.top, command_line("annotations", args))
 end
@@ -298,17 +288,12 @@ local function section_compare(ctx)
 end
 
 local function section_timeline(ctx)
-  local dates, seen, ix = 0, {}, ctx.scope.ix   -- the documents' own dates (a manifest's, or a TEI reader's)
-  for d in ctx.scope:docs() do
-    local _, _, attrs = ix:region("document", d.number)
-    local date = attrs.date
-    if date and date ~= "" and not seen[date] then seen[date] = true; dates = dates + 1 end
-  end
-  if dates < 2 then return unavailable("the documents are not dated on two days or more") end
+  -- the documents' own dates (a manifest's, or a TEI reader's), as the timeline reads them
+  local first, last = require("parley.timeline").date_span(ctx.scope)
+  if not first or first == last then return unavailable("the documents are not dated on two days or more") end
   local args = where_args(ctx.opts)
-  local sink, err = M.run("timeline", args, ctx.corpus, { family_list = ctx.families, families_label = ctx.families_label })
-  if not sink then return unavailable(err) end
-  local t = sink.tables[1]
+  local t, why = table_of("timeline", args, ctx.corpus, { family_list = ctx.families, families_label = ctx.families_label })
+  if not t then return why end
   return table.concat({ chart_of(t, "Mentions of each family per period of the documents' dates") or "",
     table_html(t, ctx.top, command_line("timeline", with(args, "--families", "FILE"))) }, "\n")
 end

@@ -243,6 +243,30 @@ function M.matrix_rows(mc)
   return rows, names
 end
 
+-- busiest(rows, names, n) -> the set { [name] = true } of the n speakers of
+-- a who-follows-whom table (matrix_rows' rows and names) whose turns are
+-- most often followed (the sum of their row; one only ever followed has
+-- none: 0), ties by name; nil when there are no more than n.
+function M.busiest(rows, names, n)
+  if #names <= n then return nil end
+  local total = {}
+  for _, r in ipairs(rows) do
+    local sum = 0
+    for _, c in ipairs(names) do sum = sum + (r[c] or 0) end
+    total[r.speaker] = sum
+  end
+  local order = {}
+  for i, name in ipairs(names) do order[i] = name end
+  table.sort(order, function(a, b)
+    local ta, tb = total[a] or 0, total[b] or 0
+    if ta ~= tb then return ta > tb end
+    return a < b
+  end)
+  local keep = {}
+  for i = 1, n do keep[order[i]] = true end
+  return keep
+end
+
 -- matrix(corpus) -> rows { speaker = FROM, [TO] = n … } and the sorted list of speakers.
 function M.matrix(corpus)
   return M.matrix_rows(M.matrix_counts(corpus))

@@ -125,8 +125,7 @@ M.command = cli.command {
     .. "speakers or the documents: per part its count, size and relative frequency, and over the "
     .. "parts Juilland's D, Gries' DP and the parts it occurs in; --format svg draws a dispersion "
     .. "(barcode) plot, a row per part with a tick at each hit.",
-  args = { { "QUERY", "the query, as for kwic (not with --families); several words make one query",
-             rest = true, optional = true } },
+  args = { cli.arg_query_or_families },
   options = {
     cli.opt.corpus, cli.opt.where,
     { "by", arg = "WHAT", choices = { "speaker", "doc" },

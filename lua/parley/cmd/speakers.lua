@@ -46,26 +46,10 @@ end
 
 -- The matrix of --format svg --matrix: who follows whom.
 local function matrix_chart(rows, names)
-  local keep, left = {}, 0
-  if #names > MATRIX_ROWS then
-    local total = {}
-    for _, r in ipairs(rows) do
-      local n = 0
-      for _, c in ipairs(names) do n = n + (r[c] or 0) end
-      total[r.speaker] = n
-    end
-    local order = {}
-    for i, n in ipairs(names) do order[i] = n end
-    table.sort(order, function(a, b)   -- a speaker who is only ever followed has no row of its own: 0
-      local ta, tb = total[a] or 0, total[b] or 0
-      if ta ~= tb then return ta > tb end
-      return a < b
-    end)
-    for i = 1, MATRIX_ROWS do keep[order[i]] = true end
-    left = #names - MATRIX_ROWS
-  end
+  local keep = turns.busiest(rows, names, MATRIX_ROWS)
+  local left = keep and #names - MATRIX_ROWS or 0
   local shown = {}
-  for _, n in ipairs(names) do if left == 0 or keep[n] then shown[#shown + 1] = n end end
+  for _, n in ipairs(names) do if not keep or keep[n] then shown[#shown + 1] = n end end
   local values, by_name = {}, {}
   for _, r in ipairs(rows) do by_name[r.speaker] = r end
   for i, n in ipairs(shown) do

@@ -63,8 +63,7 @@ return cli.command {
   summary = "Mentions of a query (or of each keyword family) per year, month, ISO week or day "
     .. "of the documents' dates, with the documents and words of each period and the rate per "
     .. "million words; every period from the first date to the last, empty ones as 0.",
-  args = { { "QUERY", "the query, as for kwic (not with --families); several words make one query",
-             rest = true, optional = true } },
+  args = { cli.arg_query_or_families },
   options = {
     cli.opt.corpus, cli.opt.where,
     { "by", arg = "PERIOD", choices = { "year", "month", "week", "day" },
